@@ -1,0 +1,221 @@
+//! The command line (clap derive). `main.rs` parses and hands off to `commands`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Diagnose why a user can't sign in to Microsoft Entra ID with a passkey, on a live call.
+///
+/// With no command, opens the wizard. Exit codes: 0 ok, 1 lint findings, 2 bad input or usage,
+/// 3 diagnose needs more facts, 130/143/129 wizard ended by Ctrl-C/SIGTERM/SIGHUP.
+#[derive(Debug, Parser)]
+#[command(name = "passkey-triage", version, about, long_about = None)]
+pub struct Cli {
+    /// Extra runbook folder (or file); repeatable. Overrides built-ins with the same id.
+    #[arg(long = "runbooks", value_name = "DIR", global = true)]
+    pub runbooks: Vec<PathBuf>,
+
+    /// Data folder for sessions and exports (default: $PASSKEY_TRIAGE_DATA_DIR, then the
+    /// platform data folder).
+    #[arg(long = "data-dir", value_name = "DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub wizard: WizardArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options for the wizard (no command).
+#[derive(Debug, Args, Default, Clone)]
+pub struct WizardArgs {
+    /// Ticket id, shown in the header and used for export file names.
+    #[arg(long, value_name = "ID")]
+    pub ticket: Option<String>,
+    /// The user's sign-in name (UPN).
+    #[arg(long, value_name = "UPN")]
+    pub user: Option<String>,
+    /// Your name, recorded in the session.
+    #[arg(long, value_name = "NAME")]
+    pub agent: Option<String>,
+    /// Facts file that pre-answers questions ({"facts": {...}}).
+    #[arg(long, value_name = "FILE")]
+    pub facts: Option<PathBuf>,
+    /// Answer questions whose fact is missing `unknown` instead of asking.
+    #[arg(long)]
+    pub assume_unknown: bool,
+    /// Reopen an unfinished session (the newest if no id is given).
+    #[arg(long, value_name = "ID", num_args = 0..=1, default_missing_value = "")]
+    pub resume: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check runbooks (default: the effective set) for errors. Exit 0 clean, 1 findings, 2 I/O.
+    Lint(LintArgs),
+    /// Classify a failure from a facts file, without asking (see docs/contract.md).
+    Diagnose(DiagnoseArgs),
+    /// What the compatibility matrix says about a client combination.
+    Matrix(MatrixArgs),
+    /// Draw a runbook's decision tree (Mermaid or Graphviz dot).
+    Graph(GraphArgs),
+    /// List saved sessions, newest first.
+    Sessions(SessionsArgs),
+    /// Export a session as ticket notes or an escalation package.
+    Export(ExportArgs),
+    /// Open an escalation package (JSON export) in the wizard and continue from it.
+    Open(OpenArgs),
+    /// Print the JSON schema for runbook files.
+    Schema,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum LintFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Runbook files or folders; checked on top of the built-ins.
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: LintFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReportFormat {
+    #[default]
+    Json,
+    Markdown,
+    Text,
+}
+
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// Facts file ({"facts": {...}}), or `-` for standard input.
+    #[arg(long, value_name = "FILE|-")]
+    pub facts: String,
+    /// Answer every question whose fact is missing `unknown`.
+    #[arg(long)]
+    pub assume_unknown: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ReportFormat,
+    /// Ticket id recorded in the session.
+    #[arg(long, value_name = "ID")]
+    pub ticket: Option<String>,
+    /// Agent name recorded in the session.
+    #[arg(long, value_name = "NAME")]
+    pub agent: Option<String>,
+    /// User UPN recorded in the session.
+    #[arg(long, value_name = "UPN")]
+    pub user: Option<String>,
+    /// Also write the whole session (JSON) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub session_out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum TextOrJson {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct MatrixArgs {
+    /// OS of the device signing in: windows, macos, linux, chromeos, ios, android.
+    #[arg(long)]
+    pub os: Option<String>,
+    /// That OS's version, e.g. 17.5 or 10.0.22631.
+    #[arg(long)]
+    pub os_version: Option<String>,
+    /// Browser: edge, chrome, firefox, safari, other.
+    #[arg(long)]
+    pub browser: Option<String>,
+    /// Native app (e.g. outlook, teams); implies client.kind native-app.
+    #[arg(long)]
+    pub app: Option<String>,
+    /// Broker on the device: installed or missing.
+    #[arg(long)]
+    pub broker: Option<String>,
+    /// Passkey type: security-key, authenticator, synced, windows-hello.
+    #[arg(long)]
+    pub credential: Option<String>,
+    /// Security-key transport: usb, nfc, ble.
+    #[arg(long)]
+    pub transport: Option<String>,
+    /// Synced passkey provider: icloud-keychain, google-password-manager, third-party.
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// same-device or cross-device.
+    #[arg(long)]
+    pub flow: Option<String>,
+    /// sign-in or registration.
+    #[arg(long)]
+    pub phase: Option<String>,
+    /// Phone OS (cross-device or Authenticator): ios, android.
+    #[arg(long)]
+    pub phone_os: Option<String>,
+    #[arg(long)]
+    pub phone_os_version: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum GraphFormat {
+    #[default]
+    Mermaid,
+    Dot,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Runbook id (e.g. triage).
+    pub runbook: String,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: GraphFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SessionsArgs {
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ExportFormat {
+    #[default]
+    Markdown,
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Session id, or path to a session file.
+    pub session: String,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ExportFormat,
+    /// Write to this file (never overwritten: a suffix is added).
+    #[arg(long, value_name = "FILE", conflicts_with = "out_dir")]
+    pub out: Option<PathBuf>,
+    /// Write into this folder with a name derived from the ticket.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Mask user names, emails (keeping the domain), IP addresses and device names.
+    #[arg(long)]
+    pub redact: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// Escalation package (a JSON export).
+    pub file: PathBuf,
+    /// Your name, recorded in the new session.
+    #[arg(long, value_name = "NAME")]
+    pub agent: Option<String>,
+}

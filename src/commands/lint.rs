@@ -1,0 +1,67 @@
+//! `lint [PATH...]`: check runbooks; exit 0 clean (warnings allowed), 1 errors, 2 I/O.
+
+use std::collections::HashSet;
+use std::io::Write;
+
+use super::{CliError, Context};
+use crate::cli::{LintArgs, LintFormat};
+use crate::exit;
+use crate::runbook::lint::{LintScope, lint};
+use crate::runbook::load::{read_runbook_file, runbook_files};
+use crate::runbook::{Finding, RunbookSet, Severity};
+
+pub fn run(ctx: &Context, args: &LintArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    let full_set = args.paths.is_empty();
+    let mut dirs = ctx.effective_dirs();
+    let mut selected: Option<HashSet<String>> = None;
+    if !full_set {
+        let mut sel = HashSet::new();
+        for p in &args.paths {
+            if !p.exists() {
+                return Err(CliError::bad_input(format!("{}: no such file or folder", p.display())));
+            }
+            let files = runbook_files(p).map_err(|e| CliError::bad_input(format!("{}: {e}", p.display())))?;
+            if files.is_empty() {
+                return Err(CliError::bad_input(format!("{}: no .json runbooks here", p.display())));
+            }
+            for f in files {
+                sel.insert(f.display().to_string());
+            }
+            dirs.push(p.clone());
+        }
+        selected = Some(sel);
+    }
+    let loaded = RunbookSet::load(&dirs).map_err(|f| CliError::bad_input(f.to_string()))?;
+    let mut findings: Vec<Finding> = loaded.errors.clone();
+    // Files named on the command line that failed to parse were reported by load; make sure a
+    // parse failure in a named file is not hidden behind another file's.
+    if let Some(sel) = &selected {
+        findings.retain(|f| sel.contains(&f.file) || f.code == "io");
+        for path in sel {
+            if !findings.iter().any(|f| &f.file == path)
+                && let Err(e) = read_runbook_file(std::path::Path::new(path))
+            {
+                findings.push(*e);
+            }
+        }
+    }
+    findings.extend(lint(&loaded.set, selected.as_ref(), LintScope { full_set }));
+    findings.dedup();
+    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let warnings = findings.len() - errors;
+    let io = |e: std::io::Error| CliError::bad_input(format!("cannot write output: {e}"));
+    match args.format {
+        LintFormat::Text => {
+            for f in &findings {
+                writeln!(out, "{f}").map_err(io)?;
+            }
+            let checked = if full_set { loaded.set.runbooks.len() } else { selected.as_ref().map_or(0, |s| s.len()) };
+            writeln!(out, "{checked} runbook(s) checked: {errors} error(s), {warnings} warning(s)").map_err(io)?;
+        }
+        LintFormat::Json => {
+            let doc = serde_json::json!({ "errors": errors, "warnings": warnings, "findings": findings });
+            writeln!(out, "{doc}").map_err(io)?;
+        }
+    }
+    Ok(if errors > 0 { exit::FINDINGS } else { exit::OK })
+}

@@ -1,0 +1,55 @@
+//! One module per subcommand. Each returns the process exit code; errors carry theirs.
+
+pub mod diagnose;
+pub mod graph;
+pub mod lint;
+pub mod matrix;
+
+use std::path::PathBuf;
+
+use crate::exit;
+use crate::paths::Paths;
+use crate::runbook::RunbookSet;
+
+/// A failure with its exit code and a one-line message for stderr.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct CliError {
+    pub code: i32,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        Self { code: exit::BAD_INPUT, message: crate::text::sanitize_line(&message.into()) }
+    }
+}
+
+/// What every command needs: folders and the runbook search path.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub paths: Paths,
+    /// `--runbooks` folders, in order.
+    pub runbook_dirs: Vec<PathBuf>,
+}
+
+impl Context {
+    /// Folders that add to the built-ins, in precedence order (later wins).
+    pub fn effective_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = self.paths.config_runbooks().into_iter().collect();
+        dirs.extend(self.runbook_dirs.iter().cloned());
+        dirs
+    }
+
+    /// Loads the effective runbook set; any unparsable runbook is bad input (exit 2).
+    pub fn load_set(&self) -> Result<RunbookSet, CliError> {
+        let loaded = RunbookSet::load(&self.effective_dirs()).map_err(|f| CliError::bad_input(f.to_string()))?;
+        if let Some(first) = loaded.errors.first() {
+            return Err(CliError::bad_input(first.to_string()));
+        }
+        if loaded.set.entry().is_none() {
+            return Err(CliError::bad_input("no runbook with id `triage`: nowhere to start"));
+        }
+        Ok(loaded.set)
+    }
+}

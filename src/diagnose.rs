@@ -1,0 +1,202 @@
+//! `diagnose`: a non-interactive walk from facts to a classified outcome, and its reports.
+//! The JSON shape is fixed by the diagnosis contract.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::engine::{Current, EngineError, Provenance, StepKind, Walk, WalkOptions};
+use crate::runbook::RunbookSet;
+use crate::text::sanitize_line;
+
+/// One question on the path, as the contract reports it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PathItem {
+    pub node: String,
+    pub fact: String,
+    pub answer: String,
+    pub source: &'static str,
+}
+
+/// The result of a diagnosis.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum Report {
+    Classified {
+        class: String,
+        outcome: String,
+        title: String,
+        escalate: bool,
+        remediation: Vec<String>,
+        path: Vec<PathItem>,
+    },
+    NeedsInput {
+        node: String,
+        fact: String,
+        prompt: String,
+        options: Vec<String>,
+    },
+}
+
+impl Report {
+    /// Process exit code per the contract: 0 classified, 3 needs input.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Report::Classified { .. } => 0,
+            Report::NeedsInput { .. } => 3,
+        }
+    }
+}
+
+/// Walks from the given facts. Steps are never performed here: they take their
+/// "couldn't try it" result.
+pub fn diagnose(
+    set: &RunbookSet,
+    facts: &[(String, String)],
+    assume_unknown: bool,
+    now: DateTime<Utc>,
+) -> Result<(Walk, Report), EngineError> {
+    let prefill = facts.iter().map(|(k, v)| (k.clone(), v.clone(), Provenance::FactsFile));
+    let walk = Walk::start(set, prefill, WalkOptions { assume_unknown, skip_steps: true }, now)?;
+    let report = report(set, &walk);
+    Ok((walk, report))
+}
+
+/// The contract report for a walk's current state.
+pub fn report(set: &RunbookSet, walk: &Walk) -> Report {
+    match walk.current(set) {
+        Some(Current::Outcome(r, o)) => Report::Classified {
+            class: o.class.clone(),
+            outcome: r.to_string(),
+            title: sanitize_line(&o.title),
+            escalate: o.escalate,
+            remediation: o.remediation.iter().map(|s| sanitize_line(&s.text)).collect(),
+            path: walk
+                .path
+                .iter()
+                .filter(|p| p.kind == StepKind::Question)
+                .map(|p| PathItem {
+                    node: p.node.to_string(),
+                    fact: p.fact.clone().unwrap_or_default(),
+                    answer: sanitize_line(&p.answer),
+                    source: p.provenance.contract_source(),
+                })
+                .collect(),
+        },
+        Some(Current::Question(r, q)) => Report::NeedsInput {
+            node: r.to_string(),
+            fact: q.fact.clone(),
+            prompt: sanitize_line(&q.prompt),
+            options: q.options.iter().map(|o| o.value.clone()).collect(),
+        },
+        Some(Current::Step(r, s)) => Report::NeedsInput {
+            node: r.to_string(),
+            fact: String::new(),
+            prompt: sanitize_line(&s.instruction),
+            options: s.options.iter().map(|o| o.value.clone()).collect(),
+        },
+        None => Report::NeedsInput {
+            node: walk.position.node().to_string(),
+            fact: String::new(),
+            prompt: String::new(),
+            options: Vec::new(),
+        },
+    }
+}
+
+/// Markdown for people (ticket-ready).
+pub fn to_markdown(set: &RunbookSet, walk: &Walk, report: &Report) -> String {
+    let mut s = String::new();
+    match report {
+        Report::Classified { class, outcome, title, escalate, .. } => {
+            s.push_str(&format!("# {title}\n\n"));
+            s.push_str(&format!("- **Class:** `{class}`\n- **Outcome:** `{outcome}`\n"));
+            s.push_str(&format!("- **Escalate:** {}\n", if *escalate { "yes" } else { "no" }));
+            if let Some((_, o)) = walk.outcome(set) {
+                if let Some(reason) = &o.escalation_reason {
+                    s.push_str(&format!("- **Escalation reason:** {}\n", sanitize_line(reason)));
+                }
+                s.push_str(&format!("\n{}\n\n## Remediation\n\n", sanitize_line(&o.summary)));
+                let sources = outcome_sources(set, walk);
+                for (i, step) in o.remediation.iter().enumerate() {
+                    let src = sources.iter().find(|(id, _, _)| *id == step.source);
+                    let cite = src
+                        .map(|(_, t, u)| format!(" ([{}]({}))", sanitize_line(t), sanitize_line(u)))
+                        .unwrap_or_default();
+                    s.push_str(&format!("{}. {}{cite}\n", i + 1, sanitize_line(&step.text)));
+                }
+                if !o.collect.is_empty() {
+                    s.push_str("\n## Collect for tier 2\n\n");
+                    for c in &o.collect {
+                        s.push_str(&format!("- {}\n", sanitize_line(c)));
+                    }
+                }
+            }
+        }
+        Report::NeedsInput { node, fact, prompt, options } => {
+            s.push_str("# Needs input\n\n");
+            s.push_str(&format!("- **Node:** `{node}`\n- **Fact:** `{fact}`\n- **Question:** {prompt}\n"));
+            s.push_str(&format!("- **Options:** {}\n", options.join(", ")));
+        }
+    }
+    s.push_str("\n## Path\n\n| node | fact | answer | source |\n|---|---|---|---|\n");
+    for p in walk.path.iter().filter(|p| p.kind == StepKind::Question) {
+        s.push_str(&format!(
+            "| `{}` | `{}` | {} | {} |\n",
+            p.node,
+            p.fact.as_deref().unwrap_or(""),
+            sanitize_line(&p.answer).replace('|', "\\|"),
+            p.provenance.contract_source()
+        ));
+    }
+    s
+}
+
+/// Plain text for people and ticket systems without Markdown.
+pub fn to_text(set: &RunbookSet, walk: &Walk, report: &Report) -> String {
+    let mut s = String::new();
+    match report {
+        Report::Classified { class, outcome, title, escalate, .. } => {
+            s.push_str(&format!("CLASSIFIED: {title}\nClass:    {class}\nOutcome:  {outcome}\n"));
+            s.push_str(&format!("Escalate: {}\n", if *escalate { "YES" } else { "no" }));
+            if let Some((_, o)) = walk.outcome(set) {
+                if let Some(reason) = &o.escalation_reason {
+                    s.push_str(&format!("Reason:   {}\n", sanitize_line(reason)));
+                }
+                s.push_str(&format!("\n{}\n\nRemediation:\n", sanitize_line(&o.summary)));
+                for (i, step) in o.remediation.iter().enumerate() {
+                    s.push_str(&format!("  {}. {} [{}]\n", i + 1, sanitize_line(&step.text), step.source));
+                }
+                if !o.collect.is_empty() {
+                    s.push_str("\nCollect for tier 2:\n");
+                    for c in &o.collect {
+                        s.push_str(&format!("  - {}\n", sanitize_line(c)));
+                    }
+                }
+            }
+        }
+        Report::NeedsInput { node, fact, prompt, options } => {
+            s.push_str(&format!(
+                "NEEDS INPUT at {node}\nFact:     {fact}\nQuestion: {prompt}\nOptions:  {}\n",
+                options.join(", ")
+            ));
+        }
+    }
+    s.push_str("\nPath:\n");
+    for p in walk.path.iter().filter(|p| p.kind == StepKind::Question) {
+        s.push_str(&format!(
+            "  {} = {}  ({}, {})\n",
+            p.fact.as_deref().unwrap_or(""),
+            sanitize_line(&p.answer),
+            p.provenance.contract_source(),
+            p.node
+        ));
+    }
+    s
+}
+
+/// (id, title, url) of the sources the outcome's runbook declares.
+fn outcome_sources<'a>(set: &'a RunbookSet, walk: &Walk) -> Vec<(&'a str, &'a str, &'a str)> {
+    let rb = set.get(&walk.position.node().runbook);
+    rb.map(|rb| rb.runbook.sources.iter().map(|s| (s.id.as_str(), s.title.as_str(), s.url.as_str())).collect())
+        .unwrap_or_default()
+}

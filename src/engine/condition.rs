@@ -1,0 +1,52 @@
+//! Evaluating route conditions against facts and the compatibility matrix.
+
+use crate::matrix::Matrix;
+use crate::runbook::model::Condition;
+use crate::vocab::{UNKNOWN, Version, normalize_error_code};
+
+/// Compares two fact values; AADSTS codes compare in normalised form (`AADSTS53003` = `53003`).
+pub fn same_value(fact: &str, have: &str, want: &str) -> bool {
+    if fact == "error.code" { normalize_error_code(have) == normalize_error_code(want) } else { have == want }
+}
+
+/// Evaluates a condition. A fact that isn't set counts as `unknown`; malformed conditions
+/// (which `lint` reports) are false.
+pub fn eval(cond: &Condition, facts: &dyn Fn(&str) -> Option<String>, matrix: &Matrix) -> bool {
+    let value = || -> String { cond.fact.as_deref().and_then(facts).unwrap_or_else(|| UNKNOWN.to_string()) };
+    let fact = cond.fact.as_deref().unwrap_or("");
+    if let Some(want) = &cond.equals {
+        return same_value(fact, &value(), want);
+    }
+    if let Some(wants) = &cond.one_of {
+        let have = value();
+        return wants.iter().any(|w| same_value(fact, &have, w));
+    }
+    if let Some(k) = cond.known {
+        return (value() != UNKNOWN) == k;
+    }
+    if let Some(min) = &cond.version_below {
+        return version_relation(&value(), min) == Some(true);
+    }
+    if let Some(min) = &cond.version_at_least {
+        return version_relation(&value(), min) == Some(false);
+    }
+    if let Some(all) = &cond.all {
+        return !all.is_empty() && all.iter().all(|c| eval(c, facts, matrix));
+    }
+    if let Some(any) = &cond.any {
+        return any.iter().any(|c| eval(c, facts, matrix));
+    }
+    if let Some(inner) = &cond.not {
+        return !eval(inner, facts, matrix);
+    }
+    if let Some(m) = &cond.matrix {
+        let verdict = matrix.evaluate(m.area, facts).verdict;
+        return m.verdict.contains(&verdict);
+    }
+    false
+}
+
+/// Some(true) when `have` is known to be below `min`, Some(false) when known not to be.
+fn version_relation(have: &str, min: &str) -> Option<bool> {
+    Version::parse(have)?.below(&Version::parse(min)?)
+}

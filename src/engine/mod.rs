@@ -1,0 +1,454 @@
+//! The diagnosis engine: a pure state machine over a [`RunbookSet`]. No I/O, no clock (every
+//! operation takes `now`), no terminal. The UI, `diagnose` and sessions all drive this.
+
+pub mod condition;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::runbook::model::{Node, Outcome, Question, Step};
+use crate::runbook::{NodeRef, RunbookSet};
+use crate::vocab::{FactError, FactType, UNKNOWN};
+
+/// Where a fact came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Provenance {
+    /// The agent asked and the user answered on this call.
+    Asked,
+    /// Given in a facts file (`--facts`).
+    FactsFile,
+    /// Derived by a runbook rule.
+    Derived,
+    /// Not given; answered `unknown` because of `--assume-unknown`.
+    AssumedUnknown,
+    /// From an imported record (an escalation package, later a sign-in log).
+    Imported,
+}
+
+impl Provenance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provenance::Asked => "asked",
+            Provenance::FactsFile => "facts-file",
+            Provenance::Derived => "derived",
+            Provenance::AssumedUnknown => "assumed-unknown",
+            Provenance::Imported => "imported",
+        }
+    }
+
+    /// The contract's `source` word in `diagnose` paths.
+    pub fn contract_source(self) -> &'static str {
+        match self {
+            Provenance::AssumedUnknown => "assumed-unknown",
+            Provenance::Derived => "derived",
+            _ => "facts",
+        }
+    }
+}
+
+/// A known fact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct FactEntry {
+    pub value: String,
+    pub provenance: Provenance,
+    pub at: DateTime<Utc>,
+    /// Who supplied it when not this session (e.g. `tier-1 session <id>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+}
+
+/// What kind of node a path entry passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepKind {
+    Question,
+    Step,
+    Route,
+}
+
+/// One step of the path taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PathEntry {
+    pub node: NodeRef,
+    pub kind: StepKind,
+    /// The fact a question set (None for steps and routes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fact: Option<String>,
+    /// The answer, step result, or (for routes) the rule that matched.
+    pub answer: String,
+    pub provenance: Provenance,
+    pub at: DateTime<Utc>,
+}
+
+/// How unanswered nodes are treated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct WalkOptions {
+    /// Answer questions whose fact is not known `unknown` instead of stopping.
+    pub assume_unknown: bool,
+    /// Take steps' `unknown` ("couldn't try") result instead of stopping (non-interactive runs).
+    pub skip_steps: bool,
+}
+
+/// Where the walk stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum Position {
+    /// Waiting for an answer at a question or step.
+    Waiting { node: NodeRef },
+    /// Ended at an outcome.
+    Finished { node: NodeRef },
+}
+
+impl Position {
+    pub fn node(&self) -> &NodeRef {
+        match self {
+            Position::Waiting { node } | Position::Finished { node } => node,
+        }
+    }
+}
+
+/// Errors the engine reports instead of panicking.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EngineError {
+    #[error("the runbook set has no entry runbook `triage`")]
+    NoEntry,
+    #[error("`{from}` leads to `{to}`, which does not exist")]
+    Dangling { from: NodeRef, to: NodeRef },
+    #[error("the walk went round a cycle through {0}")]
+    Cycle(String),
+    #[error("{node}: the walk is not waiting for an answer here")]
+    NotWaiting { node: NodeRef },
+    #[error("{node}: `{answer}` is not an option here")]
+    NotAnOption { node: NodeRef, answer: String },
+    #[error("{0}")]
+    Fact(#[from] FactError),
+    #[error("nothing to go back to")]
+    NothingToGoBack,
+}
+
+/// The state of one diagnosis: facts with provenance, step results, and the path taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Walk {
+    pub facts: BTreeMap<String, FactEntry>,
+    /// Results of steps, by `runbook#node`.
+    #[serde(default)]
+    pub step_results: BTreeMap<String, FactEntry>,
+    pub path: Vec<PathEntry>,
+    pub position: Position,
+    /// Answers the agent took back with `back`, offered as the default when asked again.
+    #[serde(default)]
+    pub previous_answers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub options: WalkOptions,
+}
+
+/// The node the walk waits at, resolved.
+pub enum Current<'a> {
+    Question(&'a NodeRef, &'a Question),
+    Step(&'a NodeRef, &'a Step),
+    Outcome(&'a NodeRef, &'a Outcome),
+}
+
+impl Walk {
+    /// Starts a walk at the entry runbook with facts already known (facts file, import).
+    pub fn start(
+        set: &RunbookSet,
+        prefill: impl IntoIterator<Item = (String, String, Provenance)>,
+        options: WalkOptions,
+        now: DateTime<Utc>,
+    ) -> Result<Self, EngineError> {
+        let entry = set.entry().ok_or(EngineError::NoEntry)?;
+        let mut walk = Walk {
+            facts: BTreeMap::new(),
+            step_results: BTreeMap::new(),
+            path: Vec::new(),
+            position: Position::Waiting { node: entry },
+            previous_answers: BTreeMap::new(),
+            options,
+        };
+        for (key, value, provenance) in prefill {
+            set.vocab.check(&key, &value)?;
+            walk.facts.insert(key, FactEntry { value, provenance, at: now, via: None });
+        }
+        walk.advance(set, now)?;
+        Ok(walk)
+    }
+
+    pub fn fact(&self, key: &str) -> Option<&str> {
+        self.facts.get(key).map(|f| f.value.as_str())
+    }
+
+    /// A lookup closure for conditions and the matrix.
+    pub fn lookup(&self) -> impl Fn(&str) -> Option<String> + '_ {
+        move |k| self.facts.get(k).map(|f| f.value.clone())
+    }
+
+    pub fn is_finished(&self) -> bool {
+        matches!(self.position, Position::Finished { .. })
+    }
+
+    /// The node the walk stands at.
+    pub fn current<'a>(&'a self, set: &'a RunbookSet) -> Option<Current<'a>> {
+        let r = self.position.node();
+        match set.node(r)? {
+            Node::Question(q) => Some(Current::Question(r, q)),
+            Node::Step(s) => Some(Current::Step(r, s)),
+            Node::Outcome(o) => Some(Current::Outcome(r, o)),
+            Node::Route(_) => None,
+        }
+    }
+
+    /// The outcome, once finished.
+    pub fn outcome<'a>(&'a self, set: &'a RunbookSet) -> Option<(&'a NodeRef, &'a Outcome)> {
+        match self.current(set)? {
+            Current::Outcome(r, o) if self.is_finished() => Some((r, o)),
+            _ => None,
+        }
+    }
+
+    /// Answers the question or step the walk waits at (an option value, or typed text for
+    /// version/text facts), then moves on as far as the known facts allow.
+    pub fn answer(&mut self, set: &RunbookSet, answer: &str, now: DateTime<Utc>) -> Result<(), EngineError> {
+        let here = self.position.node().clone();
+        let not_waiting = || EngineError::NotWaiting { node: here.clone() };
+        if self.is_finished() {
+            return Err(not_waiting());
+        }
+        match set.node(&here).ok_or_else(not_waiting)? {
+            Node::Question(q) => {
+                let typed = q.entry.is_some() && !q.options.iter().any(|o| o.value == answer);
+                if !typed && !q.options.iter().any(|o| o.value == answer) {
+                    return Err(EngineError::NotAnOption { node: here, answer: answer.to_string() });
+                }
+                let answer = answer.trim();
+                set.vocab.check(&q.fact, answer)?;
+                self.facts.insert(
+                    q.fact.clone(),
+                    FactEntry { value: answer.to_string(), provenance: Provenance::Asked, at: now, via: None },
+                );
+                self.previous_answers.remove(&q.fact);
+            }
+            Node::Step(s) => {
+                if !s.options.iter().any(|o| o.value == answer) {
+                    return Err(EngineError::NotAnOption { node: here, answer: answer.to_string() });
+                }
+                self.step_results.insert(
+                    here.to_string(),
+                    FactEntry { value: answer.to_string(), provenance: Provenance::Asked, at: now, via: None },
+                );
+            }
+            _ => return Err(not_waiting()),
+        }
+        self.advance(set, now)
+    }
+
+    /// Sets a fact from any source. Validated against the vocabulary. If the walk waits at the
+    /// question for this fact, it moves on.
+    pub fn set_fact(
+        &mut self,
+        set: &RunbookSet,
+        key: &str,
+        value: &str,
+        provenance: Provenance,
+        now: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        set.vocab.check(key, value)?;
+        self.facts.insert(key.to_string(), FactEntry { value: value.to_string(), provenance, at: now, via: None });
+        if !self.is_finished() {
+            self.advance(set, now)?;
+        }
+        Ok(())
+    }
+
+    /// Goes back to the previous question the agent *asked*. Its answer is taken back (and
+    /// remembered as the default); every other fact is kept and re-applied as the walk passes.
+    pub fn back(&mut self, set: &RunbookSet, now: DateTime<Utc>) -> Result<(), EngineError> {
+        let idx = self
+            .path
+            .iter()
+            .rposition(|p| p.provenance == Provenance::Asked && p.kind != StepKind::Route)
+            .ok_or(EngineError::NothingToGoBack)?;
+        let entry = self.path[idx].clone();
+        self.path.truncate(idx);
+        match entry.kind {
+            StepKind::Question => {
+                if let Some(fact) = &entry.fact
+                    && let Some(old) = self.facts.remove(fact)
+                {
+                    self.previous_answers.insert(fact.clone(), old.value);
+                }
+            }
+            StepKind::Step => {
+                if let Some(old) = self.step_results.remove(&entry.node.to_string()) {
+                    self.previous_answers.insert(entry.node.to_string(), old.value);
+                }
+            }
+            StepKind::Route => {}
+        }
+        self.position = Position::Waiting { node: entry.node };
+        // Re-run from the question: it is unanswered now, so the walk stops right there.
+        self.advance(set, now)
+    }
+
+    /// Can `back` do anything?
+    pub fn can_go_back(&self) -> bool {
+        self.path.iter().any(|p| p.provenance == Provenance::Asked && p.kind != StepKind::Route)
+    }
+
+    /// Starts over: drops what was asked on this call, keeps facts that came from outside.
+    pub fn restart(&mut self, set: &RunbookSet, now: DateTime<Utc>) -> Result<(), EngineError> {
+        let entry = set.entry().ok_or(EngineError::NoEntry)?;
+        self.facts.retain(|_, f| matches!(f.provenance, Provenance::FactsFile | Provenance::Imported));
+        self.step_results.clear();
+        self.previous_answers.clear();
+        self.path.clear();
+        self.position = Position::Waiting { node: entry };
+        self.advance(set, now)
+    }
+
+    /// Moves from the current node while facts answer it: questions with a known fact are
+    /// followed (never ask twice), routes are evaluated, steps already done are followed.
+    /// Stops at an unanswered question or step, or at an outcome.
+    pub fn advance(&mut self, set: &RunbookSet, now: DateTime<Utc>) -> Result<(), EngineError> {
+        let limit = set.node_count() + 1;
+        let mut visited: Vec<NodeRef> = Vec::new();
+        loop {
+            let here = self.position.node().clone();
+            if visited.len() > limit {
+                let names: Vec<String> = visited.iter().rev().take(8).map(|n| n.to_string()).collect();
+                return Err(EngineError::Cycle(names.join(" → ")));
+            }
+            visited.push(here.clone());
+            let node = set.node(&here).ok_or_else(|| EngineError::Dangling {
+                from: self.path.last().map(|p| p.node.clone()).unwrap_or_else(|| here.clone()),
+                to: here.clone(),
+            })?;
+            let next = match node {
+                Node::Outcome(_) => {
+                    self.position = Position::Finished { node: here };
+                    return Ok(());
+                }
+                Node::Question(q) => {
+                    let (value, provenance) = match self.facts.get(&q.fact) {
+                        Some(f) => (f.value.clone(), f.provenance),
+                        None if self.options.assume_unknown => {
+                            self.facts.insert(
+                                q.fact.clone(),
+                                FactEntry {
+                                    value: UNKNOWN.to_string(),
+                                    provenance: Provenance::AssumedUnknown,
+                                    at: now,
+                                    via: None,
+                                },
+                            );
+                            (UNKNOWN.to_string(), Provenance::AssumedUnknown)
+                        }
+                        None => {
+                            self.position = Position::Waiting { node: here };
+                            return Ok(());
+                        }
+                    };
+                    let next = question_next(set, q, &value);
+                    self.path.push(PathEntry {
+                        node: here.clone(),
+                        kind: StepKind::Question,
+                        fact: Some(q.fact.clone()),
+                        answer: value,
+                        provenance,
+                        at: now,
+                    });
+                    next
+                }
+                Node::Step(s) => {
+                    let key = here.to_string();
+                    let (value, provenance) = match self.step_results.get(&key) {
+                        Some(f) => (f.value.clone(), f.provenance),
+                        None if self.options.skip_steps => (UNKNOWN.to_string(), Provenance::AssumedUnknown),
+                        None => {
+                            self.position = Position::Waiting { node: here };
+                            return Ok(());
+                        }
+                    };
+                    let next = s
+                        .options
+                        .iter()
+                        .find(|o| o.value == value)
+                        .or_else(|| s.options.iter().find(|o| o.value == UNKNOWN))
+                        .map(|o| o.next.clone());
+                    self.path.push(PathEntry {
+                        node: here.clone(),
+                        kind: StepKind::Step,
+                        fact: None,
+                        answer: value,
+                        provenance,
+                        at: now,
+                    });
+                    next
+                }
+                Node::Route(r) => {
+                    let lookup = |k: &str| self.facts.get(k).map(|f| f.value.clone());
+                    let hit =
+                        r.rules.iter().enumerate().find(|(_, rule)| condition::eval(&rule.when, &lookup, &set.matrix));
+                    let (label, next) = match hit {
+                        Some((i, rule)) => {
+                            for (k, v) in &rule.set {
+                                if !self.facts.contains_key(k) && set.vocab.check(k, v).is_ok() {
+                                    self.facts.insert(
+                                        k.clone(),
+                                        FactEntry {
+                                            value: v.clone(),
+                                            provenance: Provenance::Derived,
+                                            at: now,
+                                            via: None,
+                                        },
+                                    );
+                                }
+                            }
+                            (format!("rule {}: {}", i + 1, rule.when.describe()), rule.next.clone())
+                        }
+                        None => ("otherwise".to_string(), r.otherwise.clone()),
+                    };
+                    self.path.push(PathEntry {
+                        node: here.clone(),
+                        kind: StepKind::Route,
+                        fact: None,
+                        answer: label,
+                        provenance: Provenance::Derived,
+                        at: now,
+                    });
+                    Some(next)
+                }
+            };
+            let Some(next) = next else {
+                // No option for this value and no `unknown` option: lint forbids this.
+                self.position = Position::Waiting { node: here };
+                return Ok(());
+            };
+            self.position = Position::Waiting { node: NodeRef::resolve(&here.runbook, &next) };
+        }
+    }
+
+    /// The route decisions that led to the current node, most recent last, for
+    /// "why am I asked this?".
+    pub fn reasons(&self) -> Vec<&PathEntry> {
+        self.path.iter().filter(|p| p.kind == StepKind::Route).collect()
+    }
+}
+
+/// Where a question goes for a value: its option, the typed-entry branch, or `unknown`.
+fn question_next(set: &RunbookSet, q: &Question, value: &str) -> Option<String> {
+    if let Some(o) = q.options.iter().find(|o| condition::same_value(&q.fact, value, &o.value)) {
+        return Some(o.next.clone());
+    }
+    let typed = matches!(set.vocab.fact(&q.fact).map(|d| &d.ty), Some(FactType::Version | FactType::Text));
+    if value != UNKNOWN
+        && typed
+        && let Some(e) = &q.entry
+    {
+        return Some(e.next.clone());
+    }
+    q.options.iter().find(|o| o.value == UNKNOWN).map(|o| o.next.clone())
+}

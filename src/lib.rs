@@ -1,0 +1,23 @@
+//! passkey-triage: diagnose Microsoft Entra ID passkey sign-in failures from JSON runbooks.
+//!
+//! Layers, each one hop from here:
+//! - [`vocab`]: the contract's facts and failure classes.
+//! - [`runbook`]: the runbook format, loading (with file:line:col errors) and the linter.
+//! - [`matrix`]: the compatibility matrix as data and its evaluation.
+//! - [`engine`]: the pure walk (facts with provenance, path, back, restart). No I/O, no clock.
+//! - [`diagnose`]: non-interactive classification and its reports.
+//! - [`commands`]: one module per subcommand; [`cli`] is the clap definition.
+
+pub mod cli;
+pub mod commands;
+pub mod diagnose;
+pub mod engine;
+pub mod exit;
+pub mod facts_file;
+pub mod graph;
+pub mod matrix;
+pub mod paths;
+pub mod runbook;
+pub mod schema;
+pub mod text;
+pub mod vocab;

@@ -1,0 +1,718 @@
+//! The runbook linter: everything that would make a walk dead-end, loop, cite nothing, or speak
+//! outside the contract's vocabulary. One finding per problem, with file:line:col.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use super::model::{Condition, Node};
+use super::{ENTRY_RUNBOOK, Finding, LoadedRunbook, NodeRef, RunbookSet, SourceFile};
+use crate::matrix::Matrix;
+use crate::vocab::{CONTRACT_CLASSES, FactType, UNKNOWN, Version, Vocabulary};
+
+/// What to check.
+#[derive(Debug, Clone, Copy)]
+pub struct LintScope {
+    /// The whole effective set: also require every contract class to be reachable.
+    pub full_set: bool,
+}
+
+/// Lints the runbooks of `set` (only those whose file is in `only`, if given) and the matrix.
+pub fn lint(set: &RunbookSet, only: Option<&HashSet<String>>, scope: LintScope) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let selected = |rb: &LoadedRunbook| only.is_none_or(|o| o.contains(&rb.file.origin.to_string()));
+    for rb in set.runbooks.iter().filter(|rb| selected(rb)) {
+        lint_runbook(set, rb, &mut out);
+    }
+    if only.is_none() {
+        lint_matrix(&set.matrix, &set.matrix_file, &set.vocab, &mut out);
+    }
+    lint_graph(set, &selected, scope, &mut out);
+    out.sort_by(|a, b| (a.severity, &a.file, a.line, a.column).cmp(&(b.severity, &b.file, b.line, b.column)));
+    out.dedup();
+    out
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+}
+
+fn lint_runbook(set: &RunbookSet, rb: &LoadedRunbook, out: &mut Vec<Finding>) {
+    let f = &*rb.file;
+    let r = &rb.runbook;
+    if r.schema != 1 {
+        out.push(Finding::error(
+            "schema-version",
+            f,
+            "/schema",
+            format!("unsupported schema {}: this tool reads schema 1", r.schema),
+        ));
+    }
+    if !is_id(&r.id) {
+        out.push(Finding::error(
+            "bad-id",
+            f,
+            "/id",
+            format!("runbook id `{}` must be lowercase letters, digits, `-`", r.id),
+        ));
+    }
+    if chrono::NaiveDate::parse_from_str(&r.as_of, "%Y-%m-%d").is_err() {
+        out.push(Finding::error("bad-date", f, "/as_of", format!("as_of `{}` is not a date (YYYY-MM-DD)", r.as_of)));
+    }
+    let mut source_ids = HashSet::new();
+    for (i, s) in r.sources.iter().enumerate() {
+        if !source_ids.insert(s.id.as_str()) {
+            out.push(Finding::error(
+                "duplicate-id",
+                f,
+                &format!("/sources/{i}/id"),
+                format!("source id `{}` is declared twice", s.id),
+            ));
+        }
+    }
+    for (i, d) in r.facts.iter().enumerate() {
+        if Vocabulary::is_contract_fact(&d.key) {
+            out.push(Finding::error(
+                "redeclared-fact",
+                f,
+                &format!("/facts/{i}/key"),
+                format!("`{}` is a contract fact and can't be redeclared", d.key),
+            ));
+        }
+        let is_enum = matches!(d.r#type, None | Some(super::model::DeclaredFactType::Enum));
+        if is_enum && d.values.is_empty() {
+            out.push(Finding::error(
+                "bad-fact",
+                f,
+                &format!("/facts/{i}"),
+                format!("fact `{}` needs `values` (or type version/text)", d.key),
+            ));
+        }
+        if d.values.iter().any(|v| v == UNKNOWN) {
+            out.push(Finding::error(
+                "bad-fact",
+                f,
+                &format!("/facts/{i}/values"),
+                format!("fact `{}`: `unknown` is implied; don't list it", d.key),
+            ));
+        }
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, node) in r.nodes.iter().enumerate() {
+        let p = format!("/nodes/{i}");
+        let me = NodeRef::new(&r.id, node.id());
+        if let Some(first) = seen.insert(node.id(), i) {
+            out.push(
+                Finding::error(
+                    "duplicate-id",
+                    f,
+                    &format!("{p}/id"),
+                    format!("node id `{}` is used twice (first at node {})", node.id(), first + 1),
+                )
+                .with_node(&me),
+            );
+        }
+        if !is_id(node.id()) {
+            out.push(
+                Finding::error(
+                    "bad-id",
+                    f,
+                    &format!("{p}/id"),
+                    format!("node id `{}` must be lowercase letters, digits, `-`", node.id()),
+                )
+                .with_node(&me),
+            );
+        }
+        lint_node(set, rb, node, &p, &me, &source_ids, out);
+    }
+    if rb.node(&r.start).is_none() {
+        out.push(Finding::error(
+            "missing-start",
+            f,
+            "/start",
+            format!("start node `{}` does not exist in runbook `{}`", r.start, r.id),
+        ));
+    }
+}
+
+fn check_next(
+    set: &RunbookSet,
+    rb: &LoadedRunbook,
+    me: &NodeRef,
+    next: &str,
+    pointer: &str,
+    label: &str,
+    out: &mut Vec<Finding>,
+) {
+    let target = NodeRef::resolve(rb.id(), next);
+    let exists = set.get(&target.runbook).is_some_and(|t| t.node(&target.node).is_some());
+    if !exists {
+        let why = if set.get(&target.runbook).is_none() {
+            format!("runbook `{}` does not exist", target.runbook)
+        } else {
+            format!("no node `{}` in runbook `{}`", target.node, target.runbook)
+        };
+        out.push(
+            Finding::error("dangling-next", &rb.file, pointer, format!("{me} ({label}) leads to `{target}`: {why}"))
+                .with_node(me),
+        );
+    }
+}
+
+fn text_required(f: &SourceFile, me: &NodeRef, pointer: &str, field: &str, value: &str, out: &mut Vec<Finding>) {
+    if value.trim().is_empty() {
+        out.push(Finding::error("empty-text", f, pointer, format!("{me}: `{field}` is empty")).with_node(me));
+    }
+}
+
+fn lint_node(
+    set: &RunbookSet,
+    rb: &LoadedRunbook,
+    node: &Node,
+    p: &str,
+    me: &NodeRef,
+    sources: &HashSet<&str>,
+    out: &mut Vec<Finding>,
+) {
+    let f = &*rb.file;
+    let vocab = &set.vocab;
+    match node {
+        Node::Question(q) => {
+            text_required(f, me, &format!("{p}/prompt"), "prompt", &q.prompt, out);
+            text_required(f, me, &format!("{p}/help"), "help", &q.help, out);
+            let def = vocab.fact(&q.fact);
+            if def.is_none() {
+                out.push(
+                    Finding::error(
+                        "unknown-fact",
+                        f,
+                        &format!("{p}/fact"),
+                        format!("{me} asks for unknown fact `{}`", q.fact),
+                    )
+                    .with_node(me),
+                );
+            }
+            let mut values = HashSet::new();
+            for (j, o) in q.options.iter().enumerate() {
+                let op = format!("{p}/options/{j}");
+                if !values.insert(o.value.as_str()) {
+                    out.push(
+                        Finding::error(
+                            "duplicate-option",
+                            f,
+                            &format!("{op}/value"),
+                            format!("{me} offers `{}` twice", o.value),
+                        )
+                        .with_node(me),
+                    );
+                }
+                if def.is_some()
+                    && let Err(e) = vocab.check(&q.fact, &o.value)
+                {
+                    out.push(
+                        Finding::error("bad-value", f, &format!("{op}/value"), format!("{me}: {e}")).with_node(me),
+                    );
+                }
+                text_required(f, me, &format!("{op}/label"), "label", &o.label, out);
+                check_next(set, rb, me, &o.next, &format!("{op}/next"), &format!("option `{}`", o.value), out);
+            }
+            if !values.contains(UNKNOWN) {
+                out.push(
+                    Finding::error(
+                        "missing-unknown",
+                        f,
+                        &format!("{p}/options"),
+                        format!("{me} has no `unknown` option (the user can't tell)"),
+                    )
+                    .with_node(me),
+                );
+            }
+            match def.map(|d| &d.ty) {
+                Some(FactType::Enum(all)) => {
+                    let missing: Vec<&str> = all.iter().map(String::as_str).filter(|v| !values.contains(v)).collect();
+                    if !missing.is_empty() {
+                        out.push(
+                            Finding::error(
+                                "uncovered-value",
+                                f,
+                                &format!("{p}/options"),
+                                format!("{me} has no option for {}", missing.join(", ")),
+                            )
+                            .with_node(me),
+                        );
+                    }
+                    if q.entry.is_some() {
+                        out.push(
+                            Finding::error(
+                                "bad-entry",
+                                f,
+                                &format!("{p}/entry"),
+                                format!("{me}: `entry` is only for version and text facts"),
+                            )
+                            .with_node(me),
+                        );
+                    }
+                }
+                Some(FactType::Version | FactType::Text) => match &q.entry {
+                    Some(e) => check_next(set, rb, me, &e.next, &format!("{p}/entry/next"), "typed answer", out),
+                    None => out.push(
+                        Finding::error(
+                            "missing-entry",
+                            f,
+                            p,
+                            format!("{me} asks for `{}`, which is typed: add `entry`", q.fact),
+                        )
+                        .with_node(me),
+                    ),
+                },
+                None => {}
+            }
+        }
+        Node::Step(s) => {
+            text_required(f, me, &format!("{p}/instruction"), "instruction", &s.instruction, out);
+            if !sources.contains(s.source.as_str()) {
+                out.push(
+                    Finding::error(
+                        "undeclared-source",
+                        f,
+                        &format!("{p}/source"),
+                        format!("{me} cites `{}`, which `sources` doesn't declare", s.source),
+                    )
+                    .with_node(me),
+                );
+            }
+            let mut values = HashSet::new();
+            for (j, o) in s.options.iter().enumerate() {
+                if !values.insert(o.value.as_str()) {
+                    out.push(
+                        Finding::error(
+                            "duplicate-option",
+                            f,
+                            &format!("{p}/options/{j}/value"),
+                            format!("{me} offers `{}` twice", o.value),
+                        )
+                        .with_node(me),
+                    );
+                }
+                check_next(
+                    set,
+                    rb,
+                    me,
+                    &o.next,
+                    &format!("{p}/options/{j}/next"),
+                    &format!("result `{}`", o.value),
+                    out,
+                );
+            }
+            if !values.contains(UNKNOWN) {
+                out.push(
+                    Finding::error(
+                        "missing-unknown",
+                        f,
+                        &format!("{p}/options"),
+                        format!("{me} has no `unknown` result (couldn't try it)"),
+                    )
+                    .with_node(me),
+                );
+            }
+        }
+        Node::Route(r) => {
+            for (j, rule) in r.rules.iter().enumerate() {
+                let rp = format!("{p}/rules/{j}");
+                lint_condition(f, vocab, me, &rule.when, &format!("{rp}/when"), out);
+                for (k, v) in &rule.set {
+                    if let Err(e) = vocab.check(k, v) {
+                        out.push(
+                            Finding::error("bad-value", f, &format!("{rp}/set"), format!("{me}: {e}")).with_node(me),
+                        );
+                    }
+                }
+                check_next(set, rb, me, &rule.next, &format!("{rp}/next"), &format!("rule {}", j + 1), out);
+            }
+            check_next(set, rb, me, &r.otherwise, &format!("{p}/otherwise"), "otherwise", out);
+        }
+        Node::Outcome(o) => {
+            text_required(f, me, &format!("{p}/title"), "title", &o.title, out);
+            text_required(f, me, &format!("{p}/summary"), "summary", &o.summary, out);
+            if !vocab.has_class(&o.class) {
+                out.push(
+                    Finding::error(
+                        "unknown-class",
+                        f,
+                        &format!("{p}/class"),
+                        format!("{me}: class `{}` is not in the taxonomy", o.class),
+                    )
+                    .with_node(me),
+                );
+            }
+            if o.remediation.is_empty() {
+                out.push(
+                    Finding::error(
+                        "no-remediation",
+                        f,
+                        &format!("{p}/remediation"),
+                        format!("{me} has no remediation steps"),
+                    )
+                    .with_node(me),
+                );
+            }
+            for (j, step) in o.remediation.iter().enumerate() {
+                text_required(f, me, &format!("{p}/remediation/{j}/text"), "text", &step.text, out);
+                if !sources.contains(step.source.as_str()) {
+                    out.push(
+                        Finding::error(
+                            "undeclared-source",
+                            f,
+                            &format!("{p}/remediation/{j}/source"),
+                            format!("{me} cites `{}`, which `sources` doesn't declare", step.source),
+                        )
+                        .with_node(me),
+                    );
+                }
+            }
+            if o.escalate && o.escalation_reason.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                out.push(
+                    Finding::error(
+                        "missing-escalation-reason",
+                        f,
+                        p,
+                        format!("{me} escalates without `escalation_reason`"),
+                    )
+                    .with_node(me),
+                );
+            }
+        }
+    }
+}
+
+fn lint_condition(f: &SourceFile, vocab: &Vocabulary, me: &NodeRef, c: &Condition, p: &str, out: &mut Vec<Finding>) {
+    let forms = c.forms();
+    if forms.len() != 1 {
+        let msg = if forms.is_empty() {
+            "condition has no test (use equals, one_of, known, version_below, version_at_least, all, any, not or matrix)".to_string()
+        } else {
+            format!("condition mixes {}; use exactly one", forms.join(" and "))
+        };
+        out.push(Finding::error("bad-condition", f, p, format!("{me}: {msg}")).with_node(me));
+        return;
+    }
+    let needs_fact = matches!(forms[0], "equals" | "one_of" | "known" | "version_below" | "version_at_least");
+    match (&c.fact, needs_fact) {
+        (None, true) => {
+            out.push(Finding::error("bad-condition", f, p, format!("{me}: `{}` needs `fact`", forms[0])).with_node(me))
+        }
+        (Some(_), false) => out.push(
+            Finding::error("bad-condition", f, &format!("{p}/fact"), format!("{me}: `{}` takes no `fact`", forms[0]))
+                .with_node(me),
+        ),
+        (Some(k), true) => {
+            let Some(def) = vocab.fact(k) else {
+                out.push(
+                    Finding::error(
+                        "unknown-fact",
+                        f,
+                        &format!("{p}/fact"),
+                        format!("{me}: condition on unknown fact `{k}`"),
+                    )
+                    .with_node(me),
+                );
+                return;
+            };
+            let values: Vec<&String> = c.equals.iter().chain(c.one_of.iter().flatten()).collect();
+            for v in values {
+                if let Err(e) = vocab.check(k, v) {
+                    out.push(Finding::error("bad-value", f, p, format!("{me}: {e}")).with_node(me));
+                }
+            }
+            for v in c.version_below.iter().chain(c.version_at_least.iter()) {
+                if def.ty != FactType::Version {
+                    out.push(
+                        Finding::error("bad-condition", f, p, format!("{me}: `{k}` is not a version fact"))
+                            .with_node(me),
+                    );
+                }
+                if Version::parse(v).is_none() {
+                    out.push(Finding::error("bad-value", f, p, format!("{me}: `{v}` is not a version")).with_node(me));
+                }
+            }
+        }
+        (None, false) => {}
+    }
+    for (name, list) in [("all", &c.all), ("any", &c.any)] {
+        if let Some(list) = list {
+            if list.is_empty() {
+                out.push(Finding::error("bad-condition", f, p, format!("{me}: `{name}` is empty")).with_node(me));
+            }
+            for (i, sub) in list.iter().enumerate() {
+                lint_condition(f, vocab, me, sub, &format!("{p}/{name}/{i}"), out);
+            }
+        }
+    }
+    if let Some(sub) = &c.not {
+        lint_condition(f, vocab, me, sub, &format!("{p}/not"), out);
+    }
+    if let Some(m) = &c.matrix
+        && m.verdict.is_empty()
+    {
+        out.push(
+            Finding::error("bad-condition", f, p, format!("{me}: matrix condition lists no verdict")).with_node(me),
+        );
+    }
+}
+
+/// Lints the compatibility matrix file.
+pub fn lint_matrix(m: &Matrix, f: &SourceFile, vocab: &Vocabulary, out: &mut Vec<Finding>) {
+    if m.schema != 1 {
+        out.push(Finding::error("schema-version", f, "/schema", format!("unsupported matrix schema {}", m.schema)));
+    }
+    if chrono::NaiveDate::parse_from_str(&m.as_of, "%Y-%m-%d").is_err() {
+        out.push(Finding::error("bad-date", f, "/as_of", format!("as_of `{}` is not a date (YYYY-MM-DD)", m.as_of)));
+    }
+    let sources: HashSet<&str> = m.sources.iter().map(|s| s.id.as_str()).collect();
+    let mut ids = HashSet::new();
+    for (i, row) in m.rows.iter().enumerate() {
+        let p = format!("/rows/{i}");
+        if !ids.insert(row.id.as_str()) {
+            out.push(Finding::error(
+                "duplicate-id",
+                f,
+                &format!("{p}/id"),
+                format!("matrix row `{}` appears twice", row.id),
+            ));
+        }
+        if row.when.is_empty() {
+            out.push(Finding::error(
+                "bad-row",
+                f,
+                &format!("{p}/when"),
+                format!("row `{}` has an empty `when`", row.id),
+            ));
+        }
+        for (k, vs) in &row.when {
+            for v in vs.values() {
+                if let Err(e) = vocab.check(k, v) {
+                    out.push(Finding::error("bad-value", f, &format!("{p}/when"), format!("row `{}`: {e}", row.id)));
+                }
+            }
+        }
+        for (k, v) in &row.min_versions {
+            match vocab.fact(k) {
+                Some(d) if d.ty == FactType::Version => {}
+                _ => out.push(Finding::error(
+                    "bad-row",
+                    f,
+                    &format!("{p}/min_versions"),
+                    format!("row `{}`: `{k}` is not a version fact", row.id),
+                )),
+            }
+            if Version::parse(v).is_none() {
+                out.push(Finding::error(
+                    "bad-value",
+                    f,
+                    &format!("{p}/min_versions"),
+                    format!("row `{}`: `{v}` is not a version", row.id),
+                ));
+            }
+        }
+        for s in &row.sources {
+            if !sources.contains(s.as_str()) {
+                out.push(Finding::error(
+                    "undeclared-source",
+                    f,
+                    &format!("{p}/sources"),
+                    format!("row `{}` cites `{s}`, which `sources` doesn't declare", row.id),
+                ));
+            }
+        }
+        for (j, h) in row.history.iter().enumerate() {
+            if !sources.contains(h.source.as_str()) {
+                out.push(Finding::error(
+                    "undeclared-source",
+                    f,
+                    &format!("{p}/history/{j}/source"),
+                    format!("row `{}` history cites undeclared `{}`", row.id, h.source),
+                ));
+            }
+        }
+    }
+}
+
+/// Graph-wide checks over the whole set: cycles, reachability, class coverage.
+fn lint_graph(set: &RunbookSet, selected: &dyn Fn(&LoadedRunbook) -> bool, scope: LintScope, out: &mut Vec<Finding>) {
+    // Adjacency over resolved, existing targets.
+    let mut ids: HashMap<NodeRef, usize> = HashMap::new();
+    let mut refs: Vec<(NodeRef, &LoadedRunbook, usize)> = Vec::new();
+    for rb in &set.runbooks {
+        for (i, n) in rb.runbook.nodes.iter().enumerate() {
+            let r = NodeRef::new(rb.id(), n.id());
+            if !ids.contains_key(&r) {
+                ids.insert(r.clone(), refs.len());
+                refs.push((r, rb, i));
+            }
+        }
+    }
+    let adj: Vec<Vec<usize>> = refs
+        .iter()
+        .map(|(r, rb, i)| {
+            let mut v: Vec<usize> = rb.runbook.nodes[*i]
+                .transitions()
+                .iter()
+                .filter_map(|(_, next)| ids.get(&NodeRef::resolve(&r.runbook, next)).copied())
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect();
+
+    for comp in strongly_connected(&adj) {
+        let is_cycle = comp.len() > 1 || adj[comp[0]].contains(&comp[0]);
+        if !is_cycle {
+            continue;
+        }
+        let (first, rb, i) = &refs[comp[0]];
+        if !selected(rb) {
+            continue;
+        }
+        let mut names: Vec<String> = comp.iter().map(|&n| refs[n].0.to_string()).collect();
+        names.sort();
+        out.push(
+            Finding::error("cycle", &rb.file, &format!("/nodes/{i}/id"), format!("cycle through {}", names.join(", ")))
+                .with_node(first),
+        );
+    }
+
+    // Reachability from the entry.
+    let Some(entry) = set.entry() else {
+        if scope.full_set {
+            out.push(Finding::error(
+                "missing-entry",
+                &set.matrix_file,
+                "",
+                format!("no runbook with id `{ENTRY_RUNBOOK}`: walks have nowhere to start"),
+            ));
+        }
+        return;
+    };
+    let mut reached = vec![false; refs.len()];
+    if let Some(&s) = ids.get(&entry) {
+        let mut stack = vec![s];
+        while let Some(n) = stack.pop() {
+            if reached[n] {
+                continue;
+            }
+            reached[n] = true;
+            stack.extend(adj[n].iter().copied().filter(|m| !reached[*m]));
+        }
+    }
+    let mut unreached_runbooks = BTreeSet::new();
+    for rb in set.runbooks.iter().filter(|rb| selected(rb)) {
+        let start = NodeRef::new(rb.id(), rb.runbook.start.clone());
+        if ids.get(&start).is_some_and(|&s| !reached[s]) {
+            unreached_runbooks.insert(rb.id().to_string());
+            out.push(Finding::warning(
+                "unreachable",
+                &rb.file,
+                "/start",
+                format!("runbook `{}` is not reachable from {entry}", rb.id()),
+            ));
+        }
+    }
+    for (n, (r, rb, i)) in refs.iter().enumerate() {
+        if !reached[n] && selected(rb) && !unreached_runbooks.contains(&r.runbook) {
+            out.push(
+                Finding::warning(
+                    "unreachable",
+                    &rb.file,
+                    &format!("/nodes/{i}/id"),
+                    format!("{r} is never reached from {entry}"),
+                )
+                .with_node(r),
+            );
+        }
+    }
+    if scope.full_set {
+        let mut reached_classes = HashSet::new();
+        for (n, (_, rb, i)) in refs.iter().enumerate() {
+            if let (true, Node::Outcome(o)) = (reached[n], &rb.runbook.nodes[*i]) {
+                reached_classes.insert(o.class.as_str());
+            }
+        }
+        let file = set.get(ENTRY_RUNBOOK).map(|rb| rb.file.clone());
+        for (class, _) in CONTRACT_CLASSES {
+            if !reached_classes.contains(class)
+                && let Some(f) = &file
+            {
+                out.push(Finding::error(
+                    "class-unreached",
+                    f,
+                    "",
+                    format!("no reachable outcome has contract class `{class}`"),
+                ));
+            }
+        }
+    }
+}
+
+/// Tarjan's algorithm, iterative (deep runbooks must not overflow the stack).
+fn strongly_connected(adj: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = adj.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut out = Vec::new();
+    let mut counter = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&mut (v, ref mut child)) = work.last_mut() {
+            if *child == 0 && index[v] == usize::MAX {
+                index[v] = counter;
+                low[v] = counter;
+                counter += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if *child < adj[v].len() {
+                let w = adj[v][*child];
+                *child += 1;
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+            } else {
+                work.pop();
+                if let Some(&(parent, _)) = work.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    let mut comp = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        comp.push(w);
+                        if w == v {
+                            break;
+                        }
+                    }
+                    out.push(comp);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strongly_connected;
+
+    #[test]
+    fn finds_cycles() {
+        let adj = vec![vec![1], vec![2], vec![0], vec![3], vec![]];
+        let comps = strongly_connected(&adj);
+        assert!(comps.iter().any(|c| c.len() == 3));
+        assert!(comps.iter().any(|c| c == &vec![3]));
+    }
+}

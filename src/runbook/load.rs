@@ -1,0 +1,310 @@
+//! Loading runbooks and the matrix: built-ins embedded at compile time, then the config folder's
+//! `runbooks/`, then each `--runbooks DIR`; a later runbook with the same `id` replaces an earlier.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use super::model::{Node, Runbook};
+use super::position::escape_segment;
+use super::{ENTRY_RUNBOOK, Finding, NodeRef, Origin, SourceFile};
+use crate::matrix::Matrix;
+use crate::vocab::{FactDef, FactType, Vocabulary};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_runbooks.rs"));
+
+/// The built-in compatibility matrix.
+pub static BUILTIN_MATRIX: &str = include_str!("../../assets/compat-matrix.json");
+
+/// A parsed runbook, with its source for error places and an id index.
+#[derive(Debug, Clone)]
+pub struct LoadedRunbook {
+    pub runbook: Runbook,
+    pub file: Arc<SourceFile>,
+    node_index: HashMap<String, usize>,
+}
+
+impl LoadedRunbook {
+    pub fn new(runbook: Runbook, file: Arc<SourceFile>) -> Self {
+        let mut node_index = HashMap::with_capacity(runbook.nodes.len());
+        for (i, n) in runbook.nodes.iter().enumerate() {
+            node_index.entry(n.id().to_string()).or_insert(i);
+        }
+        Self { runbook, file, node_index }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.runbook.id
+    }
+
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.node_index.get(id).map(|i| &self.runbook.nodes[*i])
+    }
+
+    pub fn node_position(&self, id: &str) -> Option<usize> {
+        self.node_index.get(id).copied()
+    }
+}
+
+/// Everything a walk needs: runbooks by id, the matrix, and the vocabulary they define.
+#[derive(Debug, Clone)]
+pub struct RunbookSet {
+    pub runbooks: Vec<LoadedRunbook>,
+    by_id: HashMap<String, usize>,
+    pub matrix: Matrix,
+    pub matrix_file: Arc<SourceFile>,
+    pub vocab: Vocabulary,
+}
+
+/// A parse failure: one finding that names the file and place.
+pub type ParseResult<T> = Result<T, Box<Finding>>;
+
+/// Parses JSON text into `T`, turning any failure into a finding with line:column.
+pub fn parse_json<T: DeserializeOwned>(file: &SourceFile) -> ParseResult<T> {
+    let value: serde_json::Value = serde_json::from_str(&file.text).map_err(|e| {
+        Box::new(Finding {
+            severity: super::Severity::Error,
+            code: "json-syntax",
+            file: file.origin.to_string(),
+            line: Some(e.line()),
+            column: Some(e.column()),
+            node: None,
+            message: format!("invalid JSON: {}", strip_serde_position(&e.to_string())),
+        })
+    })?;
+    serde_path_to_error::deserialize::<_, T>(&value).map_err(|e| {
+        let mut pointer = String::new();
+        let mut node_index = None;
+        for (depth, seg) in e.path().iter().enumerate() {
+            match seg {
+                serde_path_to_error::Segment::Seq { index } => {
+                    if depth == 1 && pointer == "/nodes" {
+                        node_index = Some(*index);
+                    }
+                    pointer.push_str(&format!("/{index}"));
+                }
+                serde_path_to_error::Segment::Map { key } => pointer.push_str(&format!("/{}", escape_segment(key))),
+                _ => {}
+            }
+        }
+        let inner = e.inner().to_string();
+        let code = if inner.contains("unknown field") {
+            "unknown-field"
+        } else if inner.contains("unknown variant") {
+            "unknown-variant"
+        } else if inner.contains("missing field") {
+            "missing-field"
+        } else {
+            "schema"
+        };
+        // Point at the offending key itself when serde names it.
+        if let Some(field) = inner.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+            let candidate = format!("{pointer}/{}", escape_segment(field));
+            if file.pos(&candidate).is_some_and(|p| Some(p) != file.pos(&pointer)) {
+                pointer = candidate;
+            }
+        }
+        let mut finding = Finding::error(code, file, &pointer, String::new());
+        let where_ = match node_index.and_then(|i| value.pointer(&format!("/nodes/{i}/id"))).and_then(|v| v.as_str()) {
+            Some(node_id) => {
+                let rb = value.get("id").and_then(|v| v.as_str()).unwrap_or("?");
+                finding.node = Some(NodeRef::new(rb, node_id).to_string());
+                format!(" in node `{rb}#{node_id}`")
+            }
+            None if pointer.is_empty() => String::new(),
+            None => format!(" at `{}`", e.path()),
+        };
+        finding.message = crate::text::sanitize_line(&format!("{}{where_}", strip_serde_position(&inner)));
+        Box::new(finding)
+    })
+}
+
+fn strip_serde_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Reads and parses one runbook file.
+pub fn read_runbook_file(path: &Path) -> Result<LoadedRunbook, Box<Finding>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Box::new(Finding {
+            severity: super::Severity::Error,
+            code: "io",
+            file: path.display().to_string(),
+            line: None,
+            column: None,
+            node: None,
+            message: format!("cannot read: {e}"),
+        })
+    })?;
+    let file = Arc::new(SourceFile::new(Origin::File(path.to_path_buf()), text));
+    let rb: Runbook = parse_json(&file)?;
+    Ok(LoadedRunbook::new(rb, file))
+}
+
+/// The `*.json` files of a folder, sorted; a file path is returned as is.
+pub fn runbook_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if path.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// The built-in runbooks, parsed from the embedded text (no file system).
+pub fn builtin_runbooks() -> Vec<Result<LoadedRunbook, Box<Finding>>> {
+    BUILTIN_RUNBOOKS
+        .iter()
+        .map(|(name, text)| {
+            let file = Arc::new(SourceFile::new(Origin::Builtin(format!("runbooks/{name}")), text.to_string()));
+            parse_json::<Runbook>(&file).map(|rb| LoadedRunbook::new(rb, file))
+        })
+        .collect()
+}
+
+/// Parses the built-in matrix.
+pub fn builtin_matrix() -> ParseResult<(Matrix, Arc<SourceFile>)> {
+    let file =
+        Arc::new(SourceFile::new(Origin::Builtin("assets/compat-matrix.json".to_string()), BUILTIN_MATRIX.to_string()));
+    let m: Matrix = parse_json(&file)?;
+    Ok((m, file))
+}
+
+/// What loading produced: the set, plus findings for files that could not be parsed.
+pub struct Loaded {
+    pub set: RunbookSet,
+    /// Parse errors; any of them makes the set unusable for a diagnosis.
+    pub errors: Vec<Finding>,
+    /// Files loaded from disk (for `lint PATH` reporting).
+    pub overrides: Vec<String>,
+}
+
+impl RunbookSet {
+    /// Builds a set; later runbooks replace earlier ones with the same id.
+    pub fn new(runbooks: Vec<LoadedRunbook>, matrix: Matrix, matrix_file: Arc<SourceFile>) -> Self {
+        let mut ordered: Vec<LoadedRunbook> = Vec::with_capacity(runbooks.len());
+        let mut by_id: HashMap<String, usize> = HashMap::new();
+        for rb in runbooks {
+            match by_id.get(rb.id()) {
+                Some(&i) => ordered[i] = rb,
+                None => {
+                    by_id.insert(rb.id().to_string(), ordered.len());
+                    ordered.push(rb);
+                }
+            }
+        }
+        let vocab = build_vocabulary(&ordered);
+        Self { runbooks: ordered, by_id, matrix, matrix_file, vocab }
+    }
+
+    /// The built-in set only; needs no file system.
+    pub fn builtin() -> Result<Self, Box<Finding>> {
+        let (matrix, mfile) = builtin_matrix()?;
+        let mut rbs = Vec::new();
+        for r in builtin_runbooks() {
+            rbs.push(r?);
+        }
+        Ok(Self::new(rbs, matrix, mfile))
+    }
+
+    /// Built-ins, then every runbook in `dirs` in order (config folder first, then `--runbooks`).
+    pub fn load(dirs: &[PathBuf]) -> Result<Loaded, Box<Finding>> {
+        let (matrix, mfile) = builtin_matrix()?;
+        let mut rbs = Vec::new();
+        let mut errors = Vec::new();
+        for r in builtin_runbooks() {
+            match r {
+                Ok(rb) => rbs.push(rb),
+                Err(f) => errors.push(*f),
+            }
+        }
+        let mut overrides = Vec::new();
+        for dir in dirs {
+            let files = runbook_files(dir).map_err(|e| {
+                Box::new(Finding {
+                    severity: super::Severity::Error,
+                    code: "io",
+                    file: dir.display().to_string(),
+                    line: None,
+                    column: None,
+                    node: None,
+                    message: format!("cannot read runbook folder: {e}"),
+                })
+            })?;
+            for f in files {
+                overrides.push(f.display().to_string());
+                match read_runbook_file(&f) {
+                    Ok(rb) => rbs.push(rb),
+                    Err(e) => errors.push(*e),
+                }
+            }
+        }
+        Ok(Loaded { set: Self::new(rbs, matrix, mfile), errors, overrides })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&LoadedRunbook> {
+        self.by_id.get(id).map(|i| &self.runbooks[*i])
+    }
+
+    pub fn node(&self, r: &NodeRef) -> Option<&Node> {
+        self.get(&r.runbook)?.node(&r.node)
+    }
+
+    /// Where walks begin: the entry runbook's start node.
+    pub fn entry(&self) -> Option<NodeRef> {
+        self.get(ENTRY_RUNBOOK).map(|rb| NodeRef::new(ENTRY_RUNBOOK, rb.runbook.start.clone()))
+    }
+
+    /// Every node in the set with its address.
+    pub fn nodes(&self) -> impl Iterator<Item = (NodeRef, &Node)> {
+        self.runbooks.iter().flat_map(|rb| rb.runbook.nodes.iter().map(move |n| (NodeRef::new(rb.id(), n.id()), n)))
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.runbooks.iter().map(|r| r.runbook.nodes.len()).sum()
+    }
+
+    /// A stable fingerprint of the set's content (ids, text), for sessions and reproducibility.
+    pub fn content_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let mut ids: Vec<&LoadedRunbook> = self.runbooks.iter().collect();
+        ids.sort_by(|a, b| a.id().cmp(b.id()));
+        for rb in ids {
+            h.update(rb.id().as_bytes());
+            h.update([0]);
+            h.update(rb.file.text.as_bytes());
+            h.update([0]);
+        }
+        h.update(self.matrix_file.text.as_bytes());
+        let digest = h.finalize();
+        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+fn build_vocabulary(runbooks: &[LoadedRunbook]) -> Vocabulary {
+    let mut v = Vocabulary::contract();
+    for rb in runbooks {
+        for f in &rb.runbook.facts {
+            let ty = match f.r#type {
+                Some(super::model::DeclaredFactType::Version) => FactType::Version,
+                Some(super::model::DeclaredFactType::Text) => FactType::Text,
+                _ => FactType::Enum(f.values.clone()),
+            };
+            v.declare_fact(FactDef { key: f.key.clone(), ty, meaning: f.meaning.clone() });
+        }
+        for c in &rb.runbook.classes {
+            v.declare_class(&c.class, &c.meaning);
+        }
+    }
+    v
+}

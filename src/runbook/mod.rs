@@ -1,0 +1,183 @@
+//! Runbooks: the format (`model`), loading with precise error places (`load`, `position`), and
+//! the linter (`lint`).
+
+pub mod lint;
+pub mod load;
+pub mod model;
+pub mod position;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+pub use load::{LoadedRunbook, RunbookSet};
+pub use model::{Node, Runbook};
+
+use position::{Pos, PositionIndex};
+
+/// The runbook the walk starts in.
+pub const ENTRY_RUNBOOK: &str = "triage";
+
+/// Where a runbook or matrix came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Embedded at build time from the repository's `runbooks/` (or `assets/`).
+    Builtin(String),
+    File(PathBuf),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Builtin(path) => write!(f, "{path}"),
+            Origin::File(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// A source text and where it came from; positions are indexed on first use.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub origin: Origin,
+    pub text: String,
+    index: OnceLock<PositionIndex>,
+}
+
+impl SourceFile {
+    pub fn new(origin: Origin, text: String) -> Self {
+        Self { origin, text, index: OnceLock::new() }
+    }
+
+    /// Line and column of the value at a JSON pointer (or its nearest ancestor).
+    pub fn pos(&self, pointer: &str) -> Option<Pos> {
+        self.index.get_or_init(|| PositionIndex::build(&self.text)).find(pointer)
+    }
+}
+
+/// A node address: `runbook#node`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeRef {
+    pub runbook: String,
+    pub node: String,
+}
+
+impl NodeRef {
+    pub fn new(runbook: impl Into<String>, node: impl Into<String>) -> Self {
+        Self { runbook: runbook.into(), node: node.into() }
+    }
+
+    /// Resolves a `next` written in `from_runbook`: `node` or `runbook#node`.
+    pub fn resolve(from_runbook: &str, next: &str) -> Self {
+        match model::split_target(next) {
+            (Some(rb), node) => Self::new(rb, node),
+            (None, node) => Self::new(from_runbook, node),
+        }
+    }
+
+    /// Parses `runbook#node`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let (rb, node) = s.split_once('#')?;
+        (!rb.is_empty() && !node.is_empty()).then(|| Self::new(rb, node))
+    }
+}
+
+impl fmt::Display for NodeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}#{}", self.runbook, self.node)
+    }
+}
+
+impl Serialize for NodeRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for NodeRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        NodeRef::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not runbook#node")))
+    }
+}
+
+impl schemars::JsonSchema for NodeRef {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NodeRef".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "pattern": "^[^#]+#[^#]+$"})
+    }
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in a runbook or matrix file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// `runbook#node` when the finding is about a node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn error(code: &'static str, file: &SourceFile, pointer: &str, message: impl Into<String>) -> Self {
+        Self::at(Severity::Error, code, file, pointer, message)
+    }
+
+    pub fn warning(code: &'static str, file: &SourceFile, pointer: &str, message: impl Into<String>) -> Self {
+        Self::at(Severity::Warning, code, file, pointer, message)
+    }
+
+    fn at(
+        severity: Severity,
+        code: &'static str,
+        file: &SourceFile,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        let pos = file.pos(pointer);
+        Self {
+            severity,
+            code,
+            file: file.origin.to_string(),
+            line: pos.map(|p| p.line),
+            column: pos.map(|p| p.col),
+            node: None,
+            message: crate::text::sanitize_line(&message.into()),
+        }
+    }
+
+    pub fn with_node(mut self, node: &NodeRef) -> Self {
+        self.node = Some(node.to_string());
+        self
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {sev}[{}]: {}", self.file, self.code, self.message),
+            _ => write!(f, "{}: {sev}[{}]: {}", self.file, self.code, self.message),
+        }
+    }
+}

@@ -1,0 +1,394 @@
+//! Runbook format v1: the serde types are the format (and generate `assets/runbook.schema.json`).
+//! Documented for authors in `docs/runbook-format.md`.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// One runbook file: a decision tree over contract facts.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Runbook {
+    /// Optional pointer to the JSON schema, for editors.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub json_schema: Option<String>,
+    /// Format version; must be 1.
+    pub schema: u32,
+    /// Unique runbook id (lowercase, digits, `-`), used in `runbook#node` references.
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Date (YYYY-MM-DD) on which the runbook's facts were last checked against its sources.
+    pub as_of: String,
+    /// Documents the runbook cites; remediation steps refer to them by `id`.
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    /// Facts beyond the contract that this runbook asks for. Their questions must offer `unknown`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<FactDecl>,
+    /// Failure classes beyond the contract that this runbook's outcomes may carry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<ClassDecl>,
+    /// Id of the node the runbook starts at.
+    pub start: String,
+    /// The nodes, each with a unique `id` and a `kind`.
+    pub nodes: Vec<Node>,
+}
+
+/// A cited document.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+}
+
+/// A fact a runbook adds to the vocabulary.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FactDecl {
+    /// Dotted key, e.g. `native.works_in_browser`. Contract keys can't be redeclared.
+    pub key: String,
+    /// What the fact means.
+    pub meaning: String,
+    /// Allowed values (besides `unknown`). Leave empty for `type` version or text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    /// `enum` (default when `values` is given), `version` or `text`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<DeclaredFactType>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeclaredFactType {
+    Enum,
+    Version,
+    Text,
+}
+
+/// A failure class a runbook adds to the taxonomy.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClassDecl {
+    pub class: String,
+    pub meaning: String,
+}
+
+/// A node of the decision tree.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Node {
+    Question(Question),
+    Step(Step),
+    Route(Route),
+    Outcome(Outcome),
+}
+
+impl Node {
+    pub fn id(&self) -> &str {
+        match self {
+            Node::Question(q) => &q.id,
+            Node::Step(s) => &s.id,
+            Node::Route(r) => &r.id,
+            Node::Outcome(o) => &o.id,
+        }
+    }
+
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Node::Question(_) => "question",
+            Node::Step(_) => "step",
+            Node::Route(_) => "route",
+            Node::Outcome(_) => "outcome",
+        }
+    }
+
+    /// Every transition out of this node, with a label for graphs and lint messages.
+    pub fn transitions(&self) -> Vec<(String, &str)> {
+        match self {
+            Node::Question(q) => {
+                let mut t: Vec<(String, &str)> = q.options.iter().map(|o| (o.value.clone(), o.next.as_str())).collect();
+                if let Some(e) = &q.entry {
+                    t.push(("(entered)".to_string(), e.next.as_str()));
+                }
+                t
+            }
+            Node::Step(s) => s.options.iter().map(|o| (o.value.clone(), o.next.as_str())).collect(),
+            Node::Route(r) => {
+                let mut t: Vec<(String, &str)> =
+                    r.rules.iter().map(|rule| (rule.when.describe(), rule.next.as_str())).collect();
+                t.push(("otherwise".to_string(), r.otherwise.as_str()));
+                t
+            }
+            Node::Outcome(_) => Vec::new(),
+        }
+    }
+
+    /// Search words the author attached (symptom text, AADSTS codes).
+    pub fn keywords(&self) -> &[String] {
+        match self {
+            Node::Question(q) => &q.keywords,
+            Node::Step(s) => &s.keywords,
+            Node::Route(_) => &[],
+            Node::Outcome(o) => &o.keywords,
+        }
+    }
+}
+
+/// Asks the user for one fact.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: String,
+    /// The fact this question sets (contract key or one the runbook declares).
+    pub fact: String,
+    /// What the agent asks, in words they can read aloud.
+    pub prompt: String,
+    /// How the user finds the answer: which screen, what it says.
+    pub help: String,
+    /// One option per value; an `unknown` option is mandatory.
+    pub options: Vec<Choice>,
+    /// For version and text facts: where a typed answer goes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<TextEntry>,
+    /// Extra words for search (symptoms, error text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+}
+
+/// One answer to a question or one result of a step.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    /// `node-id` in the same runbook, or `runbook-id#node-id`.
+    pub next: String,
+}
+
+/// A typed answer (versions, error codes, free text).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TextEntry {
+    /// What to type, e.g. "Type the iOS version (Settings → General → About)".
+    pub label: String,
+    pub next: String,
+}
+
+/// Something the agent has the user do on the call, with its result.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    /// What the user does, read aloud by the agent.
+    pub instruction: String,
+    /// Id of the declared source that documents this step.
+    pub source: String,
+    /// Results; an `unknown` option ("couldn't try it") is mandatory.
+    pub options: Vec<Choice>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+}
+
+/// Ordered rules over facts; the first that matches wins.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    pub id: String,
+    /// What this route decides, shown in "why am I asked this?".
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    pub rules: Vec<Rule>,
+    pub otherwise: String,
+}
+
+/// One rule of a route.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub when: Condition,
+    pub next: String,
+    /// Facts this rule derives (never overrides a fact already known).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub set: BTreeMap<String, String>,
+    /// Why the rule exists, shown to the agent.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// A condition over facts. Use exactly one form:
+/// `{fact, equals}`, `{fact, one_of}`, `{fact, known}`, `{fact, version_below}`,
+/// `{fact, version_at_least}`, `{all}`, `{any}`, `{not}`, `{matrix}`.
+/// A fact that is not set counts as `unknown`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_of: Option<Vec<String>>,
+    /// true: the fact is set and not `unknown`; false: the opposite.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known: Option<bool>,
+    /// The fact is a version known to be below this one (vague versions never match).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_below: Option<String>,
+    /// The fact is a version known to be at least this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_at_least: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub all: Option<Vec<Condition>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub any: Option<Vec<Condition>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not: Option<Box<Condition>>,
+    /// What the compatibility matrix says about the current client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<MatrixCheck>,
+}
+
+/// `{"matrix": {"area": "browser", "verdict": ["unsupported"]}}`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixCheck {
+    pub area: crate::matrix::Area,
+    /// Matches when the matrix verdict for the area is one of these.
+    pub verdict: Vec<crate::matrix::Verdict>,
+}
+
+impl Condition {
+    /// Which forms this condition uses (exactly one is valid).
+    pub fn forms(&self) -> Vec<&'static str> {
+        let mut f = Vec::new();
+        if self.equals.is_some() {
+            f.push("equals");
+        }
+        if self.one_of.is_some() {
+            f.push("one_of");
+        }
+        if self.known.is_some() {
+            f.push("known");
+        }
+        if self.version_below.is_some() {
+            f.push("version_below");
+        }
+        if self.version_at_least.is_some() {
+            f.push("version_at_least");
+        }
+        if self.all.is_some() {
+            f.push("all");
+        }
+        if self.any.is_some() {
+            f.push("any");
+        }
+        if self.not.is_some() {
+            f.push("not");
+        }
+        if self.matrix.is_some() {
+            f.push("matrix");
+        }
+        f
+    }
+
+    /// Human-readable form, for graphs and "why am I asked this?".
+    pub fn describe(&self) -> String {
+        let fact = self.fact.as_deref().unwrap_or("?");
+        if let Some(v) = &self.equals {
+            return format!("{fact} = {v}");
+        }
+        if let Some(vs) = &self.one_of {
+            return format!("{fact} in {{{}}}", vs.join(", "));
+        }
+        if let Some(k) = self.known {
+            return if k { format!("{fact} known") } else { format!("{fact} unknown") };
+        }
+        if let Some(v) = &self.version_below {
+            return format!("{fact} < {v}");
+        }
+        if let Some(v) = &self.version_at_least {
+            return format!("{fact} >= {v}");
+        }
+        if let Some(cs) = &self.all {
+            let parts: Vec<String> = cs.iter().map(|c| c.describe_nested()).collect();
+            return parts.join(" and ");
+        }
+        if let Some(cs) = &self.any {
+            let parts: Vec<String> = cs.iter().map(|c| c.describe_nested()).collect();
+            return parts.join(" or ");
+        }
+        if let Some(c) = &self.not {
+            return format!("not {}", c.describe_nested());
+        }
+        if let Some(m) = &self.matrix {
+            let vs: Vec<&str> = m.verdict.iter().map(|v| v.as_str()).collect();
+            return format!("matrix[{}] is {}", m.area.as_str(), vs.join("|"));
+        }
+        "(empty condition)".to_string()
+    }
+
+    fn describe_nested(&self) -> String {
+        if self.all.is_some() || self.any.is_some() { format!("({})", self.describe()) } else { self.describe() }
+    }
+}
+
+/// Ends a walk: a classified failure and what to do about it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    pub id: String,
+    /// Failure class from the contract taxonomy (or one the runbook declares).
+    pub class: String,
+    /// One line the agent reads first.
+    pub title: String,
+    /// The root cause in two or three sentences.
+    pub summary: String,
+    /// Must this go to tier 2 / the identity team?
+    pub escalate: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation_reason: Option<String>,
+    /// Fixed while the user is on the call.
+    #[serde(default)]
+    pub resolved_on_call: bool,
+    /// Ordered remediation steps, each citing a declared source.
+    pub remediation: Vec<Remedy>,
+    /// What tier 2 needs if this escalates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collect: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+}
+
+/// One remediation step.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Remedy {
+    pub text: String,
+    /// Id of a source declared in the runbook's `sources`.
+    pub source: String,
+    /// Who does it: `user`, `agent` or `admin`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<Actor>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Actor {
+    User,
+    Agent,
+    Admin,
+}
+
+/// Splits a `next` target into (runbook id or None for "this runbook", node id).
+pub fn split_target(next: &str) -> (Option<&str>, &str) {
+    match next.split_once('#') {
+        Some((rb, node)) => (Some(rb), node),
+        None => (None, next),
+    }
+}

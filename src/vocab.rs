@@ -1,0 +1,334 @@
+//! The fact vocabulary and failure taxonomy of the diagnosis contract
+//! (`docs/contract.md`, binding). Runbooks may declare more facts; these must exist exactly.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The answer every enumerated fact accepts: "the user can't tell".
+pub const UNKNOWN: &str = "unknown";
+
+/// What a fact's value looks like.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case", tag = "type", content = "values")]
+pub enum FactType {
+    /// One of a fixed list of values (plus `unknown`).
+    Enum(Vec<String>),
+    /// A dotted version number, compared numerically (`17.10` > `17.9`).
+    Version,
+    /// Free text.
+    Text,
+}
+
+/// One fact of the vocabulary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactDef {
+    pub key: String,
+    pub ty: FactType,
+    pub meaning: String,
+}
+
+/// Contract facts: (key, values or "version"/"text", meaning).
+const CONTRACT_FACTS: &[(&str, &[&str], &str)] = &[
+    ("phase", &["sign-in", "registration"], "failing at sign-in, or while registering a passkey"),
+    (
+        "flow",
+        &["same-device", "cross-device"],
+        "passkey on the device being signed in on, or on a phone via QR + Bluetooth",
+    ),
+    (
+        "client.kind",
+        &["browser", "native-app", "device-sign-in"],
+        "web sign-in, a native app, or the Windows sign-in screen",
+    ),
+    ("client.os", &["windows", "macos", "linux", "chromeos", "ios", "android"], "OS of the device being signed in on"),
+    ("client.os_version", &["#version"], "version of the OS being signed in on"),
+    ("client.browser", &["edge", "chrome", "firefox", "safari", "other"], "browser, when client.kind = browser"),
+    ("client.browser_version", &["#version"], "browser version"),
+    ("client.app", &["#text"], "native app name, e.g. outlook, teams, onedrive, word, custom"),
+    ("client.broker", &["installed", "missing"], "authentication broker on the client device"),
+    (
+        "credential.type",
+        &["security-key", "authenticator", "synced", "windows-hello"],
+        "which kind of passkey the user is trying to use",
+    ),
+    ("credential.transport", &["usb", "nfc", "ble"], "how a security key connects"),
+    (
+        "credential.provider",
+        &["icloud-keychain", "google-password-manager", "third-party"],
+        "where a synced passkey lives",
+    ),
+    ("phone.os", &["ios", "android"], "OS of the phone holding the passkey"),
+    ("phone.os_version", &["#version"], "version of the phone's OS"),
+    ("phone.bluetooth", &["on", "off"], "Bluetooth on the phone"),
+    (
+        "desktop.bluetooth",
+        &["available", "off", "no-adapter", "blocked-by-policy"],
+        "Bluetooth on the computer, and whether the browser/OS may use it",
+    ),
+    ("phone.internet", &["yes", "no"], "the phone is online"),
+    ("desktop.internet", &["yes", "no"], "the computer is online"),
+    ("qr.scan", &["ok", "no-qr-shown", "wrong-camera", "not-recognized"], "how the QR step went"),
+    (
+        "network.hybrid_endpoints",
+        &["reachable", "blocked"],
+        "the hybrid tunnel endpoints pass the network without interception",
+    ),
+    ("device.passkey_offered", &["yes", "no"], "the device's passkey picker offers a passkey for this work account"),
+    ("entra.passkey_registered", &["yes", "no"], "Security info lists a matching passkey"),
+    ("authenticator.signed_in", &["yes", "no"], "Microsoft Authenticator is signed in to the work account"),
+    (
+        "authenticator.provider_enabled",
+        &["yes", "no"],
+        "Authenticator is an enabled passkey provider in the phone's settings",
+    ),
+    ("picker.choice", &["work", "personal"], "which entry the user picked in the passkey chooser"),
+    (
+        "policy.passkey_method",
+        &["enabled-for-user", "disabled", "not-targeted", "excluded"],
+        "Passkey (FIDO2) method state for this user",
+    ),
+    ("policy.passkey_type_allowed", &["yes", "no"], "the user's passkey profile allows this passkey type"),
+    ("policy.aaguid_allowed", &["yes", "no"], "key restrictions allow this authenticator model"),
+    ("policy.attestation_enforced", &["yes", "no"], "the profile enforces attestation"),
+    ("ca.auth_strength", &["satisfied", "not-satisfied", "none"], "Conditional Access authentication strength outcome"),
+    ("error.code", &["#text"], "AADSTS code as seen (AADSTS53003 or 53003)"),
+    ("error.message", &["#text"], "error text as the user saw it"),
+    ("user.upn", &["#text"], "the user's sign-in name"),
+    ("signin.correlation_id", &["#text"], "correlation id of the failed sign-in"),
+    ("signin.time", &["#text"], "time of the failed sign-in (RFC 3339)"),
+];
+
+/// The failure classes of the contract, with their meaning.
+pub const CONTRACT_CLASSES: &[(&str, &str)] = &[
+    ("cross-device.phone-bluetooth-off", "phone Bluetooth off"),
+    ("cross-device.desktop-bluetooth-unavailable", "computer has no usable Bluetooth for the browser"),
+    ("cross-device.qr-handoff", "QR hand-off did not complete"),
+    ("cross-device.connectivity", "a device offline, or hybrid endpoints blocked/intercepted"),
+    ("orphaned-passkey", "passkey still offered on the device but no longer registered in Entra"),
+    ("stale-registration", "Entra still lists the passkey but the device no longer has it"),
+    ("unsupported-client.browser", "browser/OS/passkey-type combination not supported"),
+    ("unsupported-client.os-version", "OS version below the documented minimum"),
+    ("unsupported-client.native-app", "native app path not supported"),
+    ("unsupported-client.transport", "security-key transport not supported on this platform"),
+    ("policy.method-not-enabled", "passkey method disabled, user not targeted, or excluded"),
+    ("policy.passkey-type-not-allowed", "passkey profile does not allow this passkey type"),
+    ("policy.key-restriction", "authenticator model (AAGUID) not allowed"),
+    ("policy.attestation", "attestation enforcement blocks this passkey (registration)"),
+    ("policy.conditional-access", "Conditional Access authentication strength not satisfied"),
+    ("authenticator.signed-out", "Authenticator signed out of the work account"),
+    ("authenticator.provider-disabled", "Authenticator not enabled as a passkey provider on the phone"),
+    ("picker.wrong-passkey", "the user picked a personal / other passkey instead of the work one"),
+    ("unclassified", "no known cause found: escalate to tier 2 with everything collected"),
+];
+
+/// The fact vocabulary in force: the contract's facts plus any a runbook declares.
+#[derive(Debug, Clone)]
+pub struct Vocabulary {
+    facts: BTreeMap<String, FactDef>,
+    classes: BTreeMap<String, String>,
+}
+
+/// Why a fact assignment was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FactError {
+    #[error("unknown fact key `{0}`")]
+    UnknownKey(String),
+    #[error("`{key}`: `{value}` is not one of {allowed}")]
+    BadValue { key: String, value: String, allowed: String },
+    #[error("`{key}`: `{value}` is not a version (expected dotted numbers such as 17.5)")]
+    BadVersion { key: String, value: String },
+}
+
+impl Default for Vocabulary {
+    fn default() -> Self {
+        Self::contract()
+    }
+}
+
+impl Vocabulary {
+    /// Exactly the contract's facts and classes.
+    pub fn contract() -> Self {
+        let facts = CONTRACT_FACTS
+            .iter()
+            .map(|(key, values, meaning)| {
+                let ty = match values {
+                    ["#version"] => FactType::Version,
+                    ["#text"] => FactType::Text,
+                    vs => FactType::Enum(vs.iter().map(|v| v.to_string()).collect()),
+                };
+                (key.to_string(), FactDef { key: key.to_string(), ty, meaning: meaning.to_string() })
+            })
+            .collect();
+        let classes = CONTRACT_CLASSES.iter().map(|(c, m)| (c.to_string(), m.to_string())).collect();
+        Self { facts, classes }
+    }
+
+    /// Adds a runbook-declared fact. Contract facts cannot be redefined: returns false then.
+    pub fn declare_fact(&mut self, def: FactDef) -> bool {
+        if CONTRACT_FACTS.iter().any(|(k, _, _)| *k == def.key) {
+            return false;
+        }
+        self.facts.insert(def.key.clone(), def);
+        true
+    }
+
+    /// Adds a runbook-declared class (runbooks may emit more classes than the contract's).
+    pub fn declare_class(&mut self, class: &str, meaning: &str) {
+        self.classes.entry(class.to_string()).or_insert_with(|| meaning.to_string());
+    }
+
+    pub fn fact(&self, key: &str) -> Option<&FactDef> {
+        self.facts.get(key)
+    }
+
+    pub fn facts(&self) -> impl Iterator<Item = &FactDef> {
+        self.facts.values()
+    }
+
+    pub fn is_contract_fact(key: &str) -> bool {
+        CONTRACT_FACTS.iter().any(|(k, _, _)| *k == key)
+    }
+
+    pub fn has_class(&self, class: &str) -> bool {
+        self.classes.contains_key(class)
+    }
+
+    pub fn class_meaning(&self, class: &str) -> Option<&str> {
+        self.classes.get(class).map(String::as_str)
+    }
+
+    /// Checks one value for one fact. `unknown` is accepted for every fact.
+    pub fn check(&self, key: &str, value: &str) -> Result<(), FactError> {
+        let def = self.facts.get(key).ok_or_else(|| FactError::UnknownKey(key.to_string()))?;
+        if value == UNKNOWN {
+            return Ok(());
+        }
+        match &def.ty {
+            FactType::Enum(values) if values.iter().any(|v| v == value) => Ok(()),
+            FactType::Enum(values) => Err(FactError::BadValue {
+                key: key.to_string(),
+                value: value.to_string(),
+                allowed: format!("{}, unknown", values.join(", ")),
+            }),
+            FactType::Version if Version::parse(value).is_some() => Ok(()),
+            FactType::Version => Err(FactError::BadVersion { key: key.to_string(), value: value.to_string() }),
+            FactType::Text => Ok(()),
+        }
+    }
+}
+
+/// A dotted version number such as `10.0.22631` or `17.5`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version(pub Vec<u64>);
+
+impl Version {
+    /// Parses `17`, `17.5`, `10.0.22631`; surrounding spaces are ignored. Anything else is `None`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        if s.is_empty() {
+            return None;
+        }
+        s.split('.')
+            .map(|part| {
+                if part.is_empty() || part.len() > 18 || !part.bytes().all(|b| b.is_ascii_digit()) {
+                    None
+                } else {
+                    part.parse::<u64>().ok()
+                }
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(Version)
+    }
+
+    /// Compares numerically, treating missing parts as 0 (`17` == `17.0`).
+    pub fn cmp_padded(&self, other: &Version) -> Ordering {
+        let n = self.0.len().max(other.0.len());
+        for i in 0..n {
+            let a = self.0.get(i).copied().unwrap_or(0);
+            let b = other.0.get(i).copied().unwrap_or(0);
+            match a.cmp(&b) {
+                Ordering::Equal => {}
+                o => return o,
+            }
+        }
+        Ordering::Equal
+    }
+
+    /// Is this version below `minimum`, judged only at the precision the user gave?
+    /// `16` is below `17.1`, but `17` is not known to be below `17.1` (the user said "17"),
+    /// so a vague answer never condemns a client. `None` means "can't tell".
+    pub fn below(&self, minimum: &Version) -> Option<bool> {
+        let shared = self.0.len().min(minimum.0.len());
+        for i in 0..shared {
+            match self.0[i].cmp(&minimum.0[i]) {
+                Ordering::Less => return Some(true),
+                Ordering::Greater => return Some(false),
+                Ordering::Equal => {}
+            }
+        }
+        if self.0.len() >= minimum.0.len() {
+            return Some(false);
+        }
+        // Equal on what the user gave; the minimum is more precise. If its remaining parts are
+        // all zero the user's version meets it (`17` vs `17.0`); otherwise we can't tell.
+        if minimum.0[shared..].iter().all(|p| *p == 0) { Some(false) } else { None }
+    }
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|p| p.to_string()).collect();
+        f.write_str(&parts.join("."))
+    }
+}
+
+/// Normalises an AADSTS code as users report it: `AADSTS53003`, `aadsts 53003`, `53003` → `53003`.
+pub fn normalize_error_code(raw: &str) -> String {
+    let t = raw.trim();
+    let lower = t.to_ascii_lowercase();
+    let rest = lower.strip_prefix("aadsts").unwrap_or(&lower);
+    rest.trim_start_matches([' ', ':', '-']).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_numerically() {
+        let v = |s| Version::parse(s).unwrap();
+        assert_eq!(v("17.10").cmp_padded(&v("17.9")), Ordering::Greater);
+        assert_eq!(v("17").cmp_padded(&v("17.0")), Ordering::Equal);
+        assert_eq!(v("16.7").below(&v("17")), Some(true));
+        assert_eq!(v("17").below(&v("17")), Some(false));
+        assert_eq!(v("17").below(&v("17.1")), None);
+        assert_eq!(v("14").below(&v("14.0")), Some(false));
+        assert_eq!(v("10.0.17763").below(&v("10.0.18362")), Some(true));
+        assert_eq!(v("10").below(&v("10.0.18362")), None);
+        assert!(Version::parse("17.x").is_none());
+        assert!(Version::parse("").is_none());
+        assert!(Version::parse("1..2").is_none());
+        assert!(Version::parse("-1").is_none());
+    }
+
+    #[test]
+    fn contract_vocabulary_checks_values() {
+        let v = Vocabulary::contract();
+        assert!(v.check("flow", "cross-device").is_ok());
+        assert!(v.check("flow", "unknown").is_ok());
+        assert!(matches!(v.check("flow", "sideways"), Err(FactError::BadValue { .. })));
+        assert!(matches!(v.check("nope", "x"), Err(FactError::UnknownKey(_))));
+        assert!(matches!(v.check("phone.os_version", "seventeen"), Err(FactError::BadVersion { .. })));
+        assert!(v.check("phone.os_version", "unknown").is_ok());
+        assert_eq!(CONTRACT_CLASSES.len(), 19);
+    }
+
+    #[test]
+    fn error_codes_normalise() {
+        assert_eq!(normalize_error_code("AADSTS53003"), "53003");
+        assert_eq!(normalize_error_code(" aadsts 53003 "), "53003");
+        assert_eq!(normalize_error_code("53003"), "53003");
+    }
+}
