@@ -168,7 +168,7 @@ impl Row {
     /// Does the row apply to these facts? A fact that is missing or `unknown` never matches.
     pub fn applies(&self, facts: &dyn Fn(&str) -> Option<String>) -> bool {
         self.when.iter().all(|(key, want)| match facts(key) {
-            Some(v) if v != UNKNOWN => want.contains(&v),
+            Some(v) if v != UNKNOWN => want.values().iter().any(|w| crate::engine::condition::same_value(key, &v, w)),
             _ => false,
         })
     }
