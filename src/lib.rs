@@ -19,5 +19,6 @@ pub mod matrix;
 pub mod paths;
 pub mod runbook;
 pub mod schema;
+pub mod session;
 pub mod text;
 pub mod vocab;
