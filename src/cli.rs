@@ -54,7 +54,7 @@ pub struct WizardArgs {
 pub enum Command {
     /// Check runbooks (default: the effective set) for errors. Exit 0 clean, 1 findings, 2 I/O.
     Lint(LintArgs),
-    /// Classify a failure from a facts file, without asking (see docs/contract.md).
+    /// Classify a failure from a facts file, without asking (see docs/diagnosis-contract.md).
     Diagnose(DiagnoseArgs),
     /// What the compatibility matrix says about a client combination.
     Matrix(MatrixArgs),

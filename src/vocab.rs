@@ -1,5 +1,5 @@
 //! The fact vocabulary and failure taxonomy of the diagnosis contract
-//! (`docs/contract.md`, binding). Runbooks may declare more facts; these must exist exactly.
+//! (`docs/diagnosis-contract.md`, binding). Runbooks may declare more facts; these must exist exactly.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
