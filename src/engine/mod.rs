@@ -264,7 +264,8 @@ impl Walk {
     }
 
     /// Goes back to the previous question the agent *asked*. Its answer is taken back (and
-    /// remembered as the default); every other fact is kept and re-applied as the walk passes.
+    /// remembered as the default); every other answer, including the one of the question we
+    /// leave, is kept and re-applied when the walk passes that question again.
     pub fn back(&mut self, set: &RunbookSet, now: DateTime<Utc>) -> Result<(), EngineError> {
         let idx = self
             .path
@@ -272,6 +273,7 @@ impl Walk {
             .rposition(|p| p.provenance == Provenance::Asked && p.kind != StepKind::Route)
             .ok_or(EngineError::NothingToGoBack)?;
         let entry = self.path[idx].clone();
+        self.keep_answer_here(set, now);
         self.path.truncate(idx);
         match entry.kind {
             StepKind::Question => {
@@ -291,6 +293,32 @@ impl Walk {
         self.position = Position::Waiting { node: entry.node };
         // Re-run from the question: it is unanswered now, so the walk stops right there.
         self.advance(set, now)
+    }
+
+    /// The question (or step) we are leaving was taken back by an earlier `back` and not
+    /// answered since: its answer is kept, so it is re-applied if the walk passes it again.
+    fn keep_answer_here(&mut self, set: &RunbookSet, now: DateTime<Utc>) {
+        let Position::Waiting { node } = &self.position else { return };
+        match set.node(node) {
+            Some(Node::Question(q)) if !self.facts.contains_key(&q.fact) => {
+                if let Some(v) = self.previous_answers.remove(&q.fact) {
+                    self.facts.insert(
+                        q.fact.clone(),
+                        FactEntry { value: v, provenance: Provenance::Asked, at: now, via: None },
+                    );
+                }
+            }
+            Some(Node::Step(_)) => {
+                let key = node.to_string();
+                if !self.step_results.contains_key(&key)
+                    && let Some(v) = self.previous_answers.remove(&key)
+                {
+                    self.step_results
+                        .insert(key, FactEntry { value: v, provenance: Provenance::Asked, at: now, via: None });
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Can `back` do anything?
