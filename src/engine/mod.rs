@@ -267,11 +267,7 @@ impl Walk {
     /// remembered as the default); every other answer, including the one of the question we
     /// leave, is kept and re-applied when the walk passes that question again.
     pub fn back(&mut self, set: &RunbookSet, now: DateTime<Utc>) -> Result<(), EngineError> {
-        let idx = self
-            .path
-            .iter()
-            .rposition(|p| p.provenance == Provenance::Asked && p.kind != StepKind::Route)
-            .ok_or(EngineError::NothingToGoBack)?;
+        let idx = self.back_target().ok_or(EngineError::NothingToGoBack)?;
         let entry = self.path[idx].clone();
         self.keep_answer_here(set, now);
         self.path.truncate(idx);
@@ -323,7 +319,25 @@ impl Walk {
 
     /// Can `back` do anything?
     pub fn can_go_back(&self) -> bool {
-        self.path.iter().any(|p| p.provenance == Provenance::Asked && p.kind != StepKind::Route)
+        self.back_target().is_some()
+    }
+
+    /// The path entry `back` returns to: the last question or step the agent answered. A
+    /// question counts only where its fact first appears on the path: later questions for the
+    /// same fact were followed automatically, and reopening one of those would leave the first
+    /// answer on the path while the fact is gone.
+    fn back_target(&self) -> Option<usize> {
+        (0..self.path.len()).rev().find(|&i| {
+            let p = &self.path[i];
+            p.provenance == Provenance::Asked
+                && match p.kind {
+                    StepKind::Route => false,
+                    StepKind::Step => true,
+                    StepKind::Question => {
+                        !self.path[..i].iter().any(|e| e.kind == StepKind::Question && e.fact == p.fact)
+                    }
+                }
+        })
     }
 
     /// Starts over: drops what was asked on this call, keeps facts that came from outside.
