@@ -1,0 +1,786 @@
+//! Table-driven tests of the pure engine: never ask twice, assume-unknown, routes (first match,
+//! derived facts, matrix and version conditions), back, restart, typed entries and steps.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use passkey_triage::engine::{EngineError, Provenance, StepKind, Walk, WalkOptions};
+use passkey_triage::matrix::Matrix;
+use passkey_triage::runbook::lint::{LintScope, lint};
+use passkey_triage::runbook::load::parse_json;
+use passkey_triage::runbook::{LoadedRunbook, Origin, Runbook, RunbookSet, Severity, SourceFile};
+use passkey_triage::vocab::FactError;
+use serde_json::{Value, json};
+
+// --- building runbook sets in memory -------------------------------------------------------------
+
+fn t(n: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(1_760_000_000 + n, 0).unwrap()
+}
+
+fn runbook(id: &str, start: &str, nodes: Vec<Value>) -> Value {
+    json!({
+        "schema": 1, "id": id, "title": format!("{id} (engine test)"), "as_of": "2026-01-15",
+        "sources": [{"id": "S", "title": "Source", "url": "https://example.invalid/s"}],
+        "facts": [{"key": "fx.colour", "meaning": "a declared extra fact", "values": ["red", "blue"]}],
+        "classes": [{"class": "fx.extra", "meaning": "a declared extra class"}],
+        "start": start, "nodes": nodes,
+    })
+}
+
+/// A question; `opts` are (value, next); the fact's other values are not offered.
+fn q(id: &str, fact: &str, opts: &[(&str, &str)]) -> Value {
+    let options: Vec<Value> = opts.iter().map(|(v, n)| json!({"value": v, "label": v, "next": n})).collect();
+    json!({"id": id, "kind": "question", "fact": fact, "prompt": format!("{fact}?"), "help": "look", "options": options})
+}
+
+/// A question for a typed (version or text) fact.
+fn typed(id: &str, fact: &str, unknown_next: &str, entry_next: &str) -> Value {
+    json!({"id": id, "kind": "question", "fact": fact, "prompt": format!("{fact}?"), "help": "type it",
+           "options": [{"value": "unknown", "label": "Can't tell", "next": unknown_next}],
+           "entry": {"label": "Type it", "next": entry_next}})
+}
+
+fn step(id: &str, opts: &[(&str, &str)]) -> Value {
+    let options: Vec<Value> = opts.iter().map(|(v, n)| json!({"value": v, "label": v, "next": n})).collect();
+    json!({"id": id, "kind": "step", "title": "Try", "instruction": "Try it", "source": "S", "options": options})
+}
+
+fn route(id: &str, rules: Vec<Value>, otherwise: &str) -> Value {
+    json!({"id": id, "kind": "route", "rules": rules, "otherwise": otherwise})
+}
+
+fn rule(when: Value, next: &str) -> Value {
+    json!({"when": when, "next": next})
+}
+
+fn outcome(id: &str, class: &str) -> Value {
+    json!({"id": id, "kind": "outcome", "class": class, "title": format!("{id}"), "summary": "s",
+           "escalate": false, "remediation": [{"text": "do it", "source": "S"}]})
+}
+
+fn no_matrix() -> Value {
+    json!({"schema": 1, "as_of": "2026-01-15", "sources": [{"id": "M", "title": "m", "url": "u"}], "rows": []})
+}
+
+fn build_with(rbs: &[Value], matrix: Value) -> RunbookSet {
+    let loaded: Vec<LoadedRunbook> = rbs
+        .iter()
+        .map(|v| {
+            let id = v["id"].as_str().unwrap_or("x").to_string();
+            let file = Arc::new(SourceFile::new(
+                Origin::Builtin(format!("{id}.json")),
+                serde_json::to_string_pretty(v).unwrap(),
+            ));
+            let rb: Runbook = parse_json(&file).unwrap_or_else(|e| panic!("{e}"));
+            LoadedRunbook::new(rb, file)
+        })
+        .collect();
+    let mfile = Arc::new(SourceFile::new(Origin::Builtin("matrix.json".into()), matrix.to_string()));
+    let m: Matrix = parse_json(&mfile).unwrap_or_else(|e| panic!("{e}"));
+    let set = RunbookSet::new(loaded, m, mfile);
+    // The sets used here are well-formed: every test walks a runbook lint accepts.
+    let errors: Vec<String> = lint(&set, None, LintScope { full_set: false })
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error && f.code != "uncovered-value")
+        .map(|f| f.to_string())
+        .collect();
+    assert!(errors.is_empty(), "test runbook set has lint errors:\n{}", errors.join("\n"));
+    set
+}
+
+fn build(rbs: &[Value]) -> RunbookSet {
+    build_with(rbs, no_matrix())
+}
+
+// --- looking at a walk ------------------------------------------------------------------------------
+
+fn at(w: &Walk) -> String {
+    format!("{}{}", w.position.node(), if w.is_finished() { " (finished)" } else { "" })
+}
+
+/// (node, answer, provenance) of every path entry.
+fn path(w: &Walk) -> Vec<(String, String, &'static str)> {
+    w.path.iter().map(|p| (p.node.to_string(), p.answer.clone(), p.provenance.as_str())).collect()
+}
+
+fn questions(w: &Walk) -> Vec<String> {
+    w.path.iter().filter(|p| p.kind == StepKind::Question).map(|p| format!("{}={}", p.node, p.answer)).collect()
+}
+
+fn start(set: &RunbookSet, facts: &[(&str, &str, Provenance)], opts: WalkOptions) -> Walk {
+    let prefill = facts.iter().map(|(k, v, p)| (k.to_string(), v.to_string(), *p));
+    Walk::start(set, prefill, opts, t(0)).unwrap()
+}
+
+fn ff(facts: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str, Provenance)> {
+    facts.iter().map(|(k, v)| (*k, *v, Provenance::FactsFile)).collect()
+}
+
+const ASK: WalkOptions = WalkOptions { assume_unknown: false, skip_steps: false };
+const ASSUME: WalkOptions = WalkOptions { assume_unknown: true, skip_steps: true };
+
+/// phase → flow → credential.type → outcome, each question with every value.
+fn linear() -> RunbookSet {
+    build(&[runbook(
+        "triage",
+        "q-phase",
+        vec![
+            q("q-phase", "phase", &[("sign-in", "q-flow"), ("registration", "q-flow"), ("unknown", "q-flow")]),
+            q("q-flow", "flow", &[("same-device", "q-cred"), ("cross-device", "q-cred"), ("unknown", "q-cred")]),
+            q(
+                "q-cred",
+                "credential.type",
+                &[
+                    ("security-key", "o-key"),
+                    ("authenticator", "o-other"),
+                    ("synced", "o-other"),
+                    ("windows-hello", "o-other"),
+                    ("unknown", "o-unclassified"),
+                ],
+            ),
+            outcome("o-key", "unsupported-client.transport"),
+            outcome("o-other", "picker.wrong-passkey"),
+            outcome("o-unclassified", "unclassified"),
+        ],
+    )])
+}
+
+// --- never ask twice ---------------------------------------------------------------------------------
+
+#[test]
+fn known_facts_are_followed_with_their_provenance() {
+    let set = linear();
+    let cases: &[(Provenance, &str)] = &[
+        (Provenance::FactsFile, "facts-file"),
+        (Provenance::Imported, "imported"),
+        (Provenance::Asked, "asked"),
+        (Provenance::Derived, "derived"),
+    ];
+    for (prov, name) in cases {
+        let w = start(&set, &[("phase", "sign-in", *prov), ("flow", "cross-device", *prov)], ASK);
+        assert_eq!(at(&w), "triage#q-cred", "{name}");
+        assert_eq!(
+            path(&w),
+            vec![
+                ("triage#q-phase".into(), "sign-in".into(), *name),
+                ("triage#q-flow".into(), "cross-device".into(), *name)
+            ],
+            "{name}"
+        );
+        assert_eq!(w.facts["phase"].provenance, *prov);
+    }
+}
+
+#[test]
+fn a_fact_is_never_asked_twice_even_at_another_node() {
+    let set = build(&[runbook(
+        "triage",
+        "q-phase",
+        vec![
+            q("q-phase", "phase", &[("sign-in", "q-flow"), ("registration", "q-flow"), ("unknown", "q-flow")]),
+            q(
+                "q-flow",
+                "flow",
+                &[("same-device", "q-phase-2"), ("cross-device", "q-phase-2"), ("unknown", "q-phase-2")],
+            ),
+            q(
+                "q-phase-2",
+                "phase",
+                &[("sign-in", "o-sign-in"), ("registration", "o-reg"), ("unknown", "o-unclassified")],
+            ),
+            outcome("o-sign-in", "picker.wrong-passkey"),
+            outcome("o-reg", "policy.attestation"),
+            outcome("o-unclassified", "unclassified"),
+        ],
+    )]);
+    let mut w = start(&set, &[], ASK);
+    w.answer(&set, "registration", t(1)).unwrap();
+    w.answer(&set, "same-device", t(2)).unwrap();
+    assert_eq!(at(&w), "triage#o-reg (finished)");
+    let p = path(&w);
+    assert_eq!(p[2], ("triage#q-phase-2".into(), "registration".into(), "asked"));
+    // The fact keeps the time it was really answered.
+    assert_eq!(w.facts["phase"].at, t(1));
+}
+
+#[test]
+fn missing_facts_stop_the_walk_or_are_assumed_unknown() {
+    let set = linear();
+    let w = start(&set, &ff(&[("phase", "sign-in")]), ASK);
+    assert_eq!(at(&w), "triage#q-flow");
+    assert!(!w.facts.contains_key("flow"));
+
+    let w = start(&set, &ff(&[("phase", "sign-in")]), ASSUME);
+    assert_eq!(at(&w), "triage#o-unclassified (finished)");
+    assert_eq!(
+        path(&w),
+        vec![
+            ("triage#q-phase".into(), "sign-in".into(), "facts-file"),
+            ("triage#q-flow".into(), "unknown".into(), "assumed-unknown"),
+            ("triage#q-cred".into(), "unknown".into(), "assumed-unknown"),
+        ]
+    );
+    assert_eq!(w.facts["flow"].provenance, Provenance::AssumedUnknown);
+    // An explicit `unknown` from the facts file stays a facts-file answer.
+    let w = start(&set, &ff(&[("phase", "unknown"), ("flow", "unknown"), ("credential.type", "unknown")]), ASK);
+    assert_eq!(at(&w), "triage#o-unclassified (finished)");
+    assert!(path(&w).iter().all(|(_, a, p)| a == "unknown" && *p == "facts-file"));
+}
+
+// --- routes --------------------------------------------------------------------------------------------
+
+fn routed() -> RunbookSet {
+    build(&[runbook(
+        "triage",
+        "r",
+        vec![
+            route(
+                "r",
+                vec![
+                    rule(json!({"fact": "policy.passkey_method", "one_of": ["disabled", "excluded"]}), "o-method"),
+                    rule(json!({"fact": "policy.passkey_method", "equals": "disabled"}), "o-never"),
+                    json!({"when": {"fact": "error.code", "equals": "AADSTS53003"}, "next": "q-ca",
+                           "set": {"ca.auth_strength": "not-satisfied", "fx.colour": "red"}}),
+                    rule(json!({"not": {"fact": "flow", "known": true}}), "o-flow-unknown"),
+                    rule(
+                        json!({"any": [{"fact": "phone.bluetooth", "equals": "off"},
+                                        {"all": [{"fact": "desktop.bluetooth", "known": true},
+                                                 {"not": {"fact": "desktop.bluetooth", "equals": "available"}}]}]}),
+                        "o-bt",
+                    ),
+                ],
+                "q-ca",
+            ),
+            q(
+                "q-ca",
+                "ca.auth_strength",
+                &[("satisfied", "o-ok"), ("not-satisfied", "o-ca"), ("none", "o-ok"), ("unknown", "o-ok")],
+            ),
+            outcome("o-method", "policy.method-not-enabled"),
+            outcome("o-never", "unclassified"),
+            outcome("o-ca", "policy.conditional-access"),
+            outcome("o-ok", "fx.extra"),
+            outcome("o-flow-unknown", "unclassified"),
+            outcome("o-bt", "cross-device.phone-bluetooth-off"),
+        ],
+    )])
+}
+
+#[test]
+fn routes_take_the_first_matching_rule() {
+    let set = routed();
+    #[rustfmt::skip]
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (&[("policy.passkey_method", "disabled")], "triage#o-method (finished)"),
+        (&[("policy.passkey_method", "excluded"), ("error.code", "AADSTS53003")], "triage#o-method (finished)"),
+        (&[("policy.passkey_method", "enabled-for-user"), ("error.code", "53003")], "triage#o-ca (finished)"),
+        (&[("error.code", "aadsts 53003"), ("ca.auth_strength", "satisfied")], "triage#o-ok (finished)"),
+        (&[("error.code", "50011")], "triage#o-flow-unknown (finished)"),
+        (&[("flow", "unknown")], "triage#o-flow-unknown (finished)"),
+        (&[("flow", "cross-device"), ("phone.bluetooth", "off")], "triage#o-bt (finished)"),
+        (&[("flow", "cross-device"), ("desktop.bluetooth", "no-adapter")], "triage#o-bt (finished)"),
+        (&[("flow", "cross-device"), ("desktop.bluetooth", "available")], "triage#q-ca"),
+        (&[("flow", "cross-device"), ("desktop.bluetooth", "unknown")], "triage#q-ca"),
+    ];
+    for (facts, want) in cases {
+        let facts: Vec<_> = facts.iter().map(|(k, v)| (*k, *v, Provenance::FactsFile)).collect();
+        let w = start(&set, &facts, ASK);
+        assert_eq!(at(&w), *want, "facts {facts:?}");
+        assert_eq!(w.path[0].kind, StepKind::Route);
+        assert_eq!(w.reasons().len(), 1);
+    }
+}
+
+#[test]
+fn rules_derive_facts_without_overriding_known_ones() {
+    let set = routed();
+    // Not known: derived, and the question for it is then followed with provenance `derived`.
+    let w = start(&set, &ff(&[("error.code", "AADSTS53003")]), ASK);
+    assert_eq!(at(&w), "triage#o-ca (finished)");
+    assert_eq!(w.facts["ca.auth_strength"].value, "not-satisfied");
+    assert_eq!(w.facts["ca.auth_strength"].provenance, Provenance::Derived);
+    assert_eq!(w.facts["fx.colour"].provenance, Provenance::Derived);
+    assert_eq!(path(&w)[1], ("triage#q-ca".into(), "not-satisfied".into(), "derived"));
+    assert!(path(&w)[0].1.starts_with("rule 3: error.code = AADSTS53003"), "{:?}", path(&w)[0]);
+
+    // Known: kept as given, with its provenance.
+    let w = start(&set, &ff(&[("error.code", "53003"), ("ca.auth_strength", "satisfied")]), ASK);
+    assert_eq!(at(&w), "triage#o-ok (finished)");
+    assert_eq!(w.facts["ca.auth_strength"].provenance, Provenance::FactsFile);
+    assert_eq!(w.facts["ca.auth_strength"].value, "satisfied");
+    // Even an explicit `unknown` is not overridden by a derivation.
+    let w = start(&set, &ff(&[("error.code", "53003"), ("ca.auth_strength", "unknown")]), ASK);
+    assert_eq!(w.facts["ca.auth_strength"].value, "unknown");
+}
+
+#[test]
+fn version_conditions_compare_numerically_and_never_condemn_vague_versions() {
+    let set = build(&[runbook(
+        "triage",
+        "r",
+        vec![
+            route(
+                "r",
+                vec![
+                    rule(json!({"fact": "phone.os_version", "version_below": "17.1"}), "o-below"),
+                    rule(json!({"fact": "phone.os_version", "version_at_least": "17.1"}), "o-ok"),
+                ],
+                "o-cant-tell",
+            ),
+            outcome("o-below", "unsupported-client.os-version"),
+            outcome("o-ok", "fx.extra"),
+            outcome("o-cant-tell", "unclassified"),
+        ],
+    )]);
+    #[rustfmt::skip]
+    let cases: &[(Option<&str>, &str)] = &[
+        (Some("16.7"), "o-below"),
+        (Some("16"), "o-below"),
+        (Some("17.0.9"), "o-below"),
+        (Some("17.1"), "o-ok"),
+        (Some("17.1.0"), "o-ok"),
+        (Some("17.10"), "o-ok"),     // 17.10 > 17.9 > 17.1: numeric, not textual
+        (Some("18"), "o-ok"),
+        (Some(" 17.2 "), "o-ok"),
+        (Some("17"), "o-cant-tell"), // the user said "17": maybe 17.0, maybe 17.4
+        (Some("unknown"), "o-cant-tell"),
+        (None, "o-cant-tell"),
+    ];
+    for (v, want) in cases {
+        let facts: Vec<_> = v.iter().map(|v| ("phone.os_version", *v, Provenance::FactsFile)).collect();
+        let w = start(&set, &facts, ASK);
+        assert_eq!(at(&w), format!("triage#{want} (finished)"), "version {v:?}");
+    }
+    // `17` against a minimum of `17.0` is known to meet it.
+    let set = build(&[runbook(
+        "triage",
+        "r",
+        vec![
+            route("r", vec![rule(json!({"fact": "client.os_version", "version_at_least": "17.0"}), "o-ok")], "o-no"),
+            outcome("o-ok", "fx.extra"),
+            outcome("o-no", "unclassified"),
+        ],
+    )]);
+    let w = start(&set, &ff(&[("client.os_version", "17")]), ASK);
+    assert_eq!(at(&w), "triage#o-ok (finished)");
+}
+
+#[test]
+fn matrix_conditions_follow_the_matrix_verdict() {
+    let matrix = json!({
+        "schema": 1, "as_of": "2026-01-15", "sources": [{"id": "M", "title": "m", "url": "u"}],
+        "rows": [
+            {"id": "android-firefox", "area": "browser", "when": {"client.os": "android", "client.browser": "firefox"},
+             "support": "unsupported", "sources": ["M"]},
+            {"id": "windows-safari", "area": "browser", "when": {"client.os": "windows", "client.browser": "safari"},
+             "support": "not-applicable", "sources": ["M"]},
+            {"id": "android-chrome", "area": "browser", "when": {"client.os": "android", "client.browser": ["chrome", "edge"]},
+             "support": "supported", "min_versions": {"client.browser_version": "120"}, "sources": ["M"]},
+        ]
+    });
+    let m = |verdicts: &[&str]| json!({"matrix": {"area": "browser", "verdict": verdicts}});
+    let set = build_with(
+        &[runbook(
+            "triage",
+            "r",
+            vec![
+                route(
+                    "r",
+                    vec![
+                        rule(m(&["unsupported"]), "o-unsupported"),
+                        rule(m(&["below-minimum"]), "o-too-old"),
+                        rule(m(&["not-listed"]), "o-not-listed"),
+                        rule(m(&["supported"]), "o-supported"),
+                    ],
+                    "o-never",
+                ),
+                outcome("o-unsupported", "unsupported-client.browser"),
+                outcome("o-too-old", "unsupported-client.os-version"),
+                outcome("o-not-listed", "unclassified"),
+                outcome("o-supported", "fx.extra"),
+                outcome("o-never", "unclassified"),
+            ],
+        )],
+        matrix,
+    );
+    #[rustfmt::skip]
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (&[("client.os", "android"), ("client.browser", "firefox")], "o-unsupported"),
+        (&[("client.os", "windows"), ("client.browser", "safari")], "o-unsupported"),
+        (&[("client.os", "android"), ("client.browser", "edge"), ("client.browser_version", "119.0.1")], "o-too-old"),
+        (&[("client.os", "android"), ("client.browser", "edge"), ("client.browser_version", "124.0")], "o-supported"),
+        (&[("client.os", "android"), ("client.browser", "chrome")], "o-supported"),
+        (&[("client.os", "android"), ("client.browser", "chrome"), ("client.browser_version", "1")], "o-too-old"),
+        (&[("client.os", "android"), ("client.browser", "unknown")], "o-not-listed"),
+        (&[("client.os", "unknown"), ("client.browser", "firefox")], "o-not-listed"),
+        (&[("client.os", "macos"), ("client.browser", "firefox")], "o-not-listed"),
+        (&[], "o-not-listed"),
+    ];
+    for (facts, want) in cases {
+        let facts: Vec<_> = facts.iter().map(|(k, v)| (*k, *v, Provenance::FactsFile)).collect();
+        let w = start(&set, &facts, ASK);
+        assert_eq!(at(&w), format!("triage#{want} (finished)"), "facts {facts:?}");
+    }
+}
+
+// --- back ------------------------------------------------------------------------------------------------
+
+#[test]
+fn back_returns_to_the_previous_asked_question_and_remembers_its_answer() {
+    let set = linear();
+    let mut w = start(&set, &[], ASK);
+    assert!(!w.can_go_back());
+    assert_eq!(w.back(&set, t(1)), Err(EngineError::NothingToGoBack));
+    assert_eq!(at(&w), "triage#q-phase");
+
+    w.answer(&set, "sign-in", t(1)).unwrap();
+    w.answer(&set, "cross-device", t(2)).unwrap();
+    assert_eq!(at(&w), "triage#q-cred");
+    w.back(&set, t(3)).unwrap();
+    assert_eq!(at(&w), "triage#q-flow");
+    assert_eq!(w.previous_answers.get("flow").map(String::as_str), Some("cross-device"));
+    assert!(!w.facts.contains_key("flow"));
+    assert_eq!(w.facts["phase"].value, "sign-in");
+    assert_eq!(questions(&w), vec!["triage#q-phase=sign-in"]);
+
+    w.back(&set, t(4)).unwrap();
+    assert_eq!(at(&w), "triage#q-phase");
+    assert!(w.path.is_empty());
+    assert!(!w.can_go_back());
+
+    // The answer of the question we left (q-flow) is kept, so it is re-applied when the walk
+    // passes q-flow again; answering q-phase again clears its remembered default.
+    assert_eq!(w.facts["flow"].value, "cross-device");
+    assert_eq!(w.previous_answers.get("phase").map(String::as_str), Some("sign-in"));
+    w.answer(&set, "registration", t(5)).unwrap();
+    assert!(w.previous_answers.is_empty());
+    assert_eq!(at(&w), "triage#q-cred");
+    assert_eq!(questions(&w), vec!["triage#q-phase=registration", "triage#q-flow=cross-device"]);
+    // ...and it can be taken back like any answer.
+    w.back(&set, t(6)).unwrap();
+    assert_eq!(at(&w), "triage#q-flow");
+    w.answer(&set, "same-device", t(6)).unwrap();
+
+    // From an outcome, back reopens the last question.
+    w.answer(&set, "security-key", t(7)).unwrap();
+    assert_eq!(at(&w), "triage#o-key (finished)");
+    w.back(&set, t(8)).unwrap();
+    assert_eq!(at(&w), "triage#q-cred");
+    assert!(!w.is_finished());
+}
+
+#[test]
+fn back_skips_facts_file_answers_and_keeps_them() {
+    let set = linear();
+    let mut w = start(&set, &ff(&[("flow", "cross-device")]), ASK);
+    w.answer(&set, "sign-in", t(1)).unwrap();
+    assert_eq!(at(&w), "triage#q-cred");
+    assert_eq!(path(&w)[1], ("triage#q-flow".into(), "cross-device".into(), "facts-file"));
+    // The previous *asked* question is q-phase, past the facts-file answer at q-flow.
+    w.back(&set, t(2)).unwrap();
+    assert_eq!(at(&w), "triage#q-phase");
+    assert_eq!(w.facts["flow"].provenance, Provenance::FactsFile);
+    // Re-answering re-applies the kept fact.
+    w.answer(&set, "registration", t(3)).unwrap();
+    assert_eq!(at(&w), "triage#q-cred");
+    assert_eq!(path(&w)[1], ("triage#q-flow".into(), "cross-device".into(), "facts-file"));
+    // Only facts-file answers before the first question: nothing to go back to.
+    let mut w = start(&set, &ff(&[("phase", "sign-in"), ("flow", "same-device")]), ASK);
+    assert_eq!(w.back(&set, t(1)), Err(EngineError::NothingToGoBack));
+    assert_eq!(at(&w), "triage#q-cred");
+}
+
+#[test]
+fn back_keeps_answers_to_other_facts_and_reapplies_them() {
+    let set = linear();
+    let mut w = start(&set, &[], ASK);
+    w.answer(&set, "sign-in", t(1)).unwrap();
+    // The agent records a later fact early (e.g. from the fact sheet) while at q-flow.
+    w.set_fact(&set, "credential.type", "synced", Provenance::Asked, t(2)).unwrap();
+    assert_eq!(at(&w), "triage#q-flow");
+    w.answer(&set, "same-device", t(3)).unwrap();
+    assert_eq!(at(&w), "triage#o-other (finished)");
+    // Back reopens q-flow; the credential answer is kept (it was not asked at q-flow)...
+    w.back(&set, t(4)).unwrap();
+    assert_eq!(at(&w), "triage#q-cred");
+    // ...q-cred was followed with the early answer, so the last asked question is q-cred.
+    w.back(&set, t(5)).unwrap();
+    assert_eq!(at(&w), "triage#q-flow");
+    assert!(!w.facts.contains_key("flow"));
+}
+
+#[test]
+fn back_returns_to_where_a_fact_was_really_asked() {
+    // phase is asked at q-phase and followed again at q-phase-2; flow is then waiting.
+    let set = build(&[runbook(
+        "triage",
+        "q-phase",
+        vec![
+            q("q-phase", "phase", &[("sign-in", "q-phase-2"), ("registration", "q-phase-2"), ("unknown", "q-phase-2")]),
+            q("q-phase-2", "phase", &[("sign-in", "q-flow"), ("registration", "q-flow"), ("unknown", "q-flow")]),
+            q("q-flow", "flow", &[("same-device", "o"), ("cross-device", "o"), ("unknown", "o")]),
+            outcome("o", "unclassified"),
+        ],
+    )]);
+    let mut w = start(&set, &[], ASK);
+    w.answer(&set, "sign-in", t(1)).unwrap();
+    assert_eq!(at(&w), "triage#q-flow");
+    assert_eq!(questions(&w), vec!["triage#q-phase=sign-in", "triage#q-phase-2=sign-in"]);
+    w.back(&set, t(2)).unwrap();
+    assert_eq!(at(&w), "triage#q-phase", "back must reopen the question the agent asked");
+    assert!(w.path.is_empty());
+    assert!(!w.can_go_back());
+}
+
+#[test]
+fn back_over_a_step_takes_its_result_back() {
+    let set = build(&[runbook(
+        "triage",
+        "q-phase",
+        vec![
+            q("q-phase", "phase", &[("sign-in", "s"), ("registration", "s"), ("unknown", "s")]),
+            step("s", &[("fixed", "o-fixed"), ("still-failing", "o-no"), ("unknown", "o-no")]),
+            outcome("o-fixed", "fx.extra"),
+            outcome("o-no", "unclassified"),
+        ],
+    )]);
+    let mut w = start(&set, &[], ASK);
+    w.answer(&set, "sign-in", t(1)).unwrap();
+    assert_eq!(at(&w), "triage#s");
+    assert!(matches!(w.answer(&set, "maybe", t(2)), Err(EngineError::NotAnOption { .. })));
+    w.answer(&set, "fixed", t(2)).unwrap();
+    assert_eq!(at(&w), "triage#o-fixed (finished)");
+    assert_eq!(w.step_results["triage#s"].value, "fixed");
+    assert_eq!(path(&w)[1], ("triage#s".into(), "fixed".into(), "asked"));
+    w.back(&set, t(3)).unwrap();
+    assert_eq!(at(&w), "triage#s");
+    assert!(w.step_results.is_empty());
+    assert_eq!(w.previous_answers.get("triage#s").map(String::as_str), Some("fixed"));
+    w.answer(&set, "still-failing", t(4)).unwrap();
+    assert_eq!(at(&w), "triage#o-no (finished)");
+
+    // Non-interactive walks take the step's `unknown` ("couldn't try") result.
+    let w = start(&set, &ff(&[("phase", "sign-in")]), WalkOptions { assume_unknown: false, skip_steps: true });
+    assert_eq!(at(&w), "triage#o-no (finished)");
+    assert_eq!(path(&w)[1], ("triage#s".into(), "unknown".into(), "assumed-unknown"));
+}
+
+// --- restart ---------------------------------------------------------------------------------------------
+
+#[test]
+fn restart_keeps_outside_facts_and_returns_to_the_entry() {
+    let set = routed();
+    let prefill = [
+        ("error.code", "53003", Provenance::FactsFile),
+        ("flow", "cross-device", Provenance::Imported),
+        ("phone.bluetooth", "on", Provenance::Asked),
+    ];
+    let mut w = start(&set, &prefill, ASK);
+    // error.code → rule 3 derives ca.auth_strength and fx.colour → o-ca.
+    assert_eq!(at(&w), "triage#o-ca (finished)");
+    w.set_fact(&set, "desktop.bluetooth", "off", Provenance::Asked, t(1)).unwrap();
+    w.restart(&set, t(2)).unwrap();
+    let mut kept: Vec<(&str, &str)> = w.facts.iter().map(|(k, f)| (k.as_str(), f.provenance.as_str())).collect();
+    kept.sort();
+    // Derived facts are derived again on the way; asked ones are gone.
+    assert_eq!(
+        kept,
+        vec![
+            ("ca.auth_strength", "derived"),
+            ("error.code", "facts-file"),
+            ("flow", "imported"),
+            ("fx.colour", "derived")
+        ]
+    );
+    assert!(w.previous_answers.is_empty() && w.step_results.is_empty());
+    let fresh = start(&set, &prefill[..2], ASK);
+    assert_eq!(w.position, fresh.position);
+    assert_eq!(path(&w), path(&fresh));
+}
+
+// --- typed entries, set_fact, errors --------------------------------------------------------------------
+
+fn typed_set() -> RunbookSet {
+    build(&[runbook(
+        "triage",
+        "q-ver",
+        vec![
+            typed("q-ver", "phone.os_version", "q-code", "r-ver"),
+            route("r-ver", vec![rule(json!({"fact": "phone.os_version", "version_below": "17"}), "o-old")], "q-code"),
+            typed("q-code", "error.code", "o-none", "r-code"),
+            route("r-code", vec![rule(json!({"fact": "error.code", "equals": "53003"}), "o-ca")], "o-none"),
+            outcome("o-old", "unsupported-client.os-version"),
+            outcome("o-ca", "policy.conditional-access"),
+            outcome("o-none", "unclassified"),
+        ],
+    )])
+}
+
+#[test]
+fn typed_entries_take_versions_and_text() {
+    let set = typed_set();
+    #[rustfmt::skip]
+    let cases: &[(&str, &str, &str)] = &[
+        // (version typed, code typed, where the walk ends)
+        ("16.7", "", "triage#o-old (finished)"),
+        (" 16.7 ", "", "triage#o-old (finished)"),
+        ("17.5", "AADSTS53003", "triage#o-ca (finished)"),
+        ("17.5", "aadsts53003", "triage#o-ca (finished)"),
+        ("17.5", "50011", "triage#o-none (finished)"),
+        ("unknown", "unknown", "triage#o-none (finished)"),
+    ];
+    for (ver, code, want) in cases {
+        let mut w = start(&set, &[], ASK);
+        w.answer(&set, ver, t(1)).unwrap();
+        if !code.is_empty() {
+            assert_eq!(at(&w), "triage#q-code");
+            w.answer(&set, code, t(2)).unwrap();
+        }
+        assert_eq!(at(&w), *want, "{ver:?} {code:?}");
+        assert_eq!(w.facts["phone.os_version"].value, ver.trim());
+    }
+}
+
+#[test]
+fn bad_answers_are_errors_and_change_nothing() {
+    let set = typed_set();
+    let mut w = start(&set, &[], ASK);
+    let before = w.clone();
+    match w.answer(&set, "seventeen", t(1)) {
+        Err(EngineError::Fact(FactError::BadVersion { key, value })) => {
+            assert_eq!((key.as_str(), value.as_str()), ("phone.os_version", "seventeen"))
+        }
+        other => panic!("expected a bad-version error, got {other:?}"),
+    }
+    assert_eq!(w, before);
+    assert!(matches!(w.answer(&set, "", t(1)), Err(EngineError::Fact(_))));
+    assert_eq!(w, before);
+
+    let set = linear();
+    let mut w = start(&set, &[], ASK);
+    let before = w.clone();
+    assert!(matches!(w.answer(&set, "teleport", t(1)), Err(EngineError::NotAnOption { .. })));
+    assert!(matches!(
+        w.set_fact(&set, "no.such.fact", "x", Provenance::Asked, t(1)),
+        Err(EngineError::Fact(FactError::UnknownKey(_)))
+    ));
+    assert!(matches!(
+        w.set_fact(&set, "phase", "sideways", Provenance::Asked, t(1)),
+        Err(EngineError::Fact(FactError::BadValue { .. }))
+    ));
+    assert_eq!(w, before);
+    // A bad prefill is refused at the start.
+    let bad = Walk::start(&set, [("flow".into(), "sideways".into(), Provenance::FactsFile)], ASK, t(0));
+    assert!(matches!(bad, Err(EngineError::Fact(FactError::BadValue { .. }))));
+    // Finished walks take no answers.
+    let mut w = start(&set, &ff(&[("phase", "sign-in"), ("flow", "unknown"), ("credential.type", "synced")]), ASK);
+    assert!(w.is_finished());
+    assert!(matches!(w.answer(&set, "sign-in", t(1)), Err(EngineError::NotWaiting { .. })));
+}
+
+#[test]
+fn set_fact_moves_on_when_it_answers_the_waiting_question() {
+    let set = linear();
+    let mut w = start(&set, &[], ASK);
+    w.set_fact(&set, "flow", "same-device", Provenance::Imported, t(1)).unwrap();
+    assert_eq!(at(&w), "triage#q-phase");
+    w.set_fact(&set, "phase", "sign-in", Provenance::Imported, t(2)).unwrap();
+    assert_eq!(at(&w), "triage#q-cred");
+    assert_eq!(path(&w)[1], ("triage#q-flow".into(), "same-device".into(), "imported"));
+}
+
+#[test]
+fn cross_runbook_links_are_followed() {
+    let set = build(&[
+        runbook(
+            "triage",
+            "q-flow",
+            vec![
+                q("q-flow", "flow", &[("same-device", "o"), ("cross-device", "xd#q-bt"), ("unknown", "o")]),
+                outcome("o", "unclassified"),
+            ],
+        ),
+        runbook(
+            "xd",
+            "q-bt",
+            vec![
+                q("q-bt", "phone.bluetooth", &[("on", "triage#o"), ("off", "o-bt"), ("unknown", "triage#o")]),
+                outcome("o-bt", "cross-device.phone-bluetooth-off"),
+            ],
+        ),
+    ]);
+    let w = start(&set, &ff(&[("flow", "cross-device")]), ASK);
+    assert_eq!(at(&w), "xd#q-bt");
+    let w = start(&set, &ff(&[("flow", "cross-device"), ("phone.bluetooth", "off")]), ASK);
+    assert_eq!(at(&w), "xd#o-bt (finished)");
+    let w = start(&set, &ff(&[("flow", "cross-device"), ("phone.bluetooth", "on")]), ASK);
+    assert_eq!(at(&w), "triage#o (finished)");
+}
+
+#[test]
+fn broken_sets_are_errors_not_panics() {
+    let raw = |rbs: Vec<Value>| {
+        let loaded = rbs
+            .into_iter()
+            .map(|v| {
+                let file = Arc::new(SourceFile::new(Origin::Builtin("x.json".into()), v.to_string()));
+                LoadedRunbook::new(parse_json::<Runbook>(&file).unwrap(), file)
+            })
+            .collect();
+        let mfile = Arc::new(SourceFile::new(Origin::Builtin("m.json".into()), no_matrix().to_string()));
+        RunbookSet::new(loaded, parse_json(&mfile).unwrap(), mfile)
+    };
+    // No entry runbook.
+    let set = raw(vec![runbook("other", "o", vec![outcome("o", "unclassified")])]);
+    assert_eq!(Walk::start(&set, [], ASK, t(0)).unwrap_err(), EngineError::NoEntry);
+    // A dangling next.
+    let set = raw(vec![runbook("triage", "r", vec![route("r", vec![], "nowhere")])]);
+    assert!(matches!(Walk::start(&set, [], ASK, t(0)), Err(EngineError::Dangling { .. })));
+    // A cycle of routes.
+    let set = raw(vec![runbook("triage", "a", vec![route("a", vec![], "b"), route("b", vec![], "a")])]);
+    match Walk::start(&set, [], ASK, t(0)) {
+        Err(EngineError::Cycle(names)) => assert!(names.contains("triage#a") && names.contains("triage#b")),
+        other => panic!("expected a cycle error, got {other:?}"),
+    }
+}
+
+// --- diagnose (library) ----------------------------------------------------------------------------------
+
+#[test]
+fn diagnose_reports_questions_with_contract_sources() {
+    use passkey_triage::diagnose::{Report, diagnose};
+    let set = routed();
+    let facts = vec![("error.code".to_string(), "53003".to_string())];
+    let (_, report) = diagnose(&set, &facts, false, t(0)).unwrap();
+    match &report {
+        Report::Classified { class, outcome, path, remediation, escalate, .. } => {
+            assert_eq!(class, "policy.conditional-access");
+            assert_eq!(outcome, "triage#o-ca");
+            assert!(!escalate);
+            assert_eq!(remediation, &vec!["do it".to_string()]);
+            // Routes are not reported; the derived answer is.
+            assert_eq!(path.len(), 1);
+            assert_eq!((path[0].node.as_str(), path[0].source), ("triage#q-ca", "derived"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(report.exit_code(), 0);
+
+    let set = linear();
+    let (_, report) = diagnose(&set, &[("phase".into(), "sign-in".into())], false, t(0)).unwrap();
+    assert_eq!(
+        report,
+        Report::NeedsInput {
+            node: "triage#q-flow".into(),
+            fact: "flow".into(),
+            prompt: "flow?".into(),
+            options: vec!["same-device".into(), "cross-device".into(), "unknown".into()],
+        }
+    );
+    assert_eq!(report.exit_code(), 3);
+    let (_, report) = diagnose(&set, &[("phase".into(), "sign-in".into())], true, t(0)).unwrap();
+    let Report::Classified { path, .. } = report else { panic!() };
+    let sources: Vec<&str> = path.iter().map(|p| p.source).collect();
+    assert_eq!(sources, vec!["facts", "assumed-unknown", "assumed-unknown"]);
+}
