@@ -45,6 +45,10 @@ pub fn run(ctx: &Context, args: &LintArgs, out: &mut dyn Write) -> Result<i32, C
             }
         }
     }
+    // A file that can't be read is an I/O error (exit 2), not a finding about its content.
+    if let Some(io) = findings.iter().find(|f| f.code == "io") {
+        return Err(CliError::bad_input(io.to_string()));
+    }
     findings.extend(lint(&loaded.set, selected.as_ref(), LintScope { full_set }));
     findings.dedup();
     let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
