@@ -1,0 +1,267 @@
+//! `diagnose` through the binary, against the fixture runbooks in `tests/fixtures/core/runbooks`
+//! (passed with `--runbooks`; their `triage` replaces the built-in entry): exit codes 0/2/3, the
+//! contract's JSON shapes, stdin, Markdown and text, and one-line errors for bad facts files.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+
+const RUNBOOKS: &str = "tests/fixtures/core/runbooks";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The binary, from the crate root, with empty config and data folders.
+fn cli(tmp: &Path) -> Command {
+    let mut c = Command::cargo_bin("passkey-triage").unwrap();
+    c.current_dir(root())
+        .env("PASSKEY_TRIAGE_CONFIG_DIR", tmp.join("config"))
+        .env("PASSKEY_TRIAGE_DATA_DIR", tmp.join("data"));
+    c
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(tmp: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut c = cli(tmp);
+    c.args(["--runbooks", RUNBOOKS, "diagnose"]).args(args);
+    if let Some(s) = stdin {
+        c.write_stdin(s);
+    }
+    let out = c.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn json_out(r: &Run) -> Value {
+    assert!(r.stdout.ends_with('\n') && r.stdout.lines().count() == 1, "one JSON line expected: {}", r.stdout);
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", r.stdout))
+}
+
+#[test]
+fn cases_classify_as_expected() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = root().join("tests/fixtures/core/cases");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10);
+    for name in names {
+        let rel = format!("tests/fixtures/core/cases/{name}");
+        let case: Value = serde_json::from_str(&std::fs::read_to_string(root().join(&rel)).unwrap()).unwrap();
+        let mut args = vec!["--facts", rel.as_str()];
+        if case["assume_unknown"] == true {
+            args.push("--assume-unknown");
+        }
+        let r = run(tmp.path(), &args, None);
+        let expect = &case["expect"];
+        assert_eq!(Some(r.code as i64), expect["exit"].as_i64(), "{name}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.is_empty(), "{name}: {}", r.stderr);
+        let out = json_out(&r);
+        if r.code == 0 {
+            assert_eq!(out["status"], "classified", "{name}");
+            assert_eq!(out["class"], expect["class"], "{name}: {out}");
+            assert_eq!(out["outcome"], expect["outcome"], "{name}: {out}");
+            // Every given fact that the walk passed is reported as coming from the facts file.
+            for p in out["path"].as_array().unwrap() {
+                let given = case["facts"].get(p["fact"].as_str().unwrap());
+                match p["source"].as_str().unwrap() {
+                    "facts" => assert_eq!(given, Some(&p["answer"]), "{name}: {p}"),
+                    "assumed-unknown" => assert!(given.is_none() && p["answer"] == "unknown", "{name}: {p}"),
+                    "derived" => assert!(given.is_none(), "{name}: {p}"),
+                    other => panic!("{name}: source {other}"),
+                }
+            }
+        } else {
+            assert_eq!(out["status"], "needs-input", "{name}");
+            assert_eq!(out["node"], expect["node"], "{name}: {out}");
+            assert_eq!(out["fact"], expect["fact"], "{name}: {out}");
+        }
+    }
+}
+
+#[test]
+fn classified_json_has_exactly_the_contract_shape() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run(
+        tmp.path(),
+        &["--facts", "tests/fixtures/core/cases/ca-derived-from-error-code.json", "--assume-unknown"],
+        None,
+    );
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        json_out(&r),
+        json!({
+            "status": "classified",
+            "class": "policy.conditional-access",
+            "outcome": "triage#o-ca",
+            "title": "Conditional Access blocks this passkey",
+            "escalate": true,
+            "remediation": ["Check the policy's authentication strength.", "Tell the user which methods satisfy it."],
+            "path": [
+                {"node": "triage#q-phase", "fact": "phase", "answer": "sign-in", "source": "facts"},
+                {"node": "triage#q-flow", "fact": "flow", "answer": "unknown", "source": "assumed-unknown"},
+                {"node": "triage#q-credential", "fact": "credential.type", "answer": "unknown", "source": "assumed-unknown"},
+                {"node": "triage#q-ca", "fact": "ca.auth_strength", "answer": "not-satisfied", "source": "derived"}
+            ]
+        })
+    );
+}
+
+#[test]
+fn needs_input_json_has_exactly_the_contract_shape() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run(tmp.path(), &["--facts", "tests/fixtures/core/cases/needs-flow.json"], None);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.is_empty());
+    assert_eq!(
+        json_out(&r),
+        json!({
+            "status": "needs-input",
+            "node": "triage#q-flow",
+            "fact": "flow",
+            "prompt": "Is the passkey on this device, or on a phone?",
+            "options": ["same-device", "cross-device", "unknown"]
+        })
+    );
+    // `--format json` is the default.
+    let r2 = run(tmp.path(), &["--facts", "tests/fixtures/core/cases/needs-flow.json", "--format", "json"], None);
+    assert_eq!((r2.code, r2.stdout), (3, r.stdout));
+}
+
+#[test]
+fn facts_from_standard_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let facts = r#"{"facts": {"phase": "sign-in", "flow": "cross-device", "phone.bluetooth": "off"}}"#;
+    let r = run(tmp.path(), &["--facts", "-"], Some(facts));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(json_out(&r)["class"], "cross-device.phone-bluetooth-off");
+    // Bad standard input is named `<stdin>`, with the place.
+    let r = run(tmp.path(), &["--facts", "-"], Some("{\"facts\": {\"flow\": \"sideways\"}}"));
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    assert_eq!(
+        r.stderr,
+        "passkey-triage: <stdin>:1:20: `flow`: `sideways` is not one of same-device, cross-device, unknown\n"
+    );
+    let r = run(tmp.path(), &["--facts", "-"], Some(""));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("passkey-triage: <stdin>:1:0: invalid JSON"), "{}", r.stderr);
+}
+
+#[test]
+fn markdown_and_text_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = "tests/fixtures/core/cases/method-excluded.json";
+    let md = run(tmp.path(), &["--facts", case, "--assume-unknown", "--format", "markdown"], None);
+    assert_eq!(md.code, 0);
+    insta::assert_snapshot!("diagnose_markdown_classified", md.stdout);
+    let text = run(tmp.path(), &["--facts", case, "--assume-unknown", "--format", "text"], None);
+    assert_eq!(text.code, 0);
+    insta::assert_snapshot!("diagnose_text_classified", text.stdout);
+    let needs = "tests/fixtures/core/cases/needs-typed-version.json";
+    let md = run(tmp.path(), &["--facts", needs, "--format", "markdown"], None);
+    assert_eq!(md.code, 3);
+    insta::assert_snapshot!("diagnose_markdown_needs_input", md.stdout);
+    let text = run(tmp.path(), &["--facts", needs, "--format", "text"], None);
+    assert_eq!(text.code, 3);
+    insta::assert_snapshot!("diagnose_text_needs_input", text.stdout);
+}
+
+/// Each bad facts file: exit 2, nothing on stdout, exactly one line on stderr that names the file
+/// and the place. The messages are reviewed in one snapshot.
+#[test]
+fn bad_facts_files_are_one_line_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = root().join("tests/fixtures/facts");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| format!("tests/fixtures/facts/{}", e.file_name().to_string_lossy()))
+        .collect();
+    files.sort();
+    files.push("tests/fixtures/facts/does-not-exist.json".into());
+    let mut all = String::new();
+    for f in &files {
+        for assume in [false, true] {
+            let mut args = vec!["--facts", f.as_str()];
+            if assume {
+                args.push("--assume-unknown");
+            }
+            let r = run(tmp.path(), &args, None);
+            assert_eq!(r.code, 2, "{f}: {}{}", r.stdout, r.stderr);
+            assert!(r.stdout.is_empty(), "{f}: stdout must stay empty: {}", r.stdout);
+            assert_eq!(r.stderr.lines().count(), 1, "{f}: {}", r.stderr);
+            assert!(r.stderr.starts_with(&format!("passkey-triage: {f}")), "{f}: {}", r.stderr);
+            if !assume {
+                all.push_str(&r.stderr);
+            }
+        }
+    }
+    // Where a line and column exist, they are given; fact errors name the key.
+    let line = |name: &str| all.lines().find(|l| l.contains(&format!("/{name}"))).unwrap().to_string();
+    assert!(line("invalid-json.json").contains("invalid-json.json:5:3: invalid JSON"), "{all}");
+    assert!(line("unknown-key.json").contains("unknown-key.json:4:21: unknown fact key `phone.colour`"), "{all}");
+    assert!(line("bad-value.json").contains("bad-value.json:4:13: `flow`: `sideways`"), "{all}");
+    assert!(line("bad-version.json").contains(":4:25: `phone.os_version`: `seventeen` is not a version"), "{all}");
+    assert!(line("non-string-value.json").contains(":4:26: `client.os_version`"), "{all}");
+    insta::assert_snapshot!("bad_facts_files", all);
+}
+
+#[test]
+fn a_broken_runbook_is_bad_input_naming_file_line_col() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = cli(tmp.path())
+        .args(["--runbooks", "tests/fixtures/core/broken", "diagnose", "--facts", "-", "--assume-unknown"])
+        .write_stdin(r#"{"facts": {}}"#)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("passkey-triage: tests/fixtures/core/broken/triage.json:"), "{err}");
+    assert!(err.contains("error[unknown-field]") && err.contains("`colour`") && err.contains("triage#o-end"), "{err}");
+    let place: Vec<&str> = err.split(':').skip(2).take(2).collect();
+    assert_eq!(place, vec!["18", "17"], "{err}");
+}
+
+#[test]
+fn the_builtin_set_classifies_anything_with_assume_unknown() {
+    // Whatever the built-in runbooks say, a walk that assumes `unknown` ends at an outcome.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = cli(tmp.path())
+        .current_dir(tmp.path())
+        .args(["diagnose", "--facts", "-", "--assume-unknown"])
+        .write_stdin(r#"{"facts": {}}"#)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "classified");
+    assert!(
+        passkey_triage::vocab::Vocabulary::contract().has_class(v["class"].as_str().unwrap()) || v["class"].is_string()
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    for args in [&["diagnose"][..], &["diagnose", "--facts", "x.json", "--format", "yaml"], &["diagnose", "--bogus"]] {
+        let out = cli(tmp.path()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
