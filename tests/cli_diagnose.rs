@@ -251,9 +251,8 @@ fn the_builtin_set_classifies_anything_with_assume_unknown() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["status"], "classified");
-    assert!(
-        passkey_triage::vocab::Vocabulary::contract().has_class(v["class"].as_str().unwrap()) || v["class"].is_string()
-    );
+    assert!(v["class"].as_str().is_some_and(|c| !c.is_empty()), "{v}");
+    assert!(v["outcome"].as_str().is_some_and(|o| o.contains('#')), "{v}");
 }
 
 #[test]
