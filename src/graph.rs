@@ -81,7 +81,8 @@ pub fn dot(rb: &LoadedRunbook) -> String {
             Node::Route(_) => "diamond",
             Node::Outcome(_) => "doubleoctagon",
         };
-        let label = dot_label(&node_text(n).replace("<br/>", "\n")).replace('\n', "\\n");
+        // One dot line per `<br/>` (escaped after splitting: sanitising would flatten newlines).
+        let label = node_text(n).split("<br/>").map(dot_label).collect::<Vec<_>>().join("\\n");
         s.push_str(&format!("  \"{me}\" [shape={shape}, label=\"{label}\"];\n"));
         for (label, next) in n.transitions() {
             let target = NodeRef::resolve(rb.id(), next);
