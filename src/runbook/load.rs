@@ -63,6 +63,11 @@ pub type ParseResult<T> = Result<T, Box<Finding>>;
 
 /// Parses JSON text into `T`, turning any failure into a finding with line:column.
 pub fn parse_json<T: DeserializeOwned>(file: &SourceFile) -> ParseResult<T> {
+    // Fast path: one pass straight into the types. Only a file that fails it pays for the
+    // second pass through a `Value`, which finds the exact place and node for the message.
+    if let Ok(parsed) = serde_json::from_str::<T>(&file.text) {
+        return Ok(parsed);
+    }
     let value: serde_json::Value = serde_json::from_str(&file.text).map_err(|e| {
         Box::new(Finding {
             severity: super::Severity::Error,
