@@ -167,6 +167,15 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
+    fn duplicate_keys_load_as_before(title in "[a-z]{1,8}") {
+        // serde_json keeps the last of duplicate keys; the fast path must not change that.
+        let text = TRIAGE.replacen("\"title\": \"Fixture triage (tests only)\",", &format!("\"title\": \"first\", \"title\": \"{title}\","), 1);
+        prop_assert_ne!(&text, TRIAGE);
+        let rb = parse_json::<Runbook>(&file(&text)).unwrap();
+        prop_assert_eq!(rb.title, title);
+    }
+
+    #[test]
     fn random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         exercise(&String::from_utf8_lossy(&bytes));
     }
@@ -191,7 +200,15 @@ proptest! {
         for (path, edit, replacement) in &edits {
             mutate(&mut v, path, *edit, replacement);
         }
-        exercise(&serde_json::to_string_pretty(&v).unwrap());
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        exercise(&text);
+        // The loader's one-pass fast path accepts exactly what the two-pass (via `Value`) path does.
+        let two_pass = serde_json::from_str::<Value>(&text).ok().and_then(|v| serde_json::from_value::<Runbook>(v).ok());
+        let loaded = parse_json::<Runbook>(&file(&text)).ok();
+        prop_assert_eq!(loaded.is_some(), two_pass.is_some());
+        if let (Some(a), Some(b)) = (loaded, two_pass) {
+            prop_assert_eq!(serde_json::to_value(a).unwrap(), serde_json::to_value(b).unwrap());
+        }
     }
 
     #[test]
