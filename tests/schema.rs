@@ -232,3 +232,62 @@ fn schema_rejects_what_the_loader_rejects() {
     no_start.as_object_mut().unwrap().remove("start");
     assert!(!schema_errors(&schema, &no_start).is_empty(), "schema accepts a runbook without start");
 }
+
+#[test]
+fn the_worked_example_in_the_format_guide_is_valid() {
+    use std::sync::Arc;
+
+    use passkey_triage::runbook::lint::{LintScope, lint};
+    use passkey_triage::runbook::load::{builtin_matrix, parse_json, read_runbook_file};
+    use passkey_triage::runbook::{LoadedRunbook, Origin, Runbook, RunbookSet, Severity, SourceFile};
+
+    let guide = std::fs::read_to_string(root().join("docs/runbook-format.md")).unwrap();
+    let after = guide.split("## A worked example").nth(1).expect("the guide has a worked example");
+    let block = after.split("```json\n").nth(1).and_then(|b| b.split("\n```").next()).expect("a ```json block");
+    let doc: Value = serde_json::from_str(block).unwrap_or_else(|e| panic!("the example is not JSON: {e}"));
+    assert_eq!(schema_errors(&runbook_schema_value(), &doc), Vec::<String>::new());
+
+    let file = Arc::new(SourceFile::new(Origin::File("docs/runbook-format.md#example".into()), block.to_string()));
+    let example = LoadedRunbook::new(parse_json::<Runbook>(&file).unwrap_or_else(|e| panic!("{e}")), file);
+    let dir = root().join("tests/fixtures/core/runbooks");
+    let mut rbs: Vec<LoadedRunbook> =
+        ["triage.json", "fx-cross.json"].iter().map(|f| read_runbook_file(&dir.join(f)).unwrap()).collect();
+    rbs.push(example);
+    let (m, mfile) = builtin_matrix().unwrap();
+    let set = RunbookSet::new(rbs, m, mfile);
+    let findings = lint(&set, None, LintScope { full_set: false });
+    let errors: Vec<String> =
+        findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.to_string()).collect();
+    assert_eq!(errors, Vec::<String>::new());
+    // As the guide says: unreachable until `triage` links to it.
+    assert!(findings.iter().any(|f| f.code == "unreachable" && f.message.contains("`picker`")), "{findings:?}");
+}
+
+#[test]
+fn the_format_guide_lists_every_lint_code() {
+    let guide = std::fs::read_to_string(root().join("docs/runbook-format.md")).unwrap();
+    let mut codes: Vec<String> = Vec::new();
+    for src in ["src/runbook/lint.rs", "src/runbook/load.rs"] {
+        let text = std::fs::read_to_string(root().join(src)).unwrap();
+        // Codes are the first string literal of Finding::error/warning(...) and `code: "..."`.
+        for part in text.split("Finding::error(").skip(1).chain(text.split("Finding::warning(").skip(1)) {
+            if let Some(code) = part.trim_start().strip_prefix('"').and_then(|r| r.split('"').next()) {
+                codes.push(code.to_string());
+            }
+        }
+        for part in text.split("code: \"").skip(1) {
+            codes.push(part.split('"').next().unwrap().to_string());
+        }
+    }
+    // parse_json classifies serde errors into these.
+    codes.extend(["unknown-field", "unknown-variant", "missing-field", "schema"].map(String::from));
+    codes.sort();
+    codes.dedup();
+    assert!(codes.len() >= 25, "{codes:?}");
+    for code in codes {
+        assert!(
+            guide.contains(&format!("| `{code}` |")),
+            "docs/runbook-format.md does not document lint code `{code}`"
+        );
+    }
+}
