@@ -140,7 +140,7 @@ fn mutate(v: &mut Value, path: &[u32], edit: u32, replacement: &Value) {
     match v {
         Value::Object(m) if !m.is_empty() => {
             let key = m.keys().nth(step as usize % m.len()).unwrap().clone();
-            if rest.is_empty() && edit % 4 == 0 {
+            if rest.is_empty() && edit.is_multiple_of(4) {
                 m.remove(&key);
             } else {
                 mutate(m.get_mut(&key).unwrap(), rest, edit, replacement);
