@@ -1,9 +1,7 @@
 //! Markdown ticket notes. Text from facts, notes and runbooks is escaped so it cannot inject
 //! Markdown or HTML, and sanitised so it holds no terminal control characters.
 
-use super::{
-    both_times, heading, human_duration, path_label, path_rows, provenance_words, remediation, short_time, status_words,
-};
+use super::{both_times, heading, human_duration, path_rows, provenance_words, remediation, short_time, status_words};
 use crate::session::Session;
 use crate::text::{sanitize_line, sanitize_text};
 
@@ -99,7 +97,7 @@ pub fn render(s: &Session) -> String {
             o.push_str(&format!(
                 "| {n} | {} | {} | {} | {} | {} |\n",
                 short_time(s, p.at),
-                cell(&path_label(p)),
+                asked(p),
                 cell(&p.answer),
                 p.provenance.as_str(),
                 code(&p.node.to_string())
@@ -129,6 +127,17 @@ pub fn render(s: &Session) -> String {
         }
     }
     o
+}
+
+/// The "Asked" cell of the question path.
+fn asked(p: &crate::engine::PathEntry) -> String {
+    use crate::engine::StepKind;
+    match (p.kind, &p.fact) {
+        (StepKind::Question, Some(f)) => code(f),
+        (StepKind::Question, None) => "-".into(),
+        (StepKind::Step, _) => format!("step {}", code(&p.node.node)),
+        (StepKind::Route, _) => format!("route {}", code(&p.node.node)),
+    }
 }
 
 /// One line of text with Markdown and HTML meta characters escaped.

@@ -91,6 +91,19 @@ impl Redactor {
                 _ => {}
             }
         }
+        // Accounts written in free text (`bob@…`, `CONTOSO\bob`) are masked wherever else
+        // they appear on their own, too.
+        let mut found = Vec::new();
+        let texts = std::iter::once(s.notes.as_str()).chain(
+            s.walk.facts.iter().filter(|(k, _)| fact_kind(k) != FactKind::Version).map(|(_, f)| f.value.as_str()),
+        );
+        for t in texts {
+            mask_emails_into(t, &mut found);
+            mask_domain_accounts_into(t, &mut found);
+        }
+        for a in found {
+            r.add_literal(&a, false);
+        }
         r.users.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
         r.devices.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
         r
@@ -207,6 +220,11 @@ fn is_domain_char(c: char) -> bool {
 
 /// `local@domain.tld` → `[user]@domain.tld`.
 pub fn mask_emails(s: &str) -> String {
+    mask_emails_into(s, &mut Vec::new())
+}
+
+/// [`mask_emails`], collecting the local parts it masked.
+fn mask_emails_into(s: &str, found: &mut Vec<String>) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
@@ -229,6 +247,7 @@ pub fn mask_emails(s: &str) -> String {
             let local_ok = l < i && chars[l..i].iter().any(|c| c.is_alphanumeric());
             if local_ok && domain.contains('.') && !domain.starts_with('.') {
                 out.extend(&chars[start_of_pending..l]);
+                found.push(chars[l..i].iter().collect());
                 out.push_str(USER_MASK);
                 out.push('@');
                 out.push_str(&domain);
@@ -245,6 +264,11 @@ pub fn mask_emails(s: &str) -> String {
 
 /// `CONTOSO\jdoe` → `CONTOSO\[user]` (not paths: `a\b\c` is left alone).
 pub fn mask_domain_accounts(s: &str) -> String {
+    mask_domain_accounts_into(s, &mut Vec::new())
+}
+
+/// [`mask_domain_accounts`], collecting the account names it masked.
+fn mask_domain_accounts_into(s: &str, found: &mut Vec<String>) -> String {
     if !s.contains('\\') {
         return s.to_string();
     }
@@ -278,6 +302,7 @@ pub fn mask_domain_accounts(s: &str) -> String {
             let in_path = path_mark[l];
             if (2..=15).contains(&dom_len) && !in_path && r > i + 1 && before_ok && after_ok && l >= copied {
                 out.extend(&chars[copied..=i]);
+                found.push(chars[i + 1..r].iter().collect());
                 out.push_str(USER_MASK);
                 copied = r;
                 i = r;
