@@ -52,7 +52,9 @@ fn out_dir_and_out_never_overwrite() {
     let dir = tmp.path().join("exports");
     let mut written = Vec::new();
     for _ in 0..3 {
-        let out = stdout_of(cmd(tmp.path()).args(["export", "20260120T140200Z-3f2a", "--format", "text", "--out-dir"]).arg(&dir));
+        let out = stdout_of(
+            cmd(tmp.path()).args(["export", "20260120T140200Z-3f2a", "--format", "text", "--out-dir"]).arg(&dir),
+        );
         written.push(PathBuf::from(out.trim_end()));
     }
     let names: Vec<String> =
@@ -80,7 +82,8 @@ fn redact_flag_and_config_defaults() {
     std::fs::write(tmp.path().join("config/config.toml"), "export_format = \"text\"\nredact = true\n").expect("cfg");
     let out = stdout_of(cmd(tmp.path()).args(["export", "20260120T140200Z-3f2a"]));
     assert!(out.starts_with("Passkey triage: INC0012345\n====") && out.contains("[user]@contoso.com"), "{out}");
-    let out = stdout_of(cmd(tmp.path()).args(["export", "20260120T140200Z-3f2a", "--no-redact", "--format", "markdown"]));
+    let out =
+        stdout_of(cmd(tmp.path()).args(["export", "20260120T140200Z-3f2a", "--no-redact", "--format", "markdown"]));
     assert!(out.starts_with("# Passkey") && out.contains("jane.doe@contoso.com"));
 
     std::fs::write(tmp.path().join("config/config.toml"), "export_formt = \"text\"\n").expect("cfg");
@@ -104,8 +107,5 @@ fn unknown_or_broken_sessions_are_exit_2() {
     let a = cmd(tmp.path()).arg("export").arg(&junk).assert().code(2);
     let err = String::from_utf8(a.get_output().stderr.clone()).expect("utf8");
     assert!(err.contains("junk.json") && passkey_triage::text::is_clean(&err), "{err:?}");
-    cmd(tmp.path())
-        .args(["export", "20260120T140200Z-3f2a", "--out", "x.md", "--out-dir", "d"])
-        .assert()
-        .code(2);
+    cmd(tmp.path()).args(["export", "20260120T140200Z-3f2a", "--out", "x.md", "--out-dir", "d"]).assert().code(2);
 }

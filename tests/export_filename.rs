@@ -76,11 +76,21 @@ fn hostile_tickets_are_written_inside_the_folder_and_never_overwrite() {
     names.sort();
     assert_eq!(
         names,
-        ["2J.md", "a_b.md", "escape.md", "etc_passwd.md", "session-20260120T140200Z-3f2a-2.md", "session-20260120T140200Z-3f2a.md"]
+        [
+            "2J.md",
+            "a_b.md",
+            "escape.md",
+            "etc_passwd.md",
+            "session-20260120T140200Z-3f2a-2.md",
+            "session-20260120T140200Z-3f2a.md"
+        ]
     );
     // Nothing outside `out/` besides `out` itself.
-    let top: Vec<String> =
-        std::fs::read_dir(tmp.path()).expect("dir").filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let top: Vec<String> = std::fs::read_dir(tmp.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     assert_eq!(top, ["out"]);
 }
 

@@ -162,8 +162,11 @@ fn open_continues_a_package_as_a_new_linked_session() {
     let set = fixture_set();
     let tier1 = escalated_session(&set);
     let pkg = tmp.path().join("INC0012345.json");
-    std::fs::write(&pkg, passkey_triage::export::render(&tier1, passkey_triage::export::Format::Json, Default::default()))
-        .expect("write");
+    std::fs::write(
+        &pkg,
+        passkey_triage::export::render(&tier1, passkey_triage::export::Format::Json, Default::default()),
+    )
+    .expect("write");
     let a = cmd(tmp.path()).arg("open").arg(&pkg).args(["--agent", "Tia"]).assert().success();
     let out = String::from_utf8(a.get_output().stdout.clone()).expect("utf8");
     assert!(out.contains("tier-1 session  20260120T140200Z-3f2a"), "{out}");

@@ -153,3 +153,34 @@ proptest! {
         prop_assert!(parse_session(&full.as_bytes()[..cut]).is_err());
     }
 }
+
+#[test]
+fn background_writer_ends_with_the_newest_state_on_disk() {
+    use passkey_triage::session::journal::JournalWriter;
+    let set = fixture_set();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut s = open_session(&set);
+    let writer = JournalWriter::spawn(Journal::at(tmp.path())).expect("spawn");
+    assert_eq!(writer.flush(), Ok(None));
+    writer.submit(&s);
+    step(&mut s, &set, "authenticator", at(16, 2, 0));
+    writer.submit(&s);
+    for i in 0..20 {
+        s.notes = format!("note {i}");
+        writer.submit(&s);
+    }
+    let path = writer.flush().expect("flush").expect("written");
+    assert_eq!(Journal::at(tmp.path()).load(&path.display().to_string()).expect("load"), s);
+    s.notes = "after drop".into();
+    writer.submit(&s);
+    drop(writer);
+    assert_eq!(Journal::at(tmp.path()).load(&s.id).expect("load").notes, "after drop");
+
+    // Write errors are reported, not fatal.
+    let mut bad = s.clone();
+    bad.id = "../nope".into();
+    let writer = JournalWriter::spawn(Journal::at(tmp.path())).expect("spawn");
+    writer.submit(&bad);
+    assert!(writer.flush().is_err());
+    assert!(writer.last_error().is_some_and(|e| e.contains("not a valid session id")));
+}

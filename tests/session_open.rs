@@ -90,8 +90,8 @@ fn an_open_package_continues_at_the_same_question() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let pkg = tmp.path().join("p.json");
     std::fs::write(&pkg, export::render(&tier1, Format::Json, Options::default())).expect("write");
-    let o = open_package(&pkg, &set, at(17, 0, 0), 0, "20260120T170000Z-0c0c".into(), CallInfo::default())
-        .expect("open");
+    let o =
+        open_package(&pkg, &set, at(17, 0, 0), 0, "20260120T170000Z-0c0c".into(), CallInfo::default()).expect("open");
     assert_eq!(o.session.walk.position, tier1.walk.position);
     assert_eq!(o.session.status, Status::Open);
     assert_eq!(o.session.ended_at, None);
@@ -115,8 +115,8 @@ fn a_package_from_other_runbooks_is_replayed_from_its_facts_with_a_warning() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let pkg = tmp.path().join("p.json");
     std::fs::write(&pkg, export::render(&tier1, Format::Json, Options::default())).expect("write");
-    let o = open_package(&pkg, &set, at(17, 0, 0), 0, "20260120T170000Z-0d0d".into(), CallInfo::default())
-        .expect("open");
+    let o =
+        open_package(&pkg, &set, at(17, 0, 0), 0, "20260120T170000Z-0d0d".into(), CallInfo::default()).expect("open");
     let w = o.warnings.join("\n");
     assert!(w.contains("runbook set 0000000000000000"), "{w}");
     assert!(w.contains("no.such.fact"), "{w}");

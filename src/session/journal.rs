@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Condvar, Mutex};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -231,6 +231,111 @@ impl Journal {
     }
 }
 
+/// Journals from a background thread, so the wizard never waits for the disk's fsync:
+/// [`JournalWriter::submit`] hands over the newest state and returns at once (a state not yet
+/// written is replaced by the newer one, which contains it); [`JournalWriter::flush`] waits until
+/// everything submitted is on disk. Dropping the writer flushes. Each write is a
+/// [`Journal::save`] (temp file, fsync, rename).
+pub struct JournalWriter {
+    shared: Arc<WriterShared>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+struct WriterShared {
+    state: Mutex<WriterState>,
+    cv: Condvar,
+}
+
+#[derive(Default)]
+struct WriterState {
+    pending: Option<Session>,
+    submitted: u64,
+    written: u64,
+    stop: bool,
+    last: Option<Result<PathBuf, String>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl JournalWriter {
+    /// Starts the writer thread for `journal`.
+    pub fn spawn(journal: Journal) -> std::io::Result<Self> {
+        let shared = Arc::new(WriterShared { state: Mutex::new(WriterState::default()), cv: Condvar::new() });
+        let sh = Arc::clone(&shared);
+        let handle = std::thread::Builder::new().name("journal".into()).spawn(move || {
+            loop {
+                let (session, seq) = {
+                    let mut st = lock(&sh.state);
+                    while st.pending.is_none() && !st.stop {
+                        st = sh.cv.wait(st).unwrap_or_else(|p| p.into_inner());
+                    }
+                    match st.pending.take() {
+                        Some(s) => (s, st.submitted),
+                        None => return,
+                    }
+                };
+                let result = journal.save(&session).map_err(|e| e.to_string());
+                let mut st = lock(&sh.state);
+                st.written = seq;
+                st.last = Some(result);
+                sh.cv.notify_all();
+            }
+        })?;
+        Ok(Self { shared, handle: Some(handle) })
+    }
+
+    /// Queues the session's current state for writing; returns immediately.
+    pub fn submit(&self, session: &Session) {
+        let mut st = lock(&self.shared.state);
+        st.pending = Some(session.clone());
+        st.submitted += 1;
+        self.shared.cv.notify_all();
+    }
+
+    /// Waits until every submitted state is written; the last write's path, or its error
+    /// (one line). `Ok(None)` when nothing was ever submitted.
+    pub fn flush(&self) -> Result<Option<PathBuf>, String> {
+        let mut st = lock(&self.shared.state);
+        while st.written < st.submitted {
+            if self.handle.as_ref().is_none_or(|h| h.is_finished()) {
+                return Err("the journal writer stopped".into());
+            }
+            st = self
+                .shared
+                .cv
+                .wait_timeout(st, std::time::Duration::from_millis(100))
+                .map(|(g, _)| g)
+                .unwrap_or_else(|p| p.into_inner().0);
+        }
+        match &st.last {
+            None => Ok(None),
+            Some(Ok(p)) => Ok(Some(p.clone())),
+            Some(Err(e)) => Err(e.clone()),
+        }
+    }
+
+    /// The error of the most recent write, if it failed (for a status line).
+    pub fn last_error(&self) -> Option<String> {
+        match &lock(&self.shared.state).last {
+            Some(Err(e)) => Some(e.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl Drop for JournalWriter {
+    fn drop(&mut self) {
+        let _ = self.flush();
+        lock(&self.shared.state).stop = true;
+        self.shared.cv.notify_all();
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
 /// Just enough of a session file to explain why it did not parse.
 #[derive(Deserialize)]
 struct Probe {
@@ -284,8 +389,13 @@ pub fn parse_session(bytes: &[u8]) -> Result<Session, String> {
 
 /// Writes `bytes` to `target` through a temporary file in `dir` (fsynced, then renamed).
 /// With `replace` false an existing `target` is never touched (`AlreadyExists`).
+///
+/// The folder is fsynced when the name is new (so the file survives a power cut); replacing an
+/// existing file skips that second fsync: a power cut can then at worst bring back the previous
+/// complete version, never a torn one, and a killed process loses nothing already written.
 pub fn write_atomic(dir: &Path, target: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
+    let existed = target.symlink_metadata().is_ok();
     let mut tmp = tempfile::Builder::new().prefix(".").suffix(".tmp").tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
@@ -294,7 +404,9 @@ pub fn write_atomic(dir: &Path, target: &Path, bytes: &[u8], replace: bool) -> s
     } else {
         tmp.persist_noclobber(target).map_err(|e| e.error)?;
     }
-    sync_dir(dir);
+    if !existed {
+        sync_dir(dir);
+    }
     Ok(())
 }
 
