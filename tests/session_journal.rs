@@ -184,3 +184,18 @@ fn background_writer_ends_with_the_newest_state_on_disk() {
     assert!(writer.flush().is_err());
     assert!(writer.last_error().is_some_and(|e| e.contains("not a valid session id")));
 }
+
+#[test]
+fn the_documented_example_is_a_valid_session() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/session-format.md"))
+        .expect("docs/session-format.md");
+    let json = doc.split("```json\n").nth(1).and_then(|r| r.split("\n```").next()).expect("example block");
+    let s = parse_session(json.as_bytes()).expect("example parses");
+    assert_eq!(s.format, SESSION_FORMAT);
+    assert_eq!(s.status, Status::Resolved);
+    // And it is what this version writes for that session.
+    let set = fixture_set();
+    let mut expected = resolved_session(&set);
+    expected.notes = "User restarted Authenticator; works again.".into();
+    assert_eq!(s, expected);
+}
