@@ -80,7 +80,7 @@ impl Config {
             let place = e
                 .span()
                 .map(|s| {
-                    let before = &text[..s.start.min(text.len())];
+                    let before = text.get(..s.start).unwrap_or(text);
                     let line = before.matches('\n').count() + 1;
                     let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
                     format!(":{line}:{col}")

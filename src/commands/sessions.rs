@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
+use serde::Serialize;
 
 use super::{CliError, Context};
 use crate::cli::{SessionsArgs, TextOrJson};
@@ -32,30 +32,56 @@ pub fn report_corrupt(corrupt: &[CorruptFile]) {
     }
 }
 
+/// One session in `sessions --format json` (fields in this order).
+#[derive(Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    ticket: Option<&'a str>,
+    user: Option<&'a str>,
+    agent: Option<&'a str>,
+    status: &'static str,
+    class: Option<&'a str>,
+    started: DateTime<Utc>,
+    ended: Option<DateTime<Utc>>,
+    age_seconds: i64,
+    continued_from: Option<&'a str>,
+    file: String,
+}
+
+#[derive(Serialize)]
+struct Skipped<'a> {
+    file: String,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct Listing<'a> {
+    sessions: Vec<Row<'a>>,
+    skipped: Vec<Skipped<'a>>,
+}
+
 /// `{"sessions": [...], "skipped": [...]}`.
 pub fn render_json(sessions: &[SessionSummary], corrupt: &[CorruptFile], now: DateTime<Utc>) -> String {
-    let items: Vec<serde_json::Value> = sessions
-        .iter()
-        .map(|s| {
-            json!({
-                "id": s.id,
-                "ticket": s.ticket,
-                "user": s.user,
-                "agent": s.agent,
-                "status": s.status.as_str(),
-                "class": s.class,
-                "started": s.started,
-                "ended": s.ended,
-                "age_seconds": (now - s.started).num_seconds().max(0),
-                "continued_from": s.continued_from,
-                "file": s.file.display().to_string(),
+    let listing = Listing {
+        sessions: sessions
+            .iter()
+            .map(|s| Row {
+                id: &s.id,
+                ticket: s.ticket.as_deref(),
+                user: s.user.as_deref(),
+                agent: s.agent.as_deref(),
+                status: s.status.as_str(),
+                class: s.class.as_deref(),
+                started: s.started,
+                ended: s.ended,
+                age_seconds: (now - s.started).num_seconds().max(0),
+                continued_from: s.continued_from.as_deref(),
+                file: s.file.display().to_string(),
             })
-        })
-        .collect();
-    let skipped: Vec<serde_json::Value> =
-        corrupt.iter().map(|c| json!({"file": c.path.display().to_string(), "reason": c.reason})).collect();
-    let v = json!({"sessions": items, "skipped": skipped});
-    let mut s = crate::export::json::escape_unsafe(&serde_json::to_string_pretty(&v).unwrap_or_default());
+            .collect(),
+        skipped: corrupt.iter().map(|c| Skipped { file: c.path.display().to_string(), reason: &c.reason }).collect(),
+    };
+    let mut s = crate::export::json::escape_unsafe(&serde_json::to_string_pretty(&listing).unwrap_or_default());
     s.push('\n');
     s
 }

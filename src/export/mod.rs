@@ -148,12 +148,17 @@ pub fn write_new(dir: &Path, stem: &str, ext: &str, contents: &str) -> Result<Pa
 
 /// `2026-11-25 18:07:02 UTC (19:07:02 +01:00 local)`; the local date is shown when it differs.
 pub(crate) fn both_times(s: &Session, t: DateTime<Utc>) -> String {
-    let local = t.with_timezone(&s.local_offset());
+    let offset = s.local_offset();
     let utc = t.format("%Y-%m-%d %H:%M:%S UTC");
-    if local.date_naive() == t.date_naive() {
-        format!("{utc} ({} local)", local.format("%H:%M:%S %:z"))
+    // Checked: a date at the edge of the calendar has no local time (files are not trusted).
+    let Some(local) = t.naive_utc().checked_add_signed(chrono::Duration::seconds(offset.local_minus_utc().into()))
+    else {
+        return utc.to_string();
+    };
+    if local.date() == t.date_naive() {
+        format!("{utc} ({} {offset} local)", local.format("%H:%M:%S"))
     } else {
-        format!("{utc} ({} local)", local.format("%Y-%m-%d %H:%M:%S %:z"))
+        format!("{utc} ({} {offset} local)", local.format("%Y-%m-%d %H:%M:%S"))
     }
 }
 
