@@ -130,3 +130,17 @@ fn writes_add_suffixes_instead_of_overwriting() {
         .count();
     assert_eq!(leftovers, 0);
 }
+
+#[test]
+fn export_to_folder_returns_path_and_text() {
+    let set = fixture_set();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let s = escalated_session(&set);
+    let (p, text) = export::export_to_folder(&s, Format::Markdown, Default::default(), tmp.path()).expect("export");
+    assert_eq!(p, tmp.path().join("INC0012345.md"));
+    assert_eq!(std::fs::read_to_string(&p).expect("read"), text);
+    let seq = export::clipboard::osc52_sequence(&text).expect("fits");
+    assert!(
+        seq.starts_with("\u{1b}]52;") && passkey_triage::text::is_clean(&seq[1..].replace(['\u{1b}', '\u{7}'], ""))
+    );
+}

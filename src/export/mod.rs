@@ -82,6 +82,20 @@ pub fn render(session: &Session, format: Format, options: Options) -> String {
     }
 }
 
+/// The wizard's export key: renders the session and writes it into `dir` (from
+/// `Config::export_dir`), never overwriting. Returns the path written and the text (for
+/// [`clipboard::copy_to_clipboard`]); always show the agent the path.
+pub fn export_to_folder(
+    session: &Session,
+    format: Format,
+    options: Options,
+    dir: &Path,
+) -> Result<(PathBuf, String), ExportError> {
+    let text = render(session, format, options);
+    let path = write_into_dir(dir, session, format, &text)?;
+    Ok((path, text))
+}
+
 /// A failed export write.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
