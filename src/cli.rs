@@ -198,8 +198,9 @@ pub enum ExportFormat {
 pub struct ExportArgs {
     /// Session id, or path to a session file.
     pub session: String,
-    #[arg(long, value_enum, default_value_t)]
-    pub format: ExportFormat,
+    /// Output format (default: `export_format` in config.toml, else markdown).
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
     /// Write to this file (never overwritten: a suffix is added).
     #[arg(long, value_name = "FILE", conflicts_with = "out_dir")]
     pub out: Option<PathBuf>,
@@ -209,6 +210,9 @@ pub struct ExportArgs {
     /// Mask user names, emails (keeping the domain), IP addresses and device names.
     #[arg(long)]
     pub redact: bool,
+    /// Don't redact, even if config.toml says `redact = true`.
+    #[arg(long, conflicts_with = "redact")]
+    pub no_redact: bool,
 }
 
 #[derive(Debug, Args)]

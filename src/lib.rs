@@ -10,9 +10,11 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod diagnose;
 pub mod engine;
 pub mod exit;
+pub mod export;
 pub mod facts_file;
 pub mod graph;
 pub mod matrix;

@@ -23,9 +23,10 @@ fn main() {
             .write_all(schema::runbook_schema().as_bytes())
             .map(|_| exit::OK)
             .map_err(|e| CliError::bad_input(e.to_string())),
-        Some(Command::Sessions(_)) | Some(Command::Export(_)) | Some(Command::Open(_)) | None => {
-            Err(CliError::bad_input("this command is not available yet; see --help"))
-        }
+        Some(Command::Sessions(a)) => commands::sessions::run(&ctx, a, &mut out),
+        Some(Command::Export(a)) => commands::export::run(&ctx, a, &mut out),
+        Some(Command::Open(a)) => commands::open::run(&ctx, a, &mut out),
+        None => Err(CliError::bad_input("this command is not available yet; see --help")),
     };
     let _ = out.flush();
     match result {

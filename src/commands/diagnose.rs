@@ -2,12 +2,18 @@
 
 use std::io::{Read, Write};
 
-use chrono::Utc;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
 
 use super::{CliError, Context};
 use crate::cli::{DiagnoseArgs, ReportFormat};
 use crate::diagnose::{diagnose, to_markdown, to_text};
+use crate::engine::Walk;
 use crate::facts_file;
+use crate::runbook::RunbookSet;
+use crate::session::{CallInfo, Session, id_nonce, local_offset_minutes, new_id};
+use crate::text::sanitize_line;
 
 /// Reads the facts text from a file or `-` (standard input).
 pub fn read_facts_text(spec: &str, stdin: &mut dyn Read) -> Result<(String, String), CliError> {
@@ -26,17 +32,67 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs, stdin: &mut dyn Read, out: &mut d
     let set = ctx.load_set()?;
     let (name, text) = read_facts_text(&args.facts, stdin)?;
     let facts = facts_file::parse(&name, &text, &set.vocab).map_err(|e| CliError::bad_input(e.to_string()))?;
-    let (walk, report) = diagnose(&set, &facts, args.assume_unknown, Utc::now())
-        .map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
+    let now = Utc::now();
+    let (walk, report) =
+        diagnose(&set, &facts, args.assume_unknown, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
+    if let Some(file) = &args.session_out {
+        write_session(ctx, args, &set, walk.clone(), now, file)?;
+    }
     let body = match args.format {
         ReportFormat::Json => {
             let mut s = serde_json::to_string(&report).map_err(|e| CliError::bad_input(e.to_string()))?;
             s.push('\n');
             s
         }
-        ReportFormat::Markdown => to_markdown(&set, &walk, &report),
-        ReportFormat::Text => to_text(&set, &walk, &report),
+        ReportFormat::Markdown => format!("{}{}", call_header(args, true), to_markdown(&set, &walk, &report)),
+        ReportFormat::Text => format!("{}{}", call_header(args, false), to_text(&set, &walk, &report)),
     };
     out.write_all(body.as_bytes()).map_err(|e| CliError::bad_input(format!("cannot write output: {e}")))?;
     Ok(report.exit_code())
+}
+
+/// `--session-out FILE`: the whole session (JSON, the escalation package format), written
+/// atomically (temp file in the same folder, fsync, rename); an existing FILE is replaced.
+fn write_session(
+    ctx: &Context,
+    args: &DiagnoseArgs,
+    set: &RunbookSet,
+    walk: Walk,
+    now: DateTime<Utc>,
+    file: &Path,
+) -> Result<(), CliError> {
+    let config = crate::config::Config::load(&ctx.paths).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let call = CallInfo {
+        ticket: args.ticket.clone().filter(|t| !t.trim().is_empty()),
+        agent: config.agent(args.agent.as_deref()),
+        user: args.user.clone().filter(|u| !u.trim().is_empty()),
+    };
+    let session = Session::new(new_id(now, id_nonce()), call, set, walk, now, local_offset_minutes(now));
+    let json = crate::export::json::render(&session);
+    let dir = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    crate::session::journal::write_atomic(&dir, file, json.as_bytes(), true).map_err(|e| {
+        CliError::bad_input(format!("{}: cannot write session: {e}", sanitize_line(&file.display().to_string())))
+    })
+}
+
+/// Ticket / user / agent lines above a Markdown or text report, when given.
+fn call_header(args: &DiagnoseArgs, markdown: bool) -> String {
+    let fields = [("Ticket", &args.ticket), ("User", &args.user), ("Agent", &args.agent)];
+    let mut s = String::new();
+    for (k, v) in fields {
+        if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            if markdown {
+                s.push_str(&format!("**{k}:** {}  \n", crate::export::markdown::inline(v)));
+            } else {
+                s.push_str(&format!("{:<8}{}\n", format!("{k}:"), sanitize_line(v)));
+            }
+        }
+    }
+    if !s.is_empty() {
+        s.push('\n');
+    }
+    s
 }

@@ -1,9 +1,12 @@
 //! One module per subcommand. Each returns the process exit code; errors carry theirs.
 
 pub mod diagnose;
+pub mod export;
 pub mod graph;
 pub mod lint;
 pub mod matrix;
+pub mod open;
+pub mod sessions;
 
 use std::path::PathBuf;
 

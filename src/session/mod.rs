@@ -1,11 +1,16 @@
 //! Call sessions: everything about one diagnosis that must survive a crash and reach the ticket.
 //! The JSON form is versioned (`format`) and documented in `docs/session-format.md`.
-//! This module is pure data; the journal (disk) lives in `session::journal`.
+//! This module is pure data; the journal (disk) lives in `session::journal`, escalation packages
+//! (tier 2 continuing a tier-1 session) in `session::package`.
 
-use chrono::{DateTime, Utc};
+pub mod journal;
+pub mod package;
+
+use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Walk;
+use crate::engine::{StepKind, Walk};
+use crate::runbook::model::Node;
 use crate::runbook::{NodeRef, RunbookSet};
 
 /// Version of the session JSON format.
@@ -102,6 +107,60 @@ pub struct Session {
     /// The tier-1 session this one continues (tier 2 opened its escalation package).
     #[serde(default)]
     pub continued_from: Option<String>,
+    /// The outcome reached, copied from the runbook so the session reads the same after the
+    /// runbooks change (None while open). Kept up to date by [`Session::refresh`].
+    #[serde(default)]
+    pub outcome: Option<OutcomeInfo>,
+    /// The sources cited by the steps taken and the outcome's remediation (title + URL).
+    #[serde(default)]
+    pub sources: Vec<CitedSource>,
+    /// True in an export made with `--redact` (user names, emails, IPs, device names masked).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub redacted: bool,
+}
+
+/// The outcome a session reached, as the runbook described it at the time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct OutcomeInfo {
+    /// `runbook#node` of the outcome.
+    pub node: NodeRef,
+    pub class: String,
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    pub escalate: bool,
+    #[serde(default)]
+    pub escalation_reason: Option<String>,
+    #[serde(default)]
+    pub resolved_on_call: bool,
+    /// Remediation steps in order; `Checklist::done` has one slot per step.
+    #[serde(default)]
+    pub remediation: Vec<RemedyInfo>,
+    /// What tier 2 needs if this escalates.
+    #[serde(default)]
+    pub collect: Vec<String>,
+}
+
+/// One remediation step of the outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RemedyInfo {
+    pub text: String,
+    /// Id of the cited source (see `Session::sources`).
+    #[serde(default)]
+    pub source: String,
+    /// `user`, `agent` or `admin`, when the runbook says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+}
+
+/// A document a session's runbooks cited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CitedSource {
+    /// The runbook that declares the source (ids are per runbook).
+    pub runbook: String,
+    pub id: String,
+    pub title: String,
+    pub url: String,
 }
 
 /// Who is on the call.
@@ -141,6 +200,9 @@ impl Session {
             checklist: Checklist::default(),
             status: Status::Open,
             continued_from: None,
+            outcome: None,
+            sources: Vec::new(),
+            redacted: false,
         };
         s.refresh(set, now);
         s
@@ -169,6 +231,33 @@ impl Session {
                 self.ended_at = None;
             }
         }
+        self.outcome = self.walk.outcome(set).map(|(r, o)| OutcomeInfo {
+            node: r.clone(),
+            class: o.class.clone(),
+            title: o.title.clone(),
+            summary: o.summary.clone(),
+            escalate: o.escalate,
+            escalation_reason: o.escalation_reason.clone(),
+            resolved_on_call: o.resolved_on_call,
+            remediation: o
+                .remediation
+                .iter()
+                .map(|m| RemedyInfo {
+                    text: m.text.clone(),
+                    source: m.source.clone(),
+                    by: m.by.map(|a| {
+                        match a {
+                            crate::runbook::model::Actor::User => "user",
+                            crate::runbook::model::Actor::Agent => "agent",
+                            crate::runbook::model::Actor::Admin => "admin",
+                        }
+                        .to_string()
+                    }),
+                })
+                .collect(),
+            collect: o.collect.clone(),
+        });
+        self.sources = cited_sources(set, &self.walk);
     }
 
     /// Ticks or unticks remediation step `i`.
@@ -190,4 +279,76 @@ impl Session {
     pub fn is_open(&self) -> bool {
         self.status == Status::Open
     }
+
+    /// The failure class recorded in the session (no runbooks needed).
+    pub fn class_name(&self) -> Option<&str> {
+        self.outcome.as_ref().map(|o| o.class.as_str())
+    }
+
+    /// The agent's offset when the session started (UTC if the stored offset is out of range).
+    pub fn local_offset(&self) -> FixedOffset {
+        offset_from_minutes(self.utc_offset_minutes)
+    }
+
+    /// From start to end (or to `now` while open); never negative.
+    pub fn duration(&self, now: DateTime<Utc>) -> chrono::Duration {
+        let end = self.ended_at.unwrap_or(now);
+        (end - self.started_at).max(chrono::Duration::zero())
+    }
+
+    /// Sets the notes (the wizard's notes box).
+    pub fn set_notes(&mut self, notes: impl Into<String>) {
+        self.notes = notes.into();
+    }
+}
+
+/// A fixed offset from minutes east of UTC; UTC when out of range.
+pub fn offset_from_minutes(minutes: i32) -> FixedOffset {
+    minutes.checked_mul(60).and_then(FixedOffset::east_opt).unwrap_or_else(|| Utc.fix())
+}
+
+/// The machine's current UTC offset in minutes (for `Session::new`).
+pub fn local_offset_minutes(now: DateTime<Utc>) -> i32 {
+    chrono::Local.offset_from_utc_datetime(&now.naive_utc()).fix().local_minus_utc() / 60
+}
+
+/// A nonce for [`new_id`] that differs between processes and calls within one second.
+pub fn id_nonce() -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let c = COUNTER.fetch_add(1, Ordering::Relaxed);
+    (nanos / 1000) ^ std::process::id().rotate_left(7) ^ c.wrapping_mul(0x9e37_79b9)
+}
+
+/// Is this a well-formed session id (safe as a file name)? `[A-Za-z0-9_-]`, 1–64 characters.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The sources cited by the steps on the path and the outcome's remediation, in first-use order.
+fn cited_sources(set: &RunbookSet, walk: &Walk) -> Vec<CitedSource> {
+    let mut wanted: Vec<(String, String)> = Vec::new();
+    for p in walk.path.iter().filter(|p| p.kind == StepKind::Step) {
+        if let Some(Node::Step(s)) = set.node(&p.node) {
+            wanted.push((p.node.runbook.clone(), s.source.clone()));
+        }
+    }
+    if let Some((r, o)) = walk.outcome(set) {
+        for m in &o.remediation {
+            wanted.push((r.runbook.clone(), m.source.clone()));
+        }
+    }
+    let mut out: Vec<CitedSource> = Vec::new();
+    for (rb, id) in wanted {
+        if out.iter().any(|c| c.runbook == rb && c.id == id) {
+            continue;
+        }
+        let Some(src) = set.get(&rb).and_then(|l| l.runbook.sources.iter().find(|s| s.id == id)) else {
+            continue;
+        };
+        out.push(CitedSource { runbook: rb, id, title: src.title.clone(), url: src.url.clone() });
+    }
+    out
 }

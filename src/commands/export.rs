@@ -1,0 +1,36 @@
+//! `passkey-triage export SESSION`: ticket notes (text, Markdown) or the escalation package
+//! (JSON). SESSION is an id, an id prefix, or a session file. Without `--out`/`--out-dir` the
+//! export goes to stdout; otherwise it is written atomically to a new file (never overwriting:
+//! `-2`, `-3`… are added) and the path written is printed.
+
+use std::io::Write;
+
+use super::{CliError, Context};
+use crate::cli::ExportArgs;
+use crate::config::Config;
+use crate::exit;
+use crate::export::{self, Options};
+use crate::session::journal::Journal;
+use crate::text::sanitize_line;
+
+pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    let config = Config::load(&ctx.paths).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let journal = Journal::open(&ctx.paths);
+    let session = journal.load(&args.session).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let format = config.export_format(args.format.map(Into::into));
+    let options = Options { redact: config.redact(args.redact, args.no_redact) };
+    let text = export::render(&session, format, options);
+    let werr = |e: std::io::Error| CliError::bad_input(format!("cannot write output: {e}"));
+    let written = match (&args.out, &args.out_dir) {
+        (Some(file), _) => export::write_to_file(file, &text),
+        (None, Some(dir)) => export::write_into_dir(dir, &session, format, &text),
+        (None, None) => {
+            out.write_all(text.as_bytes()).map_err(werr)?;
+            return Ok(exit::OK);
+        }
+    }
+    .map_err(|e| CliError::bad_input(e.to_string()))?;
+    let shown = std::path::absolute(&written).unwrap_or(written);
+    writeln!(out, "{}", sanitize_line(&shown.display().to_string())).map_err(werr)?;
+    Ok(exit::OK)
+}

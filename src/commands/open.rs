@@ -1,0 +1,68 @@
+//! `passkey-triage open FILE`: continue an escalation package as a new session.
+//!
+//! The package becomes a new journaled session that links to the tier-1 session; facts keep
+//! their provenance (and say `via tier-1 session <id>`), notes and the path carry over. Until the
+//! wizard takes over this command, it prints what was loaded and the new session's id, which
+//! `passkey-triage --resume <id>` continues.
+
+use std::io::Write;
+
+use chrono::Utc;
+
+use super::{CliError, Context};
+use crate::cli::OpenArgs;
+use crate::config::Config;
+use crate::exit;
+use crate::session::journal::Journal;
+use crate::session::package::{Opened, open_package};
+use crate::session::{CallInfo, id_nonce, local_offset_minutes, new_id};
+use crate::text::sanitize_line;
+
+pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    let config = Config::load(&ctx.paths).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let set = ctx.load_set()?;
+    let now = Utc::now();
+    let call = CallInfo { agent: config.agent(args.agent.as_deref()), ..CallInfo::default() };
+    let opened = open_package(&args.file, &set, now, local_offset_minutes(now), new_id(now, id_nonce()), call)
+        .map_err(|e| CliError::bad_input(e.to_string()))?;
+    let journal = Journal::open(&ctx.paths);
+    let saved = journal.save(&opened.session).map_err(|e| CliError::bad_input(e.to_string()))?;
+    for w in &opened.warnings {
+        eprintln!("passkey-triage: warning: {}", sanitize_line(w));
+    }
+    let text = summary(&args.file, &opened, &saved);
+    out.write_all(text.as_bytes()).map_err(|e| CliError::bad_input(format!("cannot write output: {e}")))?;
+    Ok(exit::OK)
+}
+
+/// What was loaded and where the new session lives.
+pub fn summary(file: &std::path::Path, o: &Opened, saved: &std::path::Path) -> String {
+    let l = |s: &str| sanitize_line(s);
+    let orig = &o.original;
+    let new = &o.session;
+    let mut t = String::new();
+    t.push_str(&format!("Opened escalation package {}\n", l(&file.display().to_string())));
+    t.push_str(&format!("  tier-1 session  {}\n", l(&orig.id)));
+    t.push_str(&format!("  ticket          {}\n", l(orig.ticket.as_deref().unwrap_or("-"))));
+    t.push_str(&format!("  user            {}\n", l(orig.user.as_deref().unwrap_or("-"))));
+    t.push_str(&format!("  tier-1 agent    {}\n", l(orig.agent.as_deref().unwrap_or("-"))));
+    t.push_str(&format!("  started         {}\n", orig.started_at.format("%Y-%m-%d %H:%M:%S UTC")));
+    let outcome = match &orig.outcome {
+        Some(oc) => format!("{} ({}): {}", orig.status.as_str(), l(&oc.class), l(&oc.title)),
+        None => format!("open, waiting at {}", l(&orig.walk.position.node().to_string())),
+    };
+    t.push_str(&format!("  outcome         {outcome}\n"));
+    t.push_str(&format!("  facts           {} (provenance kept, via tier-1 session)\n", new.walk.facts.len()));
+    t.push_str(&format!("  path            {} steps; tier 2 can go back to any question\n", new.walk.path.len()));
+    let notes = orig.notes.lines().filter(|x| !x.trim().is_empty()).count();
+    t.push_str(&format!("  notes           {notes} line(s) carried over\n"));
+    t.push_str(&format!(
+        "New session {} (continues {}), status {}, journaled to {}\n",
+        l(&new.id),
+        l(&orig.id),
+        new.status.as_str(),
+        l(&saved.display().to_string())
+    ));
+    t.push_str(&format!("Continue it with: passkey-triage --resume {}\n", l(&new.id)));
+    t
+}

@@ -1,0 +1,142 @@
+//! The optional config file, `config.toml` in the config folder (`PASSKEY_TRIAGE_CONFIG_DIR`
+//! overrides the platform folder):
+//!
+//! ```toml
+//! agent = "Ana Agent"          # recorded in sessions when --agent is not given
+//! export_format = "markdown"   # markdown | text | json: default for `export` and the wizard's `e`
+//! export_dir = "/srv/notes"    # where the wizard writes exports (default: <data>/exports)
+//! redact = false               # redact exports unless --no-redact
+//! ```
+//!
+//! A missing file means defaults. A file that does not parse is an error naming the file and
+//! line:column; unknown keys are errors too (typos would otherwise be silently ignored).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::export::Format;
+use crate::paths::Paths;
+
+/// The settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The agent's name.
+    #[serde(default)]
+    pub agent: Option<String>,
+    /// Default export format.
+    #[serde(default)]
+    pub export_format: Option<Format>,
+    /// Export folder (relative paths are relative to the config folder).
+    #[serde(default)]
+    pub export_dir: Option<PathBuf>,
+    /// Redact exports by default.
+    #[serde(default)]
+    pub redact: bool,
+}
+
+/// A config file that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}{place}: {message}")]
+pub struct ConfigError {
+    pub file: String,
+    /// `:line:col` or empty.
+    pub place: String,
+    pub message: String,
+}
+
+impl Config {
+    /// Reads `config.toml` from the config folder; defaults when there is none.
+    pub fn load(paths: &Paths) -> Result<Self, ConfigError> {
+        let mut c = Self::load_file(&paths.config_file())?;
+        if let Some(d) = &c.export_dir
+            && d.is_relative()
+        {
+            c.export_dir = Some(paths.config_dir.join(d));
+        }
+        Ok(c)
+    }
+
+    /// Reads one config file; defaults when it does not exist.
+    pub fn load_file(path: &Path) -> Result<Self, ConfigError> {
+        let file = crate::text::sanitize_line(&path.display().to_string());
+        let text = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => return Err(ConfigError { file, place: String::new(), message: format!("cannot read: {e}") }),
+        };
+        let text = String::from_utf8(text).map_err(|_| ConfigError {
+            file: file.clone(),
+            place: String::new(),
+            message: "not UTF-8 text".into(),
+        })?;
+        Self::parse(&file, &text)
+    }
+
+    /// Parses config text; `name` is used in errors.
+    pub fn parse(name: &str, text: &str) -> Result<Self, ConfigError> {
+        let mut c: Config = toml::from_str(text).map_err(|e| {
+            let place = e
+                .span()
+                .map(|s| {
+                    let before = text.get(..s.start).unwrap_or(text);
+                    let line = before.matches('\n').count() + 1;
+                    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+                    format!(":{line}:{col}")
+                })
+                .unwrap_or_default();
+            ConfigError { file: name.to_string(), place, message: crate::text::sanitize_line(e.message().trim()) }
+        })?;
+        c.agent = c.agent.map(|a| a.trim().to_string()).filter(|a| !a.is_empty());
+        Ok(c)
+    }
+
+    /// Where exports go when no folder is given: the configured folder, else `<data>/exports`.
+    pub fn export_dir(&self, paths: &Paths) -> PathBuf {
+        self.export_dir.clone().unwrap_or_else(|| paths.exports_dir())
+    }
+
+    /// The export format: the flag, else the configured default, else Markdown.
+    pub fn export_format(&self, flag: Option<Format>) -> Format {
+        flag.or(self.export_format).unwrap_or_default()
+    }
+
+    /// Whether to redact: `--redact` forces it, `--no-redact` turns the configured default off.
+    pub fn redact(&self, redact_flag: bool, no_redact_flag: bool) -> bool {
+        redact_flag || (self.redact && !no_redact_flag)
+    }
+
+    /// The agent: the flag, else the configured name.
+    pub fn agent(&self, flag: Option<&str>) -> Option<String> {
+        flag.map(str::trim).filter(|a| !a.is_empty()).map(str::to_string).or_else(|| self.agent.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_defaults() {
+        let c =
+            Config::parse("c.toml", "agent = \"Ana\"\nexport_format = \"text\"\nredact = true\n").unwrap_or_default();
+        assert_eq!(c.agent.as_deref(), Some("Ana"));
+        assert_eq!(c.export_format, Some(Format::Text));
+        assert!(c.redact);
+        assert_eq!(c.export_format(None), Format::Text);
+        assert_eq!(c.export_format(Some(Format::Json)), Format::Json);
+        assert!(c.redact(false, false));
+        assert!(!c.redact(false, true));
+        assert_eq!(Config::parse("c.toml", "").ok(), Some(Config::default()));
+    }
+
+    #[test]
+    fn errors_name_the_place() {
+        let e = Config::parse("c.toml", "agent = \"Ana\"\nredcat = true\n").err().map(|e| e.to_string());
+        let e = e.unwrap_or_default();
+        assert!(e.starts_with("c.toml:2:1: "), "{e}");
+        let e = Config::parse("c.toml", "export_format = \"pdf\"\n").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("c.toml:1:"), "{e}");
+    }
+}

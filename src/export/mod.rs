@@ -1,0 +1,253 @@
+//! Ticket notes and escalation packages: a session rendered as text (wrapped at 100 columns),
+//! Markdown, or JSON (the full session — the escalation package tier 2 opens).
+//!
+//! Rendering is pure and needs only the session (which carries its outcome, remediation and
+//! sources), so an old session exports the same after the runbooks change. Every rendered text is
+//! free of terminal control characters, whatever the facts or notes held. Files are written
+//! atomically, never overwrite anything, and stay inside the chosen folder.
+
+pub mod clipboard;
+pub mod filename;
+pub mod json;
+pub mod markdown;
+pub mod redact;
+pub mod text;
+
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{PathEntry, StepKind};
+use crate::session::Session;
+
+/// An export format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    #[default]
+    Markdown,
+    Text,
+    Json,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Markdown, Format::Text, Format::Json];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Markdown => "markdown",
+            Format::Text => "text",
+            Format::Json => "json",
+        }
+    }
+
+    /// File extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Text => "txt",
+            Format::Json => "json",
+        }
+    }
+}
+
+impl From<crate::cli::ExportFormat> for Format {
+    fn from(f: crate::cli::ExportFormat) -> Self {
+        match f {
+            crate::cli::ExportFormat::Markdown => Format::Markdown,
+            crate::cli::ExportFormat::Text => Format::Text,
+            crate::cli::ExportFormat::Json => Format::Json,
+        }
+    }
+}
+
+/// How to export.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Mask user names, emails (keeping the domain), IP addresses and device names.
+    pub redact: bool,
+}
+
+/// The session in the given format.
+pub fn render(session: &Session, format: Format, options: Options) -> String {
+    let s: Cow<'_, Session> =
+        if options.redact { Cow::Owned(redact::redact_session(session)) } else { Cow::Borrowed(session) };
+    match format {
+        Format::Markdown => markdown::render(&s),
+        Format::Text => text::render(&s),
+        Format::Json => json::render(&s),
+    }
+}
+
+/// The wizard's export key: renders the session and writes it into `dir` (from
+/// `Config::export_dir`), never overwriting. Returns the path written and the text (for
+/// [`clipboard::copy_to_clipboard`]); always show the agent the path.
+pub fn export_to_folder(
+    session: &Session,
+    format: Format,
+    options: Options,
+    dir: &Path,
+) -> Result<(PathBuf, String), ExportError> {
+    let text = render(session, format, options);
+    let path = write_into_dir(dir, session, format, &text)?;
+    Ok((path, text))
+}
+
+/// A failed export write.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{}: cannot write: {source}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("{}: not a usable file name", name)]
+    BadName { name: String },
+    #[error("{}: every name up to `-{}` is taken", path.display(), MAX_SUFFIX)]
+    NoFreeName { path: PathBuf },
+}
+
+/// How far the `-2`, `-3`… suffixes go before giving up.
+pub const MAX_SUFFIX: u32 = 9999;
+
+/// Writes an export into `dir` under a name derived from the session's ticket (`INC123.md`,
+/// then `INC123-2.md`…). Returns the path written.
+pub fn write_into_dir(dir: &Path, session: &Session, format: Format, contents: &str) -> Result<PathBuf, ExportError> {
+    write_new(dir, &filename::export_stem(session), format.extension(), contents)
+}
+
+/// Writes to `path`, or — if it exists — to `stem-2.ext`, `stem-3.ext`… next to it.
+pub fn write_to_file(path: &Path, contents: &str) -> Result<PathBuf, ExportError> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if filename::join_inside(&dir, &name).is_none() {
+        return Err(ExportError::BadName { name: crate::text::sanitize_line(&path.display().to_string()) });
+    }
+    let (stem, ext) = filename::split_name(&name);
+    write_new(&dir, stem, ext, contents)
+}
+
+/// Atomically creates `dir/stem[-n].ext` for the first free n; never replaces a file.
+pub fn write_new(dir: &Path, stem: &str, ext: &str, contents: &str) -> Result<PathBuf, ExportError> {
+    let first = filename::numbered(stem, 1, ext);
+    let first_path = filename::join_inside(dir, &first).ok_or_else(|| ExportError::BadName { name: first.clone() })?;
+    let werr = |path: &Path, source| ExportError::Write { path: path.to_path_buf(), source };
+    std::fs::create_dir_all(dir).map_err(|e| werr(dir, e))?;
+    let mut tmp =
+        tempfile::Builder::new().prefix(".").suffix(".tmp").tempfile_in(dir).map_err(|e| werr(&first_path, e))?;
+    tmp.write_all(contents.as_bytes()).map_err(|e| werr(&first_path, e))?;
+    tmp.as_file().sync_all().map_err(|e| werr(&first_path, e))?;
+    for n in 1..=MAX_SUFFIX {
+        let name = filename::numbered(stem, n, ext);
+        let target = filename::join_inside(dir, &name).ok_or_else(|| ExportError::BadName { name: name.clone() })?;
+        match tmp.persist_noclobber(&target) {
+            Ok(_) => {
+                #[cfg(unix)]
+                if let Ok(d) = std::fs::File::open(dir) {
+                    let _ = d.sync_all();
+                }
+                return Ok(target);
+            }
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => tmp = e.file,
+            Err(e) => return Err(werr(&target, e.error)),
+        }
+    }
+    Err(ExportError::NoFreeName { path: first_path })
+}
+
+// ---- shared pieces of the text and Markdown renderings ----
+
+/// `2026-11-25 18:07:02 UTC (19:07:02 +01:00 local)`; the local date is shown when it differs.
+pub(crate) fn both_times(s: &Session, t: DateTime<Utc>) -> String {
+    let offset = s.local_offset();
+    let utc = t.format("%Y-%m-%d %H:%M:%S UTC");
+    // Checked: a date at the edge of the calendar has no local time (files are not trusted).
+    let Some(local) = t.naive_utc().checked_add_signed(chrono::Duration::seconds(offset.local_minus_utc().into()))
+    else {
+        return utc.to_string();
+    };
+    if local.date() == t.date_naive() {
+        format!("{utc} ({} {offset} local)", local.format("%H:%M:%S"))
+    } else {
+        format!("{utc} ({} {offset} local)", local.format("%Y-%m-%d %H:%M:%S"))
+    }
+}
+
+/// `18:07:02` (UTC) on the session's start day, else `2026-11-26 18:07:02`.
+pub(crate) fn short_time(s: &Session, t: DateTime<Utc>) -> String {
+    if t.date_naive() == s.started_at.date_naive() {
+        t.format("%H:%M:%S").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+}
+
+/// `1 h 04 min 12 s`, `4 min 12 s`, `12 s`.
+pub(crate) fn human_duration(d: chrono::Duration) -> String {
+    let secs = d.num_seconds().max(0);
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    if h > 0 {
+        format!("{h} h {m:02} min {s:02} s")
+    } else if m > 0 {
+        format!("{m} min {s:02} s")
+    } else {
+        format!("{s} s")
+    }
+}
+
+/// `escalated`, `resolved on the call`, …
+pub(crate) fn status_words(s: &Session) -> String {
+    match s.status {
+        crate::session::Status::Open => format!("open (waiting at {})", s.walk.position.node()),
+        crate::session::Status::Classified => "classified".into(),
+        crate::session::Status::Escalated => "escalated to tier 2".into(),
+        crate::session::Status::Resolved => "resolved on the call".into(),
+    }
+}
+
+/// What a path entry asked, for people: the fact for questions, the node for steps and routes.
+pub(crate) fn path_label(p: &PathEntry) -> String {
+    match p.kind {
+        StepKind::Question => p.fact.clone().unwrap_or_default(),
+        StepKind::Step => format!("step {}", p.node.node),
+        StepKind::Route => format!("route {}", p.node.node),
+    }
+}
+
+/// `asked`, `facts-file via tier-1 session X`.
+pub(crate) fn provenance_words(p: crate::engine::Provenance, via: Option<&str>) -> String {
+    match via {
+        Some(v) => format!("{} ({})", p.as_str(), v),
+        None => p.as_str().to_string(),
+    }
+}
+
+/// The remediation steps with their done state: (number, text, source, done at).
+pub(crate) fn remediation(s: &Session) -> Vec<(usize, &str, &str, Option<DateTime<Utc>>)> {
+    let Some(o) = &s.outcome else { return Vec::new() };
+    let same = s.checklist.outcome.as_ref() == Some(&o.node);
+    o.remediation
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let done = if same { s.checklist.done.get(i).copied().flatten() } else { None };
+            (i + 1, m.text.as_str(), m.source.as_str(), done)
+        })
+        .collect()
+}
+
+/// The session's title line.
+pub(crate) fn heading(s: &Session) -> String {
+    match &s.ticket {
+        Some(t) if !t.trim().is_empty() => format!("Passkey triage: {t}"),
+        _ => format!("Passkey triage: session {}", s.id),
+    }
+}
+
+/// A path entry's time and whether the agent asked it on this call.
+pub(crate) fn path_rows(s: &Session) -> impl Iterator<Item = (usize, &PathEntry)> {
+    s.walk.path.iter().enumerate().map(|(i, p)| (i + 1, p))
+}

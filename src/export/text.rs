@@ -1,0 +1,239 @@
+//! Plain-text ticket notes, for ticket systems without Markdown: every line at most
+//! [`WIDTH`] characters (long words and URLs are broken), no control characters.
+
+use super::{
+    both_times, heading, human_duration, path_label, path_rows, provenance_words, remediation, short_time, status_words,
+};
+use crate::session::Session;
+use crate::text::{sanitize_line, sanitize_text};
+
+/// Maximum line length.
+pub const WIDTH: usize = 100;
+
+/// Renders the session as wrapped plain text.
+pub fn render(s: &Session) -> String {
+    let mut w = Writer::default();
+    let title = sanitize_line(&heading(s));
+    w.wrap("", "", &title);
+    w.line(&"=".repeat(title.chars().count().min(WIDTH)));
+    let field = |w: &mut Writer, label: &str, value: &str| {
+        let first = format!("{label:<10}");
+        w.wrap(&first, &" ".repeat(10), &sanitize_line(value));
+    };
+    field(&mut w, "Ticket:", s.ticket.as_deref().unwrap_or("-"));
+    field(&mut w, "User:", s.user.as_deref().unwrap_or("-"));
+    field(&mut w, "Agent:", s.agent.as_deref().unwrap_or("-"));
+    let mut sid = s.id.clone();
+    if let Some(c) = &s.continued_from {
+        sid.push_str(&format!(" (continues tier-1 session {c})"));
+    }
+    if s.redacted {
+        sid.push_str(" [redacted]");
+    }
+    field(&mut w, "Session:", &sid);
+    field(&mut w, "Started:", &both_times(s, s.started_at));
+    match s.ended_at {
+        Some(e) => {
+            field(&mut w, "Ended:", &both_times(s, e));
+            field(&mut w, "Duration:", &human_duration(s.duration(e)));
+        }
+        None => field(&mut w, "Ended:", "- (still open)"),
+    }
+    field(&mut w, "Status:", &status_words(s));
+
+    if let Some(o) = &s.outcome {
+        w.blank();
+        w.wrap("OUTCOME: ", "         ", &sanitize_line(&o.title));
+        field(&mut w, "Class:", &o.class);
+        field(&mut w, "Node:", &o.node.to_string());
+        let esc = match (&o.escalate, &o.escalation_reason) {
+            (true, Some(r)) => format!("YES - {r}"),
+            (true, None) => "YES".to_string(),
+            (false, _) => "no".to_string(),
+        };
+        field(&mut w, "Escalate:", &esc);
+        field(&mut w, "Resolved:", if o.resolved_on_call { "yes, on the call" } else { "no" });
+        if !o.summary.trim().is_empty() {
+            w.blank();
+            w.paragraphs("", &o.summary);
+        }
+        let steps = remediation(s);
+        if !steps.is_empty() {
+            w.blank();
+            w.line("REMEDIATION");
+            for (n, text, source, done) in steps {
+                let mark = if done.is_some() { "[x]" } else { "[ ]" };
+                let state = match done {
+                    Some(t) => format!("done {} UTC", short_time(s, t)),
+                    None => "not done".to_string(),
+                };
+                let src = if source.is_empty() { String::new() } else { format!(" [{source}]") };
+                let first = format!("  {mark} {n}. ");
+                let cont = " ".repeat(first.chars().count());
+                w.wrap(&first, &cont, &format!("{} ({state}){src}", sanitize_line(text)));
+            }
+        }
+        if !o.collect.is_empty() {
+            w.blank();
+            w.line("COLLECT FOR TIER 2");
+            for c in &o.collect {
+                w.wrap("  - ", "    ", &sanitize_line(c));
+            }
+        }
+    }
+
+    w.blank();
+    w.line("FACTS");
+    if s.walk.facts.is_empty() {
+        w.line("  (none)");
+    }
+    let key_w = s.walk.facts.keys().map(|k| k.chars().count()).max().unwrap_or(0).min(32);
+    for (k, f) in &s.walk.facts {
+        let first = format!("  {:<key_w$} = ", sanitize_line(k));
+        let cont = " ".repeat(first.chars().count().min(40));
+        let prov = provenance_words(f.provenance, f.via.as_deref());
+        w.wrap(&first, &cont, &format!("{}  ({prov}, {} UTC)", sanitize_line(&f.value), short_time(s, f.at)));
+    }
+
+    w.blank();
+    w.line("QUESTION PATH (times UTC)");
+    if s.walk.path.is_empty() {
+        w.line("  (nothing asked yet)");
+    }
+    for (n, p) in path_rows(s) {
+        let first = format!("  {n:>3}. {}  ", short_time(s, p.at));
+        let cont = " ".repeat(first.chars().count());
+        w.wrap(
+            &first,
+            &cont,
+            &format!(
+                "{} = {}  ({}; {})",
+                sanitize_line(&path_label(p)),
+                sanitize_line(&p.answer),
+                p.provenance.as_str(),
+                sanitize_line(&p.node.to_string())
+            ),
+        );
+    }
+    if s.is_open() {
+        w.wrap("  ...  ", "       ", &format!("waiting at {}", sanitize_line(&s.walk.position.node().to_string())));
+    }
+
+    w.blank();
+    w.line("NOTES");
+    if s.notes.trim().is_empty() {
+        w.line("  (none)");
+    } else {
+        w.paragraphs("  ", &s.notes);
+    }
+
+    w.blank();
+    w.line("RUNBOOKS");
+    w.wrap(
+        "  ",
+        "  ",
+        &format!("set {} (matrix as of {})", sanitize_line(&s.runbooks.hash), sanitize_line(&s.runbooks.matrix_as_of)),
+    );
+    for r in &s.runbooks.runbooks {
+        w.wrap("  - ", "    ", &format!("{} (as of {})", sanitize_line(&r.id), sanitize_line(&r.as_of)));
+    }
+    if !s.sources.is_empty() {
+        w.blank();
+        w.line("SOURCES CITED");
+        for c in &s.sources {
+            w.wrap("  - ", "    ", &format!("[{}] {}", sanitize_line(&c.id), sanitize_line(&c.title)));
+            w.wrap("    ", "    ", &sanitize_line(&c.url));
+        }
+    }
+    w.finish()
+}
+
+/// Accumulates wrapped lines.
+#[derive(Default)]
+struct Writer {
+    out: String,
+}
+
+impl Writer {
+    fn line(&mut self, l: &str) {
+        let l: String = l.chars().take(WIDTH).collect();
+        self.out.push_str(l.trim_end());
+        self.out.push('\n');
+    }
+
+    fn blank(&mut self) {
+        if !self.out.is_empty() && !self.out.ends_with("\n\n") {
+            self.out.push('\n');
+        }
+    }
+
+    /// Each line of multi-line text wrapped with `indent`; blank lines kept (once).
+    fn paragraphs(&mut self, indent: &str, text: &str) {
+        let clean = sanitize_text(text);
+        let mut last_blank = false;
+        for l in clean.trim_matches('\n').lines() {
+            if l.trim().is_empty() {
+                if !last_blank {
+                    self.out.push('\n');
+                }
+                last_blank = true;
+                continue;
+            }
+            last_blank = false;
+            // Keep the line's own indentation (lists in notes).
+            let lead: String = l.chars().take_while(|c| *c == ' ').take(20).collect();
+            let first = format!("{indent}{lead}");
+            self.wrap(&first, &first, l.trim_start());
+        }
+    }
+
+    /// Greedy word wrap of one logical line: `first` prefixes the first line, `cont` the others.
+    fn wrap(&mut self, first: &str, cont: &str, text: &str) {
+        let mut prefix = first.to_string();
+        if prefix.chars().count() > WIDTH / 2 {
+            // A prefix this long (a huge fact key) gets lines of its own.
+            self.wrap("", cont, prefix.trim_end());
+            prefix = cont.chars().take(WIDTH / 2).collect();
+        }
+        let cont: String = cont.chars().take(WIDTH / 2).collect();
+        let cont = cont.as_str();
+        let mut line = String::new();
+        let mut len = 0usize; // chars in `line`
+        let room = |p: &str| WIDTH.saturating_sub(p.chars().count()).max(20);
+        for word in text.split(' ').filter(|w| !w.is_empty()) {
+            let mut word: Vec<char> = word.chars().collect();
+            loop {
+                let avail = room(&prefix);
+                let need = if len == 0 { word.len() } else { len + 1 + word.len() };
+                if need <= avail {
+                    if len > 0 {
+                        line.push(' ');
+                    }
+                    line.extend(word.iter());
+                    len = need;
+                    break;
+                }
+                if len > 0 {
+                    self.line(&format!("{prefix}{line}"));
+                    prefix = cont.to_string();
+                    line.clear();
+                    len = 0;
+                    continue;
+                }
+                // A word longer than a whole line: break it.
+                let head: String = word[..avail].iter().collect();
+                self.line(&format!("{prefix}{head}"));
+                prefix = cont.to_string();
+                word = word[avail..].to_vec();
+                if word.is_empty() {
+                    break;
+                }
+            }
+        }
+        self.line(&format!("{prefix}{line}"));
+    }
+
+    fn finish(self) -> String {
+        self.out
+    }
+}

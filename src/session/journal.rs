@@ -1,0 +1,421 @@
+//! The session journal: one JSON file per session, `<data>/sessions/<id>.json`.
+//!
+//! Every save writes a temporary file in the same folder, fsyncs it, renames it over the
+//! session file and fsyncs the folder, so a crash (even SIGKILL) leaves either the previous or
+//! the new version, never a torn one. Reading never trusts the files: a corrupt, truncated or
+//! foreign file is reported with its path, skipped, and never overwritten or deleted.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{SESSION_FORMAT, Session, Status, is_valid_id};
+use crate::paths::Paths;
+use crate::text::sanitize_line;
+
+/// Session files larger than this are not read (no real session comes close).
+pub const MAX_SESSION_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The sessions folder and the operations on it.
+#[derive(Debug)]
+pub struct Journal {
+    dir: PathBuf,
+    /// Ids this journal has checked it may write (the file is absent or already this session).
+    writable: Mutex<HashSet<String>>,
+}
+
+/// Why a journal operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("{}: cannot write: {source}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("{}: cannot read: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Corrupt(CorruptFile),
+    #[error("`{0}` is not a valid session id (letters, digits, `-`, `_`; at most 64)")]
+    BadId(String),
+    #[error("no session `{query}` in {}", dir.display())]
+    NotFound { query: String, dir: PathBuf },
+    #[error("no unfinished session in {}", dir.display())]
+    NoOpenSession { dir: PathBuf },
+    #[error("`{query}` matches several sessions: {}", ids.join(", "))]
+    Ambiguous { query: String, ids: Vec<String> },
+    #[error("{}: holds something other than session `{id}`; not overwriting it", path.display())]
+    WouldOverwrite { path: PathBuf, id: String },
+}
+
+/// A session file that could not be read as a session. Reported, skipped, left as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CorruptFile {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+impl fmt::Display for CorruptFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", sanitize_line(&self.path.display().to_string()), sanitize_line(&self.reason))
+    }
+}
+
+/// One line of `passkey-triage sessions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionSummary {
+    pub id: String,
+    pub ticket: Option<String>,
+    pub user: Option<String>,
+    pub agent: Option<String>,
+    pub status: Status,
+    pub class: Option<String>,
+    pub started: DateTime<Utc>,
+    pub ended: Option<DateTime<Utc>>,
+    pub continued_from: Option<String>,
+    /// The session file.
+    pub file: PathBuf,
+}
+
+impl SessionSummary {
+    pub fn of(s: &Session, file: PathBuf) -> Self {
+        Self {
+            id: s.id.clone(),
+            ticket: s.ticket.clone(),
+            user: s.user.clone(),
+            agent: s.agent.clone(),
+            status: s.status,
+            class: s.class_name().map(str::to_string),
+            started: s.started_at,
+            ended: s.ended_at,
+            continued_from: s.continued_from.clone(),
+            file,
+        }
+    }
+}
+
+impl Journal {
+    /// The journal in the data folder's `sessions/` (created on the first save).
+    pub fn open(paths: &Paths) -> Self {
+        Self::at(paths.sessions_dir())
+    }
+
+    /// A journal in any folder.
+    pub fn at(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into(), writable: Mutex::new(HashSet::new()) }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Where a session with this id lives (None for ids that are not safe file names).
+    pub fn path_of(&self, id: &str) -> Option<PathBuf> {
+        is_valid_id(id).then(|| self.dir.join(format!("{id}.json")))
+    }
+
+    /// Writes the session atomically to `<dir>/<id>.json`; returns that path. Call it when the
+    /// session starts and after every step.
+    pub fn save(&self, session: &Session) -> Result<PathBuf, JournalError> {
+        let target = self.path_of(&session.id).ok_or_else(|| JournalError::BadId(session.id.clone()))?;
+        self.check_writable(&session.id, &target)?;
+        let json = serde_json::to_vec_pretty(session)
+            .map_err(|e| JournalError::Write { path: target.clone(), source: std::io::Error::other(e) })?;
+        write_atomic(&self.dir, &target, &json, true)
+            .map_err(|source| JournalError::Write { path: target.clone(), source })?;
+        Ok(target)
+    }
+
+    /// The first save of an id in this journal makes sure it replaces nothing but that session.
+    fn check_writable(&self, id: &str, target: &Path) -> Result<(), JournalError> {
+        let mut ok = self.writable.lock().unwrap_or_else(|p| p.into_inner());
+        if ok.contains(id) {
+            return Ok(());
+        }
+        if target.symlink_metadata().is_ok() {
+            match read_session(target) {
+                Ok(existing) if existing.id == id => {}
+                _ => return Err(JournalError::WouldOverwrite { path: target.to_path_buf(), id: id.to_string() }),
+            }
+        }
+        ok.insert(id.to_string());
+        Ok(())
+    }
+
+    /// Every readable session, newest first, and every file that is not one.
+    pub fn list(&self) -> (Vec<SessionSummary>, Vec<CorruptFile>) {
+        let (sessions, corrupt) = self.scan();
+        (sessions.into_iter().map(|(path, s)| SessionSummary::of(&s, path)).collect(), corrupt)
+    }
+
+    /// Reads every session file, newest first.
+    pub fn scan(&self) -> (Vec<(PathBuf, Session)>, Vec<CorruptFile>) {
+        let mut sessions = Vec::new();
+        let mut corrupt = Vec::new();
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (sessions, corrupt),
+            Err(e) => {
+                corrupt.push(CorruptFile { path: self.dir.clone(), reason: format!("cannot read folder: {e}") });
+                return (sessions, corrupt);
+            }
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                name.ends_with(".json") && !name.starts_with('.')
+            })
+            .collect();
+        files.sort();
+        for path in files {
+            match read_session(&path) {
+                Ok(s) => sessions.push((path, s)),
+                Err(c) => corrupt.push(c),
+            }
+        }
+        sessions.sort_by(|(_, a), (_, b)| b.started_at.cmp(&a.started_at).then_with(|| b.id.cmp(&a.id)));
+        (sessions, corrupt)
+    }
+
+    /// Loads a session by id, unique id prefix, or file path.
+    pub fn load(&self, id_or_path: &str) -> Result<Session, JournalError> {
+        if let Some(p) = self.path_of(id_or_path)
+            && p.is_file()
+        {
+            return read_session(&p).map_err(JournalError::Corrupt);
+        }
+        let as_path = Path::new(id_or_path);
+        if as_path.is_file() {
+            return read_session(as_path).map_err(JournalError::Corrupt);
+        }
+        if as_path.exists() && !as_path.is_file() {
+            return Err(JournalError::Read {
+                path: as_path.to_path_buf(),
+                source: std::io::Error::other("not a file"),
+            });
+        }
+        let not_found = || JournalError::NotFound { query: id_or_path.to_string(), dir: self.dir.clone() };
+        if !is_valid_id(id_or_path) {
+            return Err(not_found());
+        }
+        let (sessions, _) = self.scan();
+        if let Some((_, s)) = sessions.iter().find(|(_, s)| s.id == id_or_path) {
+            return Ok(s.clone());
+        }
+        let hits: Vec<&Session> = sessions.iter().map(|(_, s)| s).filter(|s| s.id.starts_with(id_or_path)).collect();
+        match hits.as_slice() {
+            [] => Err(not_found()),
+            [one] => Ok((*one).clone()),
+            many => Err(JournalError::Ambiguous {
+                query: id_or_path.to_string(),
+                ids: many.iter().map(|s| s.id.clone()).collect(),
+            }),
+        }
+    }
+
+    /// The newest session still open (for `--resume` without an id).
+    pub fn latest_open(&self) -> Option<Session> {
+        self.scan().0.into_iter().map(|(_, s)| s).find(Session::is_open)
+    }
+
+    /// `--resume [ID]`: the given session (by id, prefix or path), or the newest open one.
+    pub fn resume(&self, id: Option<&str>) -> Result<Session, JournalError> {
+        match id.filter(|s| !s.is_empty()) {
+            Some(id) => self.load(id),
+            None => self.latest_open().ok_or_else(|| JournalError::NoOpenSession { dir: self.dir.clone() }),
+        }
+    }
+}
+
+/// Journals from a background thread, so the wizard never waits for the disk's fsync:
+/// [`JournalWriter::submit`] hands over the newest state and returns at once (a state not yet
+/// written is replaced by the newer one, which contains it); [`JournalWriter::flush`] waits until
+/// everything submitted is on disk. Dropping the writer flushes. Each write is a
+/// [`Journal::save`] (temp file, fsync, rename).
+pub struct JournalWriter {
+    shared: Arc<WriterShared>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+struct WriterShared {
+    state: Mutex<WriterState>,
+    cv: Condvar,
+}
+
+#[derive(Default)]
+struct WriterState {
+    pending: Option<Session>,
+    submitted: u64,
+    written: u64,
+    stop: bool,
+    last: Option<Result<PathBuf, String>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl JournalWriter {
+    /// Starts the writer thread for `journal`.
+    pub fn spawn(journal: Journal) -> std::io::Result<Self> {
+        let shared = Arc::new(WriterShared { state: Mutex::new(WriterState::default()), cv: Condvar::new() });
+        let sh = Arc::clone(&shared);
+        let handle = std::thread::Builder::new().name("journal".into()).spawn(move || {
+            loop {
+                let (session, seq) = {
+                    let mut st = lock(&sh.state);
+                    while st.pending.is_none() && !st.stop {
+                        st = sh.cv.wait(st).unwrap_or_else(|p| p.into_inner());
+                    }
+                    match st.pending.take() {
+                        Some(s) => (s, st.submitted),
+                        None => return,
+                    }
+                };
+                let result = journal.save(&session).map_err(|e| e.to_string());
+                let mut st = lock(&sh.state);
+                st.written = seq;
+                st.last = Some(result);
+                sh.cv.notify_all();
+            }
+        })?;
+        Ok(Self { shared, handle: Some(handle) })
+    }
+
+    /// Queues the session's current state for writing; returns immediately.
+    pub fn submit(&self, session: &Session) {
+        let mut st = lock(&self.shared.state);
+        st.pending = Some(session.clone());
+        st.submitted += 1;
+        self.shared.cv.notify_all();
+    }
+
+    /// Waits until every submitted state is written; the last write's path, or its error
+    /// (one line). `Ok(None)` when nothing was ever submitted.
+    pub fn flush(&self) -> Result<Option<PathBuf>, String> {
+        let mut st = lock(&self.shared.state);
+        while st.written < st.submitted {
+            if self.handle.as_ref().is_none_or(|h| h.is_finished()) {
+                return Err("the journal writer stopped".into());
+            }
+            st = self
+                .shared
+                .cv
+                .wait_timeout(st, std::time::Duration::from_millis(100))
+                .map(|(g, _)| g)
+                .unwrap_or_else(|p| p.into_inner().0);
+        }
+        match &st.last {
+            None => Ok(None),
+            Some(Ok(p)) => Ok(Some(p.clone())),
+            Some(Err(e)) => Err(e.clone()),
+        }
+    }
+
+    /// The error of the most recent write, if it failed (for a status line).
+    pub fn last_error(&self) -> Option<String> {
+        match &lock(&self.shared.state).last {
+            Some(Err(e)) => Some(e.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl Drop for JournalWriter {
+    fn drop(&mut self) {
+        let _ = self.flush();
+        lock(&self.shared.state).stop = true;
+        self.shared.cv.notify_all();
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// Just enough of a session file to explain why it did not parse.
+#[derive(Deserialize)]
+struct Probe {
+    format: Option<serde_json::Value>,
+}
+
+/// Reads and checks one session file. Never panics, whatever the bytes.
+pub fn read_session(path: &Path) -> Result<Session, CorruptFile> {
+    let corrupt = |reason: String| CorruptFile { path: path.to_path_buf(), reason };
+    let meta = std::fs::metadata(path).map_err(|e| corrupt(format!("cannot read: {e}")))?;
+    if !meta.is_file() {
+        return Err(corrupt("not a file".into()));
+    }
+    if meta.len() > MAX_SESSION_BYTES {
+        return Err(corrupt(format!("{} bytes is too large for a session file", meta.len())));
+    }
+    let bytes = std::fs::read(path).map_err(|e| corrupt(format!("cannot read: {e}")))?;
+    parse_session(&bytes).map_err(corrupt)
+}
+
+/// Parses session JSON; the error is one line saying what is wrong.
+pub fn parse_session(bytes: &[u8]) -> Result<Session, String> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err("empty file (truncated?)".into());
+    }
+    let session: Session = match serde_json::from_slice(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            if let Ok(Probe { format: Some(f) }) = serde_json::from_slice::<Probe>(bytes)
+                && f.as_u64().is_none_or(|n| n > u64::from(SESSION_FORMAT))
+            {
+                return Err(format!(
+                    "session format {f} is not one this version reads (format {SESSION_FORMAT}); update passkey-triage"
+                ));
+            }
+            return Err(if e.is_eof() {
+                format!("truncated session file: {e}")
+            } else {
+                format!("not a session file: {e}")
+            });
+        }
+    };
+    if session.format == 0 || session.format > SESSION_FORMAT {
+        return Err(format!(
+            "session format {} is not one this version reads (format {SESSION_FORMAT}); update passkey-triage",
+            session.format
+        ));
+    }
+    Ok(session)
+}
+
+/// Writes `bytes` to `target` through a temporary file in `dir` (fsynced, then renamed).
+/// With `replace` false an existing `target` is never touched (`AlreadyExists`).
+///
+/// The folder is fsynced when the name is new (so the file survives a power cut); replacing an
+/// existing file skips that second fsync: a power cut can then at worst bring back the previous
+/// complete version, never a torn one, and a killed process loses nothing already written.
+pub fn write_atomic(dir: &Path, target: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let existed = target.symlink_metadata().is_ok();
+    let mut tmp = tempfile::Builder::new().prefix(".").suffix(".tmp").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    if replace {
+        tmp.persist(target).map_err(|e| e.error)?;
+    } else {
+        tmp.persist_noclobber(target).map_err(|e| e.error)?;
+    }
+    if !existed {
+        sync_dir(dir);
+    }
+    Ok(())
+}
+
+/// Makes the rename durable (Unix); best effort.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}

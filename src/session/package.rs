@@ -1,0 +1,145 @@
+//! Escalation packages: a session exported as JSON (`export --format json`) that tier 2 opens to
+//! continue where tier 1 stopped. The package is read, checked against the runbooks in force, and
+//! turned into a NEW session that links to the original (`continued_from`).
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+
+use super::journal::{CorruptFile, read_session};
+use super::{CallInfo, Session};
+use crate::engine::{FactEntry, Walk};
+use crate::runbook::RunbookSet;
+
+/// Why a package could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    #[error("{0}")]
+    Unreadable(CorruptFile),
+    #[error("{}: {message}", path.display())]
+    Unusable { path: std::path::PathBuf, message: String },
+}
+
+/// A package opened as a new session.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    /// The new session (not yet journaled: call `Journal::save`).
+    pub session: Session,
+    /// The tier-1 session as it was in the package.
+    pub original: Session,
+    /// Things tier 2 should know (runbooks changed, facts dropped, ...), one line each.
+    pub warnings: Vec<String>,
+}
+
+/// `via` for facts that came from the package.
+pub fn via_label(original_id: &str) -> String {
+    format!("tier-1 session {original_id}")
+}
+
+/// Reads the package at `path` and continues it as a new session with id `new_id`.
+///
+/// Facts keep their provenance, time and any earlier `via`, and get `via = "tier-1 session <id>"`
+/// otherwise; the notes and checklist carry over; the path is kept step for step (with its
+/// times), so tier 2 can go back to any question. `call.agent` is the tier-2 agent (the package's
+/// ticket and user are kept unless `call` gives others).
+pub fn open_package(
+    path: &Path,
+    set: &RunbookSet,
+    now: DateTime<Utc>,
+    utc_offset_minutes: i32,
+    new_id: String,
+    call: CallInfo,
+) -> Result<Opened, PackageError> {
+    let original = read_session(path).map_err(PackageError::Unreadable)?;
+    let (session, warnings) = continue_session(&original, set, now, utc_offset_minutes, new_id, call)
+        .map_err(|message| PackageError::Unusable { path: path.to_path_buf(), message })?;
+    Ok(Opened { session, original, warnings })
+}
+
+/// The same as [`open_package`] for a package already in memory.
+pub fn continue_session(
+    original: &Session,
+    set: &RunbookSet,
+    now: DateTime<Utc>,
+    utc_offset_minutes: i32,
+    new_id: String,
+    call: CallInfo,
+) -> Result<(Session, Vec<String>), String> {
+    let mut warnings = Vec::new();
+    let via = via_label(&original.id);
+    let current_hash = set.content_hash();
+    if original.runbooks.hash != current_hash {
+        warnings.push(format!(
+            "the package was made with runbook set {} and these runbooks are {current_hash}; the path is checked against them",
+            original.runbooks.hash
+        ));
+    }
+    if original.redacted {
+        warnings.push("the package is redacted: user names, emails, IPs and device names are masked".to_string());
+    }
+
+    // Facts that the runbooks in force accept, with provenance kept and `via` added.
+    let mut facts = std::collections::BTreeMap::new();
+    for (key, f) in &original.walk.facts {
+        if let Err(e) = set.vocab.check(key, &f.value) {
+            warnings.push(format!("fact dropped: {e}"));
+            continue;
+        }
+        let mut f: FactEntry = f.clone();
+        if f.via.is_none() {
+            f.via = Some(via.clone());
+        }
+        facts.insert(key.clone(), f);
+    }
+    let mut step_results = original.walk.step_results.clone();
+    for f in step_results.values_mut() {
+        if f.via.is_none() {
+            f.via = Some(via.clone());
+        }
+    }
+
+    let path_ok = facts.len() == original.walk.facts.len()
+        && original.walk.path.iter().all(|p| set.node(&p.node).is_some())
+        && set.node(original.walk.position.node()).is_some();
+    let walk = if path_ok {
+        let mut walk = Walk { facts, step_results, ..original.walk.clone() };
+        // Facts may now answer the node it waited at (e.g. the runbooks changed): move on.
+        if !walk.is_finished() {
+            walk.advance(set, now).map_err(|e| format!("cannot continue the path: {e}"))?;
+        }
+        walk
+    } else {
+        warnings.push(
+            "the package's path does not fit these runbooks; it was replayed from its facts (path times are now)"
+                .to_string(),
+        );
+        let prefill: Vec<(String, String, crate::engine::Provenance)> =
+            facts.iter().map(|(k, f)| (k.clone(), f.value.clone(), f.provenance)).collect();
+        let mut walk = Walk::start(set, prefill, original.walk.options, now)
+            .map_err(|e| format!("cannot replay the package: {e}"))?;
+        // Keep the original times and origin of the facts.
+        for (k, f) in &facts {
+            if let Some(w) = walk.facts.get_mut(k) {
+                w.at = f.at;
+                w.via = f.via.clone();
+            }
+        }
+        walk
+    };
+
+    let call = CallInfo {
+        ticket: call.ticket.or_else(|| original.ticket.clone()),
+        agent: call.agent,
+        user: call.user.or_else(|| original.user.clone()),
+    };
+    let mut session = Session::new(new_id, call, set, walk, now, utc_offset_minutes);
+    session.notes = original.notes.clone();
+    session.continued_from = Some(original.id.clone());
+    session.redacted = original.redacted;
+    if session.checklist.outcome == original.checklist.outcome
+        && session.checklist.done.len() == original.checklist.done.len()
+    {
+        session.checklist = original.checklist.clone();
+    }
+    Ok((session, warnings))
+}
