@@ -4,9 +4,14 @@ use crate::matrix::Matrix;
 use crate::runbook::model::Condition;
 use crate::vocab::{UNKNOWN, Version, normalize_error_code};
 
-/// Compares two fact values; AADSTS codes compare in normalised form (`AADSTS53003` = `53003`).
+/// Compares two fact values; AADSTS codes compare in normalised form (`AADSTS53003` = `53003`),
+/// app names ignore case and surrounding spaces (`Outlook` = `outlook`).
 pub fn same_value(fact: &str, have: &str, want: &str) -> bool {
-    if fact == "error.code" { normalize_error_code(have) == normalize_error_code(want) } else { have == want }
+    match fact {
+        "error.code" => normalize_error_code(have) == normalize_error_code(want),
+        "client.app" => have.trim().eq_ignore_ascii_case(want.trim()),
+        _ => have == want,
+    }
 }
 
 /// Evaluates a condition. A fact that isn't set counts as `unknown`; malformed conditions
@@ -49,4 +54,18 @@ pub fn eval(cond: &Condition, facts: &dyn Fn(&str) -> Option<String>, matrix: &M
 /// Some(true) when `have` is known to be below `min`, Some(false) when known not to be.
 fn version_relation(have: &str, min: &str) -> Option<bool> {
     Version::parse(have)?.below(&Version::parse(min)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_value;
+
+    #[test]
+    fn app_names_and_codes_compare_normalised() {
+        assert!(same_value("client.app", "Outlook", "outlook"));
+        assert!(same_value("client.app", " TEAMS ", "teams"));
+        assert!(!same_value("client.app", "outlook", "teams"));
+        assert!(same_value("error.code", "AADSTS53003", "53003"));
+        assert!(!same_value("client.os", "iOS", "ios"));
+    }
 }
