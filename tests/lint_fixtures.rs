@@ -122,7 +122,7 @@ fn messages_name_the_place_and_the_culprit() {
     assert!(l.contains("`triage#o-nowhere`"), "{l}");
     assert!(
         first_line("dangling-next--cross-runbook.json")
-            .contains("`cross-device#q-phone-bt`: runbook `cross-device` does not exist")
+            .contains("`no-such-runbook#q-phone-bt`: runbook `no-such-runbook` does not exist")
     );
     // Cycle: says "cycle" and lists every node on it.
     let l = first_line("cycle.json");
