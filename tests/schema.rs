@@ -255,7 +255,9 @@ fn the_worked_example_in_the_format_guide_is_valid() {
     rbs.push(example);
     let (m, mfile) = builtin_matrix().unwrap();
     let set = RunbookSet::new(rbs, m, mfile);
-    let findings = lint(&set, None, LintScope { full_set: false });
+    // Only the example: the built-in matrix refers to facts the library runbooks declare.
+    let only: std::collections::HashSet<String> = ["docs/runbook-format.md#example".to_string()].into();
+    let findings = lint(&set, Some(&only), LintScope { full_set: false });
     let errors: Vec<String> =
         findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.to_string()).collect();
     assert_eq!(errors, Vec::<String>::new());
