@@ -23,7 +23,8 @@ fn main() {
             .write_all(schema::runbook_schema().as_bytes())
             .map(|_| exit::OK)
             .map_err(|e| CliError::bad_input(e.to_string())),
-        Some(Command::Sessions(_)) | Some(Command::Export(_)) | Some(Command::Open(_)) | None => {
+        None => commands::wizard::run(&ctx, &cli.wizard, &mut out),
+        Some(Command::Sessions(_)) | Some(Command::Export(_)) | Some(Command::Open(_)) => {
             Err(CliError::bad_input("this command is not available yet; see --help"))
         }
     };

@@ -4,6 +4,7 @@ pub mod diagnose;
 pub mod graph;
 pub mod lint;
 pub mod matrix;
+pub mod wizard;
 
 use std::path::PathBuf;
 

@@ -1,0 +1,246 @@
+//! The only module that touches the terminal: raw mode and the alternate screen (restored on
+//! every exit path), signals, the event loop, and carrying out the app's effects.
+//!
+//! Restoring is idempotent and happens in `TerminalGuard::drop` (normal exit, `?` errors), in a
+//! panic hook (panics, before the panic message prints), and after SIGTERM / SIGHUP / SIGINT,
+//! which only raise a flag that the loop checks at least every 200 ms, so the session is saved
+//! and the terminal restored on the normal path. Exit codes are in [`crate::exit`].
+//!
+//! Test hook: with `PASSKEY_TRIAGE_TEST_PANIC=1` in the environment the loop panics right after
+//! the first frame, so the end-to-end tests can check that a panic restores the terminal.
+
+use std::collections::VecDeque;
+use std::io::{self, Stdout, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use chrono::Utc;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+};
+use ratatui::crossterm::terminal::{
+    self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::crossterm::{cursor, execute, queue};
+
+use crate::ui::app::{App, Effect, Msg};
+use crate::ui::store::SessionStore;
+use crate::ui::view;
+
+/// Environment variable that makes the loop panic after the first frame (tests only).
+pub const ENV_TEST_PANIC: &str = "PASSKEY_TRIAGE_TEST_PANIC";
+
+/// Is the terminal in raw mode / the alternate screen because of us?
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+static HOOK: std::sync::Once = std::sync::Once::new();
+
+/// Puts the terminal back: leaves the alternate screen, shows the cursor, ends raw mode.
+/// Safe to call any number of times, from any exit path; never panics.
+pub fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let mut out = io::stdout();
+        let _ = execute!(out, DisableBracketedPaste, DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
+        let _ = terminal::disable_raw_mode();
+        let _ = out.flush();
+    }
+}
+
+fn install_panic_hook() {
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}
+
+/// Raw mode + alternate screen for as long as it lives.
+pub struct TerminalGuard {
+    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl TerminalGuard {
+    pub fn enter() -> io::Result<Self> {
+        install_panic_hook();
+        terminal::enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let setup = || -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
+            let mut out = io::stdout();
+            execute!(out, EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste)?;
+            let mut t = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+            t.clear()?;
+            Ok(t)
+        };
+        match setup() {
+            Ok(terminal) => Ok(Self { terminal }),
+            Err(e) => {
+                restore();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Termination signals, turned into a flag holding the exit code.
+pub struct Signals {
+    code: Arc<AtomicUsize>,
+    #[cfg(unix)]
+    ids: Vec<signal_hook::SigId>,
+}
+
+impl Signals {
+    pub fn install() -> io::Result<Self> {
+        let code = Arc::new(AtomicUsize::new(0));
+        #[cfg(unix)]
+        {
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+            let mut ids = Vec::new();
+            for (sig, exit_code) in
+                [(SIGTERM, crate::exit::TERMINATED), (SIGHUP, crate::exit::HANGUP), (SIGINT, crate::exit::INTERRUPTED)]
+            {
+                ids.push(signal_hook::flag::register_usize(sig, Arc::clone(&code), exit_code as usize)?);
+            }
+            Ok(Self { code, ids })
+        }
+        #[cfg(windows)]
+        {
+            // Ctrl-C in raw mode arrives as a key; this catches Ctrl-Break and closing the console.
+            let flag = Arc::clone(&code);
+            let _ = ctrlc::set_handler(move || flag.store(crate::exit::TERMINATED as usize, Ordering::SeqCst));
+            Ok(Self { code })
+        }
+        #[cfg(not(any(unix, windows)))]
+        {
+            Ok(Self { code })
+        }
+    }
+
+    /// The exit code of a signal that arrived, if any.
+    pub fn pending(&self) -> Option<i32> {
+        match self.code.load(Ordering::SeqCst) {
+            0 => None,
+            c => Some(c as i32),
+        }
+    }
+}
+
+impl Drop for Signals {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        for id in self.ids.drain(..) {
+            signal_hook::low_level::unregister(id);
+        }
+    }
+}
+
+/// The message for a terminal event, if it matters.
+fn to_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(_) => ev.as_key_press_event().map(Msg::Key),
+        Event::Mouse(m) => Some(Msg::Mouse(m)),
+        Event::Paste(s) => Some(Msg::Paste(s)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// Runs the wizard until it quits; returns the final app and the exit code.
+/// The terminal is restored before this returns, whatever happened.
+pub fn run(mut app: App, store: &mut dyn SessionStore) -> io::Result<(App, i32)> {
+    let signals = Signals::install()?;
+    let mut guard = TerminalGuard::enter()?;
+    let size = guard.terminal.size()?;
+    app.update(Msg::Resize(size.width, size.height), Utc::now());
+    let test_panic = std::env::var_os(ENV_TEST_PANIC).is_some_and(|v| v == "1");
+    let mut dirty = true;
+    let mut shown_secs = app.elapsed_secs();
+    let code = loop {
+        if dirty {
+            queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
+            guard.terminal.draw(|f| view::render(&app, f))?;
+            execute!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
+            dirty = false;
+            if test_panic {
+                panic!("test panic requested by {ENV_TEST_PANIC}");
+            }
+        }
+        let mut msgs = Vec::new();
+        match event::poll(Duration::from_millis(200)) {
+            Ok(true) => loop {
+                if let Some(m) = to_msg(event::read()?) {
+                    msgs.push(m);
+                }
+                if !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            },
+            Ok(false) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+        if let Some(c) = signals.pending() {
+            msgs.push(Msg::Signal(c));
+        }
+        let now = Utc::now();
+        if msgs.is_empty() {
+            // Notes typed since the last tick are saved by the tick's Persist.
+            let fx = app.update(Msg::Tick, now);
+            if let Some(c) = carry_out(&mut app, fx, store)? {
+                break c;
+            }
+            let secs = app.elapsed_secs();
+            if secs != shown_secs {
+                shown_secs = secs;
+                dirty = true;
+            }
+            continue;
+        }
+        dirty = true;
+        let mut quit = None;
+        for m in msgs {
+            let fx = app.update(m, now);
+            if let Some(c) = carry_out(&mut app, fx, store)? {
+                quit = Some(c);
+                break;
+            }
+        }
+        if let Some(c) = quit {
+            break c;
+        }
+    };
+    drop(guard);
+    Ok((app, code))
+}
+
+/// Carries out effects (and the effects their results cause); Some(code) to quit.
+fn carry_out(app: &mut App, effects: Vec<Effect>, store: &mut dyn SessionStore) -> io::Result<Option<i32>> {
+    let mut queue: VecDeque<Effect> = effects.into();
+    while let Some(e) = queue.pop_front() {
+        match e {
+            Effect::Persist => {
+                let r = store.save(&app.session);
+                queue.extend(app.update(Msg::Saved(r), Utc::now()));
+            }
+            Effect::Export(format) => {
+                let r = store.export(&app.session, format);
+                queue.extend(app.update(Msg::Exported(r), Utc::now()));
+            }
+            Effect::CopyToClipboard(text) => {
+                let mut out = io::stdout();
+                let _ = execute!(out, ratatui::crossterm::clipboard::CopyToClipboard::to_clipboard_from(text));
+            }
+            Effect::Quit(code) => return Ok(Some(code)),
+        }
+    }
+    Ok(None)
+}
