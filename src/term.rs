@@ -70,10 +70,16 @@ impl TerminalGuard {
         ACTIVE.store(true, Ordering::SeqCst);
         let setup = || -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
             let mut out = io::stdout();
-            execute!(out, EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste)?;
-            let mut t = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-            t.clear()?;
-            Ok(t)
+            // Clear by escape rather than `Terminal::clear`, which asks the terminal for the cursor
+            // position and stalls on terminals that never answer.
+            execute!(
+                out,
+                EnterAlternateScreen,
+                EnableMouseCapture,
+                EnableBracketedPaste,
+                terminal::Clear(terminal::ClearType::All)
+            )?;
+            Terminal::new(CrosstermBackend::new(io::stdout()))
         };
         match setup() {
             Ok(terminal) => Ok(Self { terminal }),

@@ -262,10 +262,10 @@ impl App {
         }
     }
 
-    /// Would `r` change anything?
+    /// Would `r` change anything (timestamps aside)?
     pub fn can_restart(&self) -> bool {
         let mut w = self.session.walk.clone();
-        w.restart(&self.set, self.now).is_ok() && w != self.session.walk
+        w.restart(&self.set, self.now).is_ok() && !same_state(&w, &self.session.walk)
     }
 
     /// Does the call hold something that quitting would lose?
@@ -788,7 +788,7 @@ impl App {
                 if implied.is_empty() {
                     self.info(format!("Jumped to {label}."));
                 } else {
-                    self.info(format!("Jumped to {label}. Set by the jump (⇒ derived): {}.", implied.join(", ")));
+                    self.info(format!("Jumped there, assuming (⇒ derived): {}.", implied.join(", ")));
                 }
                 fx
             }
@@ -890,6 +890,20 @@ impl App {
     pub fn error(&mut self, text: impl Into<String>) {
         self.status = Some(Status { kind: StatusKind::Error, text: text.into() });
     }
+}
+
+/// Same position, facts, step results and path, ignoring when things were recorded.
+fn same_state(a: &crate::engine::Walk, b: &crate::engine::Walk) -> bool {
+    let facts = |w: &crate::engine::Walk| -> Vec<(String, String, Provenance)> {
+        w.facts.iter().map(|(k, f)| (k.clone(), f.value.clone(), f.provenance)).collect()
+    };
+    let steps = |w: &crate::engine::Walk| -> Vec<(String, String)> {
+        w.step_results.iter().map(|(k, f)| (k.clone(), f.value.clone())).collect()
+    };
+    let path = |w: &crate::engine::Walk| -> Vec<(String, String)> {
+        w.path.iter().map(|p| (p.node.to_string(), p.answer.clone())).collect()
+    };
+    a.position == b.position && facts(a) == facts(b) && steps(a) == steps(b) && path(a) == path(b)
 }
 
 /// Applies a text-editing action to a line input.

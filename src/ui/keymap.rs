@@ -178,6 +178,16 @@ fn has_items(c: &KeyContext) -> bool {
 fn has_many(c: &KeyContext) -> bool {
     c.items > 1
 }
+/// ↑↓ on a typed question: ↑ from the first listed answer goes back to the typed line.
+fn movable(c: &KeyContext) -> bool {
+    c.items > 1 || (c.typed && c.items > 0)
+}
+fn many_untyped(c: &KeyContext) -> bool {
+    c.items > 1 && !c.typed
+}
+fn typed_items(c: &KeyContext) -> bool {
+    c.typed && c.items > 0
+}
 fn can_back(c: &KeyContext) -> bool {
     c.can_back
 }
@@ -269,8 +279,16 @@ const WALK_COMMON: &[Binding] = &[
 
 const QUESTION: &[Binding] = &[
     b!(&[P::Digits], "1-9", "choose that answer", Some(("1-9", "choose")), A::Choose, has_items),
-    b!(&[P::Code(K::Up), P::Char('k')], "↑ k", "highlight the answer above", Some(("↑↓", "move")), A::Up, has_many),
-    b!(&[P::Code(K::Down), P::Char('j')], "↓ j", "highlight the answer below", None, A::Down, has_many),
+    b!(&[P::Code(K::Up), P::Char('k')], "↑ k", "highlight the answer above", Some(("↑↓", "move")), A::Up, many_untyped),
+    b!(
+        &[P::Code(K::Up), P::Char('k')],
+        "↑ k",
+        "highlight the answer above; from the first, back to the typed line",
+        Some(("↑↓", "move")),
+        A::Up,
+        typed_items
+    ),
+    b!(&[P::Code(K::Down), P::Char('j')], "↓ j", "highlight the answer below", None, A::Down, movable),
     b!(&[P::Code(K::Enter)], "Enter", "choose the highlighted answer", Some(("Enter", "choose")), A::Select, has_items),
     b!(
         &[P::Code(K::Tab), P::Char('i')],

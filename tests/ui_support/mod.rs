@@ -87,7 +87,8 @@ pub fn typed(app: &mut App, s: &str) {
 
 /// Renders at w×h and returns the backend (its Display is what insta stores).
 pub fn render(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
-    app.update(Msg::Resize(w, h), t1());
+    let now = app.now;
+    app.update(Msg::Resize(w, h), now);
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
     t.draw(|f| view::render(app, f)).expect("draw");
     t
