@@ -10,7 +10,7 @@
 //! the first frame, so the end-to-end tests can check that a panic restores the terminal.
 
 use std::collections::VecDeque;
-use std::io::{self, Stdout, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -19,7 +19,7 @@ use chrono::Utc;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{
-    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, MouseEventKind,
 };
 use ratatui::crossterm::terminal::{
     self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
@@ -58,9 +58,13 @@ fn install_panic_hook() {
     });
 }
 
+/// Frames are written in one go (stdout alone is line-buffered, 1 KiB at a time); ratatui
+/// flushes after every frame.
+pub type Backend = CrosstermBackend<BufWriter<Stdout>>;
+
 /// Raw mode + alternate screen for as long as it lives.
 pub struct TerminalGuard {
-    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+    pub terminal: Terminal<Backend>,
 }
 
 impl TerminalGuard {
@@ -68,7 +72,7 @@ impl TerminalGuard {
         install_panic_hook();
         terminal::enable_raw_mode()?;
         ACTIVE.store(true, Ordering::SeqCst);
-        let setup = || -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
+        let setup = || -> io::Result<Terminal<Backend>> {
             let mut out = io::stdout();
             // Clear by escape rather than `Terminal::clear`, which asks the terminal for the cursor
             // position and stalls on terminals that never answer.
@@ -79,7 +83,7 @@ impl TerminalGuard {
                 EnableBracketedPaste,
                 terminal::Clear(terminal::ClearType::All)
             )?;
-            Terminal::new(CrosstermBackend::new(io::stdout()))
+            Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(1 << 16, io::stdout())))
         };
         match setup() {
             Ok(terminal) => Ok(Self { terminal }),
@@ -153,7 +157,8 @@ impl Drop for Signals {
 fn to_msg(ev: Event) -> Option<Msg> {
     match ev {
         Event::Key(_) => ev.as_key_press_event().map(Msg::Key),
-        Event::Mouse(m) => Some(Msg::Mouse(m)),
+        // Clicks and the wheel only: motion reports (any-event tracking) would redraw for nothing.
+        Event::Mouse(m) if !matches!(m.kind, MouseEventKind::Moved | MouseEventKind::Drag(_)) => Some(Msg::Mouse(m)),
         Event::Paste(s) => Some(Msg::Paste(s)),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
         _ => None,

@@ -211,7 +211,7 @@ fn mode_keys_open_notes_search_matrix_help() {
     key(&mut a, KeyCode::Esc);
     ch(&mut a, '/');
     assert_eq!(a.mode, Mode::Search);
-    assert_eq!(a.hits.len(), a.index.entries.len(), "empty query lists everything");
+    assert_eq!(a.hits.len(), a.index().entries.len(), "empty query lists everything");
     key(&mut a, KeyCode::Esc);
     ch(&mut a, 'm');
     assert_eq!(a.mode, Mode::Matrix);
@@ -581,7 +581,7 @@ fn search_by_error_code_jumps_and_marks_assumed_facts() {
     ch(&mut a, '1'); // phase = sign-in, asked
     ch(&mut a, '/');
     typed(&mut a, "53003");
-    let first = &a.index.entries[a.hits[0].entry];
+    let first = &a.index().entries[a.hits[0].entry];
     assert_eq!(first.node.node, "o-ca");
     assert_eq!(key(&mut a, KeyCode::Enter), vec![Effect::Persist]);
     assert_eq!(a.mode, Mode::Walk);
@@ -603,7 +603,7 @@ fn search_jump_to_a_question_changes_a_conflicting_answer() {
     key(&mut a, KeyCode::Esc);
     ch(&mut a, '/');
     typed(&mut a, "phone on");
-    let i = a.hits.iter().position(|h| a.index.entries[h.entry].node.node == "q-phone-version").expect("found");
+    let i = a.hits.iter().position(|h| a.index().entries[h.entry].node.node == "q-phone-version").expect("found");
     a.hit = i;
     key(&mut a, KeyCode::Enter);
     assert_eq!(node(&a), "q-phone-version");
@@ -616,7 +616,7 @@ fn search_jump_past_an_undone_step_is_refused() {
     let mut a = app();
     ch(&mut a, '/');
     typed(&mut a, "bluetooth-off");
-    let i = a.hits.iter().position(|h| a.index.entries[h.entry].node.node == "o-bt-off").expect("found");
+    let i = a.hits.iter().position(|h| a.index().entries[h.entry].node.node == "o-bt-off").expect("found");
     a.hit = i;
     assert_eq!(key(&mut a, KeyCode::Enter), vec![]);
     assert_eq!(node(&a), "q-phase", "nothing changed");
@@ -630,7 +630,7 @@ fn search_jump_to_where_we_are_says_so() {
     let mut a = app();
     ch(&mut a, '/');
     typed(&mut a, "registering a new passkey");
-    assert_eq!(a.index.entries[a.hits[0].entry].node.node, "q-phase");
+    assert_eq!(a.index().entries[a.hits[0].entry].node.node, "q-phase");
     key(&mut a, KeyCode::Enter);
     assert!(status(&a).1.contains("already there"));
 }

@@ -135,7 +135,8 @@ pub struct App {
     pub start_fields: [LineInput; 3],
     pub start_focus: usize,
     pub notes: TextArea<'static>,
-    pub index: Index,
+    /// Built on the first `/` (it isn't needed for the first frame).
+    index: std::cell::OnceCell<Index>,
     pub query: LineInput,
     pub hits: Vec<Hit>,
     pub hit: usize,
@@ -160,7 +161,6 @@ impl App {
             LineInput::with_text(session.user.as_deref().unwrap_or("")),
             LineInput::with_text(session.agent.as_deref().unwrap_or("")),
         ];
-        let index = Index::build(&set);
         let mut app = Self {
             set,
             session,
@@ -175,7 +175,7 @@ impl App {
             start_fields,
             start_focus: 0,
             notes,
-            index,
+            index: std::cell::OnceCell::new(),
             query: LineInput::default(),
             hits: Vec::new(),
             hit: 0,
@@ -250,6 +250,11 @@ impl App {
             can_restart: self.can_restart(),
             can_export: self.opts.export.is_some(),
         }
+    }
+
+    /// The search index over the runbook set.
+    pub fn index(&self) -> &Index {
+        self.index.get_or_init(|| Index::build(&self.set))
     }
 
     /// Answers, results or checklist items at the current node.
@@ -472,7 +477,7 @@ impl App {
             Action::Search => {
                 self.mode = Mode::Search;
                 self.query.clear();
-                self.hits = self.index.query("");
+                self.hits = self.index().query("");
                 self.hit = 0;
                 Vec::new()
             }
@@ -553,7 +558,7 @@ impl App {
                 let before = self.query.text().to_string();
                 edit_line(&mut self.query, other, key);
                 if self.query.text() != before {
-                    self.hits = self.index.query(self.query.text());
+                    self.hits = self.index().query(self.query.text());
                     self.hit = 0;
                 }
                 Vec::new()
@@ -676,7 +681,7 @@ impl App {
             Screen::Start => self.start_fields[self.start_focus].insert_str(text),
             Screen::Search => {
                 self.query.insert_str(text);
-                self.hits = self.index.query(self.query.text());
+                self.hits = self.index().query(self.query.text());
                 self.hit = 0;
             }
             Screen::Notes => {
@@ -770,7 +775,7 @@ impl App {
     /// Jumps to search result `i`.
     fn jump(&mut self, i: usize) -> Vec<Effect> {
         let Some(hit) = self.hits.get(i) else { return Vec::new() };
-        let target = self.index.entries[hit.entry].node.clone();
+        let target = self.index().entries[hit.entry].node.clone();
         let label = search::target_label(&self.set, &target);
         match search::plan_jump(&self.set, &self.session.walk, &target, self.now) {
             Ok(j) => {
@@ -865,8 +870,9 @@ impl App {
         if self.mode != Mode::Walk {
             return;
         }
-        if let Some(line) = view::cursor_line(self) {
-            let h = view::main_viewport_height(self).max(1);
+        let (cursor, h, max) = view::scroll_info(self);
+        if let Some(line) = cursor {
+            let h = h.max(1);
             let line = line as u16;
             if line < self.scroll {
                 self.scroll = line;
@@ -874,7 +880,7 @@ impl App {
                 self.scroll = line + 1 - h;
             }
         }
-        self.scroll = self.scroll.min(self.max_scroll());
+        self.scroll = self.scroll.min(max);
     }
 
     // ----- status --------------------------------------------------------------------------

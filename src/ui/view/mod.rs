@@ -14,7 +14,7 @@ pub mod theme;
 pub mod walk;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
@@ -39,11 +39,16 @@ pub struct Regions {
     pub footer: Rect,
 }
 
-/// Splits the frame. The side panel shows from 80 columns up.
+/// Splits the frame. The side panel shows from 80 columns up. (Plain arithmetic: these
+/// splits are fixed, and the constraint solver is the slowest part of a first frame.)
 pub fn regions(area: Rect) -> Regions {
-    let [header, body, status, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1), Constraint::Length(1)])
-            .areas(area);
+    let row = |y: u16, h: u16| Rect::new(area.x, y, area.width, h);
+    let h = area.height;
+    let header = row(area.y, h.min(1));
+    let body_h = h.saturating_sub(3);
+    let body = row(area.y + header.height, body_h);
+    let status = row(body.bottom(), h.saturating_sub(header.height + body_h).min(1));
+    let footer = row(status.bottom(), h.saturating_sub(header.height + body_h + status.height).min(1));
     let side_w = match body.width {
         w if w >= 120 => 40,
         w if w >= 100 => 34,
@@ -51,8 +56,8 @@ pub fn regions(area: Rect) -> Regions {
         _ => 0,
     };
     let (main, side) = if side_w > 0 {
-        let [m, s] = Layout::horizontal([Constraint::Fill(1), Constraint::Length(side_w)]).areas(body);
-        (m, Some(s))
+        let main = Rect::new(body.x, body.y, body.width - side_w, body.height);
+        (main, Some(Rect::new(main.right(), body.y, side_w, body.height)))
     } else {
         (body, None)
     };
@@ -148,10 +153,13 @@ pub fn max_scroll(app: &App) -> u16 {
     (g.content.lines.len() as u16).saturating_sub(g.scroll_area.height)
 }
 
-/// The content line of the highlighted item, if any.
-pub fn cursor_line(app: &App) -> Option<usize> {
+/// (highlighted item's first line, viewport height, largest scroll) of the main panel, from
+/// one layout pass.
+pub fn scroll_info(app: &App) -> (Option<usize>, u16, u16) {
     let area = Rect::new(0, 0, app.size.0, app.size.1);
-    walk::geometry(app, regions(area).main).content.cursor_line
+    let g = walk::geometry(app, regions(area).main);
+    let h = g.scroll_area.height;
+    (g.content.cursor_line, h, (g.content.lines.len() as u16).saturating_sub(h))
 }
 
 /// A bordered block with a title.

@@ -57,7 +57,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let first = offset(app.hit, ra.height);
     let mut lines = Vec::new();
     for (n, hit) in app.hits.iter().enumerate().skip(first).take(ra.height as usize) {
-        let e = &app.index.entries[hit.entry];
+        let e = &app.index().entries[hit.entry];
         let on = n == app.hit;
         let style = if on { theme.selected() } else { theme.plain() };
         let kind = match e.kind {

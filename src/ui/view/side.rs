@@ -2,7 +2,7 @@
 //! of answers as breadcrumbs.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -51,7 +51,9 @@ fn fit_tail(entries: Vec<Vec<Line<'static>>>, h: usize, what: &str, theme: &Them
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let [facts_area, path_area] = Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(area);
+    let facts_h = ((u32::from(area.height) * 55 + 50) / 100) as u16;
+    let facts_area = Rect::new(area.x, area.y, area.width, facts_h);
+    let path_area = Rect::new(area.x, area.y + facts_h, area.width, area.height - facts_h);
     let inner_w = facts_area.width.saturating_sub(2) as usize;
     let walk = &app.session.walk;
 
