@@ -833,3 +833,44 @@ fn the_timer_follows_the_injected_clock() {
     a.update(Msg::Tick, t0() + chrono::Duration::seconds(3723));
     assert!(screen_text(&mut a, 80, 24).contains("call 1:02:03"));
 }
+
+#[test]
+fn no_control_character_reaches_the_screen() {
+    // Runbook text (the fixture's summary), a facts-file value, a pasted note and a typed
+    // answer, all carrying escapes; every screen is checked cell by cell.
+    let evil = "\u{1b}]52;c;QUJD\u{7}\u{1b}[2J\u{9b}31m\u{202e}boom";
+    let mut a = app_with(&[("error.message", evil)], opts());
+    let mut screens = Vec::new();
+    let mut grab = |a: &mut App| screens.push(render(a, 100, 30).backend().buffer().clone());
+    grab(&mut a);
+    ch(&mut a, 'n');
+    a.update(Msg::Paste(evil.into()), t1());
+    grab(&mut a);
+    key(&mut a, KeyCode::Esc);
+    ch(&mut a, '1');
+    ch(&mut a, '1');
+    a.update(Msg::Paste(evil.into()), t1());
+    grab(&mut a);
+    key(&mut a, KeyCode::Enter);
+    grab(&mut a);
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Enter);
+    ch(&mut a, 'w');
+    grab(&mut a);
+    ch(&mut a, '/');
+    a.update(Msg::Paste(evil.into()), t1());
+    grab(&mut a);
+    key(&mut a, KeyCode::Esc);
+    ch(&mut a, 'm');
+    grab(&mut a);
+    for buf in screens {
+        for cell in buf.content() {
+            assert!(
+                passkey_triage::text::is_clean(cell.symbol()) && !cell.symbol().contains('\n'),
+                "control character on screen: {:?}",
+                cell.symbol()
+            );
+        }
+    }
+    assert!(passkey_triage::text::is_clean(&a.session.notes));
+}

@@ -80,6 +80,10 @@ pub fn run_with_store(
     if let Some(line) = store.farewell(&app.session) {
         let _ = writeln!(out, "{line}");
     }
+    // Nothing kept the notes: leave them in the scrollback rather than lose them.
+    if !store.persists() && !app.session.notes.trim().is_empty() {
+        let _ = writeln!(out, "Notes:\n{}", crate::text::sanitize_text(&app.session.notes));
+    }
     Ok(code)
 }
 

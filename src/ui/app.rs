@@ -187,10 +187,22 @@ impl App {
             save_failed: false,
         };
         app.sync_node();
-        if app.session.walk.is_finished() && app.mode == Mode::Walk {
-            app.info("Classified from the facts already known.");
+        if app.mode == Mode::Walk {
+            app.announce_start();
         }
         app
+    }
+
+    /// Says why the wizard opens on an outcome without asking anything.
+    fn announce_start(&mut self) {
+        if !self.session.walk.is_finished() {
+            return;
+        }
+        if self.session.walk.facts.values().any(|f| f.provenance == Provenance::AssumedUnknown) {
+            self.info("Classified with every missing fact assumed unknown (--assume-unknown).");
+        } else {
+            self.info("Classified from the facts already known.");
+        }
     }
 
     // ----- what is on screen -------------------------------------------------------------
@@ -391,9 +403,7 @@ impl App {
                 self.session.agent = field(2);
                 self.mode = Mode::Walk;
                 self.sync_node();
-                if self.session.walk.is_finished() {
-                    self.info("Classified from the facts already known.");
-                }
+                self.announce_start();
                 vec![Effect::Persist]
             }
             Action::NextField => {
