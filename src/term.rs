@@ -6,11 +6,11 @@
 //! which only raise a flag that the loop checks at least every 200 ms, so the session is saved
 //! and the terminal restored on the normal path. Exit codes are in [`crate::exit`].
 //!
-//! Test hook: with `PASSKEY_TRIAGE_TEST_PANIC=1` in the environment the loop panics right after
-//! the first frame, so the end-to-end tests can check that a panic restores the terminal.
+//! Test hook: with `PASSKEY_TRIAGE_TEST_PANIC=1` in the environment the first frame panics half
+//! built, so the end-to-end tests can check that a panic restores the terminal.
 
 use std::collections::VecDeque;
-use std::io::{self, BufWriter, Stdout, Write};
+use std::io::{self, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -42,7 +42,14 @@ static HOOK: std::sync::Once = std::sync::Once::new();
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = io::stdout();
-        let _ = execute!(out, DisableBracketedPaste, DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
+        let _ = execute!(
+            out,
+            EndSynchronizedUpdate,
+            DisableBracketedPaste,
+            DisableMouseCapture,
+            LeaveAlternateScreen,
+            cursor::Show
+        );
         let _ = terminal::disable_raw_mode();
         let _ = out.flush();
     }
@@ -58,9 +65,33 @@ fn install_panic_hook() {
     });
 }
 
-/// Frames are written in one go (stdout alone is line-buffered, 1 KiB at a time); ratatui
-/// flushes after every frame.
-pub type Backend = CrosstermBackend<BufWriter<Stdout>>;
+/// Collects a frame and writes it to stdout in one go when ratatui flushes (stdout alone is
+/// line-buffered, 1 KiB at a time). Once the terminal is restored it writes nothing, so a
+/// half-built frame left by a panic can't land on the normal screen.
+#[derive(Debug, Default)]
+pub struct FrameWriter {
+    buf: Vec<u8>,
+}
+
+impl Write for FrameWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let result = if ACTIVE.load(Ordering::SeqCst) {
+            let mut out = io::stdout().lock();
+            out.write_all(&self.buf).and_then(|_| out.flush())
+        } else {
+            Ok(())
+        };
+        self.buf.clear();
+        result
+    }
+}
+
+pub type Backend = CrosstermBackend<FrameWriter>;
 
 /// Raw mode + alternate screen for as long as it lives.
 pub struct TerminalGuard {
@@ -83,7 +114,7 @@ impl TerminalGuard {
                 EnableBracketedPaste,
                 terminal::Clear(terminal::ClearType::All)
             )?;
-            Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(1 << 16, io::stdout())))
+            Terminal::new(CrosstermBackend::new(FrameWriter { buf: Vec::with_capacity(1 << 16) }))
         };
         match setup() {
             Ok(terminal) => Ok(Self { terminal }),
@@ -166,24 +197,47 @@ fn to_msg(ev: Event) -> Option<Msg> {
 }
 
 /// Runs the wizard until it quits; returns the final app and the exit code.
-/// The terminal is restored before this returns, whatever happened.
+/// The terminal is restored before this returns, whatever happened. If the terminal fails
+/// (e.g. it was closed), the session is saved first, and a pending signal's exit code wins.
 pub fn run(mut app: App, store: &mut dyn SessionStore) -> io::Result<(App, i32)> {
     let signals = Signals::install()?;
     let mut guard = TerminalGuard::enter()?;
+    let result = event_loop(&mut app, store, &mut guard, &signals);
+    drop(guard);
+    match result {
+        Ok(code) => Ok((app, code)),
+        Err(e) => {
+            let _ = store.save(&app.session);
+            match signals.pending() {
+                Some(code) => Ok((app, code)),
+                None => Err(e),
+            }
+        }
+    }
+}
+
+fn event_loop(
+    app: &mut App,
+    store: &mut dyn SessionStore,
+    guard: &mut TerminalGuard,
+    signals: &Signals,
+) -> io::Result<i32> {
     let size = guard.terminal.size()?;
     app.update(Msg::Resize(size.width, size.height), Utc::now());
     let test_panic = std::env::var_os(ENV_TEST_PANIC).is_some_and(|v| v == "1");
     let mut dirty = true;
     let mut shown_secs = app.elapsed_secs();
-    let code = loop {
+    loop {
         if dirty {
             queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
-            guard.terminal.draw(|f| view::render(&app, f))?;
+            guard.terminal.draw(|f| {
+                view::render(app, f);
+                if test_panic {
+                    panic!("test panic requested by {ENV_TEST_PANIC}");
+                }
+            })?;
             execute!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
             dirty = false;
-            if test_panic {
-                panic!("test panic requested by {ENV_TEST_PANIC}");
-            }
         }
         let mut msgs = Vec::new();
         match event::poll(Duration::from_millis(200)) {
@@ -206,8 +260,8 @@ pub fn run(mut app: App, store: &mut dyn SessionStore) -> io::Result<(App, i32)>
         if msgs.is_empty() {
             // Notes typed since the last tick are saved by the tick's Persist.
             let fx = app.update(Msg::Tick, now);
-            if let Some(c) = carry_out(&mut app, fx, store)? {
-                break c;
+            if let Some(c) = carry_out(app, fx, store)? {
+                return Ok(c);
             }
             let secs = app.elapsed_secs();
             if secs != shown_secs {
@@ -217,20 +271,13 @@ pub fn run(mut app: App, store: &mut dyn SessionStore) -> io::Result<(App, i32)>
             continue;
         }
         dirty = true;
-        let mut quit = None;
         for m in msgs {
             let fx = app.update(m, now);
-            if let Some(c) = carry_out(&mut app, fx, store)? {
-                quit = Some(c);
-                break;
+            if let Some(c) = carry_out(app, fx, store)? {
+                return Ok(c);
             }
         }
-        if let Some(c) = quit {
-            break c;
-        }
-    };
-    drop(guard);
-    Ok((app, code))
+    }
 }
 
 /// Carries out effects (and the effects their results cause); Some(code) to quit.

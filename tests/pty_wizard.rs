@@ -216,8 +216,15 @@ fn sigterm_and_sighup_restore_the_terminal() {
 
 #[test]
 fn a_panic_restores_the_terminal() {
-    let mut w = Wizard::spawn(&["--ticket", "INC-PTY-PANIC"], &[("PASSKEY_TRIAGE_TEST_PANIC", "1")]);
+    let mut w =
+        Wizard::spawn(&["--ticket", "INC-PTY-PANIC"], &[("PASSKEY_TRIAGE_TEST_PANIC", "1"), ("RUST_BACKTRACE", "0")]);
     assert_eq!(w.wait_exit(), 101);
     w.assert_restored();
     w.wait_for("test panic requested");
+    // Nothing of the half-built frame is written after the terminal was restored.
+    let raw = w.raw();
+    let left = raw.windows(8).rposition(|x| x == b"\x1b[?1049l").expect("left the alternate screen");
+    let after = &raw[left..];
+    assert!(!contains(after, b"\x1b[?2026h"), "a synchronized update was started after restoring");
+    assert!(!contains(after, b"\x1b[1;1H"), "frame bytes were written after restoring");
 }
