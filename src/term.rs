@@ -11,8 +11,8 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Write};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -184,6 +184,32 @@ impl Drop for Signals {
     }
 }
 
+/// Reads terminal events on their own thread, so the loop keeps its 200 ms rhythm (signals,
+/// the timer, failed writes to a closed terminal) even when reading blocks or, as crossterm
+/// does on a closed terminal, spins. The thread ends with the process.
+fn spawn_input_reader() -> io::Result<mpsc::Receiver<io::Result<Event>>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new().name("terminal-input".into()).spawn(move || {
+        loop {
+            let ev = match event::read() {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => other,
+            };
+            let failed = ev.is_err();
+            if tx.send(ev).is_err() || failed {
+                break;
+            }
+        }
+    })?;
+    Ok(rx)
+}
+
+/// The terminal is gone (closed window, dropped SSH connection).
+fn terminal_lost(e: &io::Error) -> bool {
+    const EIO: i32 = 5;
+    matches!(e.kind(), io::ErrorKind::UnexpectedEof | io::ErrorKind::BrokenPipe) || e.raw_os_error() == Some(EIO)
+}
+
 /// The message for a terminal event, if it matters.
 fn to_msg(ev: Event) -> Option<Msg> {
     match ev {
@@ -198,7 +224,8 @@ fn to_msg(ev: Event) -> Option<Msg> {
 
 /// Runs the wizard until it quits; returns the final app and the exit code.
 /// The terminal is restored before this returns, whatever happened. If the terminal fails
-/// (e.g. it was closed), the session is saved first, and a pending signal's exit code wins.
+/// (e.g. it was closed), the session is saved first; a pending signal's exit code wins, and a
+/// lost terminal counts as a hangup.
 pub fn run(mut app: App, store: &mut dyn SessionStore) -> io::Result<(App, i32)> {
     let signals = Signals::install()?;
     let mut guard = TerminalGuard::enter()?;
@@ -210,6 +237,7 @@ pub fn run(mut app: App, store: &mut dyn SessionStore) -> io::Result<(App, i32)>
             let _ = store.save(&app.session);
             match signals.pending() {
                 Some(code) => Ok((app, code)),
+                None if terminal_lost(&e) => Ok((app, crate::exit::HANGUP)),
                 None => Err(e),
             }
         }
@@ -225,33 +253,38 @@ fn event_loop(
     let size = guard.terminal.size()?;
     app.update(Msg::Resize(size.width, size.height), Utc::now());
     let test_panic = std::env::var_os(ENV_TEST_PANIC).is_some_and(|v| v == "1");
-    let mut dirty = true;
+    let draw = |app: &App, guard: &mut TerminalGuard| -> io::Result<()> {
+        queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
+        guard.terminal.draw(|f| {
+            view::render(app, f);
+            if test_panic {
+                panic!("test panic requested by {ENV_TEST_PANIC}");
+            }
+        })?;
+        execute!(guard.terminal.backend_mut(), EndSynchronizedUpdate)
+    };
+    draw(app, guard)?;
+    // Started after the first frame, which is what the agent waits for.
+    let input = spawn_input_reader()?;
+    let mut dirty = false;
     let mut shown_secs = app.elapsed_secs();
     loop {
         if dirty {
-            queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
-            guard.terminal.draw(|f| {
-                view::render(app, f);
-                if test_panic {
-                    panic!("test panic requested by {ENV_TEST_PANIC}");
-                }
-            })?;
-            execute!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
+            draw(app, guard)?;
             dirty = false;
         }
         let mut msgs = Vec::new();
-        match event::poll(Duration::from_millis(200)) {
-            Ok(true) => loop {
-                if let Some(m) = to_msg(event::read()?) {
-                    msgs.push(m);
+        match input.recv_timeout(Duration::from_millis(200)) {
+            Ok(ev) => {
+                msgs.extend(to_msg(ev?));
+                while let Ok(ev) = input.try_recv() {
+                    msgs.extend(to_msg(ev?));
                 }
-                if !event::poll(Duration::ZERO)? {
-                    break;
-                }
-            },
-            Ok(false) => {}
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the terminal's input closed"));
+            }
         }
         if let Some(c) = signals.pending() {
             msgs.push(Msg::Signal(c));

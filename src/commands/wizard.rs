@@ -60,7 +60,12 @@ pub fn prepare(ctx: &Context, args: &WizardArgs, store: &mut dyn SessionStore) -
         persists: store.persists(),
         export: store.export_format(),
     };
-    Ok(App::new(set, session, opts, now))
+    let changed = args.resume.is_some() && session.runbooks.hash != set.content_hash();
+    let mut app = App::new(set, session, opts, now);
+    if changed {
+        app.warn("The runbooks changed since this session was saved: answers are kept, the path may differ.");
+    }
+    Ok(app)
 }
 
 pub fn run_with_store(
