@@ -242,6 +242,18 @@ fn export_is_neither_bound_nor_shown_without_a_store() {
 }
 
 #[test]
+fn help_over_a_confirmation_returns_to_it() {
+    let mut a = app();
+    ch(&mut a, '1');
+    ch(&mut a, 'q');
+    key(&mut a, KeyCode::F(1));
+    assert_eq!(a.overlay, Some(Overlay::Help));
+    assert!(keymap::help(&a.help_context()).iter().any(|(k, _)| *k == "y"), "help lists y / n");
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.overlay, Some(Overlay::Confirm(Confirm::Quit)));
+}
+
+#[test]
 fn quit_asks_only_when_something_would_be_lost() {
     let mut a = app();
     assert_eq!(ch(&mut a, 'q'), vec![Effect::Persist, Effect::Quit(exit::OK)], "nothing to lose yet");

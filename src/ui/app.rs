@@ -142,6 +142,8 @@ pub struct App {
     pub hit: usize,
     pub matrix_scroll: u16,
     pub help_scroll: u16,
+    /// The overlay help was opened over (a confirmation), restored when help closes.
+    pub help_over: Option<Overlay>,
     pub status: Option<Status>,
     /// Terminal size, for scrolling and mouse hits.
     pub size: (u16, u16),
@@ -181,6 +183,7 @@ impl App {
             hit: 0,
             matrix_scroll: 0,
             help_scroll: 0,
+            help_over: None,
             status: None,
             size: (80, 24),
             opts,
@@ -239,6 +242,14 @@ impl App {
     /// The context of the screen under the overlay (what help describes).
     pub fn base_context(&self) -> KeyContext {
         self.context_for(self.base_screen())
+    }
+
+    /// What help describes: the screen under it, or the confirmation it was opened over.
+    pub fn help_context(&self) -> KeyContext {
+        match self.help_over {
+            Some(Overlay::Confirm(_)) => self.context_for(Screen::Confirm),
+            _ => self.base_context(),
+        }
     }
 
     fn context_for(&self, screen: Screen) -> KeyContext {
@@ -373,6 +384,8 @@ impl App {
                 return vec![Effect::Persist, Effect::Quit(exit::INTERRUPTED)];
             }
             Action::Help if ctx.screen != Screen::Help => {
+                // A pending confirmation comes back when help closes.
+                self.help_over = self.overlay;
                 self.overlay = Some(Overlay::Help);
                 self.help_scroll = 0;
                 return Vec::new();
@@ -598,7 +611,7 @@ impl App {
             Action::Down => self.help_scroll = self.help_scroll.saturating_add(1),
             Action::PageUp => self.help_scroll = self.help_scroll.saturating_sub(page),
             Action::PageDown => self.help_scroll = self.help_scroll.saturating_add(page),
-            Action::Close | Action::Help => self.overlay = None,
+            Action::Close | Action::Help => self.overlay = self.help_over.take(),
             _ => {}
         }
         let max = view::help::line_count(self).saturating_sub(1) as u16;

@@ -18,7 +18,7 @@ fn popup(body: Rect) -> Rect {
 
 /// The help text for `width` cells.
 pub fn lines(app: &App, w: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let ctx = app.base_context();
+    let ctx = app.help_context();
     let rows = keymap::help(&ctx);
     let kw = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(0).min(w / 3) + 2;
     let mut out = vec![Line::styled(format!("Keys on this screen: {}", ctx.screen.title()), theme.bold())];
