@@ -22,5 +22,7 @@ pub mod paths;
 pub mod runbook;
 pub mod schema;
 pub mod session;
+pub mod term;
 pub mod text;
+pub mod ui;
 pub mod vocab;

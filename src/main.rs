@@ -26,7 +26,7 @@ fn main() {
         Some(Command::Sessions(a)) => commands::sessions::run(&ctx, a, &mut out),
         Some(Command::Export(a)) => commands::export::run(&ctx, a, &mut out),
         Some(Command::Open(a)) => commands::open::run(&ctx, a, &mut out),
-        None => Err(CliError::bad_input("this command is not available yet; see --help")),
+        None => commands::wizard::run(&ctx, &cli.wizard, &mut out),
     };
     let _ = out.flush();
     match result {

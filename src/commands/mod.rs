@@ -7,6 +7,7 @@ pub mod lint;
 pub mod matrix;
 pub mod open;
 pub mod sessions;
+pub mod wizard;
 
 use std::path::PathBuf;
 

@@ -1,0 +1,337 @@
+//! The only module that touches the terminal: raw mode and the alternate screen (restored on
+//! every exit path), signals, the event loop, and carrying out the app's effects.
+//!
+//! Restoring is idempotent and happens in `TerminalGuard::drop` (normal exit, `?` errors), in a
+//! panic hook (panics, before the panic message prints), and after SIGTERM / SIGHUP / SIGINT,
+//! which only raise a flag that the loop checks at least every 200 ms, so the session is saved
+//! and the terminal restored on the normal path. Exit codes are in [`crate::exit`].
+//!
+//! Test hook: with `PASSKEY_TRIAGE_TEST_PANIC=1` in the environment the first frame panics half
+//! built, so the end-to-end tests can check that a panic restores the terminal.
+
+use std::collections::VecDeque;
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
+
+use chrono::Utc;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, MouseEventKind,
+};
+use ratatui::crossterm::terminal::{
+    self, BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::crossterm::{cursor, execute, queue};
+
+use crate::ui::app::{App, Effect, Msg};
+use crate::ui::store::SessionStore;
+use crate::ui::view;
+
+/// Environment variable that makes the loop panic after the first frame (tests only).
+pub const ENV_TEST_PANIC: &str = "PASSKEY_TRIAGE_TEST_PANIC";
+
+/// Is the terminal in raw mode / the alternate screen because of us?
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+static HOOK: std::sync::Once = std::sync::Once::new();
+
+/// Puts the terminal back: leaves the alternate screen, shows the cursor, ends raw mode.
+/// Safe to call any number of times, from any exit path; never panics.
+pub fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let mut out = io::stdout();
+        let _ = execute!(
+            out,
+            EndSynchronizedUpdate,
+            DisableBracketedPaste,
+            DisableMouseCapture,
+            LeaveAlternateScreen,
+            cursor::Show
+        );
+        let _ = terminal::disable_raw_mode();
+        let _ = out.flush();
+    }
+}
+
+fn install_panic_hook() {
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}
+
+/// Collects a frame and writes it to stdout in one go when ratatui flushes (stdout alone is
+/// line-buffered, 1 KiB at a time). Once the terminal is restored it writes nothing, so a
+/// half-built frame left by a panic can't land on the normal screen.
+#[derive(Debug, Default)]
+pub struct FrameWriter {
+    buf: Vec<u8>,
+}
+
+impl Write for FrameWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let result = if ACTIVE.load(Ordering::SeqCst) {
+            let mut out = io::stdout().lock();
+            out.write_all(&self.buf).and_then(|_| out.flush())
+        } else {
+            Ok(())
+        };
+        self.buf.clear();
+        result
+    }
+}
+
+pub type Backend = CrosstermBackend<FrameWriter>;
+
+/// Raw mode + alternate screen for as long as it lives.
+pub struct TerminalGuard {
+    pub terminal: Terminal<Backend>,
+}
+
+impl TerminalGuard {
+    pub fn enter() -> io::Result<Self> {
+        install_panic_hook();
+        terminal::enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let setup = || -> io::Result<Terminal<Backend>> {
+            let mut out = io::stdout();
+            // Clear by escape rather than `Terminal::clear`, which asks the terminal for the cursor
+            // position and stalls on terminals that never answer.
+            execute!(
+                out,
+                EnterAlternateScreen,
+                EnableMouseCapture,
+                EnableBracketedPaste,
+                terminal::Clear(terminal::ClearType::All)
+            )?;
+            Terminal::new(CrosstermBackend::new(FrameWriter { buf: Vec::with_capacity(1 << 16) }))
+        };
+        match setup() {
+            Ok(terminal) => Ok(Self { terminal }),
+            Err(e) => {
+                restore();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Termination signals, turned into a flag holding the exit code.
+pub struct Signals {
+    code: Arc<AtomicUsize>,
+    #[cfg(unix)]
+    ids: Vec<signal_hook::SigId>,
+}
+
+impl Signals {
+    pub fn install() -> io::Result<Self> {
+        let code = Arc::new(AtomicUsize::new(0));
+        #[cfg(unix)]
+        {
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+            let mut ids = Vec::new();
+            for (sig, exit_code) in
+                [(SIGTERM, crate::exit::TERMINATED), (SIGHUP, crate::exit::HANGUP), (SIGINT, crate::exit::INTERRUPTED)]
+            {
+                ids.push(signal_hook::flag::register_usize(sig, Arc::clone(&code), exit_code as usize)?);
+            }
+            Ok(Self { code, ids })
+        }
+        #[cfg(windows)]
+        {
+            // Ctrl-C in raw mode arrives as a key; this catches Ctrl-Break and closing the console.
+            let flag = Arc::clone(&code);
+            let _ = ctrlc::set_handler(move || flag.store(crate::exit::TERMINATED as usize, Ordering::SeqCst));
+            Ok(Self { code })
+        }
+        #[cfg(not(any(unix, windows)))]
+        {
+            Ok(Self { code })
+        }
+    }
+
+    /// The exit code of a signal that arrived, if any.
+    pub fn pending(&self) -> Option<i32> {
+        match self.code.load(Ordering::SeqCst) {
+            0 => None,
+            c => Some(c as i32),
+        }
+    }
+}
+
+impl Drop for Signals {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        for id in self.ids.drain(..) {
+            signal_hook::low_level::unregister(id);
+        }
+    }
+}
+
+/// Reads terminal events on their own thread, so the loop keeps its 200 ms rhythm (signals,
+/// the timer, failed writes to a closed terminal) even when reading blocks or, as crossterm
+/// does on a closed terminal, spins. The thread ends with the process.
+fn spawn_input_reader() -> io::Result<mpsc::Receiver<io::Result<Event>>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new().name("terminal-input".into()).spawn(move || {
+        loop {
+            let ev = match event::read() {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => other,
+            };
+            let failed = ev.is_err();
+            if tx.send(ev).is_err() || failed {
+                break;
+            }
+        }
+    })?;
+    Ok(rx)
+}
+
+/// The terminal is gone (closed window, dropped SSH connection).
+fn terminal_lost(e: &io::Error) -> bool {
+    const EIO: i32 = 5;
+    matches!(e.kind(), io::ErrorKind::UnexpectedEof | io::ErrorKind::BrokenPipe) || e.raw_os_error() == Some(EIO)
+}
+
+/// The message for a terminal event, if it matters.
+fn to_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(_) => ev.as_key_press_event().map(Msg::Key),
+        // Clicks and the wheel only: motion reports (any-event tracking) would redraw for nothing.
+        Event::Mouse(m) if !matches!(m.kind, MouseEventKind::Moved | MouseEventKind::Drag(_)) => Some(Msg::Mouse(m)),
+        Event::Paste(s) => Some(Msg::Paste(s)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// Runs the wizard until it quits; returns the final app and the exit code.
+/// The terminal is restored before this returns, whatever happened. If the terminal fails
+/// (e.g. it was closed), the session is saved first; a pending signal's exit code wins, and a
+/// lost terminal counts as a hangup.
+pub fn run(mut app: App, store: &mut dyn SessionStore) -> io::Result<(App, i32)> {
+    let signals = Signals::install()?;
+    let mut guard = TerminalGuard::enter()?;
+    let result = event_loop(&mut app, store, &mut guard, &signals);
+    drop(guard);
+    match result {
+        Ok(code) => Ok((app, code)),
+        Err(e) => {
+            let _ = store.save(&app.session);
+            match signals.pending() {
+                Some(code) => Ok((app, code)),
+                None if terminal_lost(&e) => Ok((app, crate::exit::HANGUP)),
+                None => Err(e),
+            }
+        }
+    }
+}
+
+fn event_loop(
+    app: &mut App,
+    store: &mut dyn SessionStore,
+    guard: &mut TerminalGuard,
+    signals: &Signals,
+) -> io::Result<i32> {
+    let size = guard.terminal.size()?;
+    app.update(Msg::Resize(size.width, size.height), Utc::now());
+    let test_panic = std::env::var_os(ENV_TEST_PANIC).is_some_and(|v| v == "1");
+    let draw = |app: &App, guard: &mut TerminalGuard| -> io::Result<()> {
+        queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
+        guard.terminal.draw(|f| {
+            view::render(app, f);
+            if test_panic {
+                panic!("test panic requested by {ENV_TEST_PANIC}");
+            }
+        })?;
+        execute!(guard.terminal.backend_mut(), EndSynchronizedUpdate)
+    };
+    draw(app, guard)?;
+    // Started after the first frame, which is what the agent waits for.
+    let input = spawn_input_reader()?;
+    let mut dirty = false;
+    let mut shown_secs = app.elapsed_secs();
+    loop {
+        if dirty {
+            draw(app, guard)?;
+            dirty = false;
+        }
+        let mut msgs = Vec::new();
+        match input.recv_timeout(Duration::from_millis(200)) {
+            Ok(ev) => {
+                msgs.extend(to_msg(ev?));
+                while let Ok(ev) = input.try_recv() {
+                    msgs.extend(to_msg(ev?));
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the terminal's input closed"));
+            }
+        }
+        if let Some(c) = signals.pending() {
+            msgs.push(Msg::Signal(c));
+        }
+        let now = Utc::now();
+        if msgs.is_empty() {
+            // Notes typed since the last tick are saved by the tick's Persist.
+            let fx = app.update(Msg::Tick, now);
+            if let Some(c) = carry_out(app, fx, store)? {
+                return Ok(c);
+            }
+            let secs = app.elapsed_secs();
+            if secs != shown_secs {
+                shown_secs = secs;
+                dirty = true;
+            }
+            continue;
+        }
+        dirty = true;
+        for m in msgs {
+            let fx = app.update(m, now);
+            if let Some(c) = carry_out(app, fx, store)? {
+                return Ok(c);
+            }
+        }
+    }
+}
+
+/// Carries out effects (and the effects their results cause); Some(code) to quit.
+fn carry_out(app: &mut App, effects: Vec<Effect>, store: &mut dyn SessionStore) -> io::Result<Option<i32>> {
+    let mut queue: VecDeque<Effect> = effects.into();
+    while let Some(e) = queue.pop_front() {
+        match e {
+            Effect::Persist => {
+                let r = store.save(&app.session);
+                queue.extend(app.update(Msg::Saved(r), Utc::now()));
+            }
+            Effect::Export(format) => {
+                let r = store.export(&app.session, format);
+                queue.extend(app.update(Msg::Exported(r), Utc::now()));
+            }
+            Effect::CopyToClipboard(text) => {
+                let mut out = io::stdout();
+                let _ = execute!(out, ratatui::crossterm::clipboard::CopyToClipboard::to_clipboard_from(text));
+            }
+            Effect::Quit(code) => return Ok(Some(code)),
+        }
+    }
+    Ok(None)
+}

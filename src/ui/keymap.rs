@@ -1,0 +1,610 @@
+//! The one table of key bindings. `resolve` maps a key to an action, `help` lists the bindings
+//! of a screen for `?`, and `hints` builds the footer, all from the same entries, so what the
+//! screen advertises is exactly what the keys do. A binding whose `when` is false (e.g. "back"
+//! on the first question) is neither shown nor active.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Which key set is in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// Ticket / user / agent fields before the diagnosis.
+    Start,
+    /// A question with numbered answers.
+    Question,
+    /// A question's typed-answer line has the focus.
+    Entry,
+    /// Something the user does, with its result.
+    Step,
+    /// The classified outcome and its checklist.
+    Outcome,
+    Notes,
+    Search,
+    Matrix,
+    Help,
+    Confirm,
+}
+
+impl Screen {
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Start => "Start",
+            Screen::Question => "Question",
+            Screen::Entry => "Question: typing an answer",
+            Screen::Step => "Step",
+            Screen::Outcome => "Outcome",
+            Screen::Notes => "Notes",
+            Screen::Search => "Search",
+            Screen::Matrix => "Compatibility matrix",
+            Screen::Help => "Help",
+            Screen::Confirm => "Confirm",
+        }
+    }
+
+    /// Screens where letters are text, so `?` and `q` type instead of acting.
+    pub fn is_text(self) -> bool {
+        matches!(self, Screen::Start | Screen::Entry | Screen::Notes | Screen::Search)
+    }
+}
+
+/// What the app knows that decides which bindings apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyContext {
+    pub screen: Screen,
+    /// Answers (question, step), checklist items (outcome) or results (search).
+    pub items: usize,
+    /// The question also takes a typed answer.
+    pub typed: bool,
+    /// The focused text input is empty.
+    pub input_empty: bool,
+    pub can_back: bool,
+    pub can_restart: bool,
+    pub can_export: bool,
+}
+
+impl KeyContext {
+    pub fn new(screen: Screen) -> Self {
+        Self {
+            screen,
+            items: 0,
+            typed: false,
+            input_empty: true,
+            can_back: false,
+            can_restart: false,
+            can_export: false,
+        }
+    }
+}
+
+/// What a key asks for. Payloads (which digit, which character) are read from the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// 1–9: answer N / tick remediation step N.
+    Choose,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    /// Enter on a list: take the highlighted item.
+    Select,
+    /// Space on the checklist.
+    Toggle,
+    Back,
+    Why,
+    /// Put the focus on the typed-answer line.
+    TypeAnswer,
+    /// Leave the typed-answer line for the listed answers.
+    LeaveInput,
+    Restart,
+    Notes,
+    Search,
+    Matrix,
+    Help,
+    Export,
+    /// `q`: quit, asking first if something would be lost.
+    Quit,
+    /// Ctrl-C: quit now.
+    ForceQuit,
+    /// Esc: leave the current screen.
+    Close,
+    Confirm,
+    Cancel,
+    // Text editing.
+    Insert,
+    DeleteBack,
+    DeleteForward,
+    CursorLeft,
+    CursorRight,
+    CursorHome,
+    CursorEnd,
+    /// Enter in a text input.
+    Submit,
+    NextField,
+    PrevField,
+    /// Hand the key to the notes editor.
+    Edit,
+}
+
+/// A key pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pat {
+    Code(KeyCode),
+    Char(char),
+    Ctrl(char),
+    /// 1–9.
+    Digits,
+    /// Any character typed without Ctrl/Alt.
+    Printable,
+    Any,
+}
+
+impl Pat {
+    pub fn matches(self, key: &KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        // AltGr arrives as Ctrl+Alt on Windows: that is typing, not a shortcut.
+        let plain = ctrl == alt;
+        match self {
+            Pat::Code(c) => key.code == c && !ctrl && !alt,
+            Pat::Char(ch) => key.code == KeyCode::Char(ch) && !ctrl && !alt,
+            Pat::Ctrl(ch) => ctrl && !alt && matches!(key.code, KeyCode::Char(c) if c.eq_ignore_ascii_case(&ch)),
+            Pat::Digits => matches!(key.code, KeyCode::Char('1'..='9')) && !ctrl && !alt,
+            Pat::Printable => matches!(key.code, KeyCode::Char(c) if !c.is_control()) && plain,
+            Pat::Any => true,
+        }
+    }
+}
+
+/// One binding: keys, what they do, when they apply, and how help and the footer show them.
+#[derive(Debug)]
+pub struct Binding {
+    pub pats: &'static [Pat],
+    /// The keys as help shows them.
+    pub keys: &'static str,
+    /// What help says; empty for a binding another row already describes.
+    pub help: &'static str,
+    /// Footer hint: (keys, label).
+    pub hint: Option<(&'static str, &'static str)>,
+    pub action: Action,
+    pub when: fn(&KeyContext) -> bool,
+}
+
+fn always(_: &KeyContext) -> bool {
+    true
+}
+fn has_items(c: &KeyContext) -> bool {
+    c.items > 0
+}
+fn has_many(c: &KeyContext) -> bool {
+    c.items > 1
+}
+/// ↑↓ on a typed question: ↑ from the first listed answer goes back to the typed line.
+fn movable(c: &KeyContext) -> bool {
+    c.items > 1 || (c.typed && c.items > 0)
+}
+fn many_untyped(c: &KeyContext) -> bool {
+    c.items > 1 && !c.typed
+}
+fn typed_items(c: &KeyContext) -> bool {
+    c.typed && c.items > 0
+}
+fn can_back(c: &KeyContext) -> bool {
+    c.can_back
+}
+fn can_restart(c: &KeyContext) -> bool {
+    c.can_restart
+}
+fn can_export(c: &KeyContext) -> bool {
+    c.can_export
+}
+fn typed(c: &KeyContext) -> bool {
+    c.typed
+}
+fn has_text(c: &KeyContext) -> bool {
+    !c.input_empty
+}
+fn empty_can_back(c: &KeyContext) -> bool {
+    c.input_empty && c.can_back
+}
+
+use Action as A;
+use KeyCode as K;
+use Pat as P;
+
+macro_rules! b {
+    ($pats:expr, $keys:expr, $help:expr, $hint:expr, $action:expr) => {
+        b!($pats, $keys, $help, $hint, $action, always)
+    };
+    ($pats:expr, $keys:expr, $help:expr, $hint:expr, $action:expr, $when:expr) => {
+        Binding { pats: $pats, keys: $keys, help: $help, hint: $hint, action: $action, when: $when }
+    };
+}
+
+/// Checked before everything else, on every screen.
+const GLOBAL: &[Binding] = &[
+    b!(&[P::Ctrl('c')], "Ctrl-C", "quit now, from any screen (nothing is asked)", None, A::ForceQuit),
+    b!(&[P::Code(K::F(1))], "F1", "help for this screen (also ? where ? is not text)", None, A::Help),
+];
+
+/// Same keys as `GLOBAL`, for text screens, where the footer must show them.
+const GLOBAL_TEXT: &[Binding] = &[
+    b!(
+        &[P::Ctrl('c')],
+        "Ctrl-C",
+        "quit now, from any screen (nothing is asked)",
+        Some(("Ctrl-C", "quit")),
+        A::ForceQuit
+    ),
+    b!(&[P::Code(K::F(1))], "F1", "help for this screen", Some(("F1", "help")), A::Help),
+];
+
+/// The keys every diagnosis screen (question, step, outcome) shares.
+const WALK_COMMON: &[Binding] = &[
+    b!(&[P::Code(K::PageUp)], "PgUp PgDn", "scroll this panel", None, A::PageUp),
+    b!(&[P::Code(K::PageDown)], "", "", None, A::PageDown),
+    b!(
+        &[P::Char('/')],
+        "/",
+        "search questions, outcomes, classes and error codes; jump there",
+        Some(("/", "search")),
+        A::Search
+    ),
+    b!(&[P::Char('n')], "n", "notes for the ticket (kept with the session)", Some(("n", "notes")), A::Notes),
+    b!(
+        &[P::Char('m')],
+        "m",
+        "compatibility matrix, rows for this client highlighted",
+        Some(("m", "matrix")),
+        A::Matrix
+    ),
+    b!(
+        &[P::Char('r')],
+        "r",
+        "restart the diagnosis (asks first; notes are kept)",
+        Some(("r", "restart")),
+        A::Restart,
+        can_restart
+    ),
+    b!(
+        &[P::Char('e')],
+        "e",
+        "export ticket notes and copy them to the clipboard",
+        Some(("e", "export")),
+        A::Export,
+        can_export
+    ),
+    b!(&[P::Char('?')], "?", "this help", Some(("?", "help")), A::Help),
+    b!(&[P::Char('q')], "q", "quit (asks first if something would be lost)", Some(("q", "quit")), A::Quit),
+];
+
+const QUESTION: &[Binding] = &[
+    b!(&[P::Digits], "1-9", "choose that answer", Some(("1-9", "choose")), A::Choose, has_items),
+    b!(&[P::Code(K::Up), P::Char('k')], "↑ k", "highlight the answer above", Some(("↑↓", "move")), A::Up, many_untyped),
+    b!(
+        &[P::Code(K::Up), P::Char('k')],
+        "↑ k",
+        "highlight the answer above; from the first, back to the typed line",
+        Some(("↑↓", "move")),
+        A::Up,
+        typed_items
+    ),
+    b!(&[P::Code(K::Down), P::Char('j')], "↓ j", "highlight the answer below", None, A::Down, movable),
+    b!(&[P::Code(K::Enter)], "Enter", "choose the highlighted answer", Some(("Enter", "choose")), A::Select, has_items),
+    b!(
+        &[P::Code(K::Tab), P::Char('i')],
+        "Tab i",
+        "type the answer instead",
+        Some(("Tab", "type")),
+        A::TypeAnswer,
+        typed
+    ),
+    b!(
+        &[P::Code(K::Backspace), P::Code(K::Left)],
+        "← Backspace",
+        "back one question (your earlier answer stays highlighted)",
+        Some(("←", "back")),
+        A::Back,
+        can_back
+    ),
+    b!(
+        &[P::Char('w')],
+        "w",
+        "why am I asked this? (the rules that led here; again to hide)",
+        Some(("w", "why")),
+        A::Why
+    ),
+];
+
+const ENTRY: &[Binding] = &[
+    b!(&[P::Printable], "letters, digits", "type the answer", Some(("type", "the answer")), A::Insert),
+    b!(&[P::Code(K::Enter)], "Enter", "use the typed answer", Some(("Enter", "use it")), A::Submit, has_text),
+    b!(&[P::Code(K::Backspace)], "Backspace", "delete the character before the cursor", None, A::DeleteBack, has_text),
+    b!(
+        &[P::Code(K::Backspace)],
+        "Backspace",
+        "on an empty line: back one question",
+        Some(("Bksp", "back")),
+        A::Back,
+        empty_can_back
+    ),
+    b!(&[P::Code(K::Left)], "← → Home End Delete", "move and delete in the typed answer", None, A::CursorLeft),
+    b!(&[P::Code(K::Right)], "", "", None, A::CursorRight),
+    b!(&[P::Code(K::Home)], "", "", None, A::CursorHome),
+    b!(&[P::Code(K::End)], "", "", None, A::CursorEnd),
+    b!(&[P::Code(K::Delete)], "", "", None, A::DeleteForward),
+    b!(
+        &[P::Code(K::Down), P::Code(K::Tab), P::Code(K::Esc)],
+        "↓ Tab Esc",
+        "pick one of the listed answers instead (e.g. \"can't tell\")",
+        Some(("↓", "listed answers")),
+        A::LeaveInput,
+        has_items
+    ),
+];
+
+const STEP: &[Binding] = &[
+    b!(&[P::Digits], "1-9", "record that result", Some(("1-9", "result")), A::Choose, has_items),
+    b!(&[P::Code(K::Up), P::Char('k')], "↑ k", "highlight the result above", Some(("↑↓", "move")), A::Up, has_many),
+    b!(&[P::Code(K::Down), P::Char('j')], "↓ j", "highlight the result below", None, A::Down, has_many),
+    b!(&[P::Code(K::Enter)], "Enter", "record the highlighted result", Some(("Enter", "record")), A::Select, has_items),
+    b!(
+        &[P::Code(K::Backspace), P::Code(K::Left)],
+        "← Backspace",
+        "back one question",
+        Some(("←", "back")),
+        A::Back,
+        can_back
+    ),
+    b!(&[P::Char('w')], "w", "why am I asked this? (again to hide)", Some(("w", "why")), A::Why),
+];
+
+const OUTCOME: &[Binding] = &[
+    b!(
+        &[P::Char(' ')],
+        "Space",
+        "tick / untick the highlighted remediation step",
+        Some(("Space", "tick")),
+        A::Toggle,
+        has_items
+    ),
+    b!(&[P::Digits], "1-9", "tick / untick remediation step N", None, A::Choose, has_items),
+    b!(&[P::Code(K::Up), P::Char('k')], "↑ k", "highlight the step above", Some(("↑↓", "move")), A::Up, has_many),
+    b!(&[P::Code(K::Down), P::Char('j')], "↓ j", "highlight the step below", None, A::Down, has_many),
+    b!(
+        &[P::Code(K::Backspace), P::Code(K::Left)],
+        "← Backspace",
+        "back to the last question, to change the answer",
+        Some(("←", "back")),
+        A::Back,
+        can_back
+    ),
+    b!(
+        &[P::Char('w')],
+        "w",
+        "how did we get here? (the rules that decided; again to hide)",
+        Some(("w", "why")),
+        A::Why
+    ),
+];
+
+const START: &[Binding] = &[
+    b!(
+        &[P::Code(K::Enter)],
+        "Enter",
+        "start the diagnosis (the fields are optional)",
+        Some(("Enter", "start")),
+        A::Submit
+    ),
+    b!(&[P::Printable], "letters, digits", "type in the highlighted field", None, A::Insert),
+    b!(&[P::Code(K::Tab), P::Code(K::Down)], "Tab ↓", "next field", Some(("Tab", "next field")), A::NextField),
+    b!(&[P::Code(K::BackTab), P::Code(K::Up)], "Shift-Tab ↑", "previous field", None, A::PrevField),
+    b!(&[P::Code(K::Backspace)], "Backspace", "delete the character before the cursor", None, A::DeleteBack),
+    b!(&[P::Code(K::Left)], "← → Home End Delete", "move and delete in the field", None, A::CursorLeft),
+    b!(&[P::Code(K::Right)], "", "", None, A::CursorRight),
+    b!(&[P::Code(K::Home)], "", "", None, A::CursorHome),
+    b!(&[P::Code(K::End)], "", "", None, A::CursorEnd),
+    b!(&[P::Code(K::Delete)], "", "", None, A::DeleteForward),
+];
+
+const NOTES: &[Binding] = &[
+    b!(&[P::Code(K::Esc)], "Esc", "back to the diagnosis (the notes are kept)", Some(("Esc", "done")), A::Close),
+    b!(
+        &[P::Any],
+        "other keys",
+        "edit: Enter new line, arrows move, Ctrl-U undo, Ctrl-R redo, Ctrl-K cut to end of line",
+        None,
+        A::Edit
+    ),
+];
+
+const SEARCH: &[Binding] = &[
+    b!(&[P::Code(K::Enter)], "Enter", "jump to the highlighted match", Some(("Enter", "jump")), A::Select, has_items),
+    b!(&[P::Code(K::Up), P::Ctrl('p')], "↑ Ctrl-P", "highlight the match above", Some(("↑↓", "move")), A::Up, has_many),
+    b!(&[P::Code(K::Down), P::Ctrl('n')], "↓ Ctrl-N", "highlight the match below", None, A::Down, has_many),
+    b!(&[P::Code(K::Esc)], "Esc", "close the search", Some(("Esc", "close")), A::Close),
+    b!(&[P::Printable], "letters, digits", "type words, an AADSTS code or error text", None, A::Insert),
+    b!(&[P::Code(K::Backspace)], "Backspace", "delete the character before the cursor", None, A::DeleteBack),
+    b!(&[P::Code(K::Left)], "← → Home End Delete", "move and delete in the query", None, A::CursorLeft),
+    b!(&[P::Code(K::Right)], "", "", None, A::CursorRight),
+    b!(&[P::Code(K::Home)], "", "", None, A::CursorHome),
+    b!(&[P::Code(K::End)], "", "", None, A::CursorEnd),
+    b!(&[P::Code(K::Delete)], "", "", None, A::DeleteForward),
+];
+
+const MATRIX: &[Binding] = &[
+    b!(&[P::Code(K::Up), P::Char('k')], "↑ k ↓ j", "scroll", Some(("↑↓", "scroll")), A::Up),
+    b!(&[P::Code(K::Down), P::Char('j')], "", "", None, A::Down),
+    b!(&[P::Code(K::PageUp)], "PgUp PgDn", "scroll a page", None, A::PageUp),
+    b!(&[P::Code(K::PageDown)], "", "", None, A::PageDown),
+    b!(
+        &[P::Code(K::Esc), P::Char('m'), P::Char('q')],
+        "Esc m q",
+        "back to the diagnosis",
+        Some(("Esc", "close")),
+        A::Close
+    ),
+    b!(&[P::Char('?')], "?", "this help", Some(("?", "help")), A::Help),
+];
+
+const HELP: &[Binding] = &[
+    b!(&[P::Code(K::Up), P::Char('k')], "↑ k ↓ j", "scroll", Some(("↑↓", "scroll")), A::Up),
+    b!(&[P::Code(K::Down), P::Char('j')], "", "", None, A::Down),
+    b!(&[P::Code(K::PageUp)], "PgUp PgDn", "scroll a page", None, A::PageUp),
+    b!(&[P::Code(K::PageDown)], "", "", None, A::PageDown),
+    b!(&[P::Code(K::Esc), P::Char('?'), P::Char('q')], "Esc ? q", "close the help", Some(("Esc", "close")), A::Close),
+];
+
+const CONFIRM: &[Binding] = &[
+    b!(&[P::Char('y'), P::Char('Y')], "y", "yes, do it", Some(("y", "yes")), A::Confirm),
+    b!(&[P::Char('n'), P::Char('N'), P::Code(K::Esc)], "n Esc", "no, go back", Some(("n", "no")), A::Cancel),
+];
+
+fn screen_table(screen: Screen) -> &'static [&'static [Binding]] {
+    match screen {
+        Screen::Start => &[START],
+        Screen::Question => &[QUESTION, WALK_COMMON],
+        Screen::Entry => &[ENTRY],
+        Screen::Step => &[STEP, WALK_COMMON],
+        Screen::Outcome => &[OUTCOME, WALK_COMMON],
+        Screen::Notes => &[NOTES],
+        Screen::Search => &[SEARCH],
+        Screen::Matrix => &[MATRIX],
+        Screen::Help => &[HELP],
+        Screen::Confirm => &[CONFIRM],
+    }
+}
+
+fn global_table(screen: Screen) -> &'static [Binding] {
+    if screen.is_text() { GLOBAL_TEXT } else { GLOBAL }
+}
+
+/// The bindings in force, in display order (screen keys first, global keys last).
+pub fn bindings(ctx: &KeyContext) -> Vec<&'static Binding> {
+    screen_table(ctx.screen)
+        .iter()
+        .flat_map(|t| t.iter())
+        .chain(global_table(ctx.screen).iter())
+        .filter(|b| (b.when)(ctx))
+        .collect()
+}
+
+/// The action for a key, if any. Global keys (Ctrl-C, F1) win over everything.
+pub fn resolve(ctx: &KeyContext, key: &KeyEvent) -> Option<Action> {
+    global_table(ctx.screen)
+        .iter()
+        .chain(screen_table(ctx.screen).iter().flat_map(|t| t.iter()))
+        .filter(|b| (b.when)(ctx))
+        .find(|b| b.pats.iter().any(|p| p.matches(key)))
+        .map(|b| b.action)
+}
+
+/// Rows for the help screen: (keys, what they do).
+pub fn help(ctx: &KeyContext) -> Vec<(&'static str, &'static str)> {
+    bindings(ctx).into_iter().filter(|b| !b.help.is_empty()).map(|b| (b.keys, b.help)).collect()
+}
+
+/// Footer hints, most important first.
+pub fn hints(ctx: &KeyContext) -> Vec<(&'static str, &'static str)> {
+    bindings(ctx).into_iter().filter_map(|b| b.hint).collect()
+}
+
+/// The digit of a `Choose` key, as a 0-based index.
+pub fn digit_index(key: &KeyEvent) -> Option<usize> {
+    match key.code {
+        KeyCode::Char(c @ '1'..='9') => Some(c as usize - '1' as usize),
+        _ => None,
+    }
+}
+
+/// The character of an `Insert` key.
+pub fn typed_char(key: &KeyEvent) -> Option<char> {
+    match key.code {
+        KeyCode::Char(c) if !c.is_control() => Some(c),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn every_shown_binding_resolves_to_itself() {
+        // For every screen and context, each binding help shows is reachable by one of its keys
+        // (no earlier binding shadows it), so help never describes a key that does something else.
+        let screens = [
+            Screen::Start,
+            Screen::Question,
+            Screen::Entry,
+            Screen::Step,
+            Screen::Outcome,
+            Screen::Notes,
+            Screen::Search,
+            Screen::Matrix,
+            Screen::Help,
+            Screen::Confirm,
+        ];
+        for screen in screens {
+            for flags in 0..64u32 {
+                let ctx = KeyContext {
+                    screen,
+                    items: if flags & 1 != 0 { 3 } else { 0 },
+                    typed: flags & 2 != 0,
+                    input_empty: flags & 4 != 0,
+                    can_back: flags & 8 != 0,
+                    can_restart: flags & 16 != 0,
+                    can_export: flags & 32 != 0,
+                };
+                for b in bindings(&ctx) {
+                    let sample = b.pats.iter().find_map(|p| match *p {
+                        Pat::Code(c) => Some(key(c)),
+                        Pat::Char(c) => Some(key(KeyCode::Char(c))),
+                        Pat::Ctrl(c) => Some(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+                        Pat::Digits => Some(key(KeyCode::Char('3'))),
+                        Pat::Printable => Some(key(KeyCode::Char('x'))),
+                        Pat::Any => None,
+                    });
+                    if let Some(k) = sample {
+                        let got = resolve(&ctx, &k);
+                        // Printable keys may be claimed by a more specific binding first; that is
+                        // fine as long as the general one is reachable by some character.
+                        if !b.pats.contains(&Pat::Printable) {
+                            assert_eq!(got, Some(b.action), "{screen:?} {} with {ctx:?}", b.keys);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hidden_bindings_do_nothing() {
+        let mut ctx = KeyContext::new(Screen::Question);
+        ctx.items = 3;
+        assert_eq!(resolve(&ctx, &key(KeyCode::Backspace)), None);
+        assert!(!hints(&ctx).iter().any(|(_, l)| *l == "back"));
+        ctx.can_back = true;
+        assert_eq!(resolve(&ctx, &key(KeyCode::Backspace)), Some(Action::Back));
+        assert!(hints(&ctx).iter().any(|(_, l)| *l == "back"));
+        assert_eq!(resolve(&ctx, &key(KeyCode::Char('e'))), None);
+    }
+
+    #[test]
+    fn text_screens_type_letters() {
+        let mut ctx = KeyContext::new(Screen::Search);
+        assert_eq!(resolve(&ctx, &key(KeyCode::Char('q'))), Some(Action::Insert));
+        assert_eq!(resolve(&ctx, &key(KeyCode::Char('?'))), Some(Action::Insert));
+        assert_eq!(resolve(&ctx, &KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::ForceQuit));
+        ctx.screen = Screen::Notes;
+        assert_eq!(resolve(&ctx, &key(KeyCode::Char('q'))), Some(Action::Edit));
+        assert_eq!(resolve(&ctx, &key(KeyCode::F(1))), Some(Action::Help));
+        assert_eq!(resolve(&ctx, &key(KeyCode::Esc)), Some(Action::Close));
+        // Uppercase letters arrive with SHIFT and still type.
+        ctx.screen = Screen::Entry;
+        assert_eq!(resolve(&ctx, &KeyEvent::new(KeyCode::Char('A'), KeyModifiers::SHIFT)), Some(Action::Insert));
+    }
+}

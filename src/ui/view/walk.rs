@@ -1,0 +1,364 @@
+//! The main panel during a diagnosis: the question, step or outcome. Content is built as
+//! pre-wrapped lines so scrolling and mouse hits know exactly which line is which.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::Theme;
+use super::{block, filled, hanging, para};
+use crate::engine::{Current, PathEntry, StepKind, Walk};
+use crate::runbook::model::{Actor, Node, Outcome, Question, Step};
+use crate::runbook::{NodeRef, RunbookSet};
+use crate::text::{sanitize_line, sanitize_text};
+use crate::ui::app::{App, Target};
+use crate::ui::text::{truncate, wrap};
+
+/// The panel's lines.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Kept at the top, never scrolled (the outcome banner).
+    pub pinned: Vec<Line<'static>>,
+    pub lines: Vec<Line<'static>>,
+    /// Which lines are clickable, and what they are.
+    pub targets: Vec<(usize, Target)>,
+    /// The highlighted item's first line.
+    pub cursor_line: Option<usize>,
+    /// The typed-answer line and the cursor's column in it, when focused.
+    pub input: Option<(usize, u16)>,
+}
+
+/// The panel's layout for the app's state.
+pub struct Geometry {
+    pub inner: Rect,
+    pub pinned_area: Rect,
+    pub scroll_area: Rect,
+    pub scroll: u16,
+    pub content: Content,
+}
+
+pub fn geometry(app: &App, main: Rect) -> Geometry {
+    let inner = Rect::new(main.x + 1, main.y + 1, main.width.saturating_sub(2), main.height.saturating_sub(2));
+    let theme = Theme::new(app.opts.no_color);
+    let mut content = build(app, inner.width as usize, inner.height, &theme);
+    let pinned_h = (content.pinned.len() as u16).min((inner.height / 2).max(4)).min(inner.height);
+    content.pinned.truncate(pinned_h as usize);
+    let pinned_area = Rect::new(inner.x, inner.y, inner.width, pinned_h);
+    let scroll_area = Rect::new(inner.x, inner.y + pinned_h, inner.width, inner.height - pinned_h);
+    let max = (content.lines.len() as u16).saturating_sub(scroll_area.height);
+    let scroll = app.scroll.min(max);
+    Geometry { inner, pinned_area, scroll_area, scroll, content }
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let g = geometry(app, area);
+    let title = match app.session.walk.current(&app.set) {
+        Some(Current::Question(..)) => {
+            let n = app.session.walk.path.iter().filter(|p| p.kind == StepKind::Question).count() + 1;
+            format!(" Question {n} ")
+        }
+        Some(Current::Step(..)) => " Step: do this with the user ".to_string(),
+        Some(Current::Outcome(..)) => " Outcome ".to_string(),
+        None => " Runbook error ".to_string(),
+    };
+    let total = g.content.lines.len() as u16;
+    let mut b = block(Line::styled(title, theme.bold()), theme, true);
+    let below = total.saturating_sub(g.scroll + g.scroll_area.height);
+    if g.scroll > 0 || below > 0 {
+        let more = match (g.scroll > 0, below > 0) {
+            (true, true) => " ↑↓ more: PgUp/PgDn ",
+            (false, true) => " ↓ more below: PgDn ",
+            _ => " ↑ more above: PgUp ",
+        };
+        b = b.title_bottom(Line::styled(more, theme.bold()).right_aligned());
+    }
+    frame.render_widget(b, area);
+    frame.render_widget(Paragraph::new(g.content.pinned.clone()), g.pinned_area);
+    frame.render_widget(Paragraph::new(g.content.lines.clone()).scroll((g.scroll, 0)), g.scroll_area);
+    if let Some((line, col)) = g.content.input {
+        let line = line as u16;
+        if line >= g.scroll && line < g.scroll + g.scroll_area.height {
+            frame.set_cursor_position(Position::new(g.scroll_area.x + col, g.scroll_area.y + line - g.scroll));
+        }
+    }
+}
+
+fn build(app: &App, width: usize, height: u16, theme: &Theme) -> Content {
+    let walk = &app.session.walk;
+    let set = &app.set;
+    match walk.current(set) {
+        Some(Current::Question(r, q)) => question(app, r, q, width, theme),
+        Some(Current::Step(r, s)) => step(app, r, s, width, theme),
+        Some(Current::Outcome(r, o)) => outcome(app, r, o, width, height, theme),
+        None => Content {
+            lines: para(
+                &format!(
+                    "The walk stands at {}, which is not a question, step or outcome. Press r to restart, or q to quit and run `passkey-triage lint`.",
+                    sanitize_line(&walk.position.node().to_string())
+                ),
+                width,
+                theme.error(),
+            ),
+            ..Content::default()
+        },
+    }
+}
+
+/// Numbered choices; the highlighted one is reversed and marked ▶.
+fn choices(c: &mut Content, labels: &[(String, bool)], highlight: Option<usize>, width: usize, theme: &Theme) {
+    for (i, (label, earlier)) in labels.iter().enumerate() {
+        let on = highlight == Some(i);
+        let num = if i < 9 { format!("{}", i + 1) } else { " ".to_string() };
+        let marker = if on { "▶ " } else { "  " };
+        let style = if on { theme.selected() } else { theme.plain() };
+        let text = if *earlier { format!("{label}   ↺ earlier answer") } else { label.clone() };
+        let prefix = vec![Span::raw(marker), Span::styled(format!("{num} "), if on { style } else { theme.key() })];
+        let first = c.lines.len();
+        if on {
+            c.cursor_line = Some(first);
+        }
+        for l in hanging(prefix, &text, width, style) {
+            c.targets.push((c.lines.len(), Target::Choice(i)));
+            c.lines.push(l);
+        }
+    }
+}
+
+fn question(app: &App, r: &NodeRef, q: &Question, width: usize, theme: &Theme) -> Content {
+    let mut c = Content::default();
+    let walk = &app.session.walk;
+    c.lines.extend(para(&sanitize_line(&q.prompt), width, theme.bold()));
+    c.lines.push(Line::raw(""));
+    let earlier = walk.previous_answers.get(&q.fact);
+    if let Some(e) = &q.entry {
+        c.lines.extend(hanging(vec![Span::raw("✎ ")], &sanitize_line(&e.label), width, theme.plain()));
+        let focused = app.focus_input;
+        let prompt = if focused { "▶ > " } else { "  > " };
+        let avail = width.saturating_sub(prompt.len() + 1).max(1);
+        let (shown, col) = app.entry.visible(avail);
+        let shown = if shown.is_empty() && !focused { "(Tab to type)".to_string() } else { shown };
+        let style = if focused { theme.input().patch(theme.bold()) } else { theme.dim() };
+        let pad = avail.saturating_sub(crate::ui::text::width(&shown));
+        if focused {
+            c.input = Some((c.lines.len(), (4 + col) as u16));
+            c.cursor_line = Some(c.lines.len());
+        }
+        c.lines.push(Line::from(vec![
+            Span::styled(prompt, if focused { theme.selected() } else { theme.plain() }),
+            Span::styled(format!("{shown}{}", " ".repeat(pad)), style),
+        ]));
+        if !q.options.is_empty() {
+            c.lines.push(Line::styled("Or pick:", theme.dim()));
+        }
+    }
+    let labels: Vec<(String, bool)> =
+        q.options.iter().map(|o| (sanitize_line(&o.label), earlier == Some(&o.value) && q.options.len() > 1)).collect();
+    let highlight = (!app.focus_input || q.entry.is_none()).then_some(app.cursor);
+    choices(&mut c, &labels, highlight, width, theme);
+    if !sanitize_text(&q.help).trim().is_empty() {
+        c.lines.push(Line::raw(""));
+        c.lines.push(Line::styled("How the user finds out", theme.bold()));
+        c.lines.extend(para(&sanitize_text(&q.help), width, theme.plain()));
+    }
+    why(&mut c, app, r, width, theme, "Why am I asked this?");
+    c
+}
+
+fn step(app: &App, r: &NodeRef, s: &Step, width: usize, theme: &Theme) -> Content {
+    let mut c = Content::default();
+    c.lines.extend(para(&sanitize_line(&s.title), width, theme.bold()));
+    c.lines.push(Line::raw(""));
+    c.lines.extend(para(&sanitize_text(&s.instruction), width, theme.plain()));
+    if let Some((title, url)) = source_parts(&app.set, r, &s.source) {
+        c.lines.push(Line::raw(""));
+        c.lines.extend(hanging(vec![Span::styled("Source: ", theme.bold())], &title, width, theme.plain()));
+        c.lines.extend(hanging(vec![Span::raw("    ")], &url, width, theme.input()));
+    }
+    c.lines.push(Line::raw(""));
+    c.lines.push(Line::styled("What happened?", theme.bold()));
+    let labels: Vec<(String, bool)> = s
+        .options
+        .iter()
+        .map(|o| (sanitize_line(&o.label), app.session.walk.previous_answers.get(&r.to_string()) == Some(&o.value)))
+        .collect();
+    choices(&mut c, &labels, Some(app.cursor), width, theme);
+    why(&mut c, app, r, width, theme, "Why am I asked this?");
+    c
+}
+
+fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme: &Theme) -> Content {
+    let height = height as usize;
+    let mut c = Content::default();
+    // Pinned: the banner (with the escalation reason and what to collect), class and title.
+    // It may take half the panel; the banner line, class and title always show.
+    let budget = (height / 2).max(4);
+    let mut title = para(&sanitize_line(&o.title), width, theme.bold());
+    title.truncate(2);
+    let class = Line::from(vec![
+        Span::styled("Class ", theme.dim()),
+        Span::styled(truncate(&sanitize_line(&o.class), width.saturating_sub(6)), theme.bold()),
+    ]);
+    if o.escalate {
+        c.pinned.push(filled(" !! ESCALATE TO TIER 2 !!", width, theme.escalate()));
+        let mut extra: Vec<String> = Vec::new();
+        if let Some(reason) = &o.escalation_reason {
+            extra.extend(wrap(&format!("Reason: {}", sanitize_line(reason)), width.saturating_sub(2)));
+        }
+        if !o.collect.is_empty() {
+            let items: Vec<String> = o.collect.iter().map(|s| sanitize_line(s)).collect();
+            extra.extend(wrap(&format!("Collect: {}", items.join(" · ")), width.saturating_sub(2)));
+        }
+        let room = budget.saturating_sub(1 + 1 + title.len());
+        if extra.len() > room {
+            extra.truncate(room);
+            if let Some(last) = extra.last_mut() {
+                *last = format!("{} (more below)", truncate(last, width.saturating_sub(16)));
+            }
+        }
+        for l in extra {
+            c.pinned.push(filled(&format!(" {l}"), width, theme.escalate()));
+        }
+    } else if o.resolved_on_call {
+        c.pinned.push(filled(" ✔ RESOLVED ON THE CALL: no escalation", width, theme.resolved()));
+    } else {
+        c.pinned.push(filled(" ● CLASSIFIED: no escalation needed", width, theme.classified()));
+    }
+    c.pinned.push(class);
+    c.pinned.extend(title);
+    c.lines.push(Line::raw(""));
+    c.lines.extend(para(&sanitize_text(&o.summary), width, theme.plain()));
+    c.lines.push(Line::raw(""));
+    let done = &app.session.checklist.done;
+    let n_done = done.iter().filter(|d| d.is_some()).count();
+    c.lines.push(Line::styled(format!("Remediation: {n_done} of {} done", o.remediation.len()), theme.bold()));
+    for (i, rem) in o.remediation.iter().enumerate() {
+        let on = app.cursor == i;
+        let ticked = done.get(i).is_some_and(|d| d.is_some());
+        let marker = if on { "▶ " } else { "  " };
+        let box_ = if ticked { "[x] " } else { "[ ] " };
+        let num = if i < 9 { format!("{}. ", i + 1) } else { "   ".to_string() };
+        let by = match rem.by {
+            Some(Actor::User) => " (user)",
+            Some(Actor::Agent) => " (agent)",
+            Some(Actor::Admin) => " (admin)",
+            None => "",
+        };
+        let text = format!("{}{by} [{}]", sanitize_line(&rem.text), sanitize_line(&rem.source));
+        let style = if on { theme.selected() } else { theme.plain() };
+        let prefix = vec![Span::raw(marker), Span::styled(box_, theme.bold()), Span::styled(num, theme.key())];
+        if on {
+            c.cursor_line = Some(c.lines.len());
+        }
+        for l in hanging(prefix, &text, width, style) {
+            c.targets.push((c.lines.len(), Target::Check(i)));
+            c.lines.push(l);
+        }
+    }
+    if o.escalate && !o.collect.is_empty() {
+        c.lines.push(Line::raw(""));
+        c.lines.push(Line::styled("Collect for tier 2", theme.bold()));
+        for item in &o.collect {
+            c.lines.extend(hanging(vec![Span::raw("  • ")], &sanitize_line(item), width, theme.plain()));
+        }
+    }
+    let mut ids: Vec<&str> = Vec::new();
+    for rem in &o.remediation {
+        if !ids.contains(&rem.source.as_str()) {
+            ids.push(&rem.source);
+        }
+    }
+    if !ids.is_empty() {
+        c.lines.push(Line::raw(""));
+        c.lines.push(Line::styled("Sources", theme.bold()));
+        for id in ids {
+            let (title, url) = source_parts(&app.set, r, id)
+                .unwrap_or_else(|| ("(not declared in the runbook)".to_string(), String::new()));
+            c.lines.extend(hanging(
+                vec![Span::styled(format!("  [{}] ", sanitize_line(id)), theme.bold())],
+                &title,
+                width,
+                theme.plain(),
+            ));
+            // URLs on their own line, unbroken where possible, so they copy cleanly.
+            if !url.is_empty() {
+                c.lines.extend(hanging(vec![Span::raw("    ")], &url, width, theme.input()));
+            }
+        }
+    }
+    why(&mut c, app, r, width, theme, "How we got here");
+    c
+}
+
+/// (title, URL) of a runbook source, sanitized.
+fn source_parts(set: &RunbookSet, r: &NodeRef, id: &str) -> Option<(String, String)> {
+    let rb = set.get(&r.runbook)?;
+    let s = rb.runbook.sources.iter().find(|s| s.id == id)?;
+    Some((sanitize_line(&s.title), sanitize_line(&s.url)))
+}
+
+/// The rule path that led here, when `w` is on.
+fn why(c: &mut Content, app: &App, _r: &NodeRef, width: usize, theme: &Theme, title: &str) {
+    if !app.why {
+        return;
+    }
+    c.lines.push(Line::raw(""));
+    c.lines.push(Line::styled(title.to_string(), theme.bold()));
+    let walk = &app.session.walk;
+    if walk.path.is_empty() {
+        c.lines.extend(para("This is where every diagnosis starts.", width, theme.plain()));
+        return;
+    }
+    for p in &walk.path {
+        let (what, answer) = describe(&app.set, walk, p);
+        let mark = super::side::mark(p.provenance);
+        c.lines.extend(hanging(
+            vec![Span::raw("  • ")],
+            &format!("{what} → {answer} ({} {})", mark.0, mark.1),
+            width,
+            theme.plain(),
+        ));
+        if p.kind == StepKind::Route
+            && let Some(note) = rule_note(&app.set, p)
+        {
+            c.lines.extend(hanging(vec![Span::raw("      ")], &note, width, theme.dim()));
+        }
+    }
+}
+
+/// (what was decided, the answer) for a path entry, sanitized.
+pub fn describe(set: &RunbookSet, _walk: &Walk, p: &PathEntry) -> (String, String) {
+    match set.node(&p.node) {
+        Some(Node::Question(q)) => {
+            let label = q
+                .options
+                .iter()
+                .find(|o| crate::engine::condition::same_value(&q.fact, &p.answer, &o.value))
+                .map(|o| o.label.clone())
+                .unwrap_or_else(|| p.answer.clone());
+            (sanitize_line(&q.prompt), sanitize_line(&label))
+        }
+        Some(Node::Step(s)) => {
+            let label = s
+                .options
+                .iter()
+                .find(|o| o.value == p.answer)
+                .map(|o| o.label.clone())
+                .unwrap_or_else(|| p.answer.clone());
+            (sanitize_line(&s.title), sanitize_line(&label))
+        }
+        Some(Node::Route(rt)) => {
+            let what = if rt.title.is_empty() { format!("Rule {}", p.node) } else { rt.title.clone() };
+            (sanitize_line(&what), sanitize_line(&p.answer))
+        }
+        _ => (sanitize_line(&p.node.to_string()), sanitize_line(&p.answer)),
+    }
+}
+
+/// The note of the route rule a path entry records ("rule N: …").
+fn rule_note(set: &RunbookSet, p: &PathEntry) -> Option<String> {
+    let Some(Node::Route(rt)) = set.node(&p.node) else { return None };
+    let n: usize = p.answer.strip_prefix("rule ")?.split(':').next()?.parse().ok()?;
+    let note = &rt.rules.get(n.checked_sub(1)?)?.note;
+    (!note.is_empty()).then(|| sanitize_line(note))
+}

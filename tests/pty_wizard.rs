@@ -1,0 +1,230 @@
+//! End to end: the real binary in a pseudo-terminal, its output parsed by `vt100`, the screen
+//! polled until a deadline (10 s, 30 s when `CI` is set). No timing assertions: a test waits
+//! for what it expects and fails with the last screen when it doesn't come.
+#![cfg(unix)]
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+
+const ROWS: u16 = 30;
+const COLS: u16 = 100;
+
+fn deadline() -> Instant {
+    let secs = if std::env::var_os("CI").is_some() { 30 } else { 10 };
+    Instant::now() + Duration::from_secs(secs)
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+struct Wizard {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+impl Wizard {
+    fn spawn(args: &[&str], env: &[(&str, &str)]) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
+            .expect("open a pty");
+        let config = tempfile::tempdir().expect("temp dir");
+        let data = tempfile::tempdir().expect("temp dir");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_passkey-triage"));
+        cmd.arg("--runbooks");
+        cmd.arg(fixtures().join("wizard"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("PASSKEY_TRIAGE_CONFIG_DIR", config.path());
+        cmd.env("PASSKEY_TRIAGE_DATA_DIR", data.path());
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn the wizard");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let parser =
+            Arc::new(Mutex::new(vt100::Parser::new(ROWS.try_into().expect("rows"), COLS.try_into().expect("cols"), 0)));
+        let (raw2, parser2) = (Arc::clone(&raw), Arc::clone(&parser));
+        std::thread::spawn(move || {
+            // Keep the master alive as long as we read from it.
+            let _master = pair.master;
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        raw2.lock().expect("lock").extend_from_slice(&buf[..n]);
+                        parser2.lock().expect("lock").process(&buf[..n]);
+                    }
+                }
+            }
+        });
+        Self { child, writer, raw, parser, _dirs: (config, data) }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().expect("lock").screen().contents()
+    }
+
+    fn raw(&self) -> Vec<u8> {
+        self.raw.lock().expect("lock").clone()
+    }
+
+    /// Waits until the screen shows `text`.
+    fn wait_for(&self, text: &str) {
+        let end = deadline();
+        while Instant::now() < end {
+            if self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        panic!("timed out waiting for {text:?}; the screen shows:\n{}", self.screen());
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write to the pty");
+        self.writer.flush().expect("flush the pty");
+    }
+
+    /// Waits for the process to end; returns its exit code.
+    fn wait_exit(&mut self) -> u32 {
+        let end = deadline();
+        while Instant::now() < end {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status.exit_code();
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        let _ = self.child.kill();
+        panic!("the wizard did not exit; the screen shows:\n{}", self.screen());
+    }
+
+    /// The terminal is back to normal: the alternate screen was left, the cursor shown.
+    fn assert_restored(&self) {
+        let end = deadline();
+        // The reader thread may lag behind the exit by a few bytes.
+        while Instant::now() < end && !contains(&self.raw(), b"\x1b[?1049l") {
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        let raw = self.raw();
+        assert!(contains(&raw, b"\x1b[?1049h"), "never entered the alternate screen");
+        assert!(contains(&raw, b"\x1b[?1049l"), "did not leave the alternate screen");
+        assert!(contains(&raw, b"\x1b[?25h"), "did not show the cursor again");
+        assert!(!self.parser.lock().expect("lock").screen().alternate_screen());
+    }
+}
+
+impl Drop for Wizard {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+const ENTER: &str = "\r";
+const BACKSPACE: &str = "\x7f";
+const DOWN: &str = "\x1b[B";
+const CTRL_C: &str = "\x03";
+
+#[test]
+fn full_walk_to_an_outcome() {
+    let mut w = Wizard::spawn(&["--ticket", "INC-PTY-1", "--user", "zoë@contoso.com"], &[]);
+    w.wait_for("Is the user signing in");
+    w.wait_for("INC-PTY-1");
+    w.send("1");
+    w.wait_for("Is the passkey on the device");
+    w.send("2");
+    w.wait_for("Which OS version is the phone on?");
+    w.send("17.5");
+    w.wait_for("> 17.5");
+    w.send(ENTER);
+    w.wait_for("Turn Bluetooth on at both ends");
+    w.send("1");
+    w.wait_for("RESOLVED ON THE CALL");
+    w.wait_for("cross-device.phone-bluetooth-off");
+    w.send(" ");
+    w.wait_for("[x] 1.");
+    // Answers were given and this build keeps no sessions: q asks first.
+    w.send("q");
+    w.wait_for("Quit?");
+    w.send("y");
+    assert_eq!(w.wait_exit(), 0);
+    w.assert_restored();
+    w.wait_for("cross-device.phone-bluetooth-off: Bluetooth was off on the phone [resolved]");
+}
+
+#[test]
+fn back_then_a_different_answer() {
+    let mut w = Wizard::spawn(&["--ticket", "INC-PTY-2"], &[]);
+    w.wait_for("Is the user signing in");
+    w.send("1");
+    w.wait_for("Is the passkey on the device");
+    w.send("2");
+    w.wait_for("Which OS version is the phone on?");
+    // Backspace on the empty typed line goes back one question.
+    w.send(BACKSPACE);
+    w.wait_for("Back one question");
+    w.wait_for("Is the passkey on the device");
+    w.send("1");
+    w.wait_for("Which error code does the sign-in page show?");
+    w.send(DOWN);
+    w.send(ENTER);
+    w.wait_for("ESCALATE TO TIER 2");
+    w.wait_for("flow = same-device");
+    w.send(CTRL_C);
+    assert_eq!(w.wait_exit(), 130);
+    w.assert_restored();
+}
+
+#[test]
+fn ctrl_c_restores_the_terminal() {
+    let mut w = Wizard::spawn(&[], &[]);
+    w.wait_for("New call");
+    w.send(CTRL_C);
+    assert_eq!(w.wait_exit(), 130);
+    w.assert_restored();
+    w.wait_for("not classified yet");
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+        let mut w = Wizard::spawn(&["--ticket", "INC-PTY-SIG"], &[]);
+        w.wait_for("Is the user signing in");
+        let pid = w.child.process_id().expect("pid").to_string();
+        let status = std::process::Command::new("kill").args([&format!("-{signal}"), &pid]).status().expect("kill");
+        assert!(status.success());
+        assert_eq!(w.wait_exit(), code, "SIG{signal}");
+        w.assert_restored();
+    }
+}
+
+#[test]
+fn a_panic_restores_the_terminal() {
+    let mut w =
+        Wizard::spawn(&["--ticket", "INC-PTY-PANIC"], &[("PASSKEY_TRIAGE_TEST_PANIC", "1"), ("RUST_BACKTRACE", "0")]);
+    assert_eq!(w.wait_exit(), 101);
+    w.assert_restored();
+    w.wait_for("test panic requested");
+    // Nothing of the half-built frame is written after the terminal was restored.
+    let raw = w.raw();
+    let left = raw.windows(8).rposition(|x| x == b"\x1b[?1049l").expect("left the alternate screen");
+    let after = &raw[left..];
+    assert!(!contains(after, b"\x1b[?2026h"), "a synchronized update was started after restoring");
+    assert!(!contains(after, b"\x1b[1;1H"), "frame bytes were written after restoring");
+}

@@ -1,0 +1,888 @@
+//! `update` and the keymap, key by key, in every mode: state changes and returned effects.
+//! No terminal: messages in, effects out.
+
+mod ui_support;
+
+use passkey_triage::cli::ExportFormat;
+use passkey_triage::engine::Provenance;
+use passkey_triage::exit;
+use passkey_triage::ui::app::{App, Confirm, Effect, Mode, Msg, Options, Overlay, StatusKind};
+use passkey_triage::ui::keymap::{self, Screen};
+use passkey_triage::ui::store::Exported;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ui_support::*;
+
+fn fact(app: &App, k: &str) -> Option<String> {
+    app.session.walk.fact(k).map(str::to_string)
+}
+
+fn node(app: &App) -> String {
+    app.session.walk.position.node().node.clone()
+}
+
+fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
+    key_mod(app, KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+fn status(app: &App) -> (StatusKind, String) {
+    let s = app.status.clone().expect("a status message");
+    (s.kind, s.text)
+}
+
+// ----- start screen ------------------------------------------------------------------------
+
+fn start_app() -> App {
+    let mut a = app_with(&[], Options { start_screen: true, ..opts() });
+    // Clear the prefilled fixture values so typing is visible.
+    for f in a.start_fields.iter_mut() {
+        f.clear();
+    }
+    a
+}
+
+#[test]
+fn start_screen_fields_and_enter() {
+    let mut a = start_app();
+    assert_eq!(a.screen(), Screen::Start);
+    typed(&mut a, "INC 42 q?");
+    assert_eq!(a.start_fields[0].text(), "INC 42 q?", "letters, including q and ?, are text here");
+    key(&mut a, KeyCode::Backspace);
+    key(&mut a, KeyCode::Left);
+    key(&mut a, KeyCode::Delete);
+    key(&mut a, KeyCode::Home);
+    ch(&mut a, '#');
+    key(&mut a, KeyCode::End);
+    ch(&mut a, '!');
+    assert_eq!(a.start_fields[0].text(), "#INC 42 !");
+    key(&mut a, KeyCode::Tab);
+    assert_eq!(a.start_focus, 1);
+    typed(&mut a, "  zoë@contoso.com ");
+    key(&mut a, KeyCode::Down);
+    assert_eq!(a.start_focus, 2);
+    key(&mut a, KeyCode::Down);
+    assert_eq!(a.start_focus, 0, "wraps around");
+    key(&mut a, KeyCode::Up);
+    assert_eq!(a.start_focus, 2);
+    key(&mut a, KeyCode::BackTab);
+    assert_eq!(a.start_focus, 1);
+    let fx = key(&mut a, KeyCode::Enter);
+    assert_eq!(fx, vec![Effect::Persist]);
+    assert_eq!(a.mode, Mode::Walk);
+    assert_eq!(a.session.ticket.as_deref(), Some("#INC 42 !"));
+    assert_eq!(a.session.user.as_deref(), Some("zoë@contoso.com"), "trimmed");
+    assert_eq!(a.session.agent, None, "empty field is None");
+}
+
+#[test]
+fn start_screen_global_keys() {
+    let mut a = start_app();
+    key(&mut a, KeyCode::F(1));
+    assert_eq!(a.overlay, Some(Overlay::Help));
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.overlay, None);
+    assert_eq!(ctrl(&mut a, 'c'), vec![Effect::Persist, Effect::Quit(exit::INTERRUPTED)]);
+}
+
+// ----- questions ---------------------------------------------------------------------------
+
+#[test]
+fn digits_choose_and_out_of_range_digits_warn() {
+    let mut a = app();
+    assert_eq!(a.screen(), Screen::Question);
+    assert_eq!(ch(&mut a, '9'), vec![]);
+    assert_eq!(status(&a).0, StatusKind::Warn);
+    assert_eq!(node(&a), "q-phase");
+    assert_eq!(ch(&mut a, '1'), vec![Effect::Persist]);
+    assert_eq!(fact(&a, "phase").as_deref(), Some("sign-in"));
+    assert_eq!(a.session.walk.facts["phase"].provenance, Provenance::Asked);
+    assert_eq!(node(&a), "q-flow");
+}
+
+#[test]
+fn arrows_and_jk_move_then_enter_chooses() {
+    let mut a = app();
+    key(&mut a, KeyCode::Down);
+    assert_eq!(a.cursor, 1);
+    ch(&mut a, 'j');
+    assert_eq!(a.cursor, 2);
+    ch(&mut a, 'j');
+    assert_eq!(a.cursor, 2, "clamped at the last answer");
+    ch(&mut a, 'k');
+    key(&mut a, KeyCode::Up);
+    key(&mut a, KeyCode::Up);
+    assert_eq!(a.cursor, 0, "clamped at the first answer");
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Down);
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(fact(&a, "phase").as_deref(), Some("unknown"));
+}
+
+#[test]
+fn back_with_backspace_and_left_preselects_the_earlier_answer() {
+    let mut a = app();
+    // Nothing to go back to: the key is not bound, so it only explains.
+    assert_eq!(key(&mut a, KeyCode::Backspace), vec![]);
+    assert_eq!(status(&a).0, StatusKind::Warn);
+    ch(&mut a, '3');
+    assert_eq!(node(&a), "q-flow");
+    assert_eq!(key(&mut a, KeyCode::Backspace), vec![Effect::Persist]);
+    assert_eq!(node(&a), "q-phase");
+    assert_eq!(a.cursor, 2, "the earlier answer (Can't tell) is highlighted");
+    key(&mut a, KeyCode::Enter);
+    ch(&mut a, '1');
+    assert_eq!(node(&a), "q-error");
+    key(&mut a, KeyCode::Esc); // leave the typed line
+    assert_eq!(key(&mut a, KeyCode::Left), vec![Effect::Persist]);
+    assert_eq!(node(&a), "q-flow");
+    assert_eq!(a.cursor, 0);
+}
+
+#[test]
+fn why_toggles_and_page_keys_scroll() {
+    let mut a = app();
+    ch(&mut a, '1');
+    a.update(Msg::Resize(60, 16), t1());
+    assert!(!a.why);
+    ch(&mut a, 'w');
+    assert!(a.why);
+    key(&mut a, KeyCode::PageDown);
+    assert!(a.scroll > 0, "the long help text scrolls at 60×16");
+    key(&mut a, KeyCode::PageDown);
+    key(&mut a, KeyCode::PageDown);
+    let max = a.scroll;
+    key(&mut a, KeyCode::PageDown);
+    assert_eq!(a.scroll, max, "clamped");
+    key(&mut a, KeyCode::PageUp);
+    key(&mut a, KeyCode::PageUp);
+    key(&mut a, KeyCode::PageUp);
+    assert_eq!(a.scroll, 0);
+    ch(&mut a, 'w');
+    assert!(!a.why);
+}
+
+#[test]
+fn restart_asks_first() {
+    let mut a = app();
+    assert_eq!(ch(&mut a, 'r'), vec![], "nothing to restart yet: not bound");
+    assert_eq!(a.overlay, None);
+    ch(&mut a, '1');
+    ch(&mut a, '2');
+    key(&mut a, KeyCode::Esc); // leave the typed line: letters are keys again
+    ch(&mut a, 'r');
+    assert_eq!(a.overlay, Some(Overlay::Confirm(Confirm::Restart)));
+    assert_eq!(a.screen(), Screen::Confirm);
+    // Keys other than y / n only explain.
+    assert_eq!(ch(&mut a, 'x'), vec![]);
+    assert_eq!(a.overlay, Some(Overlay::Confirm(Confirm::Restart)));
+    ch(&mut a, 'n');
+    assert_eq!(a.overlay, None);
+    assert_eq!(node(&a), "q-phone-version");
+    key(&mut a, KeyCode::Esc);
+    ch(&mut a, 'r');
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.overlay, None);
+    ch(&mut a, 'r');
+    assert_eq!(ch(&mut a, 'y'), vec![Effect::Persist]);
+    assert_eq!(node(&a), "q-phase");
+    assert!(a.session.walk.facts.is_empty());
+}
+
+#[test]
+fn restart_keeps_facts_file_and_notes() {
+    let mut a = app_with(&[("phase", "sign-in")], opts());
+    assert_eq!(node(&a), "q-flow");
+    ch(&mut a, '1');
+    key(&mut a, KeyCode::Esc);
+    ch(&mut a, 'n');
+    typed(&mut a, "keep me");
+    key(&mut a, KeyCode::Esc);
+    ch(&mut a, 'r');
+    ch(&mut a, 'y');
+    assert_eq!(node(&a), "q-flow");
+    assert_eq!(a.session.walk.facts["phase"].provenance, Provenance::FactsFile);
+    assert_eq!(a.session.notes, "keep me");
+}
+
+#[test]
+fn mode_keys_open_notes_search_matrix_help() {
+    let mut a = app();
+    ch(&mut a, 'n');
+    assert_eq!(a.mode, Mode::Notes);
+    key(&mut a, KeyCode::Esc);
+    ch(&mut a, '/');
+    assert_eq!(a.mode, Mode::Search);
+    assert_eq!(a.hits.len(), a.index().entries.len(), "empty query lists everything");
+    key(&mut a, KeyCode::Esc);
+    ch(&mut a, 'm');
+    assert_eq!(a.mode, Mode::Matrix);
+    key(&mut a, KeyCode::Esc);
+    ch(&mut a, '?');
+    assert_eq!(a.overlay, Some(Overlay::Help));
+    ch(&mut a, '?');
+    assert_eq!(a.overlay, None);
+    assert_eq!(a.mode, Mode::Walk);
+}
+
+#[test]
+fn export_is_neither_bound_nor_shown_without_a_store() {
+    let mut a = app();
+    assert_eq!(ch(&mut a, 'e'), vec![]);
+    let ctx = a.key_context();
+    assert!(!keymap::hints(&ctx).iter().any(|(_, l)| *l == "export"));
+    assert!(!keymap::help(&ctx).iter().any(|(k, _)| *k == "e"));
+
+    let mut a = app_with(&[], Options { export: Some(ExportFormat::Markdown), persists: true, ..opts() });
+    assert!(keymap::hints(&a.key_context()).iter().any(|(_, l)| *l == "export"));
+    assert_eq!(ch(&mut a, 'e'), vec![Effect::Export(ExportFormat::Markdown)]);
+    let ex = Exported { path: "/tmp/INC0012345.md".into(), text: "notes".into() };
+    assert_eq!(a.update(Msg::Exported(Ok(ex)), t1()), vec![Effect::CopyToClipboard("notes".into())]);
+    assert!(status(&a).1.contains("/tmp/INC0012345.md"));
+    a.update(Msg::Exported(Err("disk full".into())), t1());
+    assert_eq!(status(&a), (StatusKind::Error, "Export failed: disk full".into()));
+}
+
+#[test]
+fn help_over_a_confirmation_returns_to_it() {
+    let mut a = app();
+    ch(&mut a, '1');
+    ch(&mut a, 'q');
+    key(&mut a, KeyCode::F(1));
+    assert_eq!(a.overlay, Some(Overlay::Help));
+    assert!(keymap::help(&a.help_context()).iter().any(|(k, _)| *k == "y"), "help lists y / n");
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.overlay, Some(Overlay::Confirm(Confirm::Quit)));
+}
+
+#[test]
+fn quit_asks_only_when_something_would_be_lost() {
+    let mut a = app();
+    assert_eq!(ch(&mut a, 'q'), vec![Effect::Persist, Effect::Quit(exit::OK)], "nothing to lose yet");
+    let mut a = app();
+    ch(&mut a, '1');
+    assert_eq!(ch(&mut a, 'q'), vec![]);
+    assert_eq!(a.overlay, Some(Overlay::Confirm(Confirm::Quit)));
+    ch(&mut a, 'n');
+    assert_eq!(a.overlay, None);
+    ch(&mut a, 'q');
+    assert_eq!(ch(&mut a, 'y'), vec![Effect::Persist, Effect::Quit(exit::OK)]);
+
+    // With a store that keeps sessions nothing is lost, unless saving failed.
+    let mut a = app_with(&[], Options { persists: true, ..opts() });
+    ch(&mut a, '1');
+    assert_eq!(ch(&mut a, 'q'), vec![Effect::Persist, Effect::Quit(exit::OK)]);
+    a.update(Msg::Saved(Err("read-only file system".into())), t1());
+    assert!(a.save_failed);
+    assert_eq!(status(&a).0, StatusKind::Warn);
+    assert_eq!(ch(&mut a, 'q'), vec![]);
+    assert_eq!(a.overlay, Some(Overlay::Confirm(Confirm::Quit)));
+    key(&mut a, KeyCode::Esc);
+    a.update(Msg::Saved(Ok(())), t1());
+    assert_eq!(ch(&mut a, 'q'), vec![Effect::Persist, Effect::Quit(exit::OK)]);
+}
+
+#[test]
+fn ctrl_c_quits_from_every_mode() {
+    type Setup = Box<dyn Fn(&mut App)>;
+    let setups: Vec<(&str, Setup)> = vec![
+        ("question", Box::new(|_| {})),
+        (
+            "entry",
+            Box::new(|a| {
+                ch(a, '1');
+                ch(a, '2');
+            }),
+        ),
+        (
+            "notes",
+            Box::new(|a| {
+                ch(a, 'n');
+            }),
+        ),
+        (
+            "search",
+            Box::new(|a| {
+                ch(a, '/');
+            }),
+        ),
+        (
+            "matrix",
+            Box::new(|a| {
+                ch(a, 'm');
+            }),
+        ),
+        (
+            "help",
+            Box::new(|a| {
+                ch(a, '?');
+            }),
+        ),
+        (
+            "confirm",
+            Box::new(|a| {
+                ch(a, '1');
+                ch(a, 'q');
+            }),
+        ),
+        ("outcome", Box::new(to_escalation)),
+    ];
+    for (name, setup) in setups {
+        let mut a = app();
+        setup(&mut a);
+        assert_eq!(ctrl(&mut a, 'c'), vec![Effect::Persist, Effect::Quit(exit::INTERRUPTED)], "{name}");
+    }
+}
+
+#[test]
+fn unbound_keys_explain_instead_of_acting() {
+    let mut a = app();
+    assert_eq!(ch(&mut a, 'x'), vec![]);
+    let (kind, text) = status(&a);
+    assert_eq!(kind, StatusKind::Warn);
+    assert!(text.contains("press ? for the keys"), "{text}");
+}
+
+// ----- typed answers -----------------------------------------------------------------------
+
+fn at_phone_version() -> App {
+    let mut a = app();
+    ch(&mut a, '1');
+    ch(&mut a, '2');
+    assert_eq!(node(&a), "q-phone-version");
+    a
+}
+
+#[test]
+fn typed_answer_line_takes_every_character() {
+    let mut a = at_phone_version();
+    assert_eq!(a.screen(), Screen::Entry);
+    assert!(a.focus_input);
+    typed(&mut a, "1q?wnm/r7");
+    assert_eq!(a.entry.text(), "1q?wnm/r7", "letters, digits and ? are text here");
+    assert_eq!(a.mode, Mode::Walk);
+    key(&mut a, KeyCode::Home);
+    key(&mut a, KeyCode::Delete);
+    key(&mut a, KeyCode::End);
+    key(&mut a, KeyCode::Backspace);
+    key(&mut a, KeyCode::Left);
+    key(&mut a, KeyCode::Right);
+    assert_eq!(a.entry.text(), "q?wnm/r");
+}
+
+#[test]
+fn typed_answer_is_validated_by_the_engine() {
+    let mut a = at_phone_version();
+    // Enter on an empty line is not bound.
+    assert_eq!(key(&mut a, KeyCode::Enter), vec![]);
+    typed(&mut a, "seventeen");
+    assert_eq!(key(&mut a, KeyCode::Enter), vec![]);
+    let (kind, text) = status(&a);
+    assert_eq!(kind, StatusKind::Error);
+    assert!(text.contains("not a version"), "{text}");
+    assert_eq!(a.entry.text(), "seventeen", "the typed text stays for fixing");
+    for _ in 0..9 {
+        key(&mut a, KeyCode::Backspace);
+    }
+    typed(&mut a, "16.4");
+    assert_eq!(key(&mut a, KeyCode::Enter), vec![Effect::Persist]);
+    assert_eq!(fact(&a, "phone.os_version").as_deref(), Some("16.4"));
+    assert_eq!(a.session.walk.outcome(&a.set).map(|(_, o)| o.class.as_str()), Some("unsupported-client.os-version"));
+}
+
+#[test]
+fn typed_line_backspace_on_empty_goes_back_and_arrows_leave_it() {
+    let mut a = at_phone_version();
+    key(&mut a, KeyCode::Down);
+    assert!(!a.focus_input);
+    assert_eq!(a.screen(), Screen::Question);
+    ch(&mut a, 'i');
+    assert!(a.focus_input);
+    key(&mut a, KeyCode::Tab);
+    assert!(!a.focus_input);
+    key(&mut a, KeyCode::Tab);
+    assert!(a.focus_input);
+    key(&mut a, KeyCode::Esc);
+    assert!(!a.focus_input);
+    key(&mut a, KeyCode::Up);
+    assert!(a.focus_input, "↑ from the first listed answer returns to the line");
+    assert_eq!(key(&mut a, KeyCode::Backspace), vec![Effect::Persist]);
+    assert_eq!(node(&a), "q-flow");
+}
+
+#[test]
+fn going_back_to_a_typed_question_refills_the_line() {
+    let mut a = at_phone_version();
+    typed(&mut a, "17.5");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(node(&a), "s-bluetooth");
+    key(&mut a, KeyCode::Backspace);
+    assert_eq!(node(&a), "q-phone-version");
+    assert!(a.focus_input);
+    assert_eq!(a.entry.text(), "17.5");
+}
+
+#[test]
+fn listed_answer_on_a_typed_question() {
+    let mut a = at_phone_version();
+    key(&mut a, KeyCode::Down);
+    assert_eq!(ch(&mut a, '1'), vec![Effect::Persist]);
+    assert_eq!(fact(&a, "phone.os_version").as_deref(), Some("unknown"));
+    assert_eq!(node(&a), "s-bluetooth");
+}
+
+#[test]
+fn paste_goes_into_the_line_without_control_characters() {
+    let mut a = at_phone_version();
+    a.update(Msg::Paste("17.\u{1b}[2J5\n".into()), t1());
+    assert_eq!(a.entry.text(), "17.\u{FFFD}[2J5 ");
+    // On the listed answers, a paste focuses the line.
+    let mut a = at_phone_version();
+    key(&mut a, KeyCode::Esc);
+    a.update(Msg::Paste("17.5".into()), t1());
+    assert!(a.focus_input);
+    assert_eq!(a.entry.text(), "17.5");
+}
+
+// ----- steps and outcomes ------------------------------------------------------------------
+
+#[test]
+fn step_results_by_digit_and_enter() {
+    let mut a = at_phone_version();
+    typed(&mut a, "17.5");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.screen(), Screen::Step);
+    ch(&mut a, 'j');
+    ch(&mut a, 'k');
+    ch(&mut a, 'j');
+    assert_eq!(a.cursor, 1);
+    key(&mut a, KeyCode::Enter);
+    assert!(a.session.walk.is_finished());
+    assert_eq!(a.session.walk.step_results["triage#s-bluetooth"].value, "still-failing");
+    key(&mut a, KeyCode::Backspace);
+    assert_eq!(a.screen(), Screen::Step);
+    assert_eq!(a.cursor, 1, "earlier result highlighted");
+    ch(&mut a, '1');
+    assert_eq!(a.session.status.as_str(), "resolved");
+}
+
+#[test]
+fn outcome_checklist_space_digits_arrows() {
+    let mut a = app();
+    to_escalation(&mut a);
+    assert_eq!(a.screen(), Screen::Outcome);
+    assert_eq!(a.session.status.as_str(), "escalated");
+    assert_eq!(a.session.checklist.done.len(), 3);
+    assert_eq!(ch(&mut a, ' '), vec![Effect::Persist]);
+    assert!(a.session.checklist.done[0].is_some());
+    assert_eq!(a.session.checklist.done[0], Some(t1()), "ticked at the injected time");
+    key(&mut a, KeyCode::Down);
+    ch(&mut a, 'j');
+    assert_eq!(a.cursor, 2);
+    ch(&mut a, ' ');
+    assert!(a.session.checklist.done[2].is_some());
+    ch(&mut a, '2');
+    assert_eq!(a.cursor, 1);
+    assert!(a.session.checklist.done[1].is_some());
+    ch(&mut a, '2');
+    assert!(a.session.checklist.done[1].is_none(), "digits untick too");
+    assert_eq!(ch(&mut a, '4'), vec![]);
+    assert_eq!(status(&a).0, StatusKind::Warn);
+    ch(&mut a, 'k');
+    key(&mut a, KeyCode::Up);
+    assert_eq!(a.cursor, 0);
+    // Back: to the last question, the checklist belongs to the outcome.
+    key(&mut a, KeyCode::Left);
+    assert_eq!(node(&a), "q-error");
+    assert_eq!(a.session.status.as_str(), "open");
+}
+
+#[test]
+fn outcome_from_facts_opens_directly() {
+    let a = app_with(&[("phase", "sign-in"), ("flow", "same-device"), ("error.code", "AADSTS53003")], opts());
+    assert_eq!(a.screen(), Screen::Outcome);
+    assert_eq!(a.session.class(&a.set), Some("policy.conditional-access"));
+    assert!(!a.key_context().can_back, "nothing was asked, nothing to go back to");
+    assert!(!a.key_context().can_restart, "restart would change nothing");
+}
+
+// ----- notes -------------------------------------------------------------------------------
+
+#[test]
+fn notes_editor_keeps_text_and_esc_saves() {
+    let mut a = app();
+    ch(&mut a, 'n');
+    assert_eq!(a.screen(), Screen::Notes);
+    typed(&mut a, "q? 1 w");
+    key(&mut a, KeyCode::Enter);
+    typed(&mut a, "line 2");
+    assert_eq!(a.mode, Mode::Notes, "letters are text, q does not quit");
+    ctrl(&mut a, 'u'); // undo (textarea key)
+    assert_eq!(key(&mut a, KeyCode::Esc), vec![Effect::Persist]);
+    assert_eq!(a.mode, Mode::Walk);
+    assert!(a.session.notes.starts_with("q? 1 w"), "{:?}", a.session.notes);
+}
+
+#[test]
+fn notes_are_saved_on_tick_and_on_ctrl_c() {
+    let mut a = app();
+    ch(&mut a, 'n');
+    typed(&mut a, "typed");
+    assert_eq!(a.update(Msg::Tick, t1()), vec![Effect::Persist]);
+    assert_eq!(a.session.notes, "typed");
+    assert_eq!(a.update(Msg::Tick, t1()), vec![], "unchanged: no save");
+    typed(&mut a, " more");
+    ctrl(&mut a, 'c');
+    assert_eq!(a.session.notes, "typed more");
+}
+
+#[test]
+fn notes_paste_is_sanitized() {
+    let mut a = app();
+    ch(&mut a, 'n');
+    a.update(Msg::Paste("a\u{1b}]52;c;evil\u{7}b\r\nc".into()), t1());
+    key(&mut a, KeyCode::Esc);
+    assert!(passkey_triage::text::is_clean(&a.session.notes), "{:?}", a.session.notes);
+    assert!(a.session.notes.contains("\nc"));
+}
+
+#[test]
+fn help_from_notes_with_f1() {
+    let mut a = app();
+    ch(&mut a, 'n');
+    key(&mut a, KeyCode::F(1));
+    assert_eq!(a.overlay, Some(Overlay::Help));
+    key(&mut a, KeyCode::F(1));
+    assert_eq!(a.overlay, None);
+    assert_eq!(a.mode, Mode::Notes);
+}
+
+// ----- search ------------------------------------------------------------------------------
+
+#[test]
+fn search_filters_moves_and_closes() {
+    let mut a = app();
+    ch(&mut a, '/');
+    typed(&mut a, "zzzzqqq");
+    assert!(a.hits.is_empty());
+    assert_eq!(key(&mut a, KeyCode::Enter), vec![], "no results: Enter not bound");
+    for _ in 0..7 {
+        key(&mut a, KeyCode::Backspace);
+    }
+    typed(&mut a, "bluetooth");
+    assert!(a.hits.len() >= 2);
+    key(&mut a, KeyCode::Down);
+    assert_eq!(a.hit, 1);
+    ctrl(&mut a, 'p');
+    assert_eq!(a.hit, 0);
+    ctrl(&mut a, 'n');
+    key(&mut a, KeyCode::Up);
+    assert_eq!(a.hit, 0);
+    key(&mut a, KeyCode::Left);
+    key(&mut a, KeyCode::Home);
+    key(&mut a, KeyCode::Delete);
+    key(&mut a, KeyCode::End);
+    key(&mut a, KeyCode::Right);
+    assert_eq!(a.query.text(), "luetooth");
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.mode, Mode::Walk);
+    assert_eq!(node(&a), "q-phase", "closing changes nothing");
+}
+
+#[test]
+fn search_by_error_code_jumps_and_marks_assumed_facts() {
+    let mut a = app();
+    ch(&mut a, '1'); // phase = sign-in, asked
+    ch(&mut a, '/');
+    typed(&mut a, "53003");
+    let first = &a.index().entries[a.hits[0].entry];
+    assert_eq!(first.node.node, "o-ca");
+    assert_eq!(key(&mut a, KeyCode::Enter), vec![Effect::Persist]);
+    assert_eq!(a.mode, Mode::Walk);
+    assert_eq!(node(&a), "o-ca");
+    let facts = &a.session.walk.facts;
+    assert_eq!(facts["phase"].provenance, Provenance::Asked, "the agent's answer is kept");
+    assert_eq!(facts["error.code"].value, "53003");
+    assert_eq!(facts["error.code"].provenance, Provenance::Derived);
+    assert_eq!(facts["flow"].value, "unknown", "the least claim that leads there");
+    assert_eq!(facts["flow"].provenance, Provenance::Derived);
+    assert!(status(&a).1.contains("error.code = 53003"), "{}", status(&a).1);
+}
+
+#[test]
+fn search_jump_to_a_question_changes_a_conflicting_answer() {
+    let mut a = app();
+    ch(&mut a, '1');
+    ch(&mut a, '1'); // flow = same-device
+    key(&mut a, KeyCode::Esc);
+    ch(&mut a, '/');
+    typed(&mut a, "phone on");
+    let i = a.hits.iter().position(|h| a.index().entries[h.entry].node.node == "q-phone-version").expect("found");
+    a.hit = i;
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(node(&a), "q-phone-version");
+    assert_eq!(a.session.walk.facts["flow"].value, "cross-device");
+    assert!(status(&a).1.contains("flow = cross-device (was same-device)"), "{}", status(&a).1);
+}
+
+#[test]
+fn search_jump_past_an_undone_step_is_refused() {
+    let mut a = app();
+    ch(&mut a, '/');
+    typed(&mut a, "bluetooth-off");
+    let i = a.hits.iter().position(|h| a.index().entries[h.entry].node.node == "o-bt-off").expect("found");
+    a.hit = i;
+    assert_eq!(key(&mut a, KeyCode::Enter), vec![]);
+    assert_eq!(node(&a), "q-phase", "nothing changed");
+    let (kind, text) = status(&a);
+    assert_eq!(kind, StatusKind::Warn);
+    assert!(text.contains("lies past the step"), "{text}");
+}
+
+#[test]
+fn search_jump_to_where_we_are_says_so() {
+    let mut a = app();
+    ch(&mut a, '/');
+    typed(&mut a, "registering a new passkey");
+    assert_eq!(a.index().entries[a.hits[0].entry].node.node, "q-phase");
+    key(&mut a, KeyCode::Enter);
+    assert!(status(&a).1.contains("already there"));
+}
+
+// ----- matrix and help ---------------------------------------------------------------------
+
+#[test]
+fn matrix_scrolls_and_closes_with_esc_m_q() {
+    for close in [KeyCode::Esc, KeyCode::Char('m'), KeyCode::Char('q')] {
+        let mut a = app();
+        ch(&mut a, 'm');
+        assert_eq!(a.matrix_scroll, 0);
+        key(&mut a, KeyCode::Down);
+        ch(&mut a, 'j');
+        assert_eq!(a.matrix_scroll, 2);
+        ch(&mut a, 'k');
+        key(&mut a, KeyCode::Up);
+        key(&mut a, KeyCode::Up);
+        assert_eq!(a.matrix_scroll, 0);
+        key(&mut a, KeyCode::PageDown);
+        assert_eq!(a.matrix_scroll as usize, a.set.matrix.rows.len() - 1, "clamped at the last row");
+        key(&mut a, KeyCode::PageUp);
+        assert_eq!(a.matrix_scroll, 0);
+        ch(&mut a, '?');
+        assert_eq!(a.overlay, Some(Overlay::Help));
+        key(&mut a, KeyCode::Esc);
+        assert_eq!(key(&mut a, close), vec![]);
+        assert_eq!(a.mode, Mode::Walk, "{close:?}");
+    }
+}
+
+#[test]
+fn matrix_opens_on_the_rows_for_this_client() {
+    let mut a = app();
+    ch(&mut a, '1');
+    ch(&mut a, '2');
+    key(&mut a, KeyCode::Esc);
+    ch(&mut a, 'm');
+    assert_eq!(a.matrix_scroll, 2, "the cross-device row");
+}
+
+#[test]
+fn help_scrolls_and_closes_with_esc_question_q() {
+    for close in [KeyCode::Esc, KeyCode::Char('?'), KeyCode::Char('q'), KeyCode::F(1)] {
+        let mut a = app();
+        a.update(Msg::Resize(60, 16), t1());
+        ch(&mut a, '?');
+        key(&mut a, KeyCode::Down);
+        ch(&mut a, 'j');
+        assert_eq!(a.help_scroll, 2);
+        ch(&mut a, 'k');
+        key(&mut a, KeyCode::Up);
+        key(&mut a, KeyCode::PageDown);
+        assert!(a.help_scroll > 0);
+        key(&mut a, KeyCode::PageUp);
+        assert_eq!(a.help_scroll, 0);
+        key(&mut a, close);
+        assert_eq!(a.overlay, None, "{close:?}");
+    }
+}
+
+#[test]
+fn help_lists_exactly_the_keys_that_work() {
+    // Every key help shows for the question screen does something other than "nothing here".
+    let a = app();
+    let ctx = a.base_context();
+    for (keys, _) in keymap::help(&ctx) {
+        assert!(!keys.is_empty());
+    }
+    let labels: Vec<&str> = keymap::hints(&ctx).into_iter().map(|(_, l)| l).collect();
+    assert!(labels.contains(&"help") && labels.contains(&"quit") && labels.contains(&"choose"));
+    assert!(!labels.contains(&"back") && !labels.contains(&"restart") && !labels.contains(&"export"));
+}
+
+// ----- signals, saving, mouse, resize ------------------------------------------------------
+
+#[test]
+fn signals_save_and_quit_with_their_code() {
+    for code in [exit::TERMINATED, exit::HANGUP, exit::INTERRUPTED] {
+        let mut a = app();
+        ch(&mut a, 'n');
+        typed(&mut a, "unsaved");
+        assert_eq!(a.update(Msg::Signal(code), t1()), vec![Effect::Persist, Effect::Quit(code)]);
+        assert_eq!(a.session.notes, "unsaved");
+    }
+}
+
+#[test]
+fn mouse_click_answers_and_ticks() {
+    let mut a = app();
+    render(&mut a, 80, 24);
+    // Row 6 is the second answer ("Registering…") at 80×24: header, border, 2 prompt lines, blank.
+    let click = |row| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 6,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    assert_eq!(a.update(click(20), t1()), vec![], "a click on help text does nothing");
+    assert_eq!(a.update(click(6), t1()), vec![Effect::Persist]);
+    assert_eq!(fact(&a, "phase").as_deref(), Some("registration"));
+    assert_eq!(a.session.status.as_str(), "escalated");
+    let text = screen_text(&mut a, 80, 24);
+    let row = text.lines().position(|l| l.contains("[ ] 2.")).expect("second step shown") as u16;
+    assert_eq!(a.update(click(row), t1()), vec![Effect::Persist]);
+    assert!(a.session.checklist.done[1].is_some());
+    // The wheel scrolls.
+    let wheel =
+        Msg::Mouse(MouseEvent { kind: MouseEventKind::ScrollDown, column: 6, row: 8, modifiers: KeyModifiers::NONE });
+    a.update(wheel, t1());
+    assert!(a.scroll > 0);
+}
+
+#[test]
+fn keys_work_and_nothing_panics_when_too_small() {
+    let mut a = app();
+    for (w, h) in [(1, 1), (2, 1), (10, 3), (59, 15)] {
+        a.update(Msg::Resize(w, h), t1());
+        ch(&mut a, '1');
+        render(&mut a, w, h);
+    }
+    assert_eq!(fact(&a, "phase").as_deref(), Some("sign-in"));
+}
+
+#[test]
+fn every_screen_renders_at_every_small_size_without_panicking() {
+    let states: Vec<Box<dyn Fn() -> App>> = vec![
+        Box::new(app),
+        Box::new(at_phone_version),
+        Box::new(|| {
+            let mut a = app();
+            to_escalation(&mut a);
+            ch(&mut a, 'w');
+            a
+        }),
+        Box::new(|| {
+            let mut a = app();
+            ch(&mut a, '/');
+            a
+        }),
+        Box::new(|| {
+            let mut a = app();
+            ch(&mut a, 'm');
+            a
+        }),
+        Box::new(|| {
+            let mut a = app();
+            ch(&mut a, '?');
+            a
+        }),
+        Box::new(|| {
+            let mut a = app();
+            ch(&mut a, 'n');
+            a
+        }),
+        Box::new(|| {
+            let mut a = app();
+            ch(&mut a, '1');
+            ch(&mut a, 'q');
+            a
+        }),
+        Box::new(|| app_with(&[], Options { start_screen: true, ..opts() })),
+    ];
+    for make in &states {
+        let mut a = make();
+        for w in (1..=130).step_by(7) {
+            for h in (1..=45).step_by(4) {
+                render(&mut a, w, h);
+            }
+        }
+    }
+}
+
+#[test]
+fn no_color_uses_no_colours() {
+    use ratatui::style::Color;
+    let mut a = app_with(&[], Options { no_color: true, ..opts() });
+    to_escalation(&mut a);
+    let t = render(&mut a, 80, 24);
+    let buf = t.backend().buffer();
+    for cell in buf.content() {
+        assert!(matches!(cell.fg, Color::Reset) && matches!(cell.bg, Color::Reset), "colour with NO_COLOR: {cell:?}");
+    }
+    // With colour, the escalate banner is red, and says so in words too.
+    let mut a = app();
+    to_escalation(&mut a);
+    let t = render(&mut a, 80, 24);
+    let buf = t.backend().buffer();
+    assert_eq!(buf[(3, 2)].bg, Color::Red);
+    let text = t.backend().to_string();
+    assert!(text.contains("!! ESCALATE TO TIER 2 !!"));
+}
+
+#[test]
+fn the_timer_follows_the_injected_clock() {
+    let mut a = app();
+    assert!(screen_text(&mut a, 80, 24).contains("call 03:12"));
+    a.update(Msg::Tick, t0() + chrono::Duration::seconds(3723));
+    assert!(screen_text(&mut a, 80, 24).contains("call 1:02:03"));
+}
+
+#[test]
+fn no_control_character_reaches_the_screen() {
+    // Runbook text (the fixture's summary), a facts-file value, a pasted note and a typed
+    // answer, all carrying escapes; every screen is checked cell by cell.
+    let evil = "\u{1b}]52;c;QUJD\u{7}\u{1b}[2J\u{9b}31m\u{202e}boom";
+    let mut a = app_with(&[("error.message", evil)], opts());
+    let mut screens = Vec::new();
+    let mut grab = |a: &mut App| screens.push(render(a, 100, 30).backend().buffer().clone());
+    grab(&mut a);
+    ch(&mut a, 'n');
+    a.update(Msg::Paste(evil.into()), t1());
+    grab(&mut a);
+    key(&mut a, KeyCode::Esc);
+    ch(&mut a, '1');
+    ch(&mut a, '1');
+    a.update(Msg::Paste(evil.into()), t1());
+    grab(&mut a);
+    key(&mut a, KeyCode::Enter);
+    grab(&mut a);
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Enter);
+    ch(&mut a, 'w');
+    grab(&mut a);
+    ch(&mut a, '/');
+    a.update(Msg::Paste(evil.into()), t1());
+    grab(&mut a);
+    key(&mut a, KeyCode::Esc);
+    ch(&mut a, 'm');
+    grab(&mut a);
+    for buf in screens {
+        for cell in buf.content() {
+            assert!(
+                passkey_triage::text::is_clean(cell.symbol()) && !cell.symbol().contains('\n'),
+                "control character on screen: {:?}",
+                cell.symbol()
+            );
+        }
+    }
+    assert!(passkey_triage::text::is_clean(&a.session.notes));
+}
