@@ -1,10 +1,13 @@
 //! `matrix`, `graph` and runbook loading through the binary: precedence of built-in < config
 //! folder `runbooks/` < `--runbooks DIR` by id, and built-ins that need no file system.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod cli_support;
 
-use assert_cmd::Command;
+use cli_support::{Run, cli, finish, root};
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
 use passkey_triage::cli::MatrixArgs;
 use passkey_triage::commands::matrix::facts_from_args;
 use passkey_triage::matrix::Area;
@@ -13,31 +16,10 @@ use serde_json::Value;
 
 const RUNBOOKS: &str = "tests/fixtures/core/runbooks";
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn cli(tmp: &Path) -> Command {
-    let mut c = Command::cargo_bin("passkey-triage").unwrap();
-    c.current_dir(root())
-        .env("PASSKEY_TRIAGE_CONFIG_DIR", tmp.join("config"))
-        .env("PASSKEY_TRIAGE_DATA_DIR", tmp.join("data"));
-    c
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run(tmp: &Path, args: &[&str]) -> Run {
-    let out = cli(tmp).args(args).output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let mut c = cli(tmp);
+    c.args(args);
+    finish(c)
 }
 
 // --- matrix ---------------------------------------------------------------------------------------------

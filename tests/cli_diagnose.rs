@@ -2,31 +2,15 @@
 //! (passed with `--runbooks`; their `triage` replaces the built-in entry): exit codes 0/2/3, the
 //! contract's JSON shapes, stdin, Markdown and text, and one-line errors for bad facts files.
 
-use std::path::{Path, PathBuf};
+mod cli_support;
 
-use assert_cmd::Command;
+use cli_support::{Run, cli, finish, root};
+
+use std::path::Path;
+
 use serde_json::{Value, json};
 
 const RUNBOOKS: &str = "tests/fixtures/core/runbooks";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The binary, from the crate root, with empty config and data folders.
-fn cli(tmp: &Path) -> Command {
-    let mut c = Command::cargo_bin("passkey-triage").unwrap();
-    c.current_dir(root())
-        .env("PASSKEY_TRIAGE_CONFIG_DIR", tmp.join("config"))
-        .env("PASSKEY_TRIAGE_DATA_DIR", tmp.join("data"));
-    c
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 fn run(tmp: &Path, args: &[&str], stdin: Option<&str>) -> Run {
     let mut c = cli(tmp);
@@ -34,12 +18,7 @@ fn run(tmp: &Path, args: &[&str], stdin: Option<&str>) -> Run {
     if let Some(s) = stdin {
         c.write_stdin(s);
     }
-    let out = c.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    finish(c)
 }
 
 fn json_out(r: &Run) -> Value {

@@ -2,23 +2,13 @@
 //! a runbook with id `triage`, so it replaces the built-in entry and its findings do not depend on
 //! the built-in runbooks. The messages are reviewed in one snapshot.
 
-use std::path::{Path, PathBuf};
+mod cli_support;
 
-use assert_cmd::Command;
+use cli_support::{Run, cli, finish, root};
+
+use std::path::Path;
+
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The binary, run from the crate root with empty config and data folders.
-fn cli(tmp: &Path) -> Command {
-    let mut c = Command::cargo_bin("passkey-triage").unwrap();
-    c.current_dir(root())
-        .env("PASSKEY_TRIAGE_CONFIG_DIR", tmp.join("config"))
-        .env("PASSKEY_TRIAGE_DATA_DIR", tmp.join("data"));
-    c
-}
 
 fn fixtures() -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(root().join("tests/fixtures/lint"))
@@ -31,19 +21,10 @@ fn fixtures() -> Vec<String> {
     v
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn lint(tmp: &Path, args: &[&str]) -> Run {
-    let out = cli(tmp).arg("lint").args(args).output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let mut c = cli(tmp);
+    c.arg("lint").args(args);
+    finish(c)
 }
 
 fn lint_json(tmp: &Path, file: &str) -> (i32, Value) {

@@ -135,17 +135,8 @@ fn strip_serde_position(msg: &str) -> String {
 
 /// Reads and parses one runbook file.
 pub fn read_runbook_file(path: &Path) -> Result<LoadedRunbook, Box<Finding>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Box::new(Finding {
-            severity: super::Severity::Error,
-            code: "io",
-            file: path.display().to_string(),
-            line: None,
-            column: None,
-            node: None,
-            message: format!("cannot read: {e}"),
-        })
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Box::new(Finding::io(&path.display().to_string(), format!("cannot read: {e}"))))?;
     let file = Arc::new(SourceFile::new(Origin::File(path.to_path_buf()), text));
     let rb: Runbook = parse_json(&file)?;
     Ok(LoadedRunbook::new(rb, file))
@@ -235,15 +226,7 @@ impl RunbookSet {
         let mut overrides = Vec::new();
         for dir in dirs {
             let files = runbook_files(dir).map_err(|e| {
-                Box::new(Finding {
-                    severity: super::Severity::Error,
-                    code: "io",
-                    file: dir.display().to_string(),
-                    line: None,
-                    column: None,
-                    node: None,
-                    message: format!("cannot read runbook folder: {e}"),
-                })
+                Box::new(Finding::io(&dir.display().to_string(), format!("cannot read runbook folder: {e}")))
             })?;
             for f in files {
                 overrides.push(f.display().to_string());

@@ -163,6 +163,19 @@ impl Finding {
         }
     }
 
+    /// A file or folder that could not be read (no position).
+    pub fn io(file: &str, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            code: "io",
+            file: crate::text::sanitize_line(file),
+            line: None,
+            column: None,
+            node: None,
+            message: crate::text::sanitize_line(&message.into()),
+        }
+    }
+
     pub fn with_node(mut self, node: &NodeRef) -> Self {
         self.node = Some(node.to_string());
         self
