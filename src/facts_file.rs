@@ -21,13 +21,14 @@ pub struct FactsFileError {
 /// in file order.
 pub fn parse(name: &str, text: &str, vocab: &Vocabulary) -> Result<Vec<(String, String)>, FactsFileError> {
     let file = Arc::new(SourceFile::new(Origin::File(name.into()), text.to_string()));
+    let text = file.text.as_str();
     let err = |pointer: &str, message: String| {
         let place = file.pos(pointer).map(|p| format!(":{}:{}", p.line, p.col)).unwrap_or_default();
         FactsFileError { file: name.to_string(), place, message: crate::text::sanitize_line(&message) }
     };
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| FactsFileError {
         file: name.to_string(),
-        place: format!(":{}:{}", e.line(), e.column()),
+        place: format!(":{}:{}", e.line(), e.column().max(1)),
         message: {
             let m = e.to_string();
             let m = m.rfind(" at line ").map(|i| m[..i].to_string()).unwrap_or(m);

@@ -137,7 +137,7 @@ fn facts_from_standard_input() {
     );
     let r = run(tmp.path(), &["--facts", "-"], Some(""));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.starts_with("passkey-triage: <stdin>:1:0: invalid JSON"), "{}", r.stderr);
+    assert!(r.stderr.starts_with("passkey-triage: <stdin>:1:1: invalid JSON"), "{}", r.stderr);
 }
 
 #[test]
@@ -242,4 +242,15 @@ fn usage_errors_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(out.stdout.is_empty(), "{args:?}");
     }
+}
+
+#[test]
+fn a_byte_order_mark_from_a_windows_editor_is_accepted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("bom.json");
+    std::fs::write(&file, "\u{feff}{\"facts\": {\"phase\": \"sign-in\"}}").unwrap();
+    let path = file.to_str().unwrap();
+    let r = run(tmp.path(), &["--facts", path, "--assume-unknown"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(json_out(&r)["status"], "classified");
 }

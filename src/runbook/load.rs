@@ -74,7 +74,7 @@ pub fn parse_json<T: DeserializeOwned>(file: &SourceFile) -> ParseResult<T> {
             code: "json-syntax",
             file: file.origin.to_string(),
             line: Some(e.line()),
-            column: Some(e.column()),
+            column: Some(e.column().max(1)),
             node: None,
             message: format!("invalid JSON: {}", strip_serde_position(&e.to_string())),
         })

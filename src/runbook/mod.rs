@@ -46,7 +46,12 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// A leading byte-order mark (Windows editors add one) is dropped.
     pub fn new(origin: Origin, text: String) -> Self {
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
         Self { origin, text, index: OnceLock::new() }
     }
 
