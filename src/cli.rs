@@ -159,6 +159,7 @@ pub struct MatrixArgs {
     /// Phone OS (cross-device or Authenticator): ios, android.
     #[arg(long)]
     pub phone_os: Option<String>,
+    /// The phone's OS version, e.g. 17.5 or 14.
     #[arg(long)]
     pub phone_os_version: Option<String>,
     #[arg(long, value_enum, default_value_t)]

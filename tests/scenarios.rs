@@ -4,7 +4,7 @@
 //! through `passkey-triage diagnose --facts FILE --assume-unknown --format json` and must end in
 //! its expected class, with a report of exactly the contract's shape.
 //!
-//! The contract vocabulary is hard-coded here from `docs/contract.md` on purpose, independent
+//! The contract vocabulary is hard-coded here from `docs/diagnosis-contract.md` on purpose, independent
 //! of the crate's own vocabulary, so that drift on either side fails a test.
 
 use std::collections::{BTreeMap, BTreeSet};
