@@ -159,13 +159,12 @@ fn full_walk_to_an_outcome() {
     w.wait_for("cross-device.phone-bluetooth-off");
     w.send(" ");
     w.wait_for("[x] 1.");
-    // Answers were given and this build keeps no sessions: q asks first.
+    // Every step is journaled: q quits without asking.
     w.send("q");
-    w.wait_for("Quit?");
-    w.send("y");
     assert_eq!(w.wait_exit(), 0);
     w.assert_restored();
     w.wait_for("cross-device.phone-bluetooth-off: Bluetooth was off on the phone [resolved]");
+    w.wait_for("ticket notes: passkey-triage export");
 }
 
 #[test]

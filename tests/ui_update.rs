@@ -80,7 +80,9 @@ fn start_screen_global_keys() {
     assert_eq!(a.overlay, Some(Overlay::Help));
     key(&mut a, KeyCode::Esc);
     assert_eq!(a.overlay, None);
-    assert_eq!(ctrl(&mut a, 'c'), vec![Effect::Persist, Effect::Quit(exit::INTERRUPTED)]);
+    // Nothing was started on the start screen: nothing to save.
+    assert_eq!(ctrl(&mut a, 'c'), vec![Effect::Quit(exit::INTERRUPTED)]);
+    assert_eq!(a.update(Msg::Signal(143), t1()), vec![Effect::Quit(143)]);
 }
 
 // ----- questions ---------------------------------------------------------------------------
@@ -231,12 +233,57 @@ fn export_is_neither_bound_nor_shown_without_a_store() {
     assert!(!keymap::hints(&ctx).iter().any(|(_, l)| *l == "export"));
     assert!(!keymap::help(&ctx).iter().any(|(k, _)| *k == "e"));
 
-    let mut a = app_with(&[], Options { export: Some(ExportFormat::Markdown), persists: true, ..opts() });
+    let mut a = app_with(&[], Options { export: Some(ExportFormat::Text), persists: true, ..opts() });
     assert!(keymap::hints(&a.key_context()).iter().any(|(_, l)| *l == "export"));
-    assert_eq!(ch(&mut a, 'e'), vec![Effect::Export(ExportFormat::Markdown)]);
+    assert!(keymap::help(&a.key_context()).iter().any(|(k, _)| *k == "e"));
+    // e opens the format picker on the configured default; Esc cancels.
+    assert_eq!(ch(&mut a, 'e'), vec![]);
+    assert_eq!(a.overlay, Some(Overlay::Export));
+    assert_eq!(a.screen(), Screen::Export);
+    assert_eq!(a.export_pick, 1, "plain text, the configured default");
+    let hints: Vec<&str> = keymap::hints(&a.key_context()).iter().map(|(_, l)| *l).collect();
+    assert_eq!(hints, ["format", "move", "export", "cancel", "help"]);
+    assert_eq!(key(&mut a, KeyCode::Esc), vec![]);
+    assert_eq!(a.overlay, None);
+    // Enter exports the highlighted format; arrows move, clamped.
+    ch(&mut a, 'e');
+    key(&mut a, KeyCode::Up);
+    key(&mut a, KeyCode::Up);
+    assert_eq!(a.export_pick, 0);
+    assert_eq!(key(&mut a, KeyCode::Enter), vec![Effect::Export(ExportFormat::Markdown)]);
+    assert_eq!(a.overlay, None);
+    // A digit exports at once; one that names no format only explains.
+    ch(&mut a, 'e');
+    assert_eq!(ch(&mut a, '4'), vec![]);
+    assert_eq!(status(&a).0, StatusKind::Warn);
+    assert_eq!(a.overlay, Some(Overlay::Export));
+    key(&mut a, KeyCode::Down);
+    assert_eq!(a.export_pick, 2);
+    assert_eq!(ch(&mut a, '3'), vec![Effect::Export(ExportFormat::Json)]);
+    // Help over the picker lists its keys and returns to it.
+    ch(&mut a, 'e');
+    ch(&mut a, '?');
+    assert_eq!(a.overlay, Some(Overlay::Help));
+    assert!(keymap::help(&a.help_context()).iter().any(|(k, _)| *k == "1-3"));
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.overlay, Some(Overlay::Export));
+    key(&mut a, KeyCode::Esc);
+
+    // The result: the path, then whether the clipboard got it.
     let ex = Exported { path: "/tmp/INC0012345.md".into(), text: "notes".into() };
     assert_eq!(a.update(Msg::Exported(Ok(ex)), t1()), vec![Effect::CopyToClipboard("notes".into())]);
-    assert!(status(&a).1.contains("/tmp/INC0012345.md"));
+    assert_eq!(status(&a), (StatusKind::Info, "Exported to /tmp/INC0012345.md.".into()));
+    a.update(Msg::Copied(true), t1());
+    assert_eq!(status(&a), (StatusKind::Info, "Exported to /tmp/INC0012345.md; copied to the clipboard.".into()));
+    a.update(Msg::Copied(false), t1());
+    assert!(status(&a).1.contains("/tmp/INC0012345.md (too long for the clipboard"), "{:?}", a.status);
+    // A long path is shortened in the middle so the file name stays on screen.
+    let long = format!("/home/agent/{}/exports/INC0012345-2.md", "deep/".repeat(20));
+    a.update(Msg::Exported(Ok(Exported { path: long.into(), text: String::new() })), t1());
+    a.update(Msg::Copied(true), t1());
+    let text = status(&a).1;
+    assert!(text.contains('…') && text.ends_with("exports/INC0012345-2.md; copied to the clipboard."), "{text}");
+    assert!(passkey_triage::ui::text::width(&text) <= 78, "{text}");
     a.update(Msg::Exported(Err("disk full".into())), t1());
     assert_eq!(status(&a), (StatusKind::Error, "Export failed: disk full".into()));
 }
