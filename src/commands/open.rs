@@ -49,9 +49,8 @@ pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, C
 
 /// The status line tier 2 sees first.
 pub fn tier2_status(o: &Opened) -> String {
-    let asked = o.session.walk.path.iter().filter(|p| p.kind != crate::engine::StepKind::Route).count();
     format!(
-        "Tier 2: continuing tier-1 session {} ({asked} answers, facts marked T1); ← goes back to any question.",
+        "Tier 2: continuing tier-1 session {}; its facts and answers are marked T1; ← goes back to any question.",
         sanitize_line(&o.original.id)
     )
 }

@@ -12,7 +12,7 @@ use crate::cli::WizardArgs;
 use crate::engine::{Provenance, Walk, WalkOptions};
 use crate::session::{self, CallInfo, Session};
 use crate::text::sanitize_line;
-use crate::ui::app::{App, Mode, Msg, Options};
+use crate::ui::app::{App, Mode, Msg, Options, StatusKind};
 use crate::ui::journal_store::JournalStore;
 use crate::ui::store::SessionStore;
 use crate::{facts_file, term};
@@ -131,7 +131,7 @@ pub fn run_app(mut app: App, store: &mut dyn SessionStore, out: &mut dyn Write) 
         eprintln!("passkey-triage: skipped unreadable session file {line}");
     }
     if let Some(first) = skipped.first()
-        && app.status.is_none()
+        && app.status.as_ref().is_none_or(|s| s.kind == StatusKind::Info)
     {
         let more = if skipped.len() > 1 { format!(" (and {} more)", skipped.len() - 1) } else { String::new() };
         app.warn(format!("Skipped an unreadable session file, left as it is: {first}{more}"));

@@ -47,7 +47,7 @@ pub enum Overlay {
 pub const EXPORT_FORMATS: [(ExportFormat, &str, &str); 3] = [
     (ExportFormat::Markdown, "Markdown", "ticket notes for ticket systems that render Markdown"),
     (ExportFormat::Text, "Plain text", "ticket notes wrapped at 100 columns, for any ticket system"),
-    (ExportFormat::Json, "JSON", "the escalation package: tier 2 continues it with passkey-triage open FILE"),
+    (ExportFormat::Json, "JSON", "the escalation package (the whole session) for tier 2: passkey-triage open FILE"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -267,20 +267,20 @@ const WALK_COMMON: &[Binding] = &[
         A::Matrix
     ),
     b!(
-        &[P::Char('r')],
-        "r",
-        "restart the diagnosis (asks first; notes are kept)",
-        Some(("r", "restart")),
-        A::Restart,
-        can_restart
-    ),
-    b!(
         &[P::Char('e')],
         "e",
         "export ticket notes (Markdown, text) or the escalation package (JSON) to a file and the clipboard",
         Some(("e", "export")),
         A::Export,
         can_export
+    ),
+    b!(
+        &[P::Char('r')],
+        "r",
+        "restart the diagnosis (asks first; notes are kept)",
+        Some(("r", "restart")),
+        A::Restart,
+        can_restart
     ),
     b!(&[P::Char('?')], "?", "this help", Some(("?", "help")), A::Help),
     b!(&[P::Char('q')], "q", "quit (asks first if something would be lost)", Some(("q", "quit")), A::Quit),

@@ -76,7 +76,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             continue;
         }
         let (sym, word) = mark(p);
-        facts.push(Line::styled(format!("{sym} {}", long_word(p).unwrap_or(word)), theme.bold()));
+        let heading = match p {
+            // Tier 2: what tier 1 asked was not asked on this call.
+            Provenance::Asked if group.iter().any(|(_, f)| f.via.is_some()) => "asked (T1: on the tier-1 call)",
+            _ => long_word(p).unwrap_or(word),
+        };
+        facts.push(Line::styled(format!("{sym} {heading}"), theme.bold()));
         for (key, f) in group {
             let mut prefix = vec![Span::styled(format!(" {sym} "), theme.bold())];
             if f.via.is_some() {
