@@ -39,20 +39,12 @@ pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, C
         out.write_all(text.as_bytes()).map_err(|e| CliError::bad_input(format!("cannot write output: {e}")))?;
         return Ok(exit::OK);
     }
+    // App::new says it is tier 2 continuing the package; a warning about the package wins.
     let mut app = App::new(set, opened.session.clone(), super::wizard::options(&store, false), now);
-    app.info(tier2_status(&opened));
     if let Some(w) = opened.warnings.first() {
         app.warn(format!("Tier 2: {}", sanitize_line(w)));
     }
     super::wizard::run_app(app, &mut store, out)
-}
-
-/// The status line tier 2 sees first.
-pub fn tier2_status(o: &Opened) -> String {
-    format!(
-        "Tier 2: continuing tier-1 session {}; its facts and answers are marked T1; ← goes back to any question.",
-        sanitize_line(&o.original.id)
-    )
 }
 
 /// What was loaded and where the new session lives.

@@ -216,8 +216,13 @@ impl App {
         app
     }
 
-    /// Says why the wizard opens on an outcome without asking anything.
+    /// Says what the wizard opened on: tier 2 continuing a package, or an outcome reached
+    /// without asking anything.
     fn announce_start(&mut self) {
+        if let Some(original) = &self.session.continued_from {
+            self.info(format!("Tier 2 continues {} (marked T1): ← revisits any question.", sanitize_line(original)));
+            return;
+        }
         if !self.session.walk.is_finished() {
             return;
         }
@@ -517,8 +522,14 @@ impl App {
         } else {
             let ticket =
                 self.session.ticket.as_deref().map(|t| format!(" (ticket {})", sanitize_line(t))).unwrap_or_default();
+            let tier2 = self
+                .session
+                .continued_from
+                .as_deref()
+                .map(|o| format!(" Tier 2: continues tier-1 session {}.", sanitize_line(o)))
+                .unwrap_or_default();
             self.info(format!(
-                "Resumed session {}{ticket}: same question, facts, notes and checklist.",
+                "Resumed session {}{ticket}: same question, facts, notes and checklist.{tier2}",
                 sanitize_line(&self.session.id)
             ));
         }

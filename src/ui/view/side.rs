@@ -78,7 +78,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         let (sym, word) = mark(p);
         let heading = match p {
             // Tier 2: what tier 1 asked was not asked on this call.
-            Provenance::Asked if group.iter().any(|(_, f)| f.via.is_some()) => "asked (T1: on the tier-1 call)",
+            Provenance::Asked if group.iter().all(|(_, f)| f.via.is_some()) => "asked by tier 1",
+            Provenance::Asked if group.iter().any(|(_, f)| f.via.is_some()) => "asked (T1 = by tier 1)",
             _ => long_word(p).unwrap_or(word),
         };
         facts.push(Line::styled(format!("{sym} {heading}"), theme.bold()));
