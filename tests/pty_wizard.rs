@@ -341,8 +341,11 @@ fn sigkill_loses_nothing_saved_and_resume_reopens_the_same_question() {
 #[test]
 fn the_start_screen_offers_an_unfinished_call() {
     let home = Home::new();
+    // The agent comes from config.toml when --agent is not given.
+    std::fs::write(home.config.path().join("config.toml"), "agent = \"Cy Config\"\n").expect("config");
     let mut w = Wizard::spawn_in(&home, &["--ticket", "INC-LATER", "--user", "lee@contoso.com"], &[]);
     w.wait_for("Is the user signing in");
+    w.wait_for("Agent Cy Co");
     w.send("1");
     w.wait_for("Is the passkey on the device");
     w.send("q");
@@ -351,6 +354,7 @@ fn the_start_screen_offers_an_unfinished_call() {
     let mut s = Wizard::spawn_in(&home, &[], &[]);
     s.wait_for("Or resume an unfinished call");
     s.wait_for("INC-LATER · lee@contoso.com");
+    s.wait_for("Agent       Cy Config");
     // Past the three fields to the call, then Enter.
     s.send(DOWN);
     s.send(DOWN);
