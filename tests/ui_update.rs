@@ -1044,6 +1044,11 @@ fn a_save_failure_shows_and_clears() {
         )
     );
     assert!(a.would_lose());
+    // The failure stays on the status line after other keys clear the message.
+    ch(&mut a, 'j');
+    assert_eq!(a.status, None);
+    let screen = screen_text(&mut a, 80, 24);
+    assert!(screen.contains("! Not saved: /data/sessions/x.json: cannot write: No space left"), "{screen}");
     a.update(Msg::Saved(Ok(())), t1());
     assert_eq!(status(&a), (StatusKind::Info, "Saving works again: the session is saved.".into()));
     assert!(!a.would_lose());

@@ -166,7 +166,8 @@ pub fn summary(app: &App) -> String {
         ),
         None => {
             let asked = s.walk.path.iter().filter(|p| p.provenance == Provenance::Asked).count();
-            format!("passkey-triage: session {}{ticket}: not classified yet ({asked} answers given)", s.id)
+            let s_ = if asked == 1 { "" } else { "s" };
+            format!("passkey-triage: session {}{ticket}: not classified yet ({asked} answer{s_} given)", s.id)
         }
     }
 }

@@ -164,6 +164,8 @@ pub struct App {
     pub opts: Options,
     /// The last save failed: quitting would lose the call.
     pub save_failed: bool,
+    /// Why (one line), shown on the status line while no other message is.
+    pub save_error: Option<String>,
     /// Highlighted format in the export picker (index into [`EXPORT_FORMATS`]).
     pub export_pick: usize,
     /// The latest export's file.
@@ -205,6 +207,7 @@ impl App {
             size: (80, 24),
             opts,
             save_failed: false,
+            save_error: None,
             export_pick: 0,
             last_export: None,
             resumable: Vec::new(),
@@ -378,6 +381,7 @@ impl App {
                     self.info("Saving works again: the session is saved.");
                 }
                 self.save_failed = false;
+                self.save_error = None;
                 Vec::new()
             }
             Msg::Saved(Err(e)) => {
@@ -385,6 +389,7 @@ impl App {
                     self.warn(format!("Could not save the session: {}", sanitize_line(&e)));
                 }
                 self.save_failed = true;
+                self.save_error = Some(sanitize_line(&e));
                 Vec::new()
             }
             Msg::Exported(Ok(ex)) => {
