@@ -74,7 +74,10 @@ pub fn render_start(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
 
 /// `INC1 · a@contoso.example · 12 min ago · Is the passkey on the device…`
 pub fn resumable_row(app: &App, s: &Session) -> String {
-    let ticket = s.ticket.as_deref().map(sanitize_line).unwrap_or_else(|| "no ticket".into());
+    let mut ticket = s.ticket.as_deref().map(sanitize_line).unwrap_or_else(|| "no ticket".into());
+    if s.continued_from.is_some() {
+        ticket.push_str(" (tier 2)");
+    }
     let user = s.user.as_deref().map(sanitize_line).unwrap_or_else(|| "no user".into());
     let age = match crate::commands::sessions::age(app.now - s.started_at).as_str() {
         "just now" => "just now".to_string(),
