@@ -36,7 +36,7 @@ pub struct WizardArgs {
     /// The user's sign-in name (UPN).
     #[arg(long, value_name = "UPN")]
     pub user: Option<String>,
-    /// Your name, recorded in the session.
+    /// Your name, recorded in the session (default: `agent` in config.toml).
     #[arg(long, value_name = "NAME")]
     pub agent: Option<String>,
     /// Facts file that pre-answers questions ({"facts": {...}}).
@@ -45,8 +45,15 @@ pub struct WizardArgs {
     /// Answer questions whose fact is missing `unknown` instead of asking.
     #[arg(long)]
     pub assume_unknown: bool,
-    /// Reopen an unfinished session (the newest if no id is given).
-    #[arg(long, value_name = "ID", num_args = 0..=1, default_missing_value = "")]
+    /// Reopen an unfinished session (the newest if no id is given): an id, a unique prefix of
+    /// one, or a session file.
+    #[arg(
+        long,
+        value_name = "ID",
+        num_args = 0..=1,
+        default_missing_value = "",
+        conflicts_with_all = ["facts", "assume_unknown"]
+    )]
     pub resume: Option<String>,
 }
 
@@ -64,7 +71,7 @@ pub enum Command {
     Sessions(SessionsArgs),
     /// Export a session as ticket notes or an escalation package.
     Export(ExportArgs),
-    /// Open an escalation package (JSON export) in the wizard and continue from it.
+    /// Open an escalation package (JSON export) in the wizard and continue from it (tier 2).
     Open(OpenArgs),
     /// Print the JSON schema for runbook files.
     Schema,
@@ -220,7 +227,11 @@ pub struct ExportArgs {
 pub struct OpenArgs {
     /// Escalation package (a JSON export).
     pub file: PathBuf,
-    /// Your name, recorded in the new session.
+    /// Your name, recorded in the new session (default: `agent` in config.toml).
     #[arg(long, value_name = "NAME")]
     pub agent: Option<String>,
+    /// Journal the new session and print a summary instead of opening the wizard (the
+    /// default when standard input or output is not a terminal).
+    #[arg(long)]
+    pub print: bool,
 }

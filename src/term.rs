@@ -289,6 +289,13 @@ fn event_loop(
         if let Some(c) = signals.pending() {
             msgs.push(Msg::Signal(c));
         }
+        // A save that failed (or works again) in the background shows without waiting for
+        // the next change.
+        match store.save_error() {
+            Some(e) if !app.save_failed => msgs.push(Msg::Saved(Err(e))),
+            None if app.save_failed => msgs.push(Msg::Saved(Ok(()))),
+            _ => {}
+        }
         let now = Utc::now();
         if msgs.is_empty() {
             // Notes typed since the last tick are saved by the tick's Persist.
@@ -327,8 +334,9 @@ fn carry_out(app: &mut App, effects: Vec<Effect>, store: &mut dyn SessionStore) 
                 queue.extend(app.update(Msg::Exported(r), Utc::now()));
             }
             Effect::CopyToClipboard(text) => {
-                let mut out = io::stdout();
-                let _ = execute!(out, ratatui::crossterm::clipboard::CopyToClipboard::to_clipboard_from(text));
+                let written =
+                    crate::export::clipboard::copy_to_clipboard(&mut io::stdout().lock(), &text).unwrap_or(false);
+                queue.extend(app.update(Msg::Copied(written), Utc::now()));
             }
             Effect::Quit(code) => return Ok(Some(code)),
         }

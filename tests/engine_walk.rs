@@ -566,6 +566,52 @@ fn back_over_a_step_takes_its_result_back() {
     assert_eq!(path(&w)[1], ("triage#s".into(), "unknown".into(), "assumed-unknown"));
 }
 
+#[test]
+fn back_revises_answers_from_an_earlier_session_and_keeps_their_origin() {
+    // Tier 1 had phase from a facts file and flow assumed unknown; tier 2 continues (facts
+    // carry `via`) and may revise any of them. Derived facts are not answers.
+    let set = linear();
+    let mut w = start(&set, &[("phase", "sign-in", Provenance::FactsFile)], ASSUME);
+    w.options = ASK;
+    for f in w.facts.values_mut() {
+        f.via = Some("tier-1 session T1".into());
+    }
+    assert_eq!(at(&w), "triage#o-unclassified (finished)");
+    assert_eq!(path(&w)[1], ("triage#q-flow".into(), "unknown".into(), "assumed-unknown"));
+    assert!(w.can_go_back());
+    w.back(&set, t(10)).unwrap();
+    assert_eq!(at(&w), "triage#q-cred", "the assumed answer tier 1 never asked is asked now");
+    w.back(&set, t(11)).unwrap();
+    assert_eq!(at(&w), "triage#q-flow");
+    assert_eq!(w.previous_entries["flow"].via.as_deref(), Some("tier-1 session T1"));
+    w.back(&set, t(12)).unwrap();
+    assert_eq!(at(&w), "triage#q-phase", "even a facts-file answer of tier 1");
+    assert!(!w.can_go_back());
+    // Same answer again: the answers passed on the way are re-applied with their tier-1 entry
+    // (provenance, time, via), not as "asked now".
+    w.answer(&set, "sign-in", t(13)).unwrap();
+    assert_eq!(at(&w), "triage#o-unclassified (finished)");
+    for k in ["flow", "credential.type"] {
+        let f = &w.facts[k];
+        assert_eq!(
+            (f.provenance, f.at, f.via.as_deref()),
+            (Provenance::AssumedUnknown, t(0), Some("tier-1 session T1"))
+        );
+    }
+    assert_eq!((w.facts["phase"].provenance, w.facts["phase"].via.as_deref()), (Provenance::Asked, None));
+    // A different answer replaces the tier-1 one as asked on this call.
+    w.back(&set, t(14)).unwrap();
+    w.back(&set, t(14)).unwrap();
+    assert_eq!(at(&w), "triage#q-flow");
+    w.answer(&set, "cross-device", t(15)).unwrap();
+    assert_eq!((w.facts["flow"].provenance, w.facts["flow"].via.as_deref()), (Provenance::Asked, None));
+    assert!(w.previous_entries.is_empty());
+
+    // Without `via` (the same facts in tier 1 itself) nothing but asked answers is revisable.
+    let w = start(&set, &[("phase", "sign-in", Provenance::FactsFile)], ASSUME);
+    assert!(!w.can_go_back());
+}
+
 // --- restart ---------------------------------------------------------------------------------------------
 
 #[test]

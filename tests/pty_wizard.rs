@@ -22,28 +22,65 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
+/// A user's config and data folders, kept across runs of the binary.
+struct Home {
+    config: tempfile::TempDir,
+    data: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        Self { config: tempfile::tempdir().expect("temp dir"), data: tempfile::tempdir().expect("temp dir") }
+    }
+
+    /// Runs a command (not in a pty) with these folders; its stdout.
+    fn run(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_passkey-triage"))
+            .arg("--runbooks")
+            .arg(fixtures().join("wizard"))
+            .args(args)
+            .env("PASSKEY_TRIAGE_CONFIG_DIR", self.config.path())
+            .env("PASSKEY_TRIAGE_DATA_DIR", self.data.path())
+            .output()
+            .expect("run passkey-triage");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf-8")
+    }
+
+    /// `sessions --format json`, newest first.
+    fn sessions(&self) -> Vec<serde_json::Value> {
+        let v: serde_json::Value = serde_json::from_str(&self.run(&["sessions", "--format", "json"])).expect("json");
+        v["sessions"].as_array().expect("sessions").clone()
+    }
+}
+
 struct Wizard {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     raw: Arc<Mutex<Vec<u8>>>,
     parser: Arc<Mutex<vt100::Parser>>,
-    _dirs: (tempfile::TempDir, tempfile::TempDir),
+    _home: Option<Home>,
 }
 
 impl Wizard {
     fn spawn(args: &[&str], env: &[(&str, &str)]) -> Self {
+        let home = Home::new();
+        let mut w = Self::spawn_in(&home, args, env);
+        w._home = Some(home);
+        w
+    }
+
+    fn spawn_in(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
             .expect("open a pty");
-        let config = tempfile::tempdir().expect("temp dir");
-        let data = tempfile::tempdir().expect("temp dir");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_passkey-triage"));
         cmd.arg("--runbooks");
         cmd.arg(fixtures().join("wizard"));
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
-        cmd.env("PASSKEY_TRIAGE_CONFIG_DIR", config.path());
-        cmd.env("PASSKEY_TRIAGE_DATA_DIR", data.path());
+        cmd.env("PASSKEY_TRIAGE_CONFIG_DIR", home.config.path());
+        cmd.env("PASSKEY_TRIAGE_DATA_DIR", home.data.path());
         cmd.env_remove("NO_COLOR");
         for (k, v) in env {
             cmd.env(k, v);
@@ -70,7 +107,7 @@ impl Wizard {
                 }
             }
         });
-        Self { child, writer, raw, parser, _dirs: (config, data) }
+        Self { child, writer, raw, parser, _home: None }
     }
 
     fn screen(&self) -> String {
@@ -159,13 +196,12 @@ fn full_walk_to_an_outcome() {
     w.wait_for("cross-device.phone-bluetooth-off");
     w.send(" ");
     w.wait_for("[x] 1.");
-    // Answers were given and this build keeps no sessions: q asks first.
+    // Every step is journaled: q quits without asking.
     w.send("q");
-    w.wait_for("Quit?");
-    w.send("y");
     assert_eq!(w.wait_exit(), 0);
     w.assert_restored();
     w.wait_for("cross-device.phone-bluetooth-off: Bluetooth was off on the phone [resolved]");
+    w.wait_for("ticket notes: passkey-triage export");
 }
 
 #[test]
@@ -227,4 +263,158 @@ fn a_panic_restores_the_terminal() {
     let after = &raw[left..];
     assert!(!contains(after, b"\x1b[?2026h"), "a synchronized update was started after restoring");
     assert!(!contains(after, b"\x1b[1;1H"), "frame bytes were written after restoring");
+}
+
+/// Waits until `path` exists and its contents satisfy `ok`.
+fn wait_for_file(path: &Path, ok: impl Fn(&str) -> bool) -> String {
+    let end = deadline();
+    while Instant::now() < end {
+        if let Ok(text) = std::fs::read_to_string(path)
+            && ok(&text)
+        {
+            return text;
+        }
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    panic!("{} never got what was expected", path.display());
+}
+
+#[test]
+fn sigkill_loses_nothing_saved_and_resume_reopens_the_same_question() {
+    let home = Home::new();
+    let mut w = Wizard::spawn_in(&home, &["--ticket", "INC-KILL", "--user", "kim@contoso.com"], &[]);
+    w.wait_for("Is the user signing in");
+    w.send("1");
+    w.wait_for("Is the passkey on the device");
+    // Notes, then the export key: a format picker, a new file each time, the path on screen.
+    w.send("n");
+    w.wait_for("Notes for the ticket");
+    w.send("hotel wifi");
+    w.send("\x1b");
+    w.wait_for("notes: 1 line");
+    w.send("e");
+    w.wait_for("Export this call as");
+    w.send(ENTER);
+    w.wait_for("INC-KILL.md; copied to the clipboard.");
+    w.send("e");
+    w.wait_for("Export this call as");
+    w.send(ENTER);
+    w.wait_for("INC-KILL-2.md; copied to the clipboard.");
+    let exports = home.data.path().join("exports");
+    let first = std::fs::read_to_string(exports.join("INC-KILL.md")).expect("first export");
+    assert!(first.contains("hotel wifi") && first.contains("INC-KILL"), "{first}");
+    assert_eq!(std::fs::read_to_string(exports.join("INC-KILL-2.md")).expect("second export"), first);
+    // The clipboard got the text through OSC 52 (base64, never raw).
+    assert!(contains(&w.raw(), b"\x1b]52;c;"), "no OSC 52 sequence was written");
+
+    w.send("2");
+    w.wait_for("Which OS version is the phone on?");
+    // The journal holds the second answer once the background write lands; then kill -9.
+    let id = home.sessions()[0]["id"].as_str().expect("id").to_string();
+    let file = home.data.path().join(format!("sessions/{id}.json"));
+    wait_for_file(&file, |t| t.contains("\"cross-device\""));
+    let pid = w.child.process_id().expect("pid").to_string();
+    assert!(std::process::Command::new("kill").args(["-KILL", &pid]).status().expect("kill").success());
+    w.wait_exit();
+
+    let sessions = home.sessions();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0]["status"], "open");
+    assert_eq!(sessions[0]["ticket"], "INC-KILL");
+
+    let mut r = Wizard::spawn_in(&home, &["--resume"], &[]);
+    r.wait_for("Which OS version is the phone on?");
+    r.wait_for(&format!("Resumed session {id} (ticket INC-KILL)"));
+    let screen = r.screen();
+    for want in ["phase = sign-in", "flow = cross-device", "notes: 1 line", "Ticket INC-KILL", "kim@contoso.com"] {
+        assert!(screen.contains(want), "{want:?} missing after --resume:\n{screen}");
+    }
+    // Saved as it goes: q (from the listed answers; on the typed line it is a letter) quits at
+    // once and says how to come back.
+    r.send(DOWN);
+    r.send("q");
+    assert_eq!(r.wait_exit(), 0);
+    r.assert_restored();
+    r.wait_for(&format!("resume it with: passkey-triage --resume {id}"));
+}
+
+#[test]
+fn the_start_screen_offers_an_unfinished_call() {
+    let home = Home::new();
+    // The agent comes from config.toml when --agent is not given.
+    std::fs::write(home.config.path().join("config.toml"), "agent = \"Cy Config\"\n").expect("config");
+    let mut w = Wizard::spawn_in(&home, &["--ticket", "INC-LATER", "--user", "lee@contoso.com"], &[]);
+    w.wait_for("Is the user signing in");
+    w.wait_for("Agent Cy Co");
+    w.send("1");
+    w.wait_for("Is the passkey on the device");
+    w.send("q");
+    assert_eq!(w.wait_exit(), 0);
+
+    let mut s = Wizard::spawn_in(&home, &[], &[]);
+    s.wait_for("Or resume an unfinished call");
+    s.wait_for("INC-LATER · lee@contoso.com");
+    s.wait_for("Agent       Cy Config");
+    // Past the three fields to the call, then Enter.
+    s.send(DOWN);
+    s.send(DOWN);
+    s.send(DOWN);
+    s.wait_for("Enter resume");
+    s.send(ENTER);
+    s.wait_for("Is the passkey on the device");
+    s.wait_for("Resumed session");
+    s.wait_for("phase = sign-in");
+    s.send(CTRL_C);
+    assert_eq!(s.wait_exit(), 130);
+    s.assert_restored();
+    assert_eq!(home.sessions().len(), 1, "resuming started no new session");
+}
+
+#[test]
+fn open_continues_an_escalation_package_as_tier2() {
+    let home = Home::new();
+    let mut w = Wizard::spawn_in(&home, &["--ticket", "INC-T1"], &[]);
+    w.wait_for("Is the user signing in");
+    w.send("1");
+    w.wait_for("Is the passkey on the device");
+    w.send("1");
+    w.wait_for("Which error code does the sign-in page show?");
+    w.send(DOWN);
+    w.send(ENTER);
+    w.wait_for("ESCALATE TO TIER 2");
+    w.send("q");
+    assert_eq!(w.wait_exit(), 0);
+    let tier1 = home.sessions()[0]["id"].as_str().expect("id").to_string();
+    let pkg = home.data.path().join("package.json");
+    home.run(&["export", &tier1, "--format", "json", "--out", pkg.to_str().expect("utf-8 path")]);
+
+    let mut t2 = Wizard::spawn_in(&home, &["open", pkg.to_str().expect("path"), "--agent", "Tia"], &[]);
+    t2.wait_for(&format!("Tier 2 continues {tier1}"));
+    t2.wait_for("ESCALATE TO TIER 2");
+    t2.wait_for("T1 flow = same-device");
+    t2.wait_for("Agent Tia");
+    // Back over tier 1's answers, then a different one, on to a new outcome.
+    t2.send("\x1b[D");
+    t2.wait_for("Which error code does the sign-in page show?");
+    t2.send("\x1b[D");
+    t2.wait_for("Is the passkey on the device");
+    t2.send("2");
+    t2.wait_for("Which OS version is the phone on?");
+    t2.send("17.5");
+    t2.wait_for("> 17.5");
+    t2.send(ENTER);
+    t2.wait_for("Turn Bluetooth on at both ends");
+    t2.send("1");
+    t2.wait_for("RESOLVED ON THE CALL");
+    t2.send("q");
+    assert_eq!(t2.wait_exit(), 0);
+
+    let sessions = home.sessions();
+    assert_eq!(sessions.len(), 2);
+    let new = &sessions[0];
+    assert_eq!(new["continued_from"], tier1.as_str());
+    assert_eq!(new["status"], "resolved");
+    assert_eq!(new["agent"], "Tia");
+    assert_eq!(new["ticket"], "INC-T1");
+    assert_eq!(sessions[1]["status"], "escalated", "the tier-1 session is left as it was");
 }

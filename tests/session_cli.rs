@@ -185,9 +185,16 @@ fn open_continues_a_package_as_a_new_linked_session() {
     assert!(s.walk.facts.values().all(|f| f.via.as_deref() == Some("tier-1 session 20260120T140200Z-3f2a")));
     assert!(out.contains(&format!("passkey-triage --resume {}", s.id)), "{out}");
 
+    // --print does the same explicitly (here stdout is not a terminal anyway): a second,
+    // separate continuation.
+    let a = cmd(tmp.path()).arg("open").arg(&pkg).arg("--print").assert().success();
+    let out = String::from_utf8(a.get_output().stdout.clone()).expect("utf8");
+    assert!(out.contains("Continue it with: passkey-triage --resume "), "{out}");
+    assert_eq!(journal.list().0.len(), 2);
+
     // A file that is not a package: exit 2 with the path, nothing journaled.
     let junk = tmp.path().join("junk.json");
     std::fs::write(&junk, "not json").expect("write");
     cmd(tmp.path()).arg("open").arg(&junk).assert().code(2).stderr(predicate::str::contains("junk.json"));
-    assert_eq!(journal.list().0.len(), 1);
+    assert_eq!(journal.list().0.len(), 2);
 }

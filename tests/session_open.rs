@@ -139,3 +139,27 @@ fn unreadable_packages_are_errors_not_panics() {
     let r = open_package(&tmp.path().join("missing.json"), &set, at(1, 0, 0), 0, "x".into(), CallInfo::default());
     assert!(r.is_err());
 }
+
+#[test]
+fn tier1_answers_taken_back_keep_their_origin_and_are_redacted() {
+    let set = fixture_set();
+    let tier1 = escalated_session(&set);
+    let (mut s, _) = passkey_triage::session::package::continue_session(
+        &tier1,
+        &set,
+        at(15, 0, 0),
+        0,
+        "20260120T150000Z-0e0e".into(),
+        CallInfo::default(),
+    )
+    .expect("continue");
+    while s.walk.facts.contains_key("device.name") {
+        s.walk.back(&set, at(15, 1, 0)).expect("back");
+    }
+    let kept = &s.walk.previous_entries["device.name"];
+    assert_eq!((kept.value.as_str(), kept.at), ("DESKTOP-7QK2M1P", at(14, 3, 5)));
+    assert_eq!(kept.via.as_deref(), Some(via_label(&tier1.id).as_str()));
+    let json = export::render(&s, Format::Json, Options { redact: true });
+    assert!(!json.contains("DESKTOP-7QK2M1P"), "{json}");
+    assert!(json.contains("\"previous_entries\""), "{json}");
+}

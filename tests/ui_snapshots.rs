@@ -26,6 +26,40 @@ fn start_screen() {
 }
 
 #[test]
+fn start_screen_with_unfinished_calls() {
+    snap("start_resume", || {
+        let mut a = app_with(&[], Options { start_screen: true, ..opts() });
+        a.resumable = vec![
+            unfinished_session("20261125T130000Z-00aa", "INC-OLDER"),
+            unfinished_session("20261125T120000Z-00bb", "INC0099 with a very long ticket name, longer than the row"),
+        ];
+        // Highlight the first unfinished call.
+        for _ in 0..3 {
+            key(&mut a, KeyCode::Tab);
+        }
+        a
+    });
+}
+
+#[test]
+fn export_picker() {
+    snap("export_picker", || {
+        let mut a = app_with(
+            &[],
+            Options { persists: true, export: Some(passkey_triage::cli::ExportFormat::Text), redact: true, ..opts() },
+        );
+        to_escalation(&mut a);
+        ch(&mut a, 'e');
+        a
+    });
+}
+
+#[test]
+fn tier2_continuing_an_escalation() {
+    snap("tier2", tier2_app);
+}
+
+#[test]
 fn question() {
     snap("question", app);
 }

@@ -45,10 +45,38 @@ fn a_missing_facts_file_is_reported() {
 }
 
 #[test]
-fn resume_says_it_is_not_available_yet() {
+fn resume_with_nothing_to_resume_says_so() {
     let (mut cmd, _t) = wizard();
     cmd.arg("--runbooks").arg(fixtures().join("wizard")).arg("--resume");
-    cmd.assert().code(2).stderr(predicate::str::contains("--resume is not available yet"));
+    cmd.assert()
+        .code(2)
+        .stdout(predicate::str::contains("\u{1b}[?1049h").not())
+        .stderr(predicate::str::contains("no unfinished session in").and(predicate::str::contains("sessions")));
+    let (mut cmd, _t) = wizard();
+    cmd.arg("--runbooks").arg(fixtures().join("wizard")).args(["--resume", "20260101T000000Z-beef"]);
+    cmd.assert().code(2).stderr(predicate::str::contains("no session `20260101T000000Z-beef`"));
+}
+
+#[test]
+fn resume_of_a_corrupt_session_file_names_it_and_leaves_it() {
+    let (mut cmd, tmp) = wizard();
+    let dir = tmp.path().join("data/sessions");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let bad = dir.join("20260101T000000Z-dead.json");
+    std::fs::write(&bad, b"{\"format\": 1, \"id\": \"2026").expect("write");
+    cmd.arg("--runbooks").arg(fixtures().join("wizard")).args(["--resume", "20260101T000000Z-dead"]);
+    cmd.assert().code(2).stderr(
+        predicate::str::contains("20260101T000000Z-dead.json: truncated session file")
+            .and(predicate::function(|s: &str| s.lines().count() == 1)),
+    );
+    assert_eq!(std::fs::read(&bad).expect("still there"), b"{\"format\": 1, \"id\": \"2026");
+}
+
+#[test]
+fn resume_conflicts_with_a_facts_file() {
+    let (mut cmd, _t) = wizard();
+    cmd.arg("--runbooks").arg(fixtures().join("wizard")).args(["--resume", "x", "--facts", "f.json"]);
+    cmd.assert().code(2).stderr(predicate::str::contains("cannot be used with"));
 }
 
 #[test]

@@ -80,7 +80,9 @@ fn start_screen_global_keys() {
     assert_eq!(a.overlay, Some(Overlay::Help));
     key(&mut a, KeyCode::Esc);
     assert_eq!(a.overlay, None);
-    assert_eq!(ctrl(&mut a, 'c'), vec![Effect::Persist, Effect::Quit(exit::INTERRUPTED)]);
+    // Nothing was started on the start screen: nothing to save.
+    assert_eq!(ctrl(&mut a, 'c'), vec![Effect::Quit(exit::INTERRUPTED)]);
+    assert_eq!(a.update(Msg::Signal(143), t1()), vec![Effect::Quit(143)]);
 }
 
 // ----- questions ---------------------------------------------------------------------------
@@ -231,12 +233,57 @@ fn export_is_neither_bound_nor_shown_without_a_store() {
     assert!(!keymap::hints(&ctx).iter().any(|(_, l)| *l == "export"));
     assert!(!keymap::help(&ctx).iter().any(|(k, _)| *k == "e"));
 
-    let mut a = app_with(&[], Options { export: Some(ExportFormat::Markdown), persists: true, ..opts() });
+    let mut a = app_with(&[], Options { export: Some(ExportFormat::Text), persists: true, ..opts() });
     assert!(keymap::hints(&a.key_context()).iter().any(|(_, l)| *l == "export"));
-    assert_eq!(ch(&mut a, 'e'), vec![Effect::Export(ExportFormat::Markdown)]);
+    assert!(keymap::help(&a.key_context()).iter().any(|(k, _)| *k == "e"));
+    // e opens the format picker on the configured default; Esc cancels.
+    assert_eq!(ch(&mut a, 'e'), vec![]);
+    assert_eq!(a.overlay, Some(Overlay::Export));
+    assert_eq!(a.screen(), Screen::Export);
+    assert_eq!(a.export_pick, 1, "plain text, the configured default");
+    let hints: Vec<&str> = keymap::hints(&a.key_context()).iter().map(|(_, l)| *l).collect();
+    assert_eq!(hints, ["format", "move", "export", "cancel", "help"]);
+    assert_eq!(key(&mut a, KeyCode::Esc), vec![]);
+    assert_eq!(a.overlay, None);
+    // Enter exports the highlighted format; arrows move, clamped.
+    ch(&mut a, 'e');
+    key(&mut a, KeyCode::Up);
+    key(&mut a, KeyCode::Up);
+    assert_eq!(a.export_pick, 0);
+    assert_eq!(key(&mut a, KeyCode::Enter), vec![Effect::Export(ExportFormat::Markdown)]);
+    assert_eq!(a.overlay, None);
+    // A digit exports at once; one that names no format only explains.
+    ch(&mut a, 'e');
+    assert_eq!(ch(&mut a, '4'), vec![]);
+    assert_eq!(status(&a).0, StatusKind::Warn);
+    assert_eq!(a.overlay, Some(Overlay::Export));
+    key(&mut a, KeyCode::Down);
+    assert_eq!(a.export_pick, 2);
+    assert_eq!(ch(&mut a, '3'), vec![Effect::Export(ExportFormat::Json)]);
+    // Help over the picker lists its keys and returns to it.
+    ch(&mut a, 'e');
+    ch(&mut a, '?');
+    assert_eq!(a.overlay, Some(Overlay::Help));
+    assert!(keymap::help(&a.help_context()).iter().any(|(k, _)| *k == "1-3"));
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.overlay, Some(Overlay::Export));
+    key(&mut a, KeyCode::Esc);
+
+    // The result: the path, then whether the clipboard got it.
     let ex = Exported { path: "/tmp/INC0012345.md".into(), text: "notes".into() };
     assert_eq!(a.update(Msg::Exported(Ok(ex)), t1()), vec![Effect::CopyToClipboard("notes".into())]);
-    assert!(status(&a).1.contains("/tmp/INC0012345.md"));
+    assert_eq!(status(&a), (StatusKind::Info, "Exported to /tmp/INC0012345.md.".into()));
+    a.update(Msg::Copied(true), t1());
+    assert_eq!(status(&a), (StatusKind::Info, "Exported to /tmp/INC0012345.md; copied to the clipboard.".into()));
+    a.update(Msg::Copied(false), t1());
+    assert!(status(&a).1.contains("/tmp/INC0012345.md (too long for the clipboard"), "{:?}", a.status);
+    // A long path is shortened in the middle so the file name stays on screen.
+    let long = format!("/home/agent/{}/exports/INC0012345-2.md", "deep/".repeat(20));
+    a.update(Msg::Exported(Ok(Exported { path: long.into(), text: String::new() })), t1());
+    a.update(Msg::Copied(true), t1());
+    let text = status(&a).1;
+    assert!(text.contains('…') && text.ends_with("exports/INC0012345-2.md; copied to the clipboard."), "{text}");
+    assert!(passkey_triage::ui::text::width(&text) <= 78, "{text}");
     a.update(Msg::Exported(Err("disk full".into())), t1());
     assert_eq!(status(&a), (StatusKind::Error, "Export failed: disk full".into()));
 }
@@ -885,4 +932,124 @@ fn no_control_character_reaches_the_screen() {
         }
     }
     assert!(passkey_triage::text::is_clean(&a.session.notes));
+}
+
+// ----- sessions: start-screen resume, tier 2, saving ---------------------------------------
+
+#[test]
+fn start_screen_offers_unfinished_calls_and_resumes_one() {
+    let mut a = start_app();
+    let older = unfinished_session("20261125T130000Z-00aa", "INC-OLDER");
+    a.resumable = vec![unfinished_session("20261125T133000Z-00cc", "INC-NEWER"), older.clone()];
+    let hints: Vec<&str> = keymap::hints(&a.key_context()).iter().map(|(_, l)| *l).collect();
+    assert!(hints.contains(&"next field / resume a call"), "{hints:?}");
+    // Tab / ↓ go round the fields, then the calls, then back to the first field.
+    for _ in 0..3 {
+        key(&mut a, KeyCode::Tab);
+    }
+    assert_eq!(a.screen(), Screen::Resume);
+    let hints: Vec<&str> = keymap::hints(&a.key_context()).iter().map(|(_, l)| *l).collect();
+    assert_eq!(hints, ["resume", "move", "help", "quit"]);
+    ch(&mut a, 'j');
+    assert_eq!(a.start_focus, 4);
+    key(&mut a, KeyCode::Down);
+    assert_eq!((a.start_focus, a.screen()), (0, Screen::Start), "wraps to the ticket field");
+    key(&mut a, KeyCode::Up);
+    assert_eq!(a.start_focus, 4);
+    // Letters don't type on a call row; ? helps, q quits without saving anything new.
+    ch(&mut a, '?');
+    assert_eq!(a.overlay, Some(Overlay::Help));
+    assert!(keymap::help(&a.help_context()).iter().any(|(k, _)| *k == "Enter"));
+    key(&mut a, KeyCode::Esc);
+    let mut quitter = a.clone();
+    assert_eq!(ch(&mut quitter, 'q'), vec![Effect::Quit(exit::OK)]);
+    // Enter: the older call is back at the same question with the same facts and notes.
+    assert_eq!(key(&mut a, KeyCode::Enter), vec![]);
+    assert_eq!(a.mode, Mode::Walk);
+    assert_eq!(a.session, older);
+    assert_eq!(node(&a), "q-phone-version");
+    assert_eq!(a.screen(), Screen::Entry, "the typed line has the focus, as before");
+    assert!(a.resumable.is_empty());
+    assert!(status(&a).1.starts_with("Resumed session 20261125T130000Z-00aa (ticket INC-OLDER)"));
+    // The notes editor holds the resumed notes.
+    key(&mut a, KeyCode::Esc);
+    ch(&mut a, 'n');
+    assert_eq!(a.notes.lines().join("\n"), "called from a hotel");
+}
+
+#[test]
+fn enter_on_the_fields_starts_a_new_call_even_with_unfinished_ones() {
+    let mut a = start_app();
+    a.resumable = vec![unfinished_session("20261125T130000Z-00aa", "INC-OLDER")];
+    typed(&mut a, "INC-NEW");
+    assert_eq!(key(&mut a, KeyCode::Enter), vec![Effect::Persist]);
+    assert_eq!(a.session.ticket.as_deref(), Some("INC-NEW"));
+    assert_eq!(a.session.id, "20261125T140000Z-0001");
+    assert_eq!(node(&a), "q-phase");
+}
+
+#[test]
+fn tier2_goes_back_over_tier1_answers_and_continues() {
+    let mut a = tier2_app();
+    assert!(status(&a).1.starts_with("Tier 2 continues 20261125T140000Z-0001"));
+    assert_eq!(a.session.continued_from.as_deref(), Some("20261125T140000Z-0001"));
+    assert_eq!(a.screen(), Screen::Outcome);
+    assert!(a.session.walk.facts.values().all(|f| f.via.as_deref() == Some("tier-1 session 20261125T140000Z-0001")));
+    // Nothing is lost by quitting a saved session: q quits at once.
+    assert_eq!(
+        a.clone().update(Msg::Key(ratatui::crossterm::event::KeyEvent::from(KeyCode::Char('q'))), t1()),
+        vec![Effect::Persist, Effect::Quit(exit::OK)]
+    );
+    // Back over every tier-1 answer, to the first question.
+    assert_eq!(key(&mut a, KeyCode::Left), vec![Effect::Persist]);
+    assert_eq!(node(&a), "q-error");
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Left);
+    assert_eq!(node(&a), "q-flow");
+    key(&mut a, KeyCode::Left);
+    assert_eq!(node(&a), "q-phase");
+    assert!(!a.session.walk.can_go_back());
+    // The same answer as tier 1: the later tier-1 answers are re-applied, still marked T1.
+    ch(&mut a, '1');
+    assert_eq!(node(&a), "o-unclassified");
+    assert_eq!(a.session.walk.facts["phase"].via, None, "answered by tier 2");
+    assert_eq!(a.session.walk.facts["phase"].provenance, Provenance::Asked);
+    assert!(a.session.walk.facts["flow"].via.is_some(), "tier 1's answer, re-applied as it was");
+    // A different answer than tier 1's, then the rest.
+    key(&mut a, KeyCode::Left);
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Left);
+    assert_eq!(node(&a), "q-flow");
+    ch(&mut a, '2');
+    assert_eq!(node(&a), "q-phone-version");
+    typed(&mut a, "17.5");
+    key(&mut a, KeyCode::Enter);
+    ch(&mut a, '1');
+    assert_eq!(a.session.status, passkey_triage::session::Status::Resolved);
+    assert_eq!(a.session.continued_from.as_deref(), Some("20261125T140000Z-0001"));
+    let screen = screen_text(&mut a, 120, 40);
+    assert!(screen.contains("RESOLVED ON THE CALL"), "{screen}");
+}
+
+#[test]
+fn a_save_failure_shows_and_clears() {
+    let mut a = app_with(&[], Options { persists: true, ..opts() });
+    ch(&mut a, '1');
+    a.update(Msg::Saved(Err("/data/sessions/x.json: cannot write: No space left on device".into())), t1());
+    assert_eq!(
+        status(&a),
+        (
+            StatusKind::Warn,
+            "Could not save the session: /data/sessions/x.json: cannot write: No space left on device".into()
+        )
+    );
+    assert!(a.would_lose());
+    // The failure stays on the status line after other keys clear the message.
+    ch(&mut a, 'j');
+    assert_eq!(a.status, None);
+    let screen = screen_text(&mut a, 80, 24);
+    assert!(screen.contains("! Not saved: /data/sessions/x.json: cannot write: No space left"), "{screen}");
+    a.update(Msg::Saved(Ok(())), t1());
+    assert_eq!(status(&a), (StatusKind::Info, "Saving works again: the session is saved.".into()));
+    assert!(!a.would_lose());
 }

@@ -1,38 +1,50 @@
-//! `passkey-triage open FILE`: continue an escalation package as a new session.
+//! `passkey-triage open FILE`: continue an escalation package as a new session (tier 2).
 //!
 //! The package becomes a new journaled session that links to the tier-1 session; facts keep
-//! their provenance (and say `via tier-1 session <id>`), notes and the path carry over. Until the
-//! wizard takes over this command, it prints what was loaded and the new session's id, which
-//! `passkey-triage --resume <id>` continues.
+//! their provenance (and say `via tier-1 session <id>`), notes and the path carry over. On a
+//! terminal the wizard opens on it at once (the side panel marks tier-1 facts `T1`; back works
+//! over every tier-1 answer). With `--print`, or when standard input or output is not a
+//! terminal (scripts, tests), it is journaled and a summary printed instead; `passkey-triage
+//! --resume <id>` continues it later.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use chrono::Utc;
 
 use super::{CliError, Context};
 use crate::cli::OpenArgs;
-use crate::config::Config;
 use crate::exit;
 use crate::session::journal::Journal;
 use crate::session::package::{Opened, open_package};
 use crate::session::{CallInfo, id_nonce, local_offset_minutes, new_id};
 use crate::text::sanitize_line;
+use crate::ui::app::App;
+use crate::ui::journal_store::JournalStore;
 
 pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, CliError> {
-    let config = Config::load(&ctx.paths).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let mut store = JournalStore::open(&ctx.paths).map_err(CliError::bad_input)?;
     let set = ctx.load_set()?;
     let now = Utc::now();
-    let call = CallInfo { agent: config.agent(args.agent.as_deref()), ..CallInfo::default() };
+    let call = CallInfo { agent: store.config().agent(args.agent.as_deref()), ..CallInfo::default() };
     let opened = open_package(&args.file, &set, now, local_offset_minutes(now), new_id(now, id_nonce()), call)
         .map_err(|e| CliError::bad_input(e.to_string()))?;
-    let journal = Journal::open(&ctx.paths);
-    let saved = journal.save(&opened.session).map_err(|e| CliError::bad_input(e.to_string()))?;
     for w in &opened.warnings {
         eprintln!("passkey-triage: warning: {}", sanitize_line(w));
     }
-    let text = summary(&args.file, &opened, &saved);
-    out.write_all(text.as_bytes()).map_err(|e| CliError::bad_input(format!("cannot write output: {e}")))?;
-    Ok(exit::OK)
+    let interactive = !args.print && std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    if !interactive {
+        let journal = Journal::open(&ctx.paths);
+        let saved = journal.save(&opened.session).map_err(|e| CliError::bad_input(e.to_string()))?;
+        let text = summary(&args.file, &opened, &saved);
+        out.write_all(text.as_bytes()).map_err(|e| CliError::bad_input(format!("cannot write output: {e}")))?;
+        return Ok(exit::OK);
+    }
+    // App::new says it is tier 2 continuing the package; a warning about the package wins.
+    let mut app = App::new(set, opened.session.clone(), super::wizard::options(&store, false), now);
+    if let Some(w) = opened.warnings.first() {
+        app.warn(format!("Tier 2: {}", sanitize_line(w)));
+    }
+    super::wizard::run_app(app, &mut store, out)
 }
 
 /// What was loaded and where the new session lives.

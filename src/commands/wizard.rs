@@ -1,9 +1,10 @@
 //! The wizard (no command): load everything and check it in the normal terminal (errors exit 2
-//! before raw mode), then hand over to `term::run`, then print where things stand.
+//! before raw mode), journal the session, hand over to `term::run`, then print where things
+//! stand (and where the session is saved).
 
 use std::io::{IsTerminal, Write};
 
-use chrono::{Local, Utc};
+use chrono::Utc;
 
 use super::diagnose::read_facts_text;
 use super::{CliError, Context};
@@ -11,13 +12,18 @@ use crate::cli::WizardArgs;
 use crate::engine::{Provenance, Walk, WalkOptions};
 use crate::session::{self, CallInfo, Session};
 use crate::text::sanitize_line;
-use crate::ui::app::{App, Options};
-use crate::ui::store::{NoStore, SessionStore};
+use crate::ui::app::{App, Mode, Msg, Options, StatusKind};
+use crate::ui::journal_store::JournalStore;
+use crate::ui::store::SessionStore;
 use crate::{facts_file, term};
 
-/// Runs the wizard with the session store available in this build.
+/// How many unfinished sessions the start screen offers.
+pub const RESUMABLE: usize = 5;
+
+/// Runs the wizard on the session journal (`<data>/sessions`) with the config's defaults.
 pub fn run(ctx: &Context, args: &WizardArgs, out: &mut dyn Write) -> Result<i32, CliError> {
-    run_with_store(ctx, args, &mut NoStore, out)
+    let mut store = JournalStore::open(&ctx.paths).map_err(CliError::bad_input)?;
+    run_with_store(ctx, args, &mut store, out)
 }
 
 /// `NO_COLOR` set to anything but the empty string (<https://no-color.org>).
@@ -25,47 +31,85 @@ pub fn no_color_requested() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
-/// Builds the app: runbooks, facts file, session (new or resumed). Pure apart from reading
-/// the files; every problem is an exit-2 error with a one-line message.
+/// The app's options for a store.
+pub fn options(store: &dyn SessionStore, start_screen: bool) -> Options {
+    Options {
+        no_color: no_color_requested(),
+        start_screen,
+        persists: store.persists(),
+        export: store.export_format(),
+        redact: store.export_redacts(),
+    }
+}
+
+/// Builds the app: runbooks, facts file, session (new or resumed), the unfinished sessions the
+/// start screen offers. Reads files only; every problem is an exit-2 error with a one-line
+/// message.
 pub fn prepare(ctx: &Context, args: &WizardArgs, store: &mut dyn SessionStore) -> Result<App, CliError> {
     let set = ctx.load_set()?;
     let now = Utc::now();
-    let session = match &args.resume {
-        Some(id) => {
-            let id = (!id.is_empty()).then_some(id.as_str());
-            store.load(id).map_err(CliError::bad_input)?
+    let agent = args.agent.as_deref().map(str::trim).filter(|a| !a.is_empty()).map(str::to_string);
+    if let Some(id) = &args.resume {
+        let id = (!id.is_empty()).then_some(id.as_str());
+        let mut session = store.load(id).map_err(CliError::bad_input)?;
+        // Who is on the call, when given again, fills in or corrects the saved session.
+        if args.ticket.is_some() {
+            session.ticket = args.ticket.clone();
         }
-        None => {
-            let prefill = match &args.facts {
-                Some(path) => {
-                    let spec = path.to_string_lossy();
-                    let (name, text) = read_facts_text(&spec, &mut std::io::stdin())?;
-                    facts_file::parse(&name, &text, &set.vocab).map_err(|e| CliError::bad_input(e.to_string()))?
-                }
-                None => Vec::new(),
-            };
-            let options = WalkOptions { assume_unknown: args.assume_unknown, skip_steps: false };
-            let prefill = prefill.into_iter().map(|(k, v)| (k, v, Provenance::FactsFile));
-            let walk =
-                Walk::start(&set, prefill, options, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
-            let call = CallInfo { ticket: args.ticket.clone(), agent: args.agent.clone(), user: args.user.clone() };
-            let nonce = std::process::id() ^ now.timestamp_subsec_nanos();
-            let offset = Local::now().offset().local_minus_utc() / 60;
-            Session::new(session::new_id(now, nonce), call, &set, walk, now, offset)
+        if args.user.is_some() {
+            session.user = args.user.clone();
         }
+        if agent.is_some() {
+            session.agent = agent;
+        }
+        let mut app = App::new(set, session.clone(), options(store, false), now);
+        app.open_session(session);
+        return Ok(app);
+    }
+    let prefill = match &args.facts {
+        Some(path) => {
+            let spec = path.to_string_lossy();
+            let (name, text) = read_facts_text(&spec, &mut std::io::stdin())?;
+            facts_file::parse(&name, &text, &set.vocab).map_err(|e| CliError::bad_input(e.to_string()))?
+        }
+        None => Vec::new(),
     };
-    let opts = Options {
-        no_color: no_color_requested(),
-        start_screen: args.resume.is_none() && args.facts.is_none() && args.ticket.is_none(),
-        persists: store.persists(),
-        export: store.export_format(),
+    let options_walk = WalkOptions { assume_unknown: args.assume_unknown, skip_steps: false };
+    let prefill = prefill.into_iter().map(|(k, v)| (k, v, Provenance::FactsFile));
+    let walk =
+        Walk::start(&set, prefill, options_walk, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
+    let call = CallInfo {
+        ticket: args.ticket.clone(),
+        agent: agent.or_else(|| store.default_agent()),
+        user: args.user.clone(),
     };
-    let changed = args.resume.is_some() && session.runbooks.hash != set.content_hash();
-    let mut app = App::new(set, session, opts, now);
-    if changed {
-        app.warn("The runbooks changed since this session was saved: answers are kept, the path may differ.");
+    let session = Session::new(
+        session::new_id(now, session::id_nonce()),
+        call,
+        &set,
+        walk,
+        now,
+        session::local_offset_minutes(now),
+    );
+    // The start screen: when there is something to fill in or an unfinished call to resume;
+    // never with --facts (straight to work).
+    let resumable = if args.facts.is_none() { store.unfinished(RESUMABLE) } else { Vec::new() };
+    let start_screen = args.facts.is_none() && (args.ticket.is_none() || !resumable.is_empty());
+    let mut app = App::new(set, session, options(store, start_screen), now);
+    if start_screen {
+        app.resumable = resumable;
     }
     Ok(app)
+}
+
+/// The wizard needs a terminal on both ends.
+pub fn require_terminal() -> Result<(), CliError> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(CliError::bad_input(
+            "the wizard needs a terminal; to classify from a script use `passkey-triage diagnose --facts FILE`",
+        ));
+    }
+    Ok(())
 }
 
 pub fn run_with_store(
@@ -75,18 +119,34 @@ pub fn run_with_store(
     out: &mut dyn Write,
 ) -> Result<i32, CliError> {
     let app = prepare(ctx, args, store)?;
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(CliError::bad_input(
-            "the wizard needs a terminal; to classify from a script use `passkey-triage diagnose --facts FILE`",
-        ));
+    require_terminal()?;
+    run_app(app, store, out)
+}
+
+/// Journals the session (unless the start screen is still up), runs the wizard, and prints
+/// the summary and the store's farewell in the normal terminal.
+pub fn run_app(mut app: App, store: &mut dyn SessionStore, out: &mut dyn Write) -> Result<i32, CliError> {
+    let skipped = store.take_skipped();
+    for line in &skipped {
+        eprintln!("passkey-triage: skipped unreadable session file {line}");
+    }
+    if let Some(first) = skipped.first()
+        && app.status.as_ref().is_none_or(|s| s.kind == StatusKind::Info)
+    {
+        let more = if skipped.len() > 1 { format!(" (and {} more)", skipped.len() - 1) } else { String::new() };
+        app.warn(format!("Skipped an unreadable session file, left as it is: {first}{more}"));
+    }
+    if app.mode != Mode::Start {
+        let r = store.save(&app.session);
+        app.update(Msg::Saved(r), Utc::now());
     }
     let (app, code) = term::run(app, store).map_err(|e| CliError::bad_input(format!("terminal error: {e}")))?;
     let _ = writeln!(out, "{}", summary(&app));
-    if let Some(line) = store.farewell(&app.session) {
+    for line in store.farewell(&app.session) {
         let _ = writeln!(out, "{line}");
     }
     // Nothing kept the notes: leave them in the scrollback rather than lose them.
-    if !store.persists() && !app.session.notes.trim().is_empty() {
+    if store.lost() && !app.session.notes.trim().is_empty() {
         let _ = writeln!(out, "Notes:\n{}", crate::text::sanitize_text(&app.session.notes));
     }
     Ok(code)
@@ -106,7 +166,8 @@ pub fn summary(app: &App) -> String {
         ),
         None => {
             let asked = s.walk.path.iter().filter(|p| p.provenance == Provenance::Asked).count();
-            format!("passkey-triage: session {}{ticket}: not classified yet ({asked} answers given)", s.id)
+            let s_ = if asked == 1 { "" } else { "s" };
+            format!("passkey-triage: session {}{ticket}: not classified yet ({asked} answer{s_} given)", s.id)
         }
     }
 }

@@ -141,6 +141,10 @@ pub struct Walk {
     /// Answers the agent took back with `back`, offered as the default when asked again.
     #[serde(default)]
     pub previous_answers: BTreeMap<String, String>,
+    /// The whole entries (provenance, time, `via`) of answers taken back that came from an
+    /// earlier session (tier 1), so they keep their origin if they are re-applied unchanged.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub previous_entries: BTreeMap<String, FactEntry>,
     #[serde(default)]
     pub options: WalkOptions,
 }
@@ -167,6 +171,7 @@ impl Walk {
             path: Vec::new(),
             position: Position::Waiting { node: entry },
             previous_answers: BTreeMap::new(),
+            previous_entries: BTreeMap::new(),
             options,
         };
         for (key, value, provenance) in prefill {
@@ -230,6 +235,7 @@ impl Walk {
                     FactEntry { value: answer.to_string(), provenance: Provenance::Asked, at: now, via: None },
                 );
                 self.previous_answers.remove(&q.fact);
+                self.previous_entries.remove(&q.fact);
             }
             Node::Step(s) => {
                 if !s.options.iter().any(|o| o.value == answer) {
@@ -239,6 +245,7 @@ impl Walk {
                     here.to_string(),
                     FactEntry { value: answer.to_string(), provenance: Provenance::Asked, at: now, via: None },
                 );
+                self.previous_entries.remove(&here.to_string());
             }
             _ => return Err(not_waiting()),
         }
@@ -263,9 +270,10 @@ impl Walk {
         Ok(())
     }
 
-    /// Goes back to the previous question the agent *asked*. Its answer is taken back (and
-    /// remembered as the default); every other answer, including the one of the question we
-    /// leave, is kept and re-applied when the walk passes that question again.
+    /// Goes back to the previous question the agent *asked* (or, in a session that continues an
+    /// earlier one, that the earlier session answered: see [`Walk::can_go_back`]). Its answer is
+    /// taken back (and remembered as the default); every other answer, including the one of the
+    /// question we leave, is kept and re-applied when the walk passes that question again.
     pub fn back(&mut self, set: &RunbookSet, now: DateTime<Utc>) -> Result<(), EngineError> {
         let idx = self.back_target().ok_or(EngineError::NothingToGoBack)?;
         let entry = self.path[idx].clone();
@@ -276,12 +284,12 @@ impl Walk {
                 if let Some(fact) = &entry.fact
                     && let Some(old) = self.facts.remove(fact)
                 {
-                    self.previous_answers.insert(fact.clone(), old.value);
+                    self.take_back(fact.clone(), old);
                 }
             }
             StepKind::Step => {
                 if let Some(old) = self.step_results.remove(&entry.node.to_string()) {
-                    self.previous_answers.insert(entry.node.to_string(), old.value);
+                    self.take_back(entry.node.to_string(), old);
                 }
             }
             StepKind::Route => {}
@@ -291,6 +299,26 @@ impl Walk {
         self.advance(set, now)
     }
 
+    /// Remembers an answer taken back: its value as the default, and the whole entry when it
+    /// came from an earlier session.
+    fn take_back(&mut self, key: String, old: FactEntry) {
+        if old.via.is_some() {
+            self.previous_entries.insert(key.clone(), old.clone());
+        } else {
+            self.previous_entries.remove(&key);
+        }
+        self.previous_answers.insert(key, old.value);
+    }
+
+    /// The entry to re-apply for an answer taken back: the earlier session's own entry when
+    /// the value is unchanged, else one asked now.
+    fn restored(&mut self, key: &str, value: String, now: DateTime<Utc>) -> FactEntry {
+        match self.previous_entries.remove(key) {
+            Some(e) if e.value == value => e,
+            _ => FactEntry { value, provenance: Provenance::Asked, at: now, via: None },
+        }
+    }
+
     /// The question (or step) we are leaving was taken back by an earlier `back` and not
     /// answered since: its answer is kept, so it is re-applied if the walk passes it again.
     fn keep_answer_here(&mut self, set: &RunbookSet, now: DateTime<Utc>) {
@@ -298,10 +326,8 @@ impl Walk {
         match set.node(node) {
             Some(Node::Question(q)) if !self.facts.contains_key(&q.fact) => {
                 if let Some(v) = self.previous_answers.remove(&q.fact) {
-                    self.facts.insert(
-                        q.fact.clone(),
-                        FactEntry { value: v, provenance: Provenance::Asked, at: now, via: None },
-                    );
+                    let entry = self.restored(&q.fact, v, now);
+                    self.facts.insert(q.fact.clone(), entry);
                 }
             }
             Some(Node::Step(_)) => {
@@ -309,8 +335,8 @@ impl Walk {
                 if !self.step_results.contains_key(&key)
                     && let Some(v) = self.previous_answers.remove(&key)
                 {
-                    self.step_results
-                        .insert(key, FactEntry { value: v, provenance: Provenance::Asked, at: now, via: None });
+                    let entry = self.restored(&key, v, now);
+                    self.step_results.insert(key, entry);
                 }
             }
             _ => {}
@@ -326,10 +352,14 @@ impl Walk {
     /// question counts only where its fact first appears on the path: later questions for the
     /// same fact were followed automatically, and reopening one of those would leave the first
     /// answer on the path while the fact is gone.
+    ///
+    /// In a session that continues an earlier one (tier 2 opening an escalation package), every
+    /// answer the earlier session brought (`via` set) is revisable too, whatever its provenance
+    /// there (asked, facts file, assumed unknown, imported); only derived facts are not answers.
     fn back_target(&self) -> Option<usize> {
         (0..self.path.len()).rev().find(|&i| {
             let p = &self.path[i];
-            p.provenance == Provenance::Asked
+            (p.provenance == Provenance::Asked || self.brought_by_earlier_session(p))
                 && match p.kind {
                     StepKind::Route => false,
                     StepKind::Step => true,
@@ -340,12 +370,26 @@ impl Walk {
         })
     }
 
+    /// Did this path entry's answer come from an earlier session (and is not derived)?
+    fn brought_by_earlier_session(&self, p: &PathEntry) -> bool {
+        if p.provenance == Provenance::Derived {
+            return false;
+        }
+        let entry = match p.kind {
+            StepKind::Question => p.fact.as_ref().and_then(|f| self.facts.get(f)),
+            StepKind::Step => self.step_results.get(&p.node.to_string()),
+            StepKind::Route => None,
+        };
+        entry.is_some_and(|e| e.via.is_some() && e.value == p.answer)
+    }
+
     /// Starts over: drops what was asked on this call, keeps facts that came from outside.
     pub fn restart(&mut self, set: &RunbookSet, now: DateTime<Utc>) -> Result<(), EngineError> {
         let entry = set.entry().ok_or(EngineError::NoEntry)?;
         self.facts.retain(|_, f| matches!(f.provenance, Provenance::FactsFile | Provenance::Imported));
         self.step_results.clear();
         self.previous_answers.clear();
+        self.previous_entries.clear();
         self.path.clear();
         self.position = Position::Waiting { node: entry };
         self.advance(set, now)

@@ -180,6 +180,9 @@ impl Redactor {
         for (k, v) in out.walk.previous_answers.iter_mut() {
             *v = self.fact(k, v);
         }
+        for (k, f) in out.walk.previous_entries.iter_mut() {
+            f.value = self.fact(k, &f.value);
+        }
         out.notes = self.text(&s.notes);
         out
     }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::journal::{CorruptFile, read_session};
 use super::{CallInfo, Session};
-use crate::engine::{FactEntry, Walk};
+use crate::engine::{FactEntry, Walk, WalkOptions};
 use crate::runbook::RunbookSet;
 
 /// Why a package could not be opened.
@@ -101,8 +101,11 @@ pub fn continue_session(
     let path_ok = facts.len() == original.walk.facts.len()
         && original.walk.path.iter().all(|p| set.node(&p.node).is_some())
         && set.node(original.walk.position.node()).is_some();
+    // Tier 2 answers on screen: no assumed `unknown`s or skipped steps from here on (a tier-1
+    // `diagnose` run's options would otherwise answer every question tier 2 goes back to).
+    let options = WalkOptions::default();
     let walk = if path_ok {
-        let mut walk = Walk { facts, step_results, ..original.walk.clone() };
+        let mut walk = Walk { facts, step_results, options, ..original.walk.clone() };
         // Facts may now answer the node it waited at (e.g. the runbooks changed): move on.
         if !walk.is_finished() {
             walk.advance(set, now).map_err(|e| format!("cannot continue the path: {e}"))?;
@@ -124,6 +127,7 @@ pub fn continue_session(
                 w.via = f.via.clone();
             }
         }
+        walk.options = options;
         walk
     };
 

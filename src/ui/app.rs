@@ -39,7 +39,16 @@ pub enum Confirm {
 pub enum Overlay {
     Help,
     Confirm(Confirm),
+    /// The `e` format picker.
+    Export,
 }
+
+/// The formats `e` offers, in picker order: (format, name, what it is for).
+pub const EXPORT_FORMATS: [(ExportFormat, &str, &str); 3] = [
+    (ExportFormat::Markdown, "Markdown", "ticket notes for ticket systems that render Markdown"),
+    (ExportFormat::Text, "Plain text", "ticket notes wrapped at 100 columns, for any ticket system"),
+    (ExportFormat::Json, "JSON", "the escalation package (the whole session) for tier 2: passkey-triage open FILE"),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusKind {
@@ -71,6 +80,9 @@ pub enum Msg {
     Saved(Result<(), String>),
     /// Result of an `Effect::Export`.
     Exported(Result<Exported, String>),
+    /// Result of an `Effect::CopyToClipboard`: was the OSC 52 sequence written? (Whether the
+    /// terminal honoured it can't be known.)
+    Copied(bool),
 }
 
 /// What the app asks the terminal loop to do.
@@ -95,8 +107,10 @@ pub struct Options {
     pub start_screen: bool,
     /// The session store keeps sessions (see `SessionStore::persists`).
     pub persists: bool,
-    /// What `e` exports, if anything.
+    /// The format `e` offers first; None hides `e`.
     pub export: Option<ExportFormat>,
+    /// Exports are redacted (said in the picker).
+    pub redact: bool,
 }
 
 /// Where a mouse click landed.
@@ -150,14 +164,19 @@ pub struct App {
     pub opts: Options,
     /// The last save failed: quitting would lose the call.
     pub save_failed: bool,
+    /// Why (one line), shown on the status line while no other message is.
+    pub save_error: Option<String>,
+    /// Highlighted format in the export picker (index into [`EXPORT_FORMATS`]).
+    pub export_pick: usize,
+    /// The latest export's file.
+    pub last_export: Option<std::path::PathBuf>,
+    /// Unfinished sessions the start screen offers to resume (focus `START_FIELDS.len() + i`).
+    pub resumable: Vec<Session>,
 }
 
 impl App {
     pub fn new(set: RunbookSet, session: Session, opts: Options, now: DateTime<Utc>) -> Self {
-        let notes_text = sanitize_text(&session.notes);
-        let mut notes = TextArea::new(notes_text.split('\n').map(str::to_string).collect());
-        notes.set_placeholder_text("Notes for the ticket: what the user said, what you tried…");
-        notes.set_cursor_line_style(ratatui::style::Style::default());
+        let notes = notes_editor(&session.notes);
         let start_fields = [
             LineInput::with_text(session.ticket.as_deref().unwrap_or("")),
             LineInput::with_text(session.user.as_deref().unwrap_or("")),
@@ -188,6 +207,10 @@ impl App {
             size: (80, 24),
             opts,
             save_failed: false,
+            save_error: None,
+            export_pick: 0,
+            last_export: None,
+            resumable: Vec::new(),
         };
         app.sync_node();
         if app.mode == Mode::Walk {
@@ -196,8 +219,13 @@ impl App {
         app
     }
 
-    /// Says why the wizard opens on an outcome without asking anything.
+    /// Says what the wizard opened on: tier 2 continuing a package, or an outcome reached
+    /// without asking anything.
     fn announce_start(&mut self) {
+        if let Some(original) = &self.session.continued_from {
+            self.info(format!("Tier 2 continues {} (marked T1): ← revisits any question.", sanitize_line(original)));
+            return;
+        }
         if !self.session.walk.is_finished() {
             return;
         }
@@ -215,6 +243,7 @@ impl App {
         match self.overlay {
             Some(Overlay::Help) => Screen::Help,
             Some(Overlay::Confirm(_)) => Screen::Confirm,
+            Some(Overlay::Export) => Screen::Export,
             None => self.base_screen(),
         }
     }
@@ -222,6 +251,7 @@ impl App {
     /// The screen under any overlay.
     pub fn base_screen(&self) -> Screen {
         match self.mode {
+            Mode::Start if self.start_focus >= START_FIELDS.len() => Screen::Resume,
             Mode::Start => Screen::Start,
             Mode::Notes => Screen::Notes,
             Mode::Search => Screen::Search,
@@ -248,6 +278,7 @@ impl App {
     pub fn help_context(&self) -> KeyContext {
         match self.help_over {
             Some(Overlay::Confirm(_)) => self.context_for(Screen::Confirm),
+            Some(Overlay::Export) => self.context_for(Screen::Export),
             _ => self.base_context(),
         }
     }
@@ -265,6 +296,8 @@ impl App {
             screen,
             items: match screen {
                 Screen::Search => self.hits.len(),
+                Screen::Export => EXPORT_FORMATS.len(),
+                Screen::Start | Screen::Resume => self.resumable.len(),
                 _ => self.items(),
             },
             typed,
@@ -288,6 +321,11 @@ impl App {
             Some(Current::Outcome(_, o)) => o.remediation.len(),
             None => 0,
         }
+    }
+
+    /// The picker row of a format.
+    fn export_pick_for(&self, f: ExportFormat) -> usize {
+        EXPORT_FORMATS.iter().position(|(x, _, _)| *x == f).unwrap_or(0)
     }
 
     /// Would `r` change anything (timestamps aside)?
@@ -337,12 +375,13 @@ impl App {
                 }
                 Vec::new()
             }
-            Msg::Signal(code) => {
-                self.sync_notes();
-                vec![Effect::Persist, Effect::Quit(code)]
-            }
+            Msg::Signal(code) => self.save_and_quit(code),
             Msg::Saved(Ok(())) => {
+                if self.save_failed {
+                    self.info("Saving works again: the session is saved.");
+                }
                 self.save_failed = false;
+                self.save_error = None;
                 Vec::new()
             }
             Msg::Saved(Err(e)) => {
@@ -350,14 +389,23 @@ impl App {
                     self.warn(format!("Could not save the session: {}", sanitize_line(&e)));
                 }
                 self.save_failed = true;
+                self.save_error = Some(sanitize_line(&e));
                 Vec::new()
             }
             Msg::Exported(Ok(ex)) => {
-                self.info(format!(
-                    "Exported to {}; copied to the clipboard if your terminal allows it.",
-                    sanitize_line(&ex.path.display().to_string())
-                ));
+                self.last_export = Some(ex.path);
+                self.export_status("");
                 vec![Effect::CopyToClipboard(ex.text)]
+            }
+            Msg::Copied(written) => {
+                if self.last_export.is_some() {
+                    self.export_status(if written {
+                        "; copied to the clipboard"
+                    } else {
+                        " (too long for the clipboard: paste from the file)"
+                    });
+                }
+                Vec::new()
             }
             Msg::Exported(Err(e)) => {
                 self.error(format!("Export failed: {}", sanitize_line(&e)));
@@ -379,10 +427,7 @@ impl App {
             self.status = None;
         }
         match action {
-            Action::ForceQuit => {
-                self.sync_notes();
-                return vec![Effect::Persist, Effect::Quit(exit::INTERRUPTED)];
-            }
+            Action::ForceQuit => return self.save_and_quit(exit::INTERRUPTED),
             Action::Help if ctx.screen != Screen::Help => {
                 // A pending confirmation comes back when help closes.
                 self.help_over = self.overlay;
@@ -394,6 +439,8 @@ impl App {
         }
         match ctx.screen {
             Screen::Start => self.start_key(action, &key),
+            Screen::Resume => self.resume_key(action),
+            Screen::Export => self.export_key(action, &key),
             Screen::Question | Screen::Step | Screen::Outcome => self.walk_key(action, &key, ctx.screen),
             Screen::Entry => self.entry_key(action, &key),
             Screen::Notes => self.notes_key(action, key),
@@ -419,12 +466,8 @@ impl App {
                 self.announce_start();
                 vec![Effect::Persist]
             }
-            Action::NextField => {
-                self.start_focus = (self.start_focus + 1) % START_FIELDS.len();
-                Vec::new()
-            }
-            Action::PrevField => {
-                self.start_focus = (self.start_focus + START_FIELDS.len() - 1) % START_FIELDS.len();
+            Action::NextField | Action::PrevField => {
+                self.move_start_focus(action == Action::NextField);
                 Vec::new()
             }
             other => {
@@ -433,6 +476,127 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// Tab / arrows on the start screen: round the fields, then the unfinished sessions.
+    fn move_start_focus(&mut self, forward: bool) {
+        let n = START_FIELDS.len() + self.resumable.len();
+        self.start_focus = if forward { (self.start_focus + 1) % n } else { (self.start_focus + n - 1) % n };
+    }
+
+    /// Keys on an unfinished session of the start screen.
+    fn resume_key(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::NextField | Action::PrevField => {
+                self.move_start_focus(action == Action::NextField);
+                Vec::new()
+            }
+            Action::Select => self.resume(self.start_focus - START_FIELDS.len()),
+            Action::Quit => vec![Effect::Quit(exit::OK)],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Continues unfinished session `i` instead of starting a new one: same question, facts,
+    /// notes and checklist. The new session (never saved) is dropped.
+    fn resume(&mut self, i: usize) -> Vec<Effect> {
+        if i >= self.resumable.len() {
+            return Vec::new();
+        }
+        let session = self.resumable.swap_remove(i);
+        self.resumable.clear();
+        self.start_focus = 0;
+        self.open_session(session);
+        Vec::new()
+    }
+
+    /// Puts a saved session on screen (resume from the start screen or `--resume`).
+    pub fn open_session(&mut self, session: Session) {
+        let changed = session.runbooks.hash != self.set.content_hash();
+        self.notes = notes_editor(&session.notes);
+        self.start_fields = [
+            LineInput::with_text(session.ticket.as_deref().unwrap_or("")),
+            LineInput::with_text(session.user.as_deref().unwrap_or("")),
+            LineInput::with_text(session.agent.as_deref().unwrap_or("")),
+        ];
+        self.session = session;
+        self.mode = Mode::Walk;
+        self.sync_node();
+        if changed {
+            self.warn("The runbooks changed since this session was saved: answers are kept, the path may differ.");
+        } else {
+            let ticket =
+                self.session.ticket.as_deref().map(|t| format!(" (ticket {})", sanitize_line(t))).unwrap_or_default();
+            let tier2 = self
+                .session
+                .continued_from
+                .as_deref()
+                .map(|o| format!(" Tier 2: continues tier-1 session {}.", sanitize_line(o)))
+                .unwrap_or_default();
+            self.info(format!(
+                "Resumed session {}{ticket}: same question, facts, notes and checklist.{tier2}",
+                sanitize_line(&self.session.id)
+            ));
+        }
+    }
+
+    /// Keys in the export format picker.
+    fn export_key(&mut self, action: Action, key: &KeyEvent) -> Vec<Effect> {
+        match action {
+            Action::Choose => match keymap::digit_index(key) {
+                Some(i) if i < EXPORT_FORMATS.len() => self.export(i),
+                _ => {
+                    self.warn(format!("There is no format {}: 1 Markdown, 2 plain text, 3 JSON.", key_name(key)));
+                    Vec::new()
+                }
+            },
+            Action::Up => {
+                self.export_pick = self.export_pick.saturating_sub(1);
+                Vec::new()
+            }
+            Action::Down => {
+                self.export_pick = (self.export_pick + 1).min(EXPORT_FORMATS.len() - 1);
+                Vec::new()
+            }
+            Action::Select => self.export(self.export_pick),
+            Action::Cancel => {
+                self.overlay = None;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Exports in format `i` of the picker (the notes as typed so far included).
+    fn export(&mut self, i: usize) -> Vec<Effect> {
+        self.overlay = None;
+        self.export_pick = i;
+        let (format, name, _) = EXPORT_FORMATS[i];
+        self.info(format!("Exporting {name}…"));
+        let mut fx = Vec::new();
+        if self.sync_notes() {
+            fx.push(Effect::Persist);
+        }
+        fx.push(Effect::Export(format));
+        fx
+    }
+
+    /// "Exported to PATH{tail}", the path shortened in the middle to fit the status line.
+    fn export_status(&mut self, tail: &str) {
+        let Some(path) = &self.last_export else { return };
+        let path = sanitize_line(&path.display().to_string());
+        let fixed = "Exported to ".chars().count() + tail.chars().count() + 1;
+        let room = (self.size.0 as usize).saturating_sub(2 + fixed).max(24);
+        self.info(format!("Exported to {}{tail}.", super::text::shorten_middle(&path, room)));
+    }
+
+    /// Saves (unless the call was never started: the start screen) and quits with `code`.
+    fn save_and_quit(&mut self, code: i32) -> Vec<Effect> {
+        if self.mode == Mode::Start {
+            return vec![Effect::Quit(code)];
+        }
+        self.sync_notes();
+        vec![Effect::Persist, Effect::Quit(code)]
     }
 
     fn walk_key(&mut self, action: Action, key: &KeyEvent, screen: Screen) -> Vec<Effect> {
@@ -509,19 +673,19 @@ impl App {
                 self.matrix_scroll = view::matrix::first_match(self) as u16;
                 Vec::new()
             }
-            Action::Export => match self.opts.export {
-                Some(f) => {
-                    self.info("Exporting…");
-                    vec![Effect::Export(f)]
+            Action::Export => {
+                if let Some(f) = self.opts.export {
+                    self.export_pick = self.export_pick_for(f);
+                    self.overlay = Some(Overlay::Export);
                 }
-                None => Vec::new(),
-            },
+                Vec::new()
+            }
             Action::Quit => {
                 if self.would_lose() {
                     self.overlay = Some(Overlay::Confirm(Confirm::Quit));
                     Vec::new()
                 } else {
-                    vec![Effect::Persist, Effect::Quit(exit::OK)]
+                    self.save_and_quit(exit::OK)
                 }
             }
             _ => Vec::new(),
@@ -625,10 +789,7 @@ impl App {
             Action::Confirm => {
                 self.overlay = None;
                 match what {
-                    Confirm::Quit => {
-                        self.sync_notes();
-                        vec![Effect::Persist, Effect::Quit(exit::OK)]
-                    }
+                    Confirm::Quit => self.save_and_quit(exit::OK),
                     Confirm::Restart => {
                         let r = self.session.walk.restart(&self.set, self.now);
                         let fx = self.walk_changed();
@@ -919,6 +1080,15 @@ impl App {
     pub fn error(&mut self, text: impl Into<String>) {
         self.status = Some(Status { kind: StatusKind::Error, text: text.into() });
     }
+}
+
+/// The notes editor holding `text`.
+fn notes_editor(text: &str) -> TextArea<'static> {
+    let text = sanitize_text(text);
+    let mut notes = TextArea::new(text.split('\n').map(str::to_string).collect());
+    notes.set_placeholder_text("Notes for the ticket: what the user said, what you tried…");
+    notes.set_cursor_line_style(ratatui::style::Style::default());
+    notes
 }
 
 /// Same position, facts, step results and path, ignoring when things were recorded.

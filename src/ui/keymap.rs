@@ -10,6 +10,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub enum Screen {
     /// Ticket / user / agent fields before the diagnosis.
     Start,
+    /// An unfinished session highlighted on the start screen.
+    Resume,
     /// A question with numbered answers.
     Question,
     /// A question's typed-answer line has the focus.
@@ -23,12 +25,15 @@ pub enum Screen {
     Matrix,
     Help,
     Confirm,
+    /// The `e` format picker.
+    Export,
 }
 
 impl Screen {
     pub fn title(self) -> &'static str {
         match self {
             Screen::Start => "Start",
+            Screen::Resume => "Start: resume an unfinished call",
             Screen::Question => "Question",
             Screen::Entry => "Question: typing an answer",
             Screen::Step => "Step",
@@ -38,6 +43,7 @@ impl Screen {
             Screen::Matrix => "Compatibility matrix",
             Screen::Help => "Help",
             Screen::Confirm => "Confirm",
+            Screen::Export => "Export ticket notes",
         }
     }
 
@@ -175,6 +181,9 @@ fn always(_: &KeyContext) -> bool {
 fn has_items(c: &KeyContext) -> bool {
     c.items > 0
 }
+fn no_items(c: &KeyContext) -> bool {
+    c.items == 0
+}
 fn has_many(c: &KeyContext) -> bool {
     c.items > 1
 }
@@ -258,20 +267,20 @@ const WALK_COMMON: &[Binding] = &[
         A::Matrix
     ),
     b!(
+        &[P::Char('e')],
+        "e",
+        "export ticket notes (Markdown, text) or the escalation package (JSON) to a file and the clipboard",
+        Some(("e", "export")),
+        A::Export,
+        can_export
+    ),
+    b!(
         &[P::Char('r')],
         "r",
         "restart the diagnosis (asks first; notes are kept)",
         Some(("r", "restart")),
         A::Restart,
         can_restart
-    ),
-    b!(
-        &[P::Char('e')],
-        "e",
-        "export ticket notes and copy them to the clipboard",
-        Some(("e", "export")),
-        A::Export,
-        can_export
     ),
     b!(&[P::Char('?')], "?", "this help", Some(("?", "help")), A::Help),
     b!(&[P::Char('q')], "q", "quit (asks first if something would be lost)", Some(("q", "quit")), A::Quit),
@@ -396,7 +405,22 @@ const START: &[Binding] = &[
         A::Submit
     ),
     b!(&[P::Printable], "letters, digits", "type in the highlighted field", None, A::Insert),
-    b!(&[P::Code(K::Tab), P::Code(K::Down)], "Tab ↓", "next field", Some(("Tab", "next field")), A::NextField),
+    b!(
+        &[P::Code(K::Tab), P::Code(K::Down)],
+        "Tab ↓",
+        "next field",
+        Some(("Tab", "next field")),
+        A::NextField,
+        no_items
+    ),
+    b!(
+        &[P::Code(K::Tab), P::Code(K::Down)],
+        "Tab ↓",
+        "next field; past the last one, the unfinished calls to resume",
+        Some(("↓", "next field / resume a call")),
+        A::NextField,
+        has_items
+    ),
     b!(&[P::Code(K::BackTab), P::Code(K::Up)], "Shift-Tab ↑", "previous field", None, A::PrevField),
     b!(&[P::Code(K::Backspace)], "Backspace", "delete the character before the cursor", None, A::DeleteBack),
     b!(&[P::Code(K::Left)], "← → Home End Delete", "move and delete in the field", None, A::CursorLeft),
@@ -404,6 +428,47 @@ const START: &[Binding] = &[
     b!(&[P::Code(K::Home)], "", "", None, A::CursorHome),
     b!(&[P::Code(K::End)], "", "", None, A::CursorEnd),
     b!(&[P::Code(K::Delete)], "", "", None, A::DeleteForward),
+];
+
+const RESUME: &[Binding] = &[
+    b!(
+        &[P::Code(K::Enter)],
+        "Enter",
+        "resume the highlighted call: same question, facts, notes and checklist",
+        Some(("Enter", "resume")),
+        A::Select
+    ),
+    b!(
+        &[P::Code(K::Down), P::Char('j'), P::Code(K::Tab)],
+        "↓ j Tab",
+        "next unfinished call (after the last: back to the fields)",
+        Some(("↑↓", "move")),
+        A::NextField
+    ),
+    b!(
+        &[P::Code(K::Up), P::Char('k'), P::Code(K::BackTab)],
+        "↑ k Shift-Tab",
+        "previous call, then the fields",
+        None,
+        A::PrevField
+    ),
+    b!(&[P::Char('?')], "?", "this help", Some(("?", "help")), A::Help),
+    b!(&[P::Char('q')], "q", "quit (no new call was started)", Some(("q", "quit")), A::Quit),
+];
+
+const EXPORT: &[Binding] = &[
+    b!(&[P::Digits], "1-3", "export in that format", Some(("1-3", "format")), A::Choose),
+    b!(&[P::Code(K::Up), P::Char('k')], "↑ k", "highlight the format above", Some(("↑↓", "move")), A::Up),
+    b!(&[P::Code(K::Down), P::Char('j')], "↓ j", "highlight the format below", None, A::Down),
+    b!(
+        &[P::Code(K::Enter)],
+        "Enter",
+        "export in the highlighted format: a new file (never overwritten), also copied to the clipboard",
+        Some(("Enter", "export")),
+        A::Select
+    ),
+    b!(&[P::Code(K::Esc)], "Esc", "cancel", Some(("Esc", "cancel")), A::Cancel),
+    b!(&[P::Char('?')], "?", "this help", Some(("?", "help")), A::Help),
 ];
 
 const NOTES: &[Binding] = &[
@@ -462,6 +527,8 @@ const CONFIRM: &[Binding] = &[
 fn screen_table(screen: Screen) -> &'static [&'static [Binding]] {
     match screen {
         Screen::Start => &[START],
+        Screen::Resume => &[RESUME],
+        Screen::Export => &[EXPORT],
         Screen::Question => &[QUESTION, WALK_COMMON],
         Screen::Entry => &[ENTRY],
         Screen::Step => &[STEP, WALK_COMMON],
@@ -538,6 +605,8 @@ mod tests {
         // (no earlier binding shadows it), so help never describes a key that does something else.
         let screens = [
             Screen::Start,
+            Screen::Resume,
+            Screen::Export,
             Screen::Question,
             Screen::Entry,
             Screen::Step,

@@ -4,12 +4,14 @@
 //! - [`keymap`]: the one binding table; drives key handling, help and the footer.
 //! - [`view`]: pure rendering, one module per region.
 //! - [`search`]: the `/` fuzzy index and the jump planner.
-//! - [`store`]: the `SessionStore` trait the terminal loop saves and exports through.
+//! - [`store`]: the `SessionStore` trait the terminal loop saves and exports through;
+//!   [`journal_store`]: the real one (session journal, exports, config).
 //!
 //! Only [`crate::term`] touches the terminal.
 
 pub mod app;
 pub mod input;
+pub mod journal_store;
 pub mod keymap;
 pub mod search;
 pub mod store;
@@ -17,4 +19,5 @@ pub mod text;
 pub mod view;
 
 pub use app::{App, Effect, Msg, Options};
+pub use journal_store::JournalStore;
 pub use store::{Exported, NoStore, SessionStore};

@@ -296,6 +296,7 @@ pub fn plan_jump(set: &RunbookSet, walk: &Walk, target: &NodeRef, now: DateTime<
 fn finish(old: &Walk, mut w: Walk, implied: Vec<Implied>, asked: &HashMap<&str, &FactEntry>) -> Jump {
     w.options = old.options;
     w.previous_answers = old.previous_answers.clone();
+    w.previous_entries = old.previous_entries.clone();
     for (k, f) in asked {
         if w.facts.get(*k).is_none_or(|now| now.value != f.value) {
             w.previous_answers.entry(k.to_string()).or_insert_with(|| f.value.clone());

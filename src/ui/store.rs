@@ -1,9 +1,10 @@
 //! Where the wizard's sessions go. The app never does I/O: it returns `Effect::Persist` /
 //! `Effect::Export`, and `term::run` carries them out through a [`SessionStore`].
 //!
-//! [`NoStore`] is the stand-in until the session journal (`session::journal`) and the exporters
-//! (`export`) are wired in: it keeps nothing, offers no export (so `e` is neither shown nor
-//! bound), and says so; `q` then asks before quitting because the call would be lost.
+//! [`JournalStore`](super::journal_store::JournalStore) is the real one (the session journal and
+//! the exporters). [`NoStore`] keeps nothing (for tests and as a fallback): it offers no export
+//! (so `e` is neither shown nor bound), and `q` then asks before quitting because the call
+//! would be lost.
 
 use std::path::PathBuf;
 
@@ -25,23 +26,58 @@ pub trait SessionStore {
     /// quitting a session that has answers or notes, and `--resume` is refused.
     fn persists(&self) -> bool;
 
-    /// Saves the whole session; called after every change (answer, back, tick, notes).
+    /// Saves the whole session; called after every change (answer, back, tick, notes). May
+    /// return before the data is on disk; an error is that of an earlier save that failed.
     fn save(&mut self, session: &Session) -> Result<(), String>;
 
-    /// The format `e` exports in, or None to hide `e`.
+    /// The error of the latest save that completed, if it failed (checked between frames, so
+    /// a failure shows even when nothing else is saved).
+    fn save_error(&self) -> Option<String> {
+        None
+    }
+
+    /// The format `e` offers first, or None to hide `e`.
     fn export_format(&self) -> Option<ExportFormat>;
+
+    /// Exports are redacted (config `redact = true`).
+    fn export_redacts(&self) -> bool {
+        false
+    }
 
     /// Writes an export of the session and returns where, and its text.
     fn export(&mut self, session: &Session, format: ExportFormat) -> Result<Exported, String>;
 
-    /// Loads a session to resume: `id` or, when None, the newest open one.
+    /// Loads a session to resume: `id` (an id, a unique prefix or a file) or, when None, the
+    /// newest open one.
     fn load(&mut self, id: Option<&str>) -> Result<Session, String>;
 
-    /// One line for the normal terminal after the wizard closes (e.g. "saved as …").
-    fn farewell(&self, session: &Session) -> Option<String>;
+    /// Unfinished sessions for the start screen, newest first, at most `max`.
+    fn unfinished(&mut self, _max: usize) -> Vec<Session> {
+        Vec::new()
+    }
+
+    /// Unreadable session files met by `load` / `unfinished` since the last call: one line
+    /// each (path: reason). They are skipped and never touched.
+    fn take_skipped(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// The agent's name when `--agent` is not given (config `agent`).
+    fn default_agent(&self) -> Option<String> {
+        None
+    }
+
+    /// Called once after the wizard closed: makes sure everything is saved, and returns the
+    /// lines for the normal terminal (e.g. where the session is and how to resume it).
+    fn farewell(&mut self, session: &Session) -> Vec<String>;
+
+    /// Did the final save fail (so the notes should be printed rather than lost)?
+    fn lost(&self) -> bool {
+        !self.persists()
+    }
 }
 
-/// Keeps nothing (the journal is not wired in yet).
+/// Keeps nothing.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoStore;
 
@@ -59,14 +95,14 @@ impl SessionStore for NoStore {
     }
 
     fn export(&mut self, _session: &Session, _format: ExportFormat) -> Result<Exported, String> {
-        Err("export is not available in this build".to_string())
+        Err("export is not available without a session store".to_string())
     }
 
     fn load(&mut self, _id: Option<&str>) -> Result<Session, String> {
-        Err("--resume is not available yet: this build does not save sessions".to_string())
+        Err("--resume is not available: sessions are not saved".to_string())
     }
 
-    fn farewell(&self, _session: &Session) -> Option<String> {
-        Some("This session was not saved (session saving is not available in this build).".to_string())
+    fn farewell(&mut self, _session: &Session) -> Vec<String> {
+        vec!["This session was not saved.".to_string()]
     }
 }

@@ -134,6 +134,23 @@ pub fn tail(s: &str, max: usize) -> (String, usize) {
     (out, dropped)
 }
 
+/// At most `max` cells, keeping the start and the end (file paths: the name stays visible):
+/// `/home/ana/.local/…/exports/INC1.md`.
+pub fn shorten_middle(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max < 3 {
+        return truncate(s, max);
+    }
+    let right = (max - 1) * 2 / 3;
+    let left = max - 1 - right;
+    let (end, _) = tail(s, right);
+    let mut start = truncate(s, left + 1);
+    start.pop();
+    format!("{start}…{end}")
+}
+
 /// Pads with spaces to exactly `w` cells (truncating when longer).
 pub fn pad(s: &str, w: usize) -> String {
     let t = truncate(s, w);
@@ -167,5 +184,8 @@ mod tests {
         assert_eq!(truncate("abc", 0), "");
         assert_eq!(tail("abcdef", 3), ("def".to_string(), 3));
         assert_eq!(pad("ab", 4), "ab  ");
+        assert_eq!(shorten_middle("/a/b/c/d/e/file.md", 12), "/a/b…file.md");
+        assert_eq!(shorten_middle("short", 12), "short");
+        assert_eq!(width(&shorten_middle("/very/long/path/to/exports/INC0012345.md", 20)), 20);
     }
 }

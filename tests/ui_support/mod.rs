@@ -50,7 +50,7 @@ pub fn call() -> CallInfo {
 }
 
 pub fn opts() -> Options {
-    Options { no_color: false, start_screen: false, persists: false, export: None }
+    Options { no_color: false, start_screen: false, persists: false, export: None, redact: false }
 }
 
 pub fn app_with(facts: &[(&str, &str)], options: Options) -> App {
@@ -113,4 +113,39 @@ pub fn to_resolved(app: &mut App) {
     typed(app, "17.5");
     key(app, KeyCode::Enter);
     ch(app, '1');
+}
+
+/// An unfinished call of an hour ago: sign-in → cross-device, waiting at the phone version,
+/// with a note.
+pub fn unfinished_session(id: &str, ticket: &str) -> Session {
+    let mut a = app();
+    a.session.id = id.into();
+    a.session.ticket = Some(ticket.into());
+    a.session.started_at = t0() - Duration::hours(1);
+    ch(&mut a, '1');
+    ch(&mut a, '2');
+    a.session.notes = "called from a hotel".into();
+    a.session
+}
+
+/// Tier 2 continuing the escalated fixture call (what `open FILE` puts on screen).
+pub fn tier2_app() -> App {
+    let mut tier1 = app();
+    to_escalation(&mut tier1);
+    ch(&mut tier1, '1');
+    let set = set();
+    let call = CallInfo { agent: Some("Tia Tier2".into()), ..CallInfo::default() };
+    let (session, warnings) = passkey_triage::session::package::continue_session(
+        &tier1.session,
+        &set,
+        t0(),
+        60,
+        "20261125T140000Z-0002".into(),
+        call,
+    )
+    .expect("continue");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let mut app = App::new(set, session, Options { persists: true, ..opts() }, t0());
+    app.update(Msg::Tick, t1());
+    app
 }

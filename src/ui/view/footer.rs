@@ -21,6 +21,14 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             };
             Line::from(vec![Span::styled(sym, style), Span::styled(truncate(&s.text, w.saturating_sub(2)), style)])
         }
+        // A failing journal stays in sight until saving works again.
+        None if app.save_failed => {
+            let why = app.save_error.as_deref().unwrap_or("saving failed");
+            Line::from(vec![
+                Span::styled("! ", theme.warn()),
+                Span::styled(truncate(&format!("Not saved: {why}"), w.saturating_sub(2)), theme.warn()),
+            ])
+        }
         None if app.mode == Mode::Walk => {
             let node = app.session.walk.position.node();
             let title =

@@ -42,15 +42,17 @@ pub fn lines(app: &App, w: usize, theme: &Theme) -> Vec<Line<'static>> {
         w,
         theme.plain(),
     ));
-    if !app.opts.persists {
-        out.push(Line::raw(""));
-        out.push(Line::styled("Saving", theme.bold()));
-        out.extend(para(
-            "This build does not save sessions yet: q asks before quitting a call that has answers or notes.",
-            w,
-            theme.plain(),
-        ));
-    }
+    out.push(Line::raw(""));
+    out.push(Line::styled("Saving", theme.bold()));
+    let saving = if app.opts.persists {
+        let id = crate::text::sanitize_line(&app.session.id);
+        format!(
+            "Every change is saved as you go (session {id}), so q quits without asking unless saving failed. Continue later with passkey-triage --resume {id} (or pick it on the start screen)."
+        )
+    } else {
+        "Sessions are not saved here: q asks before quitting a call that has answers or notes.".to_string()
+    };
+    out.extend(para(&saving, w, theme.plain()));
     out
 }
 

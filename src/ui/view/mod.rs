@@ -100,6 +100,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match app.overlay {
         Some(Overlay::Help) => help::render(app, frame, r.body, &theme),
         Some(Overlay::Confirm(c)) => overlay::render_confirm(app, c, frame, r.body, &theme),
+        Some(Overlay::Export) => overlay::render_export(app, frame, r.body, &theme),
         None => {}
     }
 }

@@ -1,4 +1,4 @@
-//! Confirmation pop-ups (restart, quit).
+//! Pop-ups: confirmations (restart, quit) and the export format picker.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,10 +7,14 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use super::theme::Theme;
 use super::{block, centered, para};
-use crate::ui::app::{App, Confirm};
+use crate::ui::app::{App, Confirm, EXPORT_FORMATS};
 
 pub fn render_confirm(app: &App, what: Confirm, frame: &mut Frame, body: Rect, theme: &Theme) {
     let (title, text) = match what {
+        Confirm::Restart if app.session.continued_from.is_some() => (
+            " Restart? ",
+            "Start the diagnosis over? Every answer is dropped, tier 1's included (the package and the tier-1 session keep them); facts from a facts file and your notes are kept.",
+        ),
         Confirm::Restart => (
             " Restart? ",
             "Start the diagnosis over? The answers given on this call are dropped; facts from the facts file and your notes are kept.",
@@ -40,5 +44,44 @@ pub fn render_confirm(app: &App, what: Confirm, frame: &mut Frame, body: Rect, t
     let area = centered(body, w, h);
     frame.render_widget(Clear, area);
     let b = block(Line::styled(title, theme.bold()), theme, true).padding(ratatui::widgets::Padding::horizontal(1));
+    frame.render_widget(Paragraph::new(lines).block(b), area);
+}
+
+/// The `e` picker: numbered formats, the highlighted one marked, what each is for.
+pub fn render_export(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
+    let w = body.width.saturating_sub(4).min(72);
+    let inner = w.saturating_sub(4) as usize;
+    let mut lines = para("Export this call as:", inner, theme.plain());
+    lines.push(Line::raw(""));
+    for (i, (_, name, what)) in EXPORT_FORMATS.iter().enumerate() {
+        let on = i == app.export_pick;
+        let style = if on { theme.selected() } else { theme.plain() };
+        let prefix = vec![
+            Span::raw(if on { "▶ " } else { "  " }),
+            Span::styled(format!("{} ", i + 1), if on { style } else { theme.key() }),
+        ];
+        lines.extend(super::hanging(prefix, &format!("{name}: {what}"), inner, style));
+    }
+    lines.push(Line::raw(""));
+    let redact = if app.opts.redact { " Redacted (config.toml: redact = true)." } else { "" };
+    lines.extend(para(
+        &format!("A new file in the export folder (never overwritten) and the clipboard.{redact}"),
+        inner,
+        theme.dim(),
+    ));
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("1-3", theme.key()),
+        Span::raw(" or "),
+        Span::styled("Enter", theme.key()),
+        Span::raw(" export   "),
+        Span::styled("Esc", theme.key()),
+        Span::raw(" cancel"),
+    ]));
+    let h = lines.len() as u16 + 2;
+    let area = centered(body, w, h);
+    frame.render_widget(Clear, area);
+    let b =
+        block(Line::styled(" Export ", theme.bold()), theme, true).padding(ratatui::widgets::Padding::horizontal(1));
     frame.render_widget(Paragraph::new(lines).block(b), area);
 }

@@ -7,6 +7,8 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::{block, centered, para};
+use crate::runbook::model::Node;
+use crate::session::Session;
 use crate::text::sanitize_line;
 use crate::ui::app::{App, START_FIELDS};
 use crate::ui::text::pad;
@@ -33,6 +35,18 @@ pub fn render_start(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
             Span::styled(pad(&shown, field_w), if on { theme.input().patch(theme.bold()) } else { theme.input() }),
         ]));
     }
+    if !app.resumable.is_empty() {
+        lines.push(Line::raw(""));
+        lines.extend(para("Or resume an unfinished call (↓ to pick one, Enter resumes it):", w, theme.plain()));
+        for (i, s) in app.resumable.iter().enumerate() {
+            let on = app.start_focus == START_FIELDS.len() + i;
+            let text = resumable_row(app, s);
+            lines.push(Line::from(vec![
+                Span::styled(if on { "▶ " } else { "  " }, theme.bold()),
+                Span::styled(pad(&text, w.saturating_sub(2)), if on { theme.selected() } else { theme.plain() }),
+            ]));
+        }
+    }
     lines.push(Line::raw(""));
     let rbs: Vec<String> = app
         .set
@@ -46,7 +60,8 @@ pub fn render_start(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
         theme.dim(),
     ));
     let area = centered(body, box_w, lines.len() as u16 + 2);
-    let b = block(Line::styled(" New call ", theme.bold()), theme, true);
+    let title = if app.resumable.is_empty() { " New call " } else { " New call, or resume one " };
+    let b = block(Line::styled(title, theme.bold()), theme, true);
     let inner = b.inner(area);
     frame.render_widget(b, area);
     frame.render_widget(Paragraph::new(lines), inner);
@@ -55,6 +70,26 @@ pub fn render_start(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
     {
         frame.set_cursor_position(Position::new(inner.x + col, inner.y + row));
     }
+}
+
+/// `INC1 · a@contoso.example · 12 min ago · Is the passkey on the device…`
+pub fn resumable_row(app: &App, s: &Session) -> String {
+    let mut ticket = s.ticket.as_deref().map(sanitize_line).unwrap_or_else(|| "no ticket".into());
+    if s.continued_from.is_some() {
+        ticket.push_str(" (tier 2)");
+    }
+    let user = s.user.as_deref().map(sanitize_line).unwrap_or_else(|| "no user".into());
+    let age = match crate::commands::sessions::age(app.now - s.started_at).as_str() {
+        "just now" => "just now".to_string(),
+        a => format!("{a} ago"),
+    };
+    let here = match app.set.node(s.walk.position.node()) {
+        Some(Node::Question(q)) => sanitize_line(&q.prompt),
+        Some(Node::Step(st)) => format!("step: {}", sanitize_line(&st.title)),
+        Some(Node::Outcome(o)) => sanitize_line(&o.title),
+        _ => sanitize_line(&s.walk.position.node().to_string()),
+    };
+    format!("{ticket} · {user} · {age} · {here}")
 }
 
 pub fn render_notes(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {

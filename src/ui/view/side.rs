@@ -25,7 +25,10 @@ pub fn mark(p: Provenance) -> (&'static str, &'static str) {
 }
 
 /// The legend, for help.
-pub const LEGEND: &str = "● asked on this call · ≡ from the facts file · ⇒ derived by a rule or a search jump · ? assumed unknown · ↓ imported";
+pub const LEGEND: &str = "● asked on this call · ≡ from the facts file · ⇒ derived by a rule or a search jump · ? assumed unknown · ↓ imported · T1 brought by the tier-1 session of an escalation package (← can still change it)";
+
+/// The mark of a fact (or answer) that came from the tier-1 session.
+pub const TIER1: &str = "T1";
 
 /// Keeps whole entries (each a group of lines) from the end so they fit in `h` lines, with a
 /// "… N earlier" line first when some were dropped.
@@ -73,10 +76,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             continue;
         }
         let (sym, word) = mark(p);
-        facts.push(Line::styled(format!("{sym} {}", long_word(p).unwrap_or(word)), theme.bold()));
+        let heading = match p {
+            // Tier 2: what tier 1 asked was not asked on this call.
+            Provenance::Asked if group.iter().all(|(_, f)| f.via.is_some()) => "asked by tier 1",
+            Provenance::Asked if group.iter().any(|(_, f)| f.via.is_some()) => "asked (T1 = by tier 1)",
+            _ => long_word(p).unwrap_or(word),
+        };
+        facts.push(Line::styled(format!("{sym} {heading}"), theme.bold()));
         for (key, f) in group {
+            let mut prefix = vec![Span::styled(format!(" {sym} "), theme.bold())];
+            if f.via.is_some() {
+                prefix.push(Span::styled(format!("{TIER1} "), theme.key()));
+            }
             facts.extend(hanging(
-                vec![Span::styled(format!(" {sym} "), theme.bold())],
+                prefix,
                 &format!("{} = {}", sanitize_line(key), sanitize_line(&f.value)),
                 inner_w,
                 theme.plain(),
@@ -93,7 +106,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         facts.push(Line::styled(format!("… {hidden} more lines: see ? / w"), theme.dim()));
     }
     let title = format!(" Facts ({}) ", walk.facts.len());
-    frame.render_widget(Paragraph::new(facts).block(block(title, theme, false)), facts_area);
+    let mut b = block(title, theme, false);
+    if walk.facts.values().any(|f| f.via.is_some()) {
+        b = b.title_bottom(format!(" {TIER1} = from tier 1 "));
+    }
+    frame.render_widget(Paragraph::new(facts).block(b), facts_area);
 
     // Breadcrumbs: every answer on the path, newest last; each at most two lines.
     let mut crumbs: Vec<Vec<Line<'static>>> = Vec::new();
@@ -105,12 +122,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         };
         let (_, answer) = super::walk::describe(&app.set, walk, p);
         let (sym, _) = mark(p.provenance);
-        let mut lines = hanging(
-            vec![Span::styled(format!("{:>2} {sym} ", n + 1), theme.bold())],
-            &format!("{short}: {answer}"),
-            inner_w,
-            theme.plain(),
-        );
+        let mut prefix = vec![Span::styled(format!("{:>2} {sym} ", n + 1), theme.bold())];
+        if from_tier1(walk, p) {
+            prefix.push(Span::styled(format!("{TIER1} "), theme.key()));
+        }
+        let mut lines = hanging(prefix, &format!("{short}: {answer}"), inner_w, theme.plain());
         if lines.len() > 2 {
             lines.truncate(2);
             if let Some(last) = lines.last_mut() {
@@ -135,6 +151,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         b = b.title_bottom(format!(" notes: {n} line{} ", if n == 1 { "" } else { "s" }));
     }
     frame.render_widget(Paragraph::new(lines).block(b), path_area);
+}
+
+/// Did this answer on the path come from the tier-1 session (and still stand)?
+pub fn from_tier1(walk: &crate::engine::Walk, p: &crate::engine::PathEntry) -> bool {
+    let entry = match p.kind {
+        StepKind::Question => p.fact.as_ref().and_then(|f| walk.facts.get(f)),
+        StepKind::Step => walk.step_results.get(&p.node.to_string()),
+        StepKind::Route => None,
+    };
+    entry.is_some_and(|e| e.via.is_some() && e.value == p.answer)
 }
 
 /// Group headings in the facts panel.

@@ -1,0 +1,161 @@
+//! The wizard's real [`SessionStore`]: the session journal (`<data>/sessions/<id>.json`, written
+//! from a background thread so a keystroke never waits for fsync) and the exporters, with the
+//! defaults from `config.toml` (agent, export format, export folder, redaction).
+
+use std::path::PathBuf;
+
+use super::store::{Exported, SessionStore};
+use crate::cli::ExportFormat;
+use crate::config::Config;
+use crate::export::{self, Format};
+use crate::paths::Paths;
+use crate::session::Session;
+use crate::session::journal::{CorruptFile, Journal, JournalError, JournalWriter};
+use crate::text::sanitize_line;
+
+pub struct JournalStore {
+    /// For reading (resume, the start screen's list); the writer has its own.
+    journal: Journal,
+    writer: JournalWriter,
+    config: Config,
+    paths: Paths,
+    skipped: Vec<String>,
+    /// Files exported during this run, listed after the wizard closes.
+    exports: Vec<PathBuf>,
+    /// The final flush failed.
+    lost: bool,
+}
+
+impl JournalStore {
+    /// Reads the config (an unusable config file is an error) and starts the journal writer.
+    pub fn open(paths: &Paths) -> Result<Self, String> {
+        let config = Config::load(paths).map_err(|e| e.to_string())?;
+        Self::with_config(paths, config)
+    }
+
+    pub fn with_config(paths: &Paths, config: Config) -> Result<Self, String> {
+        let writer =
+            JournalWriter::spawn(Journal::open(paths)).map_err(|e| format!("cannot start the session journal: {e}"))?;
+        Ok(Self {
+            journal: Journal::open(paths),
+            writer,
+            config,
+            paths: paths.clone(),
+            skipped: Vec::new(),
+            exports: Vec::new(),
+            lost: false,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Readable sessions, newest first; unreadable files are remembered for `take_skipped`.
+    fn scan(&mut self) -> Vec<Session> {
+        let (sessions, corrupt) = self.journal.scan();
+        self.note(&corrupt);
+        sessions.into_iter().map(|(_, s)| s).collect()
+    }
+
+    fn note(&mut self, corrupt: &[CorruptFile]) {
+        for c in corrupt {
+            let line = c.to_string();
+            if !self.skipped.contains(&line) {
+                self.skipped.push(line);
+            }
+        }
+    }
+}
+
+impl SessionStore for JournalStore {
+    fn persists(&self) -> bool {
+        true
+    }
+
+    fn save(&mut self, session: &Session) -> Result<(), String> {
+        self.writer.submit(session);
+        match self.writer.last_error() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    fn save_error(&self) -> Option<String> {
+        self.writer.last_error()
+    }
+
+    fn export_format(&self) -> Option<ExportFormat> {
+        Some(match self.config.export_format(None) {
+            Format::Markdown => ExportFormat::Markdown,
+            Format::Text => ExportFormat::Text,
+            Format::Json => ExportFormat::Json,
+        })
+    }
+
+    fn export_redacts(&self) -> bool {
+        self.config.redact
+    }
+
+    fn export(&mut self, session: &Session, format: ExportFormat) -> Result<Exported, String> {
+        let dir = self.config.export_dir(&self.paths);
+        let options = export::Options { redact: self.config.redact };
+        let (path, text) = export::export_to_folder(session, format.into(), options, &dir)
+            .map_err(|e| sanitize_line(&e.to_string()))?;
+        let path = std::path::absolute(&path).unwrap_or(path);
+        self.exports.push(path.clone());
+        Ok(Exported { path, text })
+    }
+
+    fn load(&mut self, id: Option<&str>) -> Result<Session, String> {
+        match id.filter(|s| !s.is_empty()) {
+            Some(id) => self.journal.load(id).map_err(|e| e.to_string()),
+            None => self.scan().into_iter().find(Session::is_open).ok_or_else(|| {
+                let e = JournalError::NoOpenSession { dir: self.journal.dir().to_path_buf() };
+                format!("{e} (passkey-triage sessions lists every session)")
+            }),
+        }
+    }
+
+    fn unfinished(&mut self, max: usize) -> Vec<Session> {
+        self.scan().into_iter().filter(Session::is_open).take(max).collect()
+    }
+
+    fn take_skipped(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.skipped)
+    }
+
+    fn default_agent(&self) -> Option<String> {
+        self.config.agent.clone()
+    }
+
+    fn farewell(&mut self, session: &Session) -> Vec<String> {
+        let id = sanitize_line(&session.id);
+        let mut lines = Vec::new();
+        match self.writer.flush() {
+            Ok(Some(path)) => {
+                let path = sanitize_line(&path.display().to_string());
+                if session.is_open() {
+                    lines.push(format!("Session {id} saved to {path}; resume it with: passkey-triage --resume {id}"));
+                } else {
+                    lines.push(format!(
+                        "Session {id} saved to {path}; ticket notes: passkey-triage export {id} --format text"
+                    ));
+                }
+            }
+            Ok(None) => lines.push("Nothing was saved: the call was not started.".to_string()),
+            Err(e) => {
+                self.lost = true;
+                lines.push(format!("Could not save session {id}: {}", sanitize_line(&e)));
+            }
+        }
+        for p in &self.exports {
+            lines.push(format!("Exported: {}", sanitize_line(&p.display().to_string())));
+        }
+        lines
+    }
+
+    fn lost(&self) -> bool {
+        self.lost
+    }
+}
