@@ -226,10 +226,13 @@ fn to_msg(ev: Event) -> Option<Msg> {
 /// The terminal is restored before this returns, whatever happened. If the terminal fails
 /// (e.g. it was closed), the session is saved first; a pending signal's exit code wins, and a
 /// lost terminal counts as a hangup.
-pub fn run(mut app: App, store: &mut dyn SessionStore) -> io::Result<(App, i32)> {
+/// The whole runbook set being parsed in the background while the first frame is drawn.
+pub type Loader = std::thread::JoinHandle<Result<crate::runbook::RunbookSet, Box<crate::runbook::Finding>>>;
+
+pub fn run(mut app: App, store: &mut dyn SessionStore, loader: Option<Loader>) -> io::Result<(App, i32)> {
     let signals = Signals::install()?;
     let mut guard = TerminalGuard::enter()?;
-    let result = event_loop(&mut app, store, &mut guard, &signals);
+    let result = event_loop(&mut app, store, &mut guard, &signals, loader);
     drop(guard);
     match result {
         Ok(code) => Ok((app, code)),
@@ -249,6 +252,7 @@ fn event_loop(
     store: &mut dyn SessionStore,
     guard: &mut TerminalGuard,
     signals: &Signals,
+    loader: Option<Loader>,
 ) -> io::Result<i32> {
     let size = guard.terminal.size()?;
     app.update(Msg::Resize(size.width, size.height), Utc::now());
@@ -264,6 +268,18 @@ fn event_loop(
         execute!(guard.terminal.backend_mut(), EndSynchronizedUpdate)
     };
     draw(app, guard)?;
+    // The first frame needed only the entry runbook; no key is handled before the rest is in.
+    if let Some(loader) = loader {
+        let set = match loader.join() {
+            Ok(Ok(set)) => set,
+            Ok(Err(finding)) => return Err(io::Error::other(finding.to_string())),
+            Err(_) => return Err(io::Error::other("loading the runbooks failed")),
+        };
+        let fx = app.update(Msg::RunbooksLoaded(crate::ui::app::LoadedRunbooks(Box::new(set))), Utc::now());
+        if let Some(c) = carry_out(app, fx, store)? {
+            return Ok(c);
+        }
+    }
     // Started after the first frame, which is what the agent waits for.
     let input = spawn_input_reader()?;
     let mut dirty = false;

@@ -71,12 +71,19 @@ impl Wizard {
     }
 
     fn spawn_in(home: &Home, args: &[&str], env: &[(&str, &str)]) -> Self {
+        Self::spawn_with(home, Some(fixtures().join("wizard")), args, env)
+    }
+
+    /// `runbooks`: a `--runbooks` folder, or None for the built-in library.
+    fn spawn_with(home: &Home, runbooks: Option<PathBuf>, args: &[&str], env: &[(&str, &str)]) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
             .expect("open a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_passkey-triage"));
-        cmd.arg("--runbooks");
-        cmd.arg(fixtures().join("wizard"));
+        if let Some(dir) = runbooks {
+            cmd.arg("--runbooks");
+            cmd.arg(dir);
+        }
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("PASSKEY_TRIAGE_CONFIG_DIR", home.config.path());
@@ -417,4 +424,31 @@ fn open_continues_an_escalation_package_as_tier2() {
     assert_eq!(new["agent"], "Tia");
     assert_eq!(new["ticket"], "INC-T1");
     assert_eq!(sessions[1]["status"], "escalated", "the tier-1 session is left as it was");
+}
+
+/// A fresh call on the built-in library draws its first question from the entry runbook while
+/// the rest loads in the background; the next answers must then reach the other runbooks, and
+/// the journal must record the whole set.
+#[test]
+fn builtin_library_loads_behind_the_first_frame() {
+    let home = Home::new();
+    let mut w = Wizard::spawn_with(&home, None, &["--ticket", "INC-BUILTIN"], &[]);
+    w.wait_for("Was the user signing in with a passkey");
+    w.send("1"); // signing in
+    w.send("1"); // in a web browser
+    w.send("6"); // Android
+    w.wait_for("Which kind of passkey");
+    w.send("q");
+    assert_eq!(w.wait_exit(), 0);
+    w.assert_restored();
+    let dir = home.data.path().join("sessions");
+    let file = std::fs::read_dir(&dir).expect("sessions folder").next().expect("a session").expect("entry").path();
+    let session: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("session file")).expect("json");
+    let ids: Vec<&str> =
+        session["runbooks"]["runbooks"].as_array().expect("runbooks").iter().filter_map(|r| r["id"].as_str()).collect();
+    for want in ["triage", "client-support", "policy", "cross-device", "escalation"] {
+        assert!(ids.contains(&want), "{want} missing from the session's runbook set: {ids:?}");
+    }
+    assert!(!session["runbooks"]["matrix_as_of"].as_str().unwrap_or("").is_empty(), "matrix missing: {session}");
 }

@@ -44,7 +44,7 @@ pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, C
     if let Some(w) = opened.warnings.first() {
         app.warn(format!("Tier 2: {}", sanitize_line(w)));
     }
-    super::wizard::run_app(app, &mut store, out)
+    super::wizard::run_app(app, &mut store, out, None)
 }
 
 /// What was loaded and where the new session lives.

@@ -10,6 +10,7 @@ use super::diagnose::read_facts_text;
 use super::{CliError, Context};
 use crate::cli::WizardArgs;
 use crate::engine::{Provenance, Walk, WalkOptions};
+use crate::runbook::RunbookSet;
 use crate::session::{self, CallInfo, Session};
 use crate::text::sanitize_line;
 use crate::ui::app::{App, Mode, Msg, Options, StatusKind};
@@ -46,7 +47,11 @@ pub fn options(store: &dyn SessionStore, start_screen: bool) -> Options {
 /// start screen offers. Reads files only; every problem is an exit-2 error with a one-line
 /// message.
 pub fn prepare(ctx: &Context, args: &WizardArgs, store: &mut dyn SessionStore) -> Result<App, CliError> {
-    let set = ctx.load_set()?;
+    prepare_with_set(ctx.load_set()?, args, store)
+}
+
+/// [`prepare`] on a set already loaded.
+pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn SessionStore) -> Result<App, CliError> {
     let now = Utc::now();
     let agent = args.agent.as_deref().map(str::trim).filter(|a| !a.is_empty()).map(str::to_string);
     if let Some(id) = &args.resume {
@@ -118,14 +123,29 @@ pub fn run_with_store(
     store: &mut dyn SessionStore,
     out: &mut dyn Write,
 ) -> Result<i32, CliError> {
-    let app = prepare(ctx, args, store)?;
+    // The common case, a fresh call on the built-in runbooks, draws its first question from the
+    // entry runbook alone while the whole set (validated by CI) is parsed on another thread.
+    let deferred = args.facts.is_none() && args.resume.is_none() && ctx.effective_dirs().is_empty();
+    if !deferred {
+        let app = prepare(ctx, args, store)?;
+        require_terminal()?;
+        return run_app(app, store, out, None);
+    }
+    let set = RunbookSet::builtin_entry().map_err(|f| CliError::bad_input(f.to_string()))?;
+    let app = prepare_with_set(set, args, store)?;
     require_terminal()?;
-    run_app(app, store, out)
+    let loader = std::thread::spawn(RunbookSet::builtin);
+    run_app(app, store, out, Some(loader))
 }
 
 /// Journals the session (unless the start screen is still up), runs the wizard, and prints
 /// the summary and the store's farewell in the normal terminal.
-pub fn run_app(mut app: App, store: &mut dyn SessionStore, out: &mut dyn Write) -> Result<i32, CliError> {
+pub fn run_app(
+    mut app: App,
+    store: &mut dyn SessionStore,
+    out: &mut dyn Write,
+    loader: Option<term::Loader>,
+) -> Result<i32, CliError> {
     let skipped = store.take_skipped();
     for line in &skipped {
         eprintln!("passkey-triage: skipped unreadable session file {line}");
@@ -136,11 +156,12 @@ pub fn run_app(mut app: App, store: &mut dyn SessionStore, out: &mut dyn Write) 
         let more = if skipped.len() > 1 { format!(" (and {} more)", skipped.len() - 1) } else { String::new() };
         app.warn(format!("Skipped an unreadable session file, left as it is: {first}{more}"));
     }
-    if app.mode != Mode::Start {
+    // With a loader, the first save waits for the whole set (so the session records it).
+    if app.mode != Mode::Start && loader.is_none() {
         let r = store.save(&app.session);
         app.update(Msg::Saved(r), Utc::now());
     }
-    let (app, code) = term::run(app, store).map_err(|e| CliError::bad_input(format!("terminal error: {e}")))?;
+    let (app, code) = term::run(app, store, loader).map_err(|e| CliError::bad_input(format!("terminal error: {e}")))?;
     let _ = writeln!(out, "{}", summary(&app));
     for line in store.farewell(&app.session) {
         let _ = writeln!(out, "{line}");

@@ -212,6 +212,22 @@ impl RunbookSet {
         Ok(Self::new(rbs, matrix, mfile))
     }
 
+    /// Only the built-in entry runbook, with an empty matrix: enough to draw the first
+    /// question while the whole set is parsed in the background (see `commands::wizard`).
+    /// Walks must not go beyond the entry's first question on this set.
+    pub fn builtin_entry() -> Result<Self, Box<Finding>> {
+        let (name, text) = BUILTIN_RUNBOOKS
+            .iter()
+            .find(|(name, _)| name.strip_suffix(".json") == Some(ENTRY_RUNBOOK))
+            .ok_or_else(|| Box::new(Finding::io("runbooks/", format!("no built-in `{ENTRY_RUNBOOK}` runbook"))))?;
+        let file = Arc::new(SourceFile::new(Origin::Builtin(format!("runbooks/{name}")), text.to_string()));
+        let rb = LoadedRunbook::new(parse_json::<Runbook>(&file)?, file);
+        let matrix =
+            Matrix { json_schema: None, schema: 1, as_of: String::new(), sources: Vec::new(), rows: Vec::new() };
+        let mfile = Arc::new(SourceFile::new(Origin::Builtin("assets/compat-matrix.json".to_string()), String::new()));
+        Ok(Self::new(vec![rb], matrix, mfile))
+    }
+
     /// Built-ins, then every runbook in `dirs` in order (config folder first, then `--runbooks`).
     pub fn load(dirs: &[PathBuf]) -> Result<Loaded, Box<Finding>> {
         let (matrix, mfile) = builtin_matrix()?;

@@ -83,6 +83,19 @@ pub enum Msg {
     /// Result of an `Effect::CopyToClipboard`: was the OSC 52 sequence written? (Whether the
     /// terminal honoured it can't be known.)
     Copied(bool),
+    /// The whole runbook set, parsed in the background after the first frame (which needed only
+    /// the entry runbook). Replaces `set`; the walk's addresses stay valid.
+    RunbooksLoaded(LoadedRunbooks),
+}
+
+/// The whole runbook set, for [`Msg::RunbooksLoaded`]; equal when the contents are.
+#[derive(Debug, Clone)]
+pub struct LoadedRunbooks(pub Box<RunbookSet>);
+
+impl PartialEq for LoadedRunbooks {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.content_hash() == other.0.content_hash()
+    }
 }
 
 /// What the app asks the terminal loop to do.
@@ -410,6 +423,13 @@ impl App {
             Msg::Exported(Err(e)) => {
                 self.error(format!("Export failed: {}", sanitize_line(&e)));
                 Vec::new()
+            }
+            Msg::RunbooksLoaded(LoadedRunbooks(set)) => {
+                self.set = *set;
+                self.index = std::cell::OnceCell::new();
+                self.session.runbooks = crate::session::RunbookSetInfo::of(&self.set);
+                // The start screen isn't journaled until the call starts.
+                if self.mode == Mode::Start { Vec::new() } else { vec![Effect::Persist] }
             }
         }
     }
