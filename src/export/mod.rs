@@ -145,10 +145,7 @@ pub fn write_new(dir: &Path, stem: &str, ext: &str, contents: &str) -> Result<Pa
         let target = filename::join_inside(dir, &name).ok_or_else(|| ExportError::BadName { name: name.clone() })?;
         match tmp.persist_noclobber(&target) {
             Ok(_) => {
-                #[cfg(unix)]
-                if let Ok(d) = std::fs::File::open(dir) {
-                    let _ = d.sync_all();
-                }
+                crate::session::journal::sync_dir(dir);
                 return Ok(target);
             }
             Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => tmp = e.file,

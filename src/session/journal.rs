@@ -410,8 +410,8 @@ pub fn write_atomic(dir: &Path, target: &Path, bytes: &[u8], replace: bool) -> s
     Ok(())
 }
 
-/// Makes the rename durable (Unix); best effort.
-fn sync_dir(dir: &Path) {
+/// Makes a rename in `dir` durable (Unix); best effort.
+pub(crate) fn sync_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
