@@ -1,0 +1,45 @@
+//! Facts files from tier 1 or a log are rarely whole worlds. A single known fault must still be
+//! classified by the built-in library when the facts that would route to it are missing.
+
+mod cli_support;
+
+use cli_support::{cli, finish};
+
+fn class_of(facts: &str) -> String {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mut c = cli(tmp.path());
+    c.args(["diagnose", "--facts", "-", "--assume-unknown"]).write_stdin(format!("{{\"facts\": {facts}}}"));
+    let r = finish(c);
+    assert_eq!(r.code, 0, "{facts}: {}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON report");
+    v["class"].as_str().expect("class").to_string()
+}
+
+#[test]
+fn one_known_fault_is_enough() {
+    let cases = [
+        (r#"{"phone.bluetooth": "off"}"#, "cross-device.phone-bluetooth-off"),
+        (r#"{"desktop.bluetooth": "blocked-by-policy"}"#, "cross-device.desktop-bluetooth-unavailable"),
+        (r#"{"qr.scan": "wrong-camera"}"#, "cross-device.qr-handoff"),
+        (r#"{"desktop.internet": "no"}"#, "cross-device.connectivity"),
+        (r#"{"network.hybrid_endpoints": "blocked"}"#, "cross-device.connectivity"),
+        (r#"{"authenticator.signed_in": "no"}"#, "authenticator.signed-out"),
+        (r#"{"authenticator.provider_enabled": "no"}"#, "authenticator.provider-disabled"),
+        (r#"{"credential.transport": "ble", "client.os": "android"}"#, "unsupported-client.transport"),
+        (r#"{"client.os": "android", "client.browser": "firefox"}"#, "unsupported-client.browser"),
+        (r#"{"policy.passkey_method": "excluded"}"#, "policy.method-not-enabled"),
+        (r#"{"policy.aaguid_allowed": "no"}"#, "policy.key-restriction"),
+        (r#"{"ca.auth_strength": "not-satisfied"}"#, "policy.conditional-access"),
+        (r#"{"device.passkey_offered": "yes", "entra.passkey_registered": "no"}"#, "orphaned-passkey"),
+        (r#"{"picker.choice": "personal"}"#, "picker.wrong-passkey"),
+        (r#"{}"#, "unclassified"),
+    ];
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter_map(|(facts, want)| {
+            let got = class_of(facts);
+            (got != *want).then(|| format!("{facts}: expected {want}, got {got}"))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
