@@ -15,17 +15,25 @@ use crate::runbook::RunbookSet;
 use crate::session::{CallInfo, Session, id_nonce, local_offset_minutes, new_id};
 use crate::text::sanitize_line;
 
+/// Facts files larger than this are refused (a real one is a few kilobytes); reading stops
+/// there, so `--facts /dev/zero` or an endless pipe can't exhaust memory.
+pub const MAX_FACTS_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Reads the facts text from a file or `-` (standard input).
 pub fn read_facts_text(spec: &str, stdin: &mut dyn Read) -> Result<(String, String), CliError> {
-    if spec == "-" {
-        let mut s = String::new();
-        stdin.read_to_string(&mut s).map_err(|e| CliError::bad_input(format!("<stdin>: cannot read: {e}")))?;
-        Ok(("<stdin>".to_string(), s))
+    let name = if spec == "-" { "<stdin>".to_string() } else { sanitize_line(spec) };
+    let mut bytes = Vec::new();
+    let read = if spec == "-" {
+        stdin.take(MAX_FACTS_BYTES + 1).read_to_end(&mut bytes)
     } else {
-        let text = std::fs::read(spec).map_err(|e| CliError::bad_input(format!("{spec}: cannot read: {e}")))?;
-        let text = String::from_utf8(text).map_err(|_| CliError::bad_input(format!("{spec}: not UTF-8 text")))?;
-        Ok((spec.to_string(), text))
+        std::fs::File::open(spec).and_then(|f| f.take(MAX_FACTS_BYTES + 1).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| CliError::bad_input(format!("{name}: cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_FACTS_BYTES {
+        return Err(CliError::bad_input(format!("{name}: larger than {MAX_FACTS_BYTES} bytes: not a facts file")));
     }
+    let text = String::from_utf8(bytes).map_err(|_| CliError::bad_input(format!("{name}: not UTF-8 text")))?;
+    Ok((if spec == "-" { name } else { spec.to_string() }, text))
 }
 
 pub fn run(ctx: &Context, args: &DiagnoseArgs, stdin: &mut dyn Read, out: &mut dyn Write) -> Result<i32, CliError> {
@@ -95,4 +103,18 @@ fn call_header(args: &DiagnoseArgs, markdown: bool) -> String {
         s.push('\n');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oversized_facts_are_refused_without_reading_everything() {
+        let mut endless = std::io::repeat(b' ').take(MAX_FACTS_BYTES + 2);
+        let e = read_facts_text("-", &mut endless).err().map(|e| e.message).unwrap_or_default();
+        assert!(e.starts_with("<stdin>: larger than"), "{e}");
+        let mut small = std::io::Cursor::new(b"{\"facts\": {}}".to_vec());
+        assert!(read_facts_text("-", &mut small).is_ok());
+    }
 }

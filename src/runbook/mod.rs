@@ -193,9 +193,26 @@ impl fmt::Display for Finding {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        // `file` stays raw (lint matches it against the paths it was given); a file name can
+        // hold control characters, so it is neutralised only here, on its way to a screen.
+        let file = crate::text::sanitize_line(&self.file);
+        let message = crate::text::sanitize_line(&self.message);
         match (self.line, self.column) {
-            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {sev}[{}]: {}", self.file, self.code, self.message),
-            _ => write!(f, "{}: {sev}[{}]: {}", self.file, self.code, self.message),
+            (Some(l), Some(c)) => write!(f, "{file}:{l}:{c}: {sev}[{}]: {message}", self.code),
+            _ => write!(f, "{file}: {sev}[{}]: {message}", self.code),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finding_display_neutralises_file_names() {
+        let file = SourceFile::new(Origin::File(PathBuf::from("rb/evil\u{1b}]0;pwn\u{7}.json")), "{}".into());
+        let shown = Finding::error("schema", &file, "", "bad").to_string();
+        assert!(crate::text::is_clean(&shown), "{shown:?}");
+        assert!(shown.starts_with("rb/evil\u{FFFD}]0;pwn\u{FFFD}.json:1:1: error[schema]: bad"), "{shown:?}");
     }
 }

@@ -20,7 +20,7 @@ impl PositionIndex {
     /// Indexes `text`. Invalid JSON yields a partial index, never a panic.
     pub fn build(text: &str) -> Self {
         let mut s = Scanner { chars: text.char_indices().peekable(), line: 1, col: 1, map: HashMap::new() };
-        s.value(String::new(), 0);
+        s.value(Some(String::new()), 0);
         PositionIndex { map: s.map }
     }
 
@@ -51,6 +51,18 @@ struct Scanner<'a> {
 
 const MAX_DEPTH: usize = 256;
 
+/// Pointers longer than this are not indexed (nor anything below them): every indexed value
+/// stores its whole pointer, so long keys with many children would otherwise cost
+/// key length x children bytes (a 200 KB file could take a gigabyte). Lookups of such
+/// pointers fall back to the nearest indexed ancestor.
+const MAX_POINTER_BYTES: usize = 512;
+
+/// The pointer of a child, or None when it is too long to index.
+fn child(pointer: &Option<String>, segment: &str) -> Option<String> {
+    let p = pointer.as_deref()?;
+    (p.len() + 1 + segment.len() <= MAX_POINTER_BYTES).then(|| format!("{p}/{segment}"))
+}
+
 impl Scanner<'_> {
     fn bump(&mut self) -> Option<char> {
         let (_, c) = self.chars.next()?;
@@ -73,9 +85,11 @@ impl Scanner<'_> {
         }
     }
 
-    fn value(&mut self, pointer: String, depth: usize) {
+    fn value(&mut self, pointer: Option<String>, depth: usize) {
         self.ws();
-        self.map.insert(pointer.clone(), Pos { line: self.line, col: self.col });
+        if let Some(p) = &pointer {
+            self.map.insert(p.clone(), Pos { line: self.line, col: self.col });
+        }
         if depth > MAX_DEPTH {
             return;
         }
@@ -95,7 +109,7 @@ impl Scanner<'_> {
                             if self.peek() == Some(':') {
                                 self.bump();
                             }
-                            self.value(format!("{pointer}/{}", escape_segment(&key)), depth + 1);
+                            self.value(child(&pointer, &escape_segment(&key)), depth + 1);
                             self.ws();
                             if self.peek() == Some(',') {
                                 self.bump();
@@ -117,7 +131,7 @@ impl Scanner<'_> {
                         }
                         None => return,
                         _ => {
-                            self.value(format!("{pointer}/{i}"), depth + 1);
+                            self.value(child(&pointer, &i.to_string()), depth + 1);
                             i += 1;
                             self.ws();
                             match self.peek() {
@@ -188,6 +202,21 @@ mod tests {
         assert_eq!(idx.find("/a/1/b"), Some(Pos { line: 2, col: 18 }));
         assert_eq!(idx.find("/c~1d"), Some(Pos { line: 3, col: 10 }));
         assert_eq!(idx.find("/a/1/zzz"), Some(Pos { line: 2, col: 12 }));
+    }
+
+    #[test]
+    fn long_keys_do_not_multiply_memory() {
+        // One long key over many children: indexing every child's full pointer would store
+        // key length x children bytes.
+        let key = "k".repeat(100_000);
+        let items = vec!["0"; 10_000].join(",");
+        let text = format!("{{\"a\": 1, \"{key}\": [{items}], \"b\": 2}}");
+        let idx = PositionIndex::build(&text);
+        let stored: usize = idx.map.keys().map(String::len).sum();
+        assert!(stored < 100_000, "index stores {stored} bytes of pointers");
+        assert_eq!(idx.find("/a"), Some(Pos { line: 1, col: 7 }));
+        assert!(idx.find("/b").is_some_and(|p| p.col > 100_000));
+        assert_eq!(idx.find(&format!("/{key}/5")), Some(Pos { line: 1, col: 1 }));
     }
 
     #[test]

@@ -690,7 +690,7 @@ impl App {
             }
             Action::Matrix => {
                 self.mode = Mode::Matrix;
-                self.matrix_scroll = view::matrix::first_match(self) as u16;
+                self.matrix_scroll = view::len_u16(view::matrix::first_match(self));
                 Vec::new()
             }
             Action::Export => {
@@ -783,7 +783,7 @@ impl App {
             Action::Close => self.mode = Mode::Walk,
             _ => {}
         }
-        let max = self.set.matrix.rows.len().saturating_sub(1) as u16;
+        let max = view::len_u16(self.set.matrix.rows.len().saturating_sub(1));
         self.matrix_scroll = self.matrix_scroll.min(max);
         Vec::new()
     }
@@ -798,7 +798,7 @@ impl App {
             Action::Close | Action::Help => self.overlay = self.help_over.take(),
             _ => {}
         }
-        let max = view::help::line_count(self).saturating_sub(1) as u16;
+        let max = view::len_u16(view::help::line_count(self).saturating_sub(1));
         self.help_scroll = self.help_scroll.min(max);
         Vec::new()
     }
@@ -1077,10 +1077,10 @@ impl App {
         let (cursor, h, max) = view::scroll_info(self);
         if let Some(line) = cursor {
             let h = h.max(1);
-            let line = line as u16;
+            let line = view::len_u16(line);
             if line < self.scroll {
                 self.scroll = line;
-            } else if line >= self.scroll + h {
+            } else if line >= self.scroll.saturating_add(h) {
                 self.scroll = line + 1 - h;
             }
         }

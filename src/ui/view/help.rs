@@ -70,7 +70,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
     let inner_h = p.height.saturating_sub(2);
     let mut b = block(Line::styled(" Help ", theme.bold()), theme, true)
         .title_bottom(Line::styled(" Esc closes ", theme.bold()).right_aligned());
-    if content.len() as u16 > inner_h {
+    if super::len_u16(content.len()) > inner_h {
         b = b.title_bottom(Line::styled(" ↑↓ PgUp PgDn scroll ", theme.bold()));
     }
     frame.render_widget(Paragraph::new(content).block(b).scroll((app.help_scroll, 0)), p);

@@ -112,7 +112,7 @@ fn render_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
         area.width, area.height
     );
     let lines: Vec<Line> = wrap(&msg, area.width as usize).into_iter().map(|l| Line::styled(l, theme.bold())).collect();
-    let h = (lines.len() as u16).min(area.height);
+    let h = len_u16(lines.len()).min(area.height);
     let y = area.y + area.height.saturating_sub(h) / 2;
     frame.render_widget(Paragraph::new(lines).centered(), Rect::new(area.x, y, area.width, h));
 }
@@ -151,7 +151,7 @@ pub fn main_viewport_height(app: &App) -> u16 {
 pub fn max_scroll(app: &App) -> u16 {
     let area = Rect::new(0, 0, app.size.0, app.size.1);
     let g = walk::geometry(app, regions(area).main);
-    (g.content.lines.len() as u16).saturating_sub(g.scroll_area.height)
+    len_u16(g.content.lines.len()).saturating_sub(g.scroll_area.height)
 }
 
 /// (highlighted item's first line, viewport height, largest scroll) of the main panel, from
@@ -160,7 +160,13 @@ pub fn scroll_info(app: &App) -> (Option<usize>, u16, u16) {
     let area = Rect::new(0, 0, app.size.0, app.size.1);
     let g = walk::geometry(app, regions(area).main);
     let h = g.scroll_area.height;
-    (g.content.cursor_line, h, (g.content.lines.len() as u16).saturating_sub(h))
+    (g.content.cursor_line, h, len_u16(g.content.lines.len()).saturating_sub(h))
+}
+
+/// A count of lines (or a line number) as a terminal coordinate: saturates instead of wrapping,
+/// so a text of more than 65 535 lines (a hostile runbook's help) can't shrink the scroll range.
+pub fn len_u16(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
 }
 
 /// A bordered block with a title.

@@ -40,7 +40,7 @@ pub fn render_confirm(app: &App, what: Confirm, frame: &mut Frame, body: Rect, t
         Span::styled("Esc", theme.key()),
         Span::raw(" keep going"),
     ]));
-    let h = lines.len() as u16 + 2;
+    let h = super::len_u16(lines.len()).saturating_add(2);
     let area = centered(body, w, h);
     frame.render_widget(Clear, area);
     let b = block(Line::styled(title, theme.bold()), theme, true).padding(ratatui::widgets::Padding::horizontal(1));
@@ -78,7 +78,7 @@ pub fn render_export(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
         Span::styled("Esc", theme.key()),
         Span::raw(" cancel"),
     ]));
-    let h = lines.len() as u16 + 2;
+    let h = super::len_u16(lines.len()).saturating_add(2);
     let area = centered(body, w, h);
     frame.render_widget(Clear, area);
     let b =

@@ -27,7 +27,7 @@ pub fn render_start(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
         let on = i == app.start_focus;
         let (shown, col) = app.start_fields[i].visible(field_w);
         if on {
-            cursor = Some((lines.len() as u16, (label_w + 2 + col) as u16));
+            cursor = Some((super::len_u16(lines.len()), super::len_u16(label_w + 2 + col)));
         }
         lines.push(Line::from(vec![
             Span::styled(if on { "▶ " } else { "  " }, theme.bold()),
@@ -59,7 +59,7 @@ pub fn render_start(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
         w,
         theme.dim(),
     ));
-    let area = centered(body, box_w, lines.len() as u16 + 2);
+    let area = centered(body, box_w, super::len_u16(lines.len()).saturating_add(2));
     let title = if app.resumable.is_empty() { " New call " } else { " New call, or resume one " };
     let b = block(Line::styled(title, theme.bold()), theme, true);
     let inner = b.inner(area);

@@ -42,11 +42,11 @@ pub fn geometry(app: &App, main: Rect) -> Geometry {
     let inner = Rect::new(main.x + 1, main.y + 1, main.width.saturating_sub(2), main.height.saturating_sub(2));
     let theme = Theme::new(app.opts.no_color);
     let mut content = build(app, inner.width as usize, inner.height, &theme);
-    let pinned_h = (content.pinned.len() as u16).min((inner.height / 2).max(4)).min(inner.height);
+    let pinned_h = super::len_u16(content.pinned.len()).min((inner.height / 2).max(4)).min(inner.height);
     content.pinned.truncate(pinned_h as usize);
     let pinned_area = Rect::new(inner.x, inner.y, inner.width, pinned_h);
     let scroll_area = Rect::new(inner.x, inner.y + pinned_h, inner.width, inner.height - pinned_h);
-    let max = (content.lines.len() as u16).saturating_sub(scroll_area.height);
+    let max = super::len_u16(content.lines.len()).saturating_sub(scroll_area.height);
     let scroll = app.scroll.min(max);
     Geometry { inner, pinned_area, scroll_area, scroll, content }
 }
@@ -62,9 +62,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Some(Current::Outcome(..)) => " Outcome ".to_string(),
         None => " Runbook error ".to_string(),
     };
-    let total = g.content.lines.len() as u16;
+    let total = super::len_u16(g.content.lines.len());
     let mut b = block(Line::styled(title, theme.bold()), theme, true);
-    let below = total.saturating_sub(g.scroll + g.scroll_area.height);
+    let below = total.saturating_sub(g.scroll.saturating_add(g.scroll_area.height));
     if g.scroll > 0 || below > 0 {
         let more = match (g.scroll > 0, below > 0) {
             (true, true) => " ↑↓ more: PgUp/PgDn ",
@@ -77,8 +77,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     frame.render_widget(Paragraph::new(g.content.pinned.clone()), g.pinned_area);
     frame.render_widget(Paragraph::new(g.content.lines.clone()).scroll((g.scroll, 0)), g.scroll_area);
     if let Some((line, col)) = g.content.input {
-        let line = line as u16;
-        if line >= g.scroll && line < g.scroll + g.scroll_area.height {
+        let line = super::len_u16(line);
+        if line >= g.scroll && line < g.scroll.saturating_add(g.scroll_area.height) {
             frame.set_cursor_position(Position::new(g.scroll_area.x + col, g.scroll_area.y + line - g.scroll));
         }
     }
@@ -141,7 +141,7 @@ fn question(app: &App, r: &NodeRef, q: &Question, width: usize, theme: &Theme) -
         let style = if focused { theme.input().patch(theme.bold()) } else { theme.dim() };
         let pad = avail.saturating_sub(crate::ui::text::width(&shown));
         if focused {
-            c.input = Some((c.lines.len(), (4 + col) as u16));
+            c.input = Some((c.lines.len(), super::len_u16(4 + col)));
             c.cursor_line = Some(c.lines.len());
         }
         c.lines.push(Line::from(vec![
