@@ -109,3 +109,18 @@ fn unknown_or_broken_sessions_are_exit_2() {
     assert!(err.contains("junk.json") && passkey_triage::text::is_clean(&err), "{err:?}");
     cmd(tmp.path()).args(["export", "20260120T140200Z-3f2a", "--out", "x.md", "--out-dir", "d"]).assert().code(2);
 }
+
+#[test]
+fn out_naming_a_folder_is_refused() {
+    let tmp = home();
+    let dir = tmp.path().join("a-folder");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    cmd(tmp.path())
+        .args(["export", "20260120T140200Z-3f2a", "--format", "text", "--out"])
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("is a folder; use --out-dir"));
+    assert_eq!(std::fs::read_dir(tmp.path()).expect("read").count(), 2, "nothing new beside data/ and a-folder/");
+}

@@ -229,3 +229,14 @@ fn the_full_set_must_reach_every_contract_class() {
     assert_eq!(missing, want);
     assert!(full.iter().filter(|f| f.code == "class-unreached").all(|f| f.file.ends_with("triage.json")));
 }
+
+#[test]
+fn a_huge_runbook_file_is_refused_unread() {
+    let tmp = tempfile::tempdir().unwrap();
+    let big = tmp.path().join("big.json");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(passkey_triage::runbook::load::MAX_RUNBOOK_BYTES + 10).unwrap();
+    let r = lint(tmp.path(), &[big.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("not a runbook"), "{}", r.stderr);
+}

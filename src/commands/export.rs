@@ -21,6 +21,12 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<i32,
     let options = Options { redact: config.redact(args.redact, args.no_redact) };
     let text = export::render(&session, format, options);
     let werr = |e: std::io::Error| CliError::bad_input(format!("cannot write output: {e}"));
+    if let Some(file) = args.out.as_ref().filter(|f| f.is_dir()) {
+        return Err(CliError::bad_input(format!(
+            "{}: is a folder; use --out-dir for a folder, --out for a file",
+            sanitize_line(&file.display().to_string())
+        )));
+    }
     let written = match (&args.out, &args.out_dir) {
         (Some(file), _) => export::write_to_file(file, &text),
         (None, Some(dir)) => export::write_into_dir(dir, &session, format, &text),

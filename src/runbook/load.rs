@@ -133,10 +133,21 @@ fn strip_serde_position(msg: &str) -> String {
     }
 }
 
+/// Runbook files larger than this are refused unread (the whole library is about 200 KB).
+pub const MAX_RUNBOOK_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Reads and parses one runbook file.
 pub fn read_runbook_file(path: &Path) -> Result<LoadedRunbook, Box<Finding>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Box::new(Finding::io(&path.display().to_string(), format!("cannot read: {e}"))))?;
+    use std::io::Read;
+    let io_err = |msg: String| Box::new(Finding::io(&path.display().to_string(), msg));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_RUNBOOK_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| io_err(format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > MAX_RUNBOOK_BYTES {
+        return Err(io_err(format!("larger than {MAX_RUNBOOK_BYTES} bytes: not a runbook")));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| io_err("cannot read: not UTF-8 text".to_string()))?;
     let file = Arc::new(SourceFile::new(Origin::File(path.to_path_buf()), text));
     let rb: Runbook = parse_json(&file)?;
     Ok(LoadedRunbook::new(rb, file))
