@@ -57,7 +57,10 @@ pub struct WizardArgs {
     pub resume: Option<String>,
 }
 
+/// Each command's arguments are built only when it is the one being run (`defer`), so the
+/// wizard, which is most runs, starts without building the other commands.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Check runbooks (default: the effective set) for errors. Exit 0 clean, 1 findings, 2 I/O.
     Lint(LintArgs),

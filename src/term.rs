@@ -114,7 +114,7 @@ impl TerminalGuard {
                 EnableBracketedPaste,
                 terminal::Clear(terminal::ClearType::All)
             )?;
-            Terminal::new(CrosstermBackend::new(FrameWriter { buf: Vec::with_capacity(1 << 16) }))
+            new_terminal()
         };
         match setup() {
             Ok(terminal) => Ok(Self { terminal }),
@@ -124,6 +124,11 @@ impl TerminalGuard {
             }
         }
     }
+}
+
+/// The terminal object for the whole screen: sized, its two frame buffers allocated.
+fn new_terminal() -> io::Result<Terminal<Backend>> {
+    Terminal::new(CrosstermBackend::new(FrameWriter { buf: Vec::with_capacity(1 << 16) }))
 }
 
 impl Drop for TerminalGuard {
@@ -222,17 +227,20 @@ fn to_msg(ev: Event) -> Option<Msg> {
     }
 }
 
+/// Loads the whole runbook set, or says what is wrong with it.
+pub type Loader = fn() -> Result<crate::runbook::RunbookSet, Box<crate::runbook::Finding>>;
+
 /// Runs the wizard until it quits; returns the final app and the exit code.
 /// The terminal is restored before this returns, whatever happened. If the terminal fails
 /// (e.g. it was closed), the session is saved first; a pending signal's exit code wins, and a
 /// lost terminal counts as a hangup.
-/// The whole runbook set being parsed in the background while the first frame is drawn.
-pub type Loader = std::thread::JoinHandle<Result<crate::runbook::RunbookSet, Box<crate::runbook::Finding>>>;
-
-pub fn run(mut app: App, store: &mut dyn SessionStore, loader: Option<Loader>) -> io::Result<(App, i32)> {
+///
+/// `load`, if given, loads the whole runbook set once the first frame (drawn from the entry
+/// runbook alone) is on the screen; no key is handled before.
+pub fn run(mut app: App, store: &mut dyn SessionStore, load: Option<Loader>) -> io::Result<(App, i32)> {
     let signals = Signals::install()?;
     let mut guard = TerminalGuard::enter()?;
-    let result = event_loop(&mut app, store, &mut guard, &signals, loader);
+    let result = event_loop(&mut app, store, &mut guard, &signals, load);
     drop(guard);
     match result {
         Ok(code) => Ok((app, code)),
@@ -252,9 +260,10 @@ fn event_loop(
     store: &mut dyn SessionStore,
     guard: &mut TerminalGuard,
     signals: &Signals,
-    loader: Option<Loader>,
+    load: Option<Loader>,
 ) -> io::Result<i32> {
-    let size = guard.terminal.size()?;
+    // The size the terminal object was built with; drawing checks it again.
+    let size = guard.terminal.get_frame().area();
     app.update(Msg::Resize(size.width, size.height), Utc::now());
     let test_panic = std::env::var_os(ENV_TEST_PANIC).is_some_and(|v| v == "1");
     let draw = |app: &App, guard: &mut TerminalGuard| -> io::Result<()> {
@@ -268,13 +277,10 @@ fn event_loop(
         execute!(guard.terminal.backend_mut(), EndSynchronizedUpdate)
     };
     draw(app, guard)?;
-    // The first frame needed only the entry runbook; no key is handled before the rest is in.
-    if let Some(loader) = loader {
-        let set = match loader.join() {
-            Ok(Ok(set)) => set,
-            Ok(Err(finding)) => return Err(io::Error::other(finding.to_string())),
-            Err(_) => return Err(io::Error::other("loading the runbooks failed")),
-        };
+    // The first frame needed only the entry runbook. The whole set loads now, on this thread:
+    // a thread started for it reached an idle core of a VM only after a few hundred µs.
+    if let Some(load) = load {
+        let set = load().map_err(|finding| io::Error::other(finding.to_string()))?;
         let fx = app.update(Msg::RunbooksLoaded(crate::ui::app::LoadedRunbooks(Box::new(set))), Utc::now());
         if let Some(c) = carry_out(app, fx, store)? {
             return Ok(c);

@@ -160,7 +160,7 @@ fn background_writer_ends_with_the_newest_state_on_disk() {
     let set = fixture_set();
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut s = open_session(&set);
-    let writer = JournalWriter::spawn(Journal::at(tmp.path())).expect("spawn");
+    let writer = JournalWriter::new(Journal::at(tmp.path()));
     assert_eq!(writer.flush(), Ok(None));
     writer.submit(&s);
     step(&mut s, &set, "authenticator", at(16, 2, 0));
@@ -179,7 +179,7 @@ fn background_writer_ends_with_the_newest_state_on_disk() {
     // Write errors are reported, not fatal.
     let mut bad = s.clone();
     bad.id = "../nope".into();
-    let writer = JournalWriter::spawn(Journal::at(tmp.path())).expect("spawn");
+    let writer = JournalWriter::new(Journal::at(tmp.path()));
     writer.submit(&bad);
     assert!(writer.flush().is_err());
     assert!(writer.last_error().is_some_and(|e| e.contains("not a valid session id")));

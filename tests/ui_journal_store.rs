@@ -18,7 +18,7 @@ fn paths(root: &std::path::Path) -> Paths {
 }
 
 fn store(root: &std::path::Path, config: Config) -> JournalStore {
-    JournalStore::with_config(&paths(root), config).expect("store")
+    JournalStore::with_config(&paths(root), config)
 }
 
 #[test]

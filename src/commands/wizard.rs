@@ -124,7 +124,7 @@ pub fn run_with_store(
     out: &mut dyn Write,
 ) -> Result<i32, CliError> {
     // The common case, a fresh call on the built-in runbooks, draws its first question from the
-    // entry runbook alone while the whole set (validated by CI) is parsed on another thread.
+    // entry runbook alone; the whole set (validated by CI) is parsed right after that frame.
     let deferred = args.facts.is_none() && args.resume.is_none() && ctx.effective_dirs().is_empty();
     if !deferred {
         let app = prepare(ctx, args, store)?;
@@ -134,8 +134,7 @@ pub fn run_with_store(
     let set = RunbookSet::builtin_entry().map_err(|f| CliError::bad_input(f.to_string()))?;
     let app = prepare_with_set(set, args, store)?;
     require_terminal()?;
-    let loader = std::thread::spawn(RunbookSet::builtin);
-    run_app(app, store, out, Some(loader))
+    run_app(app, store, out, Some(RunbookSet::builtin))
 }
 
 /// Journals the session (unless the start screen is still up), runs the wizard, and prints
@@ -144,7 +143,7 @@ pub fn run_app(
     mut app: App,
     store: &mut dyn SessionStore,
     out: &mut dyn Write,
-    loader: Option<term::Loader>,
+    load: Option<term::Loader>,
 ) -> Result<i32, CliError> {
     let skipped = store.take_skipped();
     for line in &skipped {
@@ -156,12 +155,12 @@ pub fn run_app(
         let more = if skipped.len() > 1 { format!(" (and {} more)", skipped.len() - 1) } else { String::new() };
         app.warn(format!("Skipped an unreadable session file, left as it is: {first}{more}"));
     }
-    // With a loader, the first save waits for the whole set (so the session records it).
-    if app.mode != Mode::Start && loader.is_none() {
+    // With the set still to load, the first save waits for it (so the session records it).
+    if app.mode != Mode::Start && load.is_none() {
         let r = store.save(&app.session);
         app.update(Msg::Saved(r), Utc::now());
     }
-    let (app, code) = term::run(app, store, loader).map_err(|e| CliError::bad_input(format!("terminal error: {e}")))?;
+    let (app, code) = term::run(app, store, load).map_err(|e| CliError::bad_input(format!("terminal error: {e}")))?;
     let _ = writeln!(out, "{}", summary(&app));
     for line in store.farewell(&app.session) {
         let _ = writeln!(out, "{line}");

@@ -56,6 +56,9 @@ pub struct RunbookSet {
     pub matrix: Matrix,
     pub matrix_file: Arc<SourceFile>,
     pub vocab: Vocabulary,
+    /// [`RunbookSet::builtin_entry`]: enough for the wizard's first frame, replaced by the whole
+    /// set before anything is saved.
+    provisional: bool,
 }
 
 /// A parse failure: one finding that names the file and place.
@@ -210,7 +213,7 @@ impl RunbookSet {
             }
         }
         let vocab = build_vocabulary(&ordered);
-        Self { runbooks: ordered, by_id, matrix, matrix_file, vocab }
+        Self { runbooks: ordered, by_id, matrix, matrix_file, vocab, provisional: false }
     }
 
     /// The built-in set only; needs no file system.
@@ -224,8 +227,8 @@ impl RunbookSet {
     }
 
     /// Only the built-in entry runbook, with an empty matrix: enough to draw the first
-    /// question while the whole set is parsed in the background (see `commands::wizard`).
-    /// Walks must not go beyond the entry's first question on this set.
+    /// question before the whole set is parsed (see `commands::wizard`). Walks must not go
+    /// beyond the entry's first question on this set, and its content hash is empty.
     pub fn builtin_entry() -> Result<Self, Box<Finding>> {
         let (name, text) = BUILTIN_RUNBOOKS
             .iter()
@@ -236,7 +239,7 @@ impl RunbookSet {
         let matrix =
             Matrix { json_schema: None, schema: 1, as_of: String::new(), sources: Vec::new(), rows: Vec::new() };
         let mfile = Arc::new(SourceFile::new(Origin::Builtin("assets/compat-matrix.json".to_string()), String::new()));
-        Ok(Self::new(vec![rb], matrix, mfile))
+        Ok(Self { provisional: true, ..Self::new(vec![rb], matrix, mfile) })
     }
 
     /// Built-ins, then every runbook in `dirs` in order (config folder first, then `--runbooks`).
@@ -288,9 +291,15 @@ impl RunbookSet {
         self.runbooks.iter().map(|r| r.runbook.nodes.len()).sum()
     }
 
-    /// A stable fingerprint of the set's content (ids, text), for sessions and reproducibility.
+    /// A stable fingerprint of the set's content (ids, text), for sessions and reproducibility;
+    /// empty for [`RunbookSet::builtin_entry`].
     pub fn content_hash(&self) -> String {
         use sha2::{Digest, Sha256};
+        // Not worth hashing (the first use of SHA-256 probes the CPU, slow in a VM): the
+        // provisional set is never what a session records.
+        if self.provisional {
+            return String::new();
+        }
         let mut h = Sha256::new();
         let mut ids: Vec<&LoadedRunbook> = self.runbooks.iter().collect();
         ids.sort_by(|a, b| a.id().cmp(b.id()));

@@ -236,9 +236,14 @@ impl Journal {
 /// written is replaced by the newer one, which contains it); [`JournalWriter::flush`] waits until
 /// everything submitted is on disk. Dropping the writer flushes. Each write is a
 /// [`Journal::save`] (temp file, fsync, rename).
+///
+/// The thread starts with the first submit, not before: the wizard draws its first frame before
+/// it saves anything, and starting a thread is a good part of that frame's budget.
 pub struct JournalWriter {
     shared: Arc<WriterShared>,
-    handle: Option<std::thread::JoinHandle<()>>,
+    /// The journal, until the first submit hands it to the thread.
+    idle: Mutex<Option<Journal>>,
+    handle: std::sync::OnceLock<std::thread::JoinHandle<()>>,
 }
 
 struct WriterShared {
@@ -260,11 +265,20 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl JournalWriter {
-    /// Starts the writer thread for `journal`.
-    pub fn spawn(journal: Journal) -> std::io::Result<Self> {
-        let shared = Arc::new(WriterShared { state: Mutex::new(WriterState::default()), cv: Condvar::new() });
-        let sh = Arc::clone(&shared);
-        let handle = std::thread::Builder::new().name("journal".into()).spawn(move || {
+    /// A writer for `journal`; its thread starts with the first [`JournalWriter::submit`].
+    pub fn new(journal: Journal) -> Self {
+        Self {
+            shared: Arc::new(WriterShared { state: Mutex::new(WriterState::default()), cv: Condvar::new() }),
+            idle: Mutex::new(Some(journal)),
+            handle: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Starts the thread unless it runs already; a failure to start is the last write's error.
+    fn start(&self) {
+        let Some(journal) = lock(&self.idle).take() else { return };
+        let sh = Arc::clone(&self.shared);
+        match std::thread::Builder::new().name("journal".into()).spawn(move || {
             loop {
                 let (session, seq) = {
                     let mut st = lock(&sh.state);
@@ -282,12 +296,17 @@ impl JournalWriter {
                 st.last = Some(result);
                 sh.cv.notify_all();
             }
-        })?;
-        Ok(Self { shared, handle: Some(handle) })
+        }) {
+            Ok(handle) => {
+                let _ = self.handle.set(handle);
+            }
+            Err(e) => lock(&self.shared.state).last = Some(Err(format!("cannot start the session journal: {e}"))),
+        }
     }
 
     /// Queues the session's current state for writing; returns immediately.
     pub fn submit(&self, session: &Session) {
+        self.start();
         let mut st = lock(&self.shared.state);
         st.pending = Some(session.clone());
         st.submitted += 1;
@@ -299,8 +318,11 @@ impl JournalWriter {
     pub fn flush(&self) -> Result<Option<PathBuf>, String> {
         let mut st = lock(&self.shared.state);
         while st.written < st.submitted {
-            if self.handle.as_ref().is_none_or(|h| h.is_finished()) {
-                return Err("the journal writer stopped".into());
+            if self.handle.get().is_none_or(|h| h.is_finished()) {
+                return Err(match &st.last {
+                    Some(Err(e)) => e.clone(),
+                    _ => "the journal writer stopped".into(),
+                });
             }
             st = self
                 .shared

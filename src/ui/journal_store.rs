@@ -27,24 +27,22 @@ pub struct JournalStore {
 }
 
 impl JournalStore {
-    /// Reads the config (an unusable config file is an error) and starts the journal writer.
+    /// Reads the config (an unusable config file is an error).
     pub fn open(paths: &Paths) -> Result<Self, String> {
         let config = Config::load(paths).map_err(|e| e.to_string())?;
-        Self::with_config(paths, config)
+        Ok(Self::with_config(paths, config))
     }
 
-    pub fn with_config(paths: &Paths, config: Config) -> Result<Self, String> {
-        let writer =
-            JournalWriter::spawn(Journal::open(paths)).map_err(|e| format!("cannot start the session journal: {e}"))?;
-        Ok(Self {
+    pub fn with_config(paths: &Paths, config: Config) -> Self {
+        Self {
             journal: Journal::open(paths),
-            writer,
+            writer: JournalWriter::new(Journal::open(paths)),
             config,
             paths: paths.clone(),
             skipped: Vec::new(),
             exports: Vec::new(),
             lost: false,
-        })
+        }
     }
 
     pub fn config(&self) -> &Config {

@@ -3,7 +3,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::ui::app::{App, Mode, StatusKind};
@@ -40,7 +39,7 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         }
         None => Line::raw(""),
     };
-    frame.render_widget(Paragraph::new(line), area);
+    super::draw_lines(frame, area, &[line], 0);
 }
 
 /// The hints that fit in `w` cells; help and quit are always kept.
@@ -70,5 +69,5 @@ pub fn render_hints(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         spans.push(Span::styled(keys, theme.key()));
         spans.push(Span::raw(format!(" {label}  ")));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    super::draw_lines(frame, area, &[Line::from(spans)], 0);
 }

@@ -3,7 +3,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::session::Status;
@@ -41,5 +40,5 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Span::styled(" ".repeat(gap), theme.header()),
         Span::styled(right, theme.header().patch(theme.bold())),
     ]);
-    frame.render_widget(Paragraph::new(line), area);
+    super::draw_lines(frame, area, &[line], 0);
 }

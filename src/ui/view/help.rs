@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Clear;
 
 use super::theme::Theme;
 use super::{block, centered, hanging, para, regions};
@@ -73,5 +73,5 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
     if super::len_u16(content.len()) > inner_h {
         b = b.title_bottom(Line::styled(" ↑↓ PgUp PgDn scroll ", theme.bold()));
     }
-    frame.render_widget(Paragraph::new(content).block(b).scroll((app.help_scroll, 0)), p);
+    super::draw_boxed(frame, p, b, &content, app.help_scroll);
 }

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Paragraph, Row, Table};
+use ratatui::widgets::{Row, Table};
 
 use super::block;
 use super::theme::Theme;
@@ -62,7 +62,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         top.push(Line::styled(l, theme.dim()));
     }
     let top_h = (top.len() as u16).min(inner.height / 2);
-    frame.render_widget(Paragraph::new(top), Rect::new(inner.x, inner.y, inner.width, top_h));
+    super::draw_lines(frame, Rect::new(inner.x, inner.y, inner.width, top_h), &top, 0);
     let table_area = Rect::new(inner.x, inner.y + top_h, inner.width, inner.height - top_h);
 
     let wide = w >= 110;

@@ -14,10 +14,10 @@ pub mod theme;
 pub mod walk;
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Clear};
 
 use super::app::{App, Mode, Overlay, Target};
 use super::text::{width, wrap};
@@ -111,10 +111,11 @@ fn render_too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
         "Make the window larger: the wizard needs at least {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{}). Ctrl-C quits.",
         area.width, area.height
     );
-    let lines: Vec<Line> = wrap(&msg, area.width as usize).into_iter().map(|l| Line::styled(l, theme.bold())).collect();
+    let lines: Vec<Line> =
+        wrap(&msg, area.width as usize).into_iter().map(|l| Line::styled(l, theme.bold()).centered()).collect();
     let h = len_u16(lines.len()).min(area.height);
     let y = area.y + area.height.saturating_sub(h) / 2;
-    frame.render_widget(Paragraph::new(lines).centered(), Rect::new(area.x, y, area.width, h));
+    draw_lines(frame, Rect::new(area.x, y, area.width, h), &lines, 0);
 }
 
 /// Where a click lands.
@@ -167,6 +168,29 @@ pub fn scroll_info(app: &App) -> (Option<usize>, u16, u16) {
 /// so a text of more than 65 535 lines (a hostile runbook's help) can't shrink the scroll range.
 pub fn len_u16(n: usize) -> u16 {
     u16::try_from(n).unwrap_or(u16::MAX)
+}
+
+/// Draws lines already wrapped to `area`'s width, from line `scroll` on. It gives what a
+/// `Paragraph` without wrapping gives, in one pass over the text instead of three (the first
+/// frame is on the clock). Lines keep their alignment; one too wide is cut at the edge.
+pub fn draw_lines(frame: &mut Frame, area: Rect, lines: &[Line], scroll: u16) {
+    let buf = frame.buffer_mut();
+    let area = area.intersection(buf.area);
+    for (y, line) in (area.y..area.bottom()).zip(lines.iter().skip(scroll.into())) {
+        let offset = match line.alignment {
+            Some(Alignment::Center) => (area.width / 2).saturating_sub(len_u16(line.width()) / 2),
+            Some(Alignment::Right) => area.width.saturating_sub(len_u16(line.width())),
+            _ => 0,
+        };
+        buf.set_line(area.x + offset, y, line, area.width - offset);
+    }
+}
+
+/// A block, and the lines inside it.
+pub fn draw_boxed(frame: &mut Frame, area: Rect, b: Block, lines: &[Line], scroll: u16) {
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    draw_lines(frame, inner, lines, scroll);
 }
 
 /// A bordered block with a title.

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Clear;
 
 use super::theme::Theme;
 use super::{block, centered, para};
@@ -44,7 +44,7 @@ pub fn render_confirm(app: &App, what: Confirm, frame: &mut Frame, body: Rect, t
     let area = centered(body, w, h);
     frame.render_widget(Clear, area);
     let b = block(Line::styled(title, theme.bold()), theme, true).padding(ratatui::widgets::Padding::horizontal(1));
-    frame.render_widget(Paragraph::new(lines).block(b), area);
+    super::draw_boxed(frame, area, b, &lines, 0);
 }
 
 /// The `e` picker: numbered formats, the highlighted one marked, what each is for.
@@ -83,5 +83,5 @@ pub fn render_export(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
     frame.render_widget(Clear, area);
     let b =
         block(Line::styled(" Export ", theme.bold()), theme, true).padding(ratatui::widgets::Padding::horizontal(1));
-    frame.render_widget(Paragraph::new(lines).block(b), area);
+    super::draw_boxed(frame, area, b, &lines, 0);
 }

@@ -3,7 +3,6 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::{block, centered, para};
@@ -64,7 +63,7 @@ pub fn render_start(app: &App, frame: &mut Frame, body: Rect, theme: &Theme) {
     let b = block(Line::styled(title, theme.bold()), theme, true);
     let inner = b.inner(area);
     frame.render_widget(b, area);
-    frame.render_widget(Paragraph::new(lines), inner);
+    super::draw_lines(frame, inner, &lines, 0);
     if let Some((row, col)) = cursor
         && row < inner.height
     {

@@ -3,7 +3,6 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::block;
 use super::theme::Theme;
@@ -37,7 +36,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let (shown, col) = app.query.visible(w.saturating_sub(3).max(1));
     let query =
         Line::from(vec![Span::styled(" / ", theme.selected()), Span::styled(shown, theme.input().patch(theme.bold()))]);
-    frame.render_widget(Paragraph::new(query), Rect::new(i.x, i.y, i.width, 1));
+    super::draw_lines(frame, Rect::new(i.x, i.y, i.width, 1), &[query], 0);
     frame.set_cursor_position(Position::new(i.x + 3 + col as u16, i.y));
     let info = if app.query.is_empty() {
         "Type words, an AADSTS code or the error text the user reads out. Enter jumps there.".to_string()
@@ -48,10 +47,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             n => format!("{n} matches, best first"),
         }
     };
-    frame.render_widget(
-        Paragraph::new(Line::styled(truncate(&info, w), theme.dim())),
-        Rect::new(i.x, i.y + 1, i.width, 1),
-    );
+    super::draw_lines(frame, Rect::new(i.x, i.y + 1, i.width, 1), &[Line::styled(truncate(&info, w), theme.dim())], 0);
 
     let ra = results_area(area);
     let first = offset(app.hit, ra.height);
@@ -86,7 +82,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             Span::styled(" ".repeat(fill), style),
         ]));
     }
-    frame.render_widget(Paragraph::new(lines), ra);
+    super::draw_lines(frame, ra, &lines, 0);
 }
 
 pub fn hit_test(app: &App, body: Rect, pos: Position) -> Option<Target> {

@@ -4,7 +4,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use super::{block, hanging};
@@ -110,7 +109,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if walk.facts.values().any(|f| f.via.is_some()) {
         b = b.title_bottom(format!(" {TIER1} = from tier 1 "));
     }
-    frame.render_widget(Paragraph::new(facts).block(b), facts_area);
+    super::draw_boxed(frame, facts_area, b, &facts, 0);
 
     // Breadcrumbs: every answer on the path, newest last; each at most two lines.
     let mut crumbs: Vec<Vec<Line<'static>>> = Vec::new();
@@ -150,7 +149,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         let n = app.session.notes.lines().count();
         b = b.title_bottom(format!(" notes: {n} line{} ", if n == 1 { "" } else { "s" }));
     }
-    frame.render_widget(Paragraph::new(lines).block(b), path_area);
+    super::draw_boxed(frame, path_area, b, &lines, 0);
 }
 
 /// Did this answer on the path come from the tier-1 session (and still stand)?

@@ -4,10 +4,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use super::{block, filled, hanging, para};
+use super::{block, draw_lines, filled, hanging, para};
 use crate::engine::{Current, PathEntry, StepKind, Walk};
 use crate::runbook::model::{Actor, Node, Outcome, Question, Step};
 use crate::runbook::{NodeRef, RunbookSet};
@@ -74,8 +73,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         b = b.title_bottom(Line::styled(more, theme.bold()).right_aligned());
     }
     frame.render_widget(b, area);
-    frame.render_widget(Paragraph::new(g.content.pinned.clone()), g.pinned_area);
-    frame.render_widget(Paragraph::new(g.content.lines.clone()).scroll((g.scroll, 0)), g.scroll_area);
+    draw_lines(frame, g.pinned_area, &g.content.pinned, 0);
+    draw_lines(frame, g.scroll_area, &g.content.lines, g.scroll);
     if let Some((line, col)) = g.content.input {
         let line = super::len_u16(line);
         if line >= g.scroll && line < g.scroll.saturating_add(g.scroll_area.height) {
