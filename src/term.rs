@@ -9,8 +9,10 @@
 //! Test hook: with `PASSKEY_TRIAGE_TEST_PANIC=1` in the environment the first frame panics half
 //! built, so the end-to-end tests can check that a panic restores the terminal.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{self, Write};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
@@ -65,29 +67,43 @@ fn install_panic_hook() {
     });
 }
 
-/// Collects a frame and writes it to stdout in one go when ratatui flushes (stdout alone is
-/// line-buffered, 1 KiB at a time). Once the terminal is restored it writes nothing, so a
-/// half-built frame left by a panic can't land on the normal screen.
+/// Collects everything the backend writes until [`Pending::commit`] writes it to stdout in one
+/// go: a frame, with whatever goes before it (a clear after a resize), arrives whole, in one
+/// write (stdout alone is line-buffered, 1 KiB at a time).
+/// `flush`, which ratatui calls several times per frame, keeps collecting.
 #[derive(Debug, Default)]
 pub struct FrameWriter {
-    buf: Vec<u8>,
+    pending: Pending,
+}
+
+/// The bytes a [`FrameWriter`] collected, shared with whoever commits them.
+#[derive(Debug, Default, Clone)]
+pub struct Pending(Rc<RefCell<Vec<u8>>>);
+
+impl Pending {
+    /// Writes what was collected. Once the terminal is restored it writes nothing, so a
+    /// half-built frame left by a panic can't land on the normal screen.
+    pub fn commit(&self) -> io::Result<()> {
+        let mut buf = self.0.try_borrow_mut().map_err(io::Error::other)?;
+        let result = if ACTIVE.load(Ordering::SeqCst) {
+            let mut out = io::stdout().lock();
+            out.write_all(&buf).and_then(|_| out.flush())
+        } else {
+            Ok(())
+        };
+        buf.clear();
+        result
+    }
 }
 
 impl Write for FrameWriter {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.buf.extend_from_slice(bytes);
+        self.pending.0.try_borrow_mut().map_err(io::Error::other)?.extend_from_slice(bytes);
         Ok(bytes.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        let result = if ACTIVE.load(Ordering::SeqCst) {
-            let mut out = io::stdout().lock();
-            out.write_all(&self.buf).and_then(|_| out.flush())
-        } else {
-            Ok(())
-        };
-        self.buf.clear();
-        result
+        Ok(())
     }
 }
 
@@ -96,39 +112,39 @@ pub type Backend = CrosstermBackend<FrameWriter>;
 /// Raw mode + alternate screen for as long as it lives.
 pub struct TerminalGuard {
     pub terminal: Terminal<Backend>,
+    /// What the terminal's backend has written and not yet sent.
+    pub pending: Pending,
 }
 
 impl TerminalGuard {
+    /// Raw mode, the alternate screen, mouse and paste modes.
     pub fn enter() -> io::Result<Self> {
         install_panic_hook();
         terminal::enable_raw_mode()?;
         ACTIVE.store(true, Ordering::SeqCst);
+        let pending = Pending(Rc::new(RefCell::new(Vec::with_capacity(1 << 16))));
         let setup = || -> io::Result<Terminal<Backend>> {
-            let mut out = io::stdout();
+            let mut terminal = Terminal::new(CrosstermBackend::new(FrameWriter { pending: pending.clone() }))?;
             // Clear by escape rather than `Terminal::clear`, which asks the terminal for the cursor
             // position and stalls on terminals that never answer.
-            execute!(
-                out,
+            queue!(
+                terminal.backend_mut(),
                 EnterAlternateScreen,
                 EnableMouseCapture,
                 EnableBracketedPaste,
                 terminal::Clear(terminal::ClearType::All)
             )?;
-            new_terminal()
+            pending.commit()?;
+            Ok(terminal)
         };
         match setup() {
-            Ok(terminal) => Ok(Self { terminal }),
+            Ok(terminal) => Ok(Self { terminal, pending }),
             Err(e) => {
                 restore();
                 Err(e)
             }
         }
     }
-}
-
-/// The terminal object for the whole screen: sized, its two frame buffers allocated.
-fn new_terminal() -> io::Result<Terminal<Backend>> {
-    Terminal::new(CrosstermBackend::new(FrameWriter { buf: Vec::with_capacity(1 << 16) }))
 }
 
 impl Drop for TerminalGuard {
@@ -274,7 +290,8 @@ fn event_loop(
                 panic!("test panic requested by {ENV_TEST_PANIC}");
             }
         })?;
-        execute!(guard.terminal.backend_mut(), EndSynchronizedUpdate)
+        queue!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
+        guard.pending.commit()
     };
     draw(app, guard)?;
     // The first frame needed only the entry runbook. The whole set loads now, on this thread:
