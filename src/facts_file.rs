@@ -21,7 +21,7 @@ pub struct FactsFileError {
 /// in file order.
 pub fn parse(name: &str, text: &str, vocab: &Vocabulary) -> Result<Vec<(String, String)>, FactsFileError> {
     let file = Arc::new(SourceFile::new(Origin::File(name.into()), text.to_string()));
-    let text = file.text.as_str();
+    let text: &str = &file.text;
     let err = |pointer: &str, message: String| {
         let place = file.pos(pointer).map(|p| format!(":{}:{}", p.line, p.col)).unwrap_or_default();
         FactsFileError { file: name.to_string(), place, message: crate::text::sanitize_line(&message) }

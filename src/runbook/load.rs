@@ -175,7 +175,7 @@ pub fn builtin_runbooks() -> Vec<Result<LoadedRunbook, Box<Finding>>> {
     BUILTIN_RUNBOOKS
         .iter()
         .map(|(name, text)| {
-            let file = Arc::new(SourceFile::new(Origin::Builtin(format!("runbooks/{name}")), text.to_string()));
+            let file = Arc::new(SourceFile::new(Origin::Builtin(format!("runbooks/{name}")), *text));
             parse_json::<Runbook>(&file).map(|rb| LoadedRunbook::new(rb, file))
         })
         .collect()
@@ -183,8 +183,7 @@ pub fn builtin_runbooks() -> Vec<Result<LoadedRunbook, Box<Finding>>> {
 
 /// Parses the built-in matrix.
 pub fn builtin_matrix() -> ParseResult<(Matrix, Arc<SourceFile>)> {
-    let file =
-        Arc::new(SourceFile::new(Origin::Builtin("assets/compat-matrix.json".to_string()), BUILTIN_MATRIX.to_string()));
+    let file = Arc::new(SourceFile::new(Origin::Builtin("assets/compat-matrix.json".to_string()), BUILTIN_MATRIX));
     let m: Matrix = parse_json(&file)?;
     Ok((m, file))
 }
@@ -234,11 +233,11 @@ impl RunbookSet {
             .iter()
             .find(|(name, _)| name.strip_suffix(".json") == Some(ENTRY_RUNBOOK))
             .ok_or_else(|| Box::new(Finding::io("runbooks/", format!("no built-in `{ENTRY_RUNBOOK}` runbook"))))?;
-        let file = Arc::new(SourceFile::new(Origin::Builtin(format!("runbooks/{name}")), text.to_string()));
+        let file = Arc::new(SourceFile::new(Origin::Builtin(format!("runbooks/{name}")), *text));
         let rb = LoadedRunbook::new(parse_json::<Runbook>(&file)?, file);
         let matrix =
             Matrix { json_schema: None, schema: 1, as_of: String::new(), sources: Vec::new(), rows: Vec::new() };
-        let mfile = Arc::new(SourceFile::new(Origin::Builtin("assets/compat-matrix.json".to_string()), String::new()));
+        let mfile = Arc::new(SourceFile::new(Origin::Builtin("assets/compat-matrix.json".to_string()), ""));
         Ok(Self { provisional: true, ..Self::new(vec![rb], matrix, mfile) })
     }
 

@@ -6,6 +6,7 @@ pub mod load;
 pub mod model;
 pub mod position;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -37,20 +38,24 @@ impl fmt::Display for Origin {
     }
 }
 
-/// A source text and where it came from; positions are indexed on first use.
+/// A source text and where it came from; positions are indexed on first use. Built-in texts
+/// are borrowed from the binary, not copied.
 #[derive(Debug)]
 pub struct SourceFile {
     pub origin: Origin,
-    pub text: String,
+    pub text: Cow<'static, str>,
     index: OnceLock<PositionIndex>,
 }
 
 impl SourceFile {
     /// A leading byte-order mark (Windows editors add one) is dropped.
-    pub fn new(origin: Origin, text: String) -> Self {
-        let text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => rest.to_string(),
-            None => text,
+    pub fn new(origin: Origin, text: impl Into<Cow<'static, str>>) -> Self {
+        let text = match text.into() {
+            Cow::Borrowed(t) => Cow::Borrowed(t.strip_prefix('\u{feff}').unwrap_or(t)),
+            Cow::Owned(t) => match t.strip_prefix('\u{feff}') {
+                Some(rest) => Cow::Owned(rest.to_string()),
+                None => Cow::Owned(t),
+            },
         };
         Self { origin, text, index: OnceLock::new() }
     }
@@ -210,7 +215,7 @@ mod tests {
 
     #[test]
     fn finding_display_neutralises_file_names() {
-        let file = SourceFile::new(Origin::File(PathBuf::from("rb/evil\u{1b}]0;pwn\u{7}.json")), "{}".into());
+        let file = SourceFile::new(Origin::File(PathBuf::from("rb/evil\u{1b}]0;pwn\u{7}.json")), "{}");
         let shown = Finding::error("schema", &file, "", "bad").to_string();
         assert!(crate::text::is_clean(&shown), "{shown:?}");
         assert!(shown.starts_with("rb/evil\u{FFFD}]0;pwn\u{FFFD}.json:1:1: error[schema]: bad"), "{shown:?}");
