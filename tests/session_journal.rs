@@ -199,3 +199,44 @@ fn the_documented_example_is_a_valid_session() {
     expected.notes = "User restarted Authenticator; works again.".into();
     assert_eq!(s, expected);
 }
+
+/// The start screen's list: the newest unfinished calls among the newest files only, so that
+/// months of saved calls don't slow the start; an unreadable file among them is reported.
+#[test]
+fn recent_unfinished_looks_only_through_the_newest_files() {
+    let set = fixture_set();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let journal = Journal::at(tmp.path());
+    // Day 1..=9 at 16:00: odd days open, even days resolved.
+    let mut open_ids = Vec::new();
+    for day in 1..=9u32 {
+        let mut s = if day % 2 == 1 { open_session(&set) } else { resolved_session(&set) };
+        s.id = format!("202601{day:02}T160000Z-00{day:02}");
+        s.started_at += chrono::Duration::days(i64::from(day));
+        if s.is_open() {
+            open_ids.push(s.id.clone());
+        }
+        journal.save(&s).expect("save");
+    }
+    open_ids.reverse(); // newest first: days 9, 7, 5, 3, 1
+    let ids = |v: Vec<passkey_triage::session::Session>| v.into_iter().map(|s| s.id).collect::<Vec<_>>();
+
+    let (open, corrupt) = journal.recent_unfinished(10, 100);
+    assert!(corrupt.is_empty());
+    assert_eq!(ids(open), open_ids, "all of them, newest first");
+    let (open, _) = journal.recent_unfinished(2, 100);
+    assert_eq!(ids(open), open_ids[..2], "at most max");
+    // The newest 4 files are days 9, 8, 7, 6: two open calls.
+    let (open, _) = journal.recent_unfinished(10, 4);
+    assert_eq!(ids(open), open_ids[..2], "only the newest files");
+
+    // A broken file among the newest is reported (and left alone); one further back is not read.
+    std::fs::write(tmp.path().join("20260110T000000Z-dead.json"), b"{\"format\": 1, \"id\": ").expect("write");
+    std::fs::write(tmp.path().join("20251231T000000Z-beef.json"), b"garbage").expect("write");
+    let (open, corrupt) = journal.recent_unfinished(10, 4);
+    assert_eq!(ids(open), open_ids[..2], "the broken file, days 9, 8 and 7");
+    let names: Vec<String> =
+        corrupt.iter().map(|c| c.path.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["20260110T000000Z-dead.json"]);
+    assert!(corrupt[0].reason.contains("truncated"), "{}", corrupt[0].reason);
+}

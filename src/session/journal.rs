@@ -152,33 +152,77 @@ impl Journal {
 
     /// Reads every session file, newest first.
     pub fn scan(&self) -> (Vec<(PathBuf, Session)>, Vec<CorruptFile>) {
+        let (files, mut corrupt) = self.files();
         let mut sessions = Vec::new();
-        let mut corrupt = Vec::new();
-        let entries = match std::fs::read_dir(&self.dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (sessions, corrupt),
-            Err(e) => {
-                corrupt.push(CorruptFile { path: self.dir.clone(), reason: format!("cannot read folder: {e}") });
-                return (sessions, corrupt);
-            }
-        };
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| {
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                name.ends_with(".json") && !name.starts_with('.')
-            })
-            .collect();
-        files.sort();
         for path in files {
             match read_session(&path) {
                 Ok(s) => sessions.push((path, s)),
                 Err(c) => corrupt.push(c),
             }
         }
-        sessions.sort_by(|(_, a), (_, b)| b.started_at.cmp(&a.started_at).then_with(|| b.id.cmp(&a.id)));
+        newest_first(&mut sessions);
         (sessions, corrupt)
+    }
+
+    /// The newest unfinished sessions (at most `max`, newest first) among the newest `lookback`
+    /// session files, and the unreadable files among those. A file name starts with the time
+    /// the call started, so the newest files are the last by name. Bounded, so that months of
+    /// saved calls don't slow the wizard's start; each file is only skimmed for its status
+    /// unless it is unfinished.
+    pub fn recent_unfinished(&self, max: usize, lookback: usize) -> (Vec<Session>, Vec<CorruptFile>) {
+        let (mut names, mut corrupt) = self.names();
+        // Only the newest `lookback` names need sorting.
+        if let Some(older) = names.len().checked_sub(lookback).filter(|&n| n > 0) {
+            names.select_nth_unstable(older);
+            names.drain(..older);
+        }
+        names.sort_unstable();
+        let mut open = Vec::new();
+        for path in names.into_iter().rev().map(|n| self.dir.join(n)) {
+            if open.len() == max {
+                break;
+            }
+            match read_status(&path).and_then(|status| match status {
+                Status::Open => read_session(&path).map(Some),
+                _ => Ok(None),
+            }) {
+                Ok(Some(s)) if s.is_open() => open.push((path, s)),
+                Ok(_) => {}
+                Err(c) => corrupt.push(c),
+            }
+        }
+        newest_first(&mut open);
+        (open.into_iter().map(|(_, s)| s).collect(), corrupt)
+    }
+
+    /// The session files (`*.json`, not hidden), in name order; or why the folder can't be read.
+    fn files(&self) -> (Vec<PathBuf>, Vec<CorruptFile>) {
+        let (mut names, corrupt) = self.names();
+        // By name as bytes: comparing whole paths parses them on every comparison, which took
+        // milliseconds for a few thousand sessions.
+        names.sort_unstable();
+        (names.into_iter().map(|n| self.dir.join(n)).collect(), corrupt)
+    }
+
+    /// The session files' names, unordered; or why the folder can't be read.
+    fn names(&self) -> (Vec<std::ffi::OsString>, Vec<CorruptFile>) {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Vec::new(), Vec::new()),
+            Err(e) => {
+                let c = CorruptFile { path: self.dir.clone(), reason: format!("cannot read folder: {e}") };
+                return (Vec::new(), vec![c]);
+            }
+        };
+        let names = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .filter(|n| {
+                let b = n.as_encoded_bytes();
+                b.ends_with(b".json") && !b.starts_with(b".")
+            })
+            .collect();
+        (names, Vec::new())
     }
 
     /// Loads a session by id, unique id prefix, or file path.
@@ -358,6 +402,26 @@ impl Drop for JournalWriter {
     }
 }
 
+fn newest_first(sessions: &mut [(PathBuf, Session)]) {
+    sessions.sort_by(|(_, a), (_, b)| b.started_at.cmp(&a.started_at).then_with(|| b.id.cmp(&a.id)));
+}
+
+/// A session file's status, read without building the rest; a file that isn't a session is
+/// reported as [`read_session`] would report it.
+fn read_status(path: &Path) -> Result<Status, CorruptFile> {
+    #[derive(Deserialize)]
+    struct StatusOnly {
+        status: Status,
+    }
+    let bytes = read_bounded(path)?;
+    match serde_json::from_slice::<StatusOnly>(&bytes) {
+        Ok(s) => Ok(s.status),
+        Err(_) => {
+            parse_session(&bytes).map(|s| s.status).map_err(|reason| CorruptFile { path: path.to_path_buf(), reason })
+        }
+    }
+}
+
 /// Just enough of a session file to explain why it did not parse.
 #[derive(Deserialize)]
 struct Probe {
@@ -366,6 +430,12 @@ struct Probe {
 
 /// Reads and checks one session file. Never panics, whatever the bytes.
 pub fn read_session(path: &Path) -> Result<Session, CorruptFile> {
+    let bytes = read_bounded(path)?;
+    parse_session(&bytes).map_err(|reason| CorruptFile { path: path.to_path_buf(), reason })
+}
+
+/// A session file's bytes, if it is a file of a session file's size at most.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, CorruptFile> {
     let corrupt = |reason: String| CorruptFile { path: path.to_path_buf(), reason };
     let meta = std::fs::metadata(path).map_err(|e| corrupt(format!("cannot read: {e}")))?;
     if !meta.is_file() {
@@ -374,8 +444,7 @@ pub fn read_session(path: &Path) -> Result<Session, CorruptFile> {
     if meta.len() > MAX_SESSION_BYTES {
         return Err(corrupt(format!("{} bytes is too large for a session file", meta.len())));
     }
-    let bytes = std::fs::read(path).map_err(|e| corrupt(format!("cannot read: {e}")))?;
-    parse_session(&bytes).map_err(corrupt)
+    std::fs::read(path).map_err(|e| corrupt(format!("cannot read: {e}")))
 }
 
 /// Parses session JSON; the error is one line saying what is wrong.

@@ -26,6 +26,10 @@ pub struct JournalStore {
     lost: bool,
 }
 
+/// How many of the newest session files the start screen looks through for unfinished calls
+/// (an agent's last few days; `passkey-triage sessions` lists them all).
+pub const RECENT_FILES: usize = 40;
+
 impl JournalStore {
     /// Reads the config (an unusable config file is an error).
     pub fn open(paths: &Paths) -> Result<Self, String> {
@@ -116,7 +120,9 @@ impl SessionStore for JournalStore {
     }
 
     fn unfinished(&mut self, max: usize) -> Vec<Session> {
-        self.scan().into_iter().filter(Session::is_open).take(max).collect()
+        let (open, corrupt) = self.journal.recent_unfinished(max, RECENT_FILES);
+        self.note(&corrupt);
+        open
     }
 
     fn take_skipped(&mut self) -> Vec<String> {
