@@ -305,7 +305,9 @@ fn event_loop(
     }
     // Started after the first frame, which is what the agent waits for.
     let input = spawn_input_reader()?;
-    let mut dirty = false;
+    // A frame drawn from the entry runbook alone is redrawn at once from the whole set (the
+    // start screen lists the runbooks, the side panel their titles).
+    let mut dirty = load.is_some();
     let mut shown_secs = app.elapsed_secs();
     loop {
         if dirty {
