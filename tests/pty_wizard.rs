@@ -452,3 +452,17 @@ fn builtin_library_loads_behind_the_first_frame() {
     }
     assert!(!session["runbooks"]["matrix_as_of"].as_str().unwrap_or("").is_empty(), "matrix missing: {session}");
 }
+
+/// The first frame comes from the entry runbook alone; the whole library's frame follows at
+/// once, not at the next tick of the call timer.
+#[test]
+fn the_frame_from_the_whole_library_follows_at_once() {
+    let home = Home::new();
+    let mut w = Wizard::spawn_with(&home, None, &[], &[]);
+    w.wait_for("policy (as of");
+    let screen = w.screen();
+    assert!(screen.contains("call 00:00"), "redrawn only by the timer:\n{screen}");
+    w.send("\u{3}");
+    w.wait_exit();
+    w.assert_restored();
+}
