@@ -261,9 +261,10 @@ impl Journal {
         }
     }
 
-    /// The newest session still open (for `--resume` without an id).
+    /// The newest session still open (for `--resume` without an id): files newest first by
+    /// name, each skimmed for its status, until one is open.
     pub fn latest_open(&self) -> Option<Session> {
-        self.scan().0.into_iter().map(|(_, s)| s).find(Session::is_open)
+        self.recent_unfinished(1, usize::MAX).0.into_iter().next()
     }
 
     /// `--resume [ID]`: the given session (by id, prefix or path), or the newest open one.

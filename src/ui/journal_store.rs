@@ -53,11 +53,11 @@ impl JournalStore {
         &self.config
     }
 
-    /// Readable sessions, newest first; unreadable files are remembered for `take_skipped`.
-    fn scan(&mut self) -> Vec<Session> {
-        let (sessions, corrupt) = self.journal.scan();
+    /// The newest unfinished session of all, noting unreadable files met on the way.
+    fn unfinished_newest(&mut self) -> Option<Session> {
+        let (open, corrupt) = self.journal.recent_unfinished(1, usize::MAX);
         self.note(&corrupt);
-        sessions.into_iter().map(|(_, s)| s).collect()
+        open.into_iter().next()
     }
 
     fn note(&mut self, corrupt: &[CorruptFile]) {
@@ -112,7 +112,7 @@ impl SessionStore for JournalStore {
     fn load(&mut self, id: Option<&str>) -> Result<Session, String> {
         match id.filter(|s| !s.is_empty()) {
             Some(id) => self.journal.load(id).map_err(|e| e.to_string()),
-            None => self.scan().into_iter().find(Session::is_open).ok_or_else(|| {
+            None => self.unfinished_newest().ok_or_else(|| {
                 let e = JournalError::NoOpenSession { dir: self.journal.dir().to_path_buf() };
                 format!("{e} (passkey-triage sessions lists every session)")
             }),
