@@ -95,7 +95,7 @@ fn answer_refresh_submit(bencher: divan::Bencher) {
     let set = chain_set(200);
     let base = session(&set, 19);
     let dir = tempfile::tempdir().expect("tempdir");
-    let writer = JournalWriter::new(Journal::at(dir.path()));
+    let mut writer = JournalWriter::new(Journal::at(dir.path()));
     bencher.with_inputs(|| base.clone()).bench_local_values(|mut s| {
         let now = t0() + Duration::seconds(1000);
         s.walk.answer(&set, "yes", now).expect("answer");

@@ -71,7 +71,7 @@ fn install_panic_hook() {
 /// go: a frame, with whatever goes before it (a clear after a resize), arrives whole, in one
 /// write (stdout alone is line-buffered, 1 KiB at a time).
 /// `flush`, which ratatui calls several times per frame, keeps collecting.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FrameWriter {
     pending: Pending,
 }
@@ -261,7 +261,11 @@ pub fn run(mut app: App, store: &mut dyn SessionStore, load: Option<Loader>) -> 
     match result {
         Ok(code) => Ok((app, code)),
         Err(e) => {
-            let _ = store.save(&app.session);
+            // A session still on the provisional set has no answers yet and would record the
+            // wrong runbooks: nothing to save.
+            if !app.set.is_provisional() {
+                let _ = store.save(&app.session);
+            }
             match signals.pending() {
                 Some(code) => Ok((app, code)),
                 None if terminal_lost(&e) => Ok((app, crate::exit::HANGUP)),

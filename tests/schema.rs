@@ -213,6 +213,8 @@ fn schema_rejects_what_the_loader_rejects() {
         ("unknown node kind", "/nodes/0/kind", Value::String("teleport".into())),
         ("unknown node field", "/nodes/0/colour", Value::String("red".into())),
         ("schema is not a number", "/schema", Value::String("one".into())),
+        ("node kind given as an object", "/nodes/0/kind", serde_json::json!({"outcome": null})),
+        ("node kind given as a number", "/nodes/0/kind", serde_json::json!(5)),
     ];
     for (what, pointer, value) in cases {
         let mut doc = good.clone();
@@ -231,6 +233,23 @@ fn schema_rejects_what_the_loader_rejects() {
     let mut no_start = good.clone();
     no_start.as_object_mut().unwrap().remove("start");
     assert!(!schema_errors(&schema, &no_start).is_empty(), "schema accepts a runbook without start");
+    // The cases above serialize keys in order, so `kind` comes after `id`; a node that starts
+    // with `kind` takes the loader's other path.
+    let kind_first = |kind: &str| {
+        format!(
+            r#"{{"schema": 1, "id": "x", "title": "t", "as_of": "2026-01-01", "start": "o", "nodes": [{{"kind": {kind},
+                "id": "o", "class": "unclassified", "title": "t", "summary": "s", "escalate": false, "remediation": []}}]}}"#
+        )
+    };
+    let parse = |text: String| {
+        let file =
+            passkey_triage::runbook::SourceFile::new(passkey_triage::runbook::Origin::File("case.json".into()), text);
+        passkey_triage::runbook::load::parse_json::<passkey_triage::runbook::Runbook>(&file)
+    };
+    assert!(parse(kind_first(r#""outcome""#)).is_ok(), "the kind-first form of the good runbook loads");
+    for bad in [r#"{"outcome": null}"#, "5", r#""teleport""#, "null"] {
+        assert!(parse(kind_first(bad)).is_err(), "loader accepts kind {bad} as the first key");
+    }
 }
 
 #[test]

@@ -160,7 +160,7 @@ fn background_writer_ends_with_the_newest_state_on_disk() {
     let set = fixture_set();
     let tmp = tempfile::tempdir().expect("tempdir");
     let mut s = open_session(&set);
-    let writer = JournalWriter::new(Journal::at(tmp.path()));
+    let mut writer = JournalWriter::new(Journal::at(tmp.path()));
     assert_eq!(writer.flush(), Ok(None));
     writer.submit(&s);
     step(&mut s, &set, "authenticator", at(16, 2, 0));
@@ -179,7 +179,7 @@ fn background_writer_ends_with_the_newest_state_on_disk() {
     // Write errors are reported, not fatal.
     let mut bad = s.clone();
     bad.id = "../nope".into();
-    let writer = JournalWriter::new(Journal::at(tmp.path()));
+    let mut writer = JournalWriter::new(Journal::at(tmp.path()));
     writer.submit(&bad);
     assert!(writer.flush().is_err());
     assert!(writer.last_error().is_some_and(|e| e.contains("not a valid session id")));
@@ -239,4 +239,7 @@ fn recent_unfinished_looks_only_through_the_newest_files() {
         corrupt.iter().map(|c| c.path.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(names, ["20260110T000000Z-dead.json"]);
     assert!(corrupt[0].reason.contains("truncated"), "{}", corrupt[0].reason);
+    // Looking at nothing finds nothing (and doesn't panic).
+    assert!(journal.recent_unfinished(10, 0).0.is_empty());
+    assert!(journal.recent_unfinished(0, 100).0.is_empty());
 }

@@ -286,6 +286,11 @@ impl RunbookSet {
         self.runbooks.iter().flat_map(|rb| rb.runbook.nodes.iter().map(move |n| (NodeRef::new(rb.id(), n.id()), n)))
     }
 
+    /// Is this [`RunbookSet::builtin_entry`], still to be replaced by the whole set?
+    pub fn is_provisional(&self) -> bool {
+        self.provisional
+    }
+
     pub fn node_count(&self) -> usize {
         self.runbooks.iter().map(|r| r.runbook.nodes.len()).sum()
     }

@@ -172,7 +172,9 @@ impl Journal {
     pub fn recent_unfinished(&self, max: usize, lookback: usize) -> (Vec<Session>, Vec<CorruptFile>) {
         let (mut names, mut corrupt) = self.names();
         // Only the newest `lookback` names need sorting.
-        if let Some(older) = names.len().checked_sub(lookback).filter(|&n| n > 0) {
+        if lookback == 0 {
+            names.clear();
+        } else if let Some(older) = names.len().checked_sub(lookback).filter(|&n| n > 0) {
             names.select_nth_unstable(older);
             names.drain(..older);
         }
@@ -287,8 +289,8 @@ impl Journal {
 pub struct JournalWriter {
     shared: Arc<WriterShared>,
     /// The journal, until the first submit hands it to the thread.
-    idle: Mutex<Option<Journal>>,
-    handle: std::sync::OnceLock<std::thread::JoinHandle<()>>,
+    idle: Option<Journal>,
+    handle: Option<std::thread::JoinHandle<()>>,
 }
 
 struct WriterShared {
@@ -314,14 +316,14 @@ impl JournalWriter {
     pub fn new(journal: Journal) -> Self {
         Self {
             shared: Arc::new(WriterShared { state: Mutex::new(WriterState::default()), cv: Condvar::new() }),
-            idle: Mutex::new(Some(journal)),
-            handle: std::sync::OnceLock::new(),
+            idle: Some(journal),
+            handle: None,
         }
     }
 
     /// Starts the thread unless it runs already; a failure to start is the last write's error.
-    fn start(&self) {
-        let Some(journal) = lock(&self.idle).take() else { return };
+    fn start(&mut self) {
+        let Some(journal) = self.idle.take() else { return };
         let sh = Arc::clone(&self.shared);
         match std::thread::Builder::new().name("journal".into()).spawn(move || {
             loop {
@@ -342,15 +344,13 @@ impl JournalWriter {
                 sh.cv.notify_all();
             }
         }) {
-            Ok(handle) => {
-                let _ = self.handle.set(handle);
-            }
+            Ok(handle) => self.handle = Some(handle),
             Err(e) => lock(&self.shared.state).last = Some(Err(format!("cannot start the session journal: {e}"))),
         }
     }
 
     /// Queues the session's current state for writing; returns immediately.
-    pub fn submit(&self, session: &Session) {
+    pub fn submit(&mut self, session: &Session) {
         self.start();
         let mut st = lock(&self.shared.state);
         st.pending = Some(session.clone());
@@ -363,7 +363,7 @@ impl JournalWriter {
     pub fn flush(&self) -> Result<Option<PathBuf>, String> {
         let mut st = lock(&self.shared.state);
         while st.written < st.submitted {
-            if self.handle.get().is_none_or(|h| h.is_finished()) {
+            if self.handle.as_ref().is_none_or(|h| h.is_finished()) {
                 return Err(match &st.last {
                     Some(Err(e)) => e.clone(),
                     _ => "the journal writer stopped".into(),

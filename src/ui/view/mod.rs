@@ -188,6 +188,7 @@ pub fn draw_lines(frame: &mut Frame, area: Rect, lines: &[Line], scroll: u16) {
 
 /// A block, and the lines inside it.
 pub fn draw_boxed(frame: &mut Frame, area: Rect, b: Block, lines: &[Line], scroll: u16) {
+    let area = area.intersection(frame.area());
     let inner = b.inner(area);
     frame.render_widget(b, area);
     draw_lines(frame, inner, lines, scroll);
@@ -227,4 +228,50 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 pub fn filled(text: &str, w: usize, style: Style) -> Line<'static> {
     let pad = w.saturating_sub(width(text));
     Line::styled(format!("{text}{}", " ".repeat(pad)), style)
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::widgets::Paragraph;
+
+    use super::*;
+
+    fn draw(w: u16, h: u16, f: impl FnOnce(&mut Frame)) -> ratatui::buffer::Buffer {
+        let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        t.draw(f).expect("draw");
+        t.backend().buffer().clone()
+    }
+
+    /// `draw_lines` and `draw_boxed` give what `Paragraph` gives for pre-wrapped lines:
+    /// alignment, scrolling, clipping, and areas larger than the screen.
+    #[test]
+    fn lines_draw_as_a_paragraph_would() {
+        let lines = vec![
+            Line::raw("first"),
+            Line::raw("second, centred").centered(),
+            Line::styled("third", Style::new().bold()).right_aligned(),
+            Line::raw("fourth is a longer line than the box"),
+        ];
+        for (w, h) in [(20, 6), (12, 4), (3, 2), (1, 1)] {
+            for area in [Rect::new(0, 0, w, h), Rect::new(1, 1, w + 4, h + 3)] {
+                for scroll in [0, 1, 3] {
+                    let ours = draw(w, h, |f| draw_lines(f, area, &lines, scroll));
+                    let theirs = draw(w, h, |f| {
+                        f.render_widget(Paragraph::new(lines.clone()).scroll((scroll, 0)), area.intersection(f.area()))
+                    });
+                    assert_eq!(ours, theirs, "lines {w}x{h} {area:?} scroll {scroll}");
+                    let ours = draw(w, h, |f| draw_boxed(f, area, Block::bordered(), &lines, scroll));
+                    let theirs = draw(w, h, |f| {
+                        f.render_widget(
+                            Paragraph::new(lines.clone()).block(Block::bordered()).scroll((scroll, 0)),
+                            area,
+                        )
+                    });
+                    assert_eq!(ours, theirs, "boxed {w}x{h} {area:?} scroll {scroll}");
+                }
+            }
+        }
+    }
 }
