@@ -184,12 +184,9 @@ impl Journal {
             if open.len() == max {
                 break;
             }
-            match read_status(&path).and_then(|status| match status {
-                Status::Open => read_session(&path).map(Some),
-                _ => Ok(None),
-            }) {
-                Ok(Some(s)) if s.is_open() => open.push((path, s)),
-                Ok(_) => {}
+            match read_if_open(&path) {
+                Ok(Some(s)) => open.push((path, s)),
+                Ok(None) => {}
                 Err(c) => corrupt.push(c),
             }
         }
@@ -407,20 +404,19 @@ fn newest_first(sessions: &mut [(PathBuf, Session)]) {
     sessions.sort_by(|(_, a), (_, b)| b.started_at.cmp(&a.started_at).then_with(|| b.id.cmp(&a.id)));
 }
 
-/// A session file's status, read without building the rest; a file that isn't a session is
-/// reported as [`read_session`] would report it.
-fn read_status(path: &Path) -> Result<Status, CorruptFile> {
+/// The session in a file if it is still open. Its status is skimmed first, so a finished
+/// session is never built; a file that isn't a session is reported as [`read_session`] would.
+fn read_if_open(path: &Path) -> Result<Option<Session>, CorruptFile> {
     #[derive(Deserialize)]
     struct StatusOnly {
         status: Status,
     }
     let bytes = read_bounded(path)?;
-    match serde_json::from_slice::<StatusOnly>(&bytes) {
-        Ok(s) => Ok(s.status),
-        Err(_) => {
-            parse_session(&bytes).map(|s| s.status).map_err(|reason| CorruptFile { path: path.to_path_buf(), reason })
-        }
+    if serde_json::from_slice::<StatusOnly>(&bytes).is_ok_and(|s| s.status != Status::Open) {
+        return Ok(None);
     }
+    let session = parse_session(&bytes).map_err(|reason| CorruptFile { path: path.to_path_buf(), reason })?;
+    Ok(session.is_open().then_some(session))
 }
 
 /// Just enough of a session file to explain why it did not parse.
