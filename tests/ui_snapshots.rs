@@ -29,10 +29,10 @@ fn start_screen() {
 fn start_screen_with_unfinished_calls() {
     snap("start_resume", || {
         let mut a = app_with(&[], Options { start_screen: true, ..opts() });
-        a.resumable = vec![
+        a.offer_resumable(vec![
             unfinished_session("20261125T130000Z-00aa", "INC-OLDER"),
             unfinished_session("20261125T120000Z-00bb", "INC0099 with a very long ticket name, longer than the row"),
-        ];
+        ]);
         // Highlight the first unfinished call.
         for _ in 0..3 {
             key(&mut a, KeyCode::Tab);
@@ -46,7 +46,7 @@ fn export_picker() {
     snap("export_picker", || {
         let mut a = app_with(
             &[],
-            Options { persists: true, export: Some(passkey_triage::cli::ExportFormat::Text), redact: true, ..opts() },
+            Options { persists: true, export: Some(passkey_triage::export::Format::Text), redact: true, ..opts() },
         );
         to_escalation(&mut a);
         ch(&mut a, 'e');

@@ -13,7 +13,7 @@ use crate::engine::{Provenance, Walk, WalkOptions};
 use crate::runbook::RunbookSet;
 use crate::session::{self, CallInfo, Session};
 use crate::text::sanitize_line;
-use crate::ui::app::{App, Mode, Msg, Options, StatusKind};
+use crate::ui::app::{App, Msg, Options, StatusKind};
 use crate::ui::journal_store::JournalStore;
 use crate::ui::store::SessionStore;
 use crate::{facts_file, term};
@@ -102,7 +102,7 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
     let start_screen = args.facts.is_none() && (args.ticket.is_none() || !resumable.is_empty());
     let mut app = App::new(set, session, options(store, start_screen), now);
     if start_screen {
-        app.resumable = resumable;
+        app.offer_resumable(resumable);
     }
     Ok(app)
 }
@@ -156,7 +156,7 @@ pub fn run_app(
         app.warn(format!("Skipped an unreadable session file, left as it is: {first}{more}"));
     }
     // With the set still to load, the first save waits for it (so the session records it).
-    if app.mode != Mode::Start && load.is_none() {
+    if !app.on_start_screen() && load.is_none() {
         let r = store.save(&app.session);
         app.update(Msg::Saved(r), Utc::now());
     }

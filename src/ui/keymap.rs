@@ -161,6 +161,58 @@ impl Pat {
     }
 }
 
+impl Pat {
+    /// The key as text names it ("Enter", "?", "Ctrl-C"); None for patterns that stand for
+    /// many keys.
+    pub fn name(self) -> Option<String> {
+        match self {
+            Pat::Code(c) => Some(code_name(c)),
+            Pat::Char(c) => Some(code_name(KeyCode::Char(c))),
+            Pat::Ctrl(c) => Some(format!("Ctrl-{}", c.to_ascii_uppercase())),
+            Pat::Digits => Some("1-9".into()),
+            Pat::Printable | Pat::Any => None,
+        }
+    }
+}
+
+/// A key code as text names it. A typed character is shown as typed, control and bidi
+/// characters neutralised.
+fn code_name(code: KeyCode) -> String {
+    match code {
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::BackTab => "Shift-Tab".into(),
+        KeyCode::Backspace => "Backspace".into(),
+        KeyCode::Delete => "Delete".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::F(n) => format!("F{n}"),
+        KeyCode::Char(' ') => "Space".into(),
+        KeyCode::Char(c) => crate::text::sanitize_line(&c.to_string()),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A key as it was pressed, for the status line ("Ctrl-X does nothing here").
+pub fn key_name(key: &KeyEvent) -> String {
+    let mut name = String::new();
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        name.push_str("Ctrl-");
+    }
+    if key.modifiers.contains(KeyModifiers::ALT) {
+        name.push_str("Alt-");
+    }
+    name.push_str(&code_name(key.code));
+    name
+}
+
 /// One binding: keys, what they do, when they apply, and how help and the footer show them.
 #[derive(Debug)]
 pub struct Binding {
@@ -456,8 +508,21 @@ const RESUME: &[Binding] = &[
     b!(&[P::Char('q')], "q", "quit (no new call was started)", Some(("q", "quit")), A::Quit),
 ];
 
+/// The digits the export picker takes: one per format.
+const EXPORT_DIGITS: &str = match crate::export::Format::ALL.len() {
+    1 => "1",
+    2 => "1-2",
+    3 => "1-3",
+    4 => "1-4",
+    5 => "1-5",
+    6 => "1-6",
+    7 => "1-7",
+    8 => "1-8",
+    _ => "1-9",
+};
+
 const EXPORT: &[Binding] = &[
-    b!(&[P::Digits], "1-3", "export in that format", Some(("1-3", "format")), A::Choose),
+    b!(&[P::Digits], EXPORT_DIGITS, "export in that format", Some((EXPORT_DIGITS, "format")), A::Choose),
     b!(&[P::Code(K::Up), P::Char('k')], "↑ k", "highlight the format above", Some(("↑↓", "move")), A::Up),
     b!(&[P::Code(K::Down), P::Char('j')], "↓ j", "highlight the format below", None, A::Down),
     b!(
@@ -573,6 +638,23 @@ pub fn help(ctx: &KeyContext) -> Vec<(&'static str, &'static str)> {
 /// Footer hints, most important first.
 pub fn hints(ctx: &KeyContext) -> Vec<(&'static str, &'static str)> {
     bindings(ctx).into_iter().filter_map(|b| b.hint).collect()
+}
+
+/// The key for `action` in this context, for text that names it ("press ? for the keys"): the
+/// footer's name for it, else its first key. None when no binding in force does it, so a text
+/// never names a key that does nothing.
+pub fn key_for(ctx: &KeyContext, action: Action) -> Option<String> {
+    let b = bindings(ctx).into_iter().find(|b| b.action == action)?;
+    match b.hint {
+        Some((keys, _)) => Some(keys.to_string()),
+        None => b.pats.iter().find_map(|p| p.name()),
+    }
+}
+
+/// Every key for `action` in this context, as help lists them, joined by " / " ("n / Esc").
+pub fn keys_for(ctx: &KeyContext, action: Action) -> Option<String> {
+    let b = bindings(ctx).into_iter().find(|b| b.action == action && !b.keys.is_empty())?;
+    Some(b.keys.split(' ').collect::<Vec<_>>().join(" / "))
 }
 
 /// The digit of a `Choose` key, as a 0-based index.

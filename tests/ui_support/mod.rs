@@ -12,7 +12,7 @@ use passkey_triage::runbook::load::{parse_json, read_runbook_file};
 use passkey_triage::runbook::{Origin, RunbookSet, SourceFile};
 use passkey_triage::session::{CallInfo, Session};
 use passkey_triage::ui::app::{App, Effect, Msg, Options};
-use passkey_triage::ui::view;
+use passkey_triage::ui::frame;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -90,7 +90,7 @@ pub fn render(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
     let now = app.now;
     app.update(Msg::Resize(w, h), now);
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    t.draw(|f| view::render(app, f)).expect("draw");
+    t.draw(|f| frame::render(app, f)).expect("draw");
     t
 }
 

@@ -4,11 +4,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::theme::Theme;
 use crate::session::Status;
 use crate::text::sanitize_line;
 use crate::ui::app::App;
 use crate::ui::text::{truncate, width};
+use crate::ui::view::draw_lines;
+use crate::ui::view::theme::Theme;
 
 /// `mm:ss`, or `h:mm:ss` past an hour.
 pub fn timer(secs: i64) -> String {
@@ -40,5 +41,5 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Span::styled(" ".repeat(gap), theme.header()),
         Span::styled(right, theme.header().patch(theme.bold())),
     ]);
-    super::draw_lines(frame, area, &[line], 0);
+    draw_lines(frame, area, &[line], 0);
 }

@@ -5,29 +5,15 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::theme::Theme;
-use super::{block, hanging};
 use crate::engine::{Provenance, StepKind};
 use crate::runbook::model::Node;
 use crate::text::sanitize_line;
 use crate::ui::app::App;
-
-/// Symbol and word for a provenance; both are always shown.
-pub fn mark(p: Provenance) -> (&'static str, &'static str) {
-    match p {
-        Provenance::Asked => ("●", "asked"),
-        Provenance::FactsFile => ("≡", "file"),
-        Provenance::Derived => ("⇒", "derived"),
-        Provenance::AssumedUnknown => ("?", "assumed"),
-        Provenance::Imported => ("↓", "imported"),
-    }
-}
-
-/// The legend, for help.
-pub const LEGEND: &str = "● asked on this call · ≡ from the facts file · ⇒ derived by a rule or a search jump · ? assumed unknown · ↓ imported · T1 brought by the tier-1 session of an escalation package (← can still change it)";
-
-/// The mark of a fact (or answer) that came from the tier-1 session.
-pub const TIER1: &str = "T1";
+use crate::ui::keymap::{self, Action};
+use crate::ui::marks::{TIER1, from_tier1, mark};
+use crate::ui::screen::walk::content::describe;
+use crate::ui::view::theme::Theme;
+use crate::ui::view::{block, draw_boxed, hanging};
 
 /// Keeps whole entries (each a group of lines) from the end so they fit in `h` lines, with a
 /// "… N earlier" line first when some were dropped.
@@ -102,14 +88,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if facts.len() > h && h > 0 {
         let hidden = facts.len() - (h - 1);
         facts.truncate(h - 1);
-        facts.push(Line::styled(format!("… {hidden} more lines: see ? / w"), theme.dim()));
+        let ctx = app.base_context();
+        let keys: Vec<String> = [Action::Help, Action::Why].iter().filter_map(|a| keymap::key_for(&ctx, *a)).collect();
+        let see = if keys.is_empty() { String::new() } else { format!(": see {}", keys.join(" / ")) };
+        facts.push(Line::styled(format!("… {hidden} more lines{see}"), theme.dim()));
     }
     let title = format!(" Facts ({}) ", walk.facts.len());
     let mut b = block(title, theme, false);
     if walk.facts.values().any(|f| f.via.is_some()) {
         b = b.title_bottom(format!(" {TIER1} = from tier 1 "));
     }
-    super::draw_boxed(frame, facts_area, b, &facts, 0);
+    draw_boxed(frame, facts_area, b, &facts, 0);
 
     // Breadcrumbs: every answer on the path, newest last; each at most two lines.
     let mut crumbs: Vec<Vec<Line<'static>>> = Vec::new();
@@ -119,7 +108,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             Some(Node::Step(s)) => sanitize_line(&s.title),
             _ => sanitize_line(&p.node.node),
         };
-        let (_, answer) = super::walk::describe(&app.set, walk, p);
+        let (_, answer) = describe(&app.set, walk, p);
         let (sym, _) = mark(p.provenance);
         let mut prefix = vec![Span::styled(format!("{:>2} {sym} ", n + 1), theme.bold())];
         if from_tier1(walk, p) {
@@ -149,17 +138,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         let n = app.session.notes.lines().count();
         b = b.title_bottom(format!(" notes: {n} line{} ", if n == 1 { "" } else { "s" }));
     }
-    super::draw_boxed(frame, path_area, b, &lines, 0);
-}
-
-/// Did this answer on the path come from the tier-1 session (and still stand)?
-pub fn from_tier1(walk: &crate::engine::Walk, p: &crate::engine::PathEntry) -> bool {
-    let entry = match p.kind {
-        StepKind::Question => p.fact.as_ref().and_then(|f| walk.facts.get(f)),
-        StepKind::Step => walk.step_results.get(&p.node.to_string()),
-        StepKind::Route => None,
-    };
-    entry.is_some_and(|e| e.via.is_some() && e.value == p.answer)
+    draw_boxed(frame, path_area, b, &lines, 0);
 }
 
 /// Group headings in the facts panel.
