@@ -17,6 +17,7 @@ use super::keymap::{self, Action, KeyContext, Screen};
 pub use super::message::{Effect, LoadedRunbooks, Msg, Options};
 use super::screen::confirm::Confirm;
 use super::screen::export::ExportScreen;
+use super::screen::facts::FactsScreen;
 use super::screen::help::HelpScreen;
 use super::screen::matrix::MatrixScreen;
 use super::screen::search::SearchScreen;
@@ -42,6 +43,7 @@ pub enum Mode {
     Notes,
     Search(SearchScreen),
     Matrix(MatrixScreen),
+    Facts(FactsScreen),
 }
 
 /// A pop-up over the mode, with its state.
@@ -154,8 +156,9 @@ impl App {
         }
     }
 
-    /// The start screen is done: the call starts at the first question.
+    /// The start screen is done: the call starts (and its timer) at the first question.
     pub fn start_call(&mut self) {
+        self.session.started_at = self.now;
         self.mode = Mode::Walk;
         self.walk_screen.sync(&self.session.walk, &self.set);
         self.announce_start();
@@ -206,6 +209,7 @@ impl App {
             Mode::Notes => Screen::Notes,
             Mode::Search(_) => Screen::Search,
             Mode::Matrix(_) => Screen::Matrix,
+            Mode::Facts(_) => Screen::Facts,
             Mode::Walk => match self.session.walk.current(&self.set) {
                 Some(Current::Question(_, q)) if q.entry.is_some() && self.walk_screen.focus_input => Screen::Entry,
                 Some(Current::Step(..)) => Screen::Step,
@@ -292,8 +296,11 @@ impl App {
             || self.session.checklist.done.iter().any(Option::is_some)
     }
 
-    /// Seconds since the call started.
+    /// Seconds since the call started (none while the start screen is up).
     pub fn elapsed_secs(&self) -> i64 {
+        if self.on_start_screen() {
+            return 0;
+        }
         (self.now - self.session.started_at).num_seconds().max(0)
     }
 
@@ -401,11 +408,12 @@ impl App {
             Screen::Question | Screen::Step | Screen::Outcome => walk::key(self, action, &key, ctx.screen),
             Screen::Entry => walk::entry_key(self, action, &key),
             Screen::Notes => notes::key(self, action, key),
-            Screen::Start | Screen::Resume | Screen::Search | Screen::Matrix => {
+            Screen::Start | Screen::Resume | Screen::Search | Screen::Matrix | Screen::Facts => {
                 self.route_to_mode(|mode, app| match mode {
                     Mode::Start(s) => s.key(action, &key, app),
                     Mode::Search(s) => s.key(action, &key, app),
                     Mode::Matrix(s) => s.key(action, app),
+                    Mode::Facts(s) => s.key(action, app),
                     Mode::Walk | Mode::Notes => Reply::stay(),
                 })
             }
@@ -460,10 +468,11 @@ impl App {
                 let down = m.kind == MouseEventKind::ScrollDown;
                 match self.mode {
                     Mode::Walk => walk::wheel(self, down),
-                    Mode::Matrix(_) => {
+                    Mode::Matrix(_) | Mode::Facts(_) => {
                         let action = if down { Action::Down } else { Action::Up };
                         return self.route_to_mode(|mode, app| match mode {
                             Mode::Matrix(s) => s.key(action, app),
+                            Mode::Facts(s) => s.key(action, app),
                             _ => Reply::stay(),
                         });
                     }
@@ -488,8 +497,7 @@ impl App {
             return Vec::new();
         }
         match self.base_screen() {
-            Screen::Entry => self.walk_screen.entry.insert_str(text),
-            Screen::Question => walk::paste(self, text),
+            Screen::Entry | Screen::Question => walk::paste(self, text),
             Screen::Notes => notes::paste(self, text),
             Screen::Start | Screen::Search => {
                 let _ = self.route_to_mode(|mode, app| {
@@ -565,6 +573,8 @@ fn notes_editor(text: &str) -> TextArea<'static> {
     let mut notes = TextArea::new(text.split('\n').map(str::to_string).collect());
     notes.set_placeholder_text("Notes for the ticket: what the user said, what you tried…");
     notes.set_cursor_line_style(ratatui::style::Style::default());
+    // Long lines wrap at words (a long URL at any character), as the exports show them.
+    notes.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
     notes
 }
 

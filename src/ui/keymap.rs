@@ -23,6 +23,8 @@ pub enum Screen {
     Notes,
     Search,
     Matrix,
+    /// Every fact known so far (`f`).
+    Facts,
     Help,
     Confirm,
     /// The `e` format picker.
@@ -41,6 +43,7 @@ impl Screen {
             Screen::Notes => "Notes",
             Screen::Search => "Search",
             Screen::Matrix => "Compatibility matrix",
+            Screen::Facts => "Facts known so far",
             Screen::Help => "Help",
             Screen::Confirm => "Confirm",
             Screen::Export => "Export ticket notes",
@@ -129,6 +132,10 @@ pub enum Action {
     PrevField,
     /// Hand the key to the notes editor.
     Edit,
+    /// Enter on an empty typed line: the user can't tell (answers `unknown`).
+    CantTell,
+    /// `f`: every fact known so far.
+    Facts,
 }
 
 /// A key pattern.
@@ -264,6 +271,9 @@ fn typed(c: &KeyContext) -> bool {
 fn has_text(c: &KeyContext) -> bool {
     !c.input_empty
 }
+fn empty(c: &KeyContext) -> bool {
+    c.input_empty
+}
 fn empty_can_back(c: &KeyContext) -> bool {
     c.input_empty && c.can_back
 }
@@ -318,6 +328,7 @@ const WALK_COMMON: &[Binding] = &[
         Some(("m", "matrix")),
         A::Matrix
     ),
+    b!(&[P::Char('f')], "f", "every fact known so far, and where each came from", Some(("f", "facts")), A::Facts),
     b!(
         &[P::Char('e')],
         "e",
@@ -377,8 +388,16 @@ const QUESTION: &[Binding] = &[
 ];
 
 const ENTRY: &[Binding] = &[
-    b!(&[P::Printable], "letters, digits", "type the answer", Some(("type", "the answer")), A::Insert),
+    b!(&[P::Printable], "letters, digits", "type the answer (digits type too)", None, A::Insert),
     b!(&[P::Code(K::Enter)], "Enter", "use the typed answer", Some(("Enter", "use it")), A::Submit, has_text),
+    b!(
+        &[P::Code(K::Enter)],
+        "Enter",
+        "on an empty line: the user can't tell (answers unknown)",
+        Some(("Enter", "can't tell")),
+        A::CantTell,
+        empty
+    ),
     b!(&[P::Code(K::Backspace)], "Backspace", "delete the character before the cursor", None, A::DeleteBack, has_text),
     b!(
         &[P::Code(K::Backspace)],
@@ -401,6 +420,8 @@ const ENTRY: &[Binding] = &[
         A::LeaveInput,
         has_items
     ),
+    b!(&[P::Code(K::PageUp)], "PgUp PgDn", "scroll this panel", None, A::PageUp),
+    b!(&[P::Code(K::PageDown)], "", "", None, A::PageDown),
 ];
 
 const STEP: &[Binding] = &[
@@ -576,6 +597,21 @@ const MATRIX: &[Binding] = &[
     b!(&[P::Char('?')], "?", "this help", Some(("?", "help")), A::Help),
 ];
 
+const FACTS: &[Binding] = &[
+    b!(&[P::Code(K::Up), P::Char('k')], "↑ k ↓ j", "scroll", Some(("↑↓", "scroll")), A::Up),
+    b!(&[P::Code(K::Down), P::Char('j')], "", "", None, A::Down),
+    b!(&[P::Code(K::PageUp)], "PgUp PgDn", "scroll a page", None, A::PageUp),
+    b!(&[P::Code(K::PageDown)], "", "", None, A::PageDown),
+    b!(
+        &[P::Code(K::Esc), P::Char('f'), P::Char('q')],
+        "Esc f q",
+        "back to the diagnosis",
+        Some(("Esc", "close")),
+        A::Close
+    ),
+    b!(&[P::Char('?')], "?", "this help", Some(("?", "help")), A::Help),
+];
+
 const HELP: &[Binding] = &[
     b!(&[P::Code(K::Up), P::Char('k')], "↑ k ↓ j", "scroll", Some(("↑↓", "scroll")), A::Up),
     b!(&[P::Code(K::Down), P::Char('j')], "", "", None, A::Down),
@@ -601,6 +637,7 @@ fn screen_table(screen: Screen) -> &'static [&'static [Binding]] {
         Screen::Notes => &[NOTES],
         Screen::Search => &[SEARCH],
         Screen::Matrix => &[MATRIX],
+        Screen::Facts => &[FACTS],
         Screen::Help => &[HELP],
         Screen::Confirm => &[CONFIRM],
     }
@@ -696,6 +733,7 @@ mod tests {
             Screen::Notes,
             Screen::Search,
             Screen::Matrix,
+            Screen::Facts,
             Screen::Help,
             Screen::Confirm,
         ];

@@ -149,3 +149,22 @@ pub fn tier2_app() -> App {
     app.update(Msg::Tick, t1());
     app
 }
+
+/// The "call at 80×24" fixture: a question with 17 answers and a typed line, a step with a long
+/// instruction, outcomes with long checklists (and the fixture matrix).
+pub fn call_set() -> RunbookSet {
+    let rb = read_runbook_file(&fixtures().join("wizard-call/calls.json")).expect("fixture runbook");
+    let base = set();
+    RunbookSet::new(vec![rb], base.matrix.clone(), base.matrix_file.clone())
+}
+
+/// A call on [`call_set`], the walk at its first question, with `facts` from a facts file.
+pub fn call_app(facts: &[(&str, &str)]) -> App {
+    let set = call_set();
+    let prefill = facts.iter().map(|(k, v)| (k.to_string(), v.to_string(), Provenance::FactsFile));
+    let walk = Walk::start(&set, prefill, WalkOptions::default(), t0()).expect("walk starts");
+    let session = Session::new("20261125T140000Z-0003".into(), call(), &set, walk, t0(), 60);
+    let mut app = App::new(set, session, opts(), t0());
+    app.update(Msg::Tick, t1());
+    app
+}

@@ -25,7 +25,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Status::Escalated => "!! escalate",
         Status::Resolved => "✔ resolved",
     };
-    let right = format!(" {state} │ call {} ", timer(app.elapsed_secs()));
+    // The timer starts with the call, not on the start screen.
+    let right = if app.on_start_screen() {
+        " ○ call not started ".to_string()
+    } else {
+        format!(" {state} │ call {} ", timer(app.elapsed_secs()))
+    };
     let field = |v: &Option<String>, none: &str| v.as_deref().map(sanitize_line).unwrap_or_else(|| none.to_string());
     let app_name = if area.width >= 100 { "passkey-triage │ " } else { "" };
     let mut left = format!(" {app_name}Ticket {} │ User {}", field(&s.ticket, "—"), field(&s.user, "—"));

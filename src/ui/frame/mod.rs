@@ -36,6 +36,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Mode::Notes => notes::render(app, frame, r.main, &theme),
         Mode::Search(s) => s.render(app, frame, r.body, &theme),
         Mode::Matrix(s) => s.render(app, frame, r.body, &theme),
+        Mode::Facts(s) => s.render(app, frame, r.body, &theme),
     }
     if matches!(app.mode, Mode::Walk | Mode::Notes)
         && let Some(s) = r.side

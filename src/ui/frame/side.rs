@@ -5,12 +5,13 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::engine::{Provenance, StepKind};
+use crate::engine::StepKind;
 use crate::runbook::model::Node;
 use crate::text::sanitize_line;
 use crate::ui::app::App;
 use crate::ui::keymap::{self, Action};
 use crate::ui::marks::{TIER1, from_tier1, mark};
+use crate::ui::screen::facts::fact_lines;
 use crate::ui::screen::walk::content::describe;
 use crate::ui::view::theme::Theme;
 use crate::ui::view::{block, draw_boxed, hanging};
@@ -45,53 +46,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let inner_w = facts_area.width.saturating_sub(2) as usize;
     let walk = &app.session.walk;
 
-    // Facts grouped by where they came from: a heading with symbol and word, then each fact
-    // with the symbol again (so a fact's mark survives truncation).
-    let order = [
-        Provenance::Asked,
-        Provenance::FactsFile,
-        Provenance::Imported,
-        Provenance::Derived,
-        Provenance::AssumedUnknown,
-    ];
-    let mut facts: Vec<Line<'static>> = Vec::new();
-    for p in order {
-        let group: Vec<_> = walk.facts.iter().filter(|(_, f)| f.provenance == p).collect();
-        if group.is_empty() {
-            continue;
-        }
-        let (sym, word) = mark(p);
-        let heading = match p {
-            // Tier 2: what tier 1 asked was not asked on this call.
-            Provenance::Asked if group.iter().all(|(_, f)| f.via.is_some()) => "asked by tier 1",
-            Provenance::Asked if group.iter().any(|(_, f)| f.via.is_some()) => "asked (T1 = by tier 1)",
-            _ => long_word(p).unwrap_or(word),
-        };
-        facts.push(Line::styled(format!("{sym} {heading}"), theme.bold()));
-        for (key, f) in group {
-            let mut prefix = vec![Span::styled(format!(" {sym} "), theme.bold())];
-            if f.via.is_some() {
-                prefix.push(Span::styled(format!("{TIER1} "), theme.key()));
-            }
-            facts.extend(hanging(
-                prefix,
-                &format!("{} = {}", sanitize_line(key), sanitize_line(&f.value)),
-                inner_w,
-                theme.plain(),
-            ));
-        }
-    }
-    if facts.is_empty() {
-        facts.push(Line::styled("Nothing known yet.", theme.dim()));
-    }
+    let mut facts = fact_lines(app, inner_w, theme);
     let h = facts_area.height.saturating_sub(2) as usize;
     if facts.len() > h && h > 0 {
         let hidden = facts.len() - (h - 1);
         facts.truncate(h - 1);
         let ctx = app.base_context();
-        let keys: Vec<String> = [Action::Help, Action::Why].iter().filter_map(|a| keymap::key_for(&ctx, *a)).collect();
-        let see = if keys.is_empty() { String::new() } else { format!(": see {}", keys.join(" / ")) };
-        facts.push(Line::styled(format!("… {hidden} more lines{see}"), theme.dim()));
+        let see = keymap::key_for(&ctx, Action::Facts).map(|k| format!(": {k} shows all")).unwrap_or_default();
+        facts.push(Line::styled(format!("… {hidden} more{see}"), theme.dim()));
     }
     let title = format!(" Facts ({}) ", walk.facts.len());
     let mut b = block(title, theme, false);
@@ -139,15 +101,4 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         b = b.title_bottom(format!(" notes: {n} line{} ", if n == 1 { "" } else { "s" }));
     }
     draw_boxed(frame, path_area, b, &lines, 0);
-}
-
-/// Group headings in the facts panel.
-fn long_word(p: Provenance) -> Option<&'static str> {
-    match p {
-        Provenance::Asked => Some("asked on this call"),
-        Provenance::FactsFile => Some("from the facts file"),
-        Provenance::Derived => Some("derived"),
-        Provenance::AssumedUnknown => Some("assumed unknown"),
-        Provenance::Imported => Some("imported"),
-    }
 }

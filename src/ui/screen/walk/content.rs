@@ -29,12 +29,40 @@ pub struct Content {
     pub input: Option<(usize, u16)>,
 }
 
+impl Content {
+    /// Drops blank lines at `gaps` (separators above the answers), last first, while the
+    /// answers end below a viewport of `height` lines, so at 80×24 they fit where they can.
+    fn fit_choices(&mut self, mut gaps: Vec<usize>, height: u16) {
+        let Some(end) = self.targets.last().map(|(l, _)| l + 1) else { return };
+        let mut over = end.saturating_sub(height as usize);
+        gaps.sort_unstable();
+        while over > 0
+            && let Some(gap) = gaps.pop()
+        {
+            self.lines.remove(gap);
+            let shift = |l: &mut usize| {
+                if *l > gap {
+                    *l -= 1;
+                }
+            };
+            self.targets.iter_mut().for_each(|(l, _)| shift(l));
+            if let Some(l) = self.cursor_line.as_mut() {
+                shift(l);
+            }
+            if let Some((l, _)) = self.input.as_mut() {
+                shift(l);
+            }
+            over -= 1;
+        }
+    }
+}
+
 pub fn build(app: &App, width: usize, height: u16, theme: &Theme) -> Content {
     let walk = &app.session.walk;
     let set = &app.set;
     match walk.current(set) {
-        Some(Current::Question(r, q)) => question(app, r, q, width, theme),
-        Some(Current::Step(r, s)) => step(app, r, s, width, theme),
+        Some(Current::Question(r, q)) => question(app, r, q, width, height, theme),
+        Some(Current::Step(r, s)) => step(app, r, s, width, height, theme),
         Some(Current::Outcome(r, o)) => outcome(app, r, o, width, height, theme),
         None => Content { lines: para(&lost(app), width, theme.error()), ..Content::default() },
     }
@@ -74,10 +102,11 @@ fn choices(c: &mut Content, labels: &[(String, bool)], highlight: Option<usize>,
     }
 }
 
-fn question(app: &App, r: &NodeRef, q: &Question, width: usize, theme: &Theme) -> Content {
+fn question(app: &App, r: &NodeRef, q: &Question, width: usize, height: u16, theme: &Theme) -> Content {
     let mut c = Content::default();
     let walk = &app.session.walk;
     c.lines.extend(para(&sanitize_line(&q.prompt), width, theme.bold()));
+    let gaps = vec![c.lines.len()];
     c.lines.push(Line::raw(""));
     let earlier = walk.previous_answers.get(&q.fact);
     if let Some(e) = &q.entry {
@@ -100,6 +129,9 @@ fn question(app: &App, r: &NodeRef, q: &Question, width: usize, theme: &Theme) -
             Span::styled(prompt, if focused { theme.selected() } else { theme.plain() }),
             Span::styled(format!("{shown}{}", " ".repeat(pad)), style),
         ]));
+        if let Some(why) = &app.walk_screen.refusal {
+            c.lines.push(Line::styled(truncate(&format!("  ✖ {why}"), width), theme.error()));
+        }
         if !q.options.is_empty() {
             c.lines.push(Line::styled("Or pick:", theme.dim()));
         }
@@ -108,6 +140,7 @@ fn question(app: &App, r: &NodeRef, q: &Question, width: usize, theme: &Theme) -
         q.options.iter().map(|o| (sanitize_line(&o.label), earlier == Some(&o.value) && q.options.len() > 1)).collect();
     let highlight = (!app.walk_screen.focus_input || q.entry.is_none()).then_some(app.walk_screen.cursor);
     choices(&mut c, &labels, highlight, width, theme);
+    c.fit_choices(gaps, height);
     if !sanitize_text(&q.help).trim().is_empty() {
         c.lines.push(Line::raw(""));
         c.lines.push(Line::styled("How the user finds out", theme.bold()));
@@ -122,16 +155,20 @@ fn typed_question(q: &Question) -> keymap::KeyContext {
     keymap::KeyContext { typed: true, items: q.options.len(), ..keymap::KeyContext::new(keymap::Screen::Question) }
 }
 
-fn step(app: &App, r: &NodeRef, s: &Step, width: usize, theme: &Theme) -> Content {
+fn step(app: &App, r: &NodeRef, s: &Step, width: usize, height: u16, theme: &Theme) -> Content {
     let mut c = Content::default();
+    let mut gaps = Vec::new();
     c.lines.extend(para(&sanitize_line(&s.title), width, theme.bold()));
+    gaps.push(c.lines.len());
     c.lines.push(Line::raw(""));
     c.lines.extend(para(&sanitize_text(&s.instruction), width, theme.plain()));
     if let Some((title, url)) = source_parts(&app.set, r, &s.source) {
+        gaps.push(c.lines.len());
         c.lines.push(Line::raw(""));
         c.lines.extend(hanging(vec![Span::styled("Source: ", theme.bold())], &title, width, theme.plain()));
         c.lines.extend(hanging(vec![Span::raw("    ")], &url, width, theme.input()));
     }
+    gaps.push(c.lines.len());
     c.lines.push(Line::raw(""));
     c.lines.push(Line::styled("What happened?", theme.bold()));
     let labels: Vec<(String, bool)> = s
@@ -140,6 +177,7 @@ fn step(app: &App, r: &NodeRef, s: &Step, width: usize, theme: &Theme) -> Conten
         .map(|o| (sanitize_line(&o.label), app.session.walk.previous_answers.get(&r.to_string()) == Some(&o.value)))
         .collect();
     choices(&mut c, &labels, Some(app.walk_screen.cursor), width, theme);
+    c.fit_choices(gaps, height);
     why(&mut c, app, r, width, theme, "Why am I asked this?");
     c
 }

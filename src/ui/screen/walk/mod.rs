@@ -10,22 +10,30 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 
 use super::Target;
+use crate::engine::condition::same_value;
 use crate::engine::{Current, StepKind, Walk};
 use crate::exit;
 use crate::runbook::RunbookSet;
+use crate::runbook::model::Question;
 use crate::text::sanitize_line;
 use crate::ui::app::{App, Effect, Mode, Overlay};
 use crate::ui::input::LineInput;
 use crate::ui::keymap::{self, Action, Screen};
 use crate::ui::screen::confirm::Confirm;
 use crate::ui::screen::export::ExportScreen;
+use crate::ui::screen::facts::FactsScreen;
 use crate::ui::screen::matrix::MatrixScreen;
 use crate::ui::screen::search::SearchScreen;
 use crate::ui::scroll::{Scroll, len_u16};
+use crate::ui::text::truncate;
 use crate::ui::view::layout::regions_of;
 use crate::ui::view::theme::Theme;
 use crate::ui::view::{block, draw_lines};
+use crate::vocab::{FactType, UNKNOWN, Version, parse_error_code};
 use content::Content;
+
+/// The fact whose typed values are AADSTS codes.
+const ERROR_CODE: &str = "error.code";
 
 /// The diagnosis panel's state.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,6 +46,8 @@ pub struct WalkScreen {
     /// "Why am I asked this?" is shown.
     pub why: bool,
     pub scroll: Scroll,
+    /// Why the typed answer was refused, shown under the line until it is edited.
+    pub refusal: Option<String>,
 }
 
 impl WalkScreen {
@@ -151,10 +161,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Some(Current::Outcome(..)) => " Outcome ".to_string(),
         None => " Runbook error ".to_string(),
     };
-    let total = len_u16(g.content.lines.len());
     let mut b = block(Line::styled(title, theme.bold()), theme, true);
-    let below = total.saturating_sub(g.scroll.saturating_add(g.scroll_area.height));
-    if let Some(more) = more_hint(app, g.scroll > 0, below > 0) {
+    if let Some(more) = more_hint(app, &g) {
         b = b.title_bottom(Line::styled(more, theme.bold()).right_aligned());
     }
     frame.render_widget(b, area);
@@ -168,20 +176,44 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
 }
 
-/// " ↓ more below: PgDn " on the panel's bottom border, naming the keys that scroll it here.
-fn more_hint(app: &App, above: bool, below: bool) -> Option<String> {
+/// " ↓ 2 more answers: PgDn " on the panel's bottom border: what is out of sight, and the keys
+/// that scroll it here.
+fn more_hint(app: &App, g: &Geometry) -> Option<String> {
+    let bottom = g.scroll as usize + g.scroll_area.height as usize;
+    let above = g.scroll > 0;
+    let below = g.content.lines.len() > bottom;
+    // Answers (or checklist steps) whose first line is below the panel.
+    let mut hidden: Vec<Target> = Vec::new();
+    for (line, t) in &g.content.targets {
+        if !hidden.contains(t) && !g.content.targets.iter().any(|(l, u)| u == t && *l < bottom) && *line >= bottom {
+            hidden.push(*t);
+        }
+    }
+    let what = match (app.session.walk.current(&app.set), hidden.len()) {
+        (_, 0) => String::new(),
+        (Some(Current::Step(..)), n) => format!("{n} more result{}", if n == 1 { "" } else { "s" }),
+        (Some(Current::Outcome(..)), n) => format!("{n} more step{}", if n == 1 { "" } else { "s" }),
+        (_, n) => format!("{n} more answer{}", if n == 1 { "" } else { "s" }),
+    };
     // The panel's own keys, also under a pop-up.
     let ctx = app.base_context();
     let key = |a: Action| keymap::key_for(&ctx, a);
-    let (what, keys) = match (above, below) {
-        (true, true) => ("↑↓ more", key(Action::PageUp).zip(key(Action::PageDown)).map(|(u, d)| format!("{u}/{d}"))),
-        (false, true) => ("↓ more below", key(Action::PageDown)),
-        (true, false) => ("↑ more above", key(Action::PageUp)),
+    let (text, keys) = match (above, below) {
+        (true, true) if what.is_empty() => {
+            ("↑↓ more".to_string(), key(Action::PageUp).zip(key(Action::PageDown)).map(|(u, d)| format!("{u}/{d}")))
+        }
+        (true, true) => (
+            format!("↑↓ {what} below"),
+            key(Action::PageUp).zip(key(Action::PageDown)).map(|(u, d)| format!("{u}/{d}")),
+        ),
+        (false, true) if what.is_empty() => ("↓ more below".to_string(), key(Action::PageDown)),
+        (false, true) => (format!("↓ {what}"), key(Action::PageDown)),
+        (true, false) => ("↑ more above".to_string(), key(Action::PageUp)),
         (false, false) => return None,
     };
     Some(match keys {
-        Some(k) => format!(" {what}: {k} "),
-        None => format!(" {what} "),
+        Some(k) => format!(" {text}: {k} "),
+        None => format!(" {text} "),
     })
 }
 
@@ -251,6 +283,10 @@ pub fn key(app: &mut App, action: Action, key: &KeyEvent, screen: Screen) -> Vec
             app.mode = Mode::Matrix(MatrixScreen::open(app));
             Vec::new()
         }
+        Action::Facts => {
+            app.mode = Mode::Facts(FactsScreen::default());
+            Vec::new()
+        }
         Action::Export => {
             if let Some(f) = app.opts.export {
                 app.overlay = Some(Overlay::Export(ExportScreen::open(f)));
@@ -274,18 +310,63 @@ pub fn entry_key(app: &mut App, action: Action, key: &KeyEvent) -> Vec<Effect> {
     match action {
         Action::Submit => {
             let text = app.walk_screen.entry.text().trim().to_string();
-            answer(app, &text)
+            let verdict = match app.session.walk.current(&app.set) {
+                Some(Current::Question(_, q)) if !text.is_empty() => typed_value(&app.set, q, &text),
+                _ => Ok(text),
+            };
+            match verdict {
+                Ok(value) => answer(app, &value),
+                Err(why) => {
+                    app.walk_screen.refusal = Some(why);
+                    Vec::new()
+                }
+            }
         }
+        Action::CantTell => answer(app, UNKNOWN),
         Action::Back => back(app),
         Action::LeaveInput => {
             app.walk_screen.focus_input = false;
             app.walk_screen.cursor = 0;
             Vec::new()
         }
-        other => {
-            app.walk_screen.entry.edit(other, key);
+        Action::PageUp | Action::PageDown => {
+            scroll_by(app, None, action == Action::PageDown);
             Vec::new()
         }
+        other => {
+            let before = app.walk_screen.entry.text().to_string();
+            app.walk_screen.entry.edit(other, key);
+            if app.walk_screen.entry.text() != before {
+                app.walk_screen.refusal = None;
+            }
+            // Typing brings the line back into sight after a page key moved it off.
+            keep_cursor_visible(app);
+            Vec::new()
+        }
+    }
+}
+
+/// What a typed answer stands for at question `q`: the listed answer it names (whatever its
+/// case, `AADSTS53003` for `53003`), else the value itself when it can be right for the fact.
+/// Err: why it can't, in one line.
+fn typed_value(set: &RunbookSet, q: &Question, typed: &str) -> Result<String, String> {
+    let listed = q.options.iter().find(|o| {
+        same_value(&q.fact, typed, &o.value)
+            || o.value.eq_ignore_ascii_case(typed)
+            || o.label.eq_ignore_ascii_case(typed)
+    });
+    if let Some(o) = listed {
+        return Ok(o.value.clone());
+    }
+    let shown = truncate(&sanitize_line(typed), 24);
+    if q.fact == ERROR_CODE {
+        return parse_error_code(typed).ok_or_else(|| format!("\"{shown}\" is not an AADSTS code: digits, e.g. 53003"));
+    }
+    match set.vocab.fact(&q.fact).map(|d| &d.ty) {
+        Some(FactType::Version) if Version::parse(typed).is_none() => {
+            Err(format!("\"{shown}\" is not a version: e.g. 17.5 or 14"))
+        }
+        _ => set.vocab.check(&q.fact, typed).map(|()| typed.to_string()).map_err(|e| sanitize_line(&e.to_string())),
     }
 }
 
@@ -317,6 +398,7 @@ pub fn paste(app: &mut App, text: &str) {
     if app.key_context().typed {
         app.walk_screen.focus_input = true;
         app.walk_screen.entry.insert_str(text);
+        app.walk_screen.refusal = None;
     }
 }
 
