@@ -33,6 +33,8 @@ pub fn fact_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
         Provenance::Imported,
         Provenance::Derived,
         Provenance::AssumedUnknown,
+        Provenance::Deferred,
+        Provenance::Skipped,
     ];
     let mut facts: Vec<Line<'static>> = Vec::new();
     for p in order {
@@ -75,6 +77,8 @@ fn long_word(p: Provenance) -> Option<&'static str> {
         Provenance::Derived => Some("derived"),
         Provenance::AssumedUnknown => Some("assumed unknown"),
         Provenance::Imported => Some("imported"),
+        Provenance::Deferred => Some("deferred to tier 2 (admin checks)"),
+        Provenance::Skipped => Some("skipped (can't change the outcome)"),
     }
 }
 

@@ -328,7 +328,7 @@ pub fn describe(set: &RunbookSet, _walk: &Walk, p: &PathEntry) -> (String, Strin
             let label = q
                 .options
                 .iter()
-                .find(|o| crate::engine::condition::same_value(&q.fact, &p.answer, &o.value))
+                .find(|o| crate::vocab::same_value(&q.fact, &p.answer, &o.value))
                 .map(|o| o.label.clone())
                 .unwrap_or_else(|| p.answer.clone());
             (sanitize_line(&q.prompt), sanitize_line(&label))

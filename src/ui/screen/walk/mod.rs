@@ -10,7 +10,6 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 
 use super::Target;
-use crate::engine::condition::same_value;
 use crate::engine::{Current, StepKind, Walk};
 use crate::exit;
 use crate::runbook::RunbookSet;
@@ -29,7 +28,7 @@ use crate::ui::text::truncate;
 use crate::ui::view::layout::regions_of;
 use crate::ui::view::theme::Theme;
 use crate::ui::view::{block, draw_lines};
-use crate::vocab::{FactType, UNKNOWN, Version, parse_error_code};
+use crate::vocab::{FactType, UNKNOWN, Version, parse_error_code, same_value};
 use content::Content;
 
 /// The fact whose typed values are AADSTS codes.
