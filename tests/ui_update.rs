@@ -831,8 +831,9 @@ fn signals_save_and_quit_with_their_code() {
 #[test]
 fn mouse_click_answers_and_ticks() {
     let mut a = app();
-    render(&mut a, 80, 24);
-    // Row 6 is the second answer ("Registering…") at 80×24: header, border, 2 prompt lines, blank.
+    // The row where the second answer ("Registering…") is drawn at 80×24.
+    let text = screen_text(&mut a, 80, 24);
+    let second = text.lines().position(|l| l.contains("2 Registering")).expect("second answer shown") as u16;
     let click = |row| {
         Msg::Mouse(MouseEvent {
             kind: MouseEventKind::Down(MouseButton::Left),
@@ -842,7 +843,7 @@ fn mouse_click_answers_and_ticks() {
         })
     };
     assert_eq!(a.update(click(20), t1()), vec![], "a click on help text does nothing");
-    assert_eq!(a.update(click(6), t1()), vec![Effect::Persist]);
+    assert_eq!(a.update(click(second), t1()), vec![Effect::Persist]);
     assert_eq!(fact(&a, "phase").as_deref(), Some("registration"));
     assert_eq!(a.session.status.as_str(), "escalated");
     let text = screen_text(&mut a, 80, 24);
