@@ -152,9 +152,10 @@ fn scroll_by(app: &mut App, lines: Option<u16>, down: bool) {
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let g = geometry(app, area);
     let title = match app.session.walk.current(&app.set) {
-        Some(Current::Question(..)) => {
+        Some(Current::Question(_, q)) => {
             let n = app.session.walk.path.iter().filter(|p| p.kind == StepKind::Question).count() + 1;
-            format!(" Question {n} ")
+            // Who answers (contract §1.7): ask the caller, look it up, or an admin check.
+            format!(" Question {n} · {} ", q.audience(&app.set.vocab).instruction())
         }
         Some(Current::Step(..)) => " Step: do this with the user ".to_string(),
         Some(Current::Outcome(..)) => " Outcome ".to_string(),
