@@ -485,6 +485,7 @@ impl<'de> Deserialize<'de> for CollectItem {
         }
         #[derive(Deserialize)]
         #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)]
         enum Either {
             Text(String),
             Full(Full),
