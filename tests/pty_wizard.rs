@@ -451,6 +451,8 @@ fn open_continues_an_escalation_package_as_tier2() {
 fn builtin_library_loads_behind_the_first_frame() {
     let home = Home::new();
     let mut w = Wizard::spawn_with(&home, None, &["--ticket", "INC-BUILTIN"], &[]);
+    w.wait_for("Is the passkey on the same device");
+    w.send("1"); // the passkey is on the same device
     w.wait_for("Was the user signing in with a passkey");
     w.send("1"); // signing in
     w.send("1"); // in a web browser
