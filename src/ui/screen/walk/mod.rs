@@ -349,7 +349,7 @@ pub fn entry_key(app: &mut App, action: Action, key: &KeyEvent) -> Vec<Effect> {
 /// What a typed answer stands for at question `q`: the listed answer it names (whatever its
 /// case, `AADSTS53003` for `53003`), else the value itself when it can be right for the fact.
 /// Err: why it can't, in one line.
-fn typed_value(set: &RunbookSet, q: &Question, typed: &str) -> Result<String, String> {
+pub fn typed_value(set: &RunbookSet, q: &Question, typed: &str) -> Result<String, String> {
     let listed = q.options.iter().find(|o| {
         same_value(&q.fact, typed, &o.value)
             || o.value.eq_ignore_ascii_case(typed)
