@@ -172,9 +172,7 @@ impl AsideScreen {
             vec![Effect::Persist]
         };
         let (fact, value) = (sanitize_line(&fact), sanitize_line(&value));
-        app.info(format!(
-            "Asked now: {fact} = {value}. Every other answer stays; the diagnosis goes on from where it was."
-        ));
+        app.info(format!("Asked now: {fact} = {value}; every other answer stays."));
         Reply::close_with(fx)
     }
 
