@@ -83,7 +83,7 @@ fn lost(app: &App) -> String {
 }
 
 /// Numbered choices; the highlighted one is reversed and marked ▶.
-fn choices(c: &mut Content, labels: &[(String, bool)], highlight: Option<usize>, width: usize, theme: &Theme) {
+pub fn choices(c: &mut Content, labels: &[(String, bool)], highlight: Option<usize>, width: usize, theme: &Theme) {
     for (i, (label, earlier)) in labels.iter().enumerate() {
         let on = highlight == Some(i);
         let num = if i < 9 { format!("{}", i + 1) } else { " ".to_string() };
@@ -310,7 +310,7 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme
 }
 
 /// (title, URL) of a runbook source, sanitized.
-fn source_parts(set: &RunbookSet, r: &NodeRef, id: &str) -> Option<(String, String)> {
+pub fn source_parts(set: &RunbookSet, r: &NodeRef, id: &str) -> Option<(String, String)> {
     let rb = set.get(&r.runbook)?;
     let s = rb.runbook.sources.iter().find(|s| s.id == id)?;
     Some((sanitize_line(&s.title), sanitize_line(&s.url)))
