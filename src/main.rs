@@ -48,7 +48,8 @@ fn main() {
     match result {
         Ok(code) => std::process::exit(code),
         Err(e) => {
-            eprintln!("passkey-triage: {e}");
+            // stderr is an output too: nothing from an input reaches the terminal raw.
+            eprintln!("passkey-triage: {}", passkey_triage::text::sanitize_line(&e.to_string()));
             std::process::exit(e.code);
         }
     }

@@ -75,9 +75,11 @@ pub struct Options {
 pub fn render(session: &Session, format: Format, options: Options) -> String {
     let s: Cow<'_, Session> =
         if options.redact { Cow::Owned(redact::redact_session(session)) } else { Cow::Borrowed(session) };
+    // Every format leaves through one of these two gates, so no field (today's or a future
+    // one) reaches a file, the clipboard or a ticket with escapes or invisible characters.
     match format {
-        Format::Markdown => markdown::render(&s),
-        Format::Text => text::render(&s),
+        Format::Markdown => crate::text::sanitize_text(&markdown::render(&s)),
+        Format::Text => crate::text::sanitize_text(&text::render(&s)),
         Format::Json => json::render(&s),
     }
 }
