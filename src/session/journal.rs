@@ -226,20 +226,15 @@ impl Journal {
 
     /// Loads a session by id, unique id prefix, or file path.
     pub fn load(&self, id_or_path: &str) -> Result<Session, JournalError> {
+        // A file by that id that can't be read is named, not reported as "no session".
         if let Some(p) = self.path_of(id_or_path)
-            && p.is_file()
+            && p.symlink_metadata().is_ok()
         {
             return read_session(&p).map_err(JournalError::Corrupt);
         }
         let as_path = Path::new(id_or_path);
-        if as_path.is_file() {
+        if as_path.symlink_metadata().is_ok() {
             return read_session(as_path).map_err(JournalError::Corrupt);
-        }
-        if as_path.exists() && !as_path.is_file() {
-            return Err(JournalError::Read {
-                path: as_path.to_path_buf(),
-                source: std::io::Error::other("not a file"),
-            });
         }
         let not_found = || JournalError::NotFound { query: id_or_path.to_string(), dir: self.dir.clone() };
         if !is_valid_id(id_or_path) {
@@ -431,23 +426,20 @@ pub fn read_session(path: &Path) -> Result<Session, CorruptFile> {
     parse_session(&bytes).map_err(|reason| CorruptFile { path: path.to_path_buf(), reason })
 }
 
-/// A session file's bytes, if it is a file of a session file's size at most.
+/// A session file's bytes: a regular file of a session file's size at most (see
+/// [`crate::input::read_input`]).
 fn read_bounded(path: &Path) -> Result<Vec<u8>, CorruptFile> {
-    let corrupt = |reason: String| CorruptFile { path: path.to_path_buf(), reason };
-    let meta = std::fs::metadata(path).map_err(|e| corrupt(format!("cannot read: {e}")))?;
-    if !meta.is_file() {
-        return Err(corrupt("not a file".into()));
-    }
-    if meta.len() > MAX_SESSION_BYTES {
-        return Err(corrupt(format!("{} bytes is too large for a session file", meta.len())));
-    }
-    std::fs::read(path).map_err(|e| corrupt(format!("cannot read: {e}")))
+    crate::input::read_input(path, MAX_SESSION_BYTES)
+        .map_err(|e| CorruptFile { path: path.to_path_buf(), reason: e.kind.to_string() })
 }
 
 /// Parses session JSON; the error is one line saying what is wrong.
 pub fn parse_session(bytes: &[u8]) -> Result<Session, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err("empty file (truncated?)".into());
+    }
+    if let Err(d) = crate::input::check_unique_keys(bytes) {
+        return Err(format!("not a session file: {d}"));
     }
     let session: Session = match serde_json::from_slice(bytes) {
         Ok(s) => s,
