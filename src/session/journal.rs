@@ -226,32 +226,50 @@ impl Journal {
 
     /// Loads a session by id, unique id prefix, or file path.
     pub fn load(&self, id_or_path: &str) -> Result<Session, JournalError> {
+        self.locate(id_or_path).map(|(_, s)| s)
+    }
+
+    /// [`Journal::load`], with the file the session was read from. A prefix is matched against
+    /// file names (the journal names each file by its session's id), so only the match is read,
+    /// however many sessions there are.
+    pub fn locate(&self, id_or_path: &str) -> Result<(PathBuf, Session), JournalError> {
+        let read = |p: PathBuf| read_session(&p).map(|s| (p, s)).map_err(JournalError::Corrupt);
         // A file by that id that can't be read is named, not reported as "no session".
         if let Some(p) = self.path_of(id_or_path)
             && p.symlink_metadata().is_ok()
         {
-            return read_session(&p).map_err(JournalError::Corrupt);
+            return read(p);
         }
         let as_path = Path::new(id_or_path);
         if as_path.symlink_metadata().is_ok() {
-            return read_session(as_path).map_err(JournalError::Corrupt);
+            return read(as_path.to_path_buf());
         }
         let not_found = || JournalError::NotFound { query: id_or_path.to_string(), dir: self.dir.clone() };
         if !is_valid_id(id_or_path) {
             return Err(not_found());
         }
-        let (sessions, _) = self.scan();
-        if let Some((_, s)) = sessions.iter().find(|(_, s)| s.id == id_or_path) {
-            return Ok(s.clone());
-        }
-        let hits: Vec<&Session> = sessions.iter().map(|(_, s)| s).filter(|s| s.id.starts_with(id_or_path)).collect();
+        let (names, _) = self.names();
+        let mut hits: Vec<String> = names
+            .iter()
+            .filter_map(|n| n.to_str()?.strip_suffix(".json"))
+            .filter(|stem| stem.starts_with(id_or_path))
+            .map(str::to_string)
+            .collect();
+        hits.sort_unstable();
         match hits.as_slice() {
             [] => Err(not_found()),
-            [one] => Ok((*one).clone()),
-            many => Err(JournalError::Ambiguous {
-                query: id_or_path.to_string(),
-                ids: many.iter().map(|s| s.id.clone()).collect(),
-            }),
+            [one] => read(self.dir.join(format!("{one}.json"))),
+            _ => Err(JournalError::Ambiguous { query: id_or_path.to_string(), ids: hits }),
+        }
+    }
+
+    /// Is `file` this journal's own file for session `id` (not a copy, a package or a file
+    /// elsewhere)?
+    pub fn is_own_file(&self, id: &str, file: &Path) -> bool {
+        let Some(own) = self.path_of(id) else { return false };
+        match (std::fs::canonicalize(own), std::fs::canonicalize(file)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
         }
     }
 
