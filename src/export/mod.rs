@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{PathEntry, StepKind};
 use crate::session::Session;
+use crate::session::journal::{TEMP_PREFIX, TEMP_SUFFIX};
 
 /// An export format.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,8 +139,11 @@ pub fn write_new(dir: &Path, stem: &str, ext: &str, contents: &str) -> Result<Pa
     let first_path = filename::join_inside(dir, &first).ok_or_else(|| ExportError::BadName { name: first.clone() })?;
     let werr = |path: &Path, source| ExportError::Write { path: path.to_path_buf(), source };
     std::fs::create_dir_all(dir).map_err(|e| werr(dir, e))?;
-    let mut tmp =
-        tempfile::Builder::new().prefix(".").suffix(".tmp").tempfile_in(dir).map_err(|e| werr(&first_path, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+        .map_err(|e| werr(&first_path, e))?;
     tmp.write_all(contents.as_bytes()).map_err(|e| werr(&first_path, e))?;
     tmp.as_file().sync_all().map_err(|e| werr(&first_path, e))?;
     for n in 1..=MAX_SUFFIX {

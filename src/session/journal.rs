@@ -494,7 +494,7 @@ pub fn parse_session(bytes: &[u8]) -> Result<Session, String> {
 pub fn write_atomic(dir: &Path, target: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let existed = target.symlink_metadata().is_ok();
-    let mut tmp = tempfile::Builder::new().prefix(".").suffix(".tmp").tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     if replace {
@@ -506,6 +506,44 @@ pub fn write_atomic(dir: &Path, target: &Path, bytes: &[u8], replace: bool) -> s
         sync_dir(dir);
     }
     Ok(())
+}
+
+/// Temporary files this program writes before renaming them into place start and end so; a
+/// process killed in between leaves one, which [`remove_stale_temps`] removes later.
+pub const TEMP_PREFIX: &str = ".passkey-triage-";
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// How old a temporary file must be before it counts as left by a crash (no save or export
+/// takes anywhere near this long).
+pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes this program's temporary files older than `min_age` from `dir` (not recursive):
+/// names `.passkey-triage-*.tmp`, and in a sessions folder also the `.XXXXXX.tmp` names older
+/// versions used. Anything else, and anything newer (a save in progress), is left alone.
+/// Returns how many were removed; best effort.
+pub fn remove_stale_temps(dir: &Path, min_age: std::time::Duration, legacy_names: bool) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for e in entries.filter_map(Result::ok) {
+        let name = e.file_name();
+        let b = name.as_encoded_bytes();
+        let ours = b.starts_with(TEMP_PREFIX.as_bytes()) && b.ends_with(TEMP_SUFFIX.as_bytes());
+        let legacy = legacy_names
+            && b.len() == 1 + 6 + TEMP_SUFFIX.len()
+            && b.starts_with(b".")
+            && b.ends_with(TEMP_SUFFIX.as_bytes())
+            && b[1..7].iter().all(u8::is_ascii_alphanumeric);
+        if !(ours || legacy) {
+            continue;
+        }
+        let Ok(meta) = e.path().symlink_metadata() else { continue };
+        let old = meta.modified().ok().and_then(|m| now.duration_since(m).ok()).is_some_and(|age| age >= min_age);
+        if meta.is_file() && old && std::fs::remove_file(e.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 /// Makes a rename in `dir` durable (Unix); best effort.

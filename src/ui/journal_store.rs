@@ -9,7 +9,7 @@ use crate::cli::ExportFormat;
 use crate::config::Config;
 use crate::export::{self, Format};
 use crate::paths::Paths;
-use crate::session::journal::{CorruptFile, Journal, JournalError, JournalWriter};
+use crate::session::journal::{CorruptFile, Journal, JournalError, JournalWriter, STALE_TEMP_AGE, remove_stale_temps};
 use crate::session::lock::{Holder, LockError, SessionLock};
 use crate::session::{Session, id_nonce, local_offset_minutes, new_id};
 use crate::text::sanitize_line;
@@ -47,6 +47,10 @@ impl JournalStore {
     }
 
     pub fn with_config(paths: &Paths, config: Config) -> Self {
+        // Temporary files left by a crash during a save or an export (only old ones: another
+        // wizard may be saving right now).
+        remove_stale_temps(&paths.sessions_dir(), STALE_TEMP_AGE, true);
+        remove_stale_temps(&config.export_dir(paths), STALE_TEMP_AGE, false);
         Self {
             journal: Journal::open(paths),
             writer: JournalWriter::new(Journal::open(paths)),
