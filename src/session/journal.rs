@@ -144,10 +144,74 @@ impl Journal {
         Ok(())
     }
 
-    /// Every readable session, newest first, and every file that is not one.
+    /// Every readable session as a summary, newest first, and every file that is not one.
+    ///
+    /// Bounded memory: a summary per session (the walk, notes and the rest are skipped
+    /// unbuilt), one file's bytes at a time. Fast: summaries are kept in [`INDEX_FILE`], a cache
+    /// checked against each file's size and modification time, so only new or changed files
+    /// are read; a missing or damaged index only costs time.
     pub fn list(&self) -> (Vec<SessionSummary>, Vec<CorruptFile>) {
-        let (sessions, corrupt) = self.scan();
-        (sessions.into_iter().map(|(path, s)| SessionSummary::of(&s, path)).collect(), corrupt)
+        let (names, corrupt) = self.names();
+        let mut corrupt = corrupt;
+        let mut cached = self.read_index();
+        let mut out = Vec::with_capacity(names.len());
+        let mut index = Vec::with_capacity(names.len());
+        let mut changed = false;
+        for name in names {
+            let path = self.dir.join(&name);
+            let stamp = std::fs::metadata(&path).ok().filter(std::fs::Metadata::is_file).map(|m| stamp_of(&m));
+            let key = name.to_str().map(str::to_string);
+            let hit = key.as_ref().and_then(|k| cached.remove(k)).filter(|e| Some((e.size, e.mtime_ns)) == stamp);
+            let summary = match hit {
+                Some(e) => e.summary,
+                None => match read_summary(&path) {
+                    Ok(s) => {
+                        changed = true;
+                        IndexedSummary::of(&s)
+                    }
+                    Err(c) => {
+                        corrupt.push(c);
+                        continue;
+                    }
+                },
+            };
+            out.push(summary.with_file(path));
+            if let (Some(name), Some((size, mtime_ns))) = (key, stamp) {
+                index.push(IndexEntry { name, size, mtime_ns, summary });
+            }
+        }
+        if changed || !cached.is_empty() {
+            self.write_index(&index);
+        }
+        out.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| b.id.cmp(&a.id)));
+        (out, corrupt)
+    }
+
+    /// The index's entries by file name; empty when it is missing or unreadable. A bad line is
+    /// skipped (its file is read again).
+    fn read_index(&self) -> std::collections::HashMap<String, IndexEntry> {
+        let Ok(bytes) = crate::input::read_input(&self.dir.join(INDEX_FILE), MAX_INDEX_BYTES) else {
+            return Default::default();
+        };
+        bytes
+            .split(|b| *b == b'\n')
+            .filter_map(|line| serde_json::from_slice::<IndexEntry>(line).ok())
+            .map(|e| (e.name.clone(), e))
+            .collect()
+    }
+
+    /// Rewrites the index (atomically); best effort: a read-only folder just means no cache.
+    fn write_index(&self, entries: &[IndexEntry]) {
+        if !self.dir.is_dir() {
+            return;
+        }
+        let mut text = Vec::with_capacity(entries.len() * 320);
+        for e in entries {
+            if serde_json::to_writer(&mut text, e).is_ok() {
+                text.push(b'\n');
+            }
+        }
+        let _ = write_atomic(&self.dir, &self.dir.join(INDEX_FILE), &text, true);
     }
 
     /// Reads every session file, newest first.
@@ -430,6 +494,139 @@ fn read_if_open(path: &Path) -> Result<Option<Session>, CorruptFile> {
     }
     let session = parse_session(&bytes).map_err(|reason| CorruptFile { path: path.to_path_buf(), reason })?;
     Ok(session.is_open().then_some(session))
+}
+
+/// The summaries cache in the sessions folder (hidden; not a session file).
+pub const INDEX_FILE: &str = ".sessions-index.ndjson";
+
+/// The index is refused past this size (100,000 sessions take about 30 MB).
+const MAX_INDEX_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A file's size and modification time: an index entry is used only while both match.
+fn stamp_of(m: &std::fs::Metadata) -> (u64, i128) {
+    let mtime = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(-1, |d| d.as_nanos() as i128);
+    (m.len(), mtime)
+}
+
+/// One line of the index.
+#[derive(Serialize, Deserialize)]
+struct IndexEntry {
+    name: String,
+    size: u64,
+    mtime_ns: i128,
+    summary: IndexedSummary,
+}
+
+/// A [`SessionSummary`] without its path (the index sits beside the files).
+#[derive(Serialize, Deserialize)]
+struct IndexedSummary {
+    id: String,
+    ticket: Option<String>,
+    user: Option<String>,
+    agent: Option<String>,
+    status: Status,
+    class: Option<String>,
+    started: DateTime<Utc>,
+    ended: Option<DateTime<Utc>>,
+    continued_from: Option<String>,
+}
+
+impl IndexedSummary {
+    fn of(s: &SessionSummary) -> Self {
+        Self {
+            id: s.id.clone(),
+            ticket: s.ticket.clone(),
+            user: s.user.clone(),
+            agent: s.agent.clone(),
+            status: s.status,
+            class: s.class.clone(),
+            started: s.started,
+            ended: s.ended,
+            continued_from: s.continued_from.clone(),
+        }
+    }
+
+    fn with_file(&self, file: PathBuf) -> SessionSummary {
+        SessionSummary {
+            id: self.id.clone(),
+            ticket: self.ticket.clone(),
+            user: self.user.clone(),
+            agent: self.agent.clone(),
+            status: self.status,
+            class: self.class.clone(),
+            started: self.started,
+            ended: self.ended,
+            continued_from: self.continued_from.clone(),
+            file,
+        }
+    }
+}
+
+/// The fields of a session file a listing shows; everything else is skipped unbuilt.
+#[derive(Deserialize)]
+struct SummaryFields {
+    format: u32,
+    id: String,
+    #[serde(default)]
+    ticket: Option<String>,
+    #[serde(default)]
+    agent: Option<String>,
+    #[serde(default)]
+    user: Option<String>,
+    started_at: DateTime<Utc>,
+    #[serde(default)]
+    ended_at: Option<DateTime<Utc>>,
+    status: Status,
+    #[serde(default)]
+    continued_from: Option<String>,
+    #[serde(default)]
+    outcome: Option<OutcomeClass>,
+}
+
+#[derive(Deserialize)]
+struct OutcomeClass {
+    class: String,
+}
+
+/// A session file's summary. The same checks as [`read_session`] for the file (regular, size,
+/// duplicate keys, format), not for the walk.
+fn read_summary(path: &Path) -> Result<SessionSummary, CorruptFile> {
+    let corrupt = |reason: String| CorruptFile { path: path.to_path_buf(), reason };
+    let buf = read_bounded(path)?;
+    let buf = buf.as_slice();
+    if buf.iter().all(u8::is_ascii_whitespace) {
+        return Err(corrupt("empty file (truncated?)".into()));
+    }
+    if let Err(d) = crate::input::check_unique_keys(buf) {
+        return Err(corrupt(format!("not a session file: {d}")));
+    }
+    let f: SummaryFields = match serde_json::from_slice(buf) {
+        Ok(f) => f,
+        // The full parser explains best what is wrong.
+        Err(_) => return Err(corrupt(parse_session(buf).err().unwrap_or_else(|| "not a session file".into()))),
+    };
+    if f.format == 0 || f.format > SESSION_FORMAT {
+        return Err(corrupt(format!(
+            "session format {} is not one this version reads (format {SESSION_FORMAT}); update passkey-triage",
+            f.format
+        )));
+    }
+    Ok(SessionSummary {
+        id: f.id,
+        ticket: f.ticket,
+        user: f.user,
+        agent: f.agent,
+        status: f.status,
+        class: f.outcome.map(|o| o.class),
+        started: f.started_at,
+        ended: f.ended_at,
+        continued_from: f.continued_from,
+        file: path.to_path_buf(),
+    })
 }
 
 /// Just enough of a session file to explain why it did not parse.
