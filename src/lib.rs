@@ -16,6 +16,7 @@ pub mod engine;
 pub mod exit;
 pub mod export;
 pub mod facts_file;
+pub mod fuzzing;
 pub mod graph;
 pub mod input;
 pub mod matrix;
