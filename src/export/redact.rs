@@ -278,6 +278,9 @@ pub fn mask_emails(s: &str) -> String {
 
 /// [`mask_emails`], collecting the local parts it masked.
 fn mask_emails_into(s: &str, found: &mut Vec<String>) -> String {
+    if !s.contains('@') {
+        return s.to_string();
+    }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
@@ -370,6 +373,9 @@ fn mask_domain_accounts_into(s: &str, found: &mut Vec<String>) -> String {
 
 /// Dotted quads (each part 0–255) → `[ip]`.
 pub fn mask_ipv4(s: &str) -> String {
+    if !s.contains('.') {
+        return s.to_string();
+    }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
@@ -441,6 +447,10 @@ pub fn mask_ipv6(s: &str) -> String {
 
 /// `DESKTOP-1A2B3C4`, `LAPTOP-…` and `Jane's iPhone` → `[device]`.
 pub fn mask_device_patterns(s: &str) -> String {
+    // Every pattern below has a hyphen or an apostrophe.
+    if !s.contains(['-', '\'', '\u{2019}']) {
+        return s.to_string();
+    }
     let chars: Vec<char> = s.chars().collect();
     let lower: Vec<char> = chars.iter().map(|c| c.to_ascii_lowercase()).collect();
     let mut out = String::with_capacity(s.len());
@@ -674,6 +684,9 @@ pub fn mask_hosts(s: &str) -> String {
 /// `[phone]`. 8 to 15 digits grouped by spaces, `-`, `(`, `)`; dates (`2026-01-20`), versions
 /// and the ticket and session ids are left alone.
 pub fn mask_phones(s: &str, keep: &[String]) -> String {
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
+        return s.to_string();
+    }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
@@ -725,6 +738,10 @@ pub fn mask_phones(s: &str, keep: &[String]) -> String {
 
 /// Replaces whole-word, case-insensitive occurrences of `needle`.
 pub fn replace_word_ci(hay: &str, needle: &str, repl: &str) -> String {
+    // Most texts don't hold the name at all: say so without building character arrays.
+    if needle.is_ascii() && hay.is_ascii() && !hay.to_ascii_lowercase().contains(&needle.to_ascii_lowercase()) {
+        return hay.to_string();
+    }
     let h: Vec<char> = hay.chars().collect();
     let n: Vec<char> = needle.chars().collect();
     if n.is_empty() || n.len() > h.len() {
