@@ -8,10 +8,12 @@ use std::time::{Duration, SystemTime};
 
 use assert_cmd::Command;
 use common::*;
+use passkey_triage::cli::ExportFormat;
 use passkey_triage::config::Config;
 use passkey_triage::paths::Paths;
+use passkey_triage::session::journal::INDEX_FILE as INDEX;
 use passkey_triage::session::journal::Journal;
-use passkey_triage::ui::JournalStore;
+use passkey_triage::ui::{JournalStore, SessionStore};
 
 fn touch(p: &Path, age: Duration) {
     std::fs::write(p, "partial").expect("write");
@@ -39,7 +41,21 @@ fn old_temporary_files_of_ours_go_others_stay() {
     touch(&exports.join(".Xy12Zq.tmp"), HOURS_2);
     touch(&exports.join("notes.tmp"), HOURS_2);
 
-    let _store = JournalStore::with_config(&paths, Config::default());
+    // The next wizard: its first save cleans the sessions folder, its first export the export
+    // folder.
+    let mut store = JournalStore::with_config(&paths, Config::default());
+    let s = escalated_session(&fixture_set());
+    store.save(&s).expect("save");
+    let _ = store.farewell(&s);
+    store.export(&s, ExportFormat::Markdown).expect("export");
+    std::fs::remove_file(paths.sessions_dir().join(format!("{}.json", s.id))).expect("rm");
+    let _ = std::fs::remove_file(paths.sessions_dir().join(INDEX));
+    for e in std::fs::read_dir(&exports).expect("read").filter_map(Result::ok) {
+        if e.file_name().to_string_lossy().ends_with(".md") {
+            std::fs::remove_file(e.path()).expect("rm");
+        }
+    }
+    drop(store);
     let mut left: Vec<String> = std::fs::read_dir(&sessions)
         .expect("read")
         .chain(std::fs::read_dir(&exports).expect("read"))

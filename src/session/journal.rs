@@ -400,6 +400,9 @@ impl JournalWriter {
         let Some(journal) = self.idle.take() else { return };
         let sh = Arc::clone(&self.shared);
         match std::thread::Builder::new().name("journal".into()).spawn(move || {
+            // Temporary files a crash left in the sessions folder (only old ones: another wizard
+            // may be saving right now). Here, off the wizard's first frame.
+            remove_stale_temps(journal.dir(), STALE_TEMP_AGE, true);
             loop {
                 let (session, seq) = {
                     let mut st = lock(&sh.state);

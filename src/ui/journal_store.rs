@@ -47,10 +47,6 @@ impl JournalStore {
     }
 
     pub fn with_config(paths: &Paths, config: Config) -> Self {
-        // Temporary files left by a crash during a save or an export (only old ones: another
-        // wizard may be saving right now).
-        remove_stale_temps(&paths.sessions_dir(), STALE_TEMP_AGE, true);
-        remove_stale_temps(&config.export_dir(paths), STALE_TEMP_AGE, false);
         Self {
             journal: Journal::open(paths),
             writer: JournalWriter::new(Journal::open(paths)),
@@ -147,6 +143,10 @@ impl SessionStore for JournalStore {
 
     fn export(&mut self, session: &Session, format: ExportFormat) -> Result<Exported, String> {
         let dir = self.config.export_dir(&self.paths);
+        // Temporary files a crash left in the export folder (only old ones), once per run.
+        if self.exports.is_empty() {
+            remove_stale_temps(&dir, STALE_TEMP_AGE, false);
+        }
         let options = export::Options { redact: self.config.redact };
         let (path, text) = export::export_to_folder(session, format.into(), options, &dir)
             .map_err(|e| sanitize_line(&e.to_string()))?;
