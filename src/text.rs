@@ -2,7 +2,7 @@
 //! export, a ticket or stderr. One predicate, [`is_hostile`], decides for every output: terminal
 //! controls (C0, DEL, C1, so ESC/CSI/OSC sequences lose their introducer), bidi overrides that
 //! reorder text, and invisible characters that hide or smuggle it (zero-width, tag characters,
-//! line/paragraph separators).
+//! line/paragraph separators). Also the plain words shared by the screens and the CLI ([`age`]).
 
 /// Characters that could reorder text on screen (bidi controls).
 fn is_bidi_control(c: char) -> bool {
@@ -85,6 +85,17 @@ pub fn is_clean(s: &str) -> bool {
     s.chars().all(|c| c == '\n' || !is_hostile(c))
 }
 
+/// How long ago, in the fewest words: `just now`, `12 min`, `3 h`, `5 d`.
+pub fn age(d: chrono::Duration) -> String {
+    let s = d.num_seconds().max(0);
+    match s {
+        0..60 => "just now".into(),
+        60..3600 => format!("{} min", s / 60),
+        3600..86400 => format!("{} h", s / 3600),
+        _ => format!("{} d", s / 86400),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +121,15 @@ mod tests {
         assert_eq!(sanitize_text("a\u{2028}b"), "a\nb");
         // Emoji sequences and ordinary text are untouched.
         assert_eq!(sanitize_line("👩\u{200D}💻 café"), "👩\u{200D}💻 café");
+    }
+
+    #[test]
+    fn ages_in_the_fewest_words() {
+        let d = chrono::Duration::seconds;
+        assert_eq!(age(d(-5)), "just now");
+        assert_eq!(age(d(59)), "just now");
+        assert_eq!(age(d(60 * 12)), "12 min");
+        assert_eq!(age(d(3600 * 3 + 59)), "3 h");
+        assert_eq!(age(d(86400 * 5)), "5 d");
     }
 }
