@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 
 use assert_cmd::Command;
 use common::*;
-use passkey_triage::cli::ExportFormat;
 use passkey_triage::config::Config;
+use passkey_triage::export::Format;
 use passkey_triage::paths::Paths;
 use passkey_triage::session::journal::INDEX_FILE as INDEX;
 use passkey_triage::session::journal::Journal;
@@ -47,7 +47,7 @@ fn old_temporary_files_of_ours_go_others_stay() {
     let s = escalated_session(&fixture_set());
     store.save(&s).expect("save");
     let _ = store.farewell(&s);
-    store.export(&s, ExportFormat::Markdown).expect("export");
+    store.export(&s, Format::Markdown).expect("export");
     std::fs::remove_file(paths.sessions_dir().join(format!("{}.json", s.id))).expect("rm");
     let _ = std::fs::remove_file(paths.sessions_dir().join(INDEX));
     for e in std::fs::read_dir(&exports).expect("read").filter_map(Result::ok) {
