@@ -138,3 +138,18 @@ fn export_200_steps(bencher: divan::Bencher, format: &str) {
     };
     bencher.bench_local(|| export::render(divan::black_box(&s), f, Options { redact }));
 }
+
+/// Issue 10: a 10 MB one-word note exported as text (and the others), plain and redacted.
+#[divan::bench(args = ["text", "markdown", "json", "text-redacted"], sample_count = 5, sample_size = 1)]
+fn export_10mb_note(bencher: divan::Bencher, format: &str) {
+    let set = chain_set(20);
+    let mut s = session(&set, 20);
+    s.notes = "x".repeat(10_000_000);
+    let (f, redact) = match format {
+        "text" => (Format::Text, false),
+        "markdown" => (Format::Markdown, false),
+        "json" => (Format::Json, false),
+        _ => (Format::Text, true),
+    };
+    bencher.bench_local(|| export::render(divan::black_box(&s), f, Options { redact }));
+}

@@ -18,6 +18,9 @@ use serde::Deserialize;
 use crate::export::Format;
 use crate::paths::Paths;
 
+/// Config files larger than this are refused unread (a real one is a few lines).
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// The settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -58,20 +61,15 @@ impl Config {
         Ok(c)
     }
 
-    /// Reads one config file; defaults when it does not exist.
+    /// Reads one config file; defaults when it does not exist. Anything but a regular file of
+    /// at most [`MAX_CONFIG_BYTES`] (a FIFO, `/dev/zero`, a folder) is an error, never a hang.
     pub fn load_file(path: &Path) -> Result<Self, ConfigError> {
-        let file = crate::text::sanitize_line(&path.display().to_string());
-        let text = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(e) => return Err(ConfigError { file, place: String::new(), message: format!("cannot read: {e}") }),
+        let text = match crate::input::read_text(path, MAX_CONFIG_BYTES) {
+            Ok(t) => t,
+            Err(e) if e.is_not_found() && path.symlink_metadata().is_err() => return Ok(Self::default()),
+            Err(e) => return Err(ConfigError { file: e.file, place: String::new(), message: e.kind.to_string() }),
         };
-        let text = String::from_utf8(text).map_err(|_| ConfigError {
-            file: file.clone(),
-            place: String::new(),
-            message: "not UTF-8 text".into(),
-        })?;
-        Self::parse(&file, &text)
+        Self::parse(&crate::text::sanitize_line(&path.display().to_string()), &text)
     }
 
     /// Parses config text; `name` is used in errors.
@@ -129,6 +127,12 @@ mod tests {
         assert!(c.redact(false, false));
         assert!(!c.redact(false, true));
         assert_eq!(Config::parse("c.toml", "").ok(), Some(Config::default()));
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        let e = Config::parse("c.toml", "agent = \"A\"\nagent = \"B\"\n").err().map(|e| e.to_string());
+        assert!(e.unwrap_or_default().starts_with("c.toml:2:"));
     }
 
     #[test]

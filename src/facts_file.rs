@@ -17,6 +17,20 @@ pub struct FactsFileError {
     pub message: String,
 }
 
+/// Reads a facts file (or `-`, standard input) as the rules for outside input say: a regular
+/// file of at most `limit` bytes, never blocking on a FIFO or device. Returns the name to show
+/// in messages (the path as given, or `<stdin>`) and the text.
+pub fn read(
+    spec: &std::path::Path,
+    stdin: &mut dyn std::io::Read,
+    limit: u64,
+) -> Result<(String, String), crate::input::InputError> {
+    let (name, bytes) = crate::input::read_input_spec(spec, stdin, limit)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| crate::input::InputError { file: name.clone(), kind: crate::input::InputErrorKind::NotUtf8 })?;
+    Ok((name, text))
+}
+
 /// Parses and validates a facts file's text against the vocabulary; returns (key, value) pairs
 /// in file order.
 pub fn parse(name: &str, text: &str, vocab: &Vocabulary) -> Result<Vec<(String, String)>, FactsFileError> {
@@ -26,6 +40,12 @@ pub fn parse(name: &str, text: &str, vocab: &Vocabulary) -> Result<Vec<(String, 
         let place = file.pos(pointer).map(|p| format!(":{}:{}", p.line, p.col)).unwrap_or_default();
         FactsFileError { file: name.to_string(), place, message: crate::text::sanitize_line(&message) }
     };
+    // A key given twice would otherwise be decided silently by its last occurrence.
+    crate::input::check_unique_keys(text.as_bytes()).map_err(|d| FactsFileError {
+        file: name.to_string(),
+        place: format!(":{}:{}", d.line, d.column.max(1)),
+        message: format!("`{}` is given twice in one object", d.key),
+    })?;
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| FactsFileError {
         file: name.to_string(),
         place: format!(":{}:{}", e.line(), e.column().max(1)),

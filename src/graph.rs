@@ -20,10 +20,10 @@ fn short(s: &str, n: usize) -> String {
 
 fn node_text(n: &Node) -> String {
     match n {
-        Node::Question(q) => format!("{}<br/>{}", q.fact, short(&q.prompt, 60)),
+        Node::Question(q) => format!("{}<br/>{}", short(&q.fact, 60), short(&q.prompt, 60)),
         Node::Step(s) => format!("step: {}", short(&s.title, 60)),
-        Node::Route(r) => format!("route: {}", if r.title.is_empty() { r.id.clone() } else { short(&r.title, 60) }),
-        Node::Outcome(o) => format!("{}<br/>{}", o.class, short(&o.title, 60)),
+        Node::Route(r) => format!("route: {}", short(if r.title.is_empty() { &r.id } else { &r.title }, 60)),
+        Node::Outcome(o) => format!("{}<br/>{}", short(&o.class, 60), short(&o.title, 60)),
     }
 }
 
@@ -35,9 +35,9 @@ fn mid(r: &NodeRef) -> String {
 pub fn mermaid(rb: &LoadedRunbook) -> String {
     let mut s = format!(
         "%% {} ({}), facts as of {}\nflowchart TD\n",
-        rb.id(),
+        mermaid_label(rb.id()),
         mermaid_label(&rb.runbook.title),
-        rb.runbook.as_of
+        mermaid_label(&rb.runbook.as_of)
     );
     let mut external = std::collections::BTreeSet::new();
     for n in &rb.runbook.nodes {
@@ -67,9 +67,9 @@ pub fn mermaid(rb: &LoadedRunbook) -> String {
 pub fn dot(rb: &LoadedRunbook) -> String {
     let mut s = format!(
         "// {} ({}), facts as of {}\ndigraph \"{}\" {{\n  rankdir=TB;\n  node [fontname=\"Helvetica\", fontsize=10];\n",
-        rb.id(),
+        dot_label(rb.id()),
         dot_label(&rb.runbook.title),
-        rb.runbook.as_of,
+        dot_label(&rb.runbook.as_of),
         dot_label(rb.id())
     );
     let mut external = std::collections::BTreeSet::new();
@@ -83,17 +83,19 @@ pub fn dot(rb: &LoadedRunbook) -> String {
         };
         // One dot line per `<br/>` (escaped after splitting: sanitising would flatten newlines).
         let label = node_text(n).split("<br/>").map(dot_label).collect::<Vec<_>>().join("\\n");
+        let me = dot_label(&me.to_string());
         s.push_str(&format!("  \"{me}\" [shape={shape}, label=\"{label}\"];\n"));
         for (label, next) in n.transitions() {
             let target = NodeRef::resolve(rb.id(), next);
             if target.runbook != rb.id() {
                 external.insert(target.clone());
             }
-            s.push_str(&format!("  \"{me}\" -> \"{target}\" [label=\"{}\"];\n", dot_label(&short(&label, 50))));
+            let (target, label) = (dot_label(&target.to_string()), dot_label(&short(&label, 50)));
+            s.push_str(&format!("  \"{me}\" -> \"{target}\" [label=\"{label}\"];\n"));
         }
     }
     for t in external {
-        s.push_str(&format!("  \"{t}\" [shape=box, style=dashed];\n"));
+        s.push_str(&format!("  \"{}\" [shape=box, style=dashed];\n", dot_label(&t.to_string())));
     }
     s.push_str("}\n");
     s

@@ -13,7 +13,7 @@ fn main() {
     let cli = Cli::parse();
     let ctx = Context { paths: Paths::resolve(cli.data_dir.clone()), runbook_dirs: cli.runbooks.clone() };
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = ClosedPipeAware { inner: stdout.lock(), closed: false };
     let result: Result<i32, CliError> = match &cli.command {
         Some(Command::Lint(a)) => commands::lint::run(&ctx, a, &mut out),
         Some(Command::Diagnose(a)) => commands::diagnose::run(&ctx, a, &mut std::io::stdin(), &mut out),
@@ -29,11 +29,49 @@ fn main() {
         None => commands::wizard::run(&ctx, &cli.wizard, &mut out),
     };
     let _ = out.flush();
+    // A reader that stopped early (`lint | head`) is a normal end, as in ripgrep: exit 0 and say
+    // nothing, whatever error the write turned into on its way up.
+    if out.closed {
+        std::process::exit(exit::OK);
+    }
     match result {
         Ok(code) => std::process::exit(code),
         Err(e) => {
-            eprintln!("passkey-triage: {e}");
+            // stderr is an output too: nothing from an input reaches the terminal raw.
+            eprintln!("passkey-triage: {}", passkey_triage::text::sanitize_line(&e.to_string()));
             std::process::exit(e.code);
         }
+    }
+}
+
+/// Standard output that remembers whether the reader went away (`EPIPE`; Rust ignores SIGPIPE).
+struct ClosedPipeAware<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> ClosedPipeAware<W> {
+    fn note<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        if r.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+            self.closed = true;
+        }
+        r
+    }
+}
+
+impl<W: Write> Write for ClosedPipeAware<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.note(r)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let r = self.inner.write_all(buf);
+        self.note(r)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.inner.flush();
+        self.note(r)
     }
 }

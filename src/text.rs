@@ -1,45 +1,88 @@
-//! Neutralises text from outside (runbooks, facts, notes, logs) before it reaches a screen or an
-//! export: no terminal escapes, no bidi tricks. Also the plain words shared by the screens and
-//! the CLI ([`age`]).
+//! Neutralises text from outside (runbooks, facts, notes, logs) before it reaches a screen, an
+//! export, a ticket or stderr. One predicate, [`is_hostile`], decides for every output: terminal
+//! controls (C0, DEL, C1, so ESC/CSI/OSC sequences lose their introducer), bidi overrides that
+//! reorder text, and invisible characters that hide or smuggle it (zero-width, tag characters,
+//! line/paragraph separators). Also the plain words shared by the screens and the CLI ([`age`]).
 
-/// Characters that could reorder or hide text on screen (bidi controls).
+/// Characters that could reorder text on screen (bidi controls).
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
-/// Keeps newlines (and turns tabs into spaces); every other control character becomes `�`
-/// so that tampering stays visible instead of silently vanishing.
+/// Characters that draw nothing and can hide or smuggle text: zero-width space/non-joiner, word
+/// joiner and invisible operators, byte-order mark, Mongolian vowel separator, interlinear
+/// annotation marks, Hangul fillers, and the tag block (U+E0000–U+E007F, "ASCII smuggling").
+/// The zero-width joiner (U+200D) is kept: emoji sequences need it and it hides nothing alone.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'
+            | '\u{200C}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{206A}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{180E}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{3164}'
+            | '\u{FFA0}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
+/// Line and paragraph separators: line breaks a terminal doesn't show as such.
+fn is_separator(c: char) -> bool {
+    matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}')
+}
+
+/// True for every character no output of this program passes on as it is (newline and tab are
+/// hostile too; the sanitisers below turn them into layout).
+pub fn is_hostile(c: char) -> bool {
+    c.is_control() || is_bidi_control(c) || is_invisible(c) || is_separator(c)
+}
+
+/// Keeps newlines (line separators become newlines, tabs spaces); every other hostile character
+/// becomes `�` so that tampering stays visible instead of silently vanishing.
 pub fn sanitize_text(s: &str) -> String {
+    if !s.chars().any(|c| c != '\n' && is_hostile(c)) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '\n' => out.push('\n'),
             '\t' => out.push_str("    "),
             '\r' => {}
-            c if c.is_control() || is_bidi_control(c) => out.push('\u{FFFD}'),
+            c if is_separator(c) => out.push('\n'),
+            c if is_hostile(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
     out
 }
 
-/// Like [`sanitize_text`] but for one line: newlines become spaces.
+/// Like [`sanitize_text`] but for one line: newlines and separators become spaces.
 pub fn sanitize_line(s: &str) -> String {
+    if !s.chars().any(is_hostile) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '\n' | '\t' => out.push(' '),
             '\r' => {}
-            c if c.is_control() || is_bidi_control(c) => out.push('\u{FFFD}'),
+            c if is_separator(c) => out.push(' '),
+            c if is_hostile(c) => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
     out
 }
 
-/// True when the text holds nothing a terminal would interpret.
+/// True when the text holds nothing hostile but newlines.
 pub fn is_clean(s: &str) -> bool {
-    s.chars().all(|c| (c == '\n' || !c.is_control()) && !is_bidi_control(c))
+    s.chars().all(|c| c == '\n' || !is_hostile(c))
 }
 
 /// How long ago, in the fewest words: `just now`, `12 min`, `3 h`, `5 d`.
@@ -65,6 +108,19 @@ mod tests {
         assert!(clean.contains("ok"));
         assert!(clean.contains("\nnext"));
         assert!(!sanitize_line(evil).contains('\n'));
+    }
+
+    #[test]
+    fn invisible_characters_are_neutralised() {
+        for c in ['\u{200B}', '\u{2060}', '\u{FEFF}', '\u{E0041}', '\u{2028}', '\u{85}', '\u{1b}', '\u{9d}'] {
+            let s = format!("a{c}b");
+            assert!(!is_clean(&s), "{:x}", c as u32);
+            assert!(is_clean(&sanitize_line(&s)) && !sanitize_line(&s).contains('\n'), "{:x}", c as u32);
+            assert!(is_clean(&sanitize_text(&s)), "{:x}", c as u32);
+        }
+        assert_eq!(sanitize_text("a\u{2028}b"), "a\nb");
+        // Emoji sequences and ordinary text are untouched.
+        assert_eq!(sanitize_line("👩\u{200D}💻 café"), "👩\u{200D}💻 café");
     }
 
     #[test]

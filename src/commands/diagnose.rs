@@ -19,21 +19,9 @@ use crate::text::sanitize_line;
 /// there, so `--facts /dev/zero` or an endless pipe can't exhaust memory.
 pub const MAX_FACTS_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Reads the facts text from a file or `-` (standard input).
+/// Reads the facts text from a file or `-` (standard input); see [`facts_file::read`].
 pub fn read_facts_text(spec: &str, stdin: &mut dyn Read) -> Result<(String, String), CliError> {
-    let name = if spec == "-" { "<stdin>".to_string() } else { sanitize_line(spec) };
-    let mut bytes = Vec::new();
-    let read = if spec == "-" {
-        stdin.take(MAX_FACTS_BYTES + 1).read_to_end(&mut bytes)
-    } else {
-        std::fs::File::open(spec).and_then(|f| f.take(MAX_FACTS_BYTES + 1).read_to_end(&mut bytes))
-    };
-    read.map_err(|e| CliError::bad_input(format!("{name}: cannot read: {e}")))?;
-    if bytes.len() as u64 > MAX_FACTS_BYTES {
-        return Err(CliError::bad_input(format!("{name}: larger than {MAX_FACTS_BYTES} bytes: not a facts file")));
-    }
-    let text = String::from_utf8(bytes).map_err(|_| CliError::bad_input(format!("{name}: not UTF-8 text")))?;
-    Ok((if spec == "-" { name } else { spec.to_string() }, text))
+    facts_file::read(Path::new(spec), stdin, MAX_FACTS_BYTES).map_err(|e| CliError::bad_input(e.to_string()))
 }
 
 pub fn run(ctx: &Context, args: &DiagnoseArgs, stdin: &mut dyn Read, out: &mut dyn Write) -> Result<i32, CliError> {

@@ -10,7 +10,7 @@ use crate::cli::ExportArgs;
 use crate::config::Config;
 use crate::exit;
 use crate::export::{self, Options};
-use crate::session::journal::Journal;
+use crate::session::journal::{Journal, STALE_TEMP_AGE, remove_stale_temps};
 use crate::text::sanitize_line;
 
 pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<i32, CliError> {
@@ -26,6 +26,14 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<i32,
             "{}: is a folder; use --out-dir for a folder, --out for a file",
             sanitize_line(&file.display().to_string())
         )));
+    }
+    // Temporary files an export killed mid-write left in the folder it writes to.
+    let target_dir = match (&args.out, &args.out_dir) {
+        (Some(file), _) => file.parent().filter(|p| !p.as_os_str().is_empty()).map(std::path::Path::to_path_buf),
+        (None, dir) => dir.clone(),
+    };
+    if let Some(dir) = target_dir {
+        remove_stale_temps(&dir, STALE_TEMP_AGE, false);
     }
     let written = match (&args.out, &args.out_dir) {
         (Some(file), _) => export::write_to_file(file, &text),

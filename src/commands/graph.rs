@@ -15,6 +15,8 @@ pub fn run(ctx: &Context, args: &GraphArgs, out: &mut dyn Write) -> Result<i32, 
         GraphFormat::Mermaid => crate::graph::mermaid(rb),
         GraphFormat::Dot => crate::graph::dot(rb),
     };
+    // The gate every drawing leaves through: nothing from a runbook reaches the terminal raw.
+    let body = crate::text::sanitize_text(&body);
     out.write_all(body.as_bytes()).map_err(|e| CliError::bad_input(format!("cannot write output: {e}")))?;
     Ok(crate::exit::OK)
 }

@@ -16,6 +16,7 @@ pub fn run(ctx: &Context, args: &SessionsArgs, out: &mut dyn Write) -> Result<i3
     let journal = Journal::open(&ctx.paths);
     let (sessions, corrupt) = journal.list();
     report_corrupt(&corrupt);
+    report_duplicate_ids(&sessions);
     let now = Utc::now();
     let body = match args.format {
         TextOrJson::Json => render_json(&sessions, &corrupt, now),
@@ -29,6 +30,23 @@ pub fn run(ctx: &Context, args: &SessionsArgs, out: &mut dyn Write) -> Result<i3
 pub fn report_corrupt(corrupt: &[CorruptFile]) {
     for c in corrupt {
         eprintln!("passkey-triage: skipped unreadable session file {c}");
+    }
+}
+
+/// One stderr line per id held by more than one file (a copy, a package saved into the folder):
+/// resuming such a file continues it as a new session, but people should know.
+pub fn report_duplicate_ids(sessions: &[SessionSummary]) {
+    let mut by_id: std::collections::BTreeMap<&str, Vec<String>> = std::collections::BTreeMap::new();
+    for s in sessions {
+        by_id.entry(&s.id).or_default().push(s.file.display().to_string());
+    }
+    for (id, files) in by_id.into_iter().filter(|(_, f)| f.len() > 1) {
+        eprintln!(
+            "passkey-triage: warning: session id {} is in {} files: {}",
+            sanitize_line(id),
+            files.len(),
+            sanitize_line(&files.join(", "))
+        );
     }
 }
 

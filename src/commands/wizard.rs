@@ -27,6 +27,7 @@ const TICKET_LOOKBACK: usize = 40;
 /// Runs the wizard on the session journal (`<data>/sessions`) with the config's defaults.
 pub fn run(ctx: &Context, args: &WizardArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     let mut store = JournalStore::open(&ctx.paths).map_err(CliError::bad_input)?;
+    store.set_agent(args.agent.clone());
     run_with_store(ctx, args, &mut store, out)
 }
 
@@ -172,6 +173,9 @@ pub fn run_app(
     {
         let more = if skipped.len() > 1 { format!(" (and {} more)", skipped.len() - 1) } else { String::new() };
         app.warn(format!("Skipped an unreadable session file, left as it is: {first}{more}"));
+    }
+    for line in store.take_notices() {
+        app.warn(line);
     }
     // With the set still to load, the first save waits for it (so the session records it).
     if !app.on_start_screen() && load.is_none() {

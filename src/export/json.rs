@@ -34,9 +34,9 @@ pub fn escape_unsafe(json: &str) -> String {
     out
 }
 
+/// What [`crate::text::is_hostile`] neutralises elsewhere (newlines are JSON layout here).
 fn is_unsafe(c: char) -> bool {
-    (c.is_control() && c != '\n')
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    c != '\n' && crate::text::is_hostile(c)
 }
 
 #[cfg(test)]

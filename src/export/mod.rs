@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{PathEntry, StepKind};
 use crate::session::Session;
+use crate::session::journal::{TEMP_PREFIX, TEMP_SUFFIX};
 
 /// An export format.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,9 +84,11 @@ pub struct Options {
 pub fn render(session: &Session, format: Format, options: Options) -> String {
     let s: Cow<'_, Session> =
         if options.redact { Cow::Owned(redact::redact_session(session)) } else { Cow::Borrowed(session) };
+    // Every format leaves through one of these two gates, so no field (today's or a future
+    // one) reaches a file, the clipboard or a ticket with escapes or invisible characters.
     match format {
-        Format::Markdown => markdown::render(&s),
-        Format::Text => text::render(&s),
+        Format::Markdown => crate::text::sanitize_text(&markdown::render(&s)),
+        Format::Text => crate::text::sanitize_text(&text::render(&s)),
         Format::Json => json::render(&s),
     }
 }
@@ -144,8 +147,11 @@ pub fn write_new(dir: &Path, stem: &str, ext: &str, contents: &str) -> Result<Pa
     let first_path = filename::join_inside(dir, &first).ok_or_else(|| ExportError::BadName { name: first.clone() })?;
     let werr = |path: &Path, source| ExportError::Write { path: path.to_path_buf(), source };
     std::fs::create_dir_all(dir).map_err(|e| werr(dir, e))?;
-    let mut tmp =
-        tempfile::Builder::new().prefix(".").suffix(".tmp").tempfile_in(dir).map_err(|e| werr(&first_path, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+        .map_err(|e| werr(&first_path, e))?;
     tmp.write_all(contents.as_bytes()).map_err(|e| werr(&first_path, e))?;
     tmp.as_file().sync_all().map_err(|e| werr(&first_path, e))?;
     for n in 1..=MAX_SUFFIX {

@@ -18,6 +18,22 @@ use crate::session::Session;
 pub const USER_MASK: &str = "[user]";
 pub const IP_MASK: &str = "[ip]";
 pub const DEVICE_MASK: &str = "[device]";
+pub const TOKEN_MASK: &str = "[token]";
+pub const PHONE_MASK: &str = "[phone]";
+pub const MAC_MASK: &str = "[mac]";
+pub const HOST_MASK: &str = "[host]";
+pub const SECRET_MASK: &str = "[secret]";
+
+/// Device brands that, as one part of a hyphenated name (`MacBook-Pro-de-Jane`,
+/// `Janes-iPhone`), make it a device name.
+const DEVICE_BRANDS: &[&str] = &["macbook", "iphone", "ipad", "imac", "galaxy", "pixel", "surface", "thinkpad", "mac"];
+
+/// Top-level labels used only inside organisations: `srv01.contoso.local` is a host name.
+const INTERNAL_TLDS: &[&str] = &["local", "lan", "corp", "internal", "intranet", "home", "localdomain", "ad", "priv"];
+
+/// Words after which a password, PIN or Temporary Access Pass is typed.
+const SECRET_WORDS: &[&str] =
+    &["password", "passwd", "pwd", "passcode", "tap", "temporary access pass", "pin", "otp", "secret", "pass"];
 
 /// Words that, after `Name's`, make a device name.
 const DEVICE_WORDS: &[&str] = &[
@@ -76,11 +92,15 @@ pub struct Redactor {
     users: Vec<String>,
     /// Literal device names, longest first.
     devices: Vec<String>,
+    /// Text that stays as it is wherever it appears (the ticket and session ids).
+    keep: Vec<String>,
 }
 
 impl Redactor {
     pub fn for_session(s: &Session) -> Self {
         let mut r = Redactor::default();
+        r.keep.push(s.id.clone());
+        r.keep.extend(s.ticket.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()));
         if let Some(u) = &s.user {
             r.add_user(u);
         }
@@ -119,6 +139,30 @@ impl Redactor {
         if let Some((_, account)) = u.rsplit_once('\\') {
             self.add_literal(account, false);
         }
+        // The person's name as their UPN or display name spells it: `jane.doe@…` and
+        // `Jane Doe` give `jane` and `doe`, masked wherever they stand as words.
+        let name = u.split('@').next().unwrap_or(u);
+        let name = name.rsplit('\\').next().unwrap_or(name);
+        let parts: Vec<&str> = name
+            .split(['.', '_', '-', ' '])
+            .filter(|p| p.chars().count() >= 2 && p.chars().all(char::is_alphabetic))
+            .collect();
+        for part in &parts {
+            self.add_literal(part, false);
+        }
+        // Aliases companies build from the name: jdoe, janed, janedoe, doej, doejane.
+        if let [first, .., last] = parts.as_slice() {
+            let initial = |w: &str| w.chars().next().map(String::from).unwrap_or_default();
+            for alias in [
+                format!("{}{last}", initial(first)),
+                format!("{first}{}", initial(last)),
+                format!("{first}{last}"),
+                format!("{last}{}", initial(first)),
+                format!("{last}{first}"),
+            ] {
+                self.add_literal(&alias, false);
+            }
+        }
     }
 
     fn add_literal(&mut self, v: &str, device: bool) {
@@ -135,10 +179,16 @@ impl Redactor {
 
     /// Masks free text (notes, answers, text facts).
     pub fn text(&self, s: &str) -> String {
-        let s = mask_emails(s);
+        // Tokens first: a JWT or a Bearer token holds dots and digits the others would cut up.
+        let s = mask_tokens(s);
+        let s = mask_secrets(&s, &self.keep);
+        let s = mask_emails(&s);
         let s = mask_domain_accounts(&s);
+        let s = mask_macs(&s);
         let s = mask_ipv6(&s);
         let s = mask_ipv4(&s);
+        let s = mask_hosts(&s);
+        let s = mask_phones(&s, &self.keep);
         let s = mask_device_patterns(&s);
         let mut s = s;
         for u in &self.users {
@@ -228,6 +278,9 @@ pub fn mask_emails(s: &str) -> String {
 
 /// [`mask_emails`], collecting the local parts it masked.
 fn mask_emails_into(s: &str, found: &mut Vec<String>) -> String {
+    if !s.contains('@') {
+        return s.to_string();
+    }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
@@ -320,6 +373,9 @@ fn mask_domain_accounts_into(s: &str, found: &mut Vec<String>) -> String {
 
 /// Dotted quads (each part 0–255) → `[ip]`.
 pub fn mask_ipv4(s: &str) -> String {
+    if !s.contains('.') {
+        return s.to_string();
+    }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
@@ -391,6 +447,10 @@ pub fn mask_ipv6(s: &str) -> String {
 
 /// `DESKTOP-1A2B3C4`, `LAPTOP-…` and `Jane's iPhone` → `[device]`.
 pub fn mask_device_patterns(s: &str) -> String {
+    // Every pattern below has a hyphen or an apostrophe.
+    if !s.contains(['-', '\'', '\u{2019}']) {
+        return s.to_string();
+    }
     let chars: Vec<char> = s.chars().collect();
     let lower: Vec<char> = chars.iter().map(|c| c.to_ascii_lowercase()).collect();
     let mut out = String::with_capacity(s.len());
@@ -414,6 +474,21 @@ pub fn mask_device_patterns(s: &str) -> String {
                         hit = Some(r);
                         break;
                     }
+                }
+            }
+            // Hyphenated names with a device brand: `MacBook-Pro-de-Jane`, `Janes-iPhone`.
+            if hit.is_none() && chars[i].is_alphanumeric() {
+                let mut r = i;
+                while r < chars.len() && (chars[r].is_alphanumeric() || chars[r] == '-') {
+                    r += 1;
+                }
+                while r > i && chars[r - 1] == '-' {
+                    r -= 1;
+                }
+                let word: String = lower[i..r].iter().collect();
+                let end_ok = r >= chars.len() || !word_char(chars[r]);
+                if end_ok && word.contains('-') && word.split('-').any(|p| DEVICE_BRANDS.contains(&p)) {
+                    hit = Some(r);
                 }
             }
             // `Name's Device` / `Name’s Device`.
@@ -450,8 +525,223 @@ pub fn mask_device_patterns(s: &str) -> String {
     out
 }
 
+/// Splits text into runs of "token" characters (per `is_tok`) and the rest, and replaces each
+/// run that `mask` returns Some for. Linear in the text.
+fn mask_runs(
+    s: &str,
+    is_tok: impl Fn(char) -> bool,
+    mut mask: impl FnMut(&str, &str, &str) -> Option<String>,
+) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut start = None;
+    let flush = |out: &mut String, from: usize, to: usize, mask: &mut dyn FnMut(&str, &str, &str) -> Option<String>| {
+        let run = &s[from..to];
+        match mask(&s[..from], run, &s[to..]) {
+            Some(m) => out.push_str(&m),
+            None => out.push_str(run),
+        }
+    };
+    for (i, c) in s.char_indices() {
+        match (is_tok(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(st)) => {
+                flush(&mut out, st, i, &mut mask);
+                start = None;
+                out.push(c);
+            }
+            (false, None) => out.push(c),
+            (true, Some(_)) => {}
+        }
+    }
+    if let Some(st) = start {
+        flush(&mut out, st, s.len(), &mut mask);
+    }
+    out
+}
+
+fn is_b64url(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
+/// JWTs (`eyJ….….…`) and `Bearer …` tokens → `[token]`.
+pub fn mask_tokens(s: &str) -> String {
+    let jwt = |run: &str| {
+        let parts: Vec<&str> = run.split('.').collect();
+        parts.len() >= 3 && parts[0].starts_with("eyJ") && parts[0].len() >= 10 && parts[1].len() >= 10
+            || run.starts_with("eyJ") && run.len() >= 40
+    };
+    let mut after_bearer = false;
+    mask_runs(
+        s,
+        |c| is_b64url(c) || matches!(c, '.' | '~' | '+' | '/' | '='),
+        |before, run, _| {
+            let t = run.trim_end_matches('.');
+            let bearer = after_bearer && before.ends_with(' ') && t.len() >= 8;
+            after_bearer = t.eq_ignore_ascii_case("bearer");
+            (bearer || jwt(t)).then(|| format!("{TOKEN_MASK}{}", &run[t.len()..]))
+        },
+    )
+}
+
+/// `password: Summer2024!`, `TAP is k2W$4pQz`, `PIN 482913` → the value becomes `[secret]`.
+/// Only a value with a digit or a symbol counts, so `reset the PIN yesterday` stays.
+pub fn mask_secrets(s: &str, keep: &[String]) -> String {
+    let lower = s.to_lowercase();
+    if lower.len() != s.len() || !SECRET_WORDS.iter().any(|w| lower.contains(w)) {
+        // (Lowercasing changed byte offsets: fall back to ASCII-only matching below.)
+        if !SECRET_WORDS.iter().any(|w| s.to_ascii_lowercase().contains(w)) {
+            return s.to_string();
+        }
+    }
+    let lower = s.to_ascii_lowercase();
+    let mut out = String::with_capacity(s.len());
+    let mut copied = 0;
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < s.len() {
+        let word = SECRET_WORDS.iter().find(|w| {
+            lower[i..].starts_with(**w)
+                && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+                && !bytes.get(i + w.len()).is_some_and(u8::is_ascii_alphanumeric)
+        });
+        let Some(w) = word else {
+            i += s[i..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        };
+        // Separators, an optional `is`/`was`, then the value.
+        let mut v = i + w.len();
+        let skip_sep = |v: &mut usize| {
+            while *v < s.len() && matches!(bytes[*v], b' ' | b':' | b'=' | b'-' | b'"' | b'\'') {
+                *v += 1;
+            }
+        };
+        skip_sep(&mut v);
+        for filler in ["is ", "was ", "= "] {
+            if lower[v..].starts_with(filler) {
+                v += filler.len();
+                skip_sep(&mut v);
+            }
+        }
+        let end = s[v..].find(|c: char| c.is_whitespace() || c == '"' || c == '\'').map_or(s.len(), |e| v + e);
+        let value = s[v..end].trim_end_matches(['.', ',', ';', ')']);
+        let end = v + value.len();
+        let secret_like = value.chars().count() >= 4
+            && value.chars().any(|c| c.is_ascii_digit() || (!c.is_alphanumeric()))
+            && !keep.iter().any(|k| k == value);
+        if secret_like {
+            out.push_str(&s[copied..v]);
+            out.push_str(SECRET_MASK);
+            copied = end;
+            i = end;
+        } else {
+            i += w.len();
+        }
+    }
+    out.push_str(&s[copied..]);
+    out
+}
+
+/// MAC addresses (`00:1A:2B:3C:4D:5E`, `00-1a-2b-3c-4d-5e`) → `[mac]`.
+pub fn mask_macs(s: &str) -> String {
+    mask_runs(
+        s,
+        |c| c.is_ascii_hexdigit() || c == ':' || c == '-',
+        |_, run, _| {
+            let groups: Vec<&str> = run.split([':', '-']).collect();
+            let sep_ok = run.contains(':') != run.contains('-');
+            (sep_ok && groups.len() == 6 && groups.iter().all(|g| g.len() == 2)).then(|| MAC_MASK.to_string())
+        },
+    )
+}
+
+/// Host names: `srv01.contoso.local` (an internal top-level label, or a first label with a
+/// digit in a name of three labels or more) → `[host]`. Public names such as
+/// `login.microsoftonline.com` stay: they say which service, not whose machine.
+pub fn mask_hosts(s: &str) -> String {
+    mask_runs(
+        s,
+        |c| c.is_ascii_alphanumeric() || c == '.' || c == '-',
+        |before, run, _| {
+            if before.ends_with('@') || before.ends_with("//") {
+                return None;
+            }
+            let run_t = run.trim_end_matches('.');
+            let labels: Vec<&str> = run_t.split('.').collect();
+            let well_formed =
+                labels.len() >= 2 && labels.iter().all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
+            let tld = labels.last().map(|t| t.to_ascii_lowercase()).unwrap_or_default();
+            let tld_alpha = tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic());
+            let internal = INTERNAL_TLDS.contains(&tld.as_str());
+            let machine = labels.len() >= 3
+                && labels[0].chars().any(|c| c.is_ascii_digit())
+                && labels[0].chars().any(|c| c.is_ascii_alphabetic());
+            (well_formed && tld_alpha && (internal || machine)).then(|| format!("{HOST_MASK}{}", &run[run_t.len()..]))
+        },
+    )
+}
+
+/// Phone numbers: `+33 6 12 34 56 78`, `(425) 555-0100`, `425-555-0100`, `0612345678` →
+/// `[phone]`. 8 to 15 digits grouped by spaces, `-`, `(`, `)`; dates (`2026-01-20`), versions
+/// and the ticket and session ids are left alone.
+pub fn mask_phones(s: &str, keep: &[String]) -> String {
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
+        return s.to_string();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    let phone_char = |c: char| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '+');
+    while i < chars.len() {
+        let c = chars[i];
+        let prev = if i == 0 { ' ' } else { chars[i - 1] };
+        let starts = (c.is_ascii_digit() || c == '+' || c == '(')
+            && !(prev.is_alphanumeric() || matches!(prev, '-' | '_' | '.' | '/' | ':' | '+'));
+        if starts {
+            let mut r = i;
+            while r < chars.len() && phone_char(chars[r]) {
+                r += 1;
+            }
+            // Trailing separators belong to the sentence.
+            while r > i && !chars[r - 1].is_ascii_digit() && chars[r - 1] != ')' {
+                r -= 1;
+            }
+            let run: String = chars[i..r].iter().collect();
+            let digits = run.chars().filter(char::is_ascii_digit).count();
+            let next = chars.get(r).copied().unwrap_or(' ');
+            let after_dot = chars.get(r + 1).is_some_and(char::is_ascii_alphanumeric);
+            let end_ok = !(next.is_alphanumeric() || matches!(next, '_' | '/' | ':') || (next == '.' && after_dot));
+            let plus_ok = !run.get(1..).unwrap_or_default().contains('+');
+            let date = {
+                let g: Vec<&str> = run.split('-').collect();
+                g.len() == 3 && g[0].len() == 4 && g[1].len() == 2 && g[2].len() == 2
+            };
+            let kept = keep.iter().any(|k| k.contains(run.trim()));
+            if r > i && (8..=15).contains(&digits) && end_ok && plus_ok && !date && !kept {
+                out.push_str(PHONE_MASK);
+                i = r;
+                continue;
+            }
+            // Not a phone number: copy the digits (not the separators, which may start one).
+            let mut e = i + 1;
+            while e < chars.len() && (chars[e].is_ascii_alphanumeric()) {
+                e += 1;
+            }
+            out.extend(&chars[i..e]);
+            i = e;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
 /// Replaces whole-word, case-insensitive occurrences of `needle`.
 pub fn replace_word_ci(hay: &str, needle: &str, repl: &str) -> String {
+    // Most texts don't hold the name at all: say so without building character arrays.
+    if needle.is_ascii() && hay.is_ascii() && !hay.to_ascii_lowercase().contains(&needle.to_ascii_lowercase()) {
+        return hay.to_string();
+    }
     let h: Vec<char> = hay.chars().collect();
     let n: Vec<char> = needle.chars().collect();
     if n.is_empty() || n.len() > h.len() {
@@ -505,6 +795,31 @@ mod tests {
         assert_eq!(mask_domain_accounts("as CONTOSO\\jdoe today"), "as CONTOSO\\[user] today");
         assert_eq!(mask_domain_accounts("C:\\Program Files\\X"), "C:\\Program Files\\X");
         assert_eq!(replace_word_ci("JDoe called; jdoes", "jdoe", "[user]"), "[user] called; jdoes");
+    }
+
+    #[test]
+    fn tokens_secrets_phones_macs_hosts() {
+        let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJqYW5lIn0.c2lnbmF0dXJlLXRoYXQtaXMtbG9uZw";
+        assert_eq!(mask_tokens(&format!("token {jwt}.")), "token [token].");
+        assert_eq!(mask_tokens("Authorization: Bearer abc123def456ghi"), "Authorization: Bearer [token]");
+        assert_eq!(
+            mask_secrets("her TAP is k2W$4pQz, password: Summer2024!", &[]),
+            "her TAP is [secret], password: [secret]"
+        );
+        assert_eq!(mask_secrets("reset the PIN yesterday", &[]), "reset the PIN yesterday");
+        assert_eq!(mask_phones("call +33 6 12 34 56 78 or (425) 555-0100.", &[]), "call [phone] or [phone].");
+        assert_eq!(
+            mask_phones("on 2026-01-20 build 10.0.22631.4391 at 13:58", &[]),
+            "on 2026-01-20 build 10.0.22631.4391 at 13:58"
+        );
+        assert_eq!(mask_phones("ticket 12345678", &["12345678".into()]), "ticket 12345678");
+        assert_eq!(mask_macs("mac 00:1A:2B:3C:4D:5E and 00-1a-2b-3c-4d-5e"), "mac [mac] and [mac]");
+        assert_eq!(
+            mask_hosts("on srv01.contoso.local and dc.corp, not login.microsoftonline.com."),
+            "on [host] and [host], not login.microsoftonline.com."
+        );
+        assert_eq!(mask_device_patterns("from MacBook-Pro-de-Jane today"), "from [device] today");
+        assert_eq!(mask_device_patterns("the desktop-app"), "the desktop-app");
     }
 
     #[test]

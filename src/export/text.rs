@@ -155,8 +155,10 @@ struct Writer {
 }
 
 impl Writer {
+    /// Every line leaves through here: neutralised (whatever field it came from) and cut to
+    /// [`WIDTH`].
     fn line(&mut self, l: &str) {
-        let l: String = l.chars().take(WIDTH).collect();
+        let l: String = sanitize_line(l).chars().take(WIDTH).collect();
         self.out.push_str(l.trim_end());
         self.out.push('\n');
     }
@@ -188,44 +190,48 @@ impl Writer {
     }
 
     /// Greedy word wrap of one logical line: `first` prefixes the first line, `cont` the others.
+    /// Linear in the text's length, however long its words (a 10 MB one-word note included).
     fn wrap(&mut self, first: &str, cont: &str, text: &str) {
-        let mut prefix = first.to_string();
+        let text = sanitize_line(text);
+        let mut prefix = sanitize_line(first);
         if prefix.chars().count() > WIDTH / 2 {
             // A prefix this long (a huge fact key) gets lines of its own.
             self.wrap("", cont, prefix.trim_end());
             prefix = cont.chars().take(WIDTH / 2).collect();
         }
-        let cont: String = cont.chars().take(WIDTH / 2).collect();
-        let cont = cont.as_str();
+        let cont: String = sanitize_line(cont).chars().take(WIDTH / 2).collect();
         let mut line = String::new();
         let mut len = 0usize; // chars in `line`
         let room = |p: &str| WIDTH.saturating_sub(p.chars().count()).max(20);
         for word in text.split(' ').filter(|w| !w.is_empty()) {
-            let mut word: Vec<char> = word.chars().collect();
+            let mut rest = word;
+            let mut rest_len = word.chars().count();
             loop {
                 let avail = room(&prefix);
-                let need = if len == 0 { word.len() } else { len + 1 + word.len() };
+                let need = if len == 0 { rest_len } else { len + 1 + rest_len };
                 if need <= avail {
                     if len > 0 {
                         line.push(' ');
                     }
-                    line.extend(word.iter());
+                    line.push_str(rest);
                     len = need;
                     break;
                 }
                 if len > 0 {
                     self.line(&format!("{prefix}{line}"));
-                    prefix = cont.to_string();
+                    prefix.clone_from(&cont);
                     line.clear();
                     len = 0;
                     continue;
                 }
                 // A word longer than a whole line: break it.
-                let head: String = word[..avail].iter().collect();
+                let cut = rest.char_indices().nth(avail).map_or(rest.len(), |(i, _)| i);
+                let (head, tail) = rest.split_at(cut);
                 self.line(&format!("{prefix}{head}"));
-                prefix = cont.to_string();
-                word = word[avail..].to_vec();
-                if word.is_empty() {
+                prefix.clone_from(&cont);
+                rest = tail;
+                rest_len -= avail.min(rest_len);
+                if rest.is_empty() {
                     break;
                 }
             }

@@ -139,32 +139,39 @@ fn strip_serde_position(msg: &str) -> String {
 /// Runbook files larger than this are refused unread (the whole library is about 200 KB).
 pub const MAX_RUNBOOK_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Reads and parses one runbook file.
+/// Reads and parses one runbook file: a regular file (never blocking on a FIFO or device) of at
+/// most [`MAX_RUNBOOK_BYTES`], with no key twice in one object.
 pub fn read_runbook_file(path: &Path) -> Result<LoadedRunbook, Box<Finding>> {
-    use std::io::Read;
-    let io_err = |msg: String| Box::new(Finding::io(&path.display().to_string(), msg));
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_RUNBOOK_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| io_err(format!("cannot read: {e}")))?;
-    if bytes.len() as u64 > MAX_RUNBOOK_BYTES {
-        return Err(io_err(format!("larger than {MAX_RUNBOOK_BYTES} bytes: not a runbook")));
-    }
-    let text = String::from_utf8(bytes).map_err(|_| io_err("cannot read: not UTF-8 text".to_string()))?;
+    let text = crate::input::read_text(path, MAX_RUNBOOK_BYTES)
+        .map_err(|e| Box::new(Finding::io(&path.display().to_string(), e.kind.to_string())))?;
     let file = Arc::new(SourceFile::new(Origin::File(path.to_path_buf()), text));
+    if let Err(d) = crate::input::check_unique_keys(file.text.as_bytes()) {
+        return Err(Box::new(Finding {
+            severity: super::Severity::Error,
+            code: "duplicate-key",
+            file: file.origin.to_string(),
+            line: Some(d.line),
+            column: Some(d.column.max(1)),
+            node: None,
+            message: format!("`{}` is given twice in one object", d.key),
+        }));
+    }
     let rb: Runbook = parse_json(&file)?;
     Ok(LoadedRunbook::new(rb, file))
 }
 
-/// The `*.json` files of a folder, sorted; a file path is returned as is.
+/// The `*.json` entries of a folder, sorted; a file path is returned as is. Entries that are
+/// not regular files (FIFOs, folders, broken links) are listed too, so that reading them fails
+/// with their name instead of their being skipped in silence.
 pub fn runbook_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
-    if path.is_file() {
+    if !path.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(path)?
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| !p.file_name().is_some_and(|n| n.as_encoded_bytes().starts_with(b".")))
         .collect();
     files.sort();
     Ok(files)

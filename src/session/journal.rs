@@ -144,10 +144,74 @@ impl Journal {
         Ok(())
     }
 
-    /// Every readable session, newest first, and every file that is not one.
+    /// Every readable session as a summary, newest first, and every file that is not one.
+    ///
+    /// Bounded memory: a summary per session (the walk, notes and the rest are skipped
+    /// unbuilt), one file's bytes at a time. Fast: summaries are kept in [`INDEX_FILE`], a cache
+    /// checked against each file's size and modification time, so only new or changed files
+    /// are read; a missing or damaged index only costs time.
     pub fn list(&self) -> (Vec<SessionSummary>, Vec<CorruptFile>) {
-        let (sessions, corrupt) = self.scan();
-        (sessions.into_iter().map(|(path, s)| SessionSummary::of(&s, path)).collect(), corrupt)
+        let (names, corrupt) = self.names();
+        let mut corrupt = corrupt;
+        let mut cached = self.read_index();
+        let mut out = Vec::with_capacity(names.len());
+        let mut index = Vec::with_capacity(names.len());
+        let mut changed = false;
+        for name in names {
+            let path = self.dir.join(&name);
+            let stamp = std::fs::metadata(&path).ok().filter(std::fs::Metadata::is_file).map(|m| stamp_of(&m));
+            let key = name.to_str().map(str::to_string);
+            let hit = key.as_ref().and_then(|k| cached.remove(k)).filter(|e| Some((e.size, e.mtime_ns)) == stamp);
+            let summary = match hit {
+                Some(e) => e.summary,
+                None => match read_summary(&path) {
+                    Ok(s) => {
+                        changed = true;
+                        IndexedSummary::of(&s)
+                    }
+                    Err(c) => {
+                        corrupt.push(c);
+                        continue;
+                    }
+                },
+            };
+            out.push(summary.with_file(path));
+            if let (Some(name), Some((size, mtime_ns))) = (key, stamp) {
+                index.push(IndexEntry { name, size, mtime_ns, summary });
+            }
+        }
+        if changed || !cached.is_empty() {
+            self.write_index(&index);
+        }
+        out.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| b.id.cmp(&a.id)));
+        (out, corrupt)
+    }
+
+    /// The index's entries by file name; empty when it is missing or unreadable. A bad line is
+    /// skipped (its file is read again).
+    fn read_index(&self) -> std::collections::HashMap<String, IndexEntry> {
+        let Ok(bytes) = crate::input::read_input(&self.dir.join(INDEX_FILE), MAX_INDEX_BYTES) else {
+            return Default::default();
+        };
+        bytes
+            .split(|b| *b == b'\n')
+            .filter_map(|line| serde_json::from_slice::<IndexEntry>(line).ok())
+            .map(|e| (e.name.clone(), e))
+            .collect()
+    }
+
+    /// Rewrites the index (atomically); best effort: a read-only folder just means no cache.
+    fn write_index(&self, entries: &[IndexEntry]) {
+        if !self.dir.is_dir() {
+            return;
+        }
+        let mut text = Vec::with_capacity(entries.len() * 320);
+        for e in entries {
+            if serde_json::to_writer(&mut text, e).is_ok() {
+                text.push(b'\n');
+            }
+        }
+        let _ = write_atomic(&self.dir, &self.dir.join(INDEX_FILE), &text, true);
     }
 
     /// Reads every session file, newest first.
@@ -226,37 +290,50 @@ impl Journal {
 
     /// Loads a session by id, unique id prefix, or file path.
     pub fn load(&self, id_or_path: &str) -> Result<Session, JournalError> {
+        self.locate(id_or_path).map(|(_, s)| s)
+    }
+
+    /// [`Journal::load`], with the file the session was read from. A prefix is matched against
+    /// file names (the journal names each file by its session's id), so only the match is read,
+    /// however many sessions there are.
+    pub fn locate(&self, id_or_path: &str) -> Result<(PathBuf, Session), JournalError> {
+        let read = |p: PathBuf| read_session(&p).map(|s| (p, s)).map_err(JournalError::Corrupt);
+        // A file by that id that can't be read is named, not reported as "no session".
         if let Some(p) = self.path_of(id_or_path)
-            && p.is_file()
+            && p.symlink_metadata().is_ok()
         {
-            return read_session(&p).map_err(JournalError::Corrupt);
+            return read(p);
         }
         let as_path = Path::new(id_or_path);
-        if as_path.is_file() {
-            return read_session(as_path).map_err(JournalError::Corrupt);
-        }
-        if as_path.exists() && !as_path.is_file() {
-            return Err(JournalError::Read {
-                path: as_path.to_path_buf(),
-                source: std::io::Error::other("not a file"),
-            });
+        if as_path.symlink_metadata().is_ok() {
+            return read(as_path.to_path_buf());
         }
         let not_found = || JournalError::NotFound { query: id_or_path.to_string(), dir: self.dir.clone() };
         if !is_valid_id(id_or_path) {
             return Err(not_found());
         }
-        let (sessions, _) = self.scan();
-        if let Some((_, s)) = sessions.iter().find(|(_, s)| s.id == id_or_path) {
-            return Ok(s.clone());
-        }
-        let hits: Vec<&Session> = sessions.iter().map(|(_, s)| s).filter(|s| s.id.starts_with(id_or_path)).collect();
+        let (names, _) = self.names();
+        let mut hits: Vec<String> = names
+            .iter()
+            .filter_map(|n| n.to_str()?.strip_suffix(".json"))
+            .filter(|stem| stem.starts_with(id_or_path))
+            .map(str::to_string)
+            .collect();
+        hits.sort_unstable();
         match hits.as_slice() {
             [] => Err(not_found()),
-            [one] => Ok((*one).clone()),
-            many => Err(JournalError::Ambiguous {
-                query: id_or_path.to_string(),
-                ids: many.iter().map(|s| s.id.clone()).collect(),
-            }),
+            [one] => read(self.dir.join(format!("{one}.json"))),
+            _ => Err(JournalError::Ambiguous { query: id_or_path.to_string(), ids: hits }),
+        }
+    }
+
+    /// Is `file` this journal's own file for session `id` (not a copy, a package or a file
+    /// elsewhere)?
+    pub fn is_own_file(&self, id: &str, file: &Path) -> bool {
+        let Some(own) = self.path_of(id) else { return false };
+        match (std::fs::canonicalize(own), std::fs::canonicalize(file)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
         }
     }
 
@@ -323,6 +400,9 @@ impl JournalWriter {
         let Some(journal) = self.idle.take() else { return };
         let sh = Arc::clone(&self.shared);
         match std::thread::Builder::new().name("journal".into()).spawn(move || {
+            // Temporary files a crash left in the sessions folder (only old ones: another wizard
+            // may be saving right now). Here, off the wizard's first frame.
+            remove_stale_temps(journal.dir(), STALE_TEMP_AGE, true);
             loop {
                 let (session, seq) = {
                     let mut st = lock(&sh.state);
@@ -419,6 +499,139 @@ fn read_if_open(path: &Path) -> Result<Option<Session>, CorruptFile> {
     Ok(session.is_open().then_some(session))
 }
 
+/// The summaries cache in the sessions folder (hidden; not a session file).
+pub const INDEX_FILE: &str = ".sessions-index.ndjson";
+
+/// The index is refused past this size (100,000 sessions take about 30 MB).
+const MAX_INDEX_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A file's size and modification time: an index entry is used only while both match.
+fn stamp_of(m: &std::fs::Metadata) -> (u64, i128) {
+    let mtime = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(-1, |d| d.as_nanos() as i128);
+    (m.len(), mtime)
+}
+
+/// One line of the index.
+#[derive(Serialize, Deserialize)]
+struct IndexEntry {
+    name: String,
+    size: u64,
+    mtime_ns: i128,
+    summary: IndexedSummary,
+}
+
+/// A [`SessionSummary`] without its path (the index sits beside the files).
+#[derive(Serialize, Deserialize)]
+struct IndexedSummary {
+    id: String,
+    ticket: Option<String>,
+    user: Option<String>,
+    agent: Option<String>,
+    status: Status,
+    class: Option<String>,
+    started: DateTime<Utc>,
+    ended: Option<DateTime<Utc>>,
+    continued_from: Option<String>,
+}
+
+impl IndexedSummary {
+    fn of(s: &SessionSummary) -> Self {
+        Self {
+            id: s.id.clone(),
+            ticket: s.ticket.clone(),
+            user: s.user.clone(),
+            agent: s.agent.clone(),
+            status: s.status,
+            class: s.class.clone(),
+            started: s.started,
+            ended: s.ended,
+            continued_from: s.continued_from.clone(),
+        }
+    }
+
+    fn with_file(&self, file: PathBuf) -> SessionSummary {
+        SessionSummary {
+            id: self.id.clone(),
+            ticket: self.ticket.clone(),
+            user: self.user.clone(),
+            agent: self.agent.clone(),
+            status: self.status,
+            class: self.class.clone(),
+            started: self.started,
+            ended: self.ended,
+            continued_from: self.continued_from.clone(),
+            file,
+        }
+    }
+}
+
+/// The fields of a session file a listing shows; everything else is skipped unbuilt.
+#[derive(Deserialize)]
+struct SummaryFields {
+    format: u32,
+    id: String,
+    #[serde(default)]
+    ticket: Option<String>,
+    #[serde(default)]
+    agent: Option<String>,
+    #[serde(default)]
+    user: Option<String>,
+    started_at: DateTime<Utc>,
+    #[serde(default)]
+    ended_at: Option<DateTime<Utc>>,
+    status: Status,
+    #[serde(default)]
+    continued_from: Option<String>,
+    #[serde(default)]
+    outcome: Option<OutcomeClass>,
+}
+
+#[derive(Deserialize)]
+struct OutcomeClass {
+    class: String,
+}
+
+/// A session file's summary. The same checks as [`read_session`] for the file (regular, size,
+/// duplicate keys, format), not for the walk.
+fn read_summary(path: &Path) -> Result<SessionSummary, CorruptFile> {
+    let corrupt = |reason: String| CorruptFile { path: path.to_path_buf(), reason };
+    let buf = read_bounded(path)?;
+    let buf = buf.as_slice();
+    if buf.iter().all(u8::is_ascii_whitespace) {
+        return Err(corrupt("empty file (truncated?)".into()));
+    }
+    if let Err(d) = crate::input::check_unique_keys(buf) {
+        return Err(corrupt(format!("not a session file: {d}")));
+    }
+    let f: SummaryFields = match serde_json::from_slice(buf) {
+        Ok(f) => f,
+        // The full parser explains best what is wrong.
+        Err(_) => return Err(corrupt(parse_session(buf).err().unwrap_or_else(|| "not a session file".into()))),
+    };
+    if f.format == 0 || f.format > SESSION_FORMAT {
+        return Err(corrupt(format!(
+            "session format {} is not one this version reads (format {SESSION_FORMAT}); update passkey-triage",
+            f.format
+        )));
+    }
+    Ok(SessionSummary {
+        id: f.id,
+        ticket: f.ticket,
+        user: f.user,
+        agent: f.agent,
+        status: f.status,
+        class: f.outcome.map(|o| o.class),
+        started: f.started_at,
+        ended: f.ended_at,
+        continued_from: f.continued_from,
+        file: path.to_path_buf(),
+    })
+}
+
 /// Just enough of a session file to explain why it did not parse.
 #[derive(Deserialize)]
 struct Probe {
@@ -431,23 +644,20 @@ pub fn read_session(path: &Path) -> Result<Session, CorruptFile> {
     parse_session(&bytes).map_err(|reason| CorruptFile { path: path.to_path_buf(), reason })
 }
 
-/// A session file's bytes, if it is a file of a session file's size at most.
+/// A session file's bytes: a regular file of a session file's size at most (see
+/// [`crate::input::read_input`]).
 fn read_bounded(path: &Path) -> Result<Vec<u8>, CorruptFile> {
-    let corrupt = |reason: String| CorruptFile { path: path.to_path_buf(), reason };
-    let meta = std::fs::metadata(path).map_err(|e| corrupt(format!("cannot read: {e}")))?;
-    if !meta.is_file() {
-        return Err(corrupt("not a file".into()));
-    }
-    if meta.len() > MAX_SESSION_BYTES {
-        return Err(corrupt(format!("{} bytes is too large for a session file", meta.len())));
-    }
-    std::fs::read(path).map_err(|e| corrupt(format!("cannot read: {e}")))
+    crate::input::read_input(path, MAX_SESSION_BYTES)
+        .map_err(|e| CorruptFile { path: path.to_path_buf(), reason: e.kind.to_string() })
 }
 
 /// Parses session JSON; the error is one line saying what is wrong.
 pub fn parse_session(bytes: &[u8]) -> Result<Session, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err("empty file (truncated?)".into());
+    }
+    if let Err(d) = crate::input::check_unique_keys(bytes) {
+        return Err(format!("not a session file: {d}"));
     }
     let session: Session = match serde_json::from_slice(bytes) {
         Ok(s) => s,
@@ -484,7 +694,7 @@ pub fn parse_session(bytes: &[u8]) -> Result<Session, String> {
 pub fn write_atomic(dir: &Path, target: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let existed = target.symlink_metadata().is_ok();
-    let mut tmp = tempfile::Builder::new().prefix(".").suffix(".tmp").tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     if replace {
@@ -496,6 +706,44 @@ pub fn write_atomic(dir: &Path, target: &Path, bytes: &[u8], replace: bool) -> s
         sync_dir(dir);
     }
     Ok(())
+}
+
+/// Temporary files this program writes before renaming them into place start and end so; a
+/// process killed in between leaves one, which [`remove_stale_temps`] removes later.
+pub const TEMP_PREFIX: &str = ".passkey-triage-";
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// How old a temporary file must be before it counts as left by a crash (no save or export
+/// takes anywhere near this long).
+pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes this program's temporary files older than `min_age` from `dir` (not recursive):
+/// names `.passkey-triage-*.tmp`, and in a sessions folder also the `.XXXXXX.tmp` names older
+/// versions used. Anything else, and anything newer (a save in progress), is left alone.
+/// Returns how many were removed; best effort.
+pub fn remove_stale_temps(dir: &Path, min_age: std::time::Duration, legacy_names: bool) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for e in entries.filter_map(Result::ok) {
+        let name = e.file_name();
+        let b = name.as_encoded_bytes();
+        let ours = b.starts_with(TEMP_PREFIX.as_bytes()) && b.ends_with(TEMP_SUFFIX.as_bytes());
+        let legacy = legacy_names
+            && b.len() == 1 + 6 + TEMP_SUFFIX.len()
+            && b.starts_with(b".")
+            && b.ends_with(TEMP_SUFFIX.as_bytes())
+            && b[1..7].iter().all(u8::is_ascii_alphanumeric);
+        if !(ours || legacy) {
+            continue;
+        }
+        let Ok(meta) = e.path().symlink_metadata() else { continue };
+        let old = meta.modified().ok().and_then(|m| now.duration_since(m).ok()).is_some_and(|age| age >= min_age);
+        if meta.is_file() && old && std::fs::remove_file(e.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 /// Makes a rename in `dir` durable (Unix); best effort.

@@ -4,6 +4,7 @@
 //! (tier 2 continuing a tier-1 session) in `session::package`.
 
 pub mod journal;
+pub mod lock;
 pub mod package;
 
 use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
@@ -306,6 +307,19 @@ impl Session {
     pub fn duration(&self, now: DateTime<Utc>) -> chrono::Duration {
         let end = self.ended_at.unwrap_or(now);
         (end - self.started_at).max(chrono::Duration::zero())
+    }
+
+    /// A new session that carries this one on (`continued_from`), for a file that must not be
+    /// written over: a redacted package, or a copy of another session. Everything recorded is
+    /// kept; the id, start time and offset are the new session's.
+    pub fn continued_as(&self, new_id: String, now: DateTime<Utc>, utc_offset_minutes: i32) -> Session {
+        Session {
+            id: new_id,
+            started_at: now,
+            utc_offset_minutes,
+            continued_from: Some(self.id.clone()),
+            ..self.clone()
+        }
     }
 
     /// Sets the notes (the wizard's notes box).

@@ -8,8 +8,9 @@ use super::store::{Exported, SessionStore};
 use crate::config::Config;
 use crate::export::{self, Format};
 use crate::paths::Paths;
-use crate::session::Session;
-use crate::session::journal::{CorruptFile, Journal, JournalError, JournalWriter};
+use crate::session::journal::{CorruptFile, Journal, JournalError, JournalWriter, STALE_TEMP_AGE, remove_stale_temps};
+use crate::session::lock::{Holder, LockError, SessionLock};
+use crate::session::{Session, id_nonce, local_offset_minutes, new_id};
 use crate::text::sanitize_line;
 
 pub struct JournalStore {
@@ -23,6 +24,14 @@ pub struct JournalStore {
     exports: Vec<PathBuf>,
     /// The final flush failed.
     lost: bool,
+    /// The session this wizard writes (one writer per session).
+    lock: Option<SessionLock>,
+    /// The agent, named in the lock for a second wizard to see.
+    agent: Option<String>,
+    /// Things the agent should know about what was loaded, one line each.
+    notices: Vec<String>,
+    /// Why the latest save was refused (another wizard holds the session).
+    refused: Option<String>,
 }
 
 /// How many of the newest session files the start screen looks through for unfinished calls
@@ -40,12 +49,44 @@ impl JournalStore {
         Self {
             journal: Journal::open(paths),
             writer: JournalWriter::new(Journal::open(paths)),
-            config,
             paths: paths.clone(),
             skipped: Vec::new(),
             exports: Vec::new(),
             lost: false,
+            lock: None,
+            agent: config.agent.clone(),
+            notices: Vec::new(),
+            refused: None,
+            config,
         }
+    }
+
+    /// Names the agent in the session lock (`--agent`).
+    pub fn set_agent(&mut self, agent: Option<String>) {
+        if agent.is_some() {
+            self.agent = agent;
+        }
+    }
+
+    /// Makes sure this wizard is the one writer of session `id`: takes its lock (over a stale
+    /// one) unless held already; an error names who holds it.
+    /// A lock that can't be taken for an I/O reason (an unwritable folder) is not a refusal:
+    /// the save goes ahead and its own failure is reported, so nothing is dropped silently.
+    fn claim(&mut self, id: &str) -> Result<(), String> {
+        if self.lock.as_ref().is_some_and(|l| l.id() == id) {
+            return Ok(());
+        }
+        let me = Holder::me(self.agent.as_deref(), chrono::Utc::now());
+        match SessionLock::acquire(self.journal.dir(), id, &me) {
+            Ok(lock) => self.lock = Some(lock),
+            Err(e @ LockError::Held { .. }) => {
+                let e = e.to_string();
+                self.refused = Some(e.clone());
+                return Err(e);
+            }
+            Err(LockError::Io { .. }) => {}
+        }
+        Ok(())
     }
 
     pub fn config(&self) -> &Config {
@@ -75,6 +116,7 @@ impl SessionStore for JournalStore {
     }
 
     fn save(&mut self, session: &Session) -> Result<(), String> {
+        self.claim(&session.id)?;
         self.writer.submit(session);
         match self.writer.last_error() {
             Some(e) => Err(e),
@@ -96,6 +138,10 @@ impl SessionStore for JournalStore {
 
     fn export(&mut self, session: &Session, format: Format) -> Result<Exported, String> {
         let dir = self.config.export_dir(&self.paths);
+        // Temporary files a crash left in the export folder (only old ones), once per run.
+        if self.exports.is_empty() {
+            remove_stale_temps(&dir, STALE_TEMP_AGE, false);
+        }
         let options = export::Options { redact: self.config.redact };
         let (path, text) =
             export::export_to_folder(session, format, options, &dir).map_err(|e| sanitize_line(&e.to_string()))?;
@@ -104,14 +150,38 @@ impl SessionStore for JournalStore {
         Ok(Exported { path, text })
     }
 
+    /// A file that is not the journal's own file for its id (a copy, a package) or a redacted
+    /// package continues as a NEW session (`continued_from`), so the original is never written
+    /// over; a session of the journal is claimed at once, so a second wizard is refused here.
     fn load(&mut self, id: Option<&str>) -> Result<Session, String> {
-        match id.filter(|s| !s.is_empty()) {
-            Some(id) => self.journal.load(id).map_err(|e| e.to_string()),
+        let session = match id.filter(|s| !s.is_empty()) {
+            Some(id) => {
+                let (file, session) = self.journal.locate(id).map_err(|e| e.to_string())?;
+                if session.redacted || !self.journal.is_own_file(&session.id, &file) {
+                    let now = chrono::Utc::now();
+                    let new = session.continued_as(new_id(now, id_nonce()), now, local_offset_minutes(now));
+                    let what = if session.redacted { "a redacted export" } else { "not that session's journal file" };
+                    self.notices.push(sanitize_line(&format!(
+                        "{} is {what}: continuing as new session {} (continues {}); the file is left as it is",
+                        file.display(),
+                        new.id,
+                        session.id
+                    )));
+                    return Ok(new);
+                }
+                session
+            }
             None => self.unfinished_newest().ok_or_else(|| {
                 let e = JournalError::NoOpenSession { dir: self.journal.dir().to_path_buf() };
                 format!("{e} (passkey-triage sessions lists every session)")
-            }),
-        }
+            })?,
+        };
+        self.claim(&session.id)?;
+        Ok(session)
+    }
+
+    fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
     }
 
     fn unfinished(&mut self, max: usize) -> Vec<Session> {
@@ -141,6 +211,11 @@ impl SessionStore for JournalStore {
                         "Session {id} saved to {path}; ticket notes: passkey-triage export {id} --format text"
                     ));
                 }
+            }
+            Ok(None) if self.refused.is_some() => {
+                self.lost = true;
+                let why = self.refused.as_deref().unwrap_or_default();
+                lines.push(format!("Could not save session {id}: {}", sanitize_line(why)));
             }
             Ok(None) => lines.push("Nothing was saved: the call was not started.".to_string()),
             Err(e) => {

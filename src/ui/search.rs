@@ -164,6 +164,11 @@ pub struct Implied {
 /// States the jump search may visit before it gives up.
 const JUMP_LIMIT: usize = 20_000;
 
+/// Path entries and facts the jump search may hold in all its states together (each state is a
+/// whole walk, so a target thousands of questions deep would otherwise take gigabytes): about
+/// 100 MB at most, and with it a bound on the time, since every stored state was built once.
+const JUMP_BUDGET: usize = 400_000;
+
 /// Finds answers that take the walk from the start to `target`; see the module docs.
 /// Errors are one line for the status bar.
 pub fn plan_jump(set: &RunbookSet, walk: &Walk, target: &NodeRef, now: DateTime<Utc>) -> Result<Jump, String> {
@@ -204,9 +209,12 @@ pub fn plan_jump(set: &RunbookSet, walk: &Walk, target: &NodeRef, now: DateTime<
     let mut blocked_by_step: Option<String> = None;
     let mut needs_typing: Option<String> = None;
     let mut expanded = 0;
+    let mut held = 0usize;
+    let mut too_far = false;
     while let Some(Reverse(((concrete, unknowns, answers), i))) = heap.pop() {
         expanded += 1;
-        if expanded > JUMP_LIMIT {
+        if expanded > JUMP_LIMIT || held > JUMP_BUDGET {
+            too_far = held > JUMP_BUDGET;
             break;
         }
         let (w, implied) = &states[i];
@@ -266,6 +274,7 @@ pub fn plan_jump(set: &RunbookSet, walk: &Walk, target: &NodeRef, now: DateTime<
             if !seen.insert(state_key(&w2)) {
                 continue;
             }
+            held += 2 * w2.facts.len() + w2.path.len();
             let mut implied2 = implied.clone();
             let cost = if !assumed {
                 (concrete, unknowns, answers + 1)
@@ -284,6 +293,11 @@ pub fn plan_jump(set: &RunbookSet, walk: &Walk, target: &NodeRef, now: DateTime<
             states.push((w2, implied2));
             heap.push(Reverse((cost, states.len() - 1)));
         }
+    }
+    if too_far {
+        return Err(format!(
+            "{label} is too far from the start to plan a jump; answer the questions on the way, then search again."
+        ));
     }
     Err(match (blocked_by_step, needs_typing) {
         (Some(step), _) => format!("{label} lies past the step \"{step}\": do that step first, then search again."),

@@ -62,6 +62,12 @@ pub trait SessionStore {
         Vec::new()
     }
 
+    /// Things the agent should know about what `load` did (e.g. a copy continued as a new
+    /// session), one line each, since the last call.
+    fn take_notices(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+
     /// The agent's name when `--agent` is not given (config `agent`).
     fn default_agent(&self) -> Option<String> {
         None

@@ -1,0 +1,97 @@
+//! Issue 10, failure 6: `/` over a 10,000-question library, then a jump to a question 1,000 or
+//! 9,998 deep, took 3.6 GB and 21 GB. The planner now holds a bounded amount of state; the test
+//! measures the peak heap with a counting allocator (no timing).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{TimeZone, Utc};
+use passkey_triage::engine::{Walk, WalkOptions};
+use passkey_triage::runbook::load::{LoadedRunbook, builtin_matrix, parse_json};
+use passkey_triage::runbook::{NodeRef, Origin, RunbookSet, SourceFile};
+use passkey_triage::ui::search::{Index, plan_jump};
+
+struct Peak;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator, only counting.
+unsafe impl GlobalAlloc for Peak {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        // SAFETY: same contract.
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        // SAFETY: same contract.
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
+        if n >= l.size() {
+            let now = LIVE.fetch_add(n - l.size(), Ordering::Relaxed) + n - l.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        } else {
+            LIVE.fetch_sub(l.size() - n, Ordering::Relaxed);
+        }
+        // SAFETY: same contract.
+        unsafe { System.realloc(p, l, n) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Peak = Peak;
+
+/// A chain of `n` questions, each with the keyword `kw<i>`, ending in an outcome.
+fn chain(n: usize) -> RunbookSet {
+    let facts: Vec<String> =
+        (0..n).map(|i| format!(r#"{{"key": "c.f{i}", "meaning": "f{i}", "values": ["yes", "no"]}}"#)).collect();
+    let mut nodes: Vec<String> = (0..n)
+        .map(|i| {
+            let next = if i + 1 == n { "o-end".to_string() } else { format!("q{}", i + 1) };
+            format!(
+                r#"{{"id": "q{i}", "kind": "question", "fact": "c.f{i}", "prompt": "Question {i}?", "help": "h", "keywords": ["kw{i}"],
+                   "options": [{{"value": "yes", "label": "Yes", "next": "{next}"}}, {{"value": "no", "label": "No", "next": "{next}"}},
+                               {{"value": "unknown", "label": "Can't tell", "next": "{next}"}}]}}"#
+            )
+        })
+        .collect();
+    nodes.push(r#"{"id": "o-end", "kind": "outcome", "class": "unclassified", "title": "End", "summary": "s", "escalate": true, "remediation": []}"#.to_string());
+    let text = format!(
+        r#"{{"schema": 1, "id": "triage", "title": "chain", "as_of": "2026-01-01", "sources": [],
+            "facts": [{}], "start": "q0", "nodes": [{}]}}"#,
+        facts.join(","),
+        nodes.join(",")
+    );
+    let file = Arc::new(SourceFile::new(Origin::Builtin("chain.json".into()), text));
+    let rb = parse_json(&file).expect("chain runbook");
+    let (matrix, mfile) = builtin_matrix().expect("matrix");
+    RunbookSet::new(vec![LoadedRunbook::new(rb, file)], matrix, mfile)
+}
+
+#[test]
+fn search_and_jump_stay_in_bounded_memory_over_10000_questions() {
+    let set = chain(10_000);
+    let now = Utc.with_ymd_and_hms(2026, 1, 20, 14, 0, 0).single().expect("time");
+    let walk = Walk::start(&set, Vec::new(), WalkOptions::default(), now).expect("start");
+    let index = Index::build(&set);
+    for (keyword, node) in [("kw1000", "q1000"), ("kw9998", "q9998"), ("kw20", "q20")] {
+        let base = LIVE.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
+        let hits = index.query(keyword);
+        assert_eq!(index.entries[hits[0].entry].node, NodeRef::new("triage", node));
+        let jump = plan_jump(&set, &walk, &NodeRef::new("triage", node), now);
+        let peak = PEAK.load(Ordering::Relaxed) - base;
+        assert!(peak < 400_000_000, "{keyword}: peak heap {peak} bytes");
+        match (node, jump) {
+            // Near targets are still reached.
+            ("q20", Ok(j)) => assert_eq!(j.walk.position.node(), &NodeRef::new("triage", "q20")),
+            ("q20", Err(e)) => panic!("{e}"),
+            // Far ones either work or say why, one line.
+            (_, Ok(j)) => assert_eq!(j.walk.position.node(), &NodeRef::new("triage", node)),
+            (_, Err(e)) => assert!(e.contains("too far") && !e.contains('\n'), "{e}"),
+        }
+    }
+}
