@@ -147,7 +147,7 @@ fn exit_codes() {
     let r = lint(tmp.path(), &[binary.to_str().unwrap()]);
     assert_eq!(r.code, 2, "{}", r.stdout);
     assert!(r.stdout.is_empty());
-    assert!(r.stderr.contains("binary.json") && r.stderr.contains("cannot read"), "{}", r.stderr);
+    assert!(r.stderr.contains("binary.json") && r.stderr.contains("not UTF-8"), "{}", r.stderr);
     // 2: a --runbooks folder that does not exist, for the default (effective) set.
     let out = cli(tmp.path()).args(["--runbooks", "no-such-folder", "lint"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -238,5 +238,5 @@ fn a_huge_runbook_file_is_refused_unread() {
     f.set_len(passkey_triage::runbook::load::MAX_RUNBOOK_BYTES + 10).unwrap();
     let r = lint(tmp.path(), &[big.to_str().unwrap()]);
     assert_eq!(r.code, 2, "{}", r.stdout);
-    assert!(r.stderr.contains("not a runbook"), "{}", r.stderr);
+    assert!(r.stderr.contains("big.json") && r.stderr.contains("refused unread"), "{}", r.stderr);
 }

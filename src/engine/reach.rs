@@ -21,6 +21,11 @@ use crate::vocab::{FactType, UNKNOWN};
 /// How many nodes one decision may visit before it gives up and lets the question be asked.
 const BUDGET: usize = 20_000;
 
+/// How many imagined facts the visited states may hold together. Each state carries its own
+/// bindings, so a long chain of open questions would otherwise cost gigabytes (10,000 questions
+/// took 15 GB); this keeps one decision to a few tens of megabytes. Past it, the question is asked.
+const CELL_BUDGET: usize = 400_000;
+
 /// A fact's value on an imagined path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Value {
@@ -36,7 +41,7 @@ type Bound = BTreeMap<String, Value>;
 /// `None` when two different outcomes are reachable, a continuation dead-ends, or the search
 /// is too large to finish (the question is then asked: the safe side).
 pub fn decided(set: &RunbookSet, walk: &Walk, from: &NodeRef) -> Option<NodeRef> {
-    let mut search = Search { set, walk, found: None, seen: HashSet::new(), visits: 0 };
+    let mut search = Search { set, walk, found: None, seen: HashSet::new(), visits: 0, cells: 0 };
     search.run(from.clone()).then_some(()).and(search.found)
 }
 
@@ -46,6 +51,7 @@ struct Search<'a> {
     found: Option<NodeRef>,
     seen: HashSet<(NodeRef, Bound)>,
     visits: usize,
+    cells: usize,
 }
 
 impl Search<'_> {
@@ -54,7 +60,8 @@ impl Search<'_> {
         let mut stack = vec![(from, Bound::new())];
         while let Some((here, bound)) = stack.pop() {
             self.visits += 1;
-            if self.visits > BUDGET {
+            self.cells += bound.len();
+            if self.visits > BUDGET || self.cells > CELL_BUDGET {
                 return false;
             }
             if !self.seen.insert((here.clone(), bound.clone())) {
@@ -217,14 +224,15 @@ pub fn answers_leading_to(set: &RunbookSet, walk: &Walk, target: &NodeRef) -> Op
     if walk.is_finished() {
         return (from == *target).then(Vec::new);
     }
-    let search = Search { set, walk, found: None, seen: HashSet::new(), visits: 0 };
+    let search = Search { set, walk, found: None, seen: HashSet::new(), visits: 0, cells: 0 };
     // Breadth first, so the way found asks the fewest questions.
     let mut queue = std::collections::VecDeque::from([(from, Bound::new(), Vec::<(String, String)>::new())]);
     let mut seen: HashSet<(NodeRef, Bound)> = HashSet::new();
-    let mut visits = 0;
+    let (mut visits, mut cells) = (0, 0);
     while let Some((here, bound, asked)) = queue.pop_front() {
         visits += 1;
-        if visits > BUDGET {
+        cells += bound.len() + asked.len();
+        if visits > BUDGET || cells > CELL_BUDGET {
             return None;
         }
         if here == *target {
