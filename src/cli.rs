@@ -78,6 +78,8 @@ pub enum Command {
     Open(OpenArgs),
     /// Print the JSON schema for runbook files.
     Schema,
+    /// Read a sign-in log export and print the facts it says, as a facts file (contract §8).
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -237,4 +239,29 @@ pub struct OpenArgs {
     /// default when standard input or output is not a terminal).
     #[arg(long)]
     pub print: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ImportFormat {
+    /// A facts file: `{"facts": {...}, "sources": {...}}`.
+    #[default]
+    Json,
+    /// One line per fact with its source, for reading.
+    Text,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Sign-in log export (Graph JSON, admin center JSON or CSV, Log Analytics, diagnostic
+    /// settings), or `-` for standard input. The format is detected.
+    #[arg(value_name = "FILE|-")]
+    pub file: String,
+    /// Take the entry with this correlation id (the newest failed one when several share it).
+    #[arg(long, value_name = "ID")]
+    pub correlation_id: Option<String>,
+    /// Only this user's entries (UPN, any case).
+    #[arg(long, value_name = "UPN")]
+    pub user: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ImportFormat,
 }

@@ -17,6 +17,7 @@ pub mod exit;
 pub mod export;
 pub mod facts_file;
 pub mod graph;
+pub mod import;
 pub mod matrix;
 pub mod paths;
 pub mod runbook;

@@ -3,6 +3,7 @@
 pub mod diagnose;
 pub mod export;
 pub mod graph;
+pub mod import;
 pub mod lint;
 pub mod matrix;
 pub mod open;
