@@ -1,0 +1,171 @@
+//! `import` through the binary: the public samples (`tests/signin_logs/public`, copies of
+//! `shared/examples/signin-logs`, compared with the originals when `../shared` is present) print
+//! exactly their facts, each with a source; our own cases (`tests/signin_logs/cases/*.expect.json`)
+//! cover every format and edge, and every bad input exits 2 with one line and nothing on stdout.
+
+mod cli_support;
+
+use std::path::Path;
+
+use cli_support::{Run, cli, finish, root};
+use serde_json::{Map, Value};
+
+fn import(tmp: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut c = cli(tmp);
+    c.arg("import").args(args);
+    if let Some(s) = stdin {
+        c.write_stdin(s.to_vec());
+    }
+    finish(c)
+}
+
+fn read_json(rel: &str) -> Value {
+    let text = std::fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The facts and sources of a successful run; sources name exactly the facts, each
+/// `<format>: <field>`.
+fn facts_and_sources(r: &Run, what: &str) -> (Map<String, Value>, Map<String, Value>) {
+    assert_eq!(r.code, 0, "{what}: {}", r.stderr);
+    assert!(r.stderr.is_empty(), "{what}: {}", r.stderr);
+    let out: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{what}: not JSON ({e}): {}", r.stdout));
+    let facts = out["facts"].as_object().cloned().unwrap_or_default();
+    let sources = out["sources"].as_object().cloned().unwrap_or_default();
+    let fk: Vec<&String> = facts.keys().collect();
+    let sk: Vec<&String> = sources.keys().collect();
+    assert_eq!(fk, sk, "{what}: a source for each fact, no more");
+    for (k, s) in &sources {
+        let s = s.as_str().unwrap_or_default();
+        let (format, field) = s.split_once(": ").unwrap_or_else(|| panic!("{what}: {k}: source `{s}`"));
+        assert!(!format.is_empty() && !field.is_empty(), "{what}: {k}: source `{s}`");
+    }
+    (facts, sources)
+}
+
+#[test]
+fn public_samples_print_exactly_their_facts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = root().join("tests/signin_logs/public");
+    let shared = root().join("../shared/examples/signin-logs");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(".expect.json") else { continue };
+        n += 1;
+        let expect = read_json(&format!("tests/signin_logs/public/{name}"));
+        let input = format!("tests/signin_logs/public/{}", expect["input"].as_str().unwrap());
+        if shared.is_dir() {
+            for f in [name.clone(), expect["input"].as_str().unwrap().to_string()] {
+                let ours = std::fs::read(dir.join(&f)).unwrap();
+                let theirs = std::fs::read(shared.join(&f)).unwrap();
+                assert!(ours == theirs, "{f} differs from shared/examples/signin-logs");
+            }
+        }
+        let r = import(tmp.path(), &[&input], None);
+        let (facts, _) = facts_and_sources(&r, stem);
+        assert_eq!(Some(&facts), expect["facts"].as_object(), "{stem}");
+    }
+    assert!(n >= 3, "the public samples are there");
+}
+
+#[test]
+fn own_cases_cover_every_format_and_edge() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = root().join("tests/signin_logs/cases");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".expect.json"))
+        .collect();
+    names.sort();
+    let mut formats = std::collections::BTreeSet::new();
+    for name in &names {
+        let expect = read_json(&format!("tests/signin_logs/cases/{name}"));
+        let input = format!("tests/signin_logs/cases/{}", expect["input"].as_str().unwrap());
+        let mut args: Vec<String> = vec![input];
+        args.extend(expect["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let r = import(tmp.path(), &args, None);
+        match expect["exit"].as_i64() {
+            Some(code) => {
+                assert_eq!(r.code as i64, code, "{name}: {}", r.stdout);
+                assert!(r.stdout.is_empty(), "{name}: nothing on stdout: {}", r.stdout);
+                assert_eq!(r.stderr.lines().count(), 1, "{name}: one line: {}", r.stderr);
+                let want = expect["error"].as_str().unwrap();
+                assert!(r.stderr.contains(want), "{name}: `{want}` not in: {}", r.stderr);
+            }
+            None => {
+                let (facts, sources) = facts_and_sources(&r, name);
+                assert_eq!(Some(&facts), expect["facts"].as_object(), "{name}");
+                for s in sources.values() {
+                    formats.insert(s.as_str().unwrap_or_default().split(": ").next().unwrap_or_default().to_string());
+                }
+                if let Some(f) = expect["format"].as_str() {
+                    assert!(
+                        sources.values().all(|s| s.as_str().is_some_and(|s| s.starts_with(f))),
+                        "{name}: {sources:?}"
+                    );
+                }
+            }
+        }
+    }
+    let all = ["az-monitor", "diagnostic-settings", "graph-beta", "graph-v1.0", "log-analytics", "portal-csv"];
+    assert_eq!(formats.iter().map(String::as_str).collect::<Vec<_>>(), all, "every format has a case");
+}
+
+#[test]
+fn reads_standard_input_and_says_which_entry_in_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(root().join("tests/signin_logs/public/11.csv")).unwrap();
+    let r = import(tmp.path(), &["-"], Some(&bytes));
+    let (facts, _) = facts_and_sources(&r, "stdin");
+    assert_eq!(facts["error.code"], "AADSTS50074");
+    let r = import(tmp.path(), &["-", "--format", "text"], Some(&bytes));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("client.os               android  (portal-csv: Operating System)"), "{}", r.stdout);
+    assert!(r.stdout.ends_with("2 of 2 entries matched; the newest failed one was taken.\n"), "{}", r.stdout);
+}
+
+#[test]
+fn a_correlation_id_picks_among_rows_and_the_newest_failed_of_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = "tests/signin_logs/public/01.json";
+    let r = import(tmp.path(), &[f, "--correlation-id", " 0DD6A32C-C059-4534-97BF-C82D73D9C869 "], None);
+    let (facts, _) = facts_and_sources(&r, "01");
+    assert_eq!(facts["error.code"], "AADSTS500121");
+    assert_eq!(facts["signin.time"], "2026-11-18T14:03:52Z");
+}
+
+#[test]
+fn folders_devices_and_missing_files_are_refused_unread() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (arg, want) in [
+        ("tests/signin_logs", "tests/signin_logs: not a regular file"),
+        ("tests/signin_logs/none.json", "tests/signin_logs/none.json: cannot read"),
+    ] {
+        let r = import(tmp.path(), &[arg], None);
+        assert_eq!(r.code, 2);
+        assert!(r.stdout.is_empty());
+        assert!(r.stderr.contains(want), "{}", r.stderr);
+    }
+    #[cfg(unix)]
+    {
+        let r = import(tmp.path(), &["/dev/zero"], None);
+        assert_eq!((r.code, r.stdout.as_str()), (2, ""));
+        assert!(r.stderr.contains("/dev/zero: not a regular file"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn hostile_text_is_escaped_in_the_facts_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let evil = "{\"correlationId\": \"c\\u001b[2J\\u202e\", \"userPrincipalName\": \"a\\u009b@b.c\", \"status\": {\"errorCode\": 1}}";
+    let r = import(tmp.path(), &["-"], Some(evil.as_bytes()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.chars().any(|c| c.is_control() && c != '\n'), "{:?}", r.stdout);
+    assert!(!r.stdout.contains('\u{202e}'));
+    let (facts, _) = facts_and_sources(&r, "evil");
+    assert_eq!(facts["error.code"], "AADSTS1");
+}
