@@ -42,6 +42,12 @@ pub struct WizardArgs {
     /// Facts file that pre-answers questions ({"facts": {...}}).
     #[arg(long, value_name = "FILE")]
     pub facts: Option<PathBuf>,
+    /// Sign-in log export whose entry pre-answers questions (see `import`); --facts wins over it.
+    #[arg(long, value_name = "FILE")]
+    pub signin_log: Option<PathBuf>,
+    /// With --signin-log: the entry with this correlation id.
+    #[arg(long, value_name = "ID", requires = "signin_log")]
+    pub correlation_id: Option<String>,
     /// Answer questions whose fact is missing `unknown` instead of asking.
     #[arg(long)]
     pub assume_unknown: bool,
@@ -52,7 +58,7 @@ pub struct WizardArgs {
         value_name = "ID",
         num_args = 0..=1,
         default_missing_value = "",
-        conflicts_with_all = ["facts", "assume_unknown"]
+        conflicts_with_all = ["facts", "assume_unknown", "signin_log"]
     )]
     pub resume: Option<String>,
 }
@@ -108,8 +114,15 @@ pub enum ReportFormat {
 #[derive(Debug, Args)]
 pub struct DiagnoseArgs {
     /// Facts file ({"facts": {...}}), or `-` for standard input.
+    #[arg(long, value_name = "FILE|-", required_unless_present = "signin_log")]
+    pub facts: Option<String>,
+    /// Sign-in log export whose entry pre-answers questions (see `import`); a facts file given
+    /// too wins over it.
     #[arg(long, value_name = "FILE|-")]
-    pub facts: String,
+    pub signin_log: Option<String>,
+    /// With --signin-log: the entry with this correlation id.
+    #[arg(long, value_name = "ID", requires = "signin_log")]
+    pub correlation_id: Option<String>,
     /// Answer every question whose fact is missing `unknown`.
     #[arg(long)]
     pub assume_unknown: bool,

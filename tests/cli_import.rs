@@ -169,3 +169,95 @@ fn hostile_text_is_escaped_in_the_facts_file() {
     let (facts, _) = facts_and_sources(&r, "evil");
     assert_eq!(facts["error.code"], "AADSTS1");
 }
+
+/// `diagnose --signin-log SAMPLE --facts USER_ADDS --assume-unknown` reaches each public
+/// sample's class.
+#[test]
+fn diagnose_with_a_signin_log_reaches_each_samples_class() {
+    let tmp = tempfile::tempdir().unwrap();
+    for n in ["01", "11", "13"] {
+        let expect = read_json(&format!("tests/signin_logs/public/{n}.expect.json"));
+        let adds = tmp.path().join(format!("adds{n}.json"));
+        std::fs::write(&adds, serde_json::json!({"facts": expect["user_adds"]}).to_string()).unwrap();
+        let log = format!("tests/signin_logs/public/{}", expect["input"].as_str().unwrap());
+        let mut c = cli(tmp.path());
+        c.args(["diagnose", "--signin-log", &log, "--facts"]).arg(&adds).arg("--assume-unknown");
+        let r = finish(c);
+        assert_eq!(r.code, 0, "{n}: {}", r.stderr);
+        let out: Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(out["class"], expect["expect"]["class"], "{n}: {out}");
+    }
+}
+
+/// The session records imported facts as imported, with their source field; a facts file given
+/// too wins over the log; a facts file carrying `sources` (import's own output) is imported too.
+#[test]
+fn imported_facts_keep_their_source_and_a_facts_file_wins() {
+    let tmp = tempfile::tempdir().unwrap();
+    let over = tmp.path().join("over.json");
+    std::fs::write(&over, r#"{"facts": {"client.browser": "chrome", "phase": "sign-in"}}"#).unwrap();
+    let session = tmp.path().join("s.json");
+    let mut c = cli(tmp.path());
+    c.args(["diagnose", "--signin-log", "tests/signin_logs/public/01.json", "--facts"])
+        .arg(&over)
+        .args(["--assume-unknown", "--session-out"])
+        .arg(&session);
+    let r = finish(c);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&session).unwrap()).unwrap();
+    let facts = &s["walk"]["facts"];
+    assert_eq!(facts["client.browser"]["value"], "chrome");
+    assert_eq!(facts["client.browser"]["provenance"], "facts-file");
+    assert_eq!(facts["phase"]["provenance"], "facts-file");
+    assert_eq!(facts["client.os"]["provenance"], "imported");
+    assert_eq!(facts["client.os"]["via"], "graph-v1.0: deviceDetail.operatingSystem");
+    assert_eq!(facts["error.code"]["via"], "graph-v1.0: status.errorCode");
+
+    let imported = finish({
+        let mut c = cli(tmp.path());
+        c.args(["import", "tests/signin_logs/public/13.json"]);
+        c
+    });
+    let session = tmp.path().join("s2.json");
+    let mut c = cli(tmp.path());
+    c.args(["diagnose", "--facts", "-", "--assume-unknown", "--session-out"]).arg(&session);
+    c.write_stdin(imported.stdout);
+    let r = finish(c);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&session).unwrap()).unwrap();
+    assert_eq!(s["walk"]["facts"]["credential.type"]["provenance"], "imported");
+    assert_eq!(
+        s["walk"]["facts"]["credential.type"]["via"],
+        "log-analytics: AuthenticationDetails.authenticationMethod"
+    );
+}
+
+#[test]
+fn diagnose_flags_are_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let mut c = cli(tmp.path());
+        c.arg("diagnose").args(args);
+        finish(c)
+    };
+    let r = run(&["--signin-log", "-", "--facts", "-"]);
+    assert_eq!((r.code, r.stdout.as_str()), (2, ""));
+    assert!(r.stderr.contains("can't both read standard input"), "{}", r.stderr);
+    let r = run(&["--correlation-id", "x", "--facts", "tests/signin_logs/public/01.json"]);
+    assert_eq!(r.code, 2, "--correlation-id needs --signin-log: {}", r.stderr);
+    let r = run(&["--signin-log", "tests/signin_logs/cases/bad-french.csv"]);
+    assert_eq!((r.code, r.stdout.as_str()), (2, ""));
+    assert!(r.stderr.contains("in French"), "{}", r.stderr);
+    let r = run(&["--signin-log", "tests/signin_logs/public/01.json", "--correlation-id", "nope"]);
+    assert_eq!((r.code, r.stdout.as_str()), (2, ""));
+    assert!(
+        r.stderr.contains("no entry matches correlation id `nope` (2 read, 2 of them interactive)"),
+        "{}",
+        r.stderr
+    );
+    let bad = tmp.path().join("bad.json");
+    std::fs::write(&bad, r#"{"facts": {"phase": "sign-in"}, "sources": {"flow": "graph: x"}}"#).unwrap();
+    let r = run(&["--facts", bad.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("`sources` names `flow`, which is not among the facts"), "{}", r.stderr);
+}
