@@ -261,3 +261,40 @@ fn diagnose_flags_are_checked() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("`sources` names `flow`, which is not among the facts"), "{}", r.stderr);
 }
+
+/// The wizard starts with the log's facts known (imported, with their source), the facts file on
+/// top, and the user taken from the log when not given.
+#[test]
+fn the_wizard_starts_with_the_logs_facts() {
+    use passkey_triage::cli::WizardArgs;
+    use passkey_triage::commands::{Context, wizard};
+    use passkey_triage::engine::Provenance;
+    use passkey_triage::paths::Paths;
+    use passkey_triage::ui::store::NoStore;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let ctx = Context {
+        paths: Paths { config_dir: tmp.path().join("config"), data_dir: tmp.path().join("data") },
+        runbook_dirs: Vec::new(),
+    };
+    let over = tmp.path().join("over.json");
+    std::fs::write(&over, r#"{"facts": {"client.os": "android"}}"#).unwrap();
+    let args = WizardArgs {
+        signin_log: Some(root().join("tests/signin_logs/public/01.json")),
+        correlation_id: Some("0dd6a32c-c059-4534-97bf-c82d73d9c869".into()),
+        facts: Some(over),
+        ..WizardArgs::default()
+    };
+    let app = wizard::prepare(&ctx, &args, &mut NoStore).unwrap_or_else(|e| panic!("{e}"));
+    let facts = &app.session.walk.facts;
+    assert_eq!(facts["error.code"].provenance, Provenance::Imported);
+    assert_eq!(facts["error.code"].via.as_deref(), Some("graph-v1.0: status.errorCode"));
+    assert_eq!((facts["client.os"].value.as_str(), facts["client.os"].provenance), ("android", Provenance::FactsFile));
+    assert_eq!(app.session.user.as_deref(), Some("avery.chen@contoso.example"));
+
+    let args =
+        WizardArgs { signin_log: Some(root().join("tests/signin_logs/cases/bad-text.txt")), ..WizardArgs::default() };
+    let e = wizard::prepare(&ctx, &args, &mut NoStore).err().map(|e| (e.code, e.message)).unwrap_or_default();
+    assert_eq!(e.0, 2);
+    assert!(e.1.contains("not a sign-in log"), "{}", e.1);
+}
