@@ -8,6 +8,7 @@
 //! - [`diagnose`]: non-interactive classification and its reports.
 //! - [`commands`]: one module per subcommand; [`cli`] is the clap definition.
 
+pub mod aadsts;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -156,7 +156,11 @@ pub fn read_runbook_file(path: &Path) -> Result<LoadedRunbook, Box<Finding>> {
     Ok(LoadedRunbook::new(rb, file))
 }
 
-/// The `*.json` files of a folder, sorted; a file path is returned as is.
+/// Data files that live in runbook folders but are not runbooks: the AADSTS table's override
+/// (`crate::aadsts`).
+pub const DATA_FILES: [&str; 1] = ["aadsts.json"];
+
+/// The `*.json` files of a folder but [`DATA_FILES`], sorted; a file path is returned as is.
 pub fn runbook_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     if path.is_file() {
         return Ok(vec![path.to_path_buf()]);
@@ -165,6 +169,7 @@ pub fn runbook_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| p.file_name().is_none_or(|n| !DATA_FILES.iter().any(|d| n == *d)))
         .collect();
     files.sort();
     Ok(files)
