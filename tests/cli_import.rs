@@ -298,3 +298,48 @@ fn the_wizard_starts_with_the_logs_facts() {
     assert_eq!(e.0, 2);
     assert!(e.1.contains("not a sign-in log"), "{}", e.1);
 }
+
+/// Every export shows the official meaning of an imported code; an unknown code gets none.
+#[test]
+fn exports_show_the_codes_official_meaning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let session = tmp.path().join("s.json");
+    let mut c = cli(tmp.path());
+    c.args(["diagnose", "--signin-log", "tests/signin_logs/public/01.json", "--assume-unknown", "--session-out"])
+        .arg(&session);
+    assert_eq!(finish(c).code, 0);
+    let export = |format: &str, file: &Path| {
+        let mut c = cli(tmp.path());
+        c.arg("export").arg(file).args(["--format", format]);
+        let r = finish(c);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+    };
+    let md = export("markdown", &session);
+    assert!(
+        md.contains("## Error code\n\n- AADSTS500121: Authentication failed during strong authentication request."),
+        "{md}"
+    );
+    assert!(
+        md.contains("([reference](https://learn.microsoft.com/entra/architecture/security-operations-user-accounts))")
+    );
+    let text = export("text", &session);
+    assert!(
+        text.contains("ERROR CODE\n  AADSTS500121: Authentication failed during strong authentication request.\n"),
+        "{text}"
+    );
+    let json: Value = serde_json::from_str(&export("json", &session)).unwrap();
+    assert_eq!(json["error_code_meaning"]["code"], "AADSTS500121");
+    assert_eq!(json["walk"]["facts"]["error.code"]["via"], "graph-v1.0: status.errorCode");
+
+    let unknown = tmp.path().join("u.json");
+    std::fs::write(&unknown, r#"{"facts": {"error.code": "AADSTS4242"}}"#).unwrap();
+    let session = tmp.path().join("s2.json");
+    let mut c = cli(tmp.path());
+    c.args(["diagnose", "--facts"]).arg(&unknown).args(["--assume-unknown", "--session-out"]).arg(&session);
+    assert_eq!(finish(c).code, 0);
+    assert!(!export("markdown", &session).contains("## Error code"));
+    assert!(!export("text", &session).contains("ERROR CODE"));
+    let json: Value = serde_json::from_str(&export("json", &session)).unwrap();
+    assert!(json.get("error_code_meaning").is_none());
+}
