@@ -36,7 +36,9 @@ fn generated(n: usize) -> PathBuf {
 /// A Graph beta export of `n` entries, newest first; one in seven failed, 200 users.
 pub fn generate(n: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(n * 2400);
-    out.extend_from_slice(b"{\"@odata.context\":\"https://graph.microsoft.com/beta/$metadata#auditLogs/signIns\",\"value\":[");
+    out.extend_from_slice(
+        b"{\"@odata.context\":\"https://graph.microsoft.com/beta/$metadata#auditLogs/signIns\",\"value\":[",
+    );
     for i in 0..n {
         if i > 0 {
             out.push(b',');
