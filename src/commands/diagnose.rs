@@ -41,9 +41,9 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs, stdin: &mut dyn Read, out: &mut d
     let known =
         known_facts(args.facts.as_deref(), args.signin_log.as_deref(), args.correlation_id.as_deref(), stdin, &set)?;
     let now = Utc::now();
-    let walk = known
-        .start(&set, WalkOptions { assume_unknown: args.assume_unknown, skip_steps: true }, now)
-        .map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
+    let options =
+        WalkOptions { assume_unknown: args.assume_unknown, skip_steps: true, role: args.role.into(), ask_all: false };
+    let walk = known.start(&set, options, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
     let report = crate::diagnose::report(&set, &walk);
     if let Some(file) = &args.session_out {
         write_session(ctx, args, &set, walk.clone(), now, file)?;

@@ -8,17 +8,20 @@ use chrono::Utc;
 
 use super::{CliError, Context};
 use crate::cli::WizardArgs;
-use crate::engine::{Provenance, WalkOptions};
+use crate::engine::{Provenance, Role, WalkOptions};
 use crate::runbook::RunbookSet;
 use crate::session::{self, CallInfo, Session};
 use crate::term;
 use crate::text::sanitize_line;
-use crate::ui::app::{App, Mode, Msg, Options, StatusKind};
+use crate::ui::app::{App, Msg, Options, StatusKind};
 use crate::ui::journal_store::JournalStore;
 use crate::ui::store::SessionStore;
 
 /// How many unfinished sessions the start screen offers.
 pub const RESUMABLE: usize = 5;
+
+/// How many unfinished sessions are looked through for those of the `--ticket` given.
+const TICKET_LOOKBACK: usize = 40;
 
 /// Runs the wizard on the session journal (`<data>/sessions`) with the config's defaults.
 pub fn run(ctx: &Context, args: &WizardArgs, out: &mut dyn Write) -> Result<i32, CliError> {
@@ -81,7 +84,12 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
     )?;
     // Who is on the call: the sign-in log knows the user when the agent didn't say.
     let imported_user = known.0.iter().find(|f| f.key == "user.upn").map(|f| f.value.clone());
-    let options_walk = WalkOptions { assume_unknown: args.assume_unknown, skip_steps: false };
+    let options_walk = WalkOptions {
+        assume_unknown: args.assume_unknown,
+        skip_steps: false,
+        role: args.role.map(Role::from).unwrap_or(Role::Tier1),
+        ask_all: false,
+    };
     let walk = known.start(&set, options_walk, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
     let call = CallInfo {
         ticket: args.ticket.clone(),
@@ -96,14 +104,24 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
         now,
         session::local_offset_minutes(now),
     );
-    // The start screen: when there is something to fill in or an unfinished call to resume;
-    // never with --facts or --signin-log (straight to work).
+    // The start screen: when there is something to fill in, or when the ticket given has
+    // unfinished calls to resume (only those are offered then); never with --facts or
+    // --signin-log (straight to work).
     let given = args.facts.is_some() || args.signin_log.is_some();
-    let resumable = if !given { store.unfinished(RESUMABLE) } else { Vec::new() };
+    let resumable = match (given, &args.ticket) {
+        (true, _) => Vec::new(),
+        (false, None) => store.unfinished(RESUMABLE),
+        (false, Some(ticket)) => store
+            .unfinished(TICKET_LOOKBACK)
+            .into_iter()
+            .filter(|s| s.ticket.as_deref().is_some_and(|t| t.trim().eq_ignore_ascii_case(ticket.trim())))
+            .take(RESUMABLE)
+            .collect(),
+    };
     let start_screen = !given && (args.ticket.is_none() || !resumable.is_empty());
     let mut app = App::new(set, session, options(store, start_screen), now);
     if start_screen {
-        app.resumable = resumable;
+        app.offer_resumable(resumable);
     }
     Ok(app)
 }
@@ -158,12 +176,15 @@ pub fn run_app(
         app.warn(format!("Skipped an unreadable session file, left as it is: {first}{more}"));
     }
     // With the set still to load, the first save waits for it (so the session records it).
-    if app.mode != Mode::Start && load.is_none() {
+    if !app.on_start_screen() && load.is_none() {
         let r = store.save(&app.session);
         app.update(Msg::Saved(r), Utc::now());
     }
     let (app, code) = term::run(app, store, load).map_err(|e| CliError::bad_input(format!("terminal error: {e}")))?;
-    let _ = writeln!(out, "{}", summary(&app));
+    // A call never started has no summary: the store's line says nothing was saved.
+    if !app.on_start_screen() {
+        let _ = writeln!(out, "{}", summary(&app));
+    }
     for line in store.farewell(&app.session) {
         let _ = writeln!(out, "{line}");
     }
