@@ -187,6 +187,12 @@ fn diagnose_with_a_signin_log_reaches_each_samples_class() {
         let out: Value = serde_json::from_str(&r.stdout).unwrap();
         assert_eq!(out["class"], expect["expect"]["class"], "{n}: {out}");
     }
+    // Without the caller's facts, the log's facts answer questions on the path as `imported`.
+    let mut c = cli(tmp.path());
+    c.args(["diagnose", "--signin-log", "tests/signin_logs/public/01.json", "--assume-unknown"]);
+    let out: Value = serde_json::from_str(&finish(c).stdout).unwrap();
+    let os = out["path"].as_array().unwrap().iter().find(|p| p["fact"] == "client.os").cloned();
+    assert_eq!(os.map(|p| p["source"].clone()), Some(Value::from("imported")), "{out}");
 }
 
 /// The session records imported facts as imported, with their source field; a facts file given
