@@ -19,6 +19,7 @@ use super::screen::confirm::Confirm;
 use super::screen::export::ExportScreen;
 use super::screen::facts::FactsScreen;
 use super::screen::help::HelpScreen;
+use super::screen::import::ImportScreen;
 use super::screen::matrix::MatrixScreen;
 use super::screen::search::SearchScreen;
 use super::screen::start::StartScreen;
@@ -44,6 +45,8 @@ pub enum Mode {
     Search(SearchScreen),
     Matrix(MatrixScreen),
     Facts(FactsScreen),
+    /// `i`: import a sign-in log (path or paste, then a picker).
+    Import(ImportScreen),
 }
 
 /// A pop-up over the mode, with its state.
@@ -210,6 +213,8 @@ impl App {
             Mode::Search(_) => Screen::Search,
             Mode::Matrix(_) => Screen::Matrix,
             Mode::Facts(_) => Screen::Facts,
+            Mode::Import(s) if s.is_picking() => Screen::ImportPick,
+            Mode::Import(_) => Screen::Import,
             Mode::Walk => match self.session.walk.current(&self.set) {
                 Some(Current::Question(_, q)) if q.entry.is_some() && self.walk_screen.focus_input => Screen::Entry,
                 Some(Current::Step(..)) => Screen::Step,
@@ -244,6 +249,7 @@ impl App {
             (Screen::Entry, _) => self.walk_screen.entry.is_empty(),
             (Screen::Search, Mode::Search(s)) => s.query.is_empty(),
             (Screen::Start, Mode::Start(s)) => s.field().is_none_or(|f| f.is_empty()),
+            (Screen::Import, Mode::Import(s)) => s.path_is_empty(),
             _ => true,
         };
         KeyContext {
@@ -252,6 +258,8 @@ impl App {
                 (Screen::Search, Mode::Search(s)) => s.hits.len(),
                 (Screen::Export, _) => Format::ALL.len(),
                 (Screen::Start | Screen::Resume, Mode::Start(s)) => s.resumable.len(),
+                (Screen::ImportPick, Mode::Import(s)) => s.items(),
+                (Screen::Import | Screen::ImportPick, _) => 0,
                 (Screen::Search | Screen::Start | Screen::Resume, _) => 0,
                 _ => self.items(),
             },
@@ -366,6 +374,14 @@ impl App {
                 self.error(format!("Export failed: {}", sanitize_line(&e)));
                 Vec::new()
             }
+            Msg::Imported(result) => match self.mode {
+                Mode::Import(_) => self.route_to_mode(|mode, app| match mode {
+                    Mode::Import(s) => s.imported(result, app),
+                    _ => Reply::stay(),
+                }),
+                // The screen was closed meanwhile: nothing to import into.
+                _ => Vec::new(),
+            },
             Msg::RunbooksLoaded(LoadedRunbooks(set)) => {
                 self.set = *set;
                 self.index = OnceCell::new();
@@ -408,15 +424,20 @@ impl App {
             Screen::Question | Screen::Step | Screen::Outcome => walk::key(self, action, &key, ctx.screen),
             Screen::Entry => walk::entry_key(self, action, &key),
             Screen::Notes => notes::key(self, action, key),
-            Screen::Start | Screen::Resume | Screen::Search | Screen::Matrix | Screen::Facts => {
-                self.route_to_mode(|mode, app| match mode {
-                    Mode::Start(s) => s.key(action, &key, app),
-                    Mode::Search(s) => s.key(action, &key, app),
-                    Mode::Matrix(s) => s.key(action, app),
-                    Mode::Facts(s) => s.key(action, app),
-                    Mode::Walk | Mode::Notes => Reply::stay(),
-                })
-            }
+            Screen::Start
+            | Screen::Resume
+            | Screen::Search
+            | Screen::Matrix
+            | Screen::Facts
+            | Screen::Import
+            | Screen::ImportPick => self.route_to_mode(|mode, app| match mode {
+                Mode::Start(s) => s.key(action, &key, app),
+                Mode::Search(s) => s.key(action, &key, app),
+                Mode::Matrix(s) => s.key(action, app),
+                Mode::Facts(s) => s.key(action, app),
+                Mode::Import(s) => s.key(action, &key, app),
+                Mode::Walk | Mode::Notes => Reply::stay(),
+            }),
             Screen::Help | Screen::Confirm | Screen::Export => self.route_to_overlay(|overlay, app| match overlay {
                 Overlay::Help(h) => h.key(action, app),
                 Overlay::Confirm(c) => c.key(action, app),
@@ -499,6 +520,12 @@ impl App {
         match self.base_screen() {
             Screen::Entry | Screen::Question => walk::paste(self, text),
             Screen::Notes => notes::paste(self, text),
+            Screen::Import | Screen::ImportPick => {
+                return self.route_to_mode(|mode, app| match mode {
+                    Mode::Import(s) => s.paste(text, app),
+                    _ => Reply::stay(),
+                });
+            }
             Screen::Start | Screen::Search => {
                 let _ = self.route_to_mode(|mode, app| {
                     match mode {

@@ -2,7 +2,7 @@
 //! hits, how far it scrolls) and its drawing (`render`); the app only routes to it.
 //!
 //! - Modes (one at a time, in [`Mode`](super::app::Mode)): [`start`], [`walk`] (the diagnosis:
-//!   question, step, outcome), [`notes`], [`search`], [`matrix`], [`facts`].
+//!   question, step, outcome), [`notes`], [`search`], [`matrix`], [`facts`], [`import`].
 //! - Overlays (on top of a mode, in [`Overlay`](super::app::Overlay)): [`help`], [`confirm`],
 //!   [`export`].
 //!
@@ -19,6 +19,7 @@ pub mod confirm;
 pub mod export;
 pub mod facts;
 pub mod help;
+pub mod import;
 pub mod matrix;
 pub mod notes;
 pub mod search;
