@@ -1,7 +1,8 @@
 //! The Entra admin center's CSV download (`InteractiveSignIns_*.csv`, reference §1.4): 56-57
 //! columns found by their English header, whatever the order; headers are matched without regard
 //! to case, padding or doubled spaces (`Application ID␠`, `Autonomous system␠␠number`), and a
-//! duplicated header (`Incoming token type`) counts once, first wins. Quoted fields may hold
+//! duplicated header (`Incoming token type`) counts once, first wins. Rows copied without their
+//! header line are read in the documented column order when they have its 56 or 57 fields. Quoted fields may hold
 //! commas, quotes and line breaks. Headers localized to the admin's portal language (French:
 //! `Nom d'utilisateur`, …) are refused with that reason rather than guessed.
 
@@ -34,6 +35,87 @@ const FRENCH: [&str; 6] = [
     "Navigateur",
     "Application cliente",
 ];
+
+/// The download's columns in order (reference §1.4, C1), for rows pasted without their header
+/// line. `Managed Identity type` is missing from some downloads (56 columns).
+const DOCUMENTED_ORDER: [&str; 57] = [
+    "Date (UTC)",
+    "Request ID",
+    "User agent",
+    "Correlation ID",
+    "User ID",
+    "User",
+    "Username",
+    "User type",
+    "Cross tenant access type",
+    "Incoming token type",
+    "Authentication Protocol",
+    "Unique token identifier",
+    "Original transfer method",
+    "Client credential type",
+    "Token Protection - Sign In Session",
+    "Token Protection - Sign In Session StatusCode",
+    "Application",
+    "Application ID",
+    "App owner tenant ID",
+    "Resource",
+    "Resource ID",
+    "Resource tenant ID",
+    "Resource owner tenant ID",
+    "Home tenant ID",
+    "Home tenant name",
+    "IP address",
+    "Location",
+    "Status",
+    "Sign-in error code",
+    "Failure reason",
+    "Client app",
+    "Device ID",
+    "Browser",
+    "Operating System",
+    "Compliant",
+    "Managed",
+    "Join Type",
+    "Multifactor authentication result",
+    "Multifactor authentication auth method",
+    "Multifactor authentication auth detail",
+    "Authentication requirement",
+    "Sign-in identifier",
+    "Session ID",
+    "IP address (seen by resource)",
+    "Through Global Secure Access",
+    "Global Secure Access IP address",
+    "Autonomous system number",
+    "Flagged for review",
+    "Token issuer type",
+    "Incoming token type",
+    "Token issuer name",
+    "Latency",
+    "Conditional Access",
+    "Managed Identity type",
+    "Associated Resource Id",
+    "Federated Token Id",
+    "Federated Token Issuer",
+];
+
+/// The documented header for a row of `n` fields that starts with a date, when the row came
+/// without its header line (rows copied out of the download).
+fn documented_header(first_row: &csv::StringRecord) -> Option<csv::StringRecord> {
+    let starts_with_date = first_row.get(0).is_some_and(|d| {
+        let d = d.trim().as_bytes();
+        d.len() >= 10 && d[..4].iter().all(u8::is_ascii_digit) && d[4] == b'-'
+    });
+    if !starts_with_date {
+        return None;
+    }
+    match first_row.len() {
+        57 => Some(csv::StringRecord::from(DOCUMENTED_ORDER.to_vec())),
+        56 => Some(csv::StringRecord::from(
+            DOCUMENTED_ORDER.iter().copied().filter(|h| *h != "Managed Identity type").collect::<Vec<_>>(),
+        )),
+        _ => None,
+    }
+}
 
 /// Lowercase, trimmed, inner runs of white space made one space.
 fn normalise(h: &str) -> String {
@@ -143,10 +225,22 @@ pub fn read(name: &str, mut reader: impl BufRead, sink: &mut dyn FnMut(Entry)) -
             detail: "it is neither JSON nor a CSV with a header line".to_string(),
         });
     }
-    let cols = Columns::find(&headers).map_err(|missing| ImportError::CsvHeaders {
-        name: name.to_string(),
-        detail: headers_problem(&headers, &missing),
-    })?;
+    let cols = match Columns::find(&headers) {
+        Ok(cols) => cols,
+        Err(missing) => match documented_header(&headers).and_then(|h| Columns::find(&h).ok()) {
+            // Rows without their header: the first one is an entry too.
+            Some(cols) => {
+                sink(entry(&cols, &headers));
+                cols
+            }
+            None => {
+                return Err(ImportError::CsvHeaders {
+                    name: name.to_string(),
+                    detail: headers_problem(&headers, &missing),
+                });
+            }
+        },
+    };
     let mut record = csv::StringRecord::new();
     while rdr.read_record(&mut record).map_err(csv_err)? {
         sink(entry(&cols, &record));
