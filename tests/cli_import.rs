@@ -349,3 +349,44 @@ fn exports_show_the_codes_official_meaning() {
     let json: Value = serde_json::from_str(&export("json", &session)).unwrap();
     assert!(json.get("error_code_meaning").is_none());
 }
+
+/// An `aadsts.json` in a runbook folder overrides codes for every command, and isn't taken for a
+/// runbook; a broken one is a lint error and bad input elsewhere.
+#[test]
+fn an_aadsts_override_beside_the_runbooks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("rb");
+    std::fs::create_dir_all(&dir).unwrap();
+    let table = r#"{"codes": [{"code": "500121", "name": "LocalName", "text": "Our own words.", "doc_url": "https://intranet.example/500121", "points_to": "ours"}]}"#;
+    std::fs::write(dir.join("aadsts.json"), table).unwrap();
+    let session = tmp.path().join("s.json");
+    let mut c = cli(tmp.path());
+    c.arg("--runbooks").arg(&dir);
+    c.args(["diagnose", "--signin-log", "tests/signin_logs/public/01.json", "--assume-unknown", "--session-out"])
+        .arg(&session);
+    let r = finish(c);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&session).unwrap()).unwrap();
+    assert_eq!(s["error_code_meaning"]["name"], "LocalName");
+    let mut c = cli(tmp.path());
+    c.arg("lint").arg(&dir);
+    let r = finish(c);
+    assert!(
+        r.stdout.contains("no .json runbooks") || r.stderr.contains("no .json runbooks"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+
+    std::fs::write(dir.join("aadsts.json"), r#"{"codes": [{"code": "x"}]}"#).unwrap();
+    let mut c = cli(tmp.path());
+    c.arg("--runbooks").arg(&dir).args(["diagnose", "--facts", "tests/signin_logs/public/01.expect.json"]);
+    let r = finish(c);
+    assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{}", r.stderr);
+    assert!(r.stderr.contains("aadsts.json"), "{}", r.stderr);
+    let mut c = cli(tmp.path());
+    c.arg("--runbooks").arg(&dir).arg("lint");
+    let r = finish(c);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("aadsts.json"), "{}", r.stdout);
+}

@@ -35,6 +35,7 @@ fn to_text(imported: &Imported) -> String {
     }
     let n = imported.read;
     let entries = if n == 1 { "entry" } else { "entries" };
-    s.push_str(&format!("{} of {n} {entries} matched; the newest failed one was taken.\n", imported.matched));
+    let which = if imported.entry.failed() { "the newest failed one" } else { "none failed: the newest" };
+    s.push_str(&format!("{} of {n} {entries} matched; {which} was taken.\n", imported.matched));
     s
 }

@@ -162,9 +162,4 @@ impl Imported {
         out.push('\n');
         out
     }
-
-    /// The facts as the wizard and `diagnose` take them: (key, value, source).
-    pub fn prefill(&self) -> Vec<(String, String, String)> {
-        self.facts.iter().map(|f| (f.key.to_string(), f.value.clone(), f.source.clone())).collect()
-    }
 }
