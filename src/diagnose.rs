@@ -73,7 +73,11 @@ pub fn report(set: &RunbookSet, walk: &Walk) -> Report {
             outcome: r.to_string(),
             title: sanitize_line(&o.title),
             escalate: o.escalate,
-            remediation: o.remediation.iter().map(|s| sanitize_line(&s.text)).collect(),
+            remediation: crate::engine::outcome::render(set, walk, o)
+                .remediation
+                .iter()
+                .map(|s| sanitize_line(&s.text))
+                .collect(),
             path: questions(walk)
                 .map(|p| PathItem {
                     node: p.node.to_string(),
@@ -126,16 +130,17 @@ pub fn to_markdown(set: &RunbookSet, walk: &Walk, report: &Report) -> String {
                 }
                 s.push_str(&format!("\n{}\n\n## Remediation\n\n", sanitize_line(&o.summary)));
                 let sources = outcome_sources(set, walk);
-                for (i, step) in o.remediation.iter().enumerate() {
+                let rendered = crate::engine::outcome::render(set, walk, o);
+                for (i, step) in rendered.remediation.iter().enumerate() {
                     let src = sources.iter().find(|(id, _, _)| *id == step.source);
                     let cite = src
                         .map(|(_, t, u)| format!(" ([{}]({}))", sanitize_line(t), sanitize_line(u)))
                         .unwrap_or_default();
                     s.push_str(&format!("{}. {}{cite}\n", i + 1, sanitize_line(&step.text)));
                 }
-                if !o.collect.is_empty() {
+                if o.escalate && !rendered.collect.is_empty() {
                     s.push_str("\n## Collect for tier 2\n\n");
-                    for c in &o.collect {
+                    for c in &rendered.collect {
                         s.push_str(&format!("- {}\n", sanitize_line(c)));
                     }
                 }
@@ -172,12 +177,13 @@ pub fn to_text(set: &RunbookSet, walk: &Walk, report: &Report) -> String {
                     s.push_str(&format!("Reason:   {}\n", sanitize_line(reason)));
                 }
                 s.push_str(&format!("\n{}\n\nRemediation:\n", sanitize_line(&o.summary)));
-                for (i, step) in o.remediation.iter().enumerate() {
+                let rendered = crate::engine::outcome::render(set, walk, o);
+                for (i, step) in rendered.remediation.iter().enumerate() {
                     s.push_str(&format!("  {}. {} [{}]\n", i + 1, sanitize_line(&step.text), step.source));
                 }
-                if !o.collect.is_empty() {
+                if o.escalate && !rendered.collect.is_empty() {
                     s.push_str("\nCollect for tier 2:\n");
-                    for c in &o.collect {
+                    for c in &rendered.collect {
                         s.push_str(&format!("  - {}\n", sanitize_line(c)));
                     }
                 }

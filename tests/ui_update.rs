@@ -684,65 +684,144 @@ fn search_filters_moves_and_closes() {
     assert_eq!(node(&a), "q-phase", "closing changes nothing");
 }
 
+/// (fact, value, provenance, when) of every fact: what "every answer as it was" means.
+fn answers(a: &App) -> Vec<(String, String, Provenance, chrono::DateTime<chrono::Utc>)> {
+    a.session.walk.facts.iter().map(|(k, f)| (k.clone(), f.value.clone(), f.provenance, f.at)).collect()
+}
+
+/// Opens the search match for `node`, found by `query`.
+fn open_match(a: &mut App, query: &str, node_id: &str) -> Vec<Effect> {
+    ch(a, '/');
+    typed(a, query);
+    let i = search(a).hits.iter().position(|h| a.index().entries[h.entry].node.node == node_id).expect("found");
+    set_hit(a, i);
+    key(a, KeyCode::Enter)
+}
+
 #[test]
-fn search_by_error_code_jumps_and_marks_assumed_facts() {
+fn search_previews_an_outcome_and_changes_nothing() {
     let mut a = app();
     ch(&mut a, '1'); // phase = sign-in, asked
-    ch(&mut a, '/');
-    typed(&mut a, "53003");
-    let first = &a.index().entries[search(&a).hits[0].entry];
-    assert_eq!(first.node.node, "o-ca");
-    assert_eq!(key(&mut a, KeyCode::Enter), vec![Effect::Persist]);
+    let before = a.session.walk.clone();
+    assert_eq!(open_match(&mut a, "53003", "o-ca"), vec![], "nothing to save: nothing changed");
+    assert_eq!(a.screen(), Screen::Preview);
+    let lead = match &a.mode {
+        Mode::Preview(p) => p.lead.clone().expect("a way there"),
+        other => panic!("not a preview: {other:?}"),
+    };
+    assert!(lead.contains(&("error.code".to_string(), "(typed)".to_string())), "{lead:?}");
+    let screen = screen_text(&mut a, 100, 30);
+    assert!(screen.contains("Preview (read-only)") && screen.contains("would be CLASSIFIED"), "{screen}");
+    assert!(screen.contains("error.code = a typed answer"), "{screen}");
+    assert!(screen.contains("none is assumed"), "{screen}");
+    key(&mut a, KeyCode::Esc);
     assert_eq!(a.mode, Mode::Walk);
-    assert_eq!(node(&a), "o-ca");
-    let facts = &a.session.walk.facts;
-    assert_eq!(facts["phase"].provenance, Provenance::Asked, "the agent's answer is kept");
-    assert_eq!(facts["error.code"].value, "53003");
-    assert_eq!(facts["error.code"].provenance, Provenance::Derived);
-    assert_eq!(facts["flow"].value, "unknown", "the least claim that leads there");
-    assert_eq!(facts["flow"].provenance, Provenance::Derived);
-    assert!(status(&a).1.contains("error.code = 53003"), "{}", status(&a).1);
+    assert_eq!(a.session.walk, before, "the walk is as it was");
+    assert_eq!(node(&a), "q-flow");
 }
 
 #[test]
-fn search_jump_to_a_question_changes_a_conflicting_answer() {
+fn search_asks_a_question_now_and_keeps_every_answer() {
     let mut a = app();
     ch(&mut a, '1');
-    ch(&mut a, '1'); // flow = same-device
+    ch(&mut a, '1'); // flow = same-device: the phone's version is not on this path
     key(&mut a, KeyCode::Esc);
-    ch(&mut a, '/');
-    typed(&mut a, "phone on");
-    let i =
-        search(&a).hits.iter().position(|h| a.index().entries[h.entry].node.node == "q-phone-version").expect("found");
-    set_hit(&mut a, i);
+    let before = answers(&a);
+    assert_eq!(open_match(&mut a, "phone on", "q-phone-version"), vec![]);
+    assert_eq!(a.screen(), Screen::AsideEntry, "a typed question starts on its line");
+    typed(&mut a, "seventeen");
     key(&mut a, KeyCode::Enter);
-    assert_eq!(node(&a), "q-phone-version");
-    assert_eq!(a.session.walk.facts["flow"].value, "cross-device");
-    assert!(status(&a).1.contains("flow = cross-device (was same-device)"), "{}", status(&a).1);
+    assert_eq!(a.screen(), Screen::AsideEntry, "refused in place");
+    assert!(screen_text(&mut a, 100, 30).contains("is not a version"));
+    for _ in 0..9 {
+        key(&mut a, KeyCode::Backspace);
+    }
+    typed(&mut a, "17.5");
+    assert_eq!(key(&mut a, KeyCode::Enter), vec![Effect::Persist]);
+    assert_eq!(a.mode, Mode::Walk);
+    assert_eq!(node(&a), "q-error", "the diagnosis goes on from where it was");
+    let after = answers(&a);
+    for old in &before {
+        assert!(after.contains(old), "{old:?} changed: {after:?}");
+    }
+    assert_eq!(a.session.walk.facts["phone.os_version"].value, "17.5");
+    assert_eq!(a.session.walk.facts["phone.os_version"].provenance, Provenance::Asked);
+    assert!(status(&a).1.starts_with("Asked now: phone.os_version = 17.5"), "{}", status(&a).1);
 }
 
 #[test]
-fn search_jump_past_an_undone_step_is_refused() {
+fn search_shows_an_answered_question_read_only() {
     let mut a = app();
-    ch(&mut a, '/');
-    typed(&mut a, "bluetooth-off");
-    let i = search(&a).hits.iter().position(|h| a.index().entries[h.entry].node.node == "o-bt-off").expect("found");
-    set_hit(&mut a, i);
+    ch(&mut a, '1');
+    let before = a.session.walk.clone();
+    open_match(&mut a, "registering a new passkey", "q-phase");
+    assert_eq!(a.screen(), Screen::Aside);
+    let screen = screen_text(&mut a, 100, 30);
+    assert!(screen.contains("Already answered: phase = sign-in (● asked)"), "{screen}");
+    assert_eq!(ch(&mut a, '2'), vec![], "no answer to pick");
     assert_eq!(key(&mut a, KeyCode::Enter), vec![]);
-    assert_eq!(node(&a), "q-phase", "nothing changed");
-    let (kind, text) = status(&a);
-    assert_eq!(kind, StatusKind::Warn);
-    assert!(text.contains("lies past the step"), "{text}");
+    key(&mut a, KeyCode::Esc);
+    assert_eq!(a.session.walk, before);
 }
 
 #[test]
-fn search_jump_to_where_we_are_says_so() {
+fn search_to_where_we_are_says_so() {
     let mut a = app();
-    ch(&mut a, '/');
-    typed(&mut a, "registering a new passkey");
-    assert_eq!(a.index().entries[search(&a).hits[0].entry].node.node, "q-phase");
-    key(&mut a, KeyCode::Enter);
-    assert!(status(&a).1.contains("already there"));
+    open_match(&mut a, "registering a new passkey", "q-phase");
+    assert_eq!(a.mode, Mode::Walk);
+    assert!(status(&a).1.starts_with("Already there"), "{}", status(&a).1);
+}
+
+/// Issue 9.8: from any point of a call, opening any search match, and answering whatever it
+/// asks, leaves every answer given before with its value, provenance and time.
+#[test]
+fn a_search_jump_leaves_every_answer_as_it_was() {
+    type Setup = Box<dyn Fn(&mut App)>;
+    let setups: Vec<(&str, Setup)> = vec![
+        ("start", Box::new(|_| {})),
+        (
+            "typed question",
+            Box::new(|a| {
+                ch(a, '1');
+                ch(a, '2');
+                key(a, KeyCode::Esc);
+            }),
+        ),
+        ("outcome", Box::new(to_escalation)),
+        ("facts file", Box::new(|_| {})),
+    ];
+    let entries = app().index().entries.len();
+    for (name, setup) in &setups {
+        for e in 0..entries {
+            for answer in [false, true] {
+                let mut a = if *name == "facts file" { app_with(&[("flow", "cross-device")], opts()) } else { app() };
+                setup(&mut a);
+                let before = answers(&a);
+                let position = a.session.walk.position.clone();
+                ch(&mut a, '/');
+                let i = search(&a).hits.iter().position(|h| h.entry == e).expect("every entry is listed");
+                set_hit(&mut a, i);
+                key(&mut a, KeyCode::Enter);
+                let asked = matches!(a.mode, Mode::Aside(_));
+                if answer && asked {
+                    // Take the line's "can't tell", or the first listed answer.
+                    key(&mut a, KeyCode::Enter);
+                    if matches!(a.mode, Mode::Aside(_)) {
+                        ch(&mut a, '1');
+                    }
+                }
+                key(&mut a, KeyCode::Esc);
+                let after = answers(&a);
+                for old in &before {
+                    assert!(after.contains(old), "{name}, entry {e}, answer {answer}: {old:?} changed: {after:?}");
+                }
+                if !(answer && asked) {
+                    assert_eq!(after, before, "{name}, entry {e}: nothing was answered, nothing may change");
+                    assert_eq!(a.session.walk.position, position);
+                }
+            }
+        }
+    }
 }
 
 // ----- matrix and help ---------------------------------------------------------------------

@@ -3,6 +3,7 @@
 
 pub mod condition;
 pub mod differential;
+pub mod outcome;
 pub mod reach;
 
 use std::collections::BTreeMap;

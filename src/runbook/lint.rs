@@ -26,9 +26,83 @@ pub fn lint(set: &RunbookSet, only: Option<&HashSet<String>>, scope: LintScope) 
         lint_matrix(&set.matrix, &set.matrix_file, &set.vocab, &mut out);
     }
     lint_graph(set, &selected, scope, &mut out);
+    lint_placeholders(set, &selected, &mut out);
     out.sort_by(|a, b| (a.severity, &a.file, a.line, a.column).cmp(&(b.severity, &b.file, b.line, b.column)));
     out.dedup();
     out
+}
+
+/// Every placeholder an outcome's steps and collect items use must name a fact or the matrix
+/// row, and must have something to quote wherever the outcome can be reached: a fact known on
+/// every path there (or required by the item's own `when`), or a fallback after `|`.
+fn lint_placeholders(set: &RunbookSet, selected: &dyn Fn(&LoadedRunbook) -> bool, out: &mut Vec<Finding>) {
+    use crate::engine::outcome::{MATRIX_PLACEHOLDERS, placeholders};
+    let known = super::known::known_at(set);
+    for rb in set.runbooks.iter().filter(|rb| selected(rb)) {
+        let f = &*rb.file;
+        for (i, node) in rb.runbook.nodes.iter().enumerate() {
+            let Node::Outcome(o) = node else { continue };
+            let me = NodeRef::new(rb.id(), &o.id);
+            let here = known.as_ref().and_then(|k| k.get(&me));
+            let texts = o
+                .remediation
+                .iter()
+                .enumerate()
+                .map(|(j, r)| (format!("/nodes/{i}/remediation/{j}/text"), r.text.as_str(), r.when.as_ref()))
+                .chain(
+                    o.collect
+                        .iter()
+                        .enumerate()
+                        .map(|(j, c)| (format!("/nodes/{i}/collect/{j}"), c.text.as_str(), c.when.as_ref())),
+                );
+            for (p, text, when) in texts {
+                for ph in placeholders(text) {
+                    let problem = if let Some(m) = ph.name.strip_prefix("matrix.") {
+                        if !MATRIX_PLACEHOLDERS.contains(&ph.name) {
+                            Some(format!(
+                                "`{{{}}}` is not a matrix placeholder ({})",
+                                ph.name,
+                                MATRIX_PLACEHOLDERS.join(", ")
+                            ))
+                        } else if o.matrix.is_none() {
+                            Some(format!("`{{matrix.{m}}}` needs the outcome's `matrix` area"))
+                        } else if ph.fallback.is_none() {
+                            Some(format!(
+                                "`{{matrix.{m}}}` needs a fallback (`{{matrix.{m}|…}}`): the row may not say it"
+                            ))
+                        } else {
+                            None
+                        }
+                    } else if set.vocab.fact(ph.name).is_none() {
+                        Some(format!("`{{{}}}` names no fact", ph.name))
+                    } else if ph.fallback.is_none()
+                        && !here.is_some_and(|k| k.contains(ph.name))
+                        && !when.is_some_and(|w| super::known::required_known(w).iter().any(|k| k == ph.name))
+                    {
+                        Some(format!(
+                            "`{{{}}}` may be unknown on a path to {me}: give a fallback (`{{{}|…}}`) or a `when` that needs it known",
+                            ph.name, ph.name
+                        ))
+                    } else {
+                        None
+                    };
+                    if let Some(msg) = problem {
+                        out.push(Finding::error("placeholder", f, &p, format!("{me}: {msg}")).with_node(&me));
+                    }
+                }
+            }
+            for (j, r) in o.remediation.iter().enumerate() {
+                if let Some(w) = &r.when {
+                    lint_condition(f, &set.vocab, &me, w, &format!("/nodes/{i}/remediation/{j}/when"), out);
+                }
+            }
+            for (j, c) in o.collect.iter().enumerate() {
+                if let Some(w) = &c.when {
+                    lint_condition(f, &set.vocab, &me, w, &format!("/nodes/{i}/collect/{j}/when"), out);
+                }
+            }
+        }
+    }
 }
 
 fn is_id(s: &str) -> bool {

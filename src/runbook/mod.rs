@@ -1,6 +1,7 @@
 //! Runbooks: the format (`model`), loading with precise error places (`load`, `position`), and
 //! the linter (`lint`).
 
+pub mod known;
 pub mod lint;
 pub mod load;
 pub mod model;

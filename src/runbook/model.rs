@@ -438,18 +438,74 @@ pub struct Outcome {
     pub resolved_on_call: bool,
     /// Ordered remediation steps, each citing a declared source.
     pub remediation: Vec<Remedy>,
-    /// What tier 2 needs if this escalates.
+    /// What tier 2 needs if this escalates: a text, or `{"text", "when"}` to list it only where
+    /// it applies.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub collect: Vec<String>,
+    #[schemars(with = "Vec<CollectItemForm>")]
+    pub collect: Vec<CollectItem>,
+    /// The compatibility-matrix area this outcome reports: its deciding row is named with the
+    /// outcome (and `m` opens on it), and `{matrix.*}` placeholders quote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<crate::matrix::Area>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
 }
 
-/// One remediation step.
+/// How a collect item is written (for the schema): a text, or a text with a condition.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, clippy::large_enum_variant)]
+enum CollectItemForm {
+    Text(String),
+    WithCondition {
+        text: String,
+        /// List the item only where this holds.
+        #[serde(default)]
+        when: Option<Condition>,
+    },
+}
+
+/// One thing tier 2 needs, shown only where its `when` holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct CollectItem {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+}
+
+/// A collect item is a plain string, or an object with `text` and `when`.
+impl<'de> Deserialize<'de> for CollectItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Full {
+            text: String,
+            #[serde(default)]
+            when: Option<Condition>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)]
+        enum Either {
+            Text(String),
+            Full(Full),
+        }
+        Ok(match Either::deserialize(deserializer)? {
+            Either::Text(text) => CollectItem { text, when: None },
+            Either::Full(Full { text, when }) => CollectItem { text, when },
+        })
+    }
+}
+
+/// One remediation step. The text may quote facts and the deciding matrix row with placeholders
+/// (`{phone.os_version}`, `{matrix.minimum}`, with a fallback after `|`).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Remedy {
     pub text: String,
+    /// Show the step only where this holds (e.g. only for an iPhone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
     /// Id of a source declared in the runbook's `sources`.
     pub source: String,
     /// Who does it: `user`, `agent` or `admin`.

@@ -143,6 +143,9 @@ pub struct OutcomeInfo {
     /// What tier 2 needs if this escalates.
     #[serde(default)]
     pub collect: Vec<String>,
+    /// The compatibility-matrix row that decided the outcome (its `matrix` area), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matrix_row: Option<String>,
 }
 
 /// One remediation step of the outcome.
@@ -215,10 +218,12 @@ impl Session {
 
     /// Recomputes status, end time and the checklist shape after the walk changed.
     pub fn refresh(&mut self, set: &RunbookSet, now: DateTime<Utc>) {
+        let rendered = self.walk.outcome(set).map(|(_, o)| crate::engine::outcome::render(set, &self.walk, o));
         match self.walk.outcome(set) {
             Some((r, o)) => {
-                if self.checklist.outcome.as_ref() != Some(r) || self.checklist.done.len() != o.remediation.len() {
-                    self.checklist = Checklist { outcome: Some(r.clone()), done: vec![None; o.remediation.len()] };
+                let steps = rendered.as_ref().map_or(0, |x| x.remediation.len());
+                if self.checklist.outcome.as_ref() != Some(r) || self.checklist.done.len() != steps {
+                    self.checklist = Checklist { outcome: Some(r.clone()), done: vec![None; steps] };
                 }
                 self.status = if o.resolved_on_call {
                     Status::Resolved
@@ -244,9 +249,10 @@ impl Session {
             escalate: o.escalate,
             escalation_reason: o.escalation_reason.clone(),
             resolved_on_call: o.resolved_on_call,
-            remediation: o
-                .remediation
+            matrix_row: rendered.as_ref().and_then(|x| x.matrix_row.as_ref()).map(|m| m.id.clone()),
+            remediation: rendered
                 .iter()
+                .flat_map(|x| x.remediation.iter())
                 .map(|m| RemedyInfo {
                     text: m.text.clone(),
                     source: m.source.clone(),
@@ -260,7 +266,7 @@ impl Session {
                     }),
                 })
                 .collect(),
-            collect: o.collect.clone(),
+            collect: rendered.as_ref().map(|x| x.collect.clone()).unwrap_or_default(),
         });
         self.sources = cited_sources(set, &self.walk);
         self.differential = crate::engine::differential::differential(set, &self.walk);

@@ -15,12 +15,14 @@ use ratatui_textarea::TextArea;
 
 use super::keymap::{self, Action, KeyContext, Screen};
 pub use super::message::{Effect, LoadedRunbooks, Msg, Options};
+use super::screen::aside::AsideScreen;
 use super::screen::confirm::Confirm;
 use super::screen::export::ExportScreen;
 use super::screen::facts::FactsScreen;
 use super::screen::help::HelpScreen;
 use super::screen::import::ImportScreen;
 use super::screen::matrix::MatrixScreen;
+use super::screen::preview::PreviewScreen;
 use super::screen::search::SearchScreen;
 use super::screen::start::StartScreen;
 use super::screen::walk::{self, WalkScreen};
@@ -47,6 +49,10 @@ pub enum Mode {
     Facts(FactsScreen),
     /// `i`: import a sign-in log (path or paste, then a picker).
     Import(ImportScreen),
+    /// A question asked now, from search.
+    Aside(AsideScreen),
+    /// An outcome or step seen from search, read-only.
+    Preview(PreviewScreen),
 }
 
 /// A pop-up over the mode, with its state.
@@ -215,6 +221,9 @@ impl App {
             Mode::Facts(_) => Screen::Facts,
             Mode::Import(s) if s.is_picking() => Screen::ImportPick,
             Mode::Import(_) => Screen::Import,
+            Mode::Aside(s) if s.focus_input && s.typed(self) => Screen::AsideEntry,
+            Mode::Aside(_) => Screen::Aside,
+            Mode::Preview(_) => Screen::Preview,
             Mode::Walk => match self.session.walk.current(&self.set) {
                 Some(Current::Question(_, q)) if q.entry.is_some() && self.walk_screen.focus_input => Screen::Entry,
                 Some(Current::Step(..)) => Screen::Step,
@@ -244,9 +253,13 @@ impl App {
     /// The keys of `screen` as the app stands.
     pub fn context_for(&self, screen: Screen) -> KeyContext {
         let walk = &self.session.walk;
-        let typed = matches!(walk.current(&self.set), Some(Current::Question(_, q)) if q.entry.is_some());
+        let typed = match (screen, &self.mode) {
+            (Screen::Aside | Screen::AsideEntry, Mode::Aside(s)) => s.typed(self),
+            _ => matches!(walk.current(&self.set), Some(Current::Question(_, q)) if q.entry.is_some()),
+        };
         let input_empty = match (screen, &self.mode) {
             (Screen::Entry, _) => self.walk_screen.entry.is_empty(),
+            (Screen::AsideEntry, Mode::Aside(s)) => s.entry.is_empty(),
             (Screen::Search, Mode::Search(s)) => s.query.is_empty(),
             (Screen::Start, Mode::Start(s)) => s.field().is_none_or(|f| f.is_empty()),
             (Screen::Import, Mode::Import(s)) => s.path_is_empty(),
@@ -259,8 +272,17 @@ impl App {
                 (Screen::Export, _) => Format::ALL.len(),
                 (Screen::Start | Screen::Resume, Mode::Start(s)) => s.resumable.len(),
                 (Screen::ImportPick, Mode::Import(s)) => s.items(),
-                (Screen::Import | Screen::ImportPick, _) => 0,
-                (Screen::Search | Screen::Start | Screen::Resume, _) => 0,
+                (Screen::Aside | Screen::AsideEntry, Mode::Aside(s)) => s.items(self),
+                (
+                    Screen::Search
+                    | Screen::Start
+                    | Screen::Resume
+                    | Screen::Aside
+                    | Screen::AsideEntry
+                    | Screen::Import
+                    | Screen::ImportPick,
+                    _,
+                ) => 0,
                 _ => self.items(),
             },
             typed,
@@ -430,12 +452,17 @@ impl App {
             | Screen::Matrix
             | Screen::Facts
             | Screen::Import
-            | Screen::ImportPick => self.route_to_mode(|mode, app| match mode {
+            | Screen::ImportPick
+            | Screen::Aside
+            | Screen::AsideEntry
+            | Screen::Preview => self.route_to_mode(|mode, app| match mode {
                 Mode::Start(s) => s.key(action, &key, app),
                 Mode::Search(s) => s.key(action, &key, app),
                 Mode::Matrix(s) => s.key(action, app),
                 Mode::Facts(s) => s.key(action, app),
                 Mode::Import(s) => s.key(action, &key, app),
+                Mode::Aside(s) => s.key(action, &key, app),
+                Mode::Preview(s) => s.key(action, app),
                 Mode::Walk | Mode::Notes => Reply::stay(),
             }),
             Screen::Help | Screen::Confirm | Screen::Export => self.route_to_overlay(|overlay, app| match overlay {
@@ -448,7 +475,8 @@ impl App {
 
     /// Hands a key (click, paste) to the screen of the mode. The screen is taken out of
     /// `self.mode` for the call (which reads `Walk` meanwhile), so it can change the rest of the
-    /// app; it goes back unless it closed, and the diagnosis shows again.
+    /// app; it goes back unless it closed, and then the diagnosis shows again (or the screen
+    /// it opened by setting `app.mode` as it closed, as search opens an aside).
     fn route_to_mode(&mut self, f: impl FnOnce(&mut Mode, &mut App) -> Reply) -> Vec<Effect> {
         let mut mode = std::mem::take(&mut self.mode);
         let reply = f(&mut mode, self);
@@ -489,11 +517,12 @@ impl App {
                 let down = m.kind == MouseEventKind::ScrollDown;
                 match self.mode {
                     Mode::Walk => walk::wheel(self, down),
-                    Mode::Matrix(_) | Mode::Facts(_) => {
+                    Mode::Matrix(_) | Mode::Facts(_) | Mode::Preview(_) => {
                         let action = if down { Action::Down } else { Action::Up };
                         return self.route_to_mode(|mode, app| match mode {
                             Mode::Matrix(s) => s.key(action, app),
                             Mode::Facts(s) => s.key(action, app),
+                            Mode::Preview(s) => s.key(action, app),
                             _ => Reply::stay(),
                         });
                     }
@@ -526,11 +555,12 @@ impl App {
                     _ => Reply::stay(),
                 });
             }
-            Screen::Start | Screen::Search => {
+            Screen::Start | Screen::Search | Screen::AsideEntry => {
                 let _ = self.route_to_mode(|mode, app| {
                     match mode {
                         Mode::Start(s) => s.paste(text),
                         Mode::Search(s) => s.paste(text, app),
+                        Mode::Aside(s) => s.paste(text),
                         _ => {}
                     }
                     Reply::stay()

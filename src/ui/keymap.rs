@@ -25,6 +25,12 @@ pub enum Screen {
     Matrix,
     /// Every fact known so far (`f`).
     Facts,
+    /// A question asked now from search, its listed answers highlighted.
+    Aside,
+    /// A question asked now from search, its typed line focused.
+    AsideEntry,
+    /// An outcome or step seen from search, read-only.
+    Preview,
     Help,
     Confirm,
     /// The `e` format picker.
@@ -48,6 +54,9 @@ impl Screen {
             Screen::Search => "Search",
             Screen::Matrix => "Compatibility matrix",
             Screen::Facts => "Facts known so far",
+            Screen::Aside => "Asked now, from search",
+            Screen::AsideEntry => "Asked now, from search: typing an answer",
+            Screen::Preview => "Preview from search (read-only)",
             Screen::Help => "Help",
             Screen::Confirm => "Confirm",
             Screen::Export => "Export ticket notes",
@@ -58,7 +67,10 @@ impl Screen {
 
     /// Screens where letters are text, so `?` and `q` type instead of acting.
     pub fn is_text(self) -> bool {
-        matches!(self, Screen::Start | Screen::Entry | Screen::Notes | Screen::Search | Screen::Import)
+        matches!(
+            self,
+            Screen::Start | Screen::Entry | Screen::AsideEntry | Screen::Notes | Screen::Search | Screen::Import
+        )
     }
 }
 
@@ -324,7 +336,7 @@ const WALK_COMMON: &[Binding] = &[
     b!(
         &[P::Char('/')],
         "/",
-        "search questions, outcomes, classes and error codes; jump there",
+        "search questions, outcomes, classes and error codes: ask a question now, or preview an outcome (no answer changes)",
         Some(("/", "search")),
         A::Search
     ),
@@ -577,7 +589,14 @@ const NOTES: &[Binding] = &[
 ];
 
 const SEARCH: &[Binding] = &[
-    b!(&[P::Code(K::Enter)], "Enter", "jump to the highlighted match", Some(("Enter", "jump")), A::Select, has_items),
+    b!(
+        &[P::Code(K::Enter)],
+        "Enter",
+        "a question: ask it now (every answer stays); an outcome or step: preview it and what would lead there",
+        Some(("Enter", "open")),
+        A::Select,
+        has_items
+    ),
     b!(&[P::Code(K::Up), P::Ctrl('p')], "↑ Ctrl-P", "highlight the match above", Some(("↑↓", "move")), A::Up, has_many),
     b!(&[P::Code(K::Down), P::Ctrl('n')], "↓ Ctrl-N", "highlight the match below", None, A::Down, has_many),
     b!(&[P::Code(K::Esc)], "Esc", "close the search", Some(("Esc", "close")), A::Close),
@@ -648,6 +667,83 @@ const FACTS: &[Binding] = &[
     b!(&[P::Char('?')], "?", "this help", Some(("?", "help")), A::Help),
 ];
 
+const ASIDE: &[Binding] = &[
+    b!(
+        &[P::Digits],
+        "1-9",
+        "record that answer (every other answer stays)",
+        Some(("1-9", "answer")),
+        A::Choose,
+        has_items
+    ),
+    b!(&[P::Code(K::Up), P::Char('k')], "↑ k", "highlight the answer above", Some(("↑↓", "move")), A::Up, has_many),
+    b!(&[P::Code(K::Down), P::Char('j')], "↓ j", "highlight the answer below", None, A::Down, has_many),
+    b!(&[P::Code(K::Enter)], "Enter", "record the highlighted answer", Some(("Enter", "answer")), A::Select, has_items),
+    b!(
+        &[P::Code(K::Tab), P::Char('i')],
+        "Tab i",
+        "type the answer instead",
+        Some(("Tab", "type")),
+        A::TypeAnswer,
+        typed
+    ),
+    b!(&[P::Code(K::PageUp)], "PgUp PgDn", "scroll this panel", None, A::PageUp),
+    b!(&[P::Code(K::PageDown)], "", "", None, A::PageDown),
+    b!(
+        &[P::Code(K::Esc), P::Char('q')],
+        "Esc q",
+        "back to the diagnosis, nothing recorded",
+        Some(("Esc", "close")),
+        A::Close
+    ),
+    b!(&[P::Char('?')], "?", "this help", Some(("?", "help")), A::Help),
+];
+
+const ASIDE_ENTRY: &[Binding] = &[
+    b!(&[P::Printable], "letters, digits", "type the answer (digits type too)", None, A::Insert),
+    b!(&[P::Code(K::Enter)], "Enter", "record the typed answer", Some(("Enter", "use it")), A::Submit, has_text),
+    b!(
+        &[P::Code(K::Enter)],
+        "Enter",
+        "on an empty line: the user can't tell (records unknown)",
+        Some(("Enter", "can't tell")),
+        A::CantTell,
+        empty
+    ),
+    b!(&[P::Code(K::Backspace)], "Backspace", "delete the character before the cursor", None, A::DeleteBack),
+    b!(&[P::Code(K::Left)], "← → Home End Delete", "move and delete in the typed answer", None, A::CursorLeft),
+    b!(&[P::Code(K::Right)], "", "", None, A::CursorRight),
+    b!(&[P::Code(K::Home)], "", "", None, A::CursorHome),
+    b!(&[P::Code(K::End)], "", "", None, A::CursorEnd),
+    b!(&[P::Code(K::Delete)], "", "", None, A::DeleteForward),
+    b!(
+        &[P::Code(K::Down), P::Code(K::Tab)],
+        "↓ Tab",
+        "pick one of the listed answers instead",
+        Some(("↓", "listed answers")),
+        A::LeaveInput,
+        has_items
+    ),
+    b!(&[P::Code(K::PageUp)], "PgUp PgDn", "scroll this panel", None, A::PageUp),
+    b!(&[P::Code(K::PageDown)], "", "", None, A::PageDown),
+    b!(&[P::Code(K::Esc)], "Esc", "back to the diagnosis, nothing recorded", Some(("Esc", "close")), A::Close),
+];
+
+const PREVIEW: &[Binding] = &[
+    b!(&[P::Code(K::Up), P::Char('k')], "↑ k ↓ j", "scroll", Some(("↑↓", "scroll")), A::Up),
+    b!(&[P::Code(K::Down), P::Char('j')], "", "", None, A::Down),
+    b!(&[P::Code(K::PageUp)], "PgUp PgDn", "scroll a page", None, A::PageUp),
+    b!(&[P::Code(K::PageDown)], "", "", None, A::PageDown),
+    b!(
+        &[P::Code(K::Esc), P::Char('q')],
+        "Esc q",
+        "back to the diagnosis (nothing changed)",
+        Some(("Esc", "close")),
+        A::Close
+    ),
+    b!(&[P::Char('?')], "?", "this help", Some(("?", "help")), A::Help),
+];
+
 const HELP: &[Binding] = &[
     b!(&[P::Code(K::Up), P::Char('k')], "↑ k ↓ j", "scroll", Some(("↑↓", "scroll")), A::Up),
     b!(&[P::Code(K::Down), P::Char('j')], "", "", None, A::Down),
@@ -674,6 +770,9 @@ fn screen_table(screen: Screen) -> &'static [&'static [Binding]] {
         Screen::Search => &[SEARCH],
         Screen::Matrix => &[MATRIX],
         Screen::Facts => &[FACTS],
+        Screen::Aside => &[ASIDE],
+        Screen::AsideEntry => &[ASIDE_ENTRY],
+        Screen::Preview => &[PREVIEW],
         Screen::Help => &[HELP],
         Screen::Confirm => &[CONFIRM],
         Screen::Import => &[IMPORT],
@@ -772,6 +871,9 @@ mod tests {
             Screen::Search,
             Screen::Matrix,
             Screen::Facts,
+            Screen::Aside,
+            Screen::AsideEntry,
+            Screen::Preview,
             Screen::Help,
             Screen::Confirm,
             Screen::Import,

@@ -17,7 +17,7 @@ pub fn mark(p: Provenance) -> (&'static str, &'static str) {
 }
 
 /// The legend, for help.
-pub const LEGEND: &str = "● asked on this call · ≡ from the facts file · ⇒ derived by a rule or a search jump · ? assumed unknown · ↓ imported · ⏸ deferred (an admin check, for tier 2) · ⤼ skipped (no answer could change the outcome) · T1 brought by the tier-1 session of an escalation package (← can still change it)";
+pub const LEGEND: &str = "● asked on this call · ≡ from the facts file · ⇒ derived by a rule · ? assumed unknown · ↓ imported · ⏸ deferred (an admin check, for tier 2) · ⤼ skipped (no answer could change the outcome) · T1 brought by the tier-1 session of an escalation package (← can still change it)";
 
 /// The mark of a fact (or answer) that came from the tier-1 session.
 pub const TIER1: &str = "T1";

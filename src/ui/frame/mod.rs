@@ -38,8 +38,10 @@ pub fn render(app: &App, frame: &mut Frame) {
         Mode::Matrix(s) => s.render(app, frame, r.body, &theme),
         Mode::Facts(s) => s.render(app, frame, r.body, &theme),
         Mode::Import(s) => s.render(app, frame, r.body, &theme),
+        Mode::Aside(s) => s.render(app, frame, r.main, &theme),
+        Mode::Preview(s) => s.render(app, frame, r.main, &theme),
     }
-    if matches!(app.mode, Mode::Walk | Mode::Notes)
+    if matches!(app.mode, Mode::Walk | Mode::Notes | Mode::Aside(_) | Mode::Preview(_))
         && let Some(s) = r.side
     {
         side::render(app, frame, s, &theme);

@@ -51,7 +51,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if facts.len() > h && h > 0 {
         let hidden = facts.len() - (h - 1);
         facts.truncate(h - 1);
-        let ctx = app.base_context();
+        // `f` holds on every diagnosis screen: the screen alone decides.
+        let ctx = keymap::KeyContext::new(app.base_screen());
         let see = keymap::key_for(&ctx, Action::Facts).map(|k| format!(": {k} shows all")).unwrap_or_default();
         facts.push(Line::styled(format!("… {hidden} more{see}"), theme.dim()));
     }

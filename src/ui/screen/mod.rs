@@ -2,7 +2,8 @@
 //! hits, how far it scrolls) and its drawing (`render`); the app only routes to it.
 //!
 //! - Modes (one at a time, in [`Mode`](super::app::Mode)): [`start`], [`walk`] (the diagnosis:
-//!   question, step, outcome), [`notes`], [`search`], [`matrix`], [`facts`], [`import`].
+//!   question, step, outcome), [`notes`], [`search`], [`matrix`], [`facts`], [`import`], and
+//!   from search a question asked now ([`aside`]) or an outcome seen read-only ([`preview`]).
 //! - Overlays (on top of a mode, in [`Overlay`](super::app::Overlay)): [`help`], [`confirm`],
 //!   [`export`].
 //!
@@ -13,8 +14,10 @@
 //!
 //! A screen in a variant gets keys as `key(&mut self, Action, &KeyEvent, &mut App) -> Reply`.
 //! It is taken out of its variant for the call (the app's `mode` reads `Walk` meanwhile), so it
-//! may change anything else in the app, and it says in its [`Reply`] whether it stays.
+//! may change anything else in the app, and it says in its [`Reply`] whether it stays (one that
+//! closes may open another by setting `app.mode`).
 
+pub mod aside;
 pub mod confirm;
 pub mod export;
 pub mod facts;
@@ -22,6 +25,7 @@ pub mod help;
 pub mod import;
 pub mod matrix;
 pub mod notes;
+pub mod preview;
 pub mod search;
 pub mod start;
 pub mod walk;

@@ -1,4 +1,5 @@
-//! The `/` search screen: the query line and the ranked matches; Enter jumps to one.
+//! The `/` search screen: the query line and the ranked matches. Enter asks a question now
+//! (an [aside](super::aside)) or previews an outcome ([preview](super::preview)); no answer changes.
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -6,10 +7,12 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
 use super::{Reply, Target};
-use crate::text::sanitize_line;
-use crate::ui::app::App;
+use crate::runbook::model::Node;
+use crate::ui::app::{App, Mode};
 use crate::ui::input::LineInput;
 use crate::ui::keymap::{self, Action};
+use crate::ui::screen::aside::AsideScreen;
+use crate::ui::screen::preview::PreviewScreen;
 use crate::ui::scroll::Scroll;
 use crate::ui::search::{self as index, Field, Hit, Kind};
 use crate::ui::text::{pad, truncate, width};
@@ -84,7 +87,7 @@ impl SearchScreen {
         }
     }
 
-    /// A click on a match jumps there; the wheel moves the highlight.
+    /// A click on a match opens it (as Enter does); the wheel moves the highlight.
     pub fn click(&mut self, pos: Position, app: &mut App) -> Reply {
         match self.hit_test(regions_of(app.size).body, pos) {
             Some(Target::Result(i)) => {
@@ -105,36 +108,21 @@ impl SearchScreen {
         self.requery(app);
     }
 
-    /// Jumps to match `i`: the walk moves there through the answers the planner found, and
-    /// the facts it had to assume are said on the status line.
+    /// Opens match `i`: a question is asked now, aside, and an outcome or a step is
+    /// previewed read-only. Search never changes an answer and assumes nothing.
     fn jump(&mut self, i: usize, app: &mut App) -> Reply {
         let Some(hit) = self.hits.get(i) else { return Reply::stay() };
         let target = app.index().entries[hit.entry].node.clone();
-        let label = index::target_label(&app.set, &target);
-        match index::plan_jump(&app.set, &app.session.walk, &target, app.now) {
-            Ok(j) => {
-                app.session.walk = j.walk;
-                let fx = app.walk_changed();
-                let implied: Vec<String> = j
-                    .implied
-                    .iter()
-                    .map(|i| {
-                        let was = i.was.as_deref().map(|w| format!(" (was {})", sanitize_line(w))).unwrap_or_default();
-                        format!("{} = {}{was}", sanitize_line(&i.fact), sanitize_line(&i.value))
-                    })
-                    .collect();
-                if implied.is_empty() {
-                    app.info(format!("Jumped to {label}."));
-                } else {
-                    app.info(format!("Jumped there, assuming (⇒ derived): {}.", implied.join(", ")));
-                }
-                Reply::close_with(fx)
-            }
-            Err(e) => {
-                app.warn(format!("Can't jump: {e}"));
-                Reply::close()
-            }
+        if target == *app.session.walk.position.node() {
+            app.info(format!("Already there: {}.", index::target_label(&app.set, &target)));
+            return Reply::close();
         }
+        app.mode = match app.set.node(&target) {
+            Some(Node::Question(_)) => Mode::Aside(AsideScreen::open(target, &app.set)),
+            Some(_) => Mode::Preview(PreviewScreen::open(target, app)),
+            None => return Reply::stay(),
+        };
+        Reply::close()
     }
 
     pub fn render(&self, app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -152,7 +140,8 @@ impl SearchScreen {
         draw_lines(frame, Rect::new(i.x, i.y, i.width, 1), &[query], 0);
         frame.set_cursor_position(Position::new(i.x + 3 + col as u16, i.y));
         let info = if self.query.is_empty() {
-            let jump = keymap::key_for(&app.key_context(), Action::Select).map(|k| format!(" {k} jumps there."));
+            let jump = keymap::key_for(&app.key_context(), Action::Select)
+                .map(|k| format!(" {k} asks it now or previews it."));
             format!("Type words, an AADSTS code or the error text the user reads out.{}", jump.unwrap_or_default())
         } else {
             match self.hits.len() {

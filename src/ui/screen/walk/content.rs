@@ -83,7 +83,7 @@ fn lost(app: &App) -> String {
 }
 
 /// Numbered choices; the highlighted one is reversed and marked ▶.
-fn choices(c: &mut Content, labels: &[(String, bool)], highlight: Option<usize>, width: usize, theme: &Theme) {
+pub fn choices(c: &mut Content, labels: &[(String, bool)], highlight: Option<usize>, width: usize, theme: &Theme) {
     for (i, (label, earlier)) in labels.iter().enumerate() {
         let on = highlight == Some(i);
         let num = if i < 9 { format!("{}", i + 1) } else { " ".to_string() };
@@ -194,6 +194,8 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme
     // Pinned: the banner (with the escalation reason and what to collect), class and title.
     // It may take half the panel; the banner line, class and title always show.
     let budget = (height / 2).max(4);
+    // Only the steps that apply to this call, with its own values quoted.
+    let rendered = crate::engine::outcome::render(&app.set, &app.session.walk, o);
     let mut title = para(&sanitize_line(&o.title), width, theme.bold());
     title.truncate(2);
     let class = Line::from(vec![
@@ -206,8 +208,8 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme
         if let Some(reason) = &o.escalation_reason {
             extra.extend(wrap(&format!("Reason: {}", sanitize_line(reason)), width.saturating_sub(2)));
         }
-        if !o.collect.is_empty() {
-            let items: Vec<String> = o.collect.iter().map(|s| sanitize_line(s)).collect();
+        if !rendered.collect.is_empty() {
+            let items: Vec<String> = rendered.collect.iter().map(|s| sanitize_line(s)).collect();
             extra.extend(wrap(&format!("Collect: {}", items.join(" · ")), width.saturating_sub(2)));
         }
         let room = budget.saturating_sub(1 + 1 + title.len());
@@ -229,11 +231,19 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme
     c.pinned.extend(title);
     c.lines.push(Line::raw(""));
     c.lines.extend(para(&sanitize_text(&o.summary), width, theme.plain()));
+    if let Some(row) = &rendered.matrix_row {
+        let mut t = format!("Matrix row: {} ({})", row.id, row.verdict.as_str());
+        if let Some((fact, have, min)) = &row.below {
+            t.push_str(&format!(": {fact} {have} is below {min}"));
+        }
+        t.push_str(" · m shows it");
+        c.lines.extend(para(&sanitize_line(&t), width, theme.dim()));
+    }
     c.lines.push(Line::raw(""));
     let done = &app.session.checklist.done;
     let n_done = done.iter().filter(|d| d.is_some()).count();
-    c.lines.push(Line::styled(format!("Remediation: {n_done} of {} done", o.remediation.len()), theme.bold()));
-    for (i, rem) in o.remediation.iter().enumerate() {
+    c.lines.push(Line::styled(format!("Remediation: {n_done} of {} done", rendered.remediation.len()), theme.bold()));
+    for (i, rem) in rendered.remediation.iter().enumerate() {
         let on = app.walk_screen.cursor == i;
         let ticked = done.get(i).is_some_and(|d| d.is_some());
         let marker = if on { "▶ " } else { "  " };
@@ -256,15 +266,29 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme
             c.lines.push(l);
         }
     }
-    if o.escalate && !o.collect.is_empty() {
+    let alternatives = &app.session.differential;
+    if !alternatives.is_empty() {
+        c.lines.push(Line::raw(""));
+        let heading = if o.escalate { "Open checks: what would change this" } else { "What would change this" };
+        c.lines.push(Line::styled(heading, theme.bold()));
+        for (audience, items) in crate::engine::differential::by_audience(&app.set, alternatives) {
+            c.lines.push(Line::styled(format!("  {}", audience.heading()), theme.dim()));
+            for a in items {
+                let meaning = app.set.vocab.class_meaning(&a.class).unwrap_or("");
+                let text = format!("{} = {} → {} ({meaning})", a.fact, a.value, a.class);
+                c.lines.extend(hanging(vec![Span::raw("    • ")], &sanitize_line(&text), width, theme.plain()));
+            }
+        }
+    }
+    if o.escalate && !rendered.collect.is_empty() {
         c.lines.push(Line::raw(""));
         c.lines.push(Line::styled("Collect for tier 2", theme.bold()));
-        for item in &o.collect {
+        for item in &rendered.collect {
             c.lines.extend(hanging(vec![Span::raw("  • ")], &sanitize_line(item), width, theme.plain()));
         }
     }
     let mut ids: Vec<&str> = Vec::new();
-    for rem in &o.remediation {
+    for rem in &rendered.remediation {
         if !ids.contains(&rem.source.as_str()) {
             ids.push(&rem.source);
         }
@@ -292,7 +316,7 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme
 }
 
 /// (title, URL) of a runbook source, sanitized.
-fn source_parts(set: &RunbookSet, r: &NodeRef, id: &str) -> Option<(String, String)> {
+pub fn source_parts(set: &RunbookSet, r: &NodeRef, id: &str) -> Option<(String, String)> {
     let rb = set.get(&r.runbook)?;
     let s = rb.runbook.sources.iter().find(|s| s.id == id)?;
     Some((sanitize_line(&s.title), sanitize_line(&s.url)))

@@ -17,7 +17,7 @@ use crate::runbook::model::Question;
 use crate::text::sanitize_line;
 use crate::ui::app::{App, Effect, Mode, Overlay};
 use crate::ui::input::LineInput;
-use crate::ui::keymap::{self, Action, Screen};
+use crate::ui::keymap::{self, Action, KeyContext, Screen};
 use crate::ui::screen::confirm::Confirm;
 use crate::ui::screen::export::ExportScreen;
 use crate::ui::screen::facts::FactsScreen;
@@ -152,9 +152,10 @@ fn scroll_by(app: &mut App, lines: Option<u16>, down: bool) {
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let g = geometry(app, area);
     let title = match app.session.walk.current(&app.set) {
-        Some(Current::Question(..)) => {
+        Some(Current::Question(_, q)) => {
             let n = app.session.walk.path.iter().filter(|p| p.kind == StepKind::Question).count() + 1;
-            format!(" Question {n} ")
+            // Who answers (contract §1.7): ask the caller, look it up, or an admin check.
+            format!(" Question {n} · {} ", q.audience(&app.set.vocab).instruction())
         }
         Some(Current::Step(..)) => " Step: do this with the user ".to_string(),
         Some(Current::Outcome(..)) => " Outcome ".to_string(),
@@ -194,8 +195,9 @@ fn more_hint(app: &App, g: &Geometry) -> Option<String> {
         (Some(Current::Outcome(..)), n) => format!("{n} more step{}", if n == 1 { "" } else { "s" }),
         (_, n) => format!("{n} more answer{}", if n == 1 { "" } else { "s" }),
     };
-    // The panel's own keys, also under a pop-up.
-    let ctx = app.base_context();
+    // The panel's own keys, also under a pop-up. The page keys hold on every diagnosis
+    // screen, so the screen alone decides (the full context costs a trial restart per frame).
+    let ctx = KeyContext::new(app.base_screen());
     let key = |a: Action| keymap::key_for(&ctx, a);
     let (text, keys) = match (above, below) {
         (true, true) if what.is_empty() => {
@@ -352,7 +354,7 @@ pub fn entry_key(app: &mut App, action: Action, key: &KeyEvent) -> Vec<Effect> {
 /// What a typed answer stands for at question `q`: the listed answer it names (whatever its
 /// case, `AADSTS53003` for `53003`), else the value itself when it can be right for the fact.
 /// Err: why it can't, in one line.
-fn typed_value(set: &RunbookSet, q: &Question, typed: &str) -> Result<String, String> {
+pub fn typed_value(set: &RunbookSet, q: &Question, typed: &str) -> Result<String, String> {
     let listed = q.options.iter().find(|o| {
         same_value(&q.fact, typed, &o.value)
             || o.value.eq_ignore_ascii_case(typed)
