@@ -42,6 +42,12 @@ pub struct WizardArgs {
     /// Facts file that pre-answers questions ({"facts": {...}}).
     #[arg(long, value_name = "FILE")]
     pub facts: Option<PathBuf>,
+    /// Sign-in log export whose entry pre-answers questions (see `import`); --facts wins over it.
+    #[arg(long, value_name = "FILE")]
+    pub signin_log: Option<PathBuf>,
+    /// With --signin-log: the entry with this correlation id.
+    #[arg(long, value_name = "ID", requires = "signin_log")]
+    pub correlation_id: Option<String>,
     /// Answer questions whose fact is missing `unknown` instead of asking.
     #[arg(long)]
     pub assume_unknown: bool,
@@ -52,7 +58,7 @@ pub struct WizardArgs {
         value_name = "ID",
         num_args = 0..=1,
         default_missing_value = "",
-        conflicts_with_all = ["facts", "assume_unknown"]
+        conflicts_with_all = ["facts", "assume_unknown", "signin_log"]
     )]
     pub resume: Option<String>,
     /// Who runs the call: tier1 (default: questions only an admin can answer are deferred to
@@ -98,6 +104,8 @@ pub enum Command {
     Open(OpenArgs),
     /// Print the JSON schema for runbook files.
     Schema,
+    /// Read a sign-in log export and print the facts it says, as a facts file (contract §8).
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -126,8 +134,15 @@ pub enum ReportFormat {
 #[derive(Debug, Args)]
 pub struct DiagnoseArgs {
     /// Facts file ({"facts": {...}}), or `-` for standard input.
+    #[arg(long, value_name = "FILE|-", required_unless_present = "signin_log")]
+    pub facts: Option<String>,
+    /// Sign-in log export whose entry pre-answers questions (see `import`); a facts file given
+    /// too wins over it.
     #[arg(long, value_name = "FILE|-")]
-    pub facts: String,
+    pub signin_log: Option<String>,
+    /// With --signin-log: the entry with this correlation id.
+    #[arg(long, value_name = "ID", requires = "signin_log")]
+    pub correlation_id: Option<String>,
     /// Answer every question whose fact is missing `unknown`.
     #[arg(long)]
     pub assume_unknown: bool,
@@ -273,4 +288,29 @@ pub struct OpenArgs {
     /// Who continues the call: tier2 (default: the deferred admin checks are asked) or tier1.
     #[arg(long, value_enum, value_name = "ROLE", default_value = "tier2")]
     pub role: RoleArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ImportFormat {
+    /// A facts file: `{"facts": {...}, "sources": {...}}`.
+    #[default]
+    Json,
+    /// One line per fact with its source, for reading.
+    Text,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Sign-in log export (Graph JSON, admin center JSON or CSV, Log Analytics, diagnostic
+    /// settings), or `-` for standard input. The format is detected.
+    #[arg(value_name = "FILE|-")]
+    pub file: String,
+    /// Take the entry with this correlation id (the newest failed one when several share it).
+    #[arg(long, value_name = "ID")]
+    pub correlation_id: Option<String>,
+    /// Only this user's entries (UPN, any case).
+    #[arg(long, value_name = "UPN")]
+    pub user: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ImportFormat,
 }

@@ -8,6 +8,7 @@
 //! - [`diagnose`]: non-interactive classification and its reports.
 //! - [`commands`]: one module per subcommand; [`cli`] is the clap definition.
 
+pub mod aadsts;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod export;
 pub mod facts_file;
 pub mod fuzzing;
 pub mod graph;
+pub mod import;
 pub mod input;
 pub mod matrix;
 pub mod paths;

@@ -26,6 +26,7 @@ fn main() {
         Some(Command::Sessions(a)) => commands::sessions::run(&ctx, a, &mut out),
         Some(Command::Export(a)) => commands::export::run(&ctx, a, &mut out),
         Some(Command::Open(a)) => commands::open::run(&ctx, a, &mut out),
+        Some(Command::Import(a)) => commands::import::run(a, &mut std::io::stdin(), &mut out),
         None => commands::wizard::run(&ctx, &cli.wizard, &mut out),
     };
     let _ = out.flush();

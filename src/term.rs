@@ -384,6 +384,13 @@ fn carry_out(app: &mut App, effects: Vec<Effect>, store: &mut dyn SessionStore) 
                 queue.extend(app.update(Msg::Copied(written), Utc::now()));
             }
             Effect::Quit(code) => return Ok(Some(code)),
+            Effect::ImportFile { path, query } => {
+                let max = crate::ui::screen::import::PICK_MAX;
+                let r = crate::import::import_file(&path, &mut io::empty(), &query, max)
+                    .map(Box::new)
+                    .map_err(|e| e.to_string());
+                queue.extend(app.update(Msg::Imported(r), Utc::now()));
+            }
         }
     }
     Ok(None)

@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 
 use super::{CliError, Context};
 use crate::cli::{DiagnoseArgs, ReportFormat};
-use crate::diagnose::{diagnose, to_markdown, to_text};
-use crate::engine::Walk;
-use crate::facts_file;
+use crate::diagnose::{to_markdown, to_text};
+use crate::engine::{Walk, WalkOptions};
+use crate::facts_file::{self, Known};
 use crate::runbook::RunbookSet;
 use crate::session::{CallInfo, Session, id_nonce, local_offset_minutes, new_id};
 use crate::text::sanitize_line;
@@ -26,11 +26,13 @@ pub fn read_facts_text(spec: &str, stdin: &mut dyn Read) -> Result<(String, Stri
 
 pub fn run(ctx: &Context, args: &DiagnoseArgs, stdin: &mut dyn Read, out: &mut dyn Write) -> Result<i32, CliError> {
     let set = ctx.load_set()?;
-    let (name, text) = read_facts_text(&args.facts, stdin)?;
-    let facts = facts_file::parse(&name, &text, &set.vocab).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let known =
+        known_facts(args.facts.as_deref(), args.signin_log.as_deref(), args.correlation_id.as_deref(), stdin, &set)?;
     let now = Utc::now();
-    let (walk, report) = diagnose(&set, &facts, args.assume_unknown, args.role.into(), now)
-        .map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
+    let options =
+        WalkOptions { assume_unknown: args.assume_unknown, skip_steps: true, role: args.role.into(), ask_all: false };
+    let walk = known.start(&set, options, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
+    let report = crate::diagnose::report(&set, &walk);
     if let Some(file) = &args.session_out {
         write_session(ctx, args, &set, walk.clone(), now, file)?;
     }
@@ -45,6 +47,33 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs, stdin: &mut dyn Read, out: &mut d
     };
     out.write_all(body.as_bytes()).map_err(|e| CliError::bad_input(format!("cannot write output: {e}")))?;
     Ok(report.exit_code())
+}
+
+/// The facts known before the walk: the sign-in log's entry (`--signin-log`), then the facts
+/// file on top (it wins). Only one of them may be `-`.
+pub fn known_facts(
+    facts: Option<&str>,
+    signin_log: Option<&str>,
+    correlation_id: Option<&str>,
+    stdin: &mut dyn Read,
+    set: &RunbookSet,
+) -> Result<Known, CliError> {
+    if facts == Some("-") && signin_log == Some("-") {
+        return Err(CliError::bad_input("--facts and --signin-log can't both read standard input (`-`)"));
+    }
+    let mut known = Known::default();
+    if let Some(log) = signin_log {
+        let query = super::import::query(correlation_id, None);
+        let imported =
+            crate::import::import_file(log, stdin, &query, 1).map_err(|e| CliError::bad_input(e.to_string()))?;
+        known = Known::from_import(&imported);
+    }
+    if let Some(spec) = facts {
+        let (name, text) = read_facts_text(spec, stdin)?;
+        let file = facts_file::parse_file(&name, &text, &set.vocab).map_err(|e| CliError::bad_input(e.to_string()))?;
+        known = known.overlay(Known::from_file(file));
+    }
+    Ok(known)
 }
 
 /// `--session-out FILE`: the whole session (JSON, the escalation package format), written

@@ -50,6 +50,7 @@ pub fn run(ctx: &Context, args: &LintArgs, out: &mut dyn Write) -> Result<i32, C
         return Err(CliError::bad_input(io.to_string()));
     }
     findings.extend(lint(&loaded.set, selected.as_ref(), LintScope { full_set }));
+    findings.extend(aadsts_findings(&dirs));
     findings.dedup();
     let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
     let warnings = findings.len() - errors;
@@ -68,4 +69,24 @@ pub fn run(ctx: &Context, args: &LintArgs, out: &mut dyn Write) -> Result<i32, C
         }
     }
     Ok(if errors > 0 { exit::FINDINGS } else { exit::OK })
+}
+
+/// An `aadsts.json` override beside the runbooks that can't be used (see `crate::aadsts`).
+fn aadsts_findings(dirs: &[std::path::PathBuf]) -> Vec<Finding> {
+    dirs.iter()
+        .map(|d| d.join(crate::aadsts::FILE_NAME))
+        .filter(|p| p.is_file())
+        .filter_map(|p| {
+            let e = crate::aadsts::Table::load(&[p.parent()?.to_path_buf()]).err()?;
+            Some(Finding {
+                severity: Severity::Error,
+                code: "aadsts",
+                file: p.display().to_string(),
+                line: None,
+                column: None,
+                node: None,
+                message: e.0,
+            })
+        })
+        .collect()
 }

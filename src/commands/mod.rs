@@ -3,6 +3,7 @@
 pub mod diagnose;
 pub mod export;
 pub mod graph;
+pub mod import;
 pub mod lint;
 pub mod matrix;
 pub mod open;
@@ -54,6 +55,9 @@ impl Context {
         if loaded.set.entry().is_none() {
             return Err(CliError::bad_input("no runbook with id `triage`: nowhere to start"));
         }
+        crate::aadsts::install(
+            crate::aadsts::Table::load(&self.effective_dirs()).map_err(|e| CliError::bad_input(e.0))?,
+        );
         Ok(loaded.set)
     }
 }

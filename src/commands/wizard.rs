@@ -6,17 +6,16 @@ use std::io::{IsTerminal, Write};
 
 use chrono::Utc;
 
-use super::diagnose::read_facts_text;
 use super::{CliError, Context};
 use crate::cli::WizardArgs;
-use crate::engine::{Provenance, Role, Walk, WalkOptions};
+use crate::engine::{Provenance, Role, WalkOptions};
 use crate::runbook::RunbookSet;
 use crate::session::{self, CallInfo, Session};
+use crate::term;
 use crate::text::sanitize_line;
 use crate::ui::app::{App, Msg, Options, StatusKind};
 use crate::ui::journal_store::JournalStore;
 use crate::ui::store::SessionStore;
-use crate::{facts_file, term};
 
 /// How many unfinished sessions the start screen offers.
 pub const RESUMABLE: usize = 5;
@@ -75,27 +74,28 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
         app.open_session(session);
         return Ok(app);
     }
-    let prefill = match &args.facts {
-        Some(path) => {
-            let spec = path.to_string_lossy();
-            let (name, text) = read_facts_text(&spec, &mut std::io::stdin())?;
-            facts_file::parse(&name, &text, &set.vocab).map_err(|e| CliError::bad_input(e.to_string()))?
-        }
-        None => Vec::new(),
-    };
+    let facts = args.facts.as_ref().map(|p| p.to_string_lossy().into_owned());
+    let signin_log = args.signin_log.as_ref().map(|p| p.to_string_lossy().into_owned());
+    let known = super::diagnose::known_facts(
+        facts.as_deref(),
+        signin_log.as_deref(),
+        args.correlation_id.as_deref(),
+        &mut std::io::stdin(),
+        &set,
+    )?;
+    // Who is on the call: the sign-in log knows the user when the agent didn't say.
+    let imported_user = known.0.iter().find(|f| f.key == "user.upn").map(|f| f.value.clone());
     let options_walk = WalkOptions {
         assume_unknown: args.assume_unknown,
         skip_steps: false,
         role: args.role.map(Role::from).unwrap_or(Role::Tier1),
         ask_all: false,
     };
-    let prefill = prefill.into_iter().map(|(k, v)| (k, v, Provenance::FactsFile));
-    let walk =
-        Walk::start(&set, prefill, options_walk, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
+    let walk = known.start(&set, options_walk, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
     let call = CallInfo {
         ticket: args.ticket.clone(),
         agent: agent.or_else(|| store.default_agent()),
-        user: args.user.clone(),
+        user: args.user.clone().or(imported_user),
     };
     let session = Session::new(
         session::new_id(now, session::id_nonce()),
@@ -106,19 +106,20 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
         session::local_offset_minutes(now),
     );
     // The start screen: when there is something to fill in, or when the ticket given has
-    // unfinished calls to resume (only those are offered then); never with --facts (straight
-    // to work).
-    let resumable = match (&args.facts, &args.ticket) {
-        (Some(_), _) => Vec::new(),
-        (None, None) => store.unfinished(RESUMABLE),
-        (None, Some(ticket)) => store
+    // unfinished calls to resume (only those are offered then); never with --facts or
+    // --signin-log (straight to work).
+    let given = args.facts.is_some() || args.signin_log.is_some();
+    let resumable = match (given, &args.ticket) {
+        (true, _) => Vec::new(),
+        (false, None) => store.unfinished(RESUMABLE),
+        (false, Some(ticket)) => store
             .unfinished(TICKET_LOOKBACK)
             .into_iter()
             .filter(|s| s.ticket.as_deref().is_some_and(|t| t.trim().eq_ignore_ascii_case(ticket.trim())))
             .take(RESUMABLE)
             .collect(),
     };
-    let start_screen = args.facts.is_none() && (args.ticket.is_none() || !resumable.is_empty());
+    let start_screen = !given && (args.ticket.is_none() || !resumable.is_empty());
     let mut app = App::new(set, session, options(store, start_screen), now);
     if start_screen {
         app.offer_resumable(resumable);
@@ -144,7 +145,8 @@ pub fn run_with_store(
 ) -> Result<i32, CliError> {
     // The common case, a fresh call on the built-in runbooks, draws its first question from the
     // entry runbook alone; the whole set (validated by CI) is parsed right after that frame.
-    let deferred = args.facts.is_none() && args.resume.is_none() && ctx.effective_dirs().is_empty();
+    let deferred =
+        args.facts.is_none() && args.signin_log.is_none() && args.resume.is_none() && ctx.effective_dirs().is_empty();
     if !deferred {
         let app = prepare(ctx, args, store)?;
         require_terminal()?;

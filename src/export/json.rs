@@ -8,10 +8,23 @@ use crate::session::Session;
 /// Renders the session as JSON, ending with a newline.
 pub fn render(s: &Session) -> String {
     // Serialising these plain types cannot fail; fall back to an empty object rather than panic.
-    let raw = serde_json::to_string_pretty(s).unwrap_or_else(|_| "{}".to_string());
+    let raw = serde_json::to_string_pretty(&with_error_code_meaning(s)).unwrap_or_else(|_| "{}".to_string());
     let mut out = escape_unsafe(&raw);
     out.push('\n');
     out
+}
+
+/// The session, plus `error_code_meaning` (the AADSTS table's entry for its `error.code`) when
+/// the table knows the code; readers of the session format ignore the extra member.
+fn with_error_code_meaning(s: &Session) -> impl serde::Serialize + '_ {
+    #[derive(serde::Serialize)]
+    struct Package<'a> {
+        #[serde(flatten)]
+        session: &'a Session,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error_code_meaning: Option<super::error_code::Meaning>,
+    }
+    Package { session: s, error_code_meaning: super::error_code::of(s).map(Into::into) }
 }
 
 /// Replaces every control or bidi character with its JSON `\uXXXX` escape. Only valid on JSON

@@ -88,6 +88,8 @@ pub fn render(s: &Session) -> String {
         }
     }
 
+    o.push_str(&super::error_code::markdown(s));
+
     o.push_str("\n## Question path\n\n");
     if s.walk.path.is_empty() {
         o.push_str("_Nothing asked yet._\n");
@@ -173,7 +175,7 @@ pub fn code(s: &str) -> String {
 }
 
 /// `[title](url)` with the title escaped; URLs that are not http(s) are shown, not linked.
-fn link(title: &str, url: &str) -> String {
+pub(crate) fn link(title: &str, url: &str) -> String {
     let u = sanitize_line(url);
     let safe = (u.starts_with("https://") || u.starts_with("http://"))
         && !u.chars().any(|c| c.is_whitespace() || matches!(c, '(' | ')' | '<' | '>'));

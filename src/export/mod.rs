@@ -7,6 +7,7 @@
 //! atomically, never overwrite anything, and stay inside the chosen folder.
 
 pub mod clipboard;
+pub mod error_code;
 pub mod filename;
 pub mod json;
 pub mod markdown;

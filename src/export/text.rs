@@ -95,6 +95,15 @@ pub fn render(s: &Session) -> String {
         w.wrap(&first, &cont, &format!("{}  ({prov}, {} UTC)", sanitize_line(&f.value), short_time(s, f.at)));
     }
 
+    let code_lines = super::error_code::text_lines(s);
+    if !code_lines.is_empty() {
+        w.blank();
+        w.line("ERROR CODE");
+        for l in code_lines {
+            w.wrap("  ", "    ", &l);
+        }
+    }
+
     w.blank();
     w.line("QUESTION PATH (times UTC)");
     if s.walk.path.is_empty() {

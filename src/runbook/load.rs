@@ -160,9 +160,13 @@ pub fn read_runbook_file(path: &Path) -> Result<LoadedRunbook, Box<Finding>> {
     Ok(LoadedRunbook::new(rb, file))
 }
 
-/// The `*.json` entries of a folder, sorted; a file path is returned as is. Entries that are
-/// not regular files (FIFOs, folders, broken links) are listed too, so that reading them fails
-/// with their name instead of their being skipped in silence.
+/// Data files that live in runbook folders but are not runbooks: the AADSTS table's override
+/// (`crate::aadsts`).
+pub const DATA_FILES: [&str; 1] = ["aadsts.json"];
+
+/// The `*.json` entries of a folder but [`DATA_FILES`], sorted; a file path is returned as is.
+/// Entries that are not regular files (FIFOs, folders, broken links) are listed too, so that
+/// reading them fails with their name instead of their being skipped in silence.
 pub fn runbook_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     if !path.is_dir() {
         return Ok(vec![path.to_path_buf()]);
@@ -172,6 +176,7 @@ pub fn runbook_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .filter(|p| !p.file_name().is_some_and(|n| n.as_encoded_bytes().starts_with(b".")))
+        .filter(|p| p.file_name().is_none_or(|n| !DATA_FILES.iter().any(|d| n == *d)))
         .collect();
     files.sort();
     Ok(files)

@@ -20,6 +20,7 @@ use super::screen::confirm::Confirm;
 use super::screen::export::ExportScreen;
 use super::screen::facts::FactsScreen;
 use super::screen::help::HelpScreen;
+use super::screen::import::ImportScreen;
 use super::screen::matrix::MatrixScreen;
 use super::screen::preview::PreviewScreen;
 use super::screen::search::SearchScreen;
@@ -46,6 +47,8 @@ pub enum Mode {
     Search(SearchScreen),
     Matrix(MatrixScreen),
     Facts(FactsScreen),
+    /// `i`: import a sign-in log (path or paste, then a picker).
+    Import(ImportScreen),
     /// A question asked now, from search.
     Aside(AsideScreen),
     /// An outcome or step seen from search, read-only.
@@ -216,6 +219,8 @@ impl App {
             Mode::Search(_) => Screen::Search,
             Mode::Matrix(_) => Screen::Matrix,
             Mode::Facts(_) => Screen::Facts,
+            Mode::Import(s) if s.is_picking() => Screen::ImportPick,
+            Mode::Import(_) => Screen::Import,
             Mode::Aside(s) if s.focus_input && s.typed(self) => Screen::AsideEntry,
             Mode::Aside(_) => Screen::Aside,
             Mode::Preview(_) => Screen::Preview,
@@ -257,6 +262,7 @@ impl App {
             (Screen::AsideEntry, Mode::Aside(s)) => s.entry.is_empty(),
             (Screen::Search, Mode::Search(s)) => s.query.is_empty(),
             (Screen::Start, Mode::Start(s)) => s.field().is_none_or(|f| f.is_empty()),
+            (Screen::Import, Mode::Import(s)) => s.path_is_empty(),
             _ => true,
         };
         KeyContext {
@@ -265,8 +271,18 @@ impl App {
                 (Screen::Search, Mode::Search(s)) => s.hits.len(),
                 (Screen::Export, _) => Format::ALL.len(),
                 (Screen::Start | Screen::Resume, Mode::Start(s)) => s.resumable.len(),
+                (Screen::ImportPick, Mode::Import(s)) => s.items(),
                 (Screen::Aside | Screen::AsideEntry, Mode::Aside(s)) => s.items(self),
-                (Screen::Search | Screen::Start | Screen::Resume | Screen::Aside | Screen::AsideEntry, _) => 0,
+                (
+                    Screen::Search
+                    | Screen::Start
+                    | Screen::Resume
+                    | Screen::Aside
+                    | Screen::AsideEntry
+                    | Screen::Import
+                    | Screen::ImportPick,
+                    _,
+                ) => 0,
                 _ => self.items(),
             },
             typed,
@@ -380,6 +396,14 @@ impl App {
                 self.error(format!("Export failed: {}", sanitize_line(&e)));
                 Vec::new()
             }
+            Msg::Imported(result) => match self.mode {
+                Mode::Import(_) => self.route_to_mode(|mode, app| match mode {
+                    Mode::Import(s) => s.imported(result, app),
+                    _ => Reply::stay(),
+                }),
+                // The screen was closed meanwhile: nothing to import into.
+                _ => Vec::new(),
+            },
             Msg::RunbooksLoaded(LoadedRunbooks(set)) => {
                 self.set = *set;
                 self.index = OnceCell::new();
@@ -427,6 +451,8 @@ impl App {
             | Screen::Search
             | Screen::Matrix
             | Screen::Facts
+            | Screen::Import
+            | Screen::ImportPick
             | Screen::Aside
             | Screen::AsideEntry
             | Screen::Preview => self.route_to_mode(|mode, app| match mode {
@@ -434,6 +460,7 @@ impl App {
                 Mode::Search(s) => s.key(action, &key, app),
                 Mode::Matrix(s) => s.key(action, app),
                 Mode::Facts(s) => s.key(action, app),
+                Mode::Import(s) => s.key(action, &key, app),
                 Mode::Aside(s) => s.key(action, &key, app),
                 Mode::Preview(s) => s.key(action, app),
                 Mode::Walk | Mode::Notes => Reply::stay(),
@@ -522,6 +549,12 @@ impl App {
         match self.base_screen() {
             Screen::Entry | Screen::Question => walk::paste(self, text),
             Screen::Notes => notes::paste(self, text),
+            Screen::Import | Screen::ImportPick => {
+                return self.route_to_mode(|mode, app| match mode {
+                    Mode::Import(s) => s.paste(text, app),
+                    _ => Reply::stay(),
+                });
+            }
             Screen::Start | Screen::Search | Screen::AsideEntry => {
                 let _ = self.route_to_mode(|mode, app| {
                     match mode {

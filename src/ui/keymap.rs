@@ -35,6 +35,10 @@ pub enum Screen {
     Confirm,
     /// The `e` format picker.
     Export,
+    /// `i`: a sign-in log's path to type, or its entries to paste.
+    Import,
+    /// `i`: several entries matched; pick one.
+    ImportPick,
 }
 
 impl Screen {
@@ -56,12 +60,17 @@ impl Screen {
             Screen::Help => "Help",
             Screen::Confirm => "Confirm",
             Screen::Export => "Export ticket notes",
+            Screen::Import => "Import a sign-in log",
+            Screen::ImportPick => "Import a sign-in log: pick the entry",
         }
     }
 
     /// Screens where letters are text, so `?` and `q` type instead of acting.
     pub fn is_text(self) -> bool {
-        matches!(self, Screen::Start | Screen::Entry | Screen::AsideEntry | Screen::Notes | Screen::Search)
+        matches!(
+            self,
+            Screen::Start | Screen::Entry | Screen::AsideEntry | Screen::Notes | Screen::Search | Screen::Import
+        )
     }
 }
 
@@ -145,6 +154,8 @@ pub enum Action {
     CantTell,
     /// `f`: every fact known so far.
     Facts,
+    /// `i`: import the user's sign-in from a log export.
+    Import,
 }
 
 /// A key pattern.
@@ -339,6 +350,13 @@ const WALK_COMMON: &[Binding] = &[
     ),
     b!(&[P::Char('f')], "f", "every fact known so far, and where each came from", Some(("f", "facts")), A::Facts),
     b!(
+        &[P::Char('i')],
+        "i",
+        "import the user's sign-in from a log export: a file path, or paste the entries",
+        Some(("i", "import log")),
+        A::Import
+    ),
+    b!(
         &[P::Char('e')],
         "e",
         "export ticket notes (Markdown, text) or the escalation package (JSON) to a file and the clipboard",
@@ -371,14 +389,7 @@ const QUESTION: &[Binding] = &[
     ),
     b!(&[P::Code(K::Down), P::Char('j')], "↓ j", "highlight the answer below", None, A::Down, movable),
     b!(&[P::Code(K::Enter)], "Enter", "choose the highlighted answer", Some(("Enter", "choose")), A::Select, has_items),
-    b!(
-        &[P::Code(K::Tab), P::Char('i')],
-        "Tab i",
-        "type the answer instead",
-        Some(("Tab", "type")),
-        A::TypeAnswer,
-        typed
-    ),
+    b!(&[P::Code(K::Tab)], "Tab", "type the answer instead", Some(("Tab", "type")), A::TypeAnswer, typed),
     b!(
         &[P::Code(K::Backspace), P::Code(K::Left)],
         "← Backspace",
@@ -598,6 +609,34 @@ const SEARCH: &[Binding] = &[
     b!(&[P::Code(K::Delete)], "", "", None, A::DeleteForward),
 ];
 
+const IMPORT: &[Binding] = &[
+    b!(&[P::Code(K::Enter)], "Enter", "read the export at this path", Some(("Enter", "import")), A::Submit, has_text),
+    b!(&[P::Code(K::Esc)], "Esc", "back to the diagnosis (nothing imported)", Some(("Esc", "cancel")), A::Close),
+    b!(&[P::Printable], "letters, digits", "type the file's path (or paste the entries)", None, A::Insert),
+    b!(&[P::Code(K::Backspace)], "Backspace", "delete the character before the cursor", None, A::DeleteBack),
+    b!(&[P::Code(K::Left)], "← → Home End Delete", "move and delete in the path", None, A::CursorLeft),
+    b!(&[P::Code(K::Right)], "", "", None, A::CursorRight),
+    b!(&[P::Code(K::Home)], "", "", None, A::CursorHome),
+    b!(&[P::Code(K::End)], "", "", None, A::CursorEnd),
+    b!(&[P::Code(K::Delete)], "", "", None, A::DeleteForward),
+];
+
+const IMPORT_PICK: &[Binding] = &[
+    b!(&[P::Digits], "1-9", "import that entry", Some(("1-9", "import")), A::Choose, has_items),
+    b!(&[P::Code(K::Up), P::Char('k')], "↑ k", "highlight the entry above", Some(("↑↓", "move")), A::Up, has_many),
+    b!(&[P::Code(K::Down), P::Char('j')], "↓ j", "highlight the entry below", None, A::Down, has_many),
+    b!(
+        &[P::Code(K::Enter)],
+        "Enter",
+        "import the highlighted entry's facts",
+        Some(("Enter", "import")),
+        A::Select,
+        has_items
+    ),
+    b!(&[P::Code(K::Esc)], "Esc", "back to the diagnosis (nothing imported)", Some(("Esc", "cancel")), A::Close),
+    b!(&[P::Char('?')], "?", "this help", Some(("?", "help")), A::Help),
+];
+
 const MATRIX: &[Binding] = &[
     b!(&[P::Code(K::Up), P::Char('k')], "↑ k ↓ j", "scroll", Some(("↑↓", "scroll")), A::Up),
     b!(&[P::Code(K::Down), P::Char('j')], "", "", None, A::Down),
@@ -736,6 +775,8 @@ fn screen_table(screen: Screen) -> &'static [&'static [Binding]] {
         Screen::Preview => &[PREVIEW],
         Screen::Help => &[HELP],
         Screen::Confirm => &[CONFIRM],
+        Screen::Import => &[IMPORT],
+        Screen::ImportPick => &[IMPORT_PICK],
     }
 }
 
@@ -835,6 +876,8 @@ mod tests {
             Screen::Preview,
             Screen::Help,
             Screen::Confirm,
+            Screen::Import,
+            Screen::ImportPick,
         ];
         for screen in screens {
             for flags in 0..64u32 {

@@ -22,6 +22,12 @@ pub const LEGEND: &str = "● asked on this call · ≡ from the facts file · �
 /// The mark of a fact (or answer) that came from the tier-1 session.
 pub const TIER1: &str = "T1";
 
+/// Did a fact with this `via` come from the tier-1 session of an escalation package? (An imported
+/// fact's `via` is its sign-in log field instead.)
+pub fn by_tier1(via: Option<&str>) -> bool {
+    via.is_some_and(|v| v.starts_with(crate::session::package::via_label("").as_str()))
+}
+
 /// Did this answer on the path come from the tier-1 session (and still stand)?
 pub fn from_tier1(walk: &Walk, p: &PathEntry) -> bool {
     let entry = match p.kind {
@@ -29,5 +35,5 @@ pub fn from_tier1(walk: &Walk, p: &PathEntry) -> bool {
         StepKind::Step => walk.step_results.get(&p.node.to_string()),
         StepKind::Route => None,
     };
-    entry.is_some_and(|e| e.via.is_some() && e.value == p.answer)
+    entry.is_some_and(|e| by_tier1(e.via.as_deref()) && e.value == p.answer)
 }

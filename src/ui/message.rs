@@ -29,6 +29,8 @@ pub enum Msg {
     /// The whole runbook set, parsed in the background after the first frame (which needed only
     /// the entry runbook). Replaces `set`; the walk's addresses stay valid.
     RunbooksLoaded(LoadedRunbooks),
+    /// Result of an `Effect::ImportFile`.
+    Imported(Result<Box<crate::import::Imported>, String>),
 }
 
 /// The whole runbook set, for [`Msg::RunbooksLoaded`]; equal when the contents are.
@@ -52,6 +54,8 @@ pub enum Effect {
     CopyToClipboard(String),
     /// Leave the wizard with this exit code.
     Quit(i32),
+    /// Read a sign-in log export (`i`); the result comes back as `Msg::Imported`.
+    ImportFile { path: String, query: crate::import::Query },
 }
 
 /// How the app was started.

@@ -59,6 +59,21 @@ pub struct Hit {
     pub via: Option<(Field, String)>,
 }
 
+/// The AADSTS codes a text names (`AADSTS53003`, `aadsts 53003`).
+fn codes_in(text: &str) -> Vec<String> {
+    let upper = text.to_ascii_uppercase();
+    let mut out = Vec::new();
+    let mut rest = upper.as_str();
+    while let Some(i) = rest.find("AADSTS") {
+        rest = &rest[i + 6..];
+        let digits: String = rest.trim_start_matches([' ', ':']).chars().take_while(char::is_ascii_digit).collect();
+        if !digits.is_empty() {
+            out.push(digits);
+        }
+    }
+    out
+}
+
 /// The search index over a runbook set.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
@@ -71,8 +86,23 @@ pub const MAX_RESULTS: usize = 100;
 impl Index {
     pub fn build(set: &RunbookSet) -> Self {
         let mut entries = Vec::new();
+        let codes = crate::aadsts::table();
         for (r, node) in set.nodes() {
-            let keywords = node.keywords().iter().map(|k| (Field::Keyword, sanitize_line(k)));
+            let mut keywords: Vec<(Field, String)> =
+                node.keywords().iter().map(|k| (Field::Keyword, sanitize_line(k))).collect();
+            // A code a node names is also found by its official name and text (the AADSTS table).
+            let meanings: Vec<String> = node
+                .keywords()
+                .iter()
+                .flat_map(|k| codes_in(k))
+                .filter_map(|c| codes.lookup(&c).map(|c| c.one_line()))
+                .collect();
+            for m in meanings {
+                if !keywords.iter().any(|(_, k)| *k == m) {
+                    keywords.push((Field::Keyword, m));
+                }
+            }
+            let keywords = keywords.into_iter();
             let entry = match node {
                 Node::Question(q) => {
                     let mut fields =

@@ -37,6 +37,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Mode::Search(s) => s.render(app, frame, r.body, &theme),
         Mode::Matrix(s) => s.render(app, frame, r.body, &theme),
         Mode::Facts(s) => s.render(app, frame, r.body, &theme),
+        Mode::Import(s) => s.render(app, frame, r.body, &theme),
         Mode::Aside(s) => s.render(app, frame, r.main, &theme),
         Mode::Preview(s) => s.render(app, frame, r.main, &theme),
     }

@@ -10,7 +10,7 @@ use crate::runbook::model::Node;
 use crate::text::sanitize_line;
 use crate::ui::app::App;
 use crate::ui::keymap::{self, Action};
-use crate::ui::marks::{TIER1, from_tier1, mark};
+use crate::ui::marks::{TIER1, by_tier1, from_tier1, mark};
 use crate::ui::screen::facts::fact_lines;
 use crate::ui::screen::walk::content::describe;
 use crate::ui::view::theme::Theme;
@@ -58,7 +58,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     let title = format!(" Facts ({}) ", walk.facts.len());
     let mut b = block(title, theme, false);
-    if walk.facts.values().any(|f| f.via.is_some()) {
+    if walk.facts.values().any(|f| by_tier1(f.via.as_deref())) {
         b = b.title_bottom(format!(" {TIER1} = from tier 1 "));
     }
     draw_boxed(frame, facts_area, b, &facts, 0);

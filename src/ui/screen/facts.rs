@@ -10,7 +10,7 @@ use crate::engine::Provenance;
 use crate::text::sanitize_line;
 use crate::ui::app::App;
 use crate::ui::keymap::{self, Action, KeyContext, Screen};
-use crate::ui::marks::{TIER1, mark};
+use crate::ui::marks::{TIER1, by_tier1, mark};
 use crate::ui::scroll::{Scroll, len_u16};
 use crate::ui::view::layout::regions_of;
 use crate::ui::view::theme::Theme;
@@ -45,14 +45,14 @@ pub fn fact_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
         let (sym, word) = mark(p);
         let heading = match p {
             // Tier 2: what tier 1 asked was not asked on this call.
-            Provenance::Asked if group.iter().all(|(_, f)| f.via.is_some()) => "asked by tier 1",
-            Provenance::Asked if group.iter().any(|(_, f)| f.via.is_some()) => "asked (T1 = by tier 1)",
+            Provenance::Asked if group.iter().all(|(_, f)| by_tier1(f.via.as_deref())) => "asked by tier 1",
+            Provenance::Asked if group.iter().any(|(_, f)| by_tier1(f.via.as_deref())) => "asked (T1 = by tier 1)",
             _ => long_word(p).unwrap_or(word),
         };
         facts.push(Line::styled(format!("{sym} {heading}"), theme.bold()));
         for (key, f) in group {
             let mut prefix = vec![Span::styled(format!(" {sym} "), theme.bold())];
-            if f.via.is_some() {
+            if by_tier1(f.via.as_deref()) {
                 prefix.push(Span::styled(format!("{TIER1} "), theme.key()));
             }
             facts.extend(hanging(
@@ -61,12 +61,38 @@ pub fn fact_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
                 width,
                 theme.plain(),
             ));
+            // An imported fact says which field of the log it came from.
+            if let Some(field) = imported_field(f) {
+                facts.extend(hanging(vec![Span::raw("     ")], &format!("from {field}"), width, theme.dim()));
+            }
+            // A code says what it officially means.
+            if key == "error.code"
+                && let Some(code) = crate::aadsts::lookup(&f.value)
+            {
+                facts.extend(hanging(vec![Span::raw("     ")], &code_meaning(&code), width, theme.dim()));
+            }
         }
     }
     if facts.is_empty() {
         facts.push(Line::styled("Nothing known yet.", theme.dim()));
     }
     facts
+}
+
+/// The log field of an imported fact (`deviceDetail.browser` of `graph-v1.0: deviceDetail.browser`).
+fn imported_field(f: &crate::engine::FactEntry) -> Option<String> {
+    if f.provenance != Provenance::Imported || by_tier1(f.via.as_deref()) {
+        return None;
+    }
+    let via = f.via.as_deref()?;
+    Some(sanitize_line(via.split_once(": ").map_or(via, |(_, field)| field)))
+}
+
+/// A code's official name (or text), short enough for the side panel.
+fn code_meaning(code: &crate::aadsts::Code) -> String {
+    let what = code.name.as_deref().or(code.text.as_deref()).unwrap_or(code.points_to.as_str());
+    let unverified = if code.unverified { " (unverified)" } else { "" };
+    sanitize_line(&format!("{what}{unverified}"))
 }
 
 /// Group headings in the facts panel.
@@ -111,7 +137,7 @@ impl FactsScreen {
         let scroll = self.scroll.offset().min(max);
         let title = format!(" Facts known so far ({}) ", app.session.walk.facts.len());
         let mut b = block(Line::styled(title, theme.bold()), theme, true);
-        if app.session.walk.facts.values().any(|f| f.via.is_some()) {
+        if app.session.walk.facts.values().any(|f| by_tier1(f.via.as_deref())) {
             b = b.title_bottom(format!(" {TIER1} = from tier 1 "));
         }
         let below = len_u16(lines.len()).saturating_sub(scroll.saturating_add(h));

@@ -2,8 +2,8 @@
 //! hits, how far it scrolls) and its drawing (`render`); the app only routes to it.
 //!
 //! - Modes (one at a time, in [`Mode`](super::app::Mode)): [`start`], [`walk`] (the diagnosis:
-//!   question, step, outcome), [`notes`], [`search`], [`matrix`], [`facts`], and from search a
-//!   question asked now ([`aside`]) or an outcome seen read-only ([`preview`]).
+//!   question, step, outcome), [`notes`], [`search`], [`matrix`], [`facts`], [`import`], and
+//!   from search a question asked now ([`aside`]) or an outcome seen read-only ([`preview`]).
 //! - Overlays (on top of a mode, in [`Overlay`](super::app::Overlay)): [`help`], [`confirm`],
 //!   [`export`].
 //!
@@ -22,6 +22,7 @@ pub mod confirm;
 pub mod export;
 pub mod facts;
 pub mod help;
+pub mod import;
 pub mod matrix;
 pub mod notes;
 pub mod preview;

@@ -129,6 +129,12 @@ fn question(app: &App, r: &NodeRef, q: &Question, width: usize, height: u16, the
             Span::styled(prompt, if focused { theme.selected() } else { theme.plain() }),
             Span::styled(format!("{shown}{}", " ".repeat(pad)), style),
         ]));
+        // A code being typed says what it officially means.
+        if q.fact == "error.code"
+            && let Some(code) = crate::aadsts::lookup(app.walk_screen.entry.text())
+        {
+            c.lines.extend(hanging(vec![Span::raw("    ")], &code.one_line(), width, theme.dim()));
+        }
         if let Some(why) = &app.walk_screen.refusal {
             c.lines.push(Line::styled(truncate(&format!("  ✖ {why}"), width), theme.error()));
         }

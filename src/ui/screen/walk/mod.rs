@@ -288,6 +288,10 @@ pub fn key(app: &mut App, action: Action, key: &KeyEvent, screen: Screen) -> Vec
             app.mode = Mode::Facts(FactsScreen::default());
             Vec::new()
         }
+        Action::Import => {
+            app.mode = Mode::Import(crate::ui::screen::import::ImportScreen::open());
+            Vec::new()
+        }
         Action::Export => {
             if let Some(f) = app.opts.export {
                 app.overlay = Some(Overlay::Export(ExportScreen::open(f)));

@@ -1,0 +1,320 @@
+//! Which format an input is in, found from its content (never flagged), and streaming its
+//! entries one at a time to a sink.
+//!
+//! The first character after a byte-order mark and white space decides between JSON (`{`, `[`)
+//! and the admin center's CSV. JSON is read in one pass: a top-level object is looked at key by
+//! key (`value` is a Graph list, `tables` the Log Analytics query API, `records` diagnostic
+//! settings; any other keys make one entry), a top-level array element by element, and several
+//! top-level values one after another are JSON Lines (diagnostic settings in storage). Each entry
+//! object is then recognised by its field names, as Graph, `az monitor` or diagnostic settings.
+
+use std::fmt;
+use std::io::{BufReader, Cursor, Read};
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use super::record::{Entry, RawEntry};
+use super::{Format, ImportError, diagnostic, graph, input, log_analytics, portal_csv};
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads every entry of the input and hands each to `sink`. Errors: input problems, JSON syntax
+/// (with line and column), CSV headers not recognised, or nothing that looks like a sign-in log.
+/// An input with a list but no entries is not an error here (the selector says "empty").
+pub fn read_entries(name: &str, mut reader: impl Read, sink: &mut dyn FnMut(Entry)) -> Result<(), ImportError> {
+    let io_err = |e: std::io::Error| {
+        if e.to_string() == input::TOO_LARGE {
+            ImportError::Input(format!(
+                "{name}: larger than {} bytes: refused (filter the export to the user or the day)",
+                input::MAX_SIGNIN_LOG_BYTES
+            ))
+        } else {
+            ImportError::Input(format!("{name}: cannot read: {e}"))
+        }
+    };
+    // The first non-blank bytes, BOM dropped; white space before them is dropped as it comes, so
+    // an endless blank input costs no memory.
+    let mut head: Vec<u8> = Vec::with_capacity(512);
+    let mut chunk = [0u8; 512];
+    let mut first_read = true;
+    loop {
+        let n = reader.read(&mut chunk).map_err(io_err)?;
+        if n == 0 {
+            break;
+        }
+        let mut bytes = &chunk[..n];
+        if first_read {
+            first_read = false;
+            // A BOM split over two reads is not worth handling: readers return at least 3 bytes.
+            bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+        }
+        if head.is_empty() {
+            let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+            bytes = &bytes[start..];
+        }
+        head.extend_from_slice(bytes);
+        if !head.is_empty() {
+            break;
+        }
+    }
+    let Some(&first) = head.first() else {
+        return Err(ImportError::NotSignInLog { name: name.to_string(), detail: "it is empty".into() });
+    };
+    let joined = BufReader::with_capacity(256 * 1024, Cursor::new(head).chain(reader));
+    match first {
+        b'{' | b'[' => read_json(name, joined, sink),
+        _ => portal_csv::read(name, joined, sink),
+    }
+}
+
+/// What the JSON walk saw, besides the entries it passed on.
+#[derive(Default)]
+struct Seen {
+    /// Objects recognised as sign-in entries.
+    entries: usize,
+    /// Array elements or objects that were not.
+    other: usize,
+    /// Graph version from `@odata.context`, when it came first.
+    graph_version: Option<Format>,
+    /// An error response (`{"error": {...}}`) instead of data.
+    error_response: Option<String>,
+    /// A list was found (`value`, `tables`, `records` or a top-level array), even an empty one.
+    list: bool,
+}
+
+struct Walker<'s> {
+    sink: &'s mut dyn FnMut(Entry),
+    seen: Seen,
+}
+
+impl Walker<'_> {
+    /// Recognises one entry object by its fields and passes it on.
+    fn entry(&mut self, raw: RawEntry) {
+        match classify(raw, self.seen.graph_version) {
+            Some(e) => self.pass(e),
+            None => self.seen.other += 1,
+        }
+    }
+
+    fn pass(&mut self, e: Entry) {
+        self.seen.entries += 1;
+        (self.sink)(e);
+    }
+}
+
+/// Graph, `az monitor` or diagnostic settings, from which fields an object has.
+fn classify(raw: RawEntry, graph_version: Option<Format>) -> Option<Entry> {
+    if raw.properties.is_some() && (raw.operation_name.is_some() || raw.category.is_some() || raw.time.is_some()) {
+        return diagnostic::entry(raw);
+    }
+    let la = raw.la_correlation_id.is_some()
+        || raw.la_created.is_some()
+        || raw.la_result_type.is_some()
+        || raw.la_upn.is_some()
+        || raw.la_table_name.is_some();
+    if la {
+        return Some(log_analytics::entry(raw, Format::AzMonitor));
+    }
+    let graph = raw.correlation_id.is_some() || raw.created.is_some() || raw.upn.is_some() || raw.status.is_some();
+    graph.then(|| graph::entry(raw, graph_version))
+}
+
+fn read_json(name: &str, reader: impl Read, sink: &mut dyn FnMut(Entry)) -> Result<(), ImportError> {
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut walker = Walker { sink, seen: Seen::default() };
+    loop {
+        Top(&mut walker).deserialize(&mut de).map_err(|e| syntax(name, &e))?;
+        // More top-level values after the first: JSON Lines. Trailing garbage fails in the next
+        // round with its line and column.
+        if de.end().is_ok() {
+            break;
+        }
+    }
+    let seen = walker.seen;
+    if let Some(message) = seen.error_response {
+        return Err(ImportError::NotSignInLog {
+            name: name.to_string(),
+            detail: format!("it is an error response ({})", crate::text::sanitize_line(&message)),
+        });
+    }
+    if seen.entries == 0 && (seen.other > 0 || !seen.list) {
+        let detail = if seen.other > 0 {
+            format!("none of its {} objects has sign-in fields (correlationId, createdDateTime, status…)", seen.other)
+        } else {
+            "no sign-in fields (correlationId, createdDateTime, status…)".to_string()
+        };
+        return Err(ImportError::NotSignInLog { name: name.to_string(), detail });
+    }
+    Ok(())
+}
+
+/// A JSON error as `name:line:col: message`.
+fn syntax(name: &str, e: &serde_json::Error) -> ImportError {
+    if e.is_io() {
+        let text = e.to_string();
+        if text.contains(input::TOO_LARGE) {
+            return ImportError::Input(format!(
+                "{name}: larger than {} bytes: refused (filter the export to the user or the day)",
+                input::MAX_SIGNIN_LOG_BYTES
+            ));
+        }
+        return ImportError::Input(format!("{name}: cannot read: {text}"));
+    }
+    let m = e.to_string();
+    let m = m.rfind(" at line ").map(|i| m[..i].to_string()).unwrap_or(m);
+    let prefix = if e.is_syntax() || e.is_eof() { "invalid JSON: " } else { "" };
+    ImportError::Syntax {
+        name: name.to_string(),
+        place: format!(":{}:{}", e.line(), e.column().max(1)),
+        message: crate::text::sanitize_line(&format!("{prefix}{m}")),
+    }
+}
+
+/// The top-level value.
+struct Top<'w, 's>(&'w mut Walker<'s>);
+
+impl<'de> DeserializeSeed<'de> for Top<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Top<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object or array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.0.seen.list = true;
+        while seq.next_element_seed(Element(&mut *self.0))?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut rest: Vec<(String, Value)> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if rest.iter().any(|(k, _)| *k == key) {
+                return Err(de::Error::custom(format!("duplicate key `{}`", crate::text::sanitize_line(&key))));
+            }
+            match key.as_str() {
+                "value" | "records" => {
+                    self.0.seen.list = true;
+                    map.next_value_seed(List(&mut *self.0))?;
+                }
+                "tables" => {
+                    self.0.seen.list = true;
+                    let walker = &mut *self.0;
+                    map.next_value_seed(log_analytics::Tables(&mut |raw| {
+                        walker.pass(log_analytics::entry(raw, Format::LogAnalytics))
+                    }))?;
+                }
+                "@odata.context" => {
+                    let v: Value = map.next_value()?;
+                    self.0.seen.graph_version = v.as_str().and_then(graph::version_from_context);
+                    rest.push((key, v));
+                }
+                "error" => {
+                    let v: Value = map.next_value()?;
+                    let message = v
+                        .get("message")
+                        .and_then(Value::as_str)
+                        .or_else(|| v.get("code").and_then(Value::as_str))
+                        .unwrap_or("no message")
+                        .to_string();
+                    self.0.seen.error_response = Some(message);
+                    rest.push((key, v));
+                }
+                _ => {
+                    let v: Value = map.next_value()?;
+                    rest.push((key, v));
+                }
+            }
+        }
+        if !self.0.seen.list && self.0.seen.error_response.is_none() {
+            // One entry on its own (a single Graph signIn, one diagnostic record, one JSON line).
+            let raw = RawEntry::from_value(Value::Object(rest.into_iter().collect())).map_err(de::Error::custom)?;
+            self.0.entry(raw);
+        }
+        Ok(())
+    }
+}
+
+/// A list of entries (`value`, `records`).
+struct List<'w, 's>(&'w mut Walker<'s>);
+
+impl<'de> DeserializeSeed<'de> for List<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for List<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of sign-in entries")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Element(&mut *self.0))?.is_some() {}
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// One element of a list: an entry object, or something else (counted, skipped).
+struct Element<'w, 's>(&'w mut Walker<'s>);
+
+impl<'de> DeserializeSeed<'de> for Element<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Element<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a sign-in entry")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let raw = RawEntry::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        self.0.entry(raw);
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        self.0.seen.other += 1;
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.other()
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.other()
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.other()
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.other()
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.other()
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.other()
+    }
+}
+
+impl Element<'_, '_> {
+    fn other<E>(self) -> Result<(), E> {
+        self.0.seen.other += 1;
+        Ok(())
+    }
+}
