@@ -24,5 +24,6 @@ pub mod schema;
 pub mod session;
 pub mod term;
 pub mod text;
+pub mod ticketing;
 pub mod ui;
 pub mod vocab;
