@@ -37,6 +37,7 @@ fn main() {
         Some(Command::Sessions(a)) => commands::sessions::run(&ctx, a, &mut out),
         Some(Command::Export(a)) => commands::export::run(&ctx, a, &mut out),
         Some(Command::Open(a)) => commands::open::run(&ctx, a, &mut out),
+        Some(Command::Post(a)) => commands::post::run(&ctx, a, &mut out),
         None => commands::wizard::run(&ctx, &cli.wizard, &mut out),
     };
     let _ = out.flush();

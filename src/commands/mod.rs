@@ -6,6 +6,7 @@ pub mod graph;
 pub mod lint;
 pub mod matrix;
 pub mod open;
+pub mod post;
 pub mod sessions;
 pub mod wizard;
 

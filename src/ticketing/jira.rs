@@ -15,25 +15,26 @@ pub struct Jira {
     pub mode: JiraInternal,
 }
 
+/// Checks a ticket id before anything is sent.
+pub fn check_ticket(ticket: &str) -> Result<(), Failure> {
+    // An issue key (PROJ-123) or a numeric id.
+    let numeric = !ticket.is_empty() && ticket.bytes().all(|b| b.is_ascii_digit());
+    let key = ticket.split_once('-').is_some_and(|(p, n)| {
+        p.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+            && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+    });
+    if (numeric || key) && ticket.len() <= 64 {
+        Ok(())
+    } else {
+        Err(Failure::BadTicket("a Jira issue is a key like HELP-123 (or a numeric id)".into()))
+    }
+}
+
 impl TicketSystem for Jira {
     fn system(&self) -> System {
         System::Jira
-    }
-
-    fn check_ticket(&self, ticket: &str) -> Result<(), Failure> {
-        // An issue key (PROJ-123) or a numeric id.
-        let numeric = !ticket.is_empty() && ticket.bytes().all(|b| b.is_ascii_digit());
-        let key = ticket.split_once('-').is_some_and(|(p, n)| {
-            p.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
-                && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-                && !n.is_empty()
-                && n.bytes().all(|b| b.is_ascii_digit())
-        });
-        if (numeric || key) && ticket.len() <= 64 {
-            Ok(())
-        } else {
-            Err(Failure::BadTicket("a Jira issue is a key like HELP-123 (or a numeric id)".into()))
-        }
     }
 
     fn post_note(&self, http: &dyn Transport, ticket: &str, note: &Note) -> Result<Posted, Failure> {

@@ -45,6 +45,17 @@ impl System {
     }
 }
 
+impl System {
+    /// Checks a ticket id before anything is sent (it becomes part of a URL path or query).
+    pub fn check_ticket(self, ticket: &str) -> Result<(), Failure> {
+        match self {
+            System::ServiceNow => servicenow::check_ticket(ticket),
+            System::Jira => jira::check_ticket(ticket),
+            System::Zendesk => zendesk::check_ticket(ticket),
+        }
+    }
+}
+
 impl fmt::Display for System {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -256,9 +267,6 @@ pub struct PostError {
 pub trait TicketSystem {
     fn system(&self) -> System;
 
-    /// Checks a ticket id before anything is sent (it becomes part of a URL path).
-    fn check_ticket(&self, ticket: &str) -> Result<(), Failure>;
-
     /// Adds `note` to `ticket` as an internal note.
     fn post_note(&self, http: &dyn Transport, ticket: &str, note: &Note) -> Result<Posted, Failure>;
 }
@@ -275,7 +283,7 @@ pub fn system_for(settings: &config::Settings) -> Box<dyn TicketSystem> {
 /// Posts a note: checks the ticket id, then lets the system talk to the transport.
 pub fn post(system: &dyn TicketSystem, http: &dyn Transport, ticket: &str, note: &Note) -> Result<Posted, PostError> {
     let fail = |failure| PostError { system: system.system(), ticket: ticket.to_string(), failure };
-    system.check_ticket(ticket).map_err(fail)?;
+    system.system().check_ticket(ticket).map_err(fail)?;
     system.post_note(http, ticket, note).map_err(fail)
 }
 

@@ -17,19 +17,20 @@ pub struct ServiceNow {
     pub table: String,
 }
 
+/// Checks a ticket id before anything is sent.
+pub fn check_ticket(ticket: &str) -> Result<(), Failure> {
+    // Record numbers are letters and digits (INC0012345); `^` or `=` would change the query.
+    let ok = !ticket.is_empty() && ticket.len() <= 40 && ticket.bytes().all(|b| b.is_ascii_alphanumeric());
+    if ok {
+        Ok(())
+    } else {
+        Err(Failure::BadTicket("a ServiceNow number is letters and digits, e.g. INC0012345".into()))
+    }
+}
+
 impl TicketSystem for ServiceNow {
     fn system(&self) -> System {
         System::ServiceNow
-    }
-
-    fn check_ticket(&self, ticket: &str) -> Result<(), Failure> {
-        // Record numbers are letters and digits (INC0012345); `^` or `=` would change the query.
-        let ok = !ticket.is_empty() && ticket.len() <= 40 && ticket.bytes().all(|b| b.is_ascii_alphanumeric());
-        if ok {
-            Ok(())
-        } else {
-            Err(Failure::BadTicket("a ServiceNow number is letters and digits, e.g. INC0012345".into()))
-        }
     }
 
     fn post_note(&self, http: &dyn Transport, ticket: &str, note: &Note) -> Result<Posted, Failure> {

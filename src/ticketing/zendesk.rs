@@ -10,14 +10,15 @@ use super::{
 
 pub struct Zendesk;
 
+/// Checks a ticket id before anything is sent.
+pub fn check_ticket(ticket: &str) -> Result<(), Failure> {
+    let ok = !ticket.is_empty() && ticket.len() <= 20 && ticket.bytes().all(|b| b.is_ascii_digit());
+    if ok { Ok(()) } else { Err(Failure::BadTicket("a Zendesk ticket id is a number, e.g. 4512".into())) }
+}
+
 impl TicketSystem for Zendesk {
     fn system(&self) -> System {
         System::Zendesk
-    }
-
-    fn check_ticket(&self, ticket: &str) -> Result<(), Failure> {
-        let ok = !ticket.is_empty() && ticket.len() <= 20 && ticket.bytes().all(|b| b.is_ascii_digit());
-        if ok { Ok(()) } else { Err(Failure::BadTicket("a Zendesk ticket id is a number, e.g. 4512".into())) }
     }
 
     fn post_note(&self, http: &dyn Transport, ticket: &str, note: &Note) -> Result<Posted, Failure> {
