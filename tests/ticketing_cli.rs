@@ -404,7 +404,11 @@ fn a_refusing_proxy_is_an_error() {
     c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET).env("HTTPS_PROXY", proxy.url());
     let out = run(c);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("could not post to servicenow INC0012345: the proxy refused"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("could not post to servicenow INC0012345: the proxy refused: HTTP 403"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(proxy.requests().first().map(|r| r.target.as_str()), Some("contoso.service-now.com:443"));
     assert!(posted(home.path()).is_null());
 }
@@ -521,4 +525,43 @@ fn a_session_file_from_elsewhere_is_recorded_in_the_journal() {
     let out = run(c);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("already posted"), "{}", out.stderr);
+}
+
+#[test]
+fn tls_failures_and_bad_ca_files_are_one_line() {
+    // A server that speaks plain HTTP: a TLS handshake with it fails.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+            let _ = stream.read(&mut [0; 1024]);
+        }
+    });
+    let home = home();
+    ticketing(home.path(), "servicenow", "https://contoso.service-now.com", "");
+    let mut c = post(home.path());
+    c.arg(SESSION)
+        .env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET)
+        .env("PASSKEY_TRIAGE_TICKETING_URL", format!("https://{addr}"));
+    let out = run(c);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("could not post to servicenow INC0012345: TLS failed"), "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1);
+
+    let not_pem = home.path().join("not-a-ca.pem");
+    std::fs::write(&not_pem, "hello").expect("write");
+    ticketing(
+        home.path(),
+        "servicenow",
+        "https://contoso.service-now.com",
+        &format!("ca_file = {}\n", toml_string(&not_pem.display().to_string())),
+    );
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("ca_file") && out.stderr.contains("holds no certificate"), "{}", out.stderr);
 }

@@ -127,7 +127,7 @@ impl HttpTransport {
             ureq::Error::Timeout(_) => TransportError::Timeout(self.timeout.as_secs()),
             ureq::Error::HostNotFound => TransportError::HostNotFound(host),
             ureq::Error::ConnectionFailed => TransportError::ConnectFailed(host),
-            ureq::Error::ConnectProxyFailed(reason) => TransportError::Proxy(sanitize_line(&reason)),
+            ureq::Error::ConnectProxyFailed(reason) => TransportError::Proxy(proxy_reason(&reason)),
             ureq::Error::InvalidProxyUrl => TransportError::Proxy("the proxy setting is not a valid URL".into()),
             ureq::Error::Tls(m) => TransportError::Tls(m.to_string()),
             ureq::Error::Rustls(e) => TransportError::Tls(sanitize_line(&e.to_string())),
@@ -140,6 +140,10 @@ impl HttpTransport {
                     TransportError::Timeout(self.timeout.as_secs())
                 }
                 std::io::ErrorKind::ConnectionRefused => TransportError::ConnectFailed(host),
+                // rustls reports a failed handshake as invalid data.
+                std::io::ErrorKind::InvalidData => {
+                    TransportError::Tls(format!("with {host}: {}", sanitize_line(&io.to_string())))
+                }
                 _ => TransportError::Other(format!("connection to {host} failed: {}", sanitize_line(&io.to_string()))),
             },
             other => TransportError::Other(sanitize_line(&other.to_string())),
@@ -192,6 +196,14 @@ impl Transport for HttpTransport {
     }
 }
 
+/// ureq says `proxy server responded 403/403`; we say `HTTP 403 to CONNECT host:port`.
+fn proxy_reason(reason: &str) -> String {
+    match reason.strip_prefix("proxy server responded ").and_then(|r| r.split('/').next()) {
+        Some(status) if status.bytes().all(|b| b.is_ascii_digit()) => format!("HTTP {status}"),
+        _ => sanitize_line(reason),
+    }
+}
+
 /// Root certificates from a PEM file (a regular file of at most 4 MiB).
 fn read_ca_file(path: &Path) -> Result<RootCerts, TransportError> {
     let name = sanitize_line(&path.display().to_string());
@@ -221,6 +233,12 @@ fn read_ca_file(path: &Path) -> Result<RootCerts, TransportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proxy_refusals_read_well() {
+        assert_eq!(proxy_reason("proxy server responded 403/403"), "HTTP 403");
+        assert_eq!(proxy_reason("proxy server did not respond"), "proxy server did not respond");
+    }
 
     #[test]
     fn base_urls_are_checked() {
