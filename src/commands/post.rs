@@ -12,13 +12,10 @@ use super::{CliError, Context};
 use crate::cli::PostArgs;
 use crate::config::Config;
 use crate::exit;
-use crate::export::{self, Options};
 use crate::session::journal::{Journal, read_session};
 use crate::session::{PostRecord, Session};
 use crate::text::sanitize_line;
-use crate::ticketing::config::Settings;
-use crate::ticketing::http::HttpTransport;
-use crate::ticketing::{self, Note};
+use crate::ticketing::delivery::{self, Delivery};
 
 pub fn run(ctx: &Context, args: &PostArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     let env = |k: &str| std::env::var(k).ok();
@@ -54,19 +51,21 @@ pub fn run(ctx: &Context, args: &PostArgs, out: &mut dyn Write) -> Result<i32, C
         )));
     }
 
-    let settings = Settings::resolve(&config.ticketing, Some(system), args.format, &config_file, &env)
-        .map_err(|e| CliError::bad_input(format!("could not post to {system} {ticket}: {e}")))?;
-    let scrub = |line: String| CliError::bad_input(settings.auth.scrub(&line));
-    let options = Options { redact: config.redact(args.redact, args.no_redact) };
-    let note =
-        Note { text: export::render(&session, settings.format.export_format(), options), format: settings.format };
-    let http = HttpTransport::new(&settings).map_err(|e| scrub(format!("could not post to {system} {ticket}: {e}")))?;
-    let posted = ticketing::post(ticketing::system_for(&settings).as_ref(), &http, &ticket, &note)
-        .map_err(|e| scrub(format!("{e}; nothing was posted")))?;
-
-    let record = PostRecord { system: system.as_str().into(), ticket: ticket.clone(), at: Utc::now(), url: posted.url };
+    let request = delivery::Request {
+        config: &config.ticketing,
+        system,
+        ticket: &ticket,
+        format: args.format,
+        redact: config.redact(args.redact, args.no_redact),
+        config_file: &config_file,
+    };
+    let delivery = Delivery::prepare(request, &session, &env).map_err(CliError::bad_input)?;
+    let record = delivery.send(Utc::now()).map_err(CliError::bad_input)?;
     let path = record_post(&journal, &session, record.clone()).map_err(|e| {
-        scrub(format!("posted to {system} {ticket}, but could not record it in session {}: {e}", session.id))
+        CliError::bad_input(
+            delivery
+                .scrub(&format!("posted to {system} {ticket}, but could not record it in session {}: {e}", session.id)),
+        )
     })?;
     let werr = |e: std::io::Error| CliError::bad_input(format!("cannot write output: {e}"));
     let url = record.url.as_deref().map(|u| format!(" ({})", sanitize_line(u))).unwrap_or_default();

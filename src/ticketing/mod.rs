@@ -11,6 +11,7 @@
 pub mod adf;
 pub mod config;
 pub mod credentials;
+pub mod delivery;
 pub mod http;
 pub mod jira;
 pub mod servicenow;
