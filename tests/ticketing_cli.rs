@@ -565,3 +565,30 @@ fn tls_failures_and_bad_ca_files_are_one_line() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("ca_file") && out.stderr.contains("holds no certificate"), "{}", out.stderr);
 }
+
+#[test]
+fn https_is_verified_against_the_built_in_roots_or_the_ca_file() {
+    let home = home();
+    let server = Server::start_tls(servicenow_replies());
+    let url = format!("https://localhost:{}", server.addr.port());
+    // The test CA is not one of the built-in roots: refused, nothing sent.
+    ticketing(home.path(), "servicenow", &url, "");
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("could not post to servicenow INC0012345: TLS failed"), "{}", out.stderr);
+    assert!(server.requests().is_empty());
+
+    // Trusting it through ca_file (as for a proxy that inspects TLS): posted over HTTPS.
+    let ca = toml_string(&fixture_tls("ca.pem").display().to_string());
+    ticketing(home.path(), "servicenow", &url, &format!("ca_file = {ca}\n"));
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[1].method, "PATCH");
+    assert_eq!(reqs[1].header("authorization"), Some(format!("Bearer {SECRET}").as_str()));
+}

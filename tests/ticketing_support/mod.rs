@@ -70,6 +70,16 @@ pub struct Server {
 
 impl Server {
     pub fn start(replies: Vec<Reply>) -> Self {
+        Self::serve(replies, None)
+    }
+
+    /// The same over HTTPS, with the certificate in `tests/fixtures/tls/` (for `localhost` and
+    /// 127.0.0.1, signed by the test CA in `ca.pem`).
+    pub fn start_tls(replies: Vec<Reply>) -> Self {
+        Self::serve(replies, Some(tls_config()))
+    }
+
+    fn serve(replies: Vec<Reply>, tls: Option<Arc<rustls::ServerConfig>>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local addr");
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -77,9 +87,17 @@ impl Server {
         std::thread::spawn(move || {
             let mut replies = replies.into_iter();
             for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
+                let Ok(stream) = stream else { continue };
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let Some(request) = read_request(&mut stream) else { continue };
+                let mut stream: Box<dyn ReadWrite> = match &tls {
+                    None => Box::new(stream),
+                    Some(config) => {
+                        let Ok(conn) = rustls::ServerConnection::new(Arc::clone(config)) else { continue };
+                        Box::new(rustls::StreamOwned::new(conn, stream))
+                    }
+                };
+                let mut reader = BufReader::new(&mut stream);
+                let Some(request) = read_request(&mut reader) else { continue };
                 rec.lock().unwrap_or_else(|p| p.into_inner()).push(request);
                 let reply = replies.next().unwrap_or_else(|| Reply::json(500, "{}"));
                 if reply.hang {
@@ -105,6 +123,31 @@ impl Server {
     }
 }
 
+trait ReadWrite: Read + Write + Send {}
+impl<T: Read + Write + Send> ReadWrite for T {}
+
+pub fn fixture_tls(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls").join(name)
+}
+
+fn tls_config() -> Arc<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(fixture_tls("server.pem"))
+        .expect("server.pem")
+        .collect::<Result<Vec<_>, _>>()
+        .expect("certificates");
+    let key = PrivateKeyDer::from_pem_file(fixture_tls("server.key")).expect("server.key");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("protocol versions")
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .expect("server certificate");
+    Arc::new(config)
+}
+
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
@@ -120,7 +163,7 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-fn write_reply(stream: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
+fn write_reply(stream: &mut dyn Write, reply: &Reply) -> std::io::Result<()> {
     let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
     for (n, v) in &reply.headers {
         head.push_str(&format!("{n}: {v}\r\n"));
@@ -132,9 +175,8 @@ fn write_reply(stream: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
 }
 
 /// Reads one request: head, then a Content-Length body.
-fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
-    let mut reader = BufReader::new(stream.try_clone().ok()?);
-    let (method, target, headers) = read_head(&mut reader)?;
+fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
+    let (method, target, headers) = read_head(reader)?;
     let len: usize = headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
     let mut body = vec![0; len];
     reader.read_exact(&mut body).ok()?;
