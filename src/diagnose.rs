@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::engine::{Current, EngineError, Provenance, StepKind, Walk, WalkOptions};
+use crate::engine::differential::{Alternative, differential};
+use crate::engine::{Current, EngineError, Provenance, Role, StepKind, Walk, WalkOptions};
 use crate::runbook::RunbookSet;
 use crate::text::sanitize_line;
 
@@ -28,6 +29,8 @@ pub enum Report {
         escalate: bool,
         remediation: Vec<String>,
         path: Vec<PathItem>,
+        /// Contract §7: other answers to `unknown` questions that would change the class.
+        differential: Vec<Alternative>,
     },
     NeedsInput {
         node: String,
@@ -53,10 +56,11 @@ pub fn diagnose(
     set: &RunbookSet,
     facts: &[(String, String)],
     assume_unknown: bool,
+    role: Role,
     now: DateTime<Utc>,
 ) -> Result<(Walk, Report), EngineError> {
     let prefill = facts.iter().map(|(k, v)| (k.clone(), v.clone(), Provenance::FactsFile));
-    let walk = Walk::start(set, prefill, WalkOptions { assume_unknown, skip_steps: true }, now)?;
+    let walk = Walk::start(set, prefill, WalkOptions { assume_unknown, skip_steps: true, role, ask_all: false }, now)?;
     let report = report(set, &walk);
     Ok((walk, report))
 }
@@ -81,6 +85,7 @@ pub fn report(set: &RunbookSet, walk: &Walk) -> Report {
                     source: p.provenance.contract_source(),
                 })
                 .collect(),
+            differential: differential(set, walk),
         },
         Some(Current::Question(r, q)) => Report::NeedsInput {
             node: r.to_string(),

@@ -97,12 +97,15 @@ const CONTRACT_CLASSES: &[&str] = &[
 ];
 
 /// The keys of a classified `diagnose` report (contract section 3).
-const CLASSIFIED_KEYS: &[&str] = &["status", "class", "outcome", "title", "escalate", "remediation", "path"];
+const CLASSIFIED_KEYS: &[&str] =
+    &["status", "class", "outcome", "title", "escalate", "remediation", "path", "differential"];
 /// The keys of a needs-input `diagnose` report (contract section 3).
 const NEEDS_INPUT_KEYS: &[&str] = &["status", "node", "fact", "prompt", "options"];
 /// The keys of one path item.
 const PATH_ITEM_KEYS: &[&str] = &["node", "fact", "answer", "source"];
-const PATH_SOURCES: &[&str] = &["facts", "assumed-unknown", "derived"];
+const PATH_SOURCES: &[&str] = &["facts", "assumed-unknown", "derived", "imported", "deferred", "skipped"];
+/// The keys of one differential item (contract §7).
+const DIFFERENTIAL_KEYS: &[&str] = &["fact", "value", "class", "outcome"];
 
 /// Facts every scenario world states (context and tenant policy always matter).
 const ALWAYS_STATED: &[&str] = &[
@@ -389,6 +392,24 @@ fn check_classified(s: &Scenario, report: &Map<String, Value>, extras: &BTreeSet
         }
         _ => problems.push("`remediation` must be a non-empty array of strings".into()),
     }
+    match report.get("differential").and_then(Value::as_array) {
+        Some(items) => {
+            for (i, item) in items.iter().enumerate() {
+                match item.as_object() {
+                    Some(item) => {
+                        if let Err(e) = exact_keys(item, DIFFERENTIAL_KEYS) {
+                            problems.push(format!("differential[{i}]: {e}"));
+                        }
+                        if item.get("class").and_then(Value::as_str) == Some(class) {
+                            problems.push(format!("differential[{i}] names the class reached, `{class}`"));
+                        }
+                    }
+                    None => problems.push(format!("differential[{i}] is not an object")),
+                }
+            }
+        }
+        None => problems.push("`differential` must be an array".into()),
+    }
     let Some(path) = report.get("path").and_then(Value::as_array) else {
         problems.push("`path` must be an array".into());
         return problems;
@@ -432,7 +453,7 @@ fn check_classified(s: &Scenario, report: &Map<String, Value>, extras: &BTreeSet
                 if source == "facts" {
                     problems.push(format!("path[{i}] ({node}): `{fact}` claims source `facts` but the file lacks it"));
                 }
-                if source == "assumed-unknown" && answer != "unknown" {
+                if matches!(source, "assumed-unknown" | "deferred" | "skipped") && answer != "unknown" {
                     problems.push(format!("path[{i}] ({node}): `{fact}` assumed unknown but answered `{answer}`"));
                 }
             }
@@ -705,6 +726,22 @@ fn every_scenario_classifies_as_expected() {
             let body = serde_json::json!({ "facts": reduced });
             std::fs::write(&reduced_path, body.to_string()).expect("write the reduced facts file");
             let out = diagnose(&reduced_path, false);
+            // Contract §6: when no answer could change the outcome, the question is skipped and
+            // the walk still ends in the same class.
+            let skipped_to_same_class = out.status.code() == Some(0)
+                && report_object(&out).is_ok_and(|r| {
+                    r.get("class").and_then(Value::as_str) == Some(s.expect.as_str())
+                        && r.get("path").and_then(Value::as_array).is_some_and(|p| {
+                            p.iter().any(|i| {
+                                i.get("fact").and_then(Value::as_str) == Some(dropped)
+                                    && i.get("source").and_then(Value::as_str) == Some("skipped")
+                            })
+                        })
+                });
+            if skipped_to_same_class {
+                passed += 1;
+                continue;
+            }
             if out.status.code() != Some(3) {
                 failures
                     .push(format!("{f} without `{dropped}`: expected exit 3 (needs-input), got exit {}", code(&out)));

@@ -26,8 +26,12 @@ pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, C
     let set = ctx.load_set()?;
     let now = Utc::now();
     let call = CallInfo { agent: store.config().agent(args.agent.as_deref()), ..CallInfo::default() };
-    let opened = open_package(&args.file, &set, now, local_offset_minutes(now), new_id(now, id_nonce()), call)
+    let mut opened = open_package(&args.file, &set, now, local_offset_minutes(now), new_id(now, id_nonce()), call)
         .map_err(|e| CliError::bad_input(e.to_string()))?;
+    let role = crate::engine::Role::from(args.role);
+    if role != opened.session.walk.options.role {
+        opened.session.walk.continue_as(&set, role, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
+    }
     for w in &opened.warnings {
         eprintln!("passkey-triage: warning: {}", sanitize_line(w));
     }

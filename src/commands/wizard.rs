@@ -9,7 +9,7 @@ use chrono::Utc;
 use super::diagnose::read_facts_text;
 use super::{CliError, Context};
 use crate::cli::WizardArgs;
-use crate::engine::{Provenance, Walk, WalkOptions};
+use crate::engine::{Provenance, Role, Walk, WalkOptions};
 use crate::runbook::RunbookSet;
 use crate::session::{self, CallInfo, Session};
 use crate::text::sanitize_line;
@@ -79,7 +79,12 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
         }
         None => Vec::new(),
     };
-    let options_walk = WalkOptions { assume_unknown: args.assume_unknown, skip_steps: false };
+    let options_walk = WalkOptions {
+        assume_unknown: args.assume_unknown,
+        skip_steps: false,
+        role: args.role.map(Role::from).unwrap_or(Role::Tier1),
+        ask_all: false,
+    };
     let prefill = prefill.into_iter().map(|(k, v)| (k, v, Provenance::FactsFile));
     let walk =
         Walk::start(&set, prefill, options_walk, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;

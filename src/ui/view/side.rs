@@ -20,11 +20,13 @@ pub fn mark(p: Provenance) -> (&'static str, &'static str) {
         Provenance::Derived => ("⇒", "derived"),
         Provenance::AssumedUnknown => ("?", "assumed"),
         Provenance::Imported => ("↓", "imported"),
+        Provenance::Deferred => ("⏸", "deferred"),
+        Provenance::Skipped => ("⤼", "skipped"),
     }
 }
 
 /// The legend, for help.
-pub const LEGEND: &str = "● asked on this call · ≡ from the facts file · ⇒ derived by a rule or a search jump · ? assumed unknown · ↓ imported · T1 brought by the tier-1 session of an escalation package (← can still change it)";
+pub const LEGEND: &str = "● asked on this call · ≡ from the facts file · ⇒ derived by a rule or a search jump · ? assumed unknown · ↓ imported · ⏸ deferred (an admin check, for tier 2) · ⤼ skipped (no answer could change the outcome) · T1 brought by the tier-1 session of an escalation package (← can still change it)";
 
 /// The mark of a fact (or answer) that came from the tier-1 session.
 pub const TIER1: &str = "T1";
@@ -170,5 +172,7 @@ fn long_word(p: Provenance) -> Option<&'static str> {
         Provenance::Derived => Some("derived"),
         Provenance::AssumedUnknown => Some("assumed unknown"),
         Provenance::Imported => Some("imported"),
+        Provenance::Deferred => Some("deferred to tier 2 (admin checks)"),
+        Provenance::Skipped => Some("skipped (can't change the outcome)"),
     }
 }
