@@ -230,6 +230,16 @@ pub enum ExportFormat {
     Json,
 }
 
+impl From<ExportFormat> for crate::export::Format {
+    fn from(f: ExportFormat) -> Self {
+        match f {
+            ExportFormat::Markdown => Self::Markdown,
+            ExportFormat::Text => Self::Text,
+            ExportFormat::Json => Self::Json,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Session id, or path to a session file.

@@ -74,10 +74,7 @@ pub fn report(set: &RunbookSet, walk: &Walk) -> Report {
             title: sanitize_line(&o.title),
             escalate: o.escalate,
             remediation: o.remediation.iter().map(|s| sanitize_line(&s.text)).collect(),
-            path: walk
-                .path
-                .iter()
-                .filter(|p| p.kind == StepKind::Question)
+            path: questions(walk)
                 .map(|p| PathItem {
                     node: p.node.to_string(),
                     fact: p.fact.clone().unwrap_or_default(),
@@ -106,6 +103,13 @@ pub fn report(set: &RunbookSet, walk: &Walk) -> Report {
             options: Vec::new(),
         },
     }
+}
+
+/// The questions on the path, each fact once: where the walk passes another question for a fact
+/// it already has, nothing is asked (never ask twice), so it isn't listed again.
+fn questions(walk: &Walk) -> impl Iterator<Item = &crate::engine::PathEntry> {
+    let mut seen = std::collections::HashSet::new();
+    walk.path.iter().filter(move |p| p.kind == StepKind::Question && seen.insert(p.fact.as_deref()))
 }
 
 /// Markdown for people (ticket-ready).
@@ -144,7 +148,7 @@ pub fn to_markdown(set: &RunbookSet, walk: &Walk, report: &Report) -> String {
         }
     }
     s.push_str("\n## Path\n\n| node | fact | answer | source |\n|---|---|---|---|\n");
-    for p in walk.path.iter().filter(|p| p.kind == StepKind::Question) {
+    for p in questions(walk) {
         s.push_str(&format!(
             "| `{}` | `{}` | {} | {} |\n",
             p.node,
@@ -187,7 +191,7 @@ pub fn to_text(set: &RunbookSet, walk: &Walk, report: &Report) -> String {
         }
     }
     s.push_str("\nPath:\n");
-    for p in walk.path.iter().filter(|p| p.kind == StepKind::Question) {
+    for p in questions(walk) {
         s.push_str(&format!(
             "  {} = {}  ({}, {})\n",
             p.fact.as_deref().unwrap_or(""),

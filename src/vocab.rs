@@ -373,6 +373,13 @@ pub fn normalize_error_code(raw: &str) -> String {
     rest.trim_start_matches([' ', ':', '-']).trim().to_string()
 }
 
+/// An AADSTS code as typed: digits, with or without the `AADSTS` prefix (`AADSTS53003`,
+/// `aadsts 53003`, `53003`). Its digits, or None when it isn't one (`abc`, `AADSTS`).
+pub fn parse_error_code(raw: &str) -> Option<String> {
+    let code = normalize_error_code(raw);
+    (!code.is_empty() && code.len() <= 12 && code.bytes().all(|b| b.is_ascii_digit())).then_some(code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,5 +432,10 @@ mod tests {
         assert_eq!(normalize_error_code("AADSTS53003"), "53003");
         assert_eq!(normalize_error_code(" aadsts 53003 "), "53003");
         assert_eq!(normalize_error_code("53003"), "53003");
+        assert_eq!(parse_error_code("AADSTS53003").as_deref(), Some("53003"));
+        assert_eq!(parse_error_code(" aadsts: 50127 ").as_deref(), Some("50127"));
+        assert_eq!(parse_error_code("abc"), None);
+        assert_eq!(parse_error_code("AADSTS"), None);
+        assert_eq!(parse_error_code("5300 3"), None);
     }
 }

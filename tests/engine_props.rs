@@ -464,3 +464,44 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Previewing where a search result leads changes nothing, and following the answers it names
+    /// (in a walk of its own) does reach that outcome.
+    #[test]
+    fn answers_leading_to_an_outcome_reach_it(
+        n in 2usize..40,
+        rbs in 1usize..4,
+        xs in prop::collection::vec(any::<u32>(), 0..300),
+        pick_outcome in any::<u32>(),
+    ) {
+        use passkey_triage::engine::reach::answers_leading_to;
+        use passkey_triage::runbook::Node;
+        let set = gen_set(n, rbs, &xs);
+        let w = Walk::start(&set, [], NO, t(0)).unwrap();
+        let outcomes: Vec<_> = set.nodes().filter(|(_, node)| matches!(node, Node::Outcome(_))).map(|(r, _)| r).collect();
+        let target = outcomes[pick_outcome as usize % outcomes.len()].clone();
+        let before = w.clone();
+        let way = answers_leading_to(&set, &w, &target);
+        prop_assert_eq!(&w, &before);
+        if let Some(way) = way {
+            // Replay: answer each question from the way (steps by their result).
+            let mut r = w.clone();
+            r.options.ask_all = true;
+            let mut answers = way.clone();
+            answers.reverse();
+            for i in 0..=set.node_count() {
+                if r.is_finished() { break; }
+                let Some((_, v)) = answers.pop() else { break };
+                let v = if v == "(typed)" { VERSIONS[0].to_string() } else { v };
+                if r.answer(&set, &v, t(i as i64 + 1)).is_err() { break; }
+            }
+            // A typed value may route elsewhere; only check ways without typed answers.
+            if !way.iter().any(|(_, v)| v == "(typed)") && r.is_finished() {
+                prop_assert_eq!(r.position.node(), &target);
+            }
+        }
+    }
+}

@@ -207,3 +207,101 @@ fn judge(cond: &Condition, value: &dyn Fn(&str) -> Option<Value>, matrix: &Matri
     let verdict = super::condition::eval(cond, &lookup, matrix);
     if *typed.borrow() { None } else { Some(verdict) }
 }
+
+/// The answers that would lead the walk from where it stands to `target` (an outcome the agent
+/// previews from search), keeping every answer it has: one way there, shortest first, as
+/// `(fact, value)` pairs in the order they would be asked (`value` is `(typed)` for a typed
+/// answer). `None` when no continuation reaches it. Nothing is changed.
+pub fn answers_leading_to(set: &RunbookSet, walk: &Walk, target: &NodeRef) -> Option<Vec<(String, String)>> {
+    let from = walk.position.node().clone();
+    if walk.is_finished() {
+        return (from == *target).then(Vec::new);
+    }
+    let search = Search { set, walk, found: None, seen: HashSet::new(), visits: 0 };
+    // Breadth first, so the way found asks the fewest questions.
+    let mut queue = std::collections::VecDeque::from([(from, Bound::new(), Vec::<(String, String)>::new())]);
+    let mut seen: HashSet<(NodeRef, Bound)> = HashSet::new();
+    let mut visits = 0;
+    while let Some((here, bound, asked)) = queue.pop_front() {
+        visits += 1;
+        if visits > BUDGET {
+            return None;
+        }
+        if here == *target {
+            return Some(asked);
+        }
+        if !seen.insert((here.clone(), bound.clone())) {
+            continue;
+        }
+        let Some(node) = set.node(&here) else { continue };
+        let go = |next: &str| NodeRef::resolve(&here.runbook, next);
+        match node {
+            Node::Outcome(_) => {}
+            Node::Question(q) => match search.value(&bound, &q.fact) {
+                Some(Value::Is(v)) => {
+                    if let Some(next) = question_next(set, q, &v) {
+                        queue.push_back((go(&next), bound, asked));
+                    }
+                }
+                Some(Value::Typed) => {
+                    if let Some(e) = &q.entry {
+                        queue.push_back((go(&e.next), bound, asked));
+                    }
+                }
+                None => {
+                    for o in &q.options {
+                        let mut b = bound.clone();
+                        b.insert(q.fact.clone(), Value::Is(o.value.clone()));
+                        let mut a = asked.clone();
+                        a.push((q.fact.clone(), o.value.clone()));
+                        queue.push_back((go(&o.next), b, a));
+                    }
+                    if let Some(e) = &q.entry {
+                        let mut b = bound.clone();
+                        b.insert(q.fact.clone(), Value::Typed);
+                        let mut a = asked.clone();
+                        a.push((q.fact.clone(), "(typed)".to_string()));
+                        queue.push_back((go(&e.next), b, a));
+                    }
+                }
+            },
+            Node::Step(s) => {
+                let key = here.to_string();
+                for o in &s.options {
+                    let done = walk.step_results.get(&key).map(|r| r.value.as_str());
+                    if done.is_none_or(|d| d == o.value) {
+                        let mut a = asked.clone();
+                        if done.is_none() {
+                            a.push((format!("step {}", s.title), o.value.clone()));
+                        }
+                        queue.push_back((go(&o.next), bound.clone(), a));
+                    }
+                }
+            }
+            Node::Route(r) => {
+                let mut decided = false;
+                for rule in &r.rules {
+                    let verdict = judge(&rule.when, &|k| search.value(&bound, k), &set.matrix);
+                    if verdict == Some(false) {
+                        continue;
+                    }
+                    let mut b = bound.clone();
+                    for (k, v) in &rule.set {
+                        if search.value(&b, k).is_none() && set.vocab.check(k, v).is_ok() {
+                            b.insert(k.clone(), Value::Is(v.clone()));
+                        }
+                    }
+                    queue.push_back((go(&rule.next), b, asked.clone()));
+                    if verdict == Some(true) {
+                        decided = true;
+                        break;
+                    }
+                }
+                if !decided {
+                    queue.push_back((go(&r.otherwise), bound, asked));
+                }
+            }
+        }
+    }
+    None
+}

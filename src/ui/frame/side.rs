@@ -1,0 +1,104 @@
+//! The side panel: facts known so far with provenance marks (symbol and word), and the path
+//! of answers as breadcrumbs.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use crate::engine::StepKind;
+use crate::runbook::model::Node;
+use crate::text::sanitize_line;
+use crate::ui::app::App;
+use crate::ui::keymap::{self, Action};
+use crate::ui::marks::{TIER1, from_tier1, mark};
+use crate::ui::screen::facts::fact_lines;
+use crate::ui::screen::walk::content::describe;
+use crate::ui::view::theme::Theme;
+use crate::ui::view::{block, draw_boxed, hanging};
+
+/// Keeps whole entries (each a group of lines) from the end so they fit in `h` lines, with a
+/// "… N earlier" line first when some were dropped.
+fn fit_tail(entries: Vec<Vec<Line<'static>>>, h: usize, what: &str, theme: &Theme) -> Vec<Line<'static>> {
+    let total: usize = entries.iter().map(Vec::len).sum();
+    if total <= h {
+        return entries.into_iter().flatten().collect();
+    }
+    let mut kept: Vec<Vec<Line<'static>>> = Vec::new();
+    let mut used = 1;
+    for e in entries.iter().rev() {
+        if used + e.len() > h {
+            break;
+        }
+        used += e.len();
+        kept.push(e.clone());
+    }
+    let dropped = entries.len() - kept.len();
+    let mut out = vec![Line::styled(format!("… {dropped} earlier {what}"), theme.dim())];
+    out.extend(kept.into_iter().rev().flatten());
+    out.truncate(h);
+    out
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let facts_h = ((u32::from(area.height) * 55 + 50) / 100) as u16;
+    let facts_area = Rect::new(area.x, area.y, area.width, facts_h);
+    let path_area = Rect::new(area.x, area.y + facts_h, area.width, area.height - facts_h);
+    let inner_w = facts_area.width.saturating_sub(2) as usize;
+    let walk = &app.session.walk;
+
+    let mut facts = fact_lines(app, inner_w, theme);
+    let h = facts_area.height.saturating_sub(2) as usize;
+    if facts.len() > h && h > 0 {
+        let hidden = facts.len() - (h - 1);
+        facts.truncate(h - 1);
+        let ctx = app.base_context();
+        let see = keymap::key_for(&ctx, Action::Facts).map(|k| format!(": {k} shows all")).unwrap_or_default();
+        facts.push(Line::styled(format!("… {hidden} more{see}"), theme.dim()));
+    }
+    let title = format!(" Facts ({}) ", walk.facts.len());
+    let mut b = block(title, theme, false);
+    if walk.facts.values().any(|f| f.via.is_some()) {
+        b = b.title_bottom(format!(" {TIER1} = from tier 1 "));
+    }
+    draw_boxed(frame, facts_area, b, &facts, 0);
+
+    // Breadcrumbs: every answer on the path, newest last; each at most two lines.
+    let mut crumbs: Vec<Vec<Line<'static>>> = Vec::new();
+    for (n, p) in walk.path.iter().filter(|p| p.kind != StepKind::Route).enumerate() {
+        let short = match app.set.node(&p.node) {
+            Some(Node::Question(q)) => sanitize_line(&q.fact),
+            Some(Node::Step(s)) => sanitize_line(&s.title),
+            _ => sanitize_line(&p.node.node),
+        };
+        let (_, answer) = describe(&app.set, walk, p);
+        let (sym, _) = mark(p.provenance);
+        let mut prefix = vec![Span::styled(format!("{:>2} {sym} ", n + 1), theme.bold())];
+        if from_tier1(walk, p) {
+            prefix.push(Span::styled(format!("{TIER1} "), theme.key()));
+        }
+        let mut lines = hanging(prefix, &format!("{short}: {answer}"), inner_w, theme.plain());
+        if lines.len() > 2 {
+            lines.truncate(2);
+            if let Some(last) = lines.last_mut() {
+                last.spans.push(Span::raw("…"));
+            }
+        }
+        crumbs.push(lines);
+    }
+    let here = match app.set.node(walk.position.node()) {
+        Some(Node::Question(q)) => format!("now: {}", sanitize_line(&q.fact)),
+        Some(Node::Step(s)) => format!("now: {}", sanitize_line(&s.title)),
+        Some(Node::Outcome(o)) => format!("end: {}", sanitize_line(&o.class)),
+        _ => String::new(),
+    };
+    let here_lines = hanging(vec![Span::styled("   → ", theme.bold())], &here, inner_w, theme.bold());
+    let h = (path_area.height.saturating_sub(2) as usize).saturating_sub(here_lines.len());
+    let mut lines = fit_tail(crumbs, h, "answers", theme);
+    lines.extend(here_lines);
+    let mut b = block(" Path ", theme, false);
+    if !app.session.notes.trim().is_empty() {
+        let n = app.session.notes.lines().count();
+        b = b.title_bottom(format!(" notes: {n} line{} ", if n == 1 { "" } else { "s" }));
+    }
+    draw_boxed(frame, path_area, b, &lines, 0);
+}
