@@ -29,6 +29,8 @@ pub enum Screen {
     Confirm,
     /// The `e` format picker.
     Export,
+    /// `p`: post the note to the ticket? (names the system and the ticket)
+    Post,
 }
 
 impl Screen {
@@ -47,6 +49,7 @@ impl Screen {
             Screen::Help => "Help",
             Screen::Confirm => "Confirm",
             Screen::Export => "Export ticket notes",
+            Screen::Post => "Post the note to the ticket",
         }
     }
 
@@ -69,6 +72,8 @@ pub struct KeyContext {
     pub can_back: bool,
     pub can_restart: bool,
     pub can_export: bool,
+    /// A help desk is configured (`[ticketing]`): `p` posts the note on the outcome.
+    pub can_post: bool,
 }
 
 impl KeyContext {
@@ -81,6 +86,7 @@ impl KeyContext {
             can_back: false,
             can_restart: false,
             can_export: false,
+            can_post: false,
         }
     }
 }
@@ -110,6 +116,8 @@ pub enum Action {
     Matrix,
     Help,
     Export,
+    /// `p` on the outcome: post the note to the call's ticket (asks first).
+    Post,
     /// `q`: quit, asking first if something would be lost.
     Quit,
     /// Ctrl-C: quit now.
@@ -264,6 +272,9 @@ fn can_restart(c: &KeyContext) -> bool {
 }
 fn can_export(c: &KeyContext) -> bool {
     c.can_export
+}
+fn can_post(c: &KeyContext) -> bool {
+    c.can_post
 }
 fn typed(c: &KeyContext) -> bool {
     c.typed
@@ -467,6 +478,14 @@ const OUTCOME: &[Binding] = &[
         Some(("w", "why")),
         A::Why
     ),
+    b!(
+        &[P::Char('p')],
+        "p",
+        "post the ticket note to the call's ticket as an internal note (asks first, naming the system and the ticket)",
+        Some(("p", "post")),
+        A::Post,
+        can_post
+    ),
 ];
 
 const START: &[Binding] = &[
@@ -625,6 +644,12 @@ const CONFIRM: &[Binding] = &[
     b!(&[P::Char('n'), P::Char('N'), P::Code(K::Esc)], "n Esc", "no, go back", Some(("n", "no")), A::Cancel),
 ];
 
+const POST: &[Binding] = &[
+    b!(&[P::Char('y'), P::Char('Y')], "y", "yes, post it", Some(("y", "post")), A::Confirm),
+    b!(&[P::Char('n'), P::Char('N'), P::Code(K::Esc)], "n Esc", "no, don't post", Some(("n", "cancel")), A::Cancel),
+    b!(&[P::Char('?')], "?", "this help", Some(("?", "help")), A::Help),
+];
+
 fn screen_table(screen: Screen) -> &'static [&'static [Binding]] {
     match screen {
         Screen::Start => &[START],
@@ -640,6 +665,7 @@ fn screen_table(screen: Screen) -> &'static [&'static [Binding]] {
         Screen::Facts => &[FACTS],
         Screen::Help => &[HELP],
         Screen::Confirm => &[CONFIRM],
+        Screen::Post => &[POST],
     }
 }
 
@@ -736,9 +762,10 @@ mod tests {
             Screen::Facts,
             Screen::Help,
             Screen::Confirm,
+            Screen::Post,
         ];
         for screen in screens {
-            for flags in 0..64u32 {
+            for flags in 0..128u32 {
                 let ctx = KeyContext {
                     screen,
                     items: if flags & 1 != 0 { 3 } else { 0 },
@@ -747,6 +774,7 @@ mod tests {
                     can_back: flags & 8 != 0,
                     can_restart: flags & 16 != 0,
                     can_export: flags & 32 != 0,
+                    can_post: flags & 64 != 0,
                 };
                 for b in bindings(&ctx) {
                     let sample = b.pats.iter().find_map(|p| match *p {

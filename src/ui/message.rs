@@ -6,6 +6,8 @@ use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use super::store::Exported;
 use crate::export::Format;
 use crate::runbook::RunbookSet;
+use crate::session::PostRecord;
+use crate::ticketing::System;
 
 /// Everything that can happen to the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +31,9 @@ pub enum Msg {
     /// The whole runbook set, parsed in the background after the first frame (which needed only
     /// the entry runbook). Replaces `set`; the walk's addresses stay valid.
     RunbooksLoaded(LoadedRunbooks),
+    /// Result of an `Effect::Post` (carried out off the UI thread): the record to keep in the
+    /// session, or why nothing was posted (one line, no secret).
+    Posted(Result<PostRecord, String>),
 }
 
 /// The whole runbook set, for [`Msg::RunbooksLoaded`]; equal when the contents are.
@@ -52,6 +57,9 @@ pub enum Effect {
     CopyToClipboard(String),
     /// Leave the wizard with this exit code.
     Quit(i32),
+    /// Post the ticket note to the help desk as an internal note; the result comes back as
+    /// `Msg::Posted`.
+    Post { system: System, ticket: String },
 }
 
 /// How the app was started.
@@ -67,4 +75,6 @@ pub struct Options {
     pub export: Option<Format>,
     /// Exports are redacted (said in the picker).
     pub redact: bool,
+    /// The help desk `p` posts the note to (config `[ticketing] system`); None hides `p`.
+    pub ticketing: Option<System>,
 }

@@ -9,7 +9,12 @@
 use std::path::PathBuf;
 
 use crate::export::Format;
-use crate::session::Session;
+use crate::session::{PostRecord, Session};
+use crate::ticketing::System;
+
+/// A post of the ticket note, ready to run off the UI thread (it may run the credential command
+/// and waits for the network). Its result is one line, without any secret.
+pub type PostJob = Box<dyn FnOnce() -> Result<PostRecord, String> + Send>;
 
 /// A finished export.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +75,18 @@ pub trait SessionStore {
     /// Called once after the wizard closed: makes sure everything is saved, and returns the
     /// lines for the normal terminal (e.g. where the session is and how to resume it).
     fn farewell(&mut self, session: &Session) -> Vec<String>;
+
+    /// The help desk the note can be posted to (config `[ticketing] system`); None hides `p`.
+    fn ticketing(&self) -> Option<System> {
+        None
+    }
+
+    /// Prepares posting the session's note (as it is now) to `ticket` as an internal note.
+    fn post_job(&self, _session: &Session, system: System, ticket: &str) -> PostJob {
+        let line =
+            format!("could not post to {system} {}: posting is not available here", crate::text::sanitize_line(ticket));
+        Box::new(move || Err(line))
+    }
 
     /// Did the final save fail (so the notes should be printed rather than lost)?
     fn lost(&self) -> bool {

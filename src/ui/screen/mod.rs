@@ -4,7 +4,7 @@
 //! - Modes (one at a time, in [`Mode`](super::app::Mode)): [`start`], [`walk`] (the diagnosis:
 //!   question, step, outcome), [`notes`], [`search`], [`matrix`], [`facts`].
 //! - Overlays (on top of a mode, in [`Overlay`](super::app::Overlay)): [`help`], [`confirm`],
-//!   [`export`].
+//!   [`export`], [`post`].
 //!
 //! The diagnosis is the screen every other one returns to, so its state
 //! ([`walk::WalkScreen`]: highlighted answer, typed line, scroll) lives on the app and survives
@@ -21,6 +21,7 @@ pub mod facts;
 pub mod help;
 pub mod matrix;
 pub mod notes;
+pub mod post;
 pub mod search;
 pub mod start;
 pub mod walk;
