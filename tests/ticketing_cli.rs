@@ -319,7 +319,7 @@ fn failing(replies: Vec<Reply>, extra: &str) -> (Out, tempfile::TempDir) {
 fn http_errors_name_the_status() {
     for (status, words) in [
         (401, "HTTP 401: the credentials were refused"),
-        (403, "HTTP 403: the credentials were refused"),
+        (403, "HTTP 403: these credentials may not add notes to it"),
         (404, "HTTP 404: no such ticket"),
         (500, "HTTP 500: the server failed"),
         (503, "HTTP 503: the server failed"),

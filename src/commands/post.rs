@@ -59,8 +59,8 @@ pub fn run(ctx: &Context, args: &PostArgs, out: &mut dyn Write) -> Result<i32, C
         redact: config.redact(args.redact, args.no_redact),
         config_file: &config_file,
     };
-    let delivery = Delivery::prepare(request, &session, &env).map_err(CliError::bad_input)?;
-    let record = delivery.send(Utc::now()).map_err(CliError::bad_input)?;
+    let delivery = Delivery::prepare(request, &session, &env).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let record = delivery.send(Utc::now()).map_err(|e| CliError::bad_input(e.to_string()))?;
     let path = record_post(&journal, &session, record.clone()).map_err(|e| {
         CliError::bad_input(
             delivery

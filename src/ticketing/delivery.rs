@@ -10,6 +10,7 @@ use super::http::HttpTransport;
 use super::{Note, NoteFormat, System, post, system_for};
 use crate::export::{self, Options};
 use crate::session::{PostRecord, Session};
+use crate::text::sanitize_line;
 
 /// A post ready to send.
 #[derive(Debug)]
@@ -31,15 +32,24 @@ pub struct Request<'a> {
     pub config_file: &'a str,
 }
 
+/// Why a post did not happen. `cause` is one line holding no secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("could not post to {system} {}: {cause}; nothing was posted", sanitize_line(ticket))]
+pub struct DeliveryError {
+    pub system: System,
+    pub ticket: String,
+    pub cause: String,
+}
+
 impl Delivery {
     /// Checks the ticket, resolves the settings and renders the note. Nothing is sent yet.
     pub fn prepare(
         request: Request<'_>,
         session: &Session,
         env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, DeliveryError> {
         let (system, ticket) = (request.system, request.ticket);
-        let fail = |why: String| format!("could not post to {system} {}: {why}", crate::text::sanitize_line(ticket));
+        let fail = |cause: String| DeliveryError { system, ticket: ticket.to_string(), cause };
         system.check_ticket(ticket).map_err(|f| fail(f.to_string()))?;
         let settings = Settings::resolve(request.config, Some(system), request.format, request.config_file, env)
             .map_err(|e| fail(e.to_string()))?;
@@ -49,14 +59,12 @@ impl Delivery {
     }
 
     /// Sends the note. On success, the record to add to the session (`at` = `now`).
-    pub fn send(&self, now: DateTime<Utc>) -> Result<PostRecord, String> {
+    pub fn send(&self, now: DateTime<Utc>) -> Result<PostRecord, DeliveryError> {
         let system = self.settings.system;
-        let scrub = |line: String| self.settings.auth.scrub(&line);
-        let http = HttpTransport::new(&self.settings).map_err(|e| {
-            scrub(format!("could not post to {system} {}: {e}", crate::text::sanitize_line(&self.ticket)))
-        })?;
+        let fail = |cause: String| DeliveryError { system, ticket: self.ticket.clone(), cause: self.scrub(&cause) };
+        let http = HttpTransport::new(&self.settings).map_err(|e| fail(e.to_string()))?;
         let posted = post(system_for(&self.settings).as_ref(), &http, &self.ticket, &self.note)
-            .map_err(|e| scrub(format!("{e}; nothing was posted")))?;
+            .map_err(|e| fail(e.failure.to_string()))?;
         Ok(PostRecord { system: system.as_str().to_string(), ticket: self.ticket.clone(), at: now, url: posted.url })
     }
 

@@ -229,7 +229,8 @@ impl fmt::Display for Failure {
         match self {
             Failure::BadTicket(why) => write!(f, "{why}"),
             Failure::Transport(e) => write!(f, "{e}"),
-            Failure::Credentials(s) => write!(f, "HTTP {s}: the credentials were refused or may not add notes"),
+            Failure::Credentials(s @ 403) => write!(f, "HTTP {s}: these credentials may not add notes to it"),
+            Failure::Credentials(s) => write!(f, "HTTP {s}: the credentials were refused"),
             Failure::NoSuchTicket(Some(s)) => write!(f, "HTTP {s}: no such ticket"),
             Failure::NoSuchTicket(None) => write!(f, "no such ticket"),
             Failure::RateLimited { retry_after: Some(r) } => {

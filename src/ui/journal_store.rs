@@ -173,7 +173,8 @@ impl SessionStore for JournalStore {
             let env = |k: &str| std::env::var(k).ok();
             let request =
                 Request { config: &config, system, ticket: &ticket, format: None, redact, config_file: &config_file };
-            Delivery::prepare(request, &session, &env)?.send(chrono::Utc::now())
+            let sent = Delivery::prepare(request, &session, &env).and_then(|d| d.send(chrono::Utc::now()));
+            sent.map_err(|e| e.cause)
         })
     }
 }

@@ -32,7 +32,7 @@ pub enum Msg {
     /// the entry runbook). Replaces `set`; the walk's addresses stay valid.
     RunbooksLoaded(LoadedRunbooks),
     /// Result of an `Effect::Post` (carried out off the UI thread): the record to keep in the
-    /// session, or why nothing was posted (one line, no secret).
+    /// session, or why nothing was posted (the cause: one line, no secret).
     Posted(Result<PostRecord, String>),
 }
 

@@ -13,7 +13,7 @@ use crate::session::{PostRecord, Session};
 use crate::ticketing::System;
 
 /// A post of the ticket note, ready to run off the UI thread (it may run the credential command
-/// and waits for the network). Its result is one line, without any secret.
+/// and waits for the network). Its error is the cause, one line without any secret.
 pub type PostJob = Box<dyn FnOnce() -> Result<PostRecord, String> + Send>;
 
 /// A finished export.
@@ -81,11 +81,10 @@ pub trait SessionStore {
         None
     }
 
-    /// Prepares posting the session's note (as it is now) to `ticket` as an internal note.
-    fn post_job(&self, _session: &Session, system: System, ticket: &str) -> PostJob {
-        let line =
-            format!("could not post to {system} {}: posting is not available here", crate::text::sanitize_line(ticket));
-        Box::new(move || Err(line))
+    /// Prepares posting the session's note (as it is now) to `ticket` as an internal note. The
+    /// job's error is the cause alone (the app names the system and the ticket).
+    fn post_job(&self, _session: &Session, _system: System, _ticket: &str) -> PostJob {
+        Box::new(|| Err("posting is not available without a session store".to_string()))
     }
 
     /// Did the final save fail (so the notes should be printed rather than lost)?

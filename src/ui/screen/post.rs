@@ -116,7 +116,7 @@ impl PostScreen {
 
 /// The status line after a post: where it went, or why not (everything is kept).
 pub fn posted(app: &mut App, result: Result<PostRecord, String>) -> Vec<Effect> {
-    app.posting = None;
+    let target = app.posting.take();
     match result {
         Ok(record) => {
             let line = format!(
@@ -129,15 +129,13 @@ pub fn posted(app: &mut App, result: Result<PostRecord, String>) -> Vec<Effect> 
             app.info(line);
             vec![Effect::Persist]
         }
-        Err(e) => {
+        Err(cause) => {
+            // The cause first: the status line is cut at the window's width.
             let again = keymap::key_for(&app.base_context(), Action::Post)
-                .map(|k| format!(" {k} tries again."))
+                .map(|k| format!("; {k} tries again"))
                 .unwrap_or_default();
-            let mut why = sanitize_line(&e);
-            if let Some(first) = why.get(..1) {
-                why = first.to_uppercase() + why.get(1..).unwrap_or_default();
-            }
-            app.error(format!("{why}. Everything is kept.{again}"));
+            let target = target.map(|(s, t)| format!(" to {s} {}", sanitize_line(&t))).unwrap_or_default();
+            app.error(format!("Not posted{target}: {}. Everything is kept{again}.", sanitize_line(&cause)));
             Vec::new()
         }
     }
