@@ -77,8 +77,13 @@ impl TicketSystem for Jira {
             v.get("self")
                 .or_else(|| v.get("_links").and_then(|l| l.get("self")))
                 .and_then(|s| s.as_str())
-                .filter(|s| s.starts_with("https://") || s.starts_with("http://"))
-                .and_then(short_message)
+                .filter(|s| {
+                    // Kept only as returned: an address, not text to show cut short.
+                    (s.starts_with("https://") || s.starts_with("http://"))
+                        && s.len() <= 500
+                        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+                })
+                .map(crate::text::sanitize_line)
         });
         Ok(Posted { url })
     }
