@@ -102,6 +102,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Open an escalation package (JSON export) in the wizard and continue from it (tier 2).
     Open(OpenArgs),
+    /// Post the ticket note to the help desk (ServiceNow, Jira, Zendesk) as an internal note.
+    Post(PostArgs),
     /// Print the JSON schema for runbook files.
     Schema,
     /// Read a sign-in log export and print the facts it says, as a facts file (contract §8).
@@ -313,4 +315,30 @@ pub struct ImportArgs {
     pub user: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: ImportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct PostArgs {
+    /// Session id (or a unique prefix of one), a ticket id (its newest session), or a session
+    /// file.
+    pub session: String,
+    /// Help desk: servicenow, jira or zendesk (default: `system` in [ticketing] of config.toml).
+    #[arg(long, value_name = "SYSTEM")]
+    pub system: Option<crate::ticketing::System>,
+    /// Ticket to post to (default: the session's ticket).
+    #[arg(long, value_name = "ID")]
+    pub ticket: Option<String>,
+    /// Note format: markdown or text (default: `format` in [ticketing]; else markdown for a Jira
+    /// comment, text otherwise).
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<crate::ticketing::NoteFormat>,
+    /// Mask user names, emails (keeping the domain), IP addresses and device names.
+    #[arg(long)]
+    pub redact: bool,
+    /// Don't redact, even if config.toml says `redact = true`.
+    #[arg(long, conflicts_with = "redact")]
+    pub no_redact: bool,
+    /// Post although this session's note was already posted to that ticket.
+    #[arg(long)]
+    pub again: bool,
 }

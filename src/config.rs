@@ -6,6 +6,10 @@
 //! export_format = "markdown"   # markdown | text | json: default for `export` and the wizard's `e`
 //! export_dir = "/srv/notes"    # where the wizard writes exports (default: <data>/exports)
 //! redact = false               # redact exports unless --no-redact
+//!
+//! [ticketing]                  # `passkey-triage post`: see `ticketing::config`
+//! system = "servicenow"
+//! url = "https://contoso.service-now.com"
 //! ```
 //!
 //! A missing file means defaults. A file that does not parse is an error naming the file and
@@ -37,6 +41,11 @@ pub struct Config {
     /// Redact exports by default.
     #[serde(default)]
     pub redact: bool,
+
+    // --- [ticketing]: posting the note to the help desk (owned by `src/ticketing/`) ---
+    /// The `[ticketing]` section (see `ticketing::config`).
+    #[serde(default)]
+    pub ticketing: crate::ticketing::config::TicketingConfig,
 }
 
 /// A config file that could not be used.

@@ -28,5 +28,6 @@ pub mod schema;
 pub mod session;
 pub mod term;
 pub mod text;
+pub mod ticketing;
 pub mod ui;
 pub mod vocab;

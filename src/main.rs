@@ -27,6 +27,7 @@ fn main() {
         Some(Command::Export(a)) => commands::export::run(&ctx, a, &mut out),
         Some(Command::Open(a)) => commands::open::run(&ctx, a, &mut out),
         Some(Command::Import(a)) => commands::import::run(a, &mut std::io::stdin(), &mut out),
+        Some(Command::Post(a)) => commands::post::run(&ctx, a, &mut out),
         None => commands::wizard::run(&ctx, &cli.wizard, &mut out),
     };
     let _ = out.flush();

@@ -298,12 +298,13 @@ fn event_loop(
         guard.pending.commit()
     };
     draw(app, guard)?;
+    let mut jobs = Jobs::new();
     // The first frame needed only the entry runbook. The whole set loads now, on this thread:
     // a thread started for it reached an idle core of a VM only after a few hundred µs.
     if let Some(load) = load {
         let set = load().map_err(|finding| io::Error::other(finding.to_string()))?;
         let fx = app.update(Msg::RunbooksLoaded(crate::ui::app::LoadedRunbooks(Box::new(set))), Utc::now());
-        if let Some(c) = carry_out(app, fx, store)? {
+        if let Some(c) = carry_out(app, fx, store, &mut jobs)? {
             return Ok(c);
         }
     }
@@ -331,6 +332,7 @@ fn event_loop(
                 return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the terminal's input closed"));
             }
         }
+        msgs.extend(jobs.finished());
         if let Some(c) = signals.pending() {
             msgs.push(Msg::Signal(c));
         }
@@ -345,7 +347,7 @@ fn event_loop(
         if msgs.is_empty() {
             // Notes typed since the last tick are saved by the tick's Persist.
             let fx = app.update(Msg::Tick, now);
-            if let Some(c) = carry_out(app, fx, store)? {
+            if let Some(c) = carry_out(app, fx, store, &mut jobs)? {
                 return Ok(c);
             }
             let secs = app.elapsed_secs();
@@ -358,15 +360,72 @@ fn event_loop(
         dirty = true;
         for m in msgs {
             let fx = app.update(m, now);
-            if let Some(c) = carry_out(app, fx, store)? {
+            if let Some(c) = carry_out(app, fx, store, &mut jobs)? {
                 return Ok(c);
             }
         }
     }
 }
 
+/// How long quitting waits for a post still under way (its own timeouts end it sooner), so
+/// that a note posted is also recorded as posted.
+const POST_WAIT: Duration = Duration::from_secs(120);
+
+/// Posts under way on their own threads (the network and a credential command never block the
+/// screen); each result comes back as `Msg::Posted`.
+struct Jobs {
+    tx: mpsc::Sender<Result<crate::session::PostRecord, String>>,
+    rx: mpsc::Receiver<Result<crate::session::PostRecord, String>>,
+    running: usize,
+}
+
+impl Jobs {
+    fn new() -> Self {
+        let (tx, rx) = mpsc::channel();
+        Self { tx, rx, running: 0 }
+    }
+
+    /// Starts a post; if no thread can be started, its failure is the result.
+    fn spawn(&mut self, job: crate::ui::store::PostJob) -> Option<Msg> {
+        let tx = self.tx.clone();
+        match std::thread::Builder::new().name("post".into()).spawn(move || {
+            let _ = tx.send(job());
+        }) {
+            Ok(_) => {
+                self.running += 1;
+                None
+            }
+            Err(e) => Some(Msg::Posted(Err(format!("could not start posting: {e}")))),
+        }
+    }
+
+    /// Results that came in since the last look.
+    fn finished(&mut self) -> Vec<Msg> {
+        let mut out = Vec::new();
+        while let Ok(r) = self.rx.try_recv() {
+            self.running = self.running.saturating_sub(1);
+            out.push(Msg::Posted(r));
+        }
+        out
+    }
+
+    /// Waits for one running post (at most `POST_WAIT`).
+    fn wait_one(&mut self) -> Option<Msg> {
+        if self.running == 0 {
+            return None;
+        }
+        self.running -= 1;
+        self.rx.recv_timeout(POST_WAIT).ok().map(Msg::Posted)
+    }
+}
+
 /// Carries out effects (and the effects their results cause); Some(code) to quit.
-fn carry_out(app: &mut App, effects: Vec<Effect>, store: &mut dyn SessionStore) -> io::Result<Option<i32>> {
+fn carry_out(
+    app: &mut App,
+    effects: Vec<Effect>,
+    store: &mut dyn SessionStore,
+    jobs: &mut Jobs,
+) -> io::Result<Option<i32>> {
     let mut queue: VecDeque<Effect> = effects.into();
     while let Some(e) = queue.pop_front() {
         match e {
@@ -383,7 +442,22 @@ fn carry_out(app: &mut App, effects: Vec<Effect>, store: &mut dyn SessionStore) 
                     crate::export::clipboard::copy_to_clipboard(&mut io::stdout().lock(), &text).unwrap_or(false);
                 queue.extend(app.update(Msg::Copied(written), Utc::now()));
             }
-            Effect::Quit(code) => return Ok(Some(code)),
+            Effect::Post { system, ticket } => {
+                if let Some(failed) = jobs.spawn(store.post_job(&app.session, system, &ticket)) {
+                    queue.extend(app.update(failed, Utc::now()));
+                }
+            }
+            Effect::Quit(code) => {
+                // A post under way finishes (and is recorded) before the wizard closes.
+                if let Some(msg) = jobs.wait_one() {
+                    let mut next: VecDeque<Effect> = app.update(msg, Utc::now()).into();
+                    next.push_back(Effect::Quit(code));
+                    next.extend(queue.drain(..));
+                    queue = next;
+                    continue;
+                }
+                return Ok(Some(code));
+            }
             Effect::ImportFile { path, query } => {
                 let max = crate::ui::screen::import::PICK_MAX;
                 let r = crate::import::import_file(&path, &mut io::empty(), &query, max)

@@ -7,6 +7,7 @@ pub mod import;
 pub mod lint;
 pub mod matrix;
 pub mod open;
+pub mod post;
 pub mod sessions;
 pub mod wizard;
 

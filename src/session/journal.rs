@@ -337,6 +337,25 @@ impl Journal {
         }
     }
 
+    /// Loads a session as [`Journal::load`] does; failing that, the newest session whose ticket
+    /// is `query` (ASCII case ignored), for commands that take a session or its ticket.
+    pub fn load_or_ticket(&self, query: &str) -> Result<Session, JournalError> {
+        match self.load(query) {
+            Err(JournalError::NotFound { query, dir }) => {
+                let wanted = query.trim();
+                let (sessions, _) = self.scan();
+                sessions
+                    .into_iter()
+                    .map(|(_, s)| s)
+                    .find(|s| {
+                        s.ticket.as_deref().is_some_and(|t| !wanted.is_empty() && t.trim().eq_ignore_ascii_case(wanted))
+                    })
+                    .ok_or(JournalError::NotFound { query, dir })
+            }
+            other => other,
+        }
+    }
+
     /// The newest session still open (for `--resume` without an id): files newest first by
     /// name, each skimmed for its status, until one is open.
     pub fn latest_open(&self) -> Option<Session> {

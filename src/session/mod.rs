@@ -122,6 +122,23 @@ pub struct Session {
     /// True in an export made with `--redact` (user names, emails, IPs, device names masked).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub redacted: bool,
+    /// Where and when the ticket note was posted as an internal note (`passkey-triage post`),
+    /// oldest first. Absent until the first post.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub posted: Vec<PostRecord>,
+}
+
+/// One post of the ticket note to a help desk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PostRecord {
+    /// `servicenow`, `jira` or `zendesk`.
+    pub system: String,
+    /// The ticket it went to.
+    pub ticket: String,
+    pub at: DateTime<Utc>,
+    /// The note's address, when the system returned one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// The outcome a session reached, as the runbook described it at the time.
@@ -212,6 +229,7 @@ impl Session {
             sources: Vec::new(),
             differential: Vec::new(),
             redacted: false,
+            posted: Vec::new(),
         };
         s.refresh(set, now);
         s
@@ -325,6 +343,11 @@ impl Session {
     /// Sets the notes (the wizard's notes box).
     pub fn set_notes(&mut self, notes: impl Into<String>) {
         self.notes = notes.into();
+    }
+
+    /// The latest post of this session's note to `system` ticket `ticket`, if any.
+    pub fn posted_to(&self, system: &str, ticket: &str) -> Option<&PostRecord> {
+        self.posted.iter().rev().find(|p| p.system == system && p.ticket == ticket)
     }
 }
 

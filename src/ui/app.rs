@@ -23,6 +23,7 @@ use super::screen::help::HelpScreen;
 use super::screen::import::ImportScreen;
 use super::screen::matrix::MatrixScreen;
 use super::screen::preview::PreviewScreen;
+use super::screen::post::{self, PostScreen};
 use super::screen::search::SearchScreen;
 use super::screen::start::StartScreen;
 use super::screen::walk::{self, WalkScreen};
@@ -62,6 +63,8 @@ pub enum Overlay {
     Confirm(Confirm),
     /// The `e` format picker.
     Export(ExportScreen),
+    /// `p`: post the note to the ticket?
+    Post(PostScreen),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +106,8 @@ pub struct App {
     pub save_error: Option<String>,
     /// The latest export's file.
     pub last_export: Option<PathBuf>,
+    /// A post of the note under way (help desk, ticket): its result is still to come.
+    pub posting: Option<(crate::ticketing::System, String)>,
 }
 
 impl App {
@@ -124,6 +129,7 @@ impl App {
             save_failed: false,
             save_error: None,
             last_export: None,
+            posting: None,
         };
         app.walk_screen.sync(&app.session.walk, &app.set);
         if app.mode == Mode::Walk {
@@ -206,6 +212,7 @@ impl App {
             Some(Overlay::Help(_)) => Screen::Help,
             Some(Overlay::Confirm(_)) => Screen::Confirm,
             Some(Overlay::Export(_)) => Screen::Export,
+            Some(Overlay::Post(_)) => Screen::Post,
             None => self.base_screen(),
         }
     }
@@ -290,6 +297,7 @@ impl App {
             can_back: walk.can_go_back(),
             can_restart: self.can_restart(),
             can_export: self.opts.export.is_some(),
+            can_post: self.opts.ticketing.is_some(),
         }
     }
 
@@ -411,6 +419,7 @@ impl App {
                 // The start screen isn't journaled until the call starts.
                 if self.on_start_screen() { Vec::new() } else { vec![Effect::Persist] }
             }
+            Msg::Posted(result) => post::posted(self, result),
         }
     }
 
@@ -465,11 +474,14 @@ impl App {
                 Mode::Preview(s) => s.key(action, app),
                 Mode::Walk | Mode::Notes => Reply::stay(),
             }),
-            Screen::Help | Screen::Confirm | Screen::Export => self.route_to_overlay(|overlay, app| match overlay {
-                Overlay::Help(h) => h.key(action, app),
-                Overlay::Confirm(c) => c.key(action, app),
-                Overlay::Export(e) => e.key(action, &key, app),
-            }),
+            Screen::Help | Screen::Confirm | Screen::Export | Screen::Post => {
+                self.route_to_overlay(|overlay, app| match overlay {
+                    Overlay::Help(h) => h.key(action, app),
+                    Overlay::Confirm(c) => c.key(action, app),
+                    Overlay::Export(e) => e.key(action, &key, app),
+                    Overlay::Post(p) => p.key(action, app),
+                })
+            }
         }
     }
 

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use super::store::{Exported, SessionStore};
+use super::store::{Exported, PostJob, SessionStore};
 use crate::config::Config;
 use crate::export::{self, Format};
 use crate::paths::Paths;
@@ -231,5 +231,25 @@ impl SessionStore for JournalStore {
 
     fn lost(&self) -> bool {
         self.lost
+    }
+
+    fn ticketing(&self) -> Option<crate::ticketing::System> {
+        self.config.ticketing.system
+    }
+
+    fn post_job(&self, session: &Session, system: crate::ticketing::System, ticket: &str) -> PostJob {
+        use crate::ticketing::delivery::{Delivery, Request};
+        let config = self.config.ticketing.clone();
+        let redact = self.config.redact;
+        let config_file = sanitize_line(&self.paths.config_file().display().to_string());
+        let session = session.clone();
+        let ticket = ticket.to_string();
+        Box::new(move || {
+            let env = |k: &str| std::env::var(k).ok();
+            let request =
+                Request { config: &config, system, ticket: &ticket, format: None, redact, config_file: &config_file };
+            let sent = Delivery::prepare(request, &session, &env).and_then(|d| d.send(chrono::Utc::now()));
+            sent.map_err(|e| e.cause)
+        })
     }
 }

@@ -39,6 +39,8 @@ pub enum Screen {
     Import,
     /// `i`: several entries matched; pick one.
     ImportPick,
+    /// `p`: post the note to the ticket? (names the system and the ticket)
+    Post,
 }
 
 impl Screen {
@@ -62,6 +64,7 @@ impl Screen {
             Screen::Export => "Export ticket notes",
             Screen::Import => "Import a sign-in log",
             Screen::ImportPick => "Import a sign-in log: pick the entry",
+            Screen::Post => "Post the note to the ticket",
         }
     }
 
@@ -87,6 +90,8 @@ pub struct KeyContext {
     pub can_back: bool,
     pub can_restart: bool,
     pub can_export: bool,
+    /// A help desk is configured (`[ticketing]`): `p` posts the note on the outcome.
+    pub can_post: bool,
 }
 
 impl KeyContext {
@@ -99,6 +104,7 @@ impl KeyContext {
             can_back: false,
             can_restart: false,
             can_export: false,
+            can_post: false,
         }
     }
 }
@@ -128,6 +134,8 @@ pub enum Action {
     Matrix,
     Help,
     Export,
+    /// `p` on the outcome: post the note to the call's ticket (asks first).
+    Post,
     /// `q`: quit, asking first if something would be lost.
     Quit,
     /// Ctrl-C: quit now.
@@ -284,6 +292,9 @@ fn can_restart(c: &KeyContext) -> bool {
 }
 fn can_export(c: &KeyContext) -> bool {
     c.can_export
+}
+fn can_post(c: &KeyContext) -> bool {
+    c.can_post
 }
 fn typed(c: &KeyContext) -> bool {
     c.typed
@@ -486,6 +497,14 @@ const OUTCOME: &[Binding] = &[
         "how did we get here? (the rules that decided; again to hide)",
         Some(("w", "why")),
         A::Why
+    ),
+    b!(
+        &[P::Char('p')],
+        "p",
+        "post the ticket note to the call's ticket as an internal note (asks first, naming the system and the ticket)",
+        Some(("p", "post")),
+        A::Post,
+        can_post
     ),
 ];
 
@@ -757,6 +776,12 @@ const CONFIRM: &[Binding] = &[
     b!(&[P::Char('n'), P::Char('N'), P::Code(K::Esc)], "n Esc", "no, go back", Some(("n", "no")), A::Cancel),
 ];
 
+const POST: &[Binding] = &[
+    b!(&[P::Char('y'), P::Char('Y')], "y", "yes, post it", Some(("y", "post")), A::Confirm),
+    b!(&[P::Char('n'), P::Char('N'), P::Code(K::Esc)], "n Esc", "no, don't post", Some(("n", "cancel")), A::Cancel),
+    b!(&[P::Char('?')], "?", "this help", Some(("?", "help")), A::Help),
+];
+
 fn screen_table(screen: Screen) -> &'static [&'static [Binding]] {
     match screen {
         Screen::Start => &[START],
@@ -777,6 +802,7 @@ fn screen_table(screen: Screen) -> &'static [&'static [Binding]] {
         Screen::Confirm => &[CONFIRM],
         Screen::Import => &[IMPORT],
         Screen::ImportPick => &[IMPORT_PICK],
+        Screen::Post => &[POST],
     }
 }
 
@@ -878,9 +904,10 @@ mod tests {
             Screen::Confirm,
             Screen::Import,
             Screen::ImportPick,
+            Screen::Post,
         ];
         for screen in screens {
-            for flags in 0..64u32 {
+            for flags in 0..128u32 {
                 let ctx = KeyContext {
                     screen,
                     items: if flags & 1 != 0 { 3 } else { 0 },
@@ -889,6 +916,7 @@ mod tests {
                     can_back: flags & 8 != 0,
                     can_restart: flags & 16 != 0,
                     can_export: flags & 32 != 0,
+                    can_post: flags & 64 != 0,
                 };
                 for b in bindings(&ctx) {
                     let sample = b.pats.iter().find_map(|p| match *p {

@@ -6,6 +6,8 @@ use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use super::store::Exported;
 use crate::export::Format;
 use crate::runbook::RunbookSet;
+use crate::session::PostRecord;
+use crate::ticketing::System;
 
 /// Everything that can happen to the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +33,9 @@ pub enum Msg {
     RunbooksLoaded(LoadedRunbooks),
     /// Result of an `Effect::ImportFile`.
     Imported(Result<Box<crate::import::Imported>, String>),
+    /// Result of an `Effect::Post` (carried out off the UI thread): the record to keep in the
+    /// session, or why nothing was posted (the cause: one line, no secret).
+    Posted(Result<PostRecord, String>),
 }
 
 /// The whole runbook set, for [`Msg::RunbooksLoaded`]; equal when the contents are.
@@ -56,6 +61,9 @@ pub enum Effect {
     Quit(i32),
     /// Read a sign-in log export (`i`); the result comes back as `Msg::Imported`.
     ImportFile { path: String, query: crate::import::Query },
+    /// Post the ticket note to the help desk as an internal note; the result comes back as
+    /// `Msg::Posted`.
+    Post { system: System, ticket: String },
 }
 
 /// How the app was started.
@@ -71,4 +79,6 @@ pub struct Options {
     pub export: Option<Format>,
     /// Exports are redacted (said in the picker).
     pub redact: bool,
+    /// The help desk `p` posts the note to (config `[ticketing] system`); None hides `p`.
+    pub ticketing: Option<System>,
 }

@@ -9,7 +9,12 @@
 use std::path::PathBuf;
 
 use crate::export::Format;
-use crate::session::Session;
+use crate::session::{PostRecord, Session};
+use crate::ticketing::System;
+
+/// A post of the ticket note, ready to run off the UI thread (it may run the credential command
+/// and waits for the network). Its error is the cause, one line without any secret.
+pub type PostJob = Box<dyn FnOnce() -> Result<PostRecord, String> + Send>;
 
 /// A finished export.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +81,17 @@ pub trait SessionStore {
     /// Called once after the wizard closed: makes sure everything is saved, and returns the
     /// lines for the normal terminal (e.g. where the session is and how to resume it).
     fn farewell(&mut self, session: &Session) -> Vec<String>;
+
+    /// The help desk the note can be posted to (config `[ticketing] system`); None hides `p`.
+    fn ticketing(&self) -> Option<System> {
+        None
+    }
+
+    /// Prepares posting the session's note (as it is now) to `ticket` as an internal note. The
+    /// job's error is the cause alone (the app names the system and the ticket).
+    fn post_job(&self, _session: &Session, _system: System, _ticket: &str) -> PostJob {
+        Box::new(|| Err("posting is not available without a session store".to_string()))
+    }
 
     /// Did the final save fail (so the notes should be printed rather than lost)?
     fn lost(&self) -> bool {

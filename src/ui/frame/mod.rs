@@ -52,6 +52,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::Help(h)) => h.render(app, frame, r.body, &theme),
         Some(Overlay::Confirm(c)) => c.render(app, frame, r.body, &theme),
         Some(Overlay::Export(e)) => e.render(app, frame, r.body, &theme),
+        Some(Overlay::Post(p)) => p.render(app, frame, r.body, &theme),
         None => {}
     }
 }

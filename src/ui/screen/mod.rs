@@ -5,7 +5,7 @@
 //!   question, step, outcome), [`notes`], [`search`], [`matrix`], [`facts`], [`import`], and
 //!   from search a question asked now ([`aside`]) or an outcome seen read-only ([`preview`]).
 //! - Overlays (on top of a mode, in [`Overlay`](super::app::Overlay)): [`help`], [`confirm`],
-//!   [`export`].
+//!   [`export`], [`post`].
 //!
 //! The diagnosis is the screen every other one returns to, so its state
 //! ([`walk::WalkScreen`]: highlighted answer, typed line, scroll) lives on the app and survives
@@ -26,6 +26,7 @@ pub mod import;
 pub mod matrix;
 pub mod notes;
 pub mod preview;
+pub mod post;
 pub mod search;
 pub mod start;
 pub mod walk;

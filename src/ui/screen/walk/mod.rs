@@ -298,6 +298,7 @@ pub fn key(app: &mut App, action: Action, key: &KeyEvent, screen: Screen) -> Vec
             }
             Vec::new()
         }
+        Action::Post => crate::ui::screen::post::open(app),
         Action::Quit => {
             if app.would_lose() {
                 app.overlay = Some(Overlay::Confirm(Confirm::Quit));

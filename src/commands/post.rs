@@ -1,0 +1,108 @@
+//! `passkey-triage post SESSION`: posts the ticket note (the text `export --format
+//! markdown|text` gives) to the help desk as an internal note, then records where and when in
+//! the session (`posted`), so that a second post of the same note to the same ticket needs
+//! `--again`. Any failure is exit 2 with one line naming the system and the ticket; the session
+//! is left as it was.
+
+use std::io::Write;
+
+use chrono::{DateTime, Utc};
+
+use super::{CliError, Context};
+use crate::cli::PostArgs;
+use crate::config::Config;
+use crate::exit;
+use crate::session::journal::{Journal, read_session};
+use crate::session::{PostRecord, Session};
+use crate::text::sanitize_line;
+use crate::ticketing::delivery::{self, Delivery};
+
+pub fn run(ctx: &Context, args: &PostArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    let env = |k: &str| std::env::var(k).ok();
+    let config = Config::load(&ctx.paths).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let config_file = sanitize_line(&ctx.paths.config_file().display().to_string());
+    let journal = Journal::open(&ctx.paths);
+    let session = journal.load_or_ticket(&args.session).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let earlier = journal_copy(&journal, &session)?;
+
+    let system = args.system.or(config.ticketing.system).ok_or_else(|| {
+        CliError::bad_input(format!(
+            "no ticketing system: give --system or set `system` in [ticketing] of {config_file}"
+        ))
+    })?;
+    let ticket = args
+        .ticket
+        .as_deref()
+        .or(session.ticket.as_deref())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| CliError::bad_input(format!("session {} has no ticket; give --ticket", session.id)))?
+        .to_string();
+    system
+        .check_ticket(&ticket)
+        .map_err(|f| CliError::bad_input(format!("could not post to {system} {ticket}: {f}")))?;
+    if !args.again
+        && let Some(p) =
+            earlier.iter().chain([&session]).filter_map(|s| s.posted_to(system.as_str(), &ticket)).max_by_key(|p| p.at)
+    {
+        return Err(CliError::bad_input(format!(
+            "already posted to {system} {ticket} at {}; --again to post again",
+            shown_time(p.at)
+        )));
+    }
+
+    let request = delivery::Request {
+        config: &config.ticketing,
+        system,
+        ticket: &ticket,
+        format: args.format,
+        redact: config.redact(args.redact, args.no_redact),
+        config_file: &config_file,
+    };
+    let delivery = Delivery::prepare(request, &session, &env).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let record = delivery.send(Utc::now()).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let path = record_post(&journal, &session, record.clone()).map_err(|e| {
+        CliError::bad_input(
+            delivery
+                .scrub(&format!("posted to {system} {ticket}, but could not record it in session {}: {e}", session.id)),
+        )
+    })?;
+    let werr = |e: std::io::Error| CliError::bad_input(format!("cannot write output: {e}"));
+    let url = record.url.as_deref().map(|u| format!(" ({})", sanitize_line(u))).unwrap_or_default();
+    writeln!(out, "posted to {system} {ticket} as an internal note{url}; recorded in {}", sanitize_line(&path))
+        .map_err(werr)?;
+    Ok(exit::OK)
+}
+
+/// The journal's copy of the session, when there is one (the session may have come from a file
+/// elsewhere). A journal file under that id holding another session is refused now, before
+/// anything is posted, because the post could not be recorded there.
+fn journal_copy(journal: &Journal, session: &Session) -> Result<Option<Session>, CliError> {
+    let path = journal.path_of(&session.id).ok_or_else(|| {
+        CliError::bad_input(format!("`{}` is not a session id the journal can record a post for", session.id))
+    })?;
+    if path.symlink_metadata().is_err() {
+        return Ok(None);
+    }
+    match read_session(&path) {
+        Ok(s) if s.id == session.id => Ok(Some(s)),
+        Ok(_) => Err(CliError::bad_input(format!(
+            "{}: holds another session; cannot record a post of session {} there",
+            sanitize_line(&path.display().to_string()),
+            session.id
+        ))),
+        Err(c) => Err(CliError::bad_input(c.to_string())),
+    }
+}
+
+/// Adds the record to the journal's copy of the session (read again, so nothing saved since is
+/// lost) or, for a session that came from elsewhere, saves it into the journal with the record.
+fn record_post(journal: &Journal, session: &Session, record: PostRecord) -> Result<String, String> {
+    let mut current = journal_copy(journal, session).map_err(|e| e.message)?.unwrap_or_else(|| session.clone());
+    current.posted.push(record);
+    journal.save(&current).map(|p| p.display().to_string()).map_err(|e| e.to_string())
+}
+
+fn shown_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}

@@ -1,0 +1,261 @@
+//! The HTTP transport: ureq over rustls (no OpenSSL), proxies from `HTTPS_PROXY`/`ALL_PROXY`/
+//! `HTTP_PROXY` with `NO_PROXY` honoured, connect and whole-request timeouts, redirects not
+//! followed (they would carry the credentials elsewhere), answers bounded. Plain `http://` is
+//! allowed only to a loopback address.
+
+use std::net::IpAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use ureq::tls::{PemItem, RootCerts, TlsConfig};
+
+use super::config::{MAX_CONNECT_TIMEOUT, Settings};
+use super::{Request, Response, Secret, Transport, TransportError};
+use crate::text::sanitize_line;
+
+/// Answers larger than this are not read (a note's answer is a few KiB).
+const MAX_ANSWER_BYTES: u64 = 1024 * 1024;
+/// CA files larger than this are refused.
+const MAX_CA_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A checked base URL: `https://host[:port][/path]` (or `http://` to loopback), no user, query or
+/// fragment, no trailing `/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    url: String,
+    host: String,
+}
+
+/// Why a URL is not usable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlError {
+    #[error("`{0}` is not an http(s) URL")]
+    NotHttp(String),
+    #[error("`{0}` is not a valid URL")]
+    Malformed(String),
+    #[error("the URL must not hold a user name or password (use the environment: see the README)")]
+    UserInfo,
+    #[error("`{0}`: give the base URL only, without `?` or `#`")]
+    QueryOrFragment(String),
+    #[error("plain http:// is allowed only to a loopback address, not `{0}`; use https://")]
+    PlainHttp(String),
+}
+
+impl BaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, UrlError> {
+        let raw = raw.trim();
+        let shown = || sanitize_line(raw);
+        let lower = raw.to_ascii_lowercase();
+        let https = if lower.starts_with("https://") {
+            true
+        } else if lower.starts_with("http://") {
+            false
+        } else {
+            return Err(UrlError::NotHttp(shown()));
+        };
+        if raw.contains(['?', '#']) {
+            return Err(UrlError::QueryOrFragment(shown()));
+        }
+        let uri: ureq::http::Uri = raw.parse().map_err(|_| UrlError::Malformed(shown()))?;
+        let authority = uri.authority().ok_or_else(|| UrlError::Malformed(shown()))?;
+        if authority.as_str().contains('@') {
+            return Err(UrlError::UserInfo);
+        }
+        let host = authority.host().to_string();
+        if host.is_empty() {
+            return Err(UrlError::Malformed(shown()));
+        }
+        if !https && !is_loopback(&host) {
+            return Err(UrlError::PlainHttp(sanitize_line(&host)));
+        }
+        let scheme = if https { "https" } else { "http" };
+        let path = uri.path().trim_end_matches('/');
+        Ok(Self { url: format!("{scheme}://{}{path}", authority.as_str()), host })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+}
+
+/// `localhost`, 127.0.0.0/8 or ::1.
+pub fn is_loopback(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost") || h.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Sends requests to the help desk.
+pub struct HttpTransport {
+    agent: ureq::Agent,
+    base: BaseUrl,
+    authorization: Secret,
+    timeout: Duration,
+}
+
+impl HttpTransport {
+    /// A transport for these settings (reads `ca_file` if set, and the proxy environment).
+    pub fn new(settings: &Settings) -> Result<Self, TransportError> {
+        let roots = match &settings.ca_file {
+            Some(path) => read_ca_file(path)?,
+            None => RootCerts::WebPki,
+        };
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .timeout_global(Some(settings.timeout))
+            .timeout_connect(Some(settings.timeout.min(MAX_CONNECT_TIMEOUT)))
+            .proxy(ureq::Proxy::try_from_env())
+            .user_agent(concat!("passkey-triage/", env!("CARGO_PKG_VERSION")))
+            .tls_config(TlsConfig::builder().root_certs(roots).build())
+            .build();
+        Ok(Self {
+            agent: config.into(),
+            base: settings.url.clone(),
+            authorization: settings.auth.header(),
+            timeout: settings.timeout,
+        })
+    }
+
+    fn map_error(&self, e: ureq::Error) -> TransportError {
+        let host = sanitize_line(self.base.host());
+        match e {
+            ureq::Error::Timeout(_) => TransportError::Timeout(self.timeout.as_secs()),
+            ureq::Error::HostNotFound => TransportError::HostNotFound(host),
+            ureq::Error::ConnectionFailed => TransportError::ConnectFailed(host),
+            ureq::Error::ConnectProxyFailed(reason) => TransportError::Proxy(proxy_reason(&reason)),
+            ureq::Error::InvalidProxyUrl => TransportError::Proxy("the proxy setting is not a valid URL".into()),
+            ureq::Error::Tls(m) => TransportError::Tls(m.to_string()),
+            ureq::Error::Rustls(e) => TransportError::Tls(sanitize_line(&e.to_string())),
+            ureq::Error::Pem(e) => TransportError::Tls(sanitize_line(&e.to_string())),
+            ureq::Error::BodyExceedsLimit(_) => {
+                TransportError::Other(format!("the answer is larger than {MAX_ANSWER_BYTES} bytes"))
+            }
+            ureq::Error::Io(io) => match io.kind() {
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
+                    TransportError::Timeout(self.timeout.as_secs())
+                }
+                std::io::ErrorKind::ConnectionRefused => TransportError::ConnectFailed(host),
+                // rustls reports a failed handshake as invalid data.
+                std::io::ErrorKind::InvalidData => {
+                    TransportError::Tls(format!("with {host}: {}", sanitize_line(&io.to_string())))
+                }
+                _ => TransportError::Other(format!("connection to {host} failed: {}", sanitize_line(&io.to_string()))),
+            },
+            other => TransportError::Other(sanitize_line(&other.to_string())),
+        }
+    }
+}
+
+impl Transport for HttpTransport {
+    fn send(&self, request: &Request) -> Result<Response, TransportError> {
+        let url = format!("{}{}", self.base.as_str(), request.path);
+        let mut authorization = ureq::http::HeaderValue::from_str(self.authorization.expose())
+            .map_err(|_| TransportError::Other("the credentials hold characters a header cannot carry".into()))?;
+        authorization.set_sensitive(true);
+        let mut builder = ureq::http::Request::builder()
+            .method(request.method.as_str())
+            .uri(&url)
+            .header("Authorization", authorization)
+            .header("Accept", "application/json");
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        let sent = match &request.body {
+            Some(json) => {
+                let bytes = serde_json::to_vec(json).map_err(|e| TransportError::Other(e.to_string()))?;
+                let req = builder
+                    .header("Content-Type", "application/json; charset=utf-8")
+                    .body(bytes)
+                    .map_err(|e| TransportError::Other(sanitize_line(&e.to_string())))?;
+                self.agent.run(req)
+            }
+            None => {
+                let req = builder.body(()).map_err(|e| TransportError::Other(sanitize_line(&e.to_string())))?;
+                self.agent.run(req)
+            }
+        };
+        let mut response = sent.map_err(|e| self.map_error(e))?;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| sanitize_line(v).chars().take(300).collect())
+        };
+        let location = header("location");
+        let retry_after = header("retry-after");
+        let status = response.status().as_u16();
+        let body =
+            response.body_mut().with_config().limit(MAX_ANSWER_BYTES).read_to_vec().map_err(|e| self.map_error(e))?;
+        Ok(Response { status, body, location, retry_after })
+    }
+}
+
+/// ureq says `proxy server responded 403/403`; we say `HTTP 403 to CONNECT host:port`.
+fn proxy_reason(reason: &str) -> String {
+    match reason.strip_prefix("proxy server responded ").and_then(|r| r.split('/').next()) {
+        Some(status) if status.bytes().all(|b| b.is_ascii_digit()) => format!("HTTP {status}"),
+        _ => sanitize_line(reason),
+    }
+}
+
+/// Root certificates from a PEM file (a regular file of at most 4 MiB).
+fn read_ca_file(path: &Path) -> Result<RootCerts, TransportError> {
+    let name = sanitize_line(&path.display().to_string());
+    let fail = |why: String| TransportError::Tls(format!("ca_file {name}: {why}"));
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    if !meta.is_file() {
+        return Err(fail("not a regular file".into()));
+    }
+    if meta.len() > MAX_CA_FILE_BYTES {
+        return Err(fail(format!("larger than {MAX_CA_FILE_BYTES} bytes")));
+    }
+    let pem = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        match item {
+            Ok(PemItem::Certificate(c)) => certs.push(c),
+            Ok(_) => {}
+            Err(e) => return Err(fail(format!("not PEM: {}", sanitize_line(&e.to_string())))),
+        }
+    }
+    if certs.is_empty() {
+        return Err(fail("holds no certificate".into()));
+    }
+    Ok(RootCerts::new_with_certs(&certs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxy_refusals_read_well() {
+        assert_eq!(proxy_reason("proxy server responded 403/403"), "HTTP 403");
+        assert_eq!(proxy_reason("proxy server did not respond"), "proxy server did not respond");
+    }
+
+    #[test]
+    fn base_urls_are_checked() {
+        let ok = |s: &str| BaseUrl::parse(s).map(|u| u.as_str().to_string());
+        assert_eq!(ok("https://contoso.service-now.com/"), Ok("https://contoso.service-now.com".into()));
+        assert_eq!(
+            ok("https://api.atlassian.com/ex/jira/abc-123"),
+            Ok("https://api.atlassian.com/ex/jira/abc-123".into())
+        );
+        assert_eq!(ok("http://127.0.0.1:8080"), Ok("http://127.0.0.1:8080".into()));
+        assert_eq!(ok("http://[::1]:8080/x/"), Ok("http://[::1]:8080/x".into()));
+        assert_eq!(ok("http://localhost:1"), Ok("http://localhost:1".into()));
+        assert!(matches!(BaseUrl::parse("http://contoso.zendesk.com"), Err(UrlError::PlainHttp(_))));
+        assert!(matches!(BaseUrl::parse("http://127.0.0.1.evil.com"), Err(UrlError::PlainHttp(_))));
+        assert_eq!(BaseUrl::parse("https://u:p@x.com"), Err(UrlError::UserInfo));
+        assert!(matches!(BaseUrl::parse("https://x.com/?a=b"), Err(UrlError::QueryOrFragment(_))));
+        assert!(matches!(BaseUrl::parse("ftp://x.com"), Err(UrlError::NotHttp(_))));
+        assert!(matches!(BaseUrl::parse("https://"), Err(UrlError::Malformed(_))));
+    }
+}

@@ -1,0 +1,594 @@
+//! `passkey-triage post` as a user runs it, against a recording server on 127.0.0.1: each
+//! system's requests (method, path, headers, body), the once-only rule, the error cases, proxies,
+//! and that no secret reaches a file or the terminal.
+
+mod common;
+mod ticketing_support;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use base64::Engine;
+use common::*;
+use passkey_triage::export::{Format, render};
+use passkey_triage::session::journal::Journal;
+use ticketing_support::*;
+
+const SESSION: &str = "20260120T140200Z-3f2a";
+const SECRET: &str = "s3cr3t-Tok-9f8e7d";
+const SYS_ID: &str = "9d385017c611228701d22104cc95c371";
+
+/// Config and data folders with the escalated fixture session (ticket INC0012345).
+fn home() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    Journal::at(tmp.path().join("data/sessions")).save(&escalated_session(&fixture_set())).expect("save");
+    tmp
+}
+
+fn write_config(home: &Path, body: &str) {
+    std::fs::create_dir_all(home.join("config")).expect("config dir");
+    std::fs::write(home.join("config/config.toml"), body).expect("config");
+}
+
+fn ticketing(home: &Path, system: &str, url: &str, extra: &str) {
+    write_config(home, &format!("[ticketing]\nsystem = \"{system}\"\nurl = \"{url}\"\n{extra}"));
+}
+
+/// The binary with our folders and a clean environment (no proxies, no ticketing variables).
+fn post(home: &Path) -> Command {
+    let mut c = Command::cargo_bin("passkey-triage").expect("binary");
+    c.env("PASSKEY_TRIAGE_CONFIG_DIR", home.join("config")).env("PASSKEY_TRIAGE_DATA_DIR", home.join("data"));
+    for v in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+        "PASSKEY_TRIAGE_TICKETING_URL",
+        "PASSKEY_TRIAGE_TICKETING_USER",
+        "PASSKEY_TRIAGE_TICKETING_PASSWORD",
+        "PASSKEY_TRIAGE_TICKETING_TOKEN",
+    ] {
+        c.env_remove(v);
+    }
+    c.arg("post");
+    c
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(mut c: Command) -> Out {
+    let o = c.output().expect("runs");
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn b64(s: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+fn session_file(home: &Path) -> std::path::PathBuf {
+    home.join(format!("data/sessions/{SESSION}.json"))
+}
+
+fn posted(home: &Path) -> serde_json::Value {
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(session_file(home)).expect("session file")).expect("json");
+    v["posted"].clone()
+}
+
+/// No file under `home`, no output, holds the secret in any form.
+fn assert_no_secret(home: &Path, outputs: &[&Out], forms: &[String]) {
+    for (path, bytes) in all_files(home) {
+        let text = String::from_utf8_lossy(&bytes);
+        for f in forms {
+            assert!(!text.contains(f.as_str()), "{} holds the secret", path.display());
+        }
+    }
+    for o in outputs {
+        for f in forms {
+            assert!(!o.stdout.contains(f.as_str()) && !o.stderr.contains(f.as_str()), "output holds the secret");
+        }
+    }
+}
+
+fn servicenow_replies() -> Vec<Reply> {
+    vec![
+        Reply::json(200, &format!(r#"{{"result":[{{"sys_id":"{SYS_ID}","number":"INC0012345"}}]}}"#)),
+        Reply::empty(200),
+    ]
+}
+
+#[test]
+fn servicenow_finds_the_incident_and_adds_a_work_note() {
+    let home = home();
+    let server = Server::start(servicenow_replies());
+    ticketing(home.path(), "servicenow", &server.url(), "");
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("posted to servicenow INC0012345 as an internal note; recorded in "),
+        "{}",
+        out.stdout
+    );
+
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[0].method, "GET");
+    assert_eq!(
+        reqs[0].target,
+        "/api/now/table/incident?sysparm_query=number%3DINC0012345&sysparm_fields=sys_id%2Cnumber&sysparm_limit=1"
+    );
+    assert_eq!(reqs[0].header("authorization"), Some(format!("Bearer {SECRET}").as_str()));
+    assert_eq!(reqs[0].header("accept"), Some("application/json"));
+    assert_eq!(reqs[1].method, "PATCH");
+    assert_eq!(reqs[1].target, format!("/api/now/table/incident/{SYS_ID}"));
+    assert_eq!(reqs[1].header("x-no-response-body"), Some("true"));
+    assert_eq!(reqs[1].header("authorization"), Some(format!("Bearer {SECRET}").as_str()));
+    assert!(reqs[1].header("content-type").is_some_and(|c| c.starts_with("application/json")));
+    // Work notes only (comments reach the caller); the text export, as `export --format text`.
+    let expected = render(&escalated_session(&fixture_set()), Format::Text, Default::default());
+    assert_eq!(reqs[1].json(), serde_json::json!({ "work_notes": expected }));
+
+    let p = posted(home.path());
+    assert_eq!(p[0]["system"], "servicenow");
+    assert_eq!(p[0]["ticket"], "INC0012345");
+    assert!(p[0]["at"].is_string());
+    assert_no_secret(home.path(), &[&out], &[SECRET.to_string()]);
+}
+
+#[test]
+fn a_second_post_needs_again() {
+    let home = home();
+    let server = Server::start([servicenow_replies(), servicenow_replies()].concat());
+    ticketing(home.path(), "servicenow", &server.url(), "");
+    let first = {
+        let mut c = post(home.path());
+        c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+        run(c)
+    };
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let before = std::fs::read(session_file(home.path())).expect("session");
+
+    // By ticket id this time: the newest session for INC0012345 is the same one.
+    let mut c = post(home.path());
+    c.arg("INC0012345").env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let again = run(c);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already posted to servicenow INC0012345 at "), "{}", again.stderr);
+    assert!(again.stderr.trim_end().ends_with("; --again to post again"), "{}", again.stderr);
+    assert_eq!(again.stderr.lines().count(), 1);
+    assert_eq!(server.requests().len(), 2, "nothing sent");
+    assert_eq!(std::fs::read(session_file(home.path())).expect("session"), before, "session untouched");
+
+    let mut c = post(home.path());
+    c.args([SESSION, "--again"]).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(server.requests().len(), 4);
+    assert_eq!(posted(home.path()).as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn jira_posts_an_adf_comment_restricted_to_a_role() {
+    let home = home();
+    let server = Server::start(vec![Reply::json(
+        201,
+        r#"{"id":"10001","self":"https://contoso.atlassian.net/rest/api/3/issue/10010/comment/10001"}"#,
+    )]);
+    ticketing(home.path(), "jira", &server.url(), "jira_internal = \"role:Service Desk Team\"\n");
+    let mut c = post(home.path());
+    c.args([SESSION, "--ticket", "HELP-42"])
+        .env("PASSKEY_TRIAGE_TICKETING_USER", "ana@contoso.com")
+        .env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("(https://contoso.atlassian.net/rest/api/3/issue/10010/comment/10001)"));
+
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].method, "POST");
+    assert_eq!(reqs[0].target, "/rest/api/3/issue/HELP-42/comment");
+    let basic = format!("Basic {}", b64(&format!("ana@contoso.com:{SECRET}")));
+    assert_eq!(reqs[0].header("authorization"), Some(basic.as_str()));
+    let body = reqs[0].json();
+    assert_eq!(body["visibility"], serde_json::json!({ "type": "role", "value": "Service Desk Team" }));
+    assert_eq!(body["body"]["type"], "doc");
+    assert_eq!(body["body"]["version"], 1);
+    // Markdown by default, as rich text: the heading is a heading node.
+    assert_eq!(body["body"]["content"][0]["type"], "heading");
+    assert_eq!(body["body"]["content"][0]["content"][0]["text"], "Passkey triage: INC0012345");
+
+    let p = posted(home.path());
+    assert_eq!(p[0]["system"], "jira");
+    assert_eq!(p[0]["ticket"], "HELP-42");
+    assert_eq!(p[0]["url"], "https://contoso.atlassian.net/rest/api/3/issue/10010/comment/10001");
+    assert_no_secret(home.path(), &[&out], &[SECRET.to_string(), b64(&format!("ana@contoso.com:{SECRET}"))]);
+}
+
+#[test]
+fn jira_service_management_gets_an_internal_comment() {
+    let home = home();
+    let server = Server::start(vec![Reply::json(201, r#"{"id":"7","public":false}"#)]);
+    ticketing(home.path(), "jira", &server.url(), "jira_internal = \"servicedesk\"\n");
+    let mut c = post(home.path());
+    c.args([SESSION, "--ticket", "HELP-42", "--format", "markdown"])
+        .env("PASSKEY_TRIAGE_TICKETING_USER", "ana@contoso.com")
+        .env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let reqs = server.requests();
+    assert_eq!(reqs[0].method, "POST");
+    assert_eq!(reqs[0].target, "/rest/servicedeskapi/request/HELP-42/comment");
+    let expected = render(&escalated_session(&fixture_set()), Format::Markdown, Default::default());
+    assert_eq!(reqs[0].json(), serde_json::json!({ "body": expected, "public": false }));
+}
+
+#[test]
+fn zendesk_adds_a_private_comment() {
+    let home = home();
+    let server = Server::start(vec![Reply::json(200, r#"{"ticket":{"id":4512},"audit":{"id":1}}"#)]);
+    ticketing(home.path(), "zendesk", &server.url(), "user = \"ana@contoso.com\"\n");
+    let mut c = post(home.path());
+    c.args([SESSION, "--ticket", "4512", "--redact"]).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let reqs = server.requests();
+    assert_eq!(reqs[0].method, "PUT");
+    assert_eq!(reqs[0].target, "/api/v2/tickets/4512.json");
+    let basic = format!("Basic {}", b64(&format!("ana@contoso.com/token:{SECRET}")));
+    assert_eq!(reqs[0].header("authorization"), Some(basic.as_str()));
+    let body = reqs[0].json();
+    assert_eq!(body["ticket"]["comment"]["public"], false);
+    let text = body["ticket"]["comment"]["body"].as_str().unwrap_or_default().to_string();
+    let expected =
+        render(&escalated_session(&fixture_set()), Format::Text, passkey_triage::export::Options { redact: true });
+    assert_eq!(text, expected);
+    assert!(!text.contains("jane.doe@"), "redacted");
+}
+
+#[test]
+fn basic_authentication_from_user_and_password() {
+    let home = home();
+    let server = Server::start(servicenow_replies());
+    ticketing(home.path(), "servicenow", &server.url(), "");
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_USER", "svc-triage").env("PASSKEY_TRIAGE_TICKETING_PASSWORD", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let basic = format!("Basic {}", b64(&format!("svc-triage:{SECRET}")));
+    assert!(server.requests().iter().all(|r| r.header("authorization") == Some(basic.as_str())));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_credential_command_supplies_the_secret() {
+    let home = home();
+    let server = Server::start(servicenow_replies());
+    // The secret lives in a vault of its own (here a file outside `home`); the command's error
+    // output would show it, and must not reach ours.
+    let vault = tempfile::tempdir().expect("tempdir");
+    let secret_file = vault.path().join("secret");
+    std::fs::write(&secret_file, format!("{SECRET}\n")).expect("secret");
+    let script = format!("cat '{0}' >&2; cat '{0}'", secret_file.display());
+    let extra = format!("credential_command = [\"sh\", \"-c\", {}]\n", toml_string(&script));
+    ticketing(home.path(), "servicenow", &server.url(), &extra);
+    let mut c = post(home.path());
+    c.arg(SESSION);
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(server.requests()[0].header("authorization"), Some(format!("Bearer {SECRET}").as_str()));
+    assert_no_secret(home.path(), &[&out], &[SECRET.to_string()]);
+}
+
+/// One failing answer: exit 2, one line naming the system, ticket and status; session as it was.
+fn failing(replies: Vec<Reply>, extra: &str) -> (Out, tempfile::TempDir) {
+    let home = home();
+    let server = Server::start(replies);
+    ticketing(home.path(), "servicenow", &server.url(), extra);
+    let before = std::fs::read(session_file(home.path())).expect("session");
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(out.stderr.contains("could not post to servicenow INC0012345: "), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    assert_eq!(std::fs::read(session_file(home.path())).expect("session"), before, "session untouched");
+    assert_no_secret(home.path(), &[&out], &[SECRET.to_string()]);
+    (out, home)
+}
+
+#[test]
+fn http_errors_name_the_status() {
+    for (status, words) in [
+        (401, "HTTP 401: the credentials were refused"),
+        (403, "HTTP 403: these credentials may not add notes to it"),
+        (404, "HTTP 404: no such ticket"),
+        (500, "HTTP 500: the server failed"),
+        (503, "HTTP 503: the server failed"),
+    ] {
+        let (out, _home) = failing(vec![Reply::json(status, r#"{"error":{"message":"x"}}"#)], "");
+        assert!(out.stderr.contains(words), "{status}: {}", out.stderr);
+    }
+    let (out, _home) = failing(vec![Reply::json(429, "{}").with_header("Retry-After", "30")], "");
+    assert!(out.stderr.contains("HTTP 429: too many requests; retry after 30"), "{}", out.stderr);
+    // The search finds nothing.
+    let (out, _home) = failing(vec![Reply::json(200, r#"{"result":[]}"#)], "");
+    assert!(out.stderr.contains("no such ticket"), "{}", out.stderr);
+    // The write itself fails after the search.
+    let (out, _home) = failing(vec![servicenow_replies()[0].clone(), Reply::json(403, "{}")], "");
+    assert!(out.stderr.contains("HTTP 403"), "{}", out.stderr);
+}
+
+#[test]
+fn a_server_echoing_the_secret_is_scrubbed() {
+    let echo = format!(r#"{{"error":{{"message":"bad token {SECRET}","detail":"Bearer {SECRET}"}}}}"#);
+    let (out, _home) = failing(vec![Reply::json(400, &echo)], "");
+    assert!(out.stderr.contains("HTTP 400: bad token ***"), "{}", out.stderr);
+}
+
+#[test]
+fn a_silent_server_times_out() {
+    let (out, _home) = failing(vec![Reply::hang()], "timeout_seconds = 1\n");
+    assert!(out.stderr.contains("timeout"), "{}", out.stderr);
+}
+
+#[test]
+fn nothing_listening_is_a_connect_failure() {
+    let home = home();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    ticketing(home.path(), "servicenow", &format!("http://127.0.0.1:{port}"), "");
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("could not post to servicenow INC0012345: cannot connect to 127.0.0.1"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn proxies_are_used_and_no_proxy_is_honoured() {
+    let home = home();
+    let server = Server::start([servicenow_replies(), servicenow_replies()].concat());
+    let proxy = Proxy::start(ProxyMode::Tunnel);
+    ticketing(home.path(), "servicenow", &server.url(), "");
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET).env("HTTPS_PROXY", proxy.url());
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let seen = proxy.requests();
+    assert!(!seen.is_empty());
+    assert!(seen.iter().all(|r| r.method == "CONNECT" && r.target == server.addr.to_string()), "{seen:?}");
+    assert_eq!(server.requests().len(), 2, "through the tunnel");
+
+    let mut c = post(home.path());
+    c.args([SESSION, "--again"])
+        .env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET)
+        .env("HTTPS_PROXY", proxy.url())
+        .env("NO_PROXY", "127.0.0.1");
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(proxy.requests().len(), seen.len(), "NO_PROXY: the proxy was not asked");
+    assert_eq!(server.requests().len(), 4);
+}
+
+#[test]
+fn a_refusing_proxy_is_an_error() {
+    let home = home();
+    let proxy = Proxy::start(ProxyMode::Refuse(403));
+    ticketing(home.path(), "servicenow", "https://contoso.service-now.com", "");
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET).env("HTTPS_PROXY", proxy.url());
+    let out = run(c);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("could not post to servicenow INC0012345: the proxy refused: HTTP 403"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(proxy.requests().first().map(|r| r.target.as_str()), Some("contoso.service-now.com:443"));
+    assert!(posted(home.path()).is_null());
+}
+
+#[test]
+fn plain_http_only_to_loopback_and_never_with_a_user_in_the_url() {
+    let home = home();
+    ticketing(home.path(), "servicenow", "http://contoso.service-now.com", "");
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("plain http:// is allowed only to a loopback address"), "{}", out.stderr);
+
+    let mut c = post(home.path());
+    c.arg(SESSION)
+        .env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET)
+        .env("PASSKEY_TRIAGE_TICKETING_URL", format!("https://svc:{SECRET}@contoso.service-now.com"));
+    let out = run(c);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("must not hold a user name or password"), "{}", out.stderr);
+    assert_no_secret(home.path(), &[&out], &[SECRET.to_string()]);
+}
+
+#[test]
+fn the_env_url_overrides_the_config() {
+    let home = home();
+    let server = Server::start(servicenow_replies());
+    ticketing(home.path(), "servicenow", "https://nowhere.invalid", "");
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET).env("PASSKEY_TRIAGE_TICKETING_URL", server.url());
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn missing_settings_say_what_to_set() {
+    let home = home();
+    let out = run({
+        let mut c = post(home.path());
+        c.arg(SESSION);
+        c
+    });
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no ticketing system: give --system"), "{}", out.stderr);
+
+    ticketing(home.path(), "servicenow", "https://contoso.service-now.com", "");
+    let out = run({
+        let mut c = post(home.path());
+        c.arg(SESSION);
+        c
+    });
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no credentials for servicenow: set PASSKEY_TRIAGE_TICKETING_TOKEN"), "{}", out.stderr);
+
+    let out = run({
+        let mut c = post(home.path());
+        c.args([SESSION, "--system", "jira", "--ticket", "HELP-1"]).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+        c
+    });
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("jira needs a user"), "{}", out.stderr);
+
+    let out = run({
+        let mut c = post(home.path());
+        c.args([SESSION, "--ticket", "INC 1^x"]).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+        c
+    });
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("a ServiceNow number is letters and digits"), "{}", out.stderr);
+
+    let out = run({
+        let mut c = post(home.path());
+        c.arg("no-such-session");
+        c
+    });
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no session `no-such-session`"), "{}", out.stderr);
+
+    write_config(home.path(), "[ticketing]\nsystem = \"servicenow\"\npassword = \"x\"\n");
+    let out = run({
+        let mut c = post(home.path());
+        c.arg(SESSION);
+        c
+    });
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("config.toml:3:1"), "{}", out.stderr);
+}
+
+#[test]
+fn a_session_file_from_elsewhere_is_recorded_in_the_journal() {
+    let home = home();
+    let server = Server::start(servicenow_replies());
+    ticketing(home.path(), "servicenow", &server.url(), "");
+    // A package file outside the journal, whose session the journal does not hold.
+    let mut s = escalated_session(&fixture_set());
+    s.id = "20260120T140200Z-beef".into();
+    let file = home.path().join("package.json");
+    std::fs::write(&file, serde_json::to_vec_pretty(&s).expect("json")).expect("write");
+    let package_before = std::fs::read(&file).expect("package");
+    let mut c = post(home.path());
+    c.arg(&file).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(std::fs::read(&file).expect("package"), package_before, "the package is not rewritten");
+    let journaled = home.path().join("data/sessions/20260120T140200Z-beef.json");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(journaled).expect("journaled")).expect("json");
+    assert_eq!(v["posted"][0]["ticket"], "INC0012345");
+
+    // Posting the file again is refused: the journal remembers.
+    let mut c = post(home.path());
+    c.arg(&file).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("already posted"), "{}", out.stderr);
+}
+
+#[test]
+fn tls_failures_and_bad_ca_files_are_one_line() {
+    // A server that speaks plain HTTP: a TLS handshake with it fails.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+            let _ = stream.read(&mut [0; 1024]);
+        }
+    });
+    let home = home();
+    ticketing(home.path(), "servicenow", "https://contoso.service-now.com", "");
+    let mut c = post(home.path());
+    c.arg(SESSION)
+        .env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET)
+        .env("PASSKEY_TRIAGE_TICKETING_URL", format!("https://{addr}"));
+    let out = run(c);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("could not post to servicenow INC0012345: TLS failed"), "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1);
+
+    let not_pem = home.path().join("not-a-ca.pem");
+    std::fs::write(&not_pem, "hello").expect("write");
+    ticketing(
+        home.path(),
+        "servicenow",
+        "https://contoso.service-now.com",
+        &format!("ca_file = {}\n", toml_string(&not_pem.display().to_string())),
+    );
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("ca_file") && out.stderr.contains("holds no certificate"), "{}", out.stderr);
+}
+
+#[test]
+fn https_is_verified_against_the_built_in_roots_or_the_ca_file() {
+    let home = home();
+    let server = Server::start_tls(servicenow_replies());
+    let url = format!("https://localhost:{}", server.addr.port());
+    // The test CA is not one of the built-in roots: refused, nothing sent.
+    ticketing(home.path(), "servicenow", &url, "");
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("could not post to servicenow INC0012345: TLS failed"), "{}", out.stderr);
+    assert!(server.requests().is_empty());
+
+    // Trusting it through ca_file (as for a proxy that inspects TLS): posted over HTTPS.
+    let ca = toml_string(&fixture_tls("ca.pem").display().to_string());
+    ticketing(home.path(), "servicenow", &url, &format!("ca_file = {ca}\n"));
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[1].method, "PATCH");
+    assert_eq!(reqs[1].header("authorization"), Some(format!("Bearer {SECRET}").as_str()));
+}

@@ -1,0 +1,209 @@
+//! Posting from the wizard end to end: the real binary in a pseudo-terminal (parsed by `vt100`)
+//! posts to a recording ServiceNow on 127.0.0.1 after the confirmation; the screen, the requests
+//! and the session file are checked, and a refused post keeps everything. Screens are polled to a
+//! deadline (10 s, 30 s when `CI` is set); nothing is timed.
+#![cfg(unix)]
+
+mod ticketing_support;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use ticketing_support::{Reply, Server, all_files};
+
+const SECRET: &str = "pty-s3cr3t-7c1d";
+const SYS_ID: &str = "46d44a5ea9fe198100bbd9ba3b3ca4b5";
+const DOWN: &str = "\x1b[B";
+const ENTER: &str = "\r";
+
+fn deadline() -> Instant {
+    Instant::now() + Duration::from_secs(if std::env::var_os("CI").is_some() { 30 } else { 10 })
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The wizard in a 100×30 pty, its screen kept up to date by a reader thread.
+struct Wizard {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    parser: Arc<Mutex<vt100::Parser>>,
+}
+
+impl Wizard {
+    fn spawn(home: &Path, args: &[&str]) -> Self {
+        let pair =
+            native_pty_system().openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 }).expect("pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_passkey-triage"));
+        cmd.arg("--runbooks");
+        cmd.arg(fixtures().join("wizard"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("PASSKEY_TRIAGE_CONFIG_DIR", home.join("config"));
+        cmd.env("PASSKEY_TRIAGE_DATA_DIR", home.join("data"));
+        cmd.env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+        for v in ["NO_COLOR", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+            cmd.env_remove(v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn the wizard");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let rows = 30u16.try_into().expect("rows");
+        let cols = 100u16.try_into().expect("cols");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let p = Arc::clone(&parser);
+        std::thread::spawn(move || {
+            let _master = pair.master;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap_or_else(|e| e.into_inner()).process(&buf[..n]);
+            }
+        });
+        Self { child, writer, parser }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.lock().unwrap_or_else(|e| e.into_inner()).screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let end = deadline();
+        while Instant::now() < end {
+            if self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        panic!("timed out waiting for {text:?}; the screen shows:\n{}", self.screen());
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write to the pty");
+        self.writer.flush().expect("flush the pty");
+    }
+
+    fn wait_exit(&mut self) -> u32 {
+        let end = deadline();
+        while Instant::now() < end {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status.exit_code();
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        let _ = self.child.kill();
+        panic!("the wizard did not exit; the screen shows:\n{}", self.screen());
+    }
+
+    /// The fixture's escalating outcome: sign-in → same-device → no code shown.
+    fn walk_to_the_outcome(&mut self) {
+        self.wait_for("Is the user signing in");
+        self.send("1");
+        self.wait_for("Is the passkey on the device");
+        self.send("1");
+        self.wait_for("Which error code does the sign-in page show?");
+        self.send(DOWN);
+        self.send(ENTER);
+        self.wait_for("ESCALATE TO TIER 2");
+    }
+}
+
+impl Drop for Wizard {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn home_for(server: &Server) -> tempfile::TempDir {
+    let home = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(home.path().join("config")).expect("config");
+    std::fs::write(
+        home.path().join("config/config.toml"),
+        format!("[ticketing]\nsystem = \"servicenow\"\nurl = \"{}\"\n", server.url()),
+    )
+    .expect("config.toml");
+    home
+}
+
+/// The one session file in the journal, as JSON.
+fn session_json(home: &Path) -> serde_json::Value {
+    let dir = home.join("data/sessions");
+    let files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("sessions folder")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    serde_json::from_slice(&std::fs::read(&files[0]).expect("session file")).expect("json")
+}
+
+#[test]
+fn p_posts_the_note_to_the_ticket_after_asking() {
+    let server = Server::start(vec![
+        Reply::json(200, &format!(r#"{{"result":[{{"sys_id":"{SYS_ID}","number":"INC0012345"}}]}}"#)),
+        Reply::empty(200),
+    ]);
+    let home = home_for(&server);
+    let mut w = Wizard::spawn(home.path(), &["--ticket", "INC0012345", "--agent", "Sam"]);
+    w.walk_to_the_outcome();
+    w.wait_for("p post");
+    w.send("p");
+    w.wait_for("Post to the ticket?");
+    w.wait_for("servicenow ticket INC0012345");
+    assert!(server.requests().is_empty(), "nothing is sent before the answer");
+    w.send("y");
+    w.wait_for("Posted the note to servicenow INC0012345 as an internal note");
+
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[1].method, "PATCH");
+    assert_eq!(reqs[1].target, format!("/api/now/table/incident/{SYS_ID}"));
+    assert_eq!(reqs[1].header("authorization"), Some(format!("Bearer {SECRET}").as_str()));
+    let note = reqs[1].json()["work_notes"].as_str().unwrap_or_default().to_string();
+    assert!(note.contains("INC0012345") && note.contains("Sam"), "{note}");
+
+    // p again says when it went there, and n leaves it at that.
+    w.send("p");
+    w.wait_for("this posts it again");
+    w.send("n");
+    w.wait_for("Not posted.");
+    w.send("q");
+    assert_eq!(w.wait_exit(), 0);
+
+    let s = session_json(home.path());
+    assert_eq!(s["posted"].as_array().map(Vec::len), Some(1));
+    assert_eq!(s["posted"][0]["system"], "servicenow");
+    assert_eq!(s["posted"][0]["ticket"], "INC0012345");
+    assert_eq!(server.requests().len(), 2);
+    for (path, bytes) in all_files(home.path()) {
+        assert!(!String::from_utf8_lossy(&bytes).contains(SECRET), "{} holds the secret", path.display());
+    }
+}
+
+#[test]
+fn a_refused_post_keeps_the_call_and_says_why() {
+    let server = Server::start(vec![Reply::json(401, r#"{"error":{"message":"User Not Authenticated"}}"#)]);
+    let home = home_for(&server);
+    let mut w = Wizard::spawn(home.path(), &["--ticket", "INC0012345"]);
+    w.walk_to_the_outcome();
+    w.send("p");
+    w.wait_for("Post to the ticket?");
+    w.send("y");
+    w.wait_for("Not posted to servicenow INC0012345: HTTP 401: the credentials were refused. Everything is kept");
+    // The call goes on: the checklist still ticks.
+    w.send(" ");
+    w.wait_for("[x] 1.");
+    w.send("q");
+    assert_eq!(w.wait_exit(), 0);
+    let s = session_json(home.path());
+    assert!(s.get("posted").is_none(), "{s}");
+    assert!(s["checklist"]["done"][0].is_string());
+}
