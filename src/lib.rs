@@ -19,6 +19,8 @@ pub mod facts_file;
 pub mod graph;
 pub mod matrix;
 pub mod paths;
+pub mod queue;
+pub mod report;
 pub mod runbook;
 pub mod schema;
 pub mod session;

@@ -37,6 +37,9 @@ fn main() {
         Some(Command::Sessions(a)) => commands::sessions::run(&ctx, a, &mut out),
         Some(Command::Export(a)) => commands::export::run(&ctx, a, &mut out),
         Some(Command::Open(a)) => commands::open::run(&ctx, a, &mut out),
+        Some(Command::Escalate(a)) => commands::escalate::run(&ctx, a, &mut out),
+        Some(Command::Queue(a)) => commands::queue::run(&ctx, a, &mut out),
+        Some(Command::Report(a)) => commands::report::run(&ctx, a, &mut out),
         None => commands::wizard::run(&ctx, &cli.wizard, &mut out),
     };
     let _ = out.flush();

@@ -388,3 +388,70 @@ fn carry_out(app: &mut App, effects: Vec<Effect>, store: &mut dyn SessionStore) 
     }
     Ok(None)
 }
+
+/// The `report --view` dashboard: the same terminal hygiene as the wizard (alternate screen, raw
+/// mode, restored on every exit, panic and signal), keys in, frames out, until `q`. Returns the
+/// exit code: 0, or the signal's.
+pub fn run_report(view: &mut crate::ui::screen::report::ReportView) -> io::Result<i32> {
+    use crate::ui::screen::report::Effect as ViewEffect;
+    let signals = Signals::install()?;
+    let mut guard = TerminalGuard::enter()?;
+    let mut run = || -> io::Result<i32> {
+        let size = guard.terminal.get_frame().area();
+        view.resize(size.width, size.height);
+        let input = spawn_input_reader()?;
+        let mut dirty = true;
+        loop {
+            if dirty {
+                queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
+                guard.terminal.draw(|f| view.render(f))?;
+                queue!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
+                guard.pending.commit()?;
+                dirty = false;
+            }
+            let mut events = Vec::new();
+            match input.recv_timeout(Duration::from_millis(200)) {
+                Ok(ev) => {
+                    events.push(ev?);
+                    while let Ok(ev) = input.try_recv() {
+                        events.push(ev?);
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the terminal's input closed"));
+                }
+            }
+            if let Some(c) = signals.pending() {
+                return Ok(c);
+            }
+            for ev in events {
+                match ev {
+                    Event::Key(_) => {
+                        if let Some(key) = ev.as_key_press_event() {
+                            if view.update(&key) == Some(ViewEffect::Quit) {
+                                return Ok(crate::exit::OK);
+                            }
+                            dirty = true;
+                        }
+                    }
+                    Event::Resize(w, h) => {
+                        view.resize(w, h);
+                        dirty = true;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    };
+    let result = run();
+    drop(guard);
+    match result {
+        Ok(code) => Ok(code),
+        Err(e) => match signals.pending() {
+            Some(code) => Ok(code),
+            None if terminal_lost(&e) => Ok(crate::exit::HANGUP),
+            None => Err(e),
+        },
+    }
+}

@@ -51,6 +51,7 @@ fn exports_never_overwrite_and_follow_the_config() {
         export_format: Some(Format::Json),
         export_dir: Some(tmp.path().join("notes")),
         redact: true,
+        ..Config::default()
     };
     let mut st = store(tmp.path(), config);
     assert_eq!(st.export_format(), Some(ExportFormat::Json));

@@ -1,11 +1,14 @@
 //! One module per subcommand. Each returns the process exit code; errors carry theirs.
 
 pub mod diagnose;
+pub mod escalate;
 pub mod export;
 pub mod graph;
 pub mod lint;
 pub mod matrix;
 pub mod open;
+pub mod queue;
+pub mod report;
 pub mod sessions;
 pub mod wizard;
 

@@ -3,6 +3,7 @@
 //! - [`app`]: the state and `update(msg, now) -> Vec<Effect>`; no I/O.
 //! - [`keymap`]: the one binding table; drives key handling, help and the footer.
 //! - [`view`]: pure rendering, one module per region.
+//! - [`screen`]: screens of their own (`report --view`).
 //! - [`search`]: the `/` fuzzy index and the jump planner.
 //! - [`store`]: the `SessionStore` trait the terminal loop saves and exports through;
 //!   [`journal_store`]: the real one (session journal, exports, config).
@@ -13,6 +14,7 @@ pub mod app;
 pub mod input;
 pub mod journal_store;
 pub mod keymap;
+pub mod screen;
 pub mod search;
 pub mod store;
 pub mod text;
