@@ -132,9 +132,15 @@ pub struct Regions {
 
 /// Where everything goes in `area`.
 pub fn regions(area: Rect) -> Regions {
-    let [header, body, weekly, footer] =
-        Layout::vertical([Constraint::Length(3), Constraint::Min(4), Constraint::Length(5), Constraint::Length(1)])
-            .areas(area);
+    // The trend gets a third of the height (5 to 12 rows): taller bars read better.
+    let weekly_h = (area.height / 3).clamp(5, 12);
+    let [header, body, weekly, footer] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Min(4),
+        Constraint::Length(weekly_h),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     let [classes, table] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
     Regions { header, classes, table, weekly, footer }
 }
@@ -346,27 +352,41 @@ impl ReportView {
 
     fn render_weekly(&self, frame: &mut Frame, area: Rect) {
         let weekly = &self.report.weekly;
-        let block = self.block("Sessions per week", false);
+        if weekly.is_empty() {
+            let block = self.block("Sessions per week", false);
+            let inner = block.inner(area);
+            frame.render_widget(block, area);
+            frame.render_widget(Paragraph::new("no sessions"), inner);
+            return;
+        }
+        let inner_w = usize::from(area.width.saturating_sub(2)).max(1);
+        // Each week one to four columns wide, so a few weeks don't huddle at the left.
+        let col = (inner_w / weekly.len()).clamp(1, 4);
+        let fit = (inner_w / col).max(1);
+        // The last weeks that fit; a cursor further back starts the window there.
+        let cursor = self.week.min(weekly.len() - 1);
+        let last_window = weekly.len().saturating_sub(fit);
+        let start = if cursor >= last_window { last_window } else { cursor };
+        let end = (start + fit).min(weekly.len());
+        let title = format!("Sessions per week, {} to {}", weekly[start].week, weekly[end - 1].week);
+        let block = self.block(&title, false);
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        if weekly.is_empty() || inner.height < 2 {
-            frame.render_widget(Paragraph::new("no sessions"), inner);
+        if inner.height < 2 {
             return;
         }
         let [spark_area, info_area] =
             Layout::new(Direction::Vertical, [Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-        // The last weeks that fit; a cursor further back starts the window.
-        let w = usize::from(spark_area.width).max(1);
-        let cursor = self.week.min(weekly.len() - 1);
-        let last_window = weekly.len().saturating_sub(w);
-        let start = if cursor >= last_window { last_window } else { cursor };
-        let end = (start + w).min(weekly.len());
-        let data: Vec<u64> = weekly[start..end].iter().map(|wk| wk.sessions).collect();
+        let data: Vec<u64> = weekly[start..end].iter().flat_map(|wk| std::iter::repeat_n(wk.sessions, col)).collect();
         let spark = Sparkline::default().data(&data).style(self.bar_style());
         frame.render_widget(spark, spark_area);
-        // The cursor: its column reversed.
-        let x = spark_area.x + u16::try_from(cursor - start).unwrap_or(0);
-        if x < spark_area.right() {
+        // The cursor: its week's columns reversed (a blank column shows as a reversed space).
+        let x0 = usize::from(spark_area.x) + (cursor - start) * col;
+        for x in x0..x0 + col {
+            let Ok(x) = u16::try_from(x) else { break };
+            if x >= spark_area.right() {
+                break;
+            }
             for y in spark_area.top()..spark_area.bottom() {
                 let c = &mut frame.buffer_mut()[(x, y)];
                 c.set_style(c.style().add_modifier(Modifier::REVERSED));
@@ -374,15 +394,8 @@ impl ReportView {
         }
         let wk = &weekly[cursor];
         let info = format!(
-            "{} (from {}): {} session(s), {} with an outcome, {} escalated, {} resolved on the call · {} to {}",
-            wk.week,
-            wk.start,
-            wk.sessions,
-            wk.classified,
-            wk.escalated,
-            wk.resolved_on_call,
-            weekly[start].week,
-            weekly[end - 1].week
+            "{} (from {}): {} session(s) · {} with an outcome · {} escalated · {} resolved on the call",
+            wk.week, wk.start, wk.sessions, wk.classified, wk.escalated, wk.resolved_on_call
         );
         frame.render_widget(Paragraph::new(truncate(&info, usize::from(info_area.width))), info_area);
     }
