@@ -101,7 +101,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
                 && clean.iter().any(|r| r.get(i).is_some_and(number))
         })
         .collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| sanitize_line(h).width()).collect();
     for r in &clean {
         for (i, c) in r.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
@@ -123,7 +123,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         }
         format!("{}\n", l.trim_end())
     };
-    let mut out = line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+    let mut out = line(&header.iter().map(|h| sanitize_line(h)).collect::<Vec<_>>());
     for r in &clean {
         out.push_str(&line(r));
     }

@@ -161,14 +161,31 @@ impl<'a> Digest<'a> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err("empty file (truncated?)".into());
         }
-        let d: Digest<'a> = serde_json::from_slice(bytes).map_err(|e| {
-            if e.is_eof() { format!("truncated session file: {e}") } else { format!("not a session file: {e}") }
-        })?;
+        let newer = |f: &dyn fmt::Display| {
+            format!("session format {f} is not one this version reads (format {SESSION_FORMAT}); update passkey-triage")
+        };
+        let d: Digest<'a> = match serde_json::from_slice(bytes) {
+            Ok(d) => d,
+            Err(e) => {
+                // A newer format may lack what this one needs: say that, not "missing field".
+                #[derive(Deserialize)]
+                struct Probe {
+                    format: Option<serde_json::Value>,
+                }
+                if let Ok(Probe { format: Some(f) }) = serde_json::from_slice::<Probe>(bytes)
+                    && f.as_u64().is_none_or(|n| n > u64::from(SESSION_FORMAT))
+                {
+                    return Err(newer(&f));
+                }
+                return Err(if e.is_eof() {
+                    format!("truncated session file: {e}")
+                } else {
+                    format!("not a session file: {e}")
+                });
+            }
+        };
         if d.format == 0 || d.format > u64::from(SESSION_FORMAT) {
-            return Err(format!(
-                "session format {} is not one this version reads (format {SESSION_FORMAT}); update passkey-triage",
-                d.format
-            ));
+            return Err(newer(&d.format));
         }
         Ok(d)
     }
