@@ -7,7 +7,8 @@
 //! and the terminal restored on the normal path. Exit codes are in [`crate::exit`].
 //!
 //! Test hook: with `PASSKEY_TRIAGE_TEST_PANIC=1` in the environment the first frame panics half
-//! built, so the end-to-end tests can check that a panic restores the terminal.
+//! built (the wizard's and the report dashboard's), so the end-to-end tests can check that a
+//! panic restores the terminal.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -400,11 +401,17 @@ pub fn run_report(view: &mut crate::ui::screen::report::ReportView) -> io::Resul
         let size = guard.terminal.get_frame().area();
         view.resize(size.width, size.height);
         let input = spawn_input_reader()?;
+        let test_panic = std::env::var_os(ENV_TEST_PANIC).is_some_and(|v| v == "1");
         let mut dirty = true;
         loop {
             if dirty {
                 queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
-                guard.terminal.draw(|f| view.render(f))?;
+                guard.terminal.draw(|f| {
+                    view.render(f);
+                    if test_panic {
+                        panic!("test panic requested by {ENV_TEST_PANIC}");
+                    }
+                })?;
                 queue!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
                 guard.pending.commit()?;
                 dirty = false;

@@ -64,6 +64,11 @@ const NONE: KeyModifiers = KeyModifiers::NONE;
 /// The one key table: [`ReportView::update`] resolves keys with it and the footer shows it.
 pub const BINDINGS: &[Binding] = &[
     Binding {
+        keys: &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE), (KeyCode::Char('c'), KeyModifiers::CONTROL)],
+        hint: Some(("q", "quit")),
+        action: Action::Quit,
+    },
+    Binding {
         keys: &[(KeyCode::Up, NONE), (KeyCode::Char('k'), NONE)],
         hint: Some(("↑↓", "scroll")),
         action: Action::Up,
@@ -73,13 +78,13 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: &[(KeyCode::PageDown, NONE), (KeyCode::Char(' '), NONE)], hint: None, action: Action::PageDown },
     Binding {
         keys: &[(KeyCode::Home, NONE), (KeyCode::Char('g'), NONE)],
-        hint: Some(("Home/End", "top/bottom")),
+        hint: Some(("Home/End", "ends")),
         action: Action::Top,
     },
     Binding { keys: &[(KeyCode::End, NONE), (KeyCode::Char('G'), NONE)], hint: None, action: Action::Bottom },
     Binding {
         keys: &[(KeyCode::Tab, NONE), (KeyCode::BackTab, KeyModifiers::SHIFT), (KeyCode::BackTab, NONE)],
-        hint: Some(("Tab", "classes/table")),
+        hint: Some(("Tab", "panel")),
         action: Action::NextPanel,
     },
     Binding {
@@ -88,12 +93,45 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::WeekBack,
     },
     Binding { keys: &[(KeyCode::Right, NONE), (KeyCode::Char('l'), NONE)], hint: None, action: Action::WeekForward },
-    Binding {
-        keys: &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE), (KeyCode::Char('c'), KeyModifiers::CONTROL)],
-        hint: Some(("q", "quit")),
-        action: Action::Quit,
-    },
 ];
+
+/// The class × OS table cut to `width` cells: the class column keeps at least 16 (or its
+/// longest name), OS columns are kept most used first while they fit, and the ones that don't
+/// are summed in a last `other` column.
+pub fn fit_columns(header: Vec<String>, rows: Vec<Vec<String>>, width_cells: usize) -> (Vec<String>, Vec<Vec<String>>) {
+    let longest_class = rows.iter().filter_map(|r| r.first()).map(|c| width(c)).max().unwrap_or(5);
+    let class_min = longest_class.clamp(5, 16);
+    let col_w = |i: usize| {
+        let h = header.get(i).map_or(0, |h| width(&sanitize_line(h)));
+        rows.iter().filter_map(|r| r.get(i)).map(|c| width(c)).fold(h, usize::max).max(1) + 1
+    };
+    let n = header.len();
+    let total: usize = (1..n).map(col_w).sum();
+    if class_min + total <= width_cells {
+        return (header, rows);
+    }
+    // Room for the `other` column (its name or its widest sum, whichever is wider).
+    let sums: Vec<u64> = rows.iter().map(|r| r.iter().skip(1).filter_map(|c| c.parse::<u64>().ok()).sum()).collect();
+    let other_w = sums.iter().map(|s| s.to_string().len()).max().unwrap_or(1).max(5) + 1;
+    let mut used = class_min + other_w;
+    let mut keep = 1;
+    while keep < n && used + col_w(keep) <= width_cells {
+        used += col_w(keep);
+        keep += 1;
+    }
+    let mut h: Vec<String> = header.into_iter().take(keep).collect();
+    h.push("other".to_string());
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let rest: u64 = r.iter().skip(keep).filter_map(|c| c.parse::<u64>().ok()).sum();
+            let mut kept: Vec<String> = r.into_iter().take(keep).collect();
+            kept.push(rest.to_string());
+            kept
+        })
+        .collect();
+    (h, rows)
+}
 
 /// The action bound to a key press.
 pub fn resolve(key: &KeyEvent) -> Option<Action> {
@@ -257,7 +295,7 @@ impl ReportView {
             rep.continued
         ));
         let line3 = Line::from(format!(
-            " median questions {} · median call {} · queue: {} waiting, {} claimed, {} done",
+            " median {} questions · {} a call · queue {} waiting · {} claimed · {} done",
             med(rep.median_questions),
             rep.median_duration_seconds.map_or_else(|| "-".to_string(), human_duration),
             rep.queue.waiting,
@@ -321,28 +359,33 @@ impl ReportView {
             frame.render_widget(Paragraph::new("no session reached an outcome"), inner);
             return;
         }
-        // The class column takes what the OS columns leave (each as wide as its name).
-        let os_widths: Vec<u16> =
-            header.iter().skip(1).map(|h| u16::try_from(width(h).max(3)).unwrap_or(u16::MAX)).collect();
-        let os_total: u16 = os_widths.iter().fold(0u16, |a, w| a.saturating_add(*w).saturating_add(1));
-        let class_w = inner.width.saturating_sub(os_total).max(8);
-        let mut widths = vec![Constraint::Length(class_w)];
-        widths.extend(os_widths.iter().map(|w| Constraint::Length(*w)));
-        let cell = |s: &str, w: u16| truncate(&sanitize_line(s), usize::from(w));
-        let head =
-            Row::new(header.iter().enumerate().map(|(i, h)| cell(h, if i == 0 { class_w } else { os_widths[i - 1] })))
-                .style(self.theme.bold());
+        let (header, rows) = fit_columns(header, rows, usize::from(inner.width));
+        // Each OS column as wide as its name or its largest count; the class column takes the rest.
+        let col_w = |i: usize| {
+            let h = header.get(i).map_or(0, |h| width(&sanitize_line(h)));
+            rows.iter().filter_map(|r| r.get(i)).map(|c| width(c)).fold(h, usize::max).max(1)
+        };
+        let os_widths: Vec<usize> = (1..header.len()).map(col_w).collect();
+        let os_total: usize = os_widths.iter().map(|w| w + 1).sum();
+        let class_w = usize::from(inner.width).saturating_sub(os_total).max(1);
+        let mut widths = vec![Constraint::Length(u16::try_from(class_w).unwrap_or(u16::MAX))];
+        widths.extend(os_widths.iter().map(|w| Constraint::Length(u16::try_from(*w).unwrap_or(u16::MAX))));
+        let w_of = |i: usize| if i == 0 { class_w } else { os_widths.get(i - 1).copied().unwrap_or(1) };
+        let head = Row::new(header.iter().enumerate().map(|(i, h)| {
+            let h = truncate(&sanitize_line(h), w_of(i));
+            if i == 0 { h } else { format!("{h:>w$}", w = w_of(i)) }
+        }))
+        .style(self.theme.bold());
         let body: Vec<Row> = rows
             .iter()
             .skip(self.table_scroll)
             .map(|r| {
                 Row::new(r.iter().enumerate().map(|(i, c)| {
                     if i == 0 {
-                        cell(c, class_w)
+                        truncate(&sanitize_line(c), class_w)
                     } else {
-                        let w = usize::from(os_widths.get(i - 1).copied().unwrap_or(3));
-                        let v = if c == "0" { "·".to_string() } else { c.clone() };
-                        format!("{v:>w$}")
+                        let v = if c == "0" { "·" } else { c.as_str() };
+                        format!("{v:>w$}", w = w_of(i))
                     }
                 }))
             })
