@@ -228,7 +228,7 @@ fn every_format_of_a_small_report() {
 }
 
 /// The NDJSON record's fields, in order (docs/report.md).
-const RECORD_FIELDS: [&str; 16] = [
+const RECORD_FIELDS: [&str; 17] = [
     "record",
     "id",
     "ticket",
@@ -240,6 +240,7 @@ const RECORD_FIELDS: [&str; 16] = [
     "outcome",
     "escalate",
     "resolved",
+    "queued",
     "continued_from",
     "questions",
     "duration_seconds",
@@ -254,6 +255,10 @@ fn ndjson_records_follow_the_documented_schema() {
     let n = 30;
     // The journal is one folder (no sub-folders), as the wizard writes it.
     synthetic::write_sessions(&dir, n, 0).expect("generated");
+    // Session 3 was escalated to the queue.
+    let three = synthetic::session(3);
+    std::fs::create_dir_all(tmp.path().join("queue")).expect("queue");
+    std::fs::write(tmp.path().join("queue").join(format!("{}.json", three.id)), "{}").expect("package");
     let out = stdout_ok(&run(tmp.path(), &["sessions", "--format", "ndjson"]));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len() as u64, n);
@@ -278,6 +283,7 @@ fn ndjson_records_follow_the_documented_schema() {
         assert_eq!(r["class"], s.outcome.as_ref().map_or(Value::Null, |o| Value::from(o.class.as_str())));
         assert_eq!(r["escalate"], s.status == Status::Escalated);
         assert_eq!(r["resolved"], s.status == Status::Resolved);
+        assert_eq!(r["queued"], i == 3, "line {i}");
         let started: DateTime<Utc> = serde_json::from_value(r["started"].clone()).expect("started");
         assert_eq!(started, s.started_at);
         assert_eq!(

@@ -89,14 +89,16 @@ pub fn sessions_ndjson(ctx: &Context, out: &mut dyn Write) -> Result<i32, CliErr
         Err(e) => return Err(CliError::bad_input(format!("{}: cannot read folder: {e}", dir.display()))),
     }
     files.sort_unstable();
+    let config = Config::load(&ctx.paths).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let queue = super::queue::open_queue(ctx, &config);
     let mut w = BufWriter::with_capacity(1 << 16, out);
     let werr = |e: std::io::Error| CliError::bad_input(format!("cannot write output: {e}"));
     let mut buf = Vec::new();
     let mut skipped = Skipped::default();
     for name in files {
         let path = dir.join(name);
-        let line =
-            read_session_bytes(&path, &mut buf).and_then(|()| Digest::parse(&buf).map(|d| report::ndjson::line(&d)));
+        let line = read_session_bytes(&path, &mut buf)
+            .and_then(|()| Digest::parse(&buf).map(|d| report::ndjson::line(&d, queue.state(&d.id).is_some())));
         match line {
             Ok(l) => w.write_all(l.as_bytes()).map_err(werr)?,
             Err(reason) => skipped.note(&CorruptFile { path, reason }),

@@ -30,6 +30,9 @@ pub struct Record<'a> {
     pub escalate: bool,
     /// Fixed on the call (status `resolved`).
     pub resolved: bool,
+    /// Its package is (or was) in the tier-2 queue (`escalate`); the report counts such a
+    /// session as escalated whatever its outcome says.
+    pub queued: bool,
     /// The tier-1 session a tier-2 session continues.
     pub continued_from: Option<&'a str>,
     /// Questions the caller answered on the call, `unknown` included.
@@ -43,7 +46,7 @@ pub struct Record<'a> {
 }
 
 impl<'a> Record<'a> {
-    pub fn of(d: &'a Digest<'a>) -> Self {
+    pub fn of(d: &'a Digest<'a>, queued: bool) -> Self {
         Self {
             record: RECORD_VERSION,
             id: d.id.as_str(),
@@ -56,6 +59,7 @@ impl<'a> Record<'a> {
             outcome: d.outcome.as_ref().map(|o| o.node.as_str()),
             escalate: d.is_escalated(),
             resolved: d.is_resolved(),
+            queued,
             continued_from: d.continued_from.as_deref(),
             questions: d.caller_questions(),
             duration_seconds: d.duration_seconds(),
@@ -66,8 +70,8 @@ impl<'a> Record<'a> {
 }
 
 /// The record as one line (ending in `\n`), control and bidi characters escaped.
-pub fn line(d: &Digest<'_>) -> String {
-    let raw = serde_json::to_string(&Record::of(d)).unwrap_or_else(|_| "{}".to_string());
+pub fn line(d: &Digest<'_>, queued: bool) -> String {
+    let raw = serde_json::to_string(&Record::of(d, queued)).unwrap_or_else(|_| "{}".to_string());
     let mut out = crate::export::json::escape_unsafe(&raw);
     out.push('\n');
     out
