@@ -152,7 +152,9 @@ fn diagnose_deep_walk_10k_nodes(bencher: Bencher) {
     let facts =
         vec![("phase".to_string(), "registration".to_string()), ("flow".to_string(), "cross-device".to_string())];
     let now = DateTime::from_timestamp(1_760_000_000, 0).unwrap();
-    bencher.bench(|| diagnose(black_box(&set), black_box(&facts), true, now).unwrap());
+    bencher.bench(|| {
+        diagnose(black_box(&set), black_box(&facts), true, passkey_triage::engine::Role::Tier2, now).unwrap()
+    });
 }
 
 const FIXTURE_TRIAGE: &str = include_str!("../tests/fixtures/core/runbooks/triage.json");
@@ -171,7 +173,7 @@ fn diagnose_scenario_end_to_end(bencher: Bencher) {
     bencher.bench(|| {
         let set = load(black_box(&texts));
         let facts = facts_file::parse("scenario.json", black_box(SCENARIO), &set.vocab).unwrap();
-        diagnose(&set, &facts, true, now).unwrap()
+        diagnose(&set, &facts, true, passkey_triage::engine::Role::Tier2, now).unwrap()
     });
 }
 
@@ -181,6 +183,6 @@ fn diagnose_builtin_set_end_to_end(bencher: Bencher) {
     let now = DateTime::from_timestamp(1_760_000_000, 0).unwrap();
     bencher.bench(|| {
         let set = RunbookSet::builtin().unwrap();
-        diagnose(&set, &[], true, now).unwrap()
+        diagnose(&set, &[], true, passkey_triage::engine::Role::Tier2, now).unwrap()
     });
 }

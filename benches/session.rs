@@ -17,8 +17,11 @@ fn main() {
 
 /// A runbook whose path is `n` questions long, each on its own declared fact.
 fn chain_set(n: usize) -> RunbookSet {
-    let facts: Vec<String> =
-        (0..n).map(|i| format!(r#"{{"key": "bench.f{i}", "meaning": "fact {i}", "values": ["yes", "no"]}}"#)).collect();
+    let facts: Vec<String> = (0..n)
+        .map(|i| {
+            format!(r#"{{"key": "bench.f{i}", "asked_of": "caller", "meaning": "fact {i}", "values": ["yes", "no"]}}"#)
+        })
+        .collect();
     let mut nodes: Vec<String> = (0..n)
         .map(|i| {
             let next = if i + 1 == n { "o-end".to_string() } else { format!("q{}", i + 1) };

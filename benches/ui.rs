@@ -6,7 +6,7 @@ mod ui_support;
 
 use divan::Bencher;
 use passkey_triage::ui::app::{App, Msg};
-use passkey_triage::ui::view;
+use passkey_triage::ui::frame;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
@@ -61,7 +61,7 @@ fn bench_frame(bencher: Bencher, make: fn() -> App) {
     bencher.bench_local(|| {
         flip = !flip;
         let a = if flip { &app } else { &other };
-        terminal.draw(|f| view::render(a, f)).expect("draw");
+        terminal.draw(|f| frame::render(a, f)).expect("draw");
     });
 }
 
@@ -94,6 +94,6 @@ fn key_and_frame_200x60(bencher: Bencher) {
     bencher.bench_local(|| {
         key(&mut app, KeyCode::Down);
         key(&mut app, KeyCode::Up);
-        terminal.draw(|f| view::render(&app, f)).expect("draw");
+        terminal.draw(|f| frame::render(&app, f)).expect("draw");
     });
 }

@@ -55,6 +55,26 @@ pub struct WizardArgs {
         conflicts_with_all = ["facts", "assume_unknown"]
     )]
     pub resume: Option<String>,
+    /// Who runs the call: tier1 (default: questions only an admin can answer are deferred to
+    /// tier 2) or tier2 (every question is asked).
+    #[arg(long, value_enum, value_name = "ROLE")]
+    pub role: Option<RoleArg>,
+}
+
+/// `--role` (contract §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Tier1,
+    Tier2,
+}
+
+impl From<RoleArg> for crate::engine::Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Tier1 => crate::engine::Role::Tier1,
+            RoleArg::Tier2 => crate::engine::Role::Tier2,
+        }
+    }
 }
 
 /// Each command's arguments are built only when it is the one being run (`defer`), so the
@@ -117,6 +137,9 @@ pub struct DiagnoseArgs {
     /// Answer every question whose fact is missing `unknown`.
     #[arg(long)]
     pub assume_unknown: bool,
+    /// tier2 (default) asks every question; tier1 defers questions only an admin can answer.
+    #[arg(long, value_enum, value_name = "ROLE", default_value = "tier2")]
+    pub role: RoleArg,
     #[arg(long, value_enum, default_value_t)]
     pub format: ReportFormat,
     /// Ticket id recorded in the session.
@@ -220,6 +243,16 @@ pub enum ExportFormat {
     Json,
 }
 
+impl From<ExportFormat> for crate::export::Format {
+    fn from(f: ExportFormat) -> Self {
+        match f {
+            ExportFormat::Markdown => Self::Markdown,
+            ExportFormat::Text => Self::Text,
+            ExportFormat::Json => Self::Json,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Session id, or path to a session file.
@@ -254,6 +287,9 @@ pub struct OpenArgs {
     /// default when standard input or output is not a terminal).
     #[arg(long)]
     pub print: bool,
+    /// Who continues the call: tier2 (default: the deferred admin checks are asked) or tier1.
+    #[arg(long, value_enum, value_name = "ROLE", default_value = "tier2")]
+    pub role: RoleArg,
     /// Claim a queued package even though someone else holds it.
     #[arg(long)]
     pub take_over: bool,

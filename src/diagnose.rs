@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::engine::{Current, EngineError, Provenance, StepKind, Walk, WalkOptions};
+use crate::engine::differential::{Alternative, differential};
+use crate::engine::{Current, EngineError, Provenance, Role, StepKind, Walk, WalkOptions};
 use crate::runbook::RunbookSet;
 use crate::text::sanitize_line;
 
@@ -28,6 +29,8 @@ pub enum Report {
         escalate: bool,
         remediation: Vec<String>,
         path: Vec<PathItem>,
+        /// Contract §7: other answers to `unknown` questions that would change the class.
+        differential: Vec<Alternative>,
     },
     NeedsInput {
         node: String,
@@ -53,10 +56,11 @@ pub fn diagnose(
     set: &RunbookSet,
     facts: &[(String, String)],
     assume_unknown: bool,
+    role: Role,
     now: DateTime<Utc>,
 ) -> Result<(Walk, Report), EngineError> {
     let prefill = facts.iter().map(|(k, v)| (k.clone(), v.clone(), Provenance::FactsFile));
-    let walk = Walk::start(set, prefill, WalkOptions { assume_unknown, skip_steps: true }, now)?;
+    let walk = Walk::start(set, prefill, WalkOptions { assume_unknown, skip_steps: true, role, ask_all: false }, now)?;
     let report = report(set, &walk);
     Ok((walk, report))
 }
@@ -70,10 +74,7 @@ pub fn report(set: &RunbookSet, walk: &Walk) -> Report {
             title: sanitize_line(&o.title),
             escalate: o.escalate,
             remediation: o.remediation.iter().map(|s| sanitize_line(&s.text)).collect(),
-            path: walk
-                .path
-                .iter()
-                .filter(|p| p.kind == StepKind::Question)
+            path: questions(walk)
                 .map(|p| PathItem {
                     node: p.node.to_string(),
                     fact: p.fact.clone().unwrap_or_default(),
@@ -81,6 +82,7 @@ pub fn report(set: &RunbookSet, walk: &Walk) -> Report {
                     source: p.provenance.contract_source(),
                 })
                 .collect(),
+            differential: differential(set, walk),
         },
         Some(Current::Question(r, q)) => Report::NeedsInput {
             node: r.to_string(),
@@ -101,6 +103,13 @@ pub fn report(set: &RunbookSet, walk: &Walk) -> Report {
             options: Vec::new(),
         },
     }
+}
+
+/// The questions on the path, each fact once: where the walk passes another question for a fact
+/// it already has, nothing is asked (never ask twice), so it isn't listed again.
+fn questions(walk: &Walk) -> impl Iterator<Item = &crate::engine::PathEntry> {
+    let mut seen = std::collections::HashSet::new();
+    walk.path.iter().filter(move |p| p.kind == StepKind::Question && seen.insert(p.fact.as_deref()))
 }
 
 /// Markdown for people (ticket-ready).
@@ -139,7 +148,7 @@ pub fn to_markdown(set: &RunbookSet, walk: &Walk, report: &Report) -> String {
         }
     }
     s.push_str("\n## Path\n\n| node | fact | answer | source |\n|---|---|---|---|\n");
-    for p in walk.path.iter().filter(|p| p.kind == StepKind::Question) {
+    for p in questions(walk) {
         s.push_str(&format!(
             "| `{}` | `{}` | {} | {} |\n",
             p.node,
@@ -182,7 +191,7 @@ pub fn to_text(set: &RunbookSet, walk: &Walk, report: &Report) -> String {
         }
     }
     s.push_str("\nPath:\n");
-    for p in walk.path.iter().filter(|p| p.kind == StepKind::Question) {
+    for p in questions(walk) {
         s.push_str(&format!(
             "  {} = {}  ({}, {})\n",
             p.fact.as_deref().unwrap_or(""),

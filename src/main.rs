@@ -9,17 +9,6 @@ use passkey_triage::commands::{self, CliError, Context};
 use passkey_triage::paths::Paths;
 use passkey_triage::{exit, schema};
 
-/// ratatui-textarea counts digits with `f64::log10`, the one libm function this program calls.
-/// Linking glibc's libm.so for it costs every start about 70 µs (the library is loaded and
-/// relocated), a tenth of the wizard's first frame; this definition, from the pure-Rust
-/// `libm` crate, satisfies the call instead. `tests/cli_commands.rs` checks that libm.so stays
-/// out.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[unsafe(no_mangle)]
-pub extern "C" fn log10(x: f64) -> f64 {
-    libm::log10(x)
-}
-
 fn main() {
     let cli = Cli::parse();
     let ctx = Context { paths: Paths::resolve(cli.data_dir.clone()), runbook_dirs: cli.runbooks.clone() };

@@ -30,8 +30,8 @@ use ratatui::crossterm::terminal::{
 use ratatui::crossterm::{cursor, execute, queue};
 
 use crate::ui::app::{App, Effect, Msg};
+use crate::ui::frame;
 use crate::ui::store::SessionStore;
-use crate::ui::view;
 
 /// Environment variable that makes the loop panic after the first frame (tests only).
 pub const ENV_TEST_PANIC: &str = "PASSKEY_TRIAGE_TEST_PANIC";
@@ -290,7 +290,7 @@ fn event_loop(
     let draw = |app: &App, guard: &mut TerminalGuard| -> io::Result<()> {
         queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
         guard.terminal.draw(|f| {
-            view::render(app, f);
+            frame::render(app, f);
             if test_panic {
                 panic!("test panic requested by {ENV_TEST_PANIC}");
             }

@@ -1,5 +1,6 @@
 //! Neutralises text from outside (runbooks, facts, notes, logs) before it reaches a screen or an
-//! export: no terminal escapes, no bidi tricks.
+//! export: no terminal escapes, no bidi tricks. Also the plain words shared by the screens and
+//! the CLI ([`age`]).
 
 /// Characters that could reorder or hide text on screen (bidi controls).
 fn is_bidi_control(c: char) -> bool {
@@ -41,6 +42,17 @@ pub fn is_clean(s: &str) -> bool {
     s.chars().all(|c| (c == '\n' || !c.is_control()) && !is_bidi_control(c))
 }
 
+/// How long ago, in the fewest words: `just now`, `12 min`, `3 h`, `5 d`.
+pub fn age(d: chrono::Duration) -> String {
+    let s = d.num_seconds().max(0);
+    match s {
+        0..60 => "just now".into(),
+        60..3600 => format!("{} min", s / 60),
+        3600..86400 => format!("{} h", s / 3600),
+        _ => format!("{} d", s / 86400),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +65,15 @@ mod tests {
         assert!(clean.contains("ok"));
         assert!(clean.contains("\nnext"));
         assert!(!sanitize_line(evil).contains('\n'));
+    }
+
+    #[test]
+    fn ages_in_the_fewest_words() {
+        let d = chrono::Duration::seconds;
+        assert_eq!(age(d(-5)), "just now");
+        assert_eq!(age(d(59)), "just now");
+        assert_eq!(age(d(60 * 12)), "12 min");
+        assert_eq!(age(d(3600 * 3 + 59)), "3 h");
+        assert_eq!(age(d(86400 * 5)), "5 d");
     }
 }

@@ -27,6 +27,62 @@ pub struct FactDef {
     pub key: String,
     pub ty: FactType,
     pub meaning: String,
+    /// Who can answer a question for it (contract §1.7).
+    pub asked_of: Audience,
+}
+
+/// Who can answer a question (contract §1.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Audience {
+    /// The user on the phone, from their own screens.
+    Caller,
+    /// The tier-1 agent, from the user's Security info / authentication methods or the sign-in log.
+    Agent,
+    /// Tier 2 / the identity or network team: tenant configuration and infrastructure.
+    Admin,
+}
+
+impl Audience {
+    pub const ALL: [Audience; 3] = [Audience::Caller, Audience::Agent, Audience::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Caller => "caller",
+            Audience::Agent => "agent",
+            Audience::Admin => "admin",
+        }
+    }
+
+    /// What the agent does with a question asked of this audience, as the question screen says it.
+    pub fn instruction(self) -> &'static str {
+        match self {
+            Audience::Caller => "Ask the caller",
+            Audience::Agent => "Look it up",
+            Audience::Admin => "Admin check",
+        }
+    }
+
+    /// Who checks an open item, as a heading over a group of them.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Audience::Caller => "The caller can check",
+            Audience::Agent => "The agent can look up",
+            Audience::Admin => "An admin (tier 2, identity or network team) must check",
+        }
+    }
+
+    /// The contract's default for a contract fact (§1.7); `None` for facts it doesn't list.
+    pub fn contract_default(key: &str) -> Option<Audience> {
+        const AGENT: [&str; 4] = ["entra.passkey_registered", "user.upn", "signin.correlation_id", "signin.time"];
+        if AGENT.contains(&key) {
+            return Some(Audience::Agent);
+        }
+        if key.starts_with("policy.") || key == "ca.auth_strength" || key == "network.hybrid_endpoints" {
+            return Some(Audience::Admin);
+        }
+        Vocabulary::is_contract_fact(key).then_some(Audience::Caller)
+    }
 }
 
 /// Contract facts: (key, values or "version"/"text", meaning).
@@ -158,7 +214,8 @@ impl Vocabulary {
                     ["#text"] => FactType::Text,
                     vs => FactType::Enum(vs.iter().map(|v| v.to_string()).collect()),
                 };
-                (key.to_string(), FactDef { key: key.to_string(), ty, meaning: meaning.to_string() })
+                let asked_of = Audience::contract_default(key).unwrap_or(Audience::Caller);
+                (key.to_string(), FactDef { key: key.to_string(), ty, meaning: meaning.to_string(), asked_of })
             })
             .collect();
         let classes = CONTRACT_CLASSES.iter().map(|(c, m)| (c.to_string(), m.to_string())).collect();
@@ -185,6 +242,11 @@ impl Vocabulary {
 
     pub fn facts(&self) -> impl Iterator<Item = &FactDef> {
         self.facts.values()
+    }
+
+    /// Who answers questions for this fact (runbook-declared facts say it themselves).
+    pub fn audience(&self, key: &str) -> Audience {
+        self.facts.get(key).map(|d| d.asked_of).unwrap_or(Audience::Caller)
     }
 
     pub fn is_contract_fact(key: &str) -> bool {
@@ -284,12 +346,38 @@ impl std::fmt::Display for Version {
     }
 }
 
+/// Compares two fact values; AADSTS codes compare in normalised form (`AADSTS53003` = `53003`),
+/// app names ignore case and surrounding spaces (`Outlook` = `outlook`).
+pub fn same_value(fact: &str, have: &str, want: &str) -> bool {
+    match fact {
+        "error.code" => normalize_error_code(have) == normalize_error_code(want),
+        "client.app" => have.trim().eq_ignore_ascii_case(want.trim()),
+        _ => have == want,
+    }
+}
+
+/// A cited document (runbooks and the compatibility matrix both cite them).
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+}
+
 /// Normalises an AADSTS code as users report it: `AADSTS53003`, `aadsts 53003`, `53003` → `53003`.
 pub fn normalize_error_code(raw: &str) -> String {
     let t = raw.trim();
     let lower = t.to_ascii_lowercase();
     let rest = lower.strip_prefix("aadsts").unwrap_or(&lower);
     rest.trim_start_matches([' ', ':', '-']).trim().to_string()
+}
+
+/// An AADSTS code as typed: digits, with or without the `AADSTS` prefix (`AADSTS53003`,
+/// `aadsts 53003`, `53003`). Its digits, or None when it isn't one (`abc`, `AADSTS`).
+pub fn parse_error_code(raw: &str) -> Option<String> {
+    let code = normalize_error_code(raw);
+    (!code.is_empty() && code.len() <= 12 && code.bytes().all(|b| b.is_ascii_digit())).then_some(code)
 }
 
 #[cfg(test)]
@@ -326,9 +414,28 @@ mod tests {
     }
 
     #[test]
+    fn contract_audiences() {
+        let v = Vocabulary::contract();
+        assert_eq!(v.audience("phase"), Audience::Caller);
+        assert_eq!(v.audience("qr.scan"), Audience::Caller);
+        assert_eq!(v.audience("error.message"), Audience::Caller);
+        assert_eq!(v.audience("entra.passkey_registered"), Audience::Agent);
+        assert_eq!(v.audience("signin.time"), Audience::Agent);
+        assert_eq!(v.audience("policy.aaguid_allowed"), Audience::Admin);
+        assert_eq!(v.audience("ca.auth_strength"), Audience::Admin);
+        assert_eq!(v.audience("network.hybrid_endpoints"), Audience::Admin);
+        assert_eq!(Audience::contract_default("native.works_in_browser"), None);
+    }
+
+    #[test]
     fn error_codes_normalise() {
         assert_eq!(normalize_error_code("AADSTS53003"), "53003");
         assert_eq!(normalize_error_code(" aadsts 53003 "), "53003");
         assert_eq!(normalize_error_code("53003"), "53003");
+        assert_eq!(parse_error_code("AADSTS53003").as_deref(), Some("53003"));
+        assert_eq!(parse_error_code(" aadsts: 50127 ").as_deref(), Some("50127"));
+        assert_eq!(parse_error_code("abc"), None);
+        assert_eq!(parse_error_code("AADSTS"), None);
+        assert_eq!(parse_error_code("5300 3"), None);
     }
 }

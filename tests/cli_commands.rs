@@ -265,17 +265,3 @@ fn a_broken_runbook_stops_every_command_that_loads_the_set() {
         );
     }
 }
-
-// --- start-up ---------------------------------------------------------------------------------------------
-
-/// glibc's libm.so costs every start about 70 µs; `src/main.rs` keeps it out. A dependency that
-/// calls another libm function brings it back, and this says so.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[test]
-fn the_binary_does_not_load_libm() {
-    let bin = assert_cmd::cargo::cargo_bin("passkey-triage");
-    let bytes = std::fs::read(&bin).expect("read the binary");
-    let needs = |lib: &[u8]| bytes.windows(lib.len()).any(|w| w == lib);
-    assert!(needs(b"libc.so.6"), "the check can see the binary's libraries");
-    assert!(!needs(b"libm.so.6"), "passkey-triage links libm.so.6 again: which libm function is new?");
-}

@@ -60,6 +60,7 @@ fn cases_classify_as_expected() {
                     "facts" => assert_eq!(given, Some(&p["answer"]), "{name}: {p}"),
                     "assumed-unknown" => assert!(given.is_none() && p["answer"] == "unknown", "{name}: {p}"),
                     "derived" => assert!(given.is_none(), "{name}: {p}"),
+                    "skipped" => assert!(given.is_none() && p["answer"] == "unknown", "{name}: {p}"),
                     other => panic!("{name}: source {other}"),
                 }
             }
@@ -94,7 +95,8 @@ fn classified_json_has_exactly_the_contract_shape() {
                 {"node": "triage#q-flow", "fact": "flow", "answer": "unknown", "source": "assumed-unknown"},
                 {"node": "triage#q-credential", "fact": "credential.type", "answer": "unknown", "source": "assumed-unknown"},
                 {"node": "triage#q-ca", "fact": "ca.auth_strength", "answer": "not-satisfied", "source": "derived"}
-            ]
+            ],
+            "differential": []
         })
     );
 }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use passkey_triage::engine::{Current, EngineError, Position, Provenance, StepKind, Walk, WalkOptions};
+use passkey_triage::engine::{Current, EngineError, Position, Provenance, Role, StepKind, Walk, WalkOptions};
 use passkey_triage::matrix::Matrix;
 use passkey_triage::runbook::lint::{LintScope, lint};
 use passkey_triage::runbook::load::parse_json;
@@ -24,6 +24,8 @@ const FACTS: &[(&str, &[&str])] = &[
     ("phone.bluetooth", &["on", "off"]),
     ("desktop.bluetooth", &["available", "off", "no-adapter", "blocked-by-policy"]),
     ("qr.scan", &["ok", "no-qr-shown", "wrong-camera", "not-recognized"]),
+    // Asked of `admin` (contract §1.7): tier 1 defers it.
+    ("policy.aaguid_allowed", &["yes", "no"]),
 ];
 const VERSION_FACT: &str = "phone.os_version";
 const VERSIONS: &[&str] = &["16.7", "17", "17.1", "17.10", "18.0.1"];
@@ -224,7 +226,51 @@ fn untimed(w: &Walk) -> (Vec<(String, String, Provenance)>, Vec<(String, String,
     )
 }
 
-const NO: WalkOptions = WalkOptions { assume_unknown: false, skip_steps: false };
+const NO: WalkOptions = WalkOptions { assume_unknown: false, skip_steps: false, role: Role::Tier2, ask_all: false };
+const ASK_ALL: WalkOptions = WalkOptions { ask_all: true, ..NO };
+
+/// A whole world: a value for every generated fact, a typed version, and a result per step.
+#[derive(Debug, Clone)]
+struct World {
+    facts: Vec<u32>,
+    version: u32,
+    steps: u32,
+}
+
+/// The answer the world gives at the node the walk waits at.
+fn world_answer(set: &RunbookSet, w: &Walk, world: &World) -> Option<String> {
+    match w.current(set)? {
+        Current::Question(_, q) if q.fact == VERSION_FACT => {
+            let k = world.version as usize % (VERSIONS.len() + 1);
+            Some(VERSIONS.get(k).copied().unwrap_or("unknown").to_string())
+        }
+        Current::Question(_, q) => {
+            let i = FACTS.iter().position(|(f, _)| *f == q.fact)?;
+            let values = FACTS[i].1;
+            let k = world.facts.get(i).copied().unwrap_or(0) as usize % (values.len() + 1);
+            Some(values.get(k).copied().unwrap_or("unknown").to_string())
+        }
+        Current::Step(r, s) => {
+            let k = (world.steps as usize + r.node.len()) % s.options.len();
+            Some(s.options[k].value.clone())
+        }
+        Current::Outcome(..) => None,
+    }
+}
+
+/// Walks a world to its outcome; returns the walk and how many questions were put to someone.
+fn walk_world(set: &RunbookSet, world: &World, options: WalkOptions) -> (Walk, usize) {
+    let mut w = Walk::start(set, [], options, t(0)).unwrap();
+    let mut asked = 0;
+    for i in 0..=set.node_count() {
+        let Some(a) = world_answer(set, &w, world) else { break };
+        if matches!(w.current(set), Some(Current::Question(..))) {
+            asked += 1;
+        }
+        w.answer(set, &a, t(i as i64 + 1)).unwrap();
+    }
+    (w, asked)
+}
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 192, failure_persistence: None, ..ProptestConfig::default() })]
@@ -361,9 +407,101 @@ proptest! {
     #[test]
     fn assume_unknown_always_classifies(n in 2usize..60, rbs in 1usize..4, xs in prop::collection::vec(any::<u32>(), 0..400)) {
         let set = gen_set(n, rbs, &xs);
-        let w = Walk::start(&set, [], WalkOptions { assume_unknown: true, skip_steps: true }, t(0)).unwrap();
+        let w = Walk::start(&set, [], WalkOptions { assume_unknown: true, skip_steps: true, ..NO }, t(0)).unwrap();
         prop_assert!(w.is_finished());
         prop_assert!(w.path.len() <= set.node_count());
         prop_assert!(w.path.iter().all(|p| p.provenance != Provenance::Asked));
+    }
+
+    /// Contract §6: a skipped question never changes the outcome. Any world walked with skipping
+    /// ends at the same outcome node as when every question is asked, with no more questions.
+    #[test]
+    fn skipping_never_changes_the_outcome(
+        n in 2usize..60,
+        rbs in 1usize..4,
+        xs in prop::collection::vec(any::<u32>(), 0..400),
+        facts in prop::collection::vec(any::<u32>(), FACTS.len()),
+        version in any::<u32>(),
+        steps in any::<u32>(),
+        tier1 in any::<bool>(),
+    ) {
+        let set = gen_set(n, rbs, &xs);
+        let world = World { facts, version, steps };
+        let role = if tier1 { Role::Tier1 } else { Role::Tier2 };
+        let (skipping, asked_skipping) = walk_world(&set, &world, WalkOptions { role, ..NO });
+        let (plain, asked_plain) = walk_world(&set, &world, WalkOptions { role, ..ASK_ALL });
+        prop_assert!(skipping.is_finished() && plain.is_finished());
+        prop_assert_eq!(skipping.position.node(), plain.position.node());
+        prop_assert!(asked_skipping <= asked_plain, "{asked_skipping} > {asked_plain}");
+        for p in &skipping.path {
+            if p.provenance == Provenance::Skipped {
+                prop_assert_eq!(p.answer.as_str(), "unknown");
+            }
+        }
+    }
+
+    /// Contract §5: as tier 1, a question asked of `admin` is never put to the agent; it is
+    /// deferred (or skipped) and its fact is `unknown`.
+    #[test]
+    fn tier1_never_asks_admin_questions(
+        n in 2usize..60,
+        rbs in 1usize..4,
+        xs in prop::collection::vec(any::<u32>(), 0..400),
+        facts in prop::collection::vec(any::<u32>(), FACTS.len()),
+    ) {
+        let set = gen_set(n, rbs, &xs);
+        let world = World { facts, version: 0, steps: 0 };
+        let mut w = Walk::start(&set, [], WalkOptions { role: Role::Tier1, ..NO }, t(0)).unwrap();
+        for i in 0..=set.node_count() {
+            if let Some(Current::Question(_, q)) = w.current(&set) {
+                prop_assert!(q.fact != "policy.aaguid_allowed", "tier 1 was asked an admin question");
+            }
+            let Some(a) = world_answer(&set, &w, &world) else { break };
+            w.answer(&set, &a, t(i as i64 + 1)).unwrap();
+        }
+        for p in w.path.iter().filter(|p| p.fact.as_deref() == Some("policy.aaguid_allowed")) {
+            prop_assert!(matches!(p.provenance, Provenance::Deferred | Provenance::Skipped), "{:?}", p.provenance);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Previewing where a search result leads changes nothing, and following the answers it names
+    /// (in a walk of its own) does reach that outcome.
+    #[test]
+    fn answers_leading_to_an_outcome_reach_it(
+        n in 2usize..40,
+        rbs in 1usize..4,
+        xs in prop::collection::vec(any::<u32>(), 0..300),
+        pick_outcome in any::<u32>(),
+    ) {
+        use passkey_triage::engine::reach::answers_leading_to;
+        use passkey_triage::runbook::Node;
+        let set = gen_set(n, rbs, &xs);
+        let w = Walk::start(&set, [], NO, t(0)).unwrap();
+        let outcomes: Vec<_> = set.nodes().filter(|(_, node)| matches!(node, Node::Outcome(_))).map(|(r, _)| r).collect();
+        let target = outcomes[pick_outcome as usize % outcomes.len()].clone();
+        let before = w.clone();
+        let way = answers_leading_to(&set, &w, &target);
+        prop_assert_eq!(&w, &before);
+        if let Some(way) = way {
+            // Replay: answer each question from the way (steps by their result).
+            let mut r = w.clone();
+            r.options.ask_all = true;
+            let mut answers = way.clone();
+            answers.reverse();
+            for i in 0..=set.node_count() {
+                if r.is_finished() { break; }
+                let Some((_, v)) = answers.pop() else { break };
+                let v = if v == "(typed)" { VERSIONS[0].to_string() } else { v };
+                if r.answer(&set, &v, t(i as i64 + 1)).is_err() { break; }
+            }
+            // A typed value may route elsewhere; only check ways without typed answers.
+            if !way.iter().any(|(_, v)| v == "(typed)") && r.is_finished() {
+                prop_assert_eq!(r.position.node(), &target);
+            }
+        }
     }
 }

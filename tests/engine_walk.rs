@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use passkey_triage::engine::{EngineError, Provenance, StepKind, Walk, WalkOptions};
+use passkey_triage::engine::{EngineError, Provenance, Role, StepKind, Walk, WalkOptions};
 use passkey_triage::matrix::Matrix;
 use passkey_triage::runbook::lint::{LintScope, lint};
 use passkey_triage::runbook::load::parse_json;
@@ -22,7 +22,7 @@ fn runbook(id: &str, start: &str, nodes: Vec<Value>) -> Value {
     json!({
         "schema": 1, "id": id, "title": format!("{id} (engine test)"), "as_of": "2026-01-15",
         "sources": [{"id": "S", "title": "Source", "url": "https://example.invalid/s"}],
-        "facts": [{"key": "fx.colour", "meaning": "a declared extra fact", "values": ["red", "blue"]}],
+        "facts": [{"key": "fx.colour", "asked_of": "caller", "meaning": "a declared extra fact", "values": ["red", "blue"]}],
         "classes": [{"class": "fx.extra", "meaning": "a declared extra class"}],
         "start": start, "nodes": nodes,
     })
@@ -117,8 +117,8 @@ fn ff(facts: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str
     facts.iter().map(|(k, v)| (*k, *v, Provenance::FactsFile)).collect()
 }
 
-const ASK: WalkOptions = WalkOptions { assume_unknown: false, skip_steps: false };
-const ASSUME: WalkOptions = WalkOptions { assume_unknown: true, skip_steps: true };
+const ASK: WalkOptions = WalkOptions { assume_unknown: false, skip_steps: false, role: Role::Tier2, ask_all: true };
+const ASSUME: WalkOptions = WalkOptions { assume_unknown: true, skip_steps: true, role: Role::Tier2, ask_all: true };
 
 /// phase → flow → credential.type → outcome, each question with every value.
 fn linear() -> RunbookSet {
@@ -561,7 +561,11 @@ fn back_over_a_step_takes_its_result_back() {
     assert_eq!(at(&w), "triage#o-no (finished)");
 
     // Non-interactive walks take the step's `unknown` ("couldn't try") result.
-    let w = start(&set, &ff(&[("phase", "sign-in")]), WalkOptions { assume_unknown: false, skip_steps: true });
+    let w = start(
+        &set,
+        &ff(&[("phase", "sign-in")]),
+        WalkOptions { assume_unknown: false, skip_steps: true, role: Role::Tier2, ask_all: true },
+    );
     assert_eq!(at(&w), "triage#o-no (finished)");
     assert_eq!(path(&w)[1], ("triage#s".into(), "unknown".into(), "assumed-unknown"));
 }
@@ -798,7 +802,7 @@ fn diagnose_reports_questions_with_contract_sources() {
     use passkey_triage::diagnose::{Report, diagnose};
     let set = routed();
     let facts = vec![("error.code".to_string(), "53003".to_string())];
-    let (_, report) = diagnose(&set, &facts, false, t(0)).unwrap();
+    let (_, report) = diagnose(&set, &facts, false, Role::Tier2, t(0)).unwrap();
     match &report {
         Report::Classified { class, outcome, path, remediation, escalate, .. } => {
             assert_eq!(class, "policy.conditional-access");
@@ -814,7 +818,7 @@ fn diagnose_reports_questions_with_contract_sources() {
     assert_eq!(report.exit_code(), 0);
 
     let set = linear();
-    let (_, report) = diagnose(&set, &[("phase".into(), "sign-in".into())], false, t(0)).unwrap();
+    let (_, report) = diagnose(&set, &[("phase".into(), "sign-in".into())], false, Role::Tier2, t(0)).unwrap();
     assert_eq!(
         report,
         Report::NeedsInput {
@@ -825,7 +829,7 @@ fn diagnose_reports_questions_with_contract_sources() {
         }
     );
     assert_eq!(report.exit_code(), 3);
-    let (_, report) = diagnose(&set, &[("phase".into(), "sign-in".into())], true, t(0)).unwrap();
+    let (_, report) = diagnose(&set, &[("phase".into(), "sign-in".into())], true, Role::Tier2, t(0)).unwrap();
     let Report::Classified { path, .. } = report else { panic!() };
     let sources: Vec<&str> = path.iter().map(|p| p.source).collect();
     assert_eq!(sources, vec!["facts", "assumed-unknown", "assumed-unknown"]);

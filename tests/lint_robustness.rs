@@ -119,7 +119,9 @@ fn exercise(text: &str) {
             }
         }
         let now = DateTime::from_timestamp(1_760_000_000, 0).unwrap();
-        for options in [WalkOptions::default(), WalkOptions { assume_unknown: true, skip_steps: true }] {
+        for options in
+            [WalkOptions::default(), WalkOptions { assume_unknown: true, skip_steps: true, ..WalkOptions::default() }]
+        {
             if let Ok(mut w) = Walk::start(&set, [], options, now) {
                 let _ = w.current(&set);
                 let _ = w.answer(&set, "unknown", now);

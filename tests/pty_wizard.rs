@@ -183,6 +183,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 const ENTER: &str = "\r";
 const BACKSPACE: &str = "\x7f";
 const DOWN: &str = "\x1b[B";
+const LEFT: &str = "\x1b[D";
 const CTRL_C: &str = "\x03";
 
 #[test]
@@ -241,7 +242,9 @@ fn ctrl_c_restores_the_terminal() {
     w.send(CTRL_C);
     assert_eq!(w.wait_exit(), 130);
     w.assert_restored();
-    w.wait_for("not classified yet");
+    // No call was started: one line says so, and nothing else.
+    w.wait_for("Nothing was saved: the call was not started.");
+    assert!(!w.screen().contains("not classified yet"), "{}", w.screen());
 }
 
 #[test]
@@ -375,6 +378,21 @@ fn the_start_screen_offers_an_unfinished_call() {
     assert_eq!(s.wait_exit(), 130);
     s.assert_restored();
     assert_eq!(home.sessions().len(), 1, "resuming started no new session");
+    // Another ticket goes straight to its call; the same ticket offers its unfinished one.
+    let mut other = Wizard::spawn_in(&home, &["--ticket", "INC-OTHER"], &[]);
+    other.wait_for("Is the user signing in");
+    other.send(CTRL_C);
+    assert_eq!(other.wait_exit(), 130);
+    let mut same = Wizard::spawn_in(&home, &["--ticket", "INC-LATER"], &[]);
+    same.wait_for("Or resume an unfinished call");
+    same.wait_for("INC-LATER · lee@contoso.com");
+    assert!(!same.screen().contains("INC-OTHER"), "only that ticket's calls:\n{}", same.screen());
+    same.send(CTRL_C);
+    assert_eq!(same.wait_exit(), 130);
+
+    // INC-OTHER's call was started (and saved); INC-LATER's was not started again.
+    let tickets: Vec<String> = home.sessions().iter().map(|s| s["ticket"].as_str().unwrap_or("").to_string()).collect();
+    assert_eq!(tickets, ["INC-OTHER", "INC-LATER"]);
 }
 
 #[test]
@@ -433,6 +451,8 @@ fn open_continues_an_escalation_package_as_tier2() {
 fn builtin_library_loads_behind_the_first_frame() {
     let home = Home::new();
     let mut w = Wizard::spawn_with(&home, None, &["--ticket", "INC-BUILTIN"], &[]);
+    w.wait_for("Is the passkey on the same device");
+    w.send("1"); // the passkey is on the same device
     w.wait_for("Was the user signing in with a passkey");
     w.send("1"); // signing in
     w.send("1"); // in a web browser
@@ -454,15 +474,63 @@ fn builtin_library_loads_behind_the_first_frame() {
 }
 
 /// The first frame comes from the entry runbook alone; the whole library's frame follows at
-/// once, not at the next tick of the call timer.
+/// once. (The start screen has no call timer to redraw it later: without that redraw the
+/// runbook list would wait for a key.)
 #[test]
 fn the_frame_from_the_whole_library_follows_at_once() {
     let home = Home::new();
     let mut w = Wizard::spawn_with(&home, None, &[], &[]);
     w.wait_for("policy (as of");
-    let screen = w.screen();
-    assert!(screen.contains("call 00:00"), "redrawn only by the timer:\n{screen}");
+    assert!(w.screen().contains("call not started"), "{}", w.screen());
     w.send("\u{3}");
     w.wait_exit();
+    w.assert_restored();
+}
+
+/// Typed answers on a live call: a code that can't be one is refused in place, Enter on an
+/// empty line is "can't tell", digits type a version, ↓ then a digit picks a listed answer.
+#[test]
+fn typed_answers_on_a_live_call() {
+    let mut w = Wizard::spawn(&["--ticket", "INC-PTY-TYPED"], &[]);
+    w.wait_for("Is the user signing in");
+    w.send("1");
+    w.wait_for("Is the passkey on the device");
+    w.send("1");
+    w.wait_for("Which error code does the sign-in page show?");
+    w.wait_for("Enter can't tell");
+    w.send("abc");
+    w.send(ENTER);
+    w.wait_for("\"abc\" is not an AADSTS code");
+    w.send(&BACKSPACE.repeat(3));
+    w.wait_for("Enter can't tell");
+    w.send(ENTER);
+    w.wait_for("ESCALATE TO TIER 2");
+    w.wait_for("error.code = unknown");
+    // Back over the code and the flow; the phone's version is typed, digit by digit.
+    w.send(LEFT);
+    w.wait_for("Which error code does the sign-in page show?");
+    w.send(LEFT);
+    w.wait_for("Is the passkey on the device");
+    w.send("2");
+    w.wait_for("Which OS version is the phone on?");
+    w.send("seventeen");
+    w.send(ENTER);
+    w.wait_for("\"seventeen\" is not a version");
+    w.send(&BACKSPACE.repeat(9));
+    w.send("17.5");
+    w.wait_for("> 17.5");
+    w.send(ENTER);
+    w.wait_for("Turn Bluetooth on at both ends");
+    w.wait_for("phone.os_version = 17.5");
+    // Back to the version: ↓ leaves the line, and a digit picks the listed answer.
+    w.send(LEFT);
+    w.wait_for("> 17.5");
+    w.send(DOWN);
+    w.wait_for("1-9 choose");
+    w.send("1");
+    w.wait_for("phone.os_version = unknown");
+    w.wait_for("Turn Bluetooth on at both ends");
+    w.send(CTRL_C);
+    assert_eq!(w.wait_exit(), 130);
     w.assert_restored();
 }

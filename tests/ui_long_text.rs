@@ -10,7 +10,8 @@ use passkey_triage::runbook::load::{LoadedRunbook, parse_json};
 use passkey_triage::runbook::{Origin, RunbookSet, SourceFile};
 use passkey_triage::session::Session;
 use passkey_triage::ui::app::{App, Msg};
-use passkey_triage::ui::view;
+use passkey_triage::ui::screen::walk;
+use passkey_triage::ui::scroll::Scroll;
 use ratatui::crossterm::event::KeyCode;
 use ui_support::*;
 
@@ -34,9 +35,9 @@ fn app_with_long_help(lines: usize) -> App {
 fn scroll_range_saturates_past_65535_lines() {
     let mut app = app_with_long_help(70_000);
     // 70 000+ lines: the scroll range must reach the u16 limit, not wrap to ~4 500.
-    assert!(view::max_scroll(&app) > 65_000, "max scroll {}", view::max_scroll(&app));
+    assert!(walk::max_scroll(&app) > 65_000, "max scroll {}", walk::max_scroll(&app));
     // Scrolling to the end and growing the window never overflows.
-    app.scroll = view::max_scroll(&app);
+    app.walk_screen.scroll = Scroll::at(walk::max_scroll(&app));
     key(&mut app, KeyCode::PageDown);
     app.update(Msg::Resize(100, 60), t1() + Duration::seconds(1));
     app.update(Msg::Resize(100, 20), t1() + Duration::seconds(2));

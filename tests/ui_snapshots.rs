@@ -29,10 +29,10 @@ fn start_screen() {
 fn start_screen_with_unfinished_calls() {
     snap("start_resume", || {
         let mut a = app_with(&[], Options { start_screen: true, ..opts() });
-        a.resumable = vec![
+        a.offer_resumable(vec![
             unfinished_session("20261125T130000Z-00aa", "INC-OLDER"),
             unfinished_session("20261125T120000Z-00bb", "INC0099 with a very long ticket name, longer than the row"),
-        ];
+        ]);
         // Highlight the first unfinished call.
         for _ in 0..3 {
             key(&mut a, KeyCode::Tab);
@@ -46,7 +46,7 @@ fn export_picker() {
     snap("export_picker", || {
         let mut a = app_with(
             &[],
-            Options { persists: true, export: Some(passkey_triage::cli::ExportFormat::Text), redact: true, ..opts() },
+            Options { persists: true, export: Some(passkey_triage::export::Format::Text), redact: true, ..opts() },
         );
         to_escalation(&mut a);
         ch(&mut a, 'e');
@@ -222,4 +222,30 @@ fn minimum_size_still_renders_everything() {
     let mut a = app();
     to_escalation(&mut a);
     insta::assert_snapshot!("outcome_escalation_60x16", screen_text(&mut a, 60, 16));
+}
+
+/// A call at 80×24, Windows Terminal's default window: a question with 17 answers and a typed
+/// line, a step with a long instruction, an outcome with a long checklist, and notes with a
+/// line longer than the panel (wrapped).
+#[test]
+fn a_call_at_80x24() {
+    let at = |name: &str, mut a: App| {
+        let text = screen_text(&mut a, 80, 24);
+        insta::assert_snapshot!(format!("call_{name}_80x24"), text);
+    };
+    at("question", call_app(&[]));
+    let mut a = call_app(&[]);
+    typed(&mut a, "Outlook");
+    key(&mut a, KeyCode::Enter);
+    at("step", a.clone());
+    ch(&mut a, '2');
+    at("outcome", a.clone());
+    ch(&mut a, 'n');
+    typed(
+        &mut a,
+        "User on an iPhone 15 in a hotel lobby: Outlook asks for the passkey, then says the broker is missing; Authenticator was deleted last week.",
+    );
+    key(&mut a, KeyCode::Enter);
+    typed(&mut a, "Reinstalled Authenticator from the App Store.");
+    at("notes", a);
 }

@@ -41,8 +41,8 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs, stdin: &mut dyn Read, out: &mut d
     let (name, text) = read_facts_text(&args.facts, stdin)?;
     let facts = facts_file::parse(&name, &text, &set.vocab).map_err(|e| CliError::bad_input(e.to_string()))?;
     let now = Utc::now();
-    let (walk, report) =
-        diagnose(&set, &facts, args.assume_unknown, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
+    let (walk, report) = diagnose(&set, &facts, args.assume_unknown, args.role.into(), now)
+        .map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
     if let Some(file) = &args.session_out {
         write_session(ctx, args, &set, walk.clone(), now, file)?;
     }

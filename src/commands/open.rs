@@ -29,8 +29,12 @@ pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, C
     // A package in the tier-2 queue (by id or file) is claimed first; see `commands::queue`.
     let queued = super::queue::claim_for_open(ctx, args, store.config(), call.agent.as_deref(), now)?;
     let file = queued.as_ref().map_or_else(|| args.file.clone(), |q| q.file.clone());
-    let opened = open_package(&file, &set, now, local_offset_minutes(now), new_id(now, id_nonce()), call)
+    let mut opened = open_package(&file, &set, now, local_offset_minutes(now), new_id(now, id_nonce()), call)
         .map_err(|e| CliError::bad_input(e.to_string()))?;
+    let role = crate::engine::Role::from(args.role);
+    if role != opened.session.walk.options.role {
+        opened.session.walk.continue_as(&set, role, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
+    }
     for w in &opened.warnings {
         eprintln!("passkey-triage: warning: {}", sanitize_line(w));
     }

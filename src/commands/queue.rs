@@ -110,7 +110,7 @@ pub fn render_text(entries: &[Entry], now: DateTime<Utc>, queue: &Queue, all: bo
                 clip(e.user.as_deref().unwrap_or("-"), 32),
                 clip(e.class.as_deref().unwrap_or("(no outcome)"), 44),
                 clip(&checks, 48),
-                super::sessions::age(now - e.started),
+                crate::text::age(now - e.started),
                 clip(e.claimed_by.as_deref().unwrap_or("-"), 24),
                 e.claimed_at.map_or_else(|| "-".to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string()),
             ];

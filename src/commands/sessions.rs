@@ -10,7 +10,7 @@ use super::{CliError, Context};
 use crate::cli::{SessionsArgs, SessionsFormat};
 use crate::exit;
 use crate::session::journal::{CorruptFile, Journal, SessionSummary};
-use crate::text::sanitize_line;
+use crate::text::{age, sanitize_line};
 
 pub fn run(ctx: &Context, args: &SessionsArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     if args.format == SessionsFormat::Ndjson {
@@ -144,16 +144,5 @@ fn clip(s: &str, max: usize) -> String {
         let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
         t.push('…');
         t
-    }
-}
-
-/// `just now`, `12 min`, `3 h`, `5 d`.
-pub fn age(d: chrono::Duration) -> String {
-    let s = d.num_seconds().max(0);
-    match s {
-        0..60 => "just now".into(),
-        60..3600 => format!("{} min", s / 60),
-        3600..86400 => format!("{} h", s / 3600),
-        _ => format!("{} d", s / 86400),
     }
 }

@@ -9,17 +9,20 @@ use chrono::Utc;
 use super::diagnose::read_facts_text;
 use super::{CliError, Context};
 use crate::cli::WizardArgs;
-use crate::engine::{Provenance, Walk, WalkOptions};
+use crate::engine::{Provenance, Role, Walk, WalkOptions};
 use crate::runbook::RunbookSet;
 use crate::session::{self, CallInfo, Session};
 use crate::text::sanitize_line;
-use crate::ui::app::{App, Mode, Msg, Options, StatusKind};
+use crate::ui::app::{App, Msg, Options, StatusKind};
 use crate::ui::journal_store::JournalStore;
 use crate::ui::store::SessionStore;
 use crate::{facts_file, term};
 
 /// How many unfinished sessions the start screen offers.
 pub const RESUMABLE: usize = 5;
+
+/// How many unfinished sessions are looked through for those of the `--ticket` given.
+const TICKET_LOOKBACK: usize = 40;
 
 /// Runs the wizard on the session journal (`<data>/sessions`) with the config's defaults.
 pub fn run(ctx: &Context, args: &WizardArgs, out: &mut dyn Write) -> Result<i32, CliError> {
@@ -79,7 +82,12 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
         }
         None => Vec::new(),
     };
-    let options_walk = WalkOptions { assume_unknown: args.assume_unknown, skip_steps: false };
+    let options_walk = WalkOptions {
+        assume_unknown: args.assume_unknown,
+        skip_steps: false,
+        role: args.role.map(Role::from).unwrap_or(Role::Tier1),
+        ask_all: false,
+    };
     let prefill = prefill.into_iter().map(|(k, v)| (k, v, Provenance::FactsFile));
     let walk =
         Walk::start(&set, prefill, options_walk, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
@@ -96,13 +104,23 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
         now,
         session::local_offset_minutes(now),
     );
-    // The start screen: when there is something to fill in or an unfinished call to resume;
-    // never with --facts (straight to work).
-    let resumable = if args.facts.is_none() { store.unfinished(RESUMABLE) } else { Vec::new() };
+    // The start screen: when there is something to fill in, or when the ticket given has
+    // unfinished calls to resume (only those are offered then); never with --facts (straight
+    // to work).
+    let resumable = match (&args.facts, &args.ticket) {
+        (Some(_), _) => Vec::new(),
+        (None, None) => store.unfinished(RESUMABLE),
+        (None, Some(ticket)) => store
+            .unfinished(TICKET_LOOKBACK)
+            .into_iter()
+            .filter(|s| s.ticket.as_deref().is_some_and(|t| t.trim().eq_ignore_ascii_case(ticket.trim())))
+            .take(RESUMABLE)
+            .collect(),
+    };
     let start_screen = args.facts.is_none() && (args.ticket.is_none() || !resumable.is_empty());
     let mut app = App::new(set, session, options(store, start_screen), now);
     if start_screen {
-        app.resumable = resumable;
+        app.offer_resumable(resumable);
     }
     Ok(app)
 }
@@ -163,12 +181,15 @@ pub fn run_app(
         app.warn(format!("Skipped an unreadable session file, left as it is: {first}{more}"));
     }
     // With the set still to load, the first save waits for it (so the session records it).
-    if app.mode != Mode::Start && load.is_none() {
+    if !app.on_start_screen() && load.is_none() {
         let r = store.save(&app.session);
         app.update(Msg::Saved(r), Utc::now());
     }
     let (app, code) = term::run(app, store, load).map_err(|e| CliError::bad_input(format!("terminal error: {e}")))?;
-    let _ = writeln!(out, "{}", summary(&app));
+    // A call never started has no summary: the store's line says nothing was saved.
+    if !app.on_start_screen() {
+        let _ = writeln!(out, "{}", summary(&app));
+    }
     for line in store.farewell(&app.session) {
         let _ = writeln!(out, "{line}");
     }

@@ -2,17 +2,8 @@
 
 use crate::matrix::Matrix;
 use crate::runbook::model::Condition;
-use crate::vocab::{UNKNOWN, Version, normalize_error_code};
-
-/// Compares two fact values; AADSTS codes compare in normalised form (`AADSTS53003` = `53003`),
-/// app names ignore case and surrounding spaces (`Outlook` = `outlook`).
-pub fn same_value(fact: &str, have: &str, want: &str) -> bool {
-    match fact {
-        "error.code" => normalize_error_code(have) == normalize_error_code(want),
-        "client.app" => have.trim().eq_ignore_ascii_case(want.trim()),
-        _ => have == want,
-    }
-}
+pub use crate::vocab::same_value;
+use crate::vocab::{UNKNOWN, Version};
 
 /// Evaluates a condition. A fact that isn't set counts as `unknown`; malformed conditions
 /// (which `lint` reports) are false.

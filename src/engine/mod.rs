@@ -2,6 +2,8 @@
 //! operation takes `now`), no terminal. The UI, `diagnose` and sessions all drive this.
 
 pub mod condition;
+pub mod differential;
+pub mod reach;
 
 use std::collections::BTreeMap;
 
@@ -10,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::runbook::model::{Node, Outcome, Question, Step};
 use crate::runbook::{NodeRef, RunbookSet};
-use crate::vocab::{FactError, FactType, UNKNOWN};
+use crate::vocab::{Audience, FactError, FactType, UNKNOWN};
 
 /// Where a fact came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -24,8 +26,12 @@ pub enum Provenance {
     Derived,
     /// Not given; answered `unknown` because of `--assume-unknown`.
     AssumedUnknown,
-    /// From an imported record (an escalation package, later a sign-in log).
+    /// From an imported record (an escalation package, a sign-in log).
     Imported,
+    /// An `admin` question tier 1 doesn't ask (contract §5): answered `unknown`, an open check.
+    Deferred,
+    /// No answer could change the outcome from here (contract §6): answered `unknown`, not asked.
+    Skipped,
 }
 
 impl Provenance {
@@ -36,6 +42,8 @@ impl Provenance {
             Provenance::Derived => "derived",
             Provenance::AssumedUnknown => "assumed-unknown",
             Provenance::Imported => "imported",
+            Provenance::Deferred => "deferred",
+            Provenance::Skipped => "skipped",
         }
     }
 
@@ -44,7 +52,36 @@ impl Provenance {
         match self {
             Provenance::AssumedUnknown => "assumed-unknown",
             Provenance::Derived => "derived",
-            _ => "facts",
+            Provenance::Imported => "imported",
+            Provenance::Deferred => "deferred",
+            Provenance::Skipped => "skipped",
+            Provenance::Asked | Provenance::FactsFile => "facts",
+        }
+    }
+
+    /// Was this answer put in by the walk itself (not by anyone who knew it)? Such answers are
+    /// recomputed when the walk passes their question again.
+    pub fn is_placeholder(self) -> bool {
+        matches!(self, Provenance::Deferred | Provenance::Skipped)
+    }
+}
+
+/// Who runs the walk (contract §5).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// The agent on the call: questions asked of `admin` are deferred, not asked.
+    Tier1,
+    /// Tier 2 (and `diagnose`'s default, v1's behaviour): every question may be asked.
+    #[default]
+    Tier2,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Tier1 => "tier1",
+            Role::Tier2 => "tier2",
         }
     }
 }
@@ -90,6 +127,13 @@ pub struct WalkOptions {
     pub assume_unknown: bool,
     /// Take steps' `unknown` ("couldn't try") result instead of stopping (non-interactive runs).
     pub skip_steps: bool,
+    /// Tier 1 defers `admin` questions; tier 2 asks them (contract §5).
+    #[serde(default)]
+    pub role: Role,
+    /// Ask every question even when no answer could change the outcome (contract §6 off): for
+    /// tests that compare against the plain walk, and for the differential's what-ifs.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ask_all: bool,
 }
 
 /// Where the walk stands.
@@ -278,6 +322,7 @@ impl Walk {
         let idx = self.back_target().ok_or(EngineError::NothingToGoBack)?;
         let entry = self.path[idx].clone();
         self.keep_answer_here(set, now);
+        self.forget_placeholders_from(idx);
         self.path.truncate(idx);
         match entry.kind {
             StepKind::Question => {
@@ -295,8 +340,23 @@ impl Walk {
             StepKind::Route => {}
         }
         self.position = Position::Waiting { node: entry.node };
-        // Re-run from the question: it is unanswered now, so the walk stops right there.
-        self.advance(set, now)
+        // Re-run from the question: it is unanswered now, so the walk stops right there (even
+        // where later answers, kept, would now make it one to skip: the agent came back to it).
+        self.advance_from(set, now, true)
+    }
+
+    /// Deferred and skipped answers from path entry `idx` on were decided from answers about to be
+    /// taken back: they are recomputed when the walk passes those questions again.
+    fn forget_placeholders_from(&mut self, idx: usize) {
+        for p in &self.path[idx..] {
+            if p.kind == StepKind::Question
+                && p.provenance.is_placeholder()
+                && let Some(fact) = &p.fact
+                && self.facts.get(fact).is_some_and(|f| f.provenance == p.provenance)
+            {
+                self.facts.remove(fact);
+            }
+        }
     }
 
     /// Remembers an answer taken back: its value as the default, and the whole entry when it
@@ -399,9 +459,15 @@ impl Walk {
     /// followed (never ask twice), routes are evaluated, steps already done are followed.
     /// Stops at an unanswered question or step, or at an outcome.
     pub fn advance(&mut self, set: &RunbookSet, now: DateTime<Utc>) -> Result<(), EngineError> {
+        self.advance_from(set, now, false)
+    }
+
+    /// [`Walk::advance`]; with `ask_here`, the node the walk stands at is asked, never skipped.
+    fn advance_from(&mut self, set: &RunbookSet, now: DateTime<Utc>, ask_here: bool) -> Result<(), EngineError> {
         let limit = set.node_count() + 1;
         let mut visited: Vec<NodeRef> = Vec::new();
         loop {
+            let ask_here = ask_here && visited.is_empty();
             let here = self.position.node().clone();
             if visited.len() > limit {
                 let names: Vec<String> = visited.iter().rev().take(8).map(|n| n.to_string()).collect();
@@ -420,39 +486,38 @@ impl Walk {
                 Node::Question(q) => {
                     let (value, provenance) = match self.facts.get(&q.fact) {
                         Some(f) => (f.value.clone(), f.provenance),
-                        None if self.options.assume_unknown => {
-                            self.facts.insert(
-                                q.fact.clone(),
-                                FactEntry {
-                                    value: UNKNOWN.to_string(),
-                                    provenance: Provenance::AssumedUnknown,
-                                    at: now,
-                                    via: None,
-                                },
-                            );
-                            (UNKNOWN.to_string(), Provenance::AssumedUnknown)
-                        }
-                        None => {
-                            self.position = Position::Waiting { node: here };
-                            return Ok(());
-                        }
+                        None => match self.unasked(set, &here, q).filter(|_| !ask_here) {
+                            Some(provenance) => {
+                                self.facts.insert(
+                                    q.fact.clone(),
+                                    FactEntry { value: UNKNOWN.to_string(), provenance, at: now, via: None },
+                                );
+                                (UNKNOWN.to_string(), provenance)
+                            }
+                            None => {
+                                self.position = Position::Waiting { node: here };
+                                return Ok(());
+                            }
+                        },
                     };
                     let next = question_next(set, q, &value);
+                    // Each answer keeps its own time (a re-walk doesn't re-date earlier answers).
+                    let at = self.facts.get(&q.fact).map_or(now, |f| f.at);
                     self.path.push(PathEntry {
                         node: here.clone(),
                         kind: StepKind::Question,
                         fact: Some(q.fact.clone()),
                         answer: value,
                         provenance,
-                        at: now,
+                        at,
                     });
                     next
                 }
                 Node::Step(s) => {
                     let key = here.to_string();
-                    let (value, provenance) = match self.step_results.get(&key) {
-                        Some(f) => (f.value.clone(), f.provenance),
-                        None if self.options.skip_steps => (UNKNOWN.to_string(), Provenance::AssumedUnknown),
+                    let (value, provenance, at) = match self.step_results.get(&key) {
+                        Some(f) => (f.value.clone(), f.provenance, f.at),
+                        None if self.options.skip_steps => (UNKNOWN.to_string(), Provenance::AssumedUnknown, now),
                         None => {
                             self.position = Position::Waiting { node: here };
                             return Ok(());
@@ -470,7 +535,7 @@ impl Walk {
                         fact: None,
                         answer: value,
                         provenance,
-                        at: now,
+                        at,
                     });
                     next
                 }
@@ -517,6 +582,42 @@ impl Walk {
         }
     }
 
+    /// Why a question whose fact isn't known is answered `unknown` without asking anyone, if it
+    /// is: no answer could change the outcome (skipped), tier 1 doesn't ask admins' questions
+    /// (deferred), or the run assumes `unknown` for whatever isn't given.
+    fn unasked(&self, set: &RunbookSet, here: &NodeRef, q: &Question) -> Option<Provenance> {
+        if !self.options.ask_all && reach::decided(set, self, here).is_some() {
+            return Some(Provenance::Skipped);
+        }
+        if self.options.role == Role::Tier1 && q.audience(&set.vocab) == Audience::Admin {
+            return Some(Provenance::Deferred);
+        }
+        self.options.assume_unknown.then_some(Provenance::AssumedUnknown)
+    }
+
+    /// The facts tier 1 deferred: the open checks of an escalation.
+    pub fn deferred(&self) -> impl Iterator<Item = &str> {
+        self.facts.iter().filter(|(_, f)| f.provenance == Provenance::Deferred).map(|(k, _)| k.as_str())
+    }
+
+    /// Continues as another role (tier 2 opening a tier-1 package): deferred and skipped answers
+    /// are dropped so that the walk asks them (first, as everything else is known) or decides
+    /// again whether they matter.
+    pub fn continue_as(&mut self, set: &RunbookSet, role: Role, now: DateTime<Utc>) -> Result<(), EngineError> {
+        self.options.role = role;
+        self.facts.retain(|_, f| !f.provenance.is_placeholder());
+        self.restart_keeping_facts(set, now)
+    }
+
+    /// Re-walks from the entry with every fact kept (placeholders are recomputed on the way).
+    fn restart_keeping_facts(&mut self, set: &RunbookSet, now: DateTime<Utc>) -> Result<(), EngineError> {
+        let entry = set.entry().ok_or(EngineError::NoEntry)?;
+        self.facts.retain(|_, f| f.provenance != Provenance::Derived && !f.provenance.is_placeholder());
+        self.path.clear();
+        self.position = Position::Waiting { node: entry };
+        self.advance(set, now)
+    }
+
     /// The route decisions that led to the current node, most recent last, for
     /// "why am I asked this?".
     pub fn reasons(&self) -> Vec<&PathEntry> {
@@ -525,7 +626,7 @@ impl Walk {
 }
 
 /// Where a question goes for a value: its option, the typed-entry branch, or `unknown`.
-fn question_next(set: &RunbookSet, q: &Question, value: &str) -> Option<String> {
+pub(crate) fn question_next(set: &RunbookSet, q: &Question, value: &str) -> Option<String> {
     if let Some(o) = q.options.iter().find(|o| condition::same_value(&q.fact, value, &o.value)) {
         return Some(o.next.clone());
     }

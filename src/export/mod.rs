@@ -44,22 +44,30 @@ impl Format {
         }
     }
 
+    /// The name the wizard's export picker shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Markdown => "Markdown",
+            Format::Text => "Plain text",
+            Format::Json => "JSON",
+        }
+    }
+
+    /// What the format is for, after its label in the picker.
+    pub fn purpose(self) -> &'static str {
+        match self {
+            Format::Markdown => "ticket notes for ticket systems that render Markdown",
+            Format::Text => "ticket notes wrapped at 100 columns, for any ticket system",
+            Format::Json => "the escalation package (the whole session) for tier 2: passkey-triage open FILE",
+        }
+    }
+
     /// File extension, without the dot.
     pub fn extension(self) -> &'static str {
         match self {
             Format::Markdown => "md",
             Format::Text => "txt",
             Format::Json => "json",
-        }
-    }
-}
-
-impl From<crate::cli::ExportFormat> for Format {
-    fn from(f: crate::cli::ExportFormat) -> Self {
-        match f {
-            crate::cli::ExportFormat::Markdown => Format::Markdown,
-            crate::cli::ExportFormat::Text => Format::Text,
-            crate::cli::ExportFormat::Json => Format::Json,
         }
     }
 }

@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::runbook::model::Source;
-use crate::vocab::{UNKNOWN, Version};
+use crate::vocab::{Source, UNKNOWN, Version, same_value};
 
 /// Which question about the client a row answers.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -168,7 +167,7 @@ impl Row {
     /// Does the row apply to these facts? A fact that is missing or `unknown` never matches.
     pub fn applies(&self, facts: &dyn Fn(&str) -> Option<String>) -> bool {
         self.when.iter().all(|(key, want)| match facts(key) {
-            Some(v) if v != UNKNOWN => want.values().iter().any(|w| crate::engine::condition::same_value(key, &v, w)),
+            Some(v) if v != UNKNOWN => want.values().iter().any(|w| same_value(key, &v, w)),
             _ => false,
         })
     }

@@ -190,6 +190,17 @@ pub fn session(i: u64) -> Session {
                 url: "https://learn.microsoft.com/entra/identity/authentication/passkey-faq".into(),
             },
         ],
+        // An escalation says what tier 2 should check first (contract §7).
+        differential: if escalate && !open {
+            vec![crate::engine::differential::Alternative {
+                fact: "flow".into(),
+                value: "cross-device".into(),
+                class: "cross-device.phone-bluetooth-off".into(),
+                outcome: "cross-device#o-phone-bt-off".into(),
+            }]
+        } else {
+            Vec::new()
+        },
         redacted: false,
     }
 }

@@ -86,6 +86,17 @@ fn lint_runbook(set: &RunbookSet, rb: &LoadedRunbook, out: &mut Vec<Finding>) {
                 format!("fact `{}` needs `values` (or type version/text)", d.key),
             ));
         }
+        if d.asked_of.is_none() && !Vocabulary::is_contract_fact(&d.key) {
+            out.push(Finding::error(
+                "missing-asked-of",
+                f,
+                &format!("/facts/{i}"),
+                format!(
+                    "fact `{}` must say who can answer it: \"asked_of\": \"caller\", \"agent\" or \"admin\"",
+                    d.key
+                ),
+            ));
+        }
         if d.values.iter().any(|v| v == UNKNOWN) {
             out.push(Finding::error(
                 "bad-fact",

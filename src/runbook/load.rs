@@ -328,7 +328,8 @@ fn build_vocabulary(runbooks: &[LoadedRunbook]) -> Vocabulary {
                 Some(super::model::DeclaredFactType::Text) => FactType::Text,
                 _ => FactType::Enum(f.values.clone()),
             };
-            v.declare_fact(FactDef { key: f.key.clone(), ty, meaning: f.meaning.clone() });
+            let asked_of = f.asked_of.unwrap_or(crate::vocab::Audience::Caller);
+            v.declare_fact(FactDef { key: f.key.clone(), ty, meaning: f.meaning.clone(), asked_of });
         }
         for c in &rb.runbook.classes {
             v.declare_class(&c.class, &c.meaning);

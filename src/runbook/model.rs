@@ -37,14 +37,7 @@ pub struct Runbook {
     pub nodes: Vec<Node>,
 }
 
-/// A cited document.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct Source {
-    pub id: String,
-    pub title: String,
-    pub url: String,
-}
+pub use crate::vocab::{Audience, Source};
 
 /// A fact a runbook adds to the vocabulary.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -60,6 +53,10 @@ pub struct FactDecl {
     /// `enum` (default when `values` is given), `version` or `text`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<DeclaredFactType>,
+    /// Who can answer it: `caller`, `agent` or `admin` (contract §1.7). Required: lint reports a
+    /// declared fact without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked_of: Option<Audience>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
@@ -222,6 +219,10 @@ pub struct Question {
     pub prompt: String,
     /// How the user finds the answer: which screen, what it says.
     pub help: String,
+    /// Who answers this question, when not the fact's default (contract §1.7): `caller`,
+    /// `agent` or `admin`. As tier 1, an `admin` question whose fact is unknown is deferred.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked_of: Option<Audience>,
     /// One option per value; an `unknown` option is mandatory.
     pub options: Vec<Choice>,
     /// For version and text facts: where a typed answer goes.
@@ -230,6 +231,13 @@ pub struct Question {
     /// Extra words for search (symptoms, error text).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
+}
+
+impl Question {
+    /// Who answers it: the question's own `asked_of`, else its fact's.
+    pub fn audience(&self, vocab: &crate::vocab::Vocabulary) -> Audience {
+        self.asked_of.unwrap_or_else(|| vocab.audience(&self.fact))
+    }
 }
 
 /// One answer to a question or one result of a step.

@@ -110,6 +110,16 @@ pub struct WalkDigest<'a> {
     pub facts: BTreeMap<Text<'a>, FactDigest<'a>>,
     #[serde(borrow, default)]
     pub path: Vec<PathDigest<'a>>,
+    #[serde(borrow, default)]
+    pub options: Option<OptionsDigest<'a>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OptionsDigest<'a> {
+    /// `tier1` / `tier2`: present in sessions written since contract v2, which also write the
+    /// differential (and leave it out when it is empty).
+    #[serde(borrow, default)]
+    pub role: Option<Text<'a>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -238,9 +248,10 @@ impl<'a> Digest<'a> {
         Some(u64::try_from((end - self.started_at).num_seconds()).unwrap_or(0))
     }
 
-    /// The facts still to check, in path order, each once: the facts of the §7 differential when
-    /// the package carries one, else the questions tier 1 deferred to tier 2 or answered
-    /// `unknown` (questions skipped as unable to change the outcome are not checks).
+    /// The facts still to check, each once: the facts of the §7 differential, then the facts
+    /// tier 1 deferred to tier 2 (§5). A session from before contract v2 (no `role`, no
+    /// differential), or one without an outcome yet (no differential computed), also lists the
+    /// questions answered `unknown` (not those skipped as unable to change the outcome).
     pub fn open_checks(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let mut push = |f: &str| {
@@ -248,17 +259,17 @@ impl<'a> Digest<'a> {
                 out.push(f.to_string());
             }
         };
-        match &self.differential {
-            Some(diff) => diff.iter().for_each(|a| push(&a.fact)),
-            None => {
-                for p in &self.walk.path {
-                    let Some(fact) = &p.fact else { continue };
-                    let deferred = p.provenance.as_str() == "deferred";
-                    let unknown = p.answer.as_str() == "unknown" && p.provenance.as_str() != "skipped";
-                    if p.kind.as_str() == "question" && (deferred || unknown) {
-                        push(fact);
-                    }
-                }
+        for a in self.differential.iter().flatten() {
+            push(&a.fact);
+        }
+        let v2 = self.walk.options.as_ref().is_some_and(|o| o.role.is_some());
+        let unknowns_count = self.differential.is_none() && !(v2 && self.is_finished());
+        for p in &self.walk.path {
+            let Some(fact) = &p.fact else { continue };
+            let deferred = p.provenance.as_str() == "deferred";
+            let unknown = unknowns_count && p.answer.as_str() == "unknown" && p.provenance.as_str() != "skipped";
+            if p.kind.as_str() == "question" && (deferred || unknown) {
+                push(fact);
             }
         }
         out
@@ -343,6 +354,14 @@ mod tests {
             1,
         );
         let d = Digest::parse(with.as_bytes()).expect("parses");
+        assert_eq!(d.open_checks(), vec!["policy.passkey_method".to_string()]);
+    }
+
+    #[test]
+    fn since_v2_an_absent_differential_is_an_empty_one() {
+        let v2 = PACKAGE.replacen("\"path\": [", "\"options\": {\"role\": \"tier1\"}, \"path\": [", 1);
+        let d = Digest::parse(v2.as_bytes()).expect("parses");
+        // `flow` was answered unknown, but no differential means no answer would change the class.
         assert_eq!(d.open_checks(), vec!["policy.passkey_method".to_string()]);
     }
 

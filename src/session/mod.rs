@@ -115,6 +115,10 @@ pub struct Session {
     /// The sources cited by the steps taken and the outcome's remediation (title + URL).
     #[serde(default)]
     pub sources: Vec<CitedSource>,
+    /// Contract §7, once at an outcome: other answers to the questions answered `unknown` that
+    /// would change the class. An escalation's open checks; what tier 2 checks first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub differential: Vec<crate::engine::differential::Alternative>,
     /// True in an export made with `--redact` (user names, emails, IPs, device names masked).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub redacted: bool,
@@ -203,6 +207,7 @@ impl Session {
             continued_from: None,
             outcome: None,
             sources: Vec::new(),
+            differential: Vec::new(),
             redacted: false,
         };
         s.refresh(set, now);
@@ -259,6 +264,7 @@ impl Session {
             collect: o.collect.clone(),
         });
         self.sources = cited_sources(set, &self.walk);
+        self.differential = crate::engine::differential::differential(set, &self.walk);
     }
 
     /// Ticks or unticks remediation step `i`.

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::journal::{CorruptFile, read_session};
 use super::{CallInfo, Session};
-use crate::engine::{FactEntry, Walk, WalkOptions};
+use crate::engine::{FactEntry, Role, Walk, WalkOptions};
 use crate::runbook::RunbookSet;
 
 /// Why a package could not be opened.
@@ -103,8 +103,16 @@ pub fn continue_session(
         && set.node(original.walk.position.node()).is_some();
     // Tier 2 answers on screen: no assumed `unknown`s or skipped steps from here on (a tier-1
     // `diagnose` run's options would otherwise answer every question tier 2 goes back to).
-    let options = WalkOptions::default();
-    let walk = if path_ok {
+    // Tier 2 by default (contract §5): `open --role tier1` switches back with `Walk::continue_as`.
+    let options = WalkOptions { role: Role::Tier2, ..WalkOptions::default() };
+    let has_placeholders = facts.values().any(|f| f.provenance.is_placeholder());
+    let walk = if path_ok && has_placeholders {
+        // Tier 1 deferred (or skipped) some questions: walk again from the start with every
+        // answer kept, so the walk stops at the first open check, asked now.
+        let mut walk = Walk { facts, step_results, options, ..original.walk.clone() };
+        walk.continue_as(set, Role::Tier2, now).map_err(|e| format!("cannot continue the path: {e}"))?;
+        walk
+    } else if path_ok {
         let mut walk = Walk { facts, step_results, options, ..original.walk.clone() };
         // Facts may now answer the node it waited at (e.g. the runbooks changed): move on.
         if !walk.is_finished() {
@@ -116,9 +124,12 @@ pub fn continue_session(
             "the package's path does not fit these runbooks; it was replayed from its facts (path times are now)"
                 .to_string(),
         );
-        let prefill: Vec<(String, String, crate::engine::Provenance)> =
-            facts.iter().map(|(k, f)| (k.clone(), f.value.clone(), f.provenance)).collect();
-        let mut walk = Walk::start(set, prefill, original.walk.options, now)
+        let prefill: Vec<(String, String, crate::engine::Provenance)> = facts
+            .iter()
+            .filter(|(_, f)| !f.provenance.is_placeholder())
+            .map(|(k, f)| (k.clone(), f.value.clone(), f.provenance))
+            .collect();
+        let mut walk = Walk::start(set, prefill, WalkOptions { role: Role::Tier2, ..original.walk.options }, now)
             .map_err(|e| format!("cannot replay the package: {e}"))?;
         // Keep the original times and origin of the facts.
         for (k, f) in &facts {

@@ -1,6 +1,10 @@
 //! A one-line text input (typed answers, search, start-screen fields). Control characters never
 //! get in: typed ones are refused, pasted text goes through `text::sanitize_line`.
 
+use ratatui::crossterm::event::KeyEvent;
+
+use super::keymap::{self, Action};
+
 /// The text and a cursor (in characters).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineInput {
@@ -87,6 +91,29 @@ impl LineInput {
     pub fn clear(&mut self) {
         self.text.clear();
         self.cursor = 0;
+    }
+
+    /// Applies a text-editing key (typing, deleting, moving the cursor); other actions do
+    /// nothing.
+    pub fn edit(&mut self, action: Action, key: &KeyEvent) {
+        match action {
+            Action::Insert => {
+                if let Some(c) = keymap::typed_char(key) {
+                    self.insert(c);
+                }
+            }
+            Action::DeleteBack => {
+                self.backspace();
+            }
+            Action::DeleteForward => {
+                self.delete();
+            }
+            Action::CursorLeft => self.left(),
+            Action::CursorRight => self.right(),
+            Action::CursorHome => self.home(),
+            Action::CursorEnd => self.end(),
+            _ => {}
+        }
     }
 
     /// What to draw in `width` cells and the cursor's cell offset within it. The view scrolls

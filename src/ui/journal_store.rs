@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 
 use super::store::{Exported, SessionStore};
-use crate::cli::ExportFormat;
 use crate::config::Config;
 use crate::export::{self, Format};
 use crate::paths::Paths;
@@ -87,23 +86,19 @@ impl SessionStore for JournalStore {
         self.writer.last_error()
     }
 
-    fn export_format(&self) -> Option<ExportFormat> {
-        Some(match self.config.export_format(None) {
-            Format::Markdown => ExportFormat::Markdown,
-            Format::Text => ExportFormat::Text,
-            Format::Json => ExportFormat::Json,
-        })
+    fn export_format(&self) -> Option<Format> {
+        Some(self.config.export_format(None))
     }
 
     fn export_redacts(&self) -> bool {
         self.config.redact
     }
 
-    fn export(&mut self, session: &Session, format: ExportFormat) -> Result<Exported, String> {
+    fn export(&mut self, session: &Session, format: Format) -> Result<Exported, String> {
         let dir = self.config.export_dir(&self.paths);
         let options = export::Options { redact: self.config.redact };
-        let (path, text) = export::export_to_folder(session, format.into(), options, &dir)
-            .map_err(|e| sanitize_line(&e.to_string()))?;
+        let (path, text) =
+            export::export_to_folder(session, format, options, &dir).map_err(|e| sanitize_line(&e.to_string()))?;
         let path = std::path::absolute(&path).unwrap_or(path);
         self.exports.push(path.clone());
         Ok(Exported { path, text })

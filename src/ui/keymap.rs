@@ -23,6 +23,8 @@ pub enum Screen {
     Notes,
     Search,
     Matrix,
+    /// Every fact known so far (`f`).
+    Facts,
     Help,
     Confirm,
     /// The `e` format picker.
@@ -41,6 +43,7 @@ impl Screen {
             Screen::Notes => "Notes",
             Screen::Search => "Search",
             Screen::Matrix => "Compatibility matrix",
+            Screen::Facts => "Facts known so far",
             Screen::Help => "Help",
             Screen::Confirm => "Confirm",
             Screen::Export => "Export ticket notes",
@@ -129,6 +132,10 @@ pub enum Action {
     PrevField,
     /// Hand the key to the notes editor.
     Edit,
+    /// Enter on an empty typed line: the user can't tell (answers `unknown`).
+    CantTell,
+    /// `f`: every fact known so far.
+    Facts,
 }
 
 /// A key pattern.
@@ -159,6 +166,58 @@ impl Pat {
             Pat::Any => true,
         }
     }
+}
+
+impl Pat {
+    /// The key as text names it ("Enter", "?", "Ctrl-C"); None for patterns that stand for
+    /// many keys.
+    pub fn name(self) -> Option<String> {
+        match self {
+            Pat::Code(c) => Some(code_name(c)),
+            Pat::Char(c) => Some(code_name(KeyCode::Char(c))),
+            Pat::Ctrl(c) => Some(format!("Ctrl-{}", c.to_ascii_uppercase())),
+            Pat::Digits => Some("1-9".into()),
+            Pat::Printable | Pat::Any => None,
+        }
+    }
+}
+
+/// A key code as text names it. A typed character is shown as typed, control and bidi
+/// characters neutralised.
+fn code_name(code: KeyCode) -> String {
+    match code {
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::BackTab => "Shift-Tab".into(),
+        KeyCode::Backspace => "Backspace".into(),
+        KeyCode::Delete => "Delete".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::F(n) => format!("F{n}"),
+        KeyCode::Char(' ') => "Space".into(),
+        KeyCode::Char(c) => crate::text::sanitize_line(&c.to_string()),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A key as it was pressed, for the status line ("Ctrl-X does nothing here").
+pub fn key_name(key: &KeyEvent) -> String {
+    let mut name = String::new();
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        name.push_str("Ctrl-");
+    }
+    if key.modifiers.contains(KeyModifiers::ALT) {
+        name.push_str("Alt-");
+    }
+    name.push_str(&code_name(key.code));
+    name
 }
 
 /// One binding: keys, what they do, when they apply, and how help and the footer show them.
@@ -211,6 +270,9 @@ fn typed(c: &KeyContext) -> bool {
 }
 fn has_text(c: &KeyContext) -> bool {
     !c.input_empty
+}
+fn empty(c: &KeyContext) -> bool {
+    c.input_empty
 }
 fn empty_can_back(c: &KeyContext) -> bool {
     c.input_empty && c.can_back
@@ -266,6 +328,7 @@ const WALK_COMMON: &[Binding] = &[
         Some(("m", "matrix")),
         A::Matrix
     ),
+    b!(&[P::Char('f')], "f", "every fact known so far, and where each came from", Some(("f", "facts")), A::Facts),
     b!(
         &[P::Char('e')],
         "e",
@@ -325,8 +388,16 @@ const QUESTION: &[Binding] = &[
 ];
 
 const ENTRY: &[Binding] = &[
-    b!(&[P::Printable], "letters, digits", "type the answer", Some(("type", "the answer")), A::Insert),
+    b!(&[P::Printable], "letters, digits", "type the answer (digits type too)", None, A::Insert),
     b!(&[P::Code(K::Enter)], "Enter", "use the typed answer", Some(("Enter", "use it")), A::Submit, has_text),
+    b!(
+        &[P::Code(K::Enter)],
+        "Enter",
+        "on an empty line: the user can't tell (answers unknown)",
+        Some(("Enter", "can't tell")),
+        A::CantTell,
+        empty
+    ),
     b!(&[P::Code(K::Backspace)], "Backspace", "delete the character before the cursor", None, A::DeleteBack, has_text),
     b!(
         &[P::Code(K::Backspace)],
@@ -349,6 +420,8 @@ const ENTRY: &[Binding] = &[
         A::LeaveInput,
         has_items
     ),
+    b!(&[P::Code(K::PageUp)], "PgUp PgDn", "scroll this panel", None, A::PageUp),
+    b!(&[P::Code(K::PageDown)], "", "", None, A::PageDown),
 ];
 
 const STEP: &[Binding] = &[
@@ -456,8 +529,21 @@ const RESUME: &[Binding] = &[
     b!(&[P::Char('q')], "q", "quit (no new call was started)", Some(("q", "quit")), A::Quit),
 ];
 
+/// The digits the export picker takes: one per format.
+const EXPORT_DIGITS: &str = match crate::export::Format::ALL.len() {
+    1 => "1",
+    2 => "1-2",
+    3 => "1-3",
+    4 => "1-4",
+    5 => "1-5",
+    6 => "1-6",
+    7 => "1-7",
+    8 => "1-8",
+    _ => "1-9",
+};
+
 const EXPORT: &[Binding] = &[
-    b!(&[P::Digits], "1-3", "export in that format", Some(("1-3", "format")), A::Choose),
+    b!(&[P::Digits], EXPORT_DIGITS, "export in that format", Some((EXPORT_DIGITS, "format")), A::Choose),
     b!(&[P::Code(K::Up), P::Char('k')], "↑ k", "highlight the format above", Some(("↑↓", "move")), A::Up),
     b!(&[P::Code(K::Down), P::Char('j')], "↓ j", "highlight the format below", None, A::Down),
     b!(
@@ -511,6 +597,21 @@ const MATRIX: &[Binding] = &[
     b!(&[P::Char('?')], "?", "this help", Some(("?", "help")), A::Help),
 ];
 
+const FACTS: &[Binding] = &[
+    b!(&[P::Code(K::Up), P::Char('k')], "↑ k ↓ j", "scroll", Some(("↑↓", "scroll")), A::Up),
+    b!(&[P::Code(K::Down), P::Char('j')], "", "", None, A::Down),
+    b!(&[P::Code(K::PageUp)], "PgUp PgDn", "scroll a page", None, A::PageUp),
+    b!(&[P::Code(K::PageDown)], "", "", None, A::PageDown),
+    b!(
+        &[P::Code(K::Esc), P::Char('f'), P::Char('q')],
+        "Esc f q",
+        "back to the diagnosis",
+        Some(("Esc", "close")),
+        A::Close
+    ),
+    b!(&[P::Char('?')], "?", "this help", Some(("?", "help")), A::Help),
+];
+
 const HELP: &[Binding] = &[
     b!(&[P::Code(K::Up), P::Char('k')], "↑ k ↓ j", "scroll", Some(("↑↓", "scroll")), A::Up),
     b!(&[P::Code(K::Down), P::Char('j')], "", "", None, A::Down),
@@ -536,6 +637,7 @@ fn screen_table(screen: Screen) -> &'static [&'static [Binding]] {
         Screen::Notes => &[NOTES],
         Screen::Search => &[SEARCH],
         Screen::Matrix => &[MATRIX],
+        Screen::Facts => &[FACTS],
         Screen::Help => &[HELP],
         Screen::Confirm => &[CONFIRM],
     }
@@ -573,6 +675,23 @@ pub fn help(ctx: &KeyContext) -> Vec<(&'static str, &'static str)> {
 /// Footer hints, most important first.
 pub fn hints(ctx: &KeyContext) -> Vec<(&'static str, &'static str)> {
     bindings(ctx).into_iter().filter_map(|b| b.hint).collect()
+}
+
+/// The key for `action` in this context, for text that names it ("press ? for the keys"): the
+/// footer's name for it, else its first key. None when no binding in force does it, so a text
+/// never names a key that does nothing.
+pub fn key_for(ctx: &KeyContext, action: Action) -> Option<String> {
+    let b = bindings(ctx).into_iter().find(|b| b.action == action)?;
+    match b.hint {
+        Some((keys, _)) => Some(keys.to_string()),
+        None => b.pats.iter().find_map(|p| p.name()),
+    }
+}
+
+/// Every key for `action` in this context, as help lists them, joined by " / " ("n / Esc").
+pub fn keys_for(ctx: &KeyContext, action: Action) -> Option<String> {
+    let b = bindings(ctx).into_iter().find(|b| b.action == action && !b.keys.is_empty())?;
+    Some(b.keys.split(' ').collect::<Vec<_>>().join(" / "))
 }
 
 /// The digit of a `Choose` key, as a 0-based index.
@@ -614,6 +733,7 @@ mod tests {
             Screen::Notes,
             Screen::Search,
             Screen::Matrix,
+            Screen::Facts,
             Screen::Help,
             Screen::Confirm,
         ];

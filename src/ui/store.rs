@@ -8,7 +8,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::ExportFormat;
+use crate::export::Format;
 use crate::session::Session;
 
 /// A finished export.
@@ -37,7 +37,7 @@ pub trait SessionStore {
     }
 
     /// The format `e` offers first, or None to hide `e`.
-    fn export_format(&self) -> Option<ExportFormat>;
+    fn export_format(&self) -> Option<Format>;
 
     /// Exports are redacted (config `redact = true`).
     fn export_redacts(&self) -> bool {
@@ -45,7 +45,7 @@ pub trait SessionStore {
     }
 
     /// Writes an export of the session and returns where, and its text.
-    fn export(&mut self, session: &Session, format: ExportFormat) -> Result<Exported, String>;
+    fn export(&mut self, session: &Session, format: Format) -> Result<Exported, String>;
 
     /// Loads a session to resume: `id` (an id, a unique prefix or a file) or, when None, the
     /// newest open one.
@@ -90,11 +90,11 @@ impl SessionStore for NoStore {
         Ok(())
     }
 
-    fn export_format(&self) -> Option<ExportFormat> {
+    fn export_format(&self) -> Option<Format> {
         None
     }
 
-    fn export(&mut self, _session: &Session, _format: ExportFormat) -> Result<Exported, String> {
+    fn export(&mut self, _session: &Session, _format: Format) -> Result<Exported, String> {
         Err("export is not available without a session store".to_string())
     }
 

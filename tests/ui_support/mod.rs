@@ -12,7 +12,7 @@ use passkey_triage::runbook::load::{parse_json, read_runbook_file};
 use passkey_triage::runbook::{Origin, RunbookSet, SourceFile};
 use passkey_triage::session::{CallInfo, Session};
 use passkey_triage::ui::app::{App, Effect, Msg, Options};
-use passkey_triage::ui::view;
+use passkey_triage::ui::frame;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -90,7 +90,7 @@ pub fn render(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
     let now = app.now;
     app.update(Msg::Resize(w, h), now);
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    t.draw(|f| view::render(app, f)).expect("draw");
+    t.draw(|f| frame::render(app, f)).expect("draw");
     t
 }
 
@@ -146,6 +146,25 @@ pub fn tier2_app() -> App {
     .expect("continue");
     assert!(warnings.is_empty(), "{warnings:?}");
     let mut app = App::new(set, session, Options { persists: true, ..opts() }, t0());
+    app.update(Msg::Tick, t1());
+    app
+}
+
+/// The "call at 80×24" fixture: a question with 17 answers and a typed line, a step with a long
+/// instruction, outcomes with long checklists (and the fixture matrix).
+pub fn call_set() -> RunbookSet {
+    let rb = read_runbook_file(&fixtures().join("wizard-call/calls.json")).expect("fixture runbook");
+    let base = set();
+    RunbookSet::new(vec![rb], base.matrix.clone(), base.matrix_file.clone())
+}
+
+/// A call on [`call_set`], the walk at its first question, with `facts` from a facts file.
+pub fn call_app(facts: &[(&str, &str)]) -> App {
+    let set = call_set();
+    let prefill = facts.iter().map(|(k, v)| (k.to_string(), v.to_string(), Provenance::FactsFile));
+    let walk = Walk::start(&set, prefill, WalkOptions::default(), t0()).expect("walk starts");
+    let session = Session::new("20261125T140000Z-0003".into(), call(), &set, walk, t0(), 60);
+    let mut app = App::new(set, session, opts(), t0());
     app.update(Msg::Tick, t1());
     app
 }

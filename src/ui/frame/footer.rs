@@ -4,10 +4,11 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::theme::Theme;
 use crate::ui::app::{App, Mode, StatusKind};
 use crate::ui::keymap;
 use crate::ui::text::{truncate, width};
+use crate::ui::view::draw_lines;
+use crate::ui::view::theme::Theme;
 
 pub fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let w = area.width as usize;
@@ -39,7 +40,7 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         }
         None => Line::raw(""),
     };
-    super::draw_lines(frame, area, &[line], 0);
+    draw_lines(frame, area, &[line], 0);
 }
 
 /// The hints that fit in `w` cells; help and quit are always kept.
@@ -69,5 +70,5 @@ pub fn render_hints(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         spans.push(Span::styled(keys, theme.key()));
         spans.push(Span::raw(format!(" {label}  ")));
     }
-    super::draw_lines(frame, area, &[Line::from(spans)], 0);
+    draw_lines(frame, area, &[Line::from(spans)], 0);
 }

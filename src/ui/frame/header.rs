@@ -4,11 +4,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::theme::Theme;
 use crate::session::Status;
 use crate::text::sanitize_line;
 use crate::ui::app::App;
 use crate::ui::text::{truncate, width};
+use crate::ui::view::draw_lines;
+use crate::ui::view::theme::Theme;
 
 /// `mm:ss`, or `h:mm:ss` past an hour.
 pub fn timer(secs: i64) -> String {
@@ -24,7 +25,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Status::Escalated => "!! escalate",
         Status::Resolved => "✔ resolved",
     };
-    let right = format!(" {state} │ call {} ", timer(app.elapsed_secs()));
+    // The timer starts with the call, not on the start screen.
+    let right = if app.on_start_screen() {
+        " ○ call not started ".to_string()
+    } else {
+        format!(" {state} │ call {} ", timer(app.elapsed_secs()))
+    };
     let field = |v: &Option<String>, none: &str| v.as_deref().map(sanitize_line).unwrap_or_else(|| none.to_string());
     let app_name = if area.width >= 100 { "passkey-triage │ " } else { "" };
     let mut left = format!(" {app_name}Ticket {} │ User {}", field(&s.ticket, "—"), field(&s.user, "—"));
@@ -40,5 +46,5 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Span::styled(" ".repeat(gap), theme.header()),
         Span::styled(right, theme.header().patch(theme.bold())),
     ]);
-    super::draw_lines(frame, area, &[line], 0);
+    draw_lines(frame, area, &[line], 0);
 }

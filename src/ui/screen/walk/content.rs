@@ -1,18 +1,19 @@
-//! The main panel during a diagnosis: the question, step or outcome. Content is built as
-//! pre-wrapped lines so scrolling and mouse hits know exactly which line is which.
+//! The diagnosis panel's text: the question, step or outcome as pre-wrapped lines, so
+//! scrolling and mouse hits know exactly which line is which.
 
-use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::theme::Theme;
-use super::{block, draw_lines, filled, hanging, para};
 use crate::engine::{Current, PathEntry, StepKind, Walk};
 use crate::runbook::model::{Actor, Node, Outcome, Question, Step};
 use crate::runbook::{NodeRef, RunbookSet};
 use crate::text::{sanitize_line, sanitize_text};
-use crate::ui::app::{App, Target};
+use crate::ui::app::App;
+use crate::ui::keymap::{self, Action};
+use crate::ui::marks::mark;
+use crate::ui::screen::Target;
 use crate::ui::text::{truncate, wrap};
+use crate::ui::view::theme::Theme;
+use crate::ui::view::{filled, hanging, len_u16, para};
 
 /// The panel's lines.
 #[derive(Debug, Default)]
@@ -28,80 +29,57 @@ pub struct Content {
     pub input: Option<(usize, u16)>,
 }
 
-/// The panel's layout for the app's state.
-pub struct Geometry {
-    pub inner: Rect,
-    pub pinned_area: Rect,
-    pub scroll_area: Rect,
-    pub scroll: u16,
-    pub content: Content,
-}
-
-pub fn geometry(app: &App, main: Rect) -> Geometry {
-    let inner = Rect::new(main.x + 1, main.y + 1, main.width.saturating_sub(2), main.height.saturating_sub(2));
-    let theme = Theme::new(app.opts.no_color);
-    let mut content = build(app, inner.width as usize, inner.height, &theme);
-    let pinned_h = super::len_u16(content.pinned.len()).min((inner.height / 2).max(4)).min(inner.height);
-    content.pinned.truncate(pinned_h as usize);
-    let pinned_area = Rect::new(inner.x, inner.y, inner.width, pinned_h);
-    let scroll_area = Rect::new(inner.x, inner.y + pinned_h, inner.width, inner.height - pinned_h);
-    let max = super::len_u16(content.lines.len()).saturating_sub(scroll_area.height);
-    let scroll = app.scroll.min(max);
-    Geometry { inner, pinned_area, scroll_area, scroll, content }
-}
-
-pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
-    let g = geometry(app, area);
-    let title = match app.session.walk.current(&app.set) {
-        Some(Current::Question(..)) => {
-            let n = app.session.walk.path.iter().filter(|p| p.kind == StepKind::Question).count() + 1;
-            format!(" Question {n} ")
-        }
-        Some(Current::Step(..)) => " Step: do this with the user ".to_string(),
-        Some(Current::Outcome(..)) => " Outcome ".to_string(),
-        None => " Runbook error ".to_string(),
-    };
-    let total = super::len_u16(g.content.lines.len());
-    let mut b = block(Line::styled(title, theme.bold()), theme, true);
-    let below = total.saturating_sub(g.scroll.saturating_add(g.scroll_area.height));
-    if g.scroll > 0 || below > 0 {
-        let more = match (g.scroll > 0, below > 0) {
-            (true, true) => " ↑↓ more: PgUp/PgDn ",
-            (false, true) => " ↓ more below: PgDn ",
-            _ => " ↑ more above: PgUp ",
-        };
-        b = b.title_bottom(Line::styled(more, theme.bold()).right_aligned());
-    }
-    frame.render_widget(b, area);
-    draw_lines(frame, g.pinned_area, &g.content.pinned, 0);
-    draw_lines(frame, g.scroll_area, &g.content.lines, g.scroll);
-    if let Some((line, col)) = g.content.input {
-        let line = super::len_u16(line);
-        if line >= g.scroll && line < g.scroll.saturating_add(g.scroll_area.height) {
-            frame.set_cursor_position(Position::new(g.scroll_area.x + col, g.scroll_area.y + line - g.scroll));
+impl Content {
+    /// Drops blank lines at `gaps` (separators above the answers), last first, while the
+    /// answers end below a viewport of `height` lines, so at 80×24 they fit where they can.
+    fn fit_choices(&mut self, mut gaps: Vec<usize>, height: u16) {
+        let Some(end) = self.targets.last().map(|(l, _)| l + 1) else { return };
+        let mut over = end.saturating_sub(height as usize);
+        gaps.sort_unstable();
+        while over > 0
+            && let Some(gap) = gaps.pop()
+        {
+            self.lines.remove(gap);
+            let shift = |l: &mut usize| {
+                if *l > gap {
+                    *l -= 1;
+                }
+            };
+            self.targets.iter_mut().for_each(|(l, _)| shift(l));
+            if let Some(l) = self.cursor_line.as_mut() {
+                shift(l);
+            }
+            if let Some((l, _)) = self.input.as_mut() {
+                shift(l);
+            }
+            over -= 1;
         }
     }
 }
 
-fn build(app: &App, width: usize, height: u16, theme: &Theme) -> Content {
+pub fn build(app: &App, width: usize, height: u16, theme: &Theme) -> Content {
     let walk = &app.session.walk;
     let set = &app.set;
     match walk.current(set) {
-        Some(Current::Question(r, q)) => question(app, r, q, width, theme),
-        Some(Current::Step(r, s)) => step(app, r, s, width, theme),
+        Some(Current::Question(r, q)) => question(app, r, q, width, height, theme),
+        Some(Current::Step(r, s)) => step(app, r, s, width, height, theme),
         Some(Current::Outcome(r, o)) => outcome(app, r, o, width, height, theme),
-        None => Content {
-            lines: para(
-                &format!(
-                    "The walk stands at {}, which is not a question, step or outcome. Press r to restart, or q to quit and run `passkey-triage lint`.",
-                    sanitize_line(&walk.position.node().to_string())
-                ),
-                width,
-                theme.error(),
-            ),
-            ..Content::default()
-        },
+        None => Content { lines: para(&lost(app), width, theme.error()), ..Content::default() },
     }
+}
+
+/// What to do when the walk stands somewhere it can't show (a runbook changed under a session).
+fn lost(app: &App) -> String {
+    let ctx = app.base_context();
+    let quit = "quit and run `passkey-triage lint`";
+    let what = match (keymap::key_for(&ctx, Action::Restart), keymap::key_for(&ctx, Action::Quit)) {
+        (Some(r), Some(q)) => format!("Press {r} to restart, or {q} to {quit}."),
+        (None, Some(q)) => format!("Press {q} to {quit}."),
+        (Some(r), None) => format!("Press {r} to restart."),
+        (None, None) => String::new(),
+    };
+    let at = sanitize_line(&app.session.walk.position.node().to_string());
+    format!("The walk stands at {at}, which is not a question, step or outcome. {what}")
 }
 
 /// Numbered choices; the highlighted one is reversed and marked ▶.
@@ -124,37 +102,45 @@ fn choices(c: &mut Content, labels: &[(String, bool)], highlight: Option<usize>,
     }
 }
 
-fn question(app: &App, r: &NodeRef, q: &Question, width: usize, theme: &Theme) -> Content {
+fn question(app: &App, r: &NodeRef, q: &Question, width: usize, height: u16, theme: &Theme) -> Content {
     let mut c = Content::default();
     let walk = &app.session.walk;
     c.lines.extend(para(&sanitize_line(&q.prompt), width, theme.bold()));
+    let gaps = vec![c.lines.len()];
     c.lines.push(Line::raw(""));
     let earlier = walk.previous_answers.get(&q.fact);
     if let Some(e) = &q.entry {
         c.lines.extend(hanging(vec![Span::raw("✎ ")], &sanitize_line(&e.label), width, theme.plain()));
-        let focused = app.focus_input;
+        let focused = app.walk_screen.focus_input;
         let prompt = if focused { "▶ > " } else { "  > " };
         let avail = width.saturating_sub(prompt.len() + 1).max(1);
-        let (shown, col) = app.entry.visible(avail);
-        let shown = if shown.is_empty() && !focused { "(Tab to type)".to_string() } else { shown };
+        let (shown, col) = app.walk_screen.entry.visible(avail);
+        let shown = match keymap::key_for(&typed_question(q), Action::TypeAnswer) {
+            Some(k) if shown.is_empty() && !focused => format!("({k} to type)"),
+            _ => shown,
+        };
         let style = if focused { theme.input().patch(theme.bold()) } else { theme.dim() };
         let pad = avail.saturating_sub(crate::ui::text::width(&shown));
         if focused {
-            c.input = Some((c.lines.len(), super::len_u16(4 + col)));
+            c.input = Some((c.lines.len(), len_u16(4 + col)));
             c.cursor_line = Some(c.lines.len());
         }
         c.lines.push(Line::from(vec![
             Span::styled(prompt, if focused { theme.selected() } else { theme.plain() }),
             Span::styled(format!("{shown}{}", " ".repeat(pad)), style),
         ]));
+        if let Some(why) = &app.walk_screen.refusal {
+            c.lines.push(Line::styled(truncate(&format!("  ✖ {why}"), width), theme.error()));
+        }
         if !q.options.is_empty() {
             c.lines.push(Line::styled("Or pick:", theme.dim()));
         }
     }
     let labels: Vec<(String, bool)> =
         q.options.iter().map(|o| (sanitize_line(&o.label), earlier == Some(&o.value) && q.options.len() > 1)).collect();
-    let highlight = (!app.focus_input || q.entry.is_none()).then_some(app.cursor);
+    let highlight = (!app.walk_screen.focus_input || q.entry.is_none()).then_some(app.walk_screen.cursor);
     choices(&mut c, &labels, highlight, width, theme);
+    c.fit_choices(gaps, height);
     if !sanitize_text(&q.help).trim().is_empty() {
         c.lines.push(Line::raw(""));
         c.lines.push(Line::styled("How the user finds out", theme.bold()));
@@ -164,16 +150,25 @@ fn question(app: &App, r: &NodeRef, q: &Question, width: usize, theme: &Theme) -
     c
 }
 
-fn step(app: &App, r: &NodeRef, s: &Step, width: usize, theme: &Theme) -> Content {
+/// The keys of a typed question while its listed answers have the focus.
+fn typed_question(q: &Question) -> keymap::KeyContext {
+    keymap::KeyContext { typed: true, items: q.options.len(), ..keymap::KeyContext::new(keymap::Screen::Question) }
+}
+
+fn step(app: &App, r: &NodeRef, s: &Step, width: usize, height: u16, theme: &Theme) -> Content {
     let mut c = Content::default();
+    let mut gaps = Vec::new();
     c.lines.extend(para(&sanitize_line(&s.title), width, theme.bold()));
+    gaps.push(c.lines.len());
     c.lines.push(Line::raw(""));
     c.lines.extend(para(&sanitize_text(&s.instruction), width, theme.plain()));
     if let Some((title, url)) = source_parts(&app.set, r, &s.source) {
+        gaps.push(c.lines.len());
         c.lines.push(Line::raw(""));
         c.lines.extend(hanging(vec![Span::styled("Source: ", theme.bold())], &title, width, theme.plain()));
         c.lines.extend(hanging(vec![Span::raw("    ")], &url, width, theme.input()));
     }
+    gaps.push(c.lines.len());
     c.lines.push(Line::raw(""));
     c.lines.push(Line::styled("What happened?", theme.bold()));
     let labels: Vec<(String, bool)> = s
@@ -181,7 +176,8 @@ fn step(app: &App, r: &NodeRef, s: &Step, width: usize, theme: &Theme) -> Conten
         .iter()
         .map(|o| (sanitize_line(&o.label), app.session.walk.previous_answers.get(&r.to_string()) == Some(&o.value)))
         .collect();
-    choices(&mut c, &labels, Some(app.cursor), width, theme);
+    choices(&mut c, &labels, Some(app.walk_screen.cursor), width, theme);
+    c.fit_choices(gaps, height);
     why(&mut c, app, r, width, theme, "Why am I asked this?");
     c
 }
@@ -232,7 +228,7 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme
     let n_done = done.iter().filter(|d| d.is_some()).count();
     c.lines.push(Line::styled(format!("Remediation: {n_done} of {} done", o.remediation.len()), theme.bold()));
     for (i, rem) in o.remediation.iter().enumerate() {
-        let on = app.cursor == i;
+        let on = app.walk_screen.cursor == i;
         let ticked = done.get(i).is_some_and(|d| d.is_some());
         let marker = if on { "▶ " } else { "  " };
         let box_ = if ticked { "[x] " } else { "[ ] " };
@@ -298,7 +294,7 @@ fn source_parts(set: &RunbookSet, r: &NodeRef, id: &str) -> Option<(String, Stri
 
 /// The rule path that led here, when `w` is on.
 fn why(c: &mut Content, app: &App, _r: &NodeRef, width: usize, theme: &Theme, title: &str) {
-    if !app.why {
+    if !app.walk_screen.why {
         return;
     }
     c.lines.push(Line::raw(""));
@@ -310,7 +306,7 @@ fn why(c: &mut Content, app: &App, _r: &NodeRef, width: usize, theme: &Theme, ti
     }
     for p in &walk.path {
         let (what, answer) = describe(&app.set, walk, p);
-        let mark = super::side::mark(p.provenance);
+        let mark = mark(p.provenance);
         c.lines.extend(hanging(
             vec![Span::raw("  • ")],
             &format!("{what} → {answer} ({} {})", mark.0, mark.1),
@@ -332,7 +328,7 @@ pub fn describe(set: &RunbookSet, _walk: &Walk, p: &PathEntry) -> (String, Strin
             let label = q
                 .options
                 .iter()
-                .find(|o| crate::engine::condition::same_value(&q.fact, &p.answer, &o.value))
+                .find(|o| crate::vocab::same_value(&q.fact, &p.answer, &o.value))
                 .map(|o| o.label.clone())
                 .unwrap_or_else(|| p.answer.clone());
             (sanitize_line(&q.prompt), sanitize_line(&label))

@@ -5,29 +5,16 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::theme::Theme;
-use super::{block, hanging};
-use crate::engine::{Provenance, StepKind};
+use crate::engine::StepKind;
 use crate::runbook::model::Node;
 use crate::text::sanitize_line;
 use crate::ui::app::App;
-
-/// Symbol and word for a provenance; both are always shown.
-pub fn mark(p: Provenance) -> (&'static str, &'static str) {
-    match p {
-        Provenance::Asked => ("●", "asked"),
-        Provenance::FactsFile => ("≡", "file"),
-        Provenance::Derived => ("⇒", "derived"),
-        Provenance::AssumedUnknown => ("?", "assumed"),
-        Provenance::Imported => ("↓", "imported"),
-    }
-}
-
-/// The legend, for help.
-pub const LEGEND: &str = "● asked on this call · ≡ from the facts file · ⇒ derived by a rule or a search jump · ? assumed unknown · ↓ imported · T1 brought by the tier-1 session of an escalation package (← can still change it)";
-
-/// The mark of a fact (or answer) that came from the tier-1 session.
-pub const TIER1: &str = "T1";
+use crate::ui::keymap::{self, Action};
+use crate::ui::marks::{TIER1, from_tier1, mark};
+use crate::ui::screen::facts::fact_lines;
+use crate::ui::screen::walk::content::describe;
+use crate::ui::view::theme::Theme;
+use crate::ui::view::{block, draw_boxed, hanging};
 
 /// Keeps whole entries (each a group of lines) from the end so they fit in `h` lines, with a
 /// "… N earlier" line first when some were dropped.
@@ -59,57 +46,21 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let inner_w = facts_area.width.saturating_sub(2) as usize;
     let walk = &app.session.walk;
 
-    // Facts grouped by where they came from: a heading with symbol and word, then each fact
-    // with the symbol again (so a fact's mark survives truncation).
-    let order = [
-        Provenance::Asked,
-        Provenance::FactsFile,
-        Provenance::Imported,
-        Provenance::Derived,
-        Provenance::AssumedUnknown,
-    ];
-    let mut facts: Vec<Line<'static>> = Vec::new();
-    for p in order {
-        let group: Vec<_> = walk.facts.iter().filter(|(_, f)| f.provenance == p).collect();
-        if group.is_empty() {
-            continue;
-        }
-        let (sym, word) = mark(p);
-        let heading = match p {
-            // Tier 2: what tier 1 asked was not asked on this call.
-            Provenance::Asked if group.iter().all(|(_, f)| f.via.is_some()) => "asked by tier 1",
-            Provenance::Asked if group.iter().any(|(_, f)| f.via.is_some()) => "asked (T1 = by tier 1)",
-            _ => long_word(p).unwrap_or(word),
-        };
-        facts.push(Line::styled(format!("{sym} {heading}"), theme.bold()));
-        for (key, f) in group {
-            let mut prefix = vec![Span::styled(format!(" {sym} "), theme.bold())];
-            if f.via.is_some() {
-                prefix.push(Span::styled(format!("{TIER1} "), theme.key()));
-            }
-            facts.extend(hanging(
-                prefix,
-                &format!("{} = {}", sanitize_line(key), sanitize_line(&f.value)),
-                inner_w,
-                theme.plain(),
-            ));
-        }
-    }
-    if facts.is_empty() {
-        facts.push(Line::styled("Nothing known yet.", theme.dim()));
-    }
+    let mut facts = fact_lines(app, inner_w, theme);
     let h = facts_area.height.saturating_sub(2) as usize;
     if facts.len() > h && h > 0 {
         let hidden = facts.len() - (h - 1);
         facts.truncate(h - 1);
-        facts.push(Line::styled(format!("… {hidden} more lines: see ? / w"), theme.dim()));
+        let ctx = app.base_context();
+        let see = keymap::key_for(&ctx, Action::Facts).map(|k| format!(": {k} shows all")).unwrap_or_default();
+        facts.push(Line::styled(format!("… {hidden} more{see}"), theme.dim()));
     }
     let title = format!(" Facts ({}) ", walk.facts.len());
     let mut b = block(title, theme, false);
     if walk.facts.values().any(|f| f.via.is_some()) {
         b = b.title_bottom(format!(" {TIER1} = from tier 1 "));
     }
-    super::draw_boxed(frame, facts_area, b, &facts, 0);
+    draw_boxed(frame, facts_area, b, &facts, 0);
 
     // Breadcrumbs: every answer on the path, newest last; each at most two lines.
     let mut crumbs: Vec<Vec<Line<'static>>> = Vec::new();
@@ -119,7 +70,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             Some(Node::Step(s)) => sanitize_line(&s.title),
             _ => sanitize_line(&p.node.node),
         };
-        let (_, answer) = super::walk::describe(&app.set, walk, p);
+        let (_, answer) = describe(&app.set, walk, p);
         let (sym, _) = mark(p.provenance);
         let mut prefix = vec![Span::styled(format!("{:>2} {sym} ", n + 1), theme.bold())];
         if from_tier1(walk, p) {
@@ -149,26 +100,5 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         let n = app.session.notes.lines().count();
         b = b.title_bottom(format!(" notes: {n} line{} ", if n == 1 { "" } else { "s" }));
     }
-    super::draw_boxed(frame, path_area, b, &lines, 0);
-}
-
-/// Did this answer on the path come from the tier-1 session (and still stand)?
-pub fn from_tier1(walk: &crate::engine::Walk, p: &crate::engine::PathEntry) -> bool {
-    let entry = match p.kind {
-        StepKind::Question => p.fact.as_ref().and_then(|f| walk.facts.get(f)),
-        StepKind::Step => walk.step_results.get(&p.node.to_string()),
-        StepKind::Route => None,
-    };
-    entry.is_some_and(|e| e.via.is_some() && e.value == p.answer)
-}
-
-/// Group headings in the facts panel.
-fn long_word(p: Provenance) -> Option<&'static str> {
-    match p {
-        Provenance::Asked => Some("asked on this call"),
-        Provenance::FactsFile => Some("from the facts file"),
-        Provenance::Derived => Some("derived"),
-        Provenance::AssumedUnknown => Some("assumed unknown"),
-        Provenance::Imported => Some("imported"),
-    }
+    draw_boxed(frame, path_area, b, &lines, 0);
 }

@@ -1,0 +1,482 @@
+//! The diagnosis: the question, step or outcome in the main panel, its keys, and what a click
+//! or a page key does to it. Its state lives on the app ([`App::walk_screen`]), since every
+//! other screen returns to it.
+
+pub mod content;
+
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::Line;
+
+use super::Target;
+use crate::engine::{Current, StepKind, Walk};
+use crate::exit;
+use crate::runbook::RunbookSet;
+use crate::runbook::model::Question;
+use crate::text::sanitize_line;
+use crate::ui::app::{App, Effect, Mode, Overlay};
+use crate::ui::input::LineInput;
+use crate::ui::keymap::{self, Action, Screen};
+use crate::ui::screen::confirm::Confirm;
+use crate::ui::screen::export::ExportScreen;
+use crate::ui::screen::facts::FactsScreen;
+use crate::ui::screen::matrix::MatrixScreen;
+use crate::ui::screen::search::SearchScreen;
+use crate::ui::scroll::{Scroll, len_u16};
+use crate::ui::text::truncate;
+use crate::ui::view::layout::regions_of;
+use crate::ui::view::theme::Theme;
+use crate::ui::view::{block, draw_lines};
+use crate::vocab::{FactType, UNKNOWN, Version, parse_error_code, same_value};
+use content::Content;
+
+/// The fact whose typed values are AADSTS codes.
+const ERROR_CODE: &str = "error.code";
+
+/// The diagnosis panel's state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WalkScreen {
+    /// Highlighted answer, result or checklist item.
+    pub cursor: usize,
+    /// The typed-answer line has the focus (questions with `entry`).
+    pub focus_input: bool,
+    pub entry: LineInput,
+    /// "Why am I asked this?" is shown.
+    pub why: bool,
+    pub scroll: Scroll,
+    /// Why the typed answer was refused, shown under the line until it is edited.
+    pub refusal: Option<String>,
+}
+
+impl WalkScreen {
+    /// Resets the panel for the node the walk stands at: the earlier answer highlighted when a
+    /// question is asked again, the typed line focused (and refilled) on a typed question.
+    pub fn sync(&mut self, walk: &Walk, set: &RunbookSet) {
+        *self = Self::default();
+        match walk.current(set) {
+            Some(Current::Question(_, q)) => {
+                let prev = walk.previous_answers.get(&q.fact);
+                if let Some(i) = prev.and_then(|p| q.options.iter().position(|o| &o.value == p)) {
+                    self.cursor = i;
+                } else if q.entry.is_some() {
+                    self.focus_input = true;
+                    if let Some(p) = prev {
+                        self.entry = LineInput::with_text(p);
+                    }
+                }
+            }
+            Some(Current::Step(r, s)) => {
+                if let Some(p) = walk.previous_answers.get(&r.to_string())
+                    && let Some(i) = s.options.iter().position(|o| &o.value == p)
+                {
+                    self.cursor = i;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+// ----- geometry ----------------------------------------------------------------------------
+
+/// The panel's layout for the app's state.
+pub struct Geometry {
+    pub inner: Rect,
+    pub pinned_area: Rect,
+    pub scroll_area: Rect,
+    /// The scroll offset as drawn (the stored one, within the content).
+    pub scroll: u16,
+    pub content: Content,
+}
+
+pub fn geometry(app: &App, main: Rect) -> Geometry {
+    let inner = Rect::new(main.x + 1, main.y + 1, main.width.saturating_sub(2), main.height.saturating_sub(2));
+    let theme = Theme::new(app.opts.no_color);
+    let mut content = content::build(app, inner.width as usize, inner.height, &theme);
+    let pinned_h = len_u16(content.pinned.len()).min((inner.height / 2).max(4)).min(inner.height);
+    content.pinned.truncate(pinned_h as usize);
+    let pinned_area = Rect::new(inner.x, inner.y, inner.width, pinned_h);
+    let scroll_area = Rect::new(inner.x, inner.y + pinned_h, inner.width, inner.height - pinned_h);
+    let max = Scroll::max_for(content.lines.len(), scroll_area.height);
+    let scroll = app.walk_screen.scroll.offset().min(max);
+    Geometry { inner, pinned_area, scroll_area, scroll, content }
+}
+
+/// The geometry at the app's terminal size (what `update` scrolls by).
+fn geometry_now(app: &App) -> Geometry {
+    geometry(app, regions_of(app.size).main)
+}
+
+/// What a click at `pos` hits in the panel drawn in `main`.
+pub fn hit_test(app: &App, main: Rect, pos: Position) -> Option<Target> {
+    let g = geometry(app, main);
+    if !g.scroll_area.contains(pos) {
+        return None;
+    }
+    let line = (pos.y - g.scroll_area.y) as usize + g.scroll as usize;
+    g.content.targets.iter().find(|(l, _)| *l == line).map(|(_, t)| *t)
+}
+
+/// The largest useful scroll offset at the app's terminal size.
+pub fn max_scroll(app: &App) -> u16 {
+    let g = geometry_now(app);
+    Scroll::max_for(g.content.lines.len(), g.scroll_area.height)
+}
+
+/// Scrolls so the highlighted item is on screen (and not past the end).
+pub fn keep_cursor_visible(app: &mut App) {
+    let g = geometry_now(app);
+    let max = Scroll::max_for(g.content.lines.len(), g.scroll_area.height);
+    let scroll = &mut app.walk_screen.scroll;
+    if let Some(line) = g.content.cursor_line {
+        scroll.keep_visible(line, g.scroll_area.height);
+    }
+    scroll.clamp(max);
+}
+
+/// Page keys and the wheel: by `lines` (a page when None), up or down.
+fn scroll_by(app: &mut App, lines: Option<u16>, down: bool) {
+    let g = geometry_now(app);
+    let lines = lines.unwrap_or_else(|| Scroll::page(g.scroll_area.height));
+    let max = Scroll::max_for(g.content.lines.len(), g.scroll_area.height);
+    if down {
+        app.walk_screen.scroll.down(lines, max);
+    } else {
+        app.walk_screen.scroll.up(lines);
+    }
+}
+
+// ----- drawing -----------------------------------------------------------------------------
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
+    let g = geometry(app, area);
+    let title = match app.session.walk.current(&app.set) {
+        Some(Current::Question(..)) => {
+            let n = app.session.walk.path.iter().filter(|p| p.kind == StepKind::Question).count() + 1;
+            format!(" Question {n} ")
+        }
+        Some(Current::Step(..)) => " Step: do this with the user ".to_string(),
+        Some(Current::Outcome(..)) => " Outcome ".to_string(),
+        None => " Runbook error ".to_string(),
+    };
+    let mut b = block(Line::styled(title, theme.bold()), theme, true);
+    if let Some(more) = more_hint(app, &g) {
+        b = b.title_bottom(Line::styled(more, theme.bold()).right_aligned());
+    }
+    frame.render_widget(b, area);
+    draw_lines(frame, g.pinned_area, &g.content.pinned, 0);
+    draw_lines(frame, g.scroll_area, &g.content.lines, g.scroll);
+    if let Some((line, col)) = g.content.input {
+        let line = len_u16(line);
+        if line >= g.scroll && line < g.scroll.saturating_add(g.scroll_area.height) {
+            frame.set_cursor_position(Position::new(g.scroll_area.x + col, g.scroll_area.y + line - g.scroll));
+        }
+    }
+}
+
+/// " ↓ 2 more answers: PgDn " on the panel's bottom border: what is out of sight, and the keys
+/// that scroll it here.
+fn more_hint(app: &App, g: &Geometry) -> Option<String> {
+    let bottom = g.scroll as usize + g.scroll_area.height as usize;
+    let above = g.scroll > 0;
+    let below = g.content.lines.len() > bottom;
+    // Answers (or checklist steps) whose first line is below the panel.
+    let mut hidden: Vec<Target> = Vec::new();
+    for (line, t) in &g.content.targets {
+        if !hidden.contains(t) && !g.content.targets.iter().any(|(l, u)| u == t && *l < bottom) && *line >= bottom {
+            hidden.push(*t);
+        }
+    }
+    let what = match (app.session.walk.current(&app.set), hidden.len()) {
+        (_, 0) => String::new(),
+        (Some(Current::Step(..)), n) => format!("{n} more result{}", if n == 1 { "" } else { "s" }),
+        (Some(Current::Outcome(..)), n) => format!("{n} more step{}", if n == 1 { "" } else { "s" }),
+        (_, n) => format!("{n} more answer{}", if n == 1 { "" } else { "s" }),
+    };
+    // The panel's own keys, also under a pop-up.
+    let ctx = app.base_context();
+    let key = |a: Action| keymap::key_for(&ctx, a);
+    let (text, keys) = match (above, below) {
+        (true, true) if what.is_empty() => {
+            ("↑↓ more".to_string(), key(Action::PageUp).zip(key(Action::PageDown)).map(|(u, d)| format!("{u}/{d}")))
+        }
+        (true, true) => (
+            format!("↑↓ {what} below"),
+            key(Action::PageUp).zip(key(Action::PageDown)).map(|(u, d)| format!("{u}/{d}")),
+        ),
+        (false, true) if what.is_empty() => ("↓ more below".to_string(), key(Action::PageDown)),
+        (false, true) => (format!("↓ {what}"), key(Action::PageDown)),
+        (true, false) => ("↑ more above".to_string(), key(Action::PageUp)),
+        (false, false) => return None,
+    };
+    Some(match keys {
+        Some(k) => format!(" {text}: {k} "),
+        None => format!(" {text} "),
+    })
+}
+
+// ----- keys --------------------------------------------------------------------------------
+
+/// Keys on a question, a step or an outcome.
+pub fn key(app: &mut App, action: Action, key: &KeyEvent, screen: Screen) -> Vec<Effect> {
+    let items = app.items();
+    match action {
+        Action::Choose => match keymap::digit_index(key) {
+            Some(i) if i < items => {
+                if screen == Screen::Outcome {
+                    app.walk_screen.cursor = i;
+                    toggle(app, i)
+                } else {
+                    choose(app, i)
+                }
+            }
+            _ => {
+                let what = if screen == Screen::Outcome { "step" } else { "answer" };
+                app.warn(format!("There is no {what} {} here.", keymap::key_name(key)));
+                Vec::new()
+            }
+        },
+        Action::Up => {
+            if app.walk_screen.cursor == 0 && app.key_context().typed {
+                app.walk_screen.focus_input = true;
+            } else {
+                app.walk_screen.cursor = app.walk_screen.cursor.saturating_sub(1);
+            }
+            keep_cursor_visible(app);
+            Vec::new()
+        }
+        Action::Down => {
+            app.walk_screen.cursor = (app.walk_screen.cursor + 1).min(items.saturating_sub(1));
+            keep_cursor_visible(app);
+            Vec::new()
+        }
+        Action::Select => choose(app, app.walk_screen.cursor),
+        Action::Toggle => toggle(app, app.walk_screen.cursor),
+        Action::TypeAnswer => {
+            app.walk_screen.focus_input = true;
+            Vec::new()
+        }
+        Action::Back => back(app),
+        Action::Why => {
+            app.walk_screen.why = !app.walk_screen.why;
+            Vec::new()
+        }
+        Action::PageUp | Action::PageDown => {
+            scroll_by(app, None, action == Action::PageDown);
+            Vec::new()
+        }
+        Action::Restart => {
+            app.overlay = Some(Overlay::Confirm(Confirm::Restart));
+            Vec::new()
+        }
+        Action::Notes => {
+            app.mode = Mode::Notes;
+            Vec::new()
+        }
+        Action::Search => {
+            app.mode = Mode::Search(SearchScreen::open(app));
+            Vec::new()
+        }
+        Action::Matrix => {
+            app.mode = Mode::Matrix(MatrixScreen::open(app));
+            Vec::new()
+        }
+        Action::Facts => {
+            app.mode = Mode::Facts(FactsScreen::default());
+            Vec::new()
+        }
+        Action::Export => {
+            if let Some(f) = app.opts.export {
+                app.overlay = Some(Overlay::Export(ExportScreen::open(f)));
+            }
+            Vec::new()
+        }
+        Action::Quit => {
+            if app.would_lose() {
+                app.overlay = Some(Overlay::Confirm(Confirm::Quit));
+                Vec::new()
+            } else {
+                app.save_and_quit(exit::OK)
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Keys while the typed-answer line has the focus.
+pub fn entry_key(app: &mut App, action: Action, key: &KeyEvent) -> Vec<Effect> {
+    match action {
+        Action::Submit => {
+            let text = app.walk_screen.entry.text().trim().to_string();
+            let verdict = match app.session.walk.current(&app.set) {
+                Some(Current::Question(_, q)) if !text.is_empty() => typed_value(&app.set, q, &text),
+                _ => Ok(text),
+            };
+            match verdict {
+                Ok(value) => answer(app, &value),
+                Err(why) => {
+                    app.walk_screen.refusal = Some(why);
+                    Vec::new()
+                }
+            }
+        }
+        Action::CantTell => answer(app, UNKNOWN),
+        Action::Back => back(app),
+        Action::LeaveInput => {
+            app.walk_screen.focus_input = false;
+            app.walk_screen.cursor = 0;
+            Vec::new()
+        }
+        Action::PageUp | Action::PageDown => {
+            scroll_by(app, None, action == Action::PageDown);
+            Vec::new()
+        }
+        other => {
+            let before = app.walk_screen.entry.text().to_string();
+            app.walk_screen.entry.edit(other, key);
+            if app.walk_screen.entry.text() != before {
+                app.walk_screen.refusal = None;
+            }
+            // Typing brings the line back into sight after a page key moved it off.
+            keep_cursor_visible(app);
+            Vec::new()
+        }
+    }
+}
+
+/// What a typed answer stands for at question `q`: the listed answer it names (whatever its
+/// case, `AADSTS53003` for `53003`), else the value itself when it can be right for the fact.
+/// Err: why it can't, in one line.
+fn typed_value(set: &RunbookSet, q: &Question, typed: &str) -> Result<String, String> {
+    let listed = q.options.iter().find(|o| {
+        same_value(&q.fact, typed, &o.value)
+            || o.value.eq_ignore_ascii_case(typed)
+            || o.label.eq_ignore_ascii_case(typed)
+    });
+    if let Some(o) = listed {
+        return Ok(o.value.clone());
+    }
+    let shown = truncate(&sanitize_line(typed), 24);
+    if q.fact == ERROR_CODE {
+        return parse_error_code(typed).ok_or_else(|| format!("\"{shown}\" is not an AADSTS code: digits, e.g. 53003"));
+    }
+    match set.vocab.fact(&q.fact).map(|d| &d.ty) {
+        Some(FactType::Version) if Version::parse(typed).is_none() => {
+            Err(format!("\"{shown}\" is not a version: e.g. 17.5 or 14"))
+        }
+        _ => set.vocab.check(&q.fact, typed).map(|()| typed.to_string()).map_err(|e| sanitize_line(&e.to_string())),
+    }
+}
+
+/// A click in the main panel.
+pub fn click(app: &mut App, pos: Position) -> Vec<Effect> {
+    match hit_test(app, regions_of(app.size).main, pos) {
+        Some(Target::Choice(i)) => {
+            app.status = None;
+            app.walk_screen.focus_input = false;
+            choose(app, i)
+        }
+        Some(Target::Check(i)) => {
+            app.status = None;
+            app.walk_screen.cursor = i;
+            toggle(app, i)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The mouse wheel: three lines.
+pub fn wheel(app: &mut App, down: bool) {
+    scroll_by(app, Some(3), down);
+}
+
+/// A paste: into the typed line, focusing it on a typed question (a version or error code
+/// pasted from a chat).
+pub fn paste(app: &mut App, text: &str) {
+    if app.key_context().typed {
+        app.walk_screen.focus_input = true;
+        app.walk_screen.entry.insert_str(text);
+        app.walk_screen.refusal = None;
+    }
+}
+
+// ----- walking -----------------------------------------------------------------------------
+
+/// Takes answer / result `i` at the current question or step.
+fn choose(app: &mut App, i: usize) -> Vec<Effect> {
+    let value = match app.session.walk.current(&app.set) {
+        Some(Current::Question(_, q)) => q.options.get(i).map(|o| o.value.clone()),
+        Some(Current::Step(_, s)) => s.options.get(i).map(|o| o.value.clone()),
+        _ => None,
+    };
+    match value {
+        Some(v) => answer(app, &v),
+        None => Vec::new(),
+    }
+}
+
+fn answer(app: &mut App, value: &str) -> Vec<Effect> {
+    if value.is_empty() {
+        let ctx = app.key_context();
+        let pick = keymap::key_for(&ctx, Action::LeaveInput)
+            .map(|k| format!(", or press {k} to pick a listed one"))
+            .unwrap_or_default();
+        app.warn(format!("Type an answer first{pick}."));
+        return Vec::new();
+    }
+    let before = app.session.walk.clone();
+    let result = app.session.walk.answer(&app.set, value, app.now);
+    if app.session.walk == before {
+        if let Err(e) = result {
+            app.error(sanitize_line(&e.to_string()));
+        }
+        return Vec::new();
+    }
+    let fx = app.walk_changed();
+    match result {
+        Err(e) => app.error(format!("Runbook error: {}", sanitize_line(&e.to_string()))),
+        Ok(()) => {
+            let skipped = app.session.walk.path[before.path.len()..]
+                .iter()
+                .skip(1)
+                .filter(|p| p.kind == StepKind::Question)
+                .count();
+            if let Some((_, o)) = app.session.walk.outcome(&app.set) {
+                let class = sanitize_line(&o.class);
+                app.info(format!("Classified: {class}."));
+            } else if skipped > 0 {
+                let s = if skipped == 1 { "" } else { "s" };
+                app.info(format!("{skipped} question{s} skipped: already answered by known facts."));
+            }
+        }
+    }
+    fx
+}
+
+fn back(app: &mut App) -> Vec<Effect> {
+    let before = app.session.walk.clone();
+    let result = app.session.walk.back(&app.set, app.now);
+    if app.session.walk == before {
+        if let Err(e) = result {
+            app.warn(sanitize_line(&e.to_string()));
+        }
+        return Vec::new();
+    }
+    let fx = app.walk_changed();
+    if let Err(e) = result {
+        app.error(format!("Runbook error: {}", sanitize_line(&e.to_string())));
+    } else {
+        app.info("Back one question; the earlier answer is preselected.");
+    }
+    fx
+}
+
+fn toggle(app: &mut App, i: usize) -> Vec<Effect> {
+    if i >= app.session.checklist.done.len() {
+        return Vec::new();
+    }
+    app.session.toggle_step(i, app.now);
+    keep_cursor_visible(app);
+    vec![Effect::Persist]
+}
