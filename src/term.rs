@@ -379,6 +379,10 @@ fn carry_out(app: &mut App, effects: Vec<Effect>, store: &mut dyn SessionStore) 
                 let r = store.export(&app.session, format);
                 queue.extend(app.update(Msg::Exported(r), Utc::now()));
             }
+            Effect::Escalate => {
+                let r = store.escalate(&app.session);
+                queue.extend(app.update(Msg::Escalated(r), Utc::now()));
+            }
             Effect::CopyToClipboard(text) => {
                 let written =
                     crate::export::clipboard::copy_to_clipboard(&mut io::stdout().lock(), &text).unwrap_or(false);

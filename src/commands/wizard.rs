@@ -43,6 +43,7 @@ pub fn options(store: &dyn SessionStore, start_screen: bool) -> Options {
         persists: store.persists(),
         export: store.export_format(),
         redact: store.export_redacts(),
+        queue: store.queue_available(),
     }
 }
 

@@ -260,6 +260,9 @@ impl App {
             can_back: walk.can_go_back(),
             can_restart: self.can_restart(),
             can_export: self.opts.export.is_some(),
+            can_escalate: self.opts.queue
+                && screen == Screen::Outcome
+                && self.session.status == crate::session::Status::Escalated,
         }
     }
 
@@ -364,6 +367,15 @@ impl App {
             }
             Msg::Exported(Err(e)) => {
                 self.error(format!("Export failed: {}", sanitize_line(&e)));
+                Vec::new()
+            }
+            Msg::Escalated(Ok(line)) => {
+                let room = usize::from(self.size.0).saturating_sub(2).max(24);
+                self.info(super::text::shorten_middle(&sanitize_line(&line), room));
+                Vec::new()
+            }
+            Msg::Escalated(Err(e)) => {
+                self.error(format!("Not queued for tier 2: {}", sanitize_line(&e)));
                 Vec::new()
             }
             Msg::RunbooksLoaded(LoadedRunbooks(set)) => {

@@ -21,6 +21,8 @@ pub struct JournalStore {
     skipped: Vec<String>,
     /// Files exported during this run, listed after the wizard closes.
     exports: Vec<PathBuf>,
+    /// Where this run put escalation packages (tier-2 queue), said again after the wizard closes.
+    queued: Vec<String>,
     /// The final flush failed.
     lost: bool,
 }
@@ -44,6 +46,7 @@ impl JournalStore {
             paths: paths.clone(),
             skipped: Vec::new(),
             exports: Vec::new(),
+            queued: Vec::new(),
             lost: false,
         }
     }
@@ -104,6 +107,25 @@ impl SessionStore for JournalStore {
         Ok(Exported { path, text })
     }
 
+    fn queue_available(&self) -> bool {
+        true
+    }
+
+    fn escalate(&mut self, session: &Session) -> Result<String, String> {
+        let dir = crate::queue::resolve_dir(&self.paths, self.config.queue_dir.as_deref(), |k| std::env::var_os(k));
+        let package = export::json::render(session);
+        let put = crate::queue::Queue::at(dir).put(&session.id, package.as_bytes()).map_err(|e| e.to_string())?;
+        let shown = |p: PathBuf| sanitize_line(&std::path::absolute(&p).unwrap_or(p).display().to_string());
+        let line = match put {
+            crate::queue::Put::Queued(p) => format!("Queued for tier 2: {}", shown(p)),
+            crate::queue::Put::AlreadyQueued(p) => format!("Already in the tier-2 queue: {}", shown(p)),
+        };
+        if !self.queued.contains(&line) {
+            self.queued.push(line.clone());
+        }
+        Ok(line)
+    }
+
     fn load(&mut self, id: Option<&str>) -> Result<Session, String> {
         match id.filter(|s| !s.is_empty()) {
             Some(id) => self.journal.load(id).map_err(|e| e.to_string()),
@@ -151,6 +173,7 @@ impl SessionStore for JournalStore {
         for p in &self.exports {
             lines.push(format!("Exported: {}", sanitize_line(&p.display().to_string())));
         }
+        lines.extend(self.queued.iter().cloned());
         lines
     }
 

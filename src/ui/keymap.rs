@@ -69,6 +69,8 @@ pub struct KeyContext {
     pub can_back: bool,
     pub can_restart: bool,
     pub can_export: bool,
+    /// The outcome escalates and there is a tier-2 queue to put the package in.
+    pub can_escalate: bool,
 }
 
 impl KeyContext {
@@ -81,6 +83,7 @@ impl KeyContext {
             can_back: false,
             can_restart: false,
             can_export: false,
+            can_escalate: false,
         }
     }
 }
@@ -110,6 +113,8 @@ pub enum Action {
     Matrix,
     Help,
     Export,
+    /// Put the escalation package in the tier-2 queue.
+    Escalate,
     /// `q`: quit, asking first if something would be lost.
     Quit,
     /// Ctrl-C: quit now.
@@ -264,6 +269,9 @@ fn can_restart(c: &KeyContext) -> bool {
 }
 fn can_export(c: &KeyContext) -> bool {
     c.can_export
+}
+fn can_escalate(c: &KeyContext) -> bool {
+    c.can_escalate
 }
 fn typed(c: &KeyContext) -> bool {
     c.typed
@@ -466,6 +474,14 @@ const OUTCOME: &[Binding] = &[
         "how did we get here? (the rules that decided; again to hide)",
         Some(("w", "why")),
         A::Why
+    ),
+    b!(
+        &[P::Char('t')],
+        "t",
+        "escalate: put the escalation package in the tier-2 queue (the status line says where)",
+        Some(("t", "to tier 2")),
+        A::Escalate,
+        can_escalate
     ),
 ];
 
@@ -738,7 +754,7 @@ mod tests {
             Screen::Confirm,
         ];
         for screen in screens {
-            for flags in 0..64u32 {
+            for flags in 0..128u32 {
                 let ctx = KeyContext {
                     screen,
                     items: if flags & 1 != 0 { 3 } else { 0 },
@@ -747,6 +763,7 @@ mod tests {
                     can_back: flags & 8 != 0,
                     can_restart: flags & 16 != 0,
                     can_export: flags & 32 != 0,
+                    can_escalate: flags & 64 != 0,
                 };
                 for b in bindings(&ctx) {
                     let sample = b.pats.iter().find_map(|p| match *p {

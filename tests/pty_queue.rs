@@ -1,6 +1,7 @@
-//! `report --view` end to end: the real binary in a pseudo-terminal (output parsed by `vt100`),
-//! with the wizard's terminal hygiene: alternate screen, restored on q, signals and panics.
-//! No timing assertions: each wait has a deadline (10 s, 30 s when `CI` is set).
+//! End to end in a pseudo-terminal (output parsed by `vt100`): `report --view` with the wizard's
+//! terminal hygiene (alternate screen, restored on q, signals and panics), and the wizard's key
+//! that puts an escalation in the tier-2 queue. No timing assertions: each wait has a deadline
+//! (10 s, 30 s when `CI` is set).
 #![cfg(unix)]
 
 use std::io::{Read, Write};
@@ -17,20 +18,21 @@ fn deadline() -> Instant {
     Instant::now() + Duration::from_secs(if std::env::var_os("CI").is_some() { 30 } else { 10 })
 }
 
-struct Dashboard {
+struct Pty {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     raw: Arc<Mutex<Vec<u8>>>,
     parser: Arc<Mutex<vt100::Parser>>,
 }
 
-impl Dashboard {
-    fn spawn(data: &Path, env: &[(&str, &str)]) -> Self {
+impl Pty {
+    /// `passkey-triage ARGS` with config, data and queue folders under `data`.
+    fn spawn(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
             .expect("open a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_passkey-triage"));
-        cmd.args(["report", "--view"]);
+        cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("PASSKEY_TRIAGE_CONFIG_DIR", data.join("config"));
         cmd.env("PASSKEY_TRIAGE_DATA_DIR", data);
@@ -91,7 +93,7 @@ impl Dashboard {
             std::thread::sleep(Duration::from_millis(30));
         }
         let _ = self.child.kill();
-        panic!("the dashboard did not exit; the screen shows:\n{}", self.screen());
+        panic!("it did not exit; the screen shows:\n{}", self.screen());
     }
 
     fn assert_restored(&self) {
@@ -107,7 +109,7 @@ impl Dashboard {
     }
 }
 
-impl Drop for Dashboard {
+impl Drop for Pty {
     fn drop(&mut self) {
         let _ = self.child.kill();
     }
@@ -122,7 +124,7 @@ fn data() -> tempfile::TempDir {
 #[test]
 fn keys_then_q_restores_the_terminal() {
     let tmp = data();
-    let mut d = Dashboard::spawn(tmp.path(), &[]);
+    let mut d = Pty::spawn(tmp.path(), &["report", "--view"], &[]);
     d.wait_for("2100 session(s), all dates");
     d.wait_for("2026-W04 (from 2026-01-19)");
     d.wait_for("Classes (8)");
@@ -139,7 +141,7 @@ fn keys_then_q_restores_the_terminal() {
 fn signals_and_panics_restore_the_terminal() {
     let tmp = data();
     for (signal, code) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
-        let mut d = Dashboard::spawn(tmp.path(), &[]);
+        let mut d = Pty::spawn(tmp.path(), &["report", "--view"], &[]);
         d.wait_for("Classes (8)");
         let pid = d.child.process_id().expect("pid").to_string();
         let status = std::process::Command::new("kill").args([&format!("-{signal}"), &pid]).status().expect("kill");
@@ -147,8 +149,43 @@ fn signals_and_panics_restore_the_terminal() {
         assert_eq!(d.wait_exit(), code, "SIG{signal}");
         d.assert_restored();
     }
-    let mut d = Dashboard::spawn(tmp.path(), &[("PASSKEY_TRIAGE_TEST_PANIC", "1"), ("RUST_BACKTRACE", "0")]);
+    let mut d =
+        Pty::spawn(tmp.path(), &["report", "--view"], &[("PASSKEY_TRIAGE_TEST_PANIC", "1"), ("RUST_BACKTRACE", "0")]);
     assert_eq!(d.wait_exit(), 101);
     d.assert_restored();
     d.wait_for("test panic requested");
+}
+
+#[test]
+fn the_wizard_puts_an_escalation_in_the_queue_with_one_key() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let runbooks = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wizard");
+    let runbooks = runbooks.to_str().expect("utf-8 path");
+    let mut w = Pty::spawn(tmp.path(), &["--runbooks", runbooks, "--ticket", "INC-Q1", "--agent", "Ana"], &[]);
+    w.wait_for("Is the user signing in");
+    w.send("1");
+    w.wait_for("Is the passkey on the device");
+    w.send("1");
+    w.wait_for("Which error code does the sign-in page show?");
+    w.send("\x1b[B");
+    w.send("\r");
+    w.wait_for("ESCALATE TO TIER 2");
+    w.wait_for("to tier 2");
+    w.send("t");
+    w.wait_for("Queued for tier 2:");
+    w.send("q");
+    assert_eq!(w.wait_exit(), 0);
+    w.assert_restored();
+    let queued: Vec<_> = std::fs::read_dir(tmp.path().join("queue"))
+        .expect("the queue folder")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    let package: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&queued[0]).expect("package")).expect("json");
+    assert_eq!(package["ticket"], "INC-Q1");
+    assert_eq!(package["status"], "escalated");
+    w.wait_for("Queued for tier 2:");
 }
