@@ -104,6 +104,12 @@ pub enum Command {
     Open(OpenArgs),
     /// Post the ticket note to the help desk (ServiceNow, Jira, Zendesk) as an internal note.
     Post(PostArgs),
+    /// Put a session's escalation package in the tier-2 queue.
+    Escalate(EscalateArgs),
+    /// List the tier-2 queue, oldest first.
+    Queue(QueueArgs),
+    /// Failures by class, client and week over every saved session and the queue.
+    Report(ReportArgs),
     /// Print the JSON schema for runbook files.
     Schema,
     /// Read a sign-in log export and print the facts it says, as a facts file (contract §8).
@@ -231,10 +237,19 @@ pub struct GraphArgs {
     pub format: GraphFormat,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SessionsFormat {
+    #[default]
+    Text,
+    Json,
+    /// One JSON record per line, for log platforms (docs/report.md).
+    Ndjson,
+}
+
 #[derive(Debug, Args)]
 pub struct SessionsArgs {
     #[arg(long, value_enum, default_value_t)]
-    pub format: TextOrJson,
+    pub format: SessionsFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -278,7 +293,9 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct OpenArgs {
-    /// Escalation package (a JSON export).
+    /// Escalation package: a JSON export, or the id (or a unique prefix) of a package in the
+    /// tier-2 queue, which is then claimed for you.
+    #[arg(value_name = "ID|FILE")]
     pub file: PathBuf,
     /// Your name, recorded in the new session (default: `agent` in config.toml).
     #[arg(long, value_name = "NAME")]
@@ -290,6 +307,49 @@ pub struct OpenArgs {
     /// Who continues the call: tier2 (default: the deferred admin checks are asked) or tier1.
     #[arg(long, value_enum, value_name = "ROLE", default_value = "tier2")]
     pub role: RoleArg,
+    /// Claim a queued package even though someone else holds it.
+    #[arg(long)]
+    pub take_over: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EscalateArgs {
+    /// Session id (or a unique prefix), ticket id, or session file.
+    #[arg(value_name = "SESSION")]
+    pub session: String,
+}
+
+#[derive(Debug, Args)]
+pub struct QueueArgs {
+    /// Also list the packages tier 2 has finished (in done/).
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum RollupFormat {
+    #[default]
+    Text,
+    Markdown,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Only sessions started on or after this day (YYYY-MM-DD, UTC) or time (RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only sessions started on or before this day (the whole day, UTC) or time (RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: RollupFormat,
+    /// Show the report as a dashboard in the terminal (keyboard only; q quits).
+    #[arg(long, conflicts_with = "format")]
+    pub view: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -6,6 +6,7 @@
 //! export_format = "markdown"   # markdown | text | json: default for `export` and the wizard's `e`
 //! export_dir = "/srv/notes"    # where the wizard writes exports (default: <data>/exports)
 //! redact = false               # redact exports unless --no-redact
+//! queue_dir = "//srv/share/q"  # the tier-2 queue (default: <data>/queue; PASSKEY_TRIAGE_QUEUE_DIR wins)
 //!
 //! [ticketing]                  # `passkey-triage post`: see `ticketing::config`
 //! system = "servicenow"
@@ -46,6 +47,10 @@ pub struct Config {
     /// The `[ticketing]` section (see `ticketing::config`).
     #[serde(default)]
     pub ticketing: crate::ticketing::config::TicketingConfig,
+
+    /// The tier-2 queue folder (relative paths are relative to the config folder).
+    #[serde(default)]
+    pub queue_dir: Option<PathBuf>,
 }
 
 /// A config file that could not be used.
@@ -66,6 +71,11 @@ impl Config {
             && d.is_relative()
         {
             c.export_dir = Some(paths.config_dir.join(d));
+        }
+        if let Some(d) = &c.queue_dir
+            && d.is_relative()
+        {
+            c.queue_dir = Some(paths.config_dir.join(d));
         }
         Ok(c)
     }

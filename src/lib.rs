@@ -23,6 +23,8 @@ pub mod import;
 pub mod input;
 pub mod matrix;
 pub mod paths;
+pub mod queue;
+pub mod report;
 pub mod runbook;
 pub mod schema;
 pub mod session;

@@ -28,6 +28,9 @@ fn main() {
         Some(Command::Open(a)) => commands::open::run(&ctx, a, &mut out),
         Some(Command::Import(a)) => commands::import::run(a, &mut std::io::stdin(), &mut out),
         Some(Command::Post(a)) => commands::post::run(&ctx, a, &mut out),
+        Some(Command::Escalate(a)) => commands::escalate::run(&ctx, a, &mut out),
+        Some(Command::Queue(a)) => commands::queue::run(&ctx, a, &mut out),
+        Some(Command::Report(a)) => commands::report::run(&ctx, a, &mut out),
         None => commands::wizard::run(&ctx, &cli.wizard, &mut out),
     };
     let _ = out.flush();

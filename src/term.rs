@@ -7,7 +7,8 @@
 //! and the terminal restored on the normal path. Exit codes are in [`crate::exit`].
 //!
 //! Test hook: with `PASSKEY_TRIAGE_TEST_PANIC=1` in the environment the first frame panics half
-//! built, so the end-to-end tests can check that a panic restores the terminal.
+//! built (the wizard's and the report dashboard's), so the end-to-end tests can check that a
+//! panic restores the terminal.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -437,6 +438,10 @@ fn carry_out(
                 let r = store.export(&app.session, format);
                 queue.extend(app.update(Msg::Exported(r), Utc::now()));
             }
+            Effect::Escalate => {
+                let r = store.escalate(&app.session);
+                queue.extend(app.update(Msg::Escalated(r), Utc::now()));
+            }
             Effect::CopyToClipboard(text) => {
                 let written =
                     crate::export::clipboard::copy_to_clipboard(&mut io::stdout().lock(), &text).unwrap_or(false);
@@ -468,4 +473,77 @@ fn carry_out(
         }
     }
     Ok(None)
+}
+
+/// The `report --view` dashboard: the same terminal hygiene as the wizard (alternate screen, raw
+/// mode, restored on every exit, panic and signal), keys in, frames out, until `q`. Returns the
+/// exit code: 0, or the signal's.
+pub fn run_report(view: &mut crate::ui::screen::report::ReportView) -> io::Result<i32> {
+    use crate::ui::screen::report::Effect as ViewEffect;
+    let signals = Signals::install()?;
+    let mut guard = TerminalGuard::enter()?;
+    let mut run = || -> io::Result<i32> {
+        let size = guard.terminal.get_frame().area();
+        view.resize(size.width, size.height);
+        let input = spawn_input_reader()?;
+        let test_panic = std::env::var_os(ENV_TEST_PANIC).is_some_and(|v| v == "1");
+        let mut dirty = true;
+        loop {
+            if dirty {
+                queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
+                guard.terminal.draw(|f| {
+                    view.render(f);
+                    if test_panic {
+                        panic!("test panic requested by {ENV_TEST_PANIC}");
+                    }
+                })?;
+                queue!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
+                guard.pending.commit()?;
+                dirty = false;
+            }
+            let mut events = Vec::new();
+            match input.recv_timeout(Duration::from_millis(200)) {
+                Ok(ev) => {
+                    events.push(ev?);
+                    while let Ok(ev) = input.try_recv() {
+                        events.push(ev?);
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the terminal's input closed"));
+                }
+            }
+            if let Some(c) = signals.pending() {
+                return Ok(c);
+            }
+            for ev in events {
+                match ev {
+                    Event::Key(_) => {
+                        if let Some(key) = ev.as_key_press_event() {
+                            if view.update(&key) == Some(ViewEffect::Quit) {
+                                return Ok(crate::exit::OK);
+                            }
+                            dirty = true;
+                        }
+                    }
+                    Event::Resize(w, h) => {
+                        view.resize(w, h);
+                        dirty = true;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    };
+    let result = run();
+    drop(guard);
+    match result {
+        Ok(code) => Ok(code),
+        Err(e) => match signals.pending() {
+            Some(code) => Ok(code),
+            None if terminal_lost(&e) => Ok(crate::exit::HANGUP),
+            None => Err(e),
+        },
+    }
 }

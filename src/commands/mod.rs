@@ -1,6 +1,7 @@
 //! One module per subcommand. Each returns the process exit code; errors carry theirs.
 
 pub mod diagnose;
+pub mod escalate;
 pub mod export;
 pub mod graph;
 pub mod import;
@@ -8,6 +9,8 @@ pub mod lint;
 pub mod matrix;
 pub mod open;
 pub mod post;
+pub mod queue;
+pub mod report;
 pub mod sessions;
 pub mod wizard;
 

@@ -26,7 +26,10 @@ pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, C
     let set = ctx.load_set()?;
     let now = Utc::now();
     let call = CallInfo { agent: store.config().agent(args.agent.as_deref()), ..CallInfo::default() };
-    let mut opened = open_package(&args.file, &set, now, local_offset_minutes(now), new_id(now, id_nonce()), call)
+    // A package in the tier-2 queue (by id or file) is claimed first; see `commands::queue`.
+    let queued = super::queue::claim_for_open(ctx, args, store.config(), call.agent.as_deref(), now)?;
+    let file = queued.as_ref().map_or_else(|| args.file.clone(), |q| q.file.clone());
+    let mut opened = open_package(&file, &set, now, local_offset_minutes(now), new_id(now, id_nonce()), call)
         .map_err(|e| CliError::bad_input(e.to_string()))?;
     let role = crate::engine::Role::from(args.role);
     if role != opened.session.walk.options.role {
@@ -39,7 +42,11 @@ pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, C
     if !interactive {
         let journal = Journal::open(&ctx.paths);
         let saved = journal.save(&opened.session).map_err(|e| CliError::bad_input(e.to_string()))?;
-        let text = summary(&args.file, &opened, &saved);
+        let mut text = summary(&file, &opened, &saved);
+        if let Some(q) = &queued {
+            text = format!("{}\n{text}", q.note);
+            text.extend(super::queue::after_tier2(&q.queue, &opened.session).map(|l| l + "\n"));
+        }
         out.write_all(text.as_bytes()).map_err(|e| CliError::bad_input(format!("cannot write output: {e}")))?;
         return Ok(exit::OK);
     }
@@ -48,7 +55,13 @@ pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, C
     if let Some(w) = opened.warnings.first() {
         app.warn(format!("Tier 2: {}", sanitize_line(w)));
     }
-    super::wizard::run_app(app, &mut store, out, None)
+    let id = app.session.id.clone();
+    let code = super::wizard::run_app(app, &mut store, out, None)?;
+    if let Some(q) = &queued {
+        let _ = writeln!(out, "{}", q.note);
+        super::queue::after_wizard(ctx, store.config(), &id, out);
+    }
+    Ok(code)
 }
 
 /// What was loaded and where the new session lives.

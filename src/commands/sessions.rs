@@ -7,20 +7,23 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{CliError, Context};
-use crate::cli::{SessionsArgs, TextOrJson};
+use crate::cli::{SessionsArgs, SessionsFormat};
 use crate::exit;
 use crate::session::journal::{CorruptFile, Journal, SessionSummary};
 use crate::text::{age, sanitize_line};
 
 pub fn run(ctx: &Context, args: &SessionsArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    if args.format == SessionsFormat::Ndjson {
+        return super::report::sessions_ndjson(ctx, out);
+    }
     let journal = Journal::open(&ctx.paths);
     let (sessions, corrupt) = journal.list();
     report_corrupt(&corrupt);
     report_duplicate_ids(&sessions);
     let now = Utc::now();
     let body = match args.format {
-        TextOrJson::Json => render_json(&sessions, &corrupt, now),
-        TextOrJson::Text => render_text(&sessions, now, journal.dir()),
+        SessionsFormat::Json => render_json(&sessions, &corrupt, now),
+        SessionsFormat::Text | SessionsFormat::Ndjson => render_text(&sessions, now, journal.dir()),
     };
     out.write_all(body.as_bytes()).map_err(|e| CliError::bad_input(format!("cannot write output: {e}")))?;
     Ok(exit::OK)

@@ -44,6 +44,7 @@ pub fn options(store: &dyn SessionStore, start_screen: bool) -> Options {
         export: store.export_format(),
         redact: store.export_redacts(),
         ticketing: store.ticketing(),
+        queue: store.queue_available(),
     }
 }
 
@@ -151,7 +152,14 @@ pub fn run_with_store(
     if !deferred {
         let app = prepare(ctx, args, store)?;
         require_terminal()?;
-        return run_app(app, store, out, None);
+        let id = app.session.id.clone();
+        let code = run_app(app, store, out, None)?;
+        // A resumed tier-2 session that reached its outcome finishes its queued package.
+        if args.resume.is_some() {
+            let config = crate::config::Config::load(&ctx.paths).unwrap_or_default();
+            super::queue::after_wizard(ctx, &config, &id, out);
+        }
+        return Ok(code);
     }
     let set = RunbookSet::builtin_entry().map_err(|f| CliError::bad_input(f.to_string()))?;
     let app = prepare_with_set(set, args, store)?;

@@ -22,8 +22,8 @@ use super::screen::facts::FactsScreen;
 use super::screen::help::HelpScreen;
 use super::screen::import::ImportScreen;
 use super::screen::matrix::MatrixScreen;
-use super::screen::preview::PreviewScreen;
 use super::screen::post::{self, PostScreen};
+use super::screen::preview::PreviewScreen;
 use super::screen::search::SearchScreen;
 use super::screen::start::StartScreen;
 use super::screen::walk::{self, WalkScreen};
@@ -298,6 +298,9 @@ impl App {
             can_restart: self.can_restart(),
             can_export: self.opts.export.is_some(),
             can_post: self.opts.ticketing.is_some(),
+            can_escalate: self.opts.queue
+                && screen == Screen::Outcome
+                && self.session.status == crate::session::Status::Escalated,
         }
     }
 
@@ -412,6 +415,15 @@ impl App {
                 // The screen was closed meanwhile: nothing to import into.
                 _ => Vec::new(),
             },
+            Msg::Escalated(Ok(line)) => {
+                let room = usize::from(self.size.0).saturating_sub(2).max(24);
+                self.info(super::text::shorten_middle(&sanitize_line(&line), room));
+                Vec::new()
+            }
+            Msg::Escalated(Err(e)) => {
+                self.error(format!("Not queued for tier 2: {}", sanitize_line(&e)));
+                Vec::new()
+            }
             Msg::RunbooksLoaded(LoadedRunbooks(set)) => {
                 self.set = *set;
                 self.index = OnceCell::new();

@@ -22,6 +22,8 @@ pub struct JournalStore {
     skipped: Vec<String>,
     /// Files exported during this run, listed after the wizard closes.
     exports: Vec<PathBuf>,
+    /// Where this run put escalation packages (tier-2 queue), said again after the wizard closes.
+    queued: Vec<String>,
     /// The final flush failed.
     lost: bool,
     /// The session this wizard writes (one writer per session).
@@ -52,6 +54,7 @@ impl JournalStore {
             paths: paths.clone(),
             skipped: Vec::new(),
             exports: Vec::new(),
+            queued: Vec::new(),
             lost: false,
             lock: None,
             agent: config.agent.clone(),
@@ -150,6 +153,25 @@ impl SessionStore for JournalStore {
         Ok(Exported { path, text })
     }
 
+    fn queue_available(&self) -> bool {
+        true
+    }
+
+    fn escalate(&mut self, session: &Session) -> Result<String, String> {
+        let dir = crate::queue::resolve_dir(&self.paths, self.config.queue_dir.as_deref(), |k| std::env::var_os(k));
+        let package = export::json::render(session);
+        let put = crate::queue::Queue::at(dir).put(&session.id, package.as_bytes()).map_err(|e| e.to_string())?;
+        let shown = |p: PathBuf| sanitize_line(&std::path::absolute(&p).unwrap_or(p).display().to_string());
+        let line = match put {
+            crate::queue::Put::Queued(p) => format!("Queued for tier 2: {}", shown(p)),
+            crate::queue::Put::AlreadyQueued(p) => format!("Already in the tier-2 queue: {}", shown(p)),
+        };
+        if !self.queued.contains(&line) {
+            self.queued.push(line.clone());
+        }
+        Ok(line)
+    }
+
     /// A file that is not the journal's own file for its id (a copy, a package) or a redacted
     /// package continues as a NEW session (`continued_from`), so the original is never written
     /// over; a session of the journal is claimed at once, so a second wizard is refused here.
@@ -226,6 +248,7 @@ impl SessionStore for JournalStore {
         for p in &self.exports {
             lines.push(format!("Exported: {}", sanitize_line(&p.display().to_string())));
         }
+        lines.extend(self.queued.iter().cloned());
         lines
     }
 

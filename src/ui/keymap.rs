@@ -92,6 +92,8 @@ pub struct KeyContext {
     pub can_export: bool,
     /// A help desk is configured (`[ticketing]`): `p` posts the note on the outcome.
     pub can_post: bool,
+    /// The outcome escalates and there is a tier-2 queue to put the package in.
+    pub can_escalate: bool,
 }
 
 impl KeyContext {
@@ -105,6 +107,7 @@ impl KeyContext {
             can_restart: false,
             can_export: false,
             can_post: false,
+            can_escalate: false,
         }
     }
 }
@@ -136,6 +139,8 @@ pub enum Action {
     Export,
     /// `p` on the outcome: post the note to the call's ticket (asks first).
     Post,
+    /// Put the escalation package in the tier-2 queue.
+    Escalate,
     /// `q`: quit, asking first if something would be lost.
     Quit,
     /// Ctrl-C: quit now.
@@ -295,6 +300,9 @@ fn can_export(c: &KeyContext) -> bool {
 }
 fn can_post(c: &KeyContext) -> bool {
     c.can_post
+}
+fn can_escalate(c: &KeyContext) -> bool {
+    c.can_escalate
 }
 fn typed(c: &KeyContext) -> bool {
     c.typed
@@ -505,6 +513,14 @@ const OUTCOME: &[Binding] = &[
         Some(("p", "post")),
         A::Post,
         can_post
+    ),
+    b!(
+        &[P::Char('t')],
+        "t",
+        "escalate: put the escalation package in the tier-2 queue (the status line says where)",
+        Some(("t", "to tier 2")),
+        A::Escalate,
+        can_escalate
     ),
 ];
 
@@ -907,7 +923,7 @@ mod tests {
             Screen::Post,
         ];
         for screen in screens {
-            for flags in 0..128u32 {
+            for flags in 0..256u32 {
                 let ctx = KeyContext {
                     screen,
                     items: if flags & 1 != 0 { 3 } else { 0 },
@@ -917,6 +933,7 @@ mod tests {
                     can_restart: flags & 16 != 0,
                     can_export: flags & 32 != 0,
                     can_post: flags & 64 != 0,
+                    can_escalate: flags & 128 != 0,
                 };
                 for b in bindings(&ctx) {
                     let sample = b.pats.iter().find_map(|p| match *p {

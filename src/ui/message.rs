@@ -25,6 +25,9 @@ pub enum Msg {
     Saved(Result<(), String>),
     /// Result of an `Effect::Export`.
     Exported(Result<Exported, String>),
+    /// Result of an `Effect::Escalate`: the line for the status bar (where the package went),
+    /// or why it could not be queued.
+    Escalated(Result<String, String>),
     /// Result of an `Effect::CopyToClipboard`: was the OSC 52 sequence written? (Whether the
     /// terminal honoured it can't be known.)
     Copied(bool),
@@ -57,6 +60,9 @@ pub enum Effect {
     Export(Format),
     /// Put text on the clipboard (OSC 52).
     CopyToClipboard(String),
+    /// Put the session's escalation package in the tier-2 queue; the result comes back as
+    /// `Msg::Escalated`.
+    Escalate,
     /// Leave the wizard with this exit code.
     Quit(i32),
     /// Read a sign-in log export (`i`); the result comes back as `Msg::Imported`.
@@ -81,4 +87,6 @@ pub struct Options {
     pub redact: bool,
     /// The help desk `p` posts the note to (config `[ticketing] system`); None hides `p`.
     pub ticketing: Option<System>,
+    /// The store has a tier-2 queue: an escalating outcome offers to put the package there.
+    pub queue: bool,
 }

@@ -52,6 +52,17 @@ pub trait SessionStore {
     /// Writes an export of the session and returns where, and its text.
     fn export(&mut self, session: &Session, format: Format) -> Result<Exported, String>;
 
+    /// Is there a tier-2 queue to escalate to?
+    fn queue_available(&self) -> bool {
+        false
+    }
+
+    /// Puts the session's escalation package in the tier-2 queue; the line for the status bar
+    /// (saying where), or why not (one line).
+    fn escalate(&mut self, _session: &Session) -> Result<String, String> {
+        Err("there is no tier-2 queue".into())
+    }
+
     /// Loads a session to resume: `id` (an id, a unique prefix or a file) or, when None, the
     /// newest open one.
     fn load(&mut self, id: Option<&str>) -> Result<Session, String>;

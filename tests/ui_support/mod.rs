@@ -50,7 +50,7 @@ pub fn call() -> CallInfo {
 }
 
 pub fn opts() -> Options {
-    Options { no_color: false, start_screen: false, persists: false, export: None, redact: false, ticketing: None }
+    Options::default()
 }
 
 pub fn app_with(facts: &[(&str, &str)], options: Options) -> App {

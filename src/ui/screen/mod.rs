@@ -6,6 +6,8 @@
 //!   from search a question asked now ([`aside`]) or an outcome seen read-only ([`preview`]).
 //! - Overlays (on top of a mode, in [`Overlay`](super::app::Overlay)): [`help`], [`confirm`],
 //!   [`export`], [`post`].
+//! - The report dashboard ([`report`], `report --view`): a screen of its own with its own
+//!   loop (`term::run_report`), outside the wizard.
 //!
 //! The diagnosis is the screen every other one returns to, so its state
 //! ([`walk::WalkScreen`]: highlighted answer, typed line, scroll) lives on the app and survives
@@ -25,8 +27,9 @@ pub mod help;
 pub mod import;
 pub mod matrix;
 pub mod notes;
-pub mod preview;
 pub mod post;
+pub mod preview;
+pub mod report;
 pub mod search;
 pub mod start;
 pub mod walk;

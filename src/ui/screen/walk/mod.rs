@@ -292,6 +292,7 @@ pub fn key(app: &mut App, action: Action, key: &KeyEvent, screen: Screen) -> Vec
             app.mode = Mode::Import(crate::ui::screen::import::ImportScreen::open());
             Vec::new()
         }
+        Action::Escalate => vec![Effect::Escalate],
         Action::Export => {
             if let Some(f) = app.opts.export {
                 app.overlay = Some(Overlay::Export(ExportScreen::open(f)));

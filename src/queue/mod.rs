@@ -1,0 +1,453 @@
+//! The tier-2 queue: a folder, possibly an SMB share used by the whole team.
+//!
+//! ```text
+//! <queue>/<id>.json              an escalation package waiting for tier 2 (the JSON export)
+//! <queue>/claims/<id>.<n>        claim n on it (see `claim`): the highest n holds it
+//! <queue>/done/<id>.json         the package, once a tier-2 session reached an outcome
+//! <queue>/done/<id>.tier2.json   that tier-2 session, beside it (`.tier2-2.json`, … if several)
+//! ```
+//!
+//! Every write creates a new name and never replaces a file (temp file + rename-without-replace,
+//! or an exclusive create); nothing relies on locks. Files whose names start with `.` are
+//! temporary and ignored. Format and commands: `docs/queue.md`.
+
+pub mod claim;
+pub mod fs;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use crate::paths::Paths;
+use crate::session::digest::{Digest, read_session_bytes};
+use crate::session::is_valid_id;
+use crate::session::journal::CorruptFile;
+
+pub use claim::{Claim, ClaimError, Claimed, Holder};
+
+/// Environment variable naming the queue folder (beats `queue_dir` in config.toml).
+pub const ENV_QUEUE_DIR: &str = "PASSKEY_TRIAGE_QUEUE_DIR";
+
+/// The queue folder: `PASSKEY_TRIAGE_QUEUE_DIR`, else `queue_dir` from config.toml (already
+/// made absolute against the config folder), else `<data>/queue`.
+pub fn resolve_dir(
+    paths: &Paths,
+    configured: Option<&Path>,
+    env: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> PathBuf {
+    env(ENV_QUEUE_DIR)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| configured.map(Path::to_path_buf))
+        .unwrap_or_else(|| paths.data_dir.join("queue"))
+}
+
+/// Small files (claims) are read whole, up to this size.
+const MAX_CLAIM_BYTES: u64 = 64 * 1024;
+
+/// Reads a small file (a claim), refusing anything large or not a regular file.
+pub(crate) fn read_small(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let f = std::fs::File::open(path)?;
+    let meta = f.metadata()?;
+    if !meta.is_file() || meta.len() > MAX_CLAIM_BYTES {
+        return Err(std::io::Error::other("not a claim file"));
+    }
+    let mut buf = Vec::new();
+    f.take(MAX_CLAIM_BYTES).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Why a queue operation failed. Messages are one line and name the file.
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("{}: {what}: {source}", path.display())]
+    Io { path: PathBuf, what: &'static str, source: std::io::Error },
+    #[error(
+        "{}: a different package of session {id} is already in the queue; it is not replaced (tier 2 works from it)",
+        path.display()
+    )]
+    Different { id: String, path: PathBuf },
+    #[error("session {id} was escalated before and tier 2 has finished it ({})", path.display())]
+    AlreadyDone { id: String, path: PathBuf },
+    #[error("{id} is claimed by {agent} since {since}; add --take-over to take it over")]
+    Held { id: String, agent: String, since: String },
+    #[error("`{query}` matches several queued packages: {}", ids.join(", "))]
+    Ambiguous { query: String, ids: Vec<String> },
+    #[error("`{0}` is not a valid session id (letters, digits, `-`, `_`; at most 64)")]
+    BadId(String),
+}
+
+/// Where a package stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    Waiting,
+    Claimed,
+    Done,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Waiting => "waiting",
+            State::Claimed => "claimed",
+            State::Done => "done",
+        }
+    }
+}
+
+/// One package in the queue, as `queue` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: String,
+    pub ticket: Option<String>,
+    pub user: Option<String>,
+    /// The tier-1 agent.
+    pub agent: Option<String>,
+    pub class: Option<String>,
+    /// The session's status in the package (`escalated`, …).
+    pub status: String,
+    pub state: State,
+    pub open_checks: Vec<String>,
+    /// When the tier-1 call started (the queue's order: oldest first).
+    pub started: DateTime<Utc>,
+    pub claimed_by: Option<String>,
+    pub claimed_at: Option<DateTime<Utc>>,
+    /// The package file.
+    pub file: PathBuf,
+    /// For a done package: the tier-2 session beside it (the first, if several).
+    pub tier2_session: Option<PathBuf>,
+}
+
+/// Result of [`Queue::put`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Put {
+    /// Written to this new file.
+    Queued(PathBuf),
+    /// The same package was in the queue already.
+    AlreadyQueued(PathBuf),
+}
+
+/// A package found by id, prefix or file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub id: String,
+    pub file: PathBuf,
+    pub state: State,
+}
+
+/// What [`Queue::complete`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completed {
+    pub package: PathBuf,
+    pub session: PathBuf,
+}
+
+/// The queue folder and the operations on it.
+#[derive(Debug, Clone)]
+pub struct Queue {
+    dir: PathBuf,
+}
+
+impl Queue {
+    pub fn at(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn done_dir(&self) -> PathBuf {
+        self.dir.join("done")
+    }
+
+    pub fn claims_dir(&self) -> PathBuf {
+        self.dir.join("claims")
+    }
+
+    fn waiting_path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.json"))
+    }
+
+    fn done_path(&self, id: &str) -> PathBuf {
+        self.done_dir().join(format!("{id}.json"))
+    }
+
+    /// Puts session `id`'s package (`bytes`, the JSON export) in the queue as `<id>.json`.
+    /// The same bytes queued again are [`Put::AlreadyQueued`]; a different package for the same
+    /// session, or one tier 2 already finished, is refused: nothing is replaced.
+    pub fn put(&self, id: &str, bytes: &[u8]) -> Result<Put, QueueError> {
+        if !is_valid_id(id) {
+            return Err(QueueError::BadId(id.to_string()));
+        }
+        let done = self.done_path(id);
+        if done.symlink_metadata().is_ok() {
+            return Err(QueueError::AlreadyDone { id: id.to_string(), path: done });
+        }
+        let target = self.waiting_path(id);
+        match fs::write_new(&self.dir, &target, bytes) {
+            Ok(()) => Ok(Put::Queued(target)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                if std::fs::read(&target).is_ok_and(|b| b == bytes) {
+                    Ok(Put::AlreadyQueued(target))
+                } else {
+                    Err(QueueError::Different { id: id.to_string(), path: target })
+                }
+            }
+            Err(source) => Err(QueueError::Io { path: target, what: "cannot write", source }),
+        }
+    }
+
+    /// The state of package `id`, if it is in the queue at all.
+    pub fn state(&self, id: &str) -> Option<State> {
+        if !is_valid_id(id) {
+            return None;
+        }
+        if self.done_path(id).is_file() {
+            Some(State::Done)
+        } else if self.waiting_path(id).is_file() {
+            Some(if self.holder(id).is_some() { State::Claimed } else { State::Waiting })
+        } else {
+            None
+        }
+    }
+
+    /// Who holds package `id`.
+    pub fn holder(&self, id: &str) -> Option<Holder> {
+        claim::holder(&self.claims_dir(), id)
+    }
+
+    /// Finds a package for `open`: a file in the queue folder (or its `done/`), an id, or a unique
+    /// prefix of the id of a package still waiting. `Ok(None)`: not a queued package.
+    pub fn find(&self, query: &str) -> Result<Option<Found>, QueueError> {
+        let as_path = Path::new(query);
+        if as_path.is_file() {
+            return Ok(self.file_in_queue(as_path));
+        }
+        if !is_valid_id(query) {
+            return Ok(None);
+        }
+        if let Some(state) = self.state(query) {
+            let file = if state == State::Done { self.done_path(query) } else { self.waiting_path(query) };
+            return Ok(Some(Found { id: query.to_string(), file, state }));
+        }
+        let ids: Vec<String> = self.waiting_ids().into_iter().filter(|id| id.starts_with(query)).collect();
+        match ids.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(self.state(one).map(|state| Found { id: one.clone(), file: self.waiting_path(one), state })),
+            _ => Err(QueueError::Ambiguous { query: query.to_string(), ids }),
+        }
+    }
+
+    /// A file given by path is a queued package when it is `<queue>/<id>.json`.
+    fn file_in_queue(&self, file: &Path) -> Option<Found> {
+        let id = file.file_stem()?.to_str()?;
+        if !is_valid_id(id) || file.extension().is_none_or(|e| e != "json") {
+            return None;
+        }
+        let parent = std::fs::canonicalize(file.parent()?).ok()?;
+        let queue = std::fs::canonicalize(&self.dir).ok()?;
+        if parent == queue {
+            let state = self.state(id)?;
+            Some(Found { id: id.to_string(), file: file.to_path_buf(), state })
+        } else {
+            None
+        }
+    }
+
+    /// Ids of the packages at the top of the queue folder (waiting or claimed, or done but not
+    /// yet removed from there), in name order.
+    fn waiting_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = package_files(&self.dir)
+            .into_iter()
+            .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
+            .filter(|id| is_valid_id(id))
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Claims package `id` for `agent` (see [`claim::claim`]).
+    pub fn claim(&self, id: &str, agent: &str, take_over: bool, now: DateTime<Utc>) -> Result<Claimed, QueueError> {
+        claim::claim(&self.claims_dir(), id, agent, take_over, now).map_err(|e| match e {
+            ClaimError::Held(h) => QueueError::Held {
+                id: id.to_string(),
+                agent: h.agent().to_string(),
+                since: h
+                    .since()
+                    .map_or_else(|| "an unknown time".to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+            },
+            ClaimError::Io(path, source) => QueueError::Io { path, what: "cannot claim", source },
+        })
+    }
+
+    /// Tier 2 reached an outcome on package `id`: the tier-2 session (`session_json`) is written
+    /// to `done/<id>.tier2.json` (`.tier2-2.json`, … when another tier-2 session is there
+    /// already), the package is copied to `done/<id>.json` and then removed from the top of
+    /// the queue. Every step creates new names, so a crash half-way leaves the package where it
+    /// was or in both places (then it counts as done); running it again completes it.
+    pub fn complete(&self, id: &str, session_json: &[u8]) -> Result<Completed, QueueError> {
+        if !is_valid_id(id) {
+            return Err(QueueError::BadId(id.to_string()));
+        }
+        let done = self.done_dir();
+        let io = |path: &Path, what: &'static str| {
+            let path = path.to_path_buf();
+            move |source| QueueError::Io { path, what, source }
+        };
+        std::fs::create_dir_all(&done).map_err(io(&done, "cannot create the folder"))?;
+        let session = self.write_tier2_session(id, session_json)?;
+        let waiting = self.waiting_path(id);
+        let package = self.done_path(id);
+        match std::fs::read(&waiting) {
+            Ok(bytes) => {
+                fs::write_new_or_same(&done, &package, &bytes).map_err(io(&package, "cannot write"))?;
+                match std::fs::remove_file(&waiting) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(QueueError::Io { path: waiting, what: "cannot remove", source: e }),
+                }
+            }
+            // Another tier-2 session finished it first: its package is in done/ already.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && package.is_file() => {}
+            Err(e) => return Err(QueueError::Io { path: waiting, what: "cannot read", source: e }),
+        }
+        Ok(Completed { package, session })
+    }
+
+    fn write_tier2_session(&self, id: &str, json: &[u8]) -> Result<PathBuf, QueueError> {
+        let done = self.done_dir();
+        for n in 1..=999u32 {
+            let name = if n == 1 { format!("{id}.tier2.json") } else { format!("{id}.tier2-{n}.json") };
+            let target = done.join(name);
+            match fs::write_new_or_same(&done, &target, json) {
+                Ok(()) => return Ok(target),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(source) => return Err(QueueError::Io { path: target, what: "cannot write", source }),
+            }
+        }
+        Err(QueueError::Io {
+            path: done,
+            what: "cannot write",
+            source: std::io::Error::other("999 tier-2 sessions for one package"),
+        })
+    }
+
+    /// The packages, oldest call first: those waiting or claimed, and with `all` the done ones
+    /// too. Files that can't be read as packages are returned apart (never touched).
+    pub fn list(&self, all: bool) -> (Vec<Entry>, Vec<CorruptFile>) {
+        let mut entries = Vec::new();
+        let mut corrupt = Vec::new();
+        let mut buf = Vec::new();
+        let mut read = |file: PathBuf, state: State, entries: &mut Vec<Entry>| {
+            let parsed = read_session_bytes(&file, &mut buf).and_then(|()| {
+                let d = Digest::parse(&buf)?;
+                Ok(self.entry(&d, file.clone(), state))
+            });
+            match parsed {
+                Ok(e) => entries.push(e),
+                Err(reason) => corrupt.push(CorruptFile { path: file, reason }),
+            }
+        };
+        for id in self.waiting_ids() {
+            if self.done_path(&id).is_file() {
+                // Moved to done/ and not yet removed here (a completion cut short).
+                continue;
+            }
+            let state = if self.holder(&id).is_some() { State::Claimed } else { State::Waiting };
+            read(self.waiting_path(&id), state, &mut entries);
+        }
+        if all {
+            for file in package_files(&self.done_dir()) {
+                // `<id>.tier2*.json` are tier-2 sessions, not packages.
+                let is_package = file.file_stem().and_then(|s| s.to_str()).is_some_and(is_valid_id);
+                if is_package {
+                    read(file, State::Done, &mut entries);
+                }
+            }
+        }
+        entries.sort_by(|a, b| a.started.cmp(&b.started).then_with(|| a.id.cmp(&b.id)));
+        (entries, corrupt)
+    }
+
+    fn entry(&self, d: &Digest<'_>, file: PathBuf, state: State) -> Entry {
+        let holder = self.holder(&d.id);
+        let tier2_session = (state == State::Done)
+            .then(|| self.done_dir().join(format!("{}.tier2.json", d.id.as_str())))
+            .filter(|p| p.is_file());
+        Entry {
+            id: d.id.to_string(),
+            ticket: d.ticket.as_ref().map(|t| t.to_string()),
+            user: d.user.as_ref().map(|t| t.to_string()),
+            agent: d.agent.as_ref().map(|t| t.to_string()),
+            class: d.class().map(str::to_string),
+            status: d.status.to_string(),
+            state,
+            open_checks: d.open_checks(),
+            started: d.started_at,
+            claimed_by: holder.as_ref().map(|h| h.agent().to_string()),
+            claimed_at: holder.as_ref().and_then(Holder::since),
+            file,
+            tier2_session,
+        }
+    }
+
+    /// Every session file the queue holds, for the report: the packages at the top and in
+    /// `done/`, and the tier-2 sessions beside them.
+    pub fn session_files(&self) -> Vec<PathBuf> {
+        let mut files = package_files(&self.dir);
+        files.extend(package_files(&self.done_dir()));
+        files
+    }
+}
+
+/// The `*.json` regular files (not hidden, not symlinks) directly in `dir`, unordered.
+fn package_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| {
+            let n = e.file_name();
+            let b = n.as_encoded_bytes();
+            b.ends_with(b".json") && !b.starts_with(b".")
+        })
+        .map(|e| e.path())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_folder_comes_from_env_then_config_then_data() {
+        let paths = Paths { config_dir: "/c".into(), data_dir: "/d".into() };
+        let none = |_: &str| None;
+        assert_eq!(resolve_dir(&paths, None, none), PathBuf::from("/d/queue"));
+        assert_eq!(resolve_dir(&paths, Some(Path::new("/share/q")), none), PathBuf::from("/share/q"));
+        let env = |k: &str| (k == ENV_QUEUE_DIR).then(|| std::ffi::OsString::from("/env/q"));
+        assert_eq!(resolve_dir(&paths, Some(Path::new("/share/q")), env), PathBuf::from("/env/q"));
+    }
+
+    #[test]
+    fn put_never_replaces() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let q = Queue::at(tmp.path().join("q"));
+        let id = "20260120T090000Z-0001";
+        assert!(matches!(q.put(id, b"{}"), Ok(Put::Queued(_))));
+        assert!(matches!(q.put(id, b"{}"), Ok(Put::AlreadyQueued(_))));
+        assert!(matches!(q.put(id, b"{ }"), Err(QueueError::Different { .. })));
+        assert!(matches!(q.put("../x", b"{}"), Err(QueueError::BadId(_))));
+        assert_eq!(q.state(id), Some(State::Waiting));
+        let done = q.complete(id, b"{\"t2\": 1}");
+        assert!(done.is_ok(), "{done:?}");
+        assert_eq!(q.state(id), Some(State::Done));
+        assert!(matches!(q.put(id, b"{}"), Err(QueueError::AlreadyDone { .. })));
+        // A second tier-2 session finishing the same package goes beside the first.
+        let again = q.complete(id, b"{\"t2\": 2}").map(|c| c.session);
+        assert_eq!(again.ok(), Some(q.done_dir().join(format!("{id}.tier2-2.json"))));
+    }
+}

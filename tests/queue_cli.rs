@@ -1,0 +1,239 @@
+//! The tier-2 queue across two agents: separate machines (their own config and data folders,
+//! their name from their config.toml) sharing one queue folder through
+//! `PASSKEY_TRIAGE_QUEUE_DIR`, each command a separate process.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// One agent's machine.
+struct Agent {
+    home: PathBuf,
+    queue: PathBuf,
+}
+
+impl Agent {
+    fn new(root: &Path, name: &str) -> Self {
+        let home = root.join(name);
+        std::fs::create_dir_all(home.join("config")).expect("config folder");
+        std::fs::write(home.join("config/config.toml"), format!("agent = \"{name}\"\n")).expect("config.toml");
+        Self { home, queue: root.join("share/queue") }
+    }
+
+    fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_passkey-triage"));
+        c.args(args)
+            .env("PASSKEY_TRIAGE_CONFIG_DIR", self.home.join("config"))
+            .env("PASSKEY_TRIAGE_DATA_DIR", self.home.join("data"))
+            .env("PASSKEY_TRIAGE_QUEUE_DIR", &self.queue)
+            .env_remove("NO_COLOR");
+        c
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        Command::from_std(self.std_cmd(args))
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().expect("runs")
+    }
+
+    fn sessions_dir(&self) -> PathBuf {
+        self.home.join("data/sessions")
+    }
+
+    /// A tier-1 session from `diagnose` (finished with `assume_unknown`, else waiting at the
+    /// first question), journaled in this agent's sessions folder as `<id>.json`; its id.
+    fn tier1_session(&self, ticket: &str, assume_unknown: bool) -> String {
+        let file = self.sessions_dir().join(format!("{ticket}.json"));
+        std::fs::create_dir_all(self.sessions_dir()).expect("sessions folder");
+        let file_s = file.to_string_lossy().into_owned();
+        let mut args = vec!["diagnose", "--facts", "-", "--ticket", ticket, "--session-out", &file_s];
+        if assume_unknown {
+            args.push("--assume-unknown");
+        }
+        let out = self.cmd(&args).write_stdin(r#"{"facts": {"phase": "sign-in"}}"#).output().expect("runs");
+        assert!(matches!(out.status.code(), Some(0 | 3)), "{}", text(&out.stderr));
+        let v: Value = serde_json::from_slice(&std::fs::read(&file).expect("session written")).expect("json");
+        let id = v["id"].as_str().expect("id").to_string();
+        // The journal finds a session by its file name, as the wizard writes it: `<id>.json`.
+        std::fs::rename(&file, self.sessions_dir().join(format!("{id}.json"))).expect("rename");
+        id
+    }
+
+    fn queue_json(&self, all: bool) -> Vec<Value> {
+        let mut args = vec!["queue", "--format", "json"];
+        if all {
+            args.push("--all");
+        }
+        let out = self.run(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).expect("json").as_array().expect("a list").clone()
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn ok(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(0), "stdout: {}\nstderr: {}", text(&out.stdout), text(&out.stderr));
+    text(&out.stdout)
+}
+
+/// Exit 2, nothing on stdout, one line on stderr; that line.
+fn refused(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(2), "stdout: {}\nstderr: {}", text(&out.stdout), text(&out.stderr));
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    err
+}
+
+#[test]
+fn claim_refusal_take_over_and_done_across_two_agents() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "Ana");
+    let bo = Agent::new(tmp.path(), "Bo");
+
+    // Tier 1 (Ana) escalates two calls: one waiting at a question, one that reached an outcome.
+    let waiting = ana.tier1_session("INC-W", false);
+    let finished = ana.tier1_session("INC-F", true);
+    let out = ok(&ana.run(&["escalate", &waiting]));
+    let queued = ana.queue.join(format!("{waiting}.json"));
+    assert!(out.starts_with(&format!("Queued session {waiting} (ticket INC-W)")), "{out}");
+    assert!(out.trim_end().ends_with(&queued.display().to_string()), "{out}");
+    // By ticket id; the package is the JSON export, byte for byte.
+    ok(&ana.run(&["escalate", "INC-F"]));
+    let export = ok(&ana.run(&["export", &finished, "--format", "json"]));
+    assert_eq!(std::fs::read_to_string(ana.queue.join(format!("{finished}.json"))).ok(), Some(export));
+    // Again: already there, nothing replaced.
+    assert!(ok(&ana.run(&["escalate", &finished])).starts_with("Already in the queue"));
+
+    // Bo sees both, oldest call first, nobody holding them.
+    let list = bo.queue_json(false);
+    let ids: Vec<&str> = list.iter().map(|e| e["id"].as_str().unwrap_or("")).collect();
+    assert_eq!(ids, vec![waiting.as_str(), finished.as_str()]);
+    for e in &list {
+        for key in ["id", "ticket", "class", "open_checks", "claimed_by", "claimed_at", "file"] {
+            assert!(e.get(key).is_some(), "{key} missing in {e}");
+        }
+        assert_eq!(e["claimed_by"], Value::Null);
+        assert_eq!(e["state"], "waiting");
+        assert!(e["open_checks"].is_array());
+    }
+    assert_eq!(list[0]["ticket"], "INC-W");
+    assert_eq!(list[0]["class"], Value::Null);
+    assert!(list[1]["class"].is_string());
+    assert_eq!(list[0]["file"], queued.display().to_string());
+
+    // Bo claims the waiting one.
+    let out = ok(&bo.run(&["open", &waiting, "--print"]));
+    assert!(out.starts_with(&format!("Claimed queued package {waiting} for Bo")), "{out}");
+    let claimed = ana.queue_json(false);
+    assert_eq!(claimed[0]["claimed_by"], "Bo");
+    assert_eq!(claimed[0]["state"], "claimed");
+    let since = claimed[0]["claimed_at"].as_str().expect("claimed_at").to_string();
+
+    // Ana can't: one line naming the holder and since when.
+    let err = refused(&ana.run(&["open", &waiting, "--print"]));
+    let minute = since.get(..16).unwrap_or("").replace('T', " ");
+    assert!(err.contains(&format!("{waiting} is claimed by Bo since {minute} UTC")), "{err}");
+    assert!(err.contains("--take-over"), "{err}");
+    // Nothing was journaled for Ana's refused attempt.
+    assert_eq!(std::fs::read_dir(ana.sessions_dir()).map(|d| d.count()).unwrap_or(0), 2);
+
+    // Bo again (by the file's path): he holds it already.
+    let out = ok(&bo.run(&["open", &queued.display().to_string(), "--print"]));
+    assert!(out.starts_with(&format!("Queued package {waiting} is claimed by you (Bo)")), "{out}");
+
+    // Ana takes it over; the claims are kept as history.
+    let out = ok(&ana.run(&["open", &waiting, "--print", "--take-over"]));
+    assert!(out.starts_with(&format!("Took over queued package {waiting} from Bo")), "{out}");
+    assert_eq!(ana.queue_json(false)[0]["claimed_by"], "Ana");
+    let claims = ana.queue.join("claims");
+    assert!(claims.join(format!("{waiting}.1")).is_file() && claims.join(format!("{waiting}.2")).is_file());
+    let err = refused(&bo.run(&["open", &waiting, "--print"]));
+    assert!(err.contains("is claimed by Ana since"), "{err}");
+
+    // Bo opens the finished package: tier 2 is at an outcome at once, so it is done.
+    let out = ok(&bo.run(&["open", &finished, "--print"]));
+    let done_pkg = ana.queue.join("done").join(format!("{finished}.json"));
+    let done_t2 = ana.queue.join("done").join(format!("{finished}.tier2.json"));
+    assert!(out.contains(&format!("package {finished} moved to {}", done_pkg.display())), "{out}");
+    assert!(!ana.queue.join(format!("{finished}.json")).exists());
+    let t2: Value = serde_json::from_slice(&std::fs::read(&done_t2).expect("tier-2 session")).expect("json");
+    assert_eq!(t2["continued_from"], finished.as_str());
+    assert_eq!(t2["agent"], "Bo");
+    assert_ne!(t2["status"], "open");
+    // The tier-2 session is also in Bo's own journal, the same.
+    let journaled = bo.sessions_dir().join(format!("{}.json", t2["id"].as_str().unwrap_or("")));
+    let mine: Value = serde_json::from_slice(&std::fs::read(journaled).expect("journaled")).expect("json");
+    assert_eq!(mine, t2);
+
+    // Done packages leave the list; --all shows them with the tier-2 session.
+    let list = ana.queue_json(false);
+    assert_eq!(list.len(), 1);
+    let all = ana.queue_json(true);
+    let done = all.iter().find(|e| e["id"] == finished.as_str()).expect("listed with --all");
+    assert_eq!(done["state"], "done");
+    assert_eq!(done["tier2_session"], done_t2.display().to_string());
+    let err = refused(&ana.run(&["open", &finished, "--print"]));
+    assert!(err.contains(&format!("{finished} is done")), "{err}");
+    // Escalating it again is refused too: tier 2 has finished it.
+    let err = refused(&ana.run(&["escalate", &finished]));
+    assert!(err.contains("tier 2 has finished it"), "{err}");
+}
+
+#[test]
+fn claims_race_has_one_winner() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "Ana");
+    let id = ana.tier1_session("INC-R", false);
+    ok(&ana.run(&["escalate", &id]));
+    let agents: Vec<Agent> = (0..4).map(|i| Agent::new(tmp.path(), &format!("Agent{i}"))).collect();
+    let children: Vec<std::process::Child> = agents
+        .iter()
+        .map(|a| {
+            let mut c = a.std_cmd(&["open", &id, "--print"]);
+            c.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().expect("spawn")
+        })
+        .collect();
+    let codes: Vec<Option<i32>> =
+        children.into_iter().map(|c| c.wait_with_output().expect("waits").status.code()).collect();
+    assert_eq!(codes.iter().filter(|c| **c == Some(0)).count(), 1, "{codes:?}");
+    assert_eq!(codes.iter().filter(|c| **c == Some(2)).count(), 3, "{codes:?}");
+    assert_eq!(std::fs::read_dir(ana.queue.join("claims")).map(|d| d.count()).unwrap_or(0), 1);
+}
+
+#[test]
+fn queue_text_and_bad_input() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "Ana");
+    let out = ok(&ana.run(&["queue"]));
+    assert!(out.starts_with("The tier-2 queue is empty (folder: "), "{out}");
+    let id = ana.tier1_session("INC\u{1b}[2J-T", false);
+    ok(&ana.run(&["escalate", &id]));
+    // A damaged file in the queue is reported and skipped, never touched.
+    let junk = ana.queue.join("20260101T000000Z-dead.json");
+    std::fs::write(&junk, b"{\"format\": 1, \"id\":").expect("write");
+    let out = ana.run(&["queue"]);
+    let listing = ok(&out);
+    assert!(!listing.contains('\u{1b}'), "{listing}");
+    assert!(listing.contains("ID") && listing.contains(&id), "{listing}");
+    assert!(listing.contains("1 waiting, 0 claimed in"), "{listing}");
+    let err = text(&out.stderr);
+    assert!(err.contains("skipped unreadable package") && err.contains("truncated"), "{err}");
+    assert_eq!(std::fs::read(&junk).ok().as_deref(), Some(&b"{\"format\": 1, \"id\":"[..]));
+    // No agent name: a queued package can't be claimed.
+    let nobody = Agent::new(tmp.path(), "x");
+    std::fs::write(nobody.home.join("config/config.toml"), "").expect("config");
+    let err = refused(&nobody.run(&["open", &id, "--print"]));
+    assert!(err.contains("give --agent NAME"), "{err}");
+    assert!(ok(&nobody.run(&["open", &id, "--print", "--agent", "Cy"])).starts_with("Claimed"));
+    // A session that isn't there.
+    let err = refused(&ana.run(&["escalate", "INC-NOPE"]));
+    assert!(err.contains("nor a session with ticket `INC-NOPE`"), "{err}");
+}

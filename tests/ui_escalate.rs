@@ -1,0 +1,77 @@
+//! The wizard's escalate key: on an escalating outcome, with a tier-2 queue, `t` asks the
+//! terminal loop to queue the package (`Effect::Escalate`) and the status line says where.
+
+mod ui_support;
+
+use passkey_triage::config::Config;
+use passkey_triage::paths::Paths;
+use passkey_triage::session::Status;
+use passkey_triage::ui::app::{Effect, Msg, Options};
+use passkey_triage::ui::journal_store::JournalStore;
+use passkey_triage::ui::store::SessionStore;
+use ui_support::*;
+
+fn with_queue() -> Options {
+    Options { persists: true, queue: true, ..opts() }
+}
+
+fn status(a: &passkey_triage::ui::app::App) -> String {
+    a.status.as_ref().map(|s| s.text.clone()).unwrap_or_default()
+}
+
+#[test]
+fn t_on_an_escalation_queues_it_and_says_where() {
+    let mut a = app_with(&[], with_queue());
+    to_escalation(&mut a);
+    assert_eq!(a.session.status, Status::Escalated);
+    let screen = screen_text(&mut a, 100, 30);
+    assert!(screen.contains("to tier 2"), "the footer offers it:\n{screen}");
+    assert_eq!(ch(&mut a, 't'), vec![Effect::Escalate]);
+    let fx = a.update(Msg::Escalated(Ok("Queued for tier 2: /srv/queue/20261125T140000Z-0001.json".into())), t1());
+    assert!(fx.is_empty());
+    assert!(status(&a).starts_with("Queued for tier 2: /srv/queue/"), "{}", status(&a));
+    a.update(Msg::Escalated(Err("/srv/queue: cannot write: read-only".into())), t1());
+    assert_eq!(status(&a), "Not queued for tier 2: /srv/queue: cannot write: read-only");
+}
+
+#[test]
+fn t_does_nothing_without_a_queue_or_an_escalation() {
+    // No queue: not offered, not bound.
+    let mut a = app_with(&[], Options { persists: true, ..opts() });
+    to_escalation(&mut a);
+    assert!(!screen_text(&mut a, 100, 30).contains("to tier 2"));
+    assert!(!ch(&mut a, 't').contains(&Effect::Escalate));
+    // Resolved on the call: nothing to escalate.
+    let mut a = app_with(&[], with_queue());
+    to_resolved(&mut a);
+    assert_eq!(a.session.status, Status::Resolved);
+    assert!(!screen_text(&mut a, 100, 30).contains("to tier 2"));
+    assert!(!ch(&mut a, 't').contains(&Effect::Escalate));
+    // On a question: nothing either.
+    let mut a = app_with(&[], with_queue());
+    assert!(!ch(&mut a, 't').contains(&Effect::Escalate));
+}
+
+#[test]
+fn the_journal_store_queues_without_replacing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let paths = Paths { config_dir: tmp.path().join("config"), data_dir: tmp.path().join("data") };
+    let config = Config { queue_dir: Some(tmp.path().join("share/q")), ..Config::default() };
+    let mut store = JournalStore::with_config(&paths, config);
+    assert!(store.queue_available());
+    let mut a = app_with(&[], with_queue());
+    to_escalation(&mut a);
+    let line = store.escalate(&a.session).expect("queued");
+    let file = tmp.path().join("share/q").join(format!("{}.json", a.session.id));
+    assert!(line.starts_with("Queued for tier 2: ") && line.ends_with(&file.display().to_string()), "{line}");
+    let package = std::fs::read_to_string(&file).expect("package");
+    assert_eq!(package, passkey_triage::export::json::render(&a.session));
+    assert!(store.escalate(&a.session).expect("again").starts_with("Already in the tier-2 queue: "));
+    // Tier 1 changed the session after queueing it: the queued package is not replaced.
+    a.session.notes = "more".into();
+    let e = store.escalate(&a.session).err().unwrap_or_default();
+    assert!(e.contains("a different package"), "{e}");
+    assert_eq!(std::fs::read_to_string(&file).ok(), Some(package));
+    let farewell = store.farewell(&a.session);
+    assert!(farewell.iter().any(|l| l.starts_with("Queued for tier 2: ")), "{farewell:?}");
+}
