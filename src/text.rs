@@ -80,6 +80,18 @@ pub fn sanitize_line(s: &str) -> String {
     out
 }
 
+/// [`sanitize_line`], at most `max` characters (the last one `…` when cut): a table cell.
+pub fn clip_line(s: &str, max: usize) -> String {
+    let s = sanitize_line(s);
+    if s.chars().count() <= max {
+        s
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
 /// True when the text holds nothing hostile but newlines.
 pub fn is_clean(s: &str) -> bool {
     s.chars().all(|c| c == '\n' || !is_hostile(c))

@@ -4,9 +4,9 @@
 //! analysis hold a bounded amount of state. The test measures the peak heap with a counting
 //! allocator (no timing).
 
-use std::alloc::{GlobalAlloc, Layout, System};
+mod peak_alloc;
+
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{TimeZone, Utc};
 use passkey_triage::engine::reach::answers_leading_to;
@@ -14,35 +14,7 @@ use passkey_triage::engine::{Walk, WalkOptions};
 use passkey_triage::runbook::load::{LoadedRunbook, builtin_matrix, parse_json};
 use passkey_triage::runbook::{NodeRef, Origin, RunbookSet, SourceFile};
 use passkey_triage::ui::search::Index;
-
-struct Peak;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator, only counting.
-unsafe impl GlobalAlloc for Peak {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        // SAFETY: same contract.
-        unsafe { System.alloc(l) }
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-        // SAFETY: same contract.
-        unsafe { System.dealloc(p, l) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
-        if n >= l.size() {
-            let now = LIVE.fetch_add(n - l.size(), Ordering::Relaxed) + n - l.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        } else {
-            LIVE.fetch_sub(l.size() - n, Ordering::Relaxed);
-        }
-        // SAFETY: same contract.
-        unsafe { System.realloc(p, l, n) }
-    }
-}
+use peak_alloc::{Peak, peak_of};
 
 #[global_allocator]
 static GLOBAL: Peak = Peak;
@@ -79,10 +51,7 @@ fn chain(n: usize) -> RunbookSet {
 fn search_and_preview_stay_in_bounded_memory_over_10000_questions() {
     let set = chain(10_000);
     let now = Utc.with_ymd_and_hms(2026, 1, 20, 14, 0, 0).single().expect("time");
-    let base = LIVE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let walk = Walk::start(&set, Vec::new(), WalkOptions::default(), now).expect("start");
-    let peak = PEAK.load(Ordering::Relaxed) - base;
+    let (walk, peak) = peak_of(|| Walk::start(&set, Vec::new(), WalkOptions::default(), now).expect("start"));
     assert!(peak < 400_000_000, "start: peak heap {peak} bytes");
     // Every question can still change the outcome, so the walk asks the first one.
     assert_eq!(walk.position.node(), &NodeRef::new("triage", "q0"));
@@ -92,10 +61,7 @@ fn search_and_preview_stay_in_bounded_memory_over_10000_questions() {
         assert_eq!(index.entries[hits[0].entry].node, NodeRef::new("triage", node));
     }
     for (target, reachable) in [("o-stop", true), ("o-end", true)] {
-        let base = LIVE.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
-        let lead = answers_leading_to(&set, &walk, &NodeRef::new("triage", target));
-        let peak = PEAK.load(Ordering::Relaxed) - base;
+        let (lead, peak) = peak_of(|| answers_leading_to(&set, &walk, &NodeRef::new("triage", target)));
         assert!(peak < 400_000_000, "{target}: peak heap {peak} bytes");
         match (target, lead) {
             // A near outcome: one answer away.

@@ -3,104 +3,29 @@
 //! The screen is polled until a deadline (10 s, 30 s when `CI` is set); no timing assertions.
 #![cfg(unix)]
 
-use std::io::{Read, Write};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod pty_support;
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use std::path::Path;
+
+use pty_support::{CTRL_C, ENTER, Pty};
 
 const ROWS: u16 = 35;
 const COLS: u16 = 120;
-const ENTER: &str = "\r";
-const CTRL_C: &str = "\x03";
 
-fn deadline() -> Instant {
-    Instant::now() + Duration::from_secs(if std::env::var_os("CI").is_some() { 30 } else { 10 })
+/// The wizard on the built-in library, with a ticket (so no start screen), and its home.
+fn spawn() -> (Pty, tempfile::TempDir) {
+    let home = tempfile::tempdir().expect("temp dir");
+    let mut cmd = pty_support::command();
+    cmd.args(["--ticket", "INC-IMPORT"]);
+    cmd.cwd(env!("CARGO_MANIFEST_DIR"));
+    cmd.env("PASSKEY_TRIAGE_CONFIG_DIR", home.path().join("config"));
+    cmd.env("PASSKEY_TRIAGE_DATA_DIR", home.path().join("data"));
+    (Pty::spawn(cmd, ROWS, COLS), home)
 }
 
-struct Wizard {
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    _home: tempfile::TempDir,
-}
-
-impl Wizard {
-    /// The wizard on the built-in library, with a ticket (so no start screen).
-    fn spawn() -> Self {
-        let home = tempfile::tempdir().expect("temp dir");
-        let pair = native_pty_system()
-            .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
-            .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_passkey-triage"));
-        cmd.args(["--ticket", "INC-IMPORT"]);
-        cmd.cwd(env!("CARGO_MANIFEST_DIR"));
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("PASSKEY_TRIAGE_CONFIG_DIR", home.path().join("config"));
-        cmd.env("PASSKEY_TRIAGE_DATA_DIR", home.path().join("data"));
-        let child = pair.slave.spawn_command(cmd).expect("spawn the wizard");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let writer = pair.master.take_writer().expect("pty writer");
-        let parser =
-            Arc::new(Mutex::new(vt100::Parser::new(ROWS.try_into().expect("rows"), COLS.try_into().expect("cols"), 0)));
-        let parser2 = Arc::clone(&parser);
-        std::thread::spawn(move || {
-            let _master = pair.master;
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                parser2.lock().expect("lock").process(&buf[..n]);
-            }
-        });
-        Self { child, writer, parser, _home: home }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().expect("lock").screen().contents()
-    }
-
-    fn wait_for(&self, text: &str) {
-        let end = deadline();
-        while Instant::now() < end {
-            if self.screen().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        panic!("timed out waiting for {text:?}; the screen shows:\n{}", self.screen());
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write to the pty");
-        self.writer.flush().expect("flush the pty");
-    }
-
-    /// A bracketed paste, as a terminal sends one.
-    fn paste(&mut self, text: &str) {
-        self.send(&format!("\x1b[200~{text}\x1b[201~"));
-    }
-
-    fn quit(&mut self) {
-        self.send(CTRL_C);
-        let end = deadline();
-        while Instant::now() < end {
-            if self.child.try_wait().expect("try_wait").is_some() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        panic!("the wizard did not exit; the screen shows:\n{}", self.screen());
-    }
-}
-
-impl Drop for Wizard {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
+fn quit(w: &mut Pty) {
+    w.send(CTRL_C);
+    w.wait_exit();
 }
 
 fn sample(name: &str) -> String {
@@ -110,7 +35,7 @@ fn sample(name: &str) -> String {
 
 #[test]
 fn a_pasted_entry_is_imported_at_once() {
-    let mut w = Wizard::spawn();
+    let (mut w, _home) = spawn();
     w.wait_for("i import log");
     w.send("i");
     w.wait_for("Import the user's sign-in from a log");
@@ -122,12 +47,12 @@ fn a_pasted_entry_is_imported_at_once() {
     // The user on the call comes from the log; the code's official name is shown.
     w.wait_for("mateo.rossi@contoso.example");
     w.wait_for("BlockedByConditionalAccess");
-    w.quit();
+    quit(&mut w);
 }
 
 #[test]
 fn several_matching_entries_open_the_picker() {
-    let mut w = Wizard::spawn();
+    let (mut w, _home) = spawn();
     w.wait_for("i import log");
     w.send("i");
     w.wait_for("Import the user's sign-in from a log");
@@ -140,12 +65,12 @@ fn several_matching_entries_open_the_picker() {
     w.wait_for("Imported 9 facts from graph-v1.0");
     w.wait_for("↓ error.code = AADSTS50074");
     w.wait_for("from status.errorCode");
-    w.quit();
+    quit(&mut w);
 }
 
 #[test]
 fn a_typed_path_is_read_and_its_entries_picked() {
-    let mut w = Wizard::spawn();
+    let (mut w, _home) = spawn();
     w.wait_for("i import log");
     w.send("i");
     w.wait_for("Import the user's sign-in from a log");
@@ -164,5 +89,5 @@ fn a_typed_path_is_read_and_its_entries_picked() {
     w.send(ENTER);
     w.wait_for("Import failed: Cargo.toml");
     w.wait_for("Esc cancel");
-    w.quit();
+    quit(&mut w);
 }

@@ -3,20 +3,16 @@
 //! for what it expects and fails with the last screen when it doesn't come.
 #![cfg(unix)]
 
-use std::io::{Read, Write};
+mod pty_support;
+
+use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use pty_support::{Pty, command, contains, deadline};
 
 const ROWS: u16 = 30;
 const COLS: u16 = 100;
-
-fn deadline() -> Instant {
-    let secs = if std::env::var_os("CI").is_some() { 30 } else { 10 };
-    Instant::now() + Duration::from_secs(secs)
-}
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -54,12 +50,23 @@ impl Home {
     }
 }
 
+/// The wizard in a 100×30 pty, with its home (kept while it runs).
 struct Wizard {
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    raw: Arc<Mutex<Vec<u8>>>,
-    parser: Arc<Mutex<vt100::Parser>>,
+    pty: Pty,
     _home: Option<Home>,
+}
+
+impl Deref for Wizard {
+    type Target = Pty;
+    fn deref(&self) -> &Pty {
+        &self.pty
+    }
+}
+
+impl DerefMut for Wizard {
+    fn deref_mut(&mut self) -> &mut Pty {
+        &mut self.pty
+    }
 }
 
 impl Wizard {
@@ -76,115 +83,22 @@ impl Wizard {
 
     /// `runbooks`: a `--runbooks` folder, or None for the built-in library.
     fn spawn_with(home: &Home, runbooks: Option<PathBuf>, args: &[&str], env: &[(&str, &str)]) -> Self {
-        let pair = native_pty_system()
-            .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
-            .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_passkey-triage"));
+        let mut cmd = command();
         if let Some(dir) = runbooks {
             cmd.arg("--runbooks");
             cmd.arg(dir);
         }
         cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
         cmd.env("PASSKEY_TRIAGE_CONFIG_DIR", home.config.path());
         cmd.env("PASSKEY_TRIAGE_DATA_DIR", home.data.path());
-        cmd.env_remove("NO_COLOR");
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let child = pair.slave.spawn_command(cmd).expect("spawn the wizard");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let writer = pair.master.take_writer().expect("pty writer");
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let parser =
-            Arc::new(Mutex::new(vt100::Parser::new(ROWS.try_into().expect("rows"), COLS.try_into().expect("cols"), 0)));
-        let (raw2, parser2) = (Arc::clone(&raw), Arc::clone(&parser));
-        std::thread::spawn(move || {
-            // Keep the master alive as long as we read from it.
-            let _master = pair.master;
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        raw2.lock().expect("lock").extend_from_slice(&buf[..n]);
-                        parser2.lock().expect("lock").process(&buf[..n]);
-                    }
-                }
-            }
-        });
-        Self { child, writer, raw, parser, _home: None }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().expect("lock").screen().contents()
-    }
-
-    fn raw(&self) -> Vec<u8> {
-        self.raw.lock().expect("lock").clone()
-    }
-
-    /// Waits until the screen shows `text`.
-    fn wait_for(&self, text: &str) {
-        let end = deadline();
-        while Instant::now() < end {
-            if self.screen().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        panic!("timed out waiting for {text:?}; the screen shows:\n{}", self.screen());
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write to the pty");
-        self.writer.flush().expect("flush the pty");
-    }
-
-    /// Waits for the process to end; returns its exit code.
-    fn wait_exit(&mut self) -> u32 {
-        let end = deadline();
-        while Instant::now() < end {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                return status.exit_code();
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        let _ = self.child.kill();
-        panic!("the wizard did not exit; the screen shows:\n{}", self.screen());
-    }
-
-    /// The terminal is back to normal: the alternate screen was left, the cursor shown.
-    fn assert_restored(&self) {
-        let end = deadline();
-        // The reader thread may lag behind the exit by a few bytes.
-        while Instant::now() < end && !contains(&self.raw(), b"\x1b[?1049l") {
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        let raw = self.raw();
-        assert!(contains(&raw, b"\x1b[?1049h"), "never entered the alternate screen");
-        assert!(contains(&raw, b"\x1b[?1049l"), "did not leave the alternate screen");
-        assert!(contains(&raw, b"\x1b[?25h"), "did not show the cursor again");
-        assert!(!self.parser.lock().expect("lock").screen().alternate_screen());
+        Self { pty: Pty::spawn(cmd, ROWS, COLS), _home: None }
     }
 }
 
-impl Drop for Wizard {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
-
-const ENTER: &str = "\r";
-const BACKSPACE: &str = "\x7f";
-const DOWN: &str = "\x1b[B";
-const LEFT: &str = "\x1b[D";
-const CTRL_C: &str = "\x03";
+use pty_support::{BACKSPACE, CTRL_C, DOWN, ENTER, LEFT};
 
 #[test]
 fn full_walk_to_an_outcome() {
@@ -252,7 +166,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
     for (signal, code) in [("TERM", 143), ("HUP", 129)] {
         let mut w = Wizard::spawn(&["--ticket", "INC-PTY-SIG"], &[]);
         w.wait_for("Is the user signing in");
-        let pid = w.child.process_id().expect("pid").to_string();
+        let pid = w.pid().expect("pid").to_string();
         let status = std::process::Command::new("kill").args([&format!("-{signal}"), &pid]).status().expect("kill");
         assert!(status.success());
         assert_eq!(w.wait_exit(), code, "SIG{signal}");
@@ -323,7 +237,7 @@ fn sigkill_loses_nothing_saved_and_resume_reopens_the_same_question() {
     let id = home.sessions()[0]["id"].as_str().expect("id").to_string();
     let file = home.data.path().join(format!("sessions/{id}.json"));
     wait_for_file(&file, |t| t.contains("\"cross-device\""));
-    let pid = w.child.process_id().expect("pid").to_string();
+    let pid = w.pid().expect("pid").to_string();
     assert!(std::process::Command::new("kill").args(["-KILL", &pid]).status().expect("kill").success());
     w.wait_exit();
 

@@ -4,121 +4,46 @@
 //! deadline (10 s, 30 s when `CI` is set); nothing is timed.
 #![cfg(unix)]
 
+mod pty_support;
 mod ticketing_support;
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use pty_support::{DOWN, ENTER, Pty};
 use ticketing_support::{Reply, Server, all_files};
 
 const SECRET: &str = "pty-s3cr3t-7c1d";
 const SYS_ID: &str = "46d44a5ea9fe198100bbd9ba3b3ca4b5";
-const DOWN: &str = "\x1b[B";
-const ENTER: &str = "\r";
-
-fn deadline() -> Instant {
-    Instant::now() + Duration::from_secs(if std::env::var_os("CI").is_some() { 30 } else { 10 })
-}
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// The wizard in a 100×30 pty, its screen kept up to date by a reader thread.
-struct Wizard {
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    parser: Arc<Mutex<vt100::Parser>>,
+/// The wizard in a 100×30 pty on the fixture runbooks, with a ticketing token and no proxy.
+fn spawn(home: &Path, args: &[&str]) -> Pty {
+    let mut cmd = pty_support::command();
+    cmd.arg("--runbooks");
+    cmd.arg(fixtures().join("wizard"));
+    cmd.args(args);
+    cmd.env("PASSKEY_TRIAGE_CONFIG_DIR", home.join("config"));
+    cmd.env("PASSKEY_TRIAGE_DATA_DIR", home.join("data"));
+    cmd.env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    for v in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+        cmd.env_remove(v);
+    }
+    Pty::spawn(cmd, 30, 100)
 }
 
-impl Wizard {
-    fn spawn(home: &Path, args: &[&str]) -> Self {
-        let pair =
-            native_pty_system().openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 }).expect("pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_passkey-triage"));
-        cmd.arg("--runbooks");
-        cmd.arg(fixtures().join("wizard"));
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("PASSKEY_TRIAGE_CONFIG_DIR", home.join("config"));
-        cmd.env("PASSKEY_TRIAGE_DATA_DIR", home.join("data"));
-        cmd.env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
-        for v in ["NO_COLOR", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
-            cmd.env_remove(v);
-        }
-        let child = pair.slave.spawn_command(cmd).expect("spawn the wizard");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let writer = pair.master.take_writer().expect("pty writer");
-        let rows = 30u16.try_into().expect("rows");
-        let cols = 100u16.try_into().expect("cols");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
-        let p = Arc::clone(&parser);
-        std::thread::spawn(move || {
-            let _master = pair.master;
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().unwrap_or_else(|e| e.into_inner()).process(&buf[..n]);
-            }
-        });
-        Self { child, writer, parser }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap_or_else(|e| e.into_inner()).screen().contents()
-    }
-
-    fn wait_for(&self, text: &str) {
-        let end = deadline();
-        while Instant::now() < end {
-            if self.screen().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        panic!("timed out waiting for {text:?}; the screen shows:\n{}", self.screen());
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write to the pty");
-        self.writer.flush().expect("flush the pty");
-    }
-
-    fn wait_exit(&mut self) -> u32 {
-        let end = deadline();
-        while Instant::now() < end {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                return status.exit_code();
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        let _ = self.child.kill();
-        panic!("the wizard did not exit; the screen shows:\n{}", self.screen());
-    }
-
-    /// The fixture's escalating outcome: sign-in → same-device → no code shown.
-    fn walk_to_the_outcome(&mut self) {
-        self.wait_for("Is the user signing in");
-        self.send("1");
-        self.wait_for("Is the passkey on the device");
-        self.send("1");
-        self.wait_for("Which error code does the sign-in page show?");
-        self.send(DOWN);
-        self.send(ENTER);
-        self.wait_for("ESCALATE TO TIER 2");
-    }
-}
-
-impl Drop for Wizard {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
+/// The fixture's escalating outcome: sign-in → same-device → no code shown.
+fn walk_to_the_outcome(w: &mut Pty) {
+    w.wait_for("Is the user signing in");
+    w.send("1");
+    w.wait_for("Is the passkey on the device");
+    w.send("1");
+    w.wait_for("Which error code does the sign-in page show?");
+    w.send(DOWN);
+    w.send(ENTER);
+    w.wait_for("ESCALATE TO TIER 2");
 }
 
 fn home_for(server: &Server) -> tempfile::TempDir {
@@ -152,8 +77,8 @@ fn p_posts_the_note_to_the_ticket_after_asking() {
         Reply::empty(200),
     ]);
     let home = home_for(&server);
-    let mut w = Wizard::spawn(home.path(), &["--ticket", "INC0012345", "--agent", "Sam"]);
-    w.walk_to_the_outcome();
+    let mut w = spawn(home.path(), &["--ticket", "INC0012345", "--agent", "Sam"]);
+    walk_to_the_outcome(&mut w);
     w.wait_for("p post");
     w.send("p");
     w.wait_for("Post to the ticket?");
@@ -192,8 +117,8 @@ fn p_posts_the_note_to_the_ticket_after_asking() {
 fn a_refused_post_keeps_the_call_and_says_why() {
     let server = Server::start(vec![Reply::json(401, r#"{"error":{"message":"User Not Authenticated"}}"#)]);
     let home = home_for(&server);
-    let mut w = Wizard::spawn(home.path(), &["--ticket", "INC0012345"]);
-    w.walk_to_the_outcome();
+    let mut w = spawn(home.path(), &["--ticket", "INC0012345"]);
+    walk_to_the_outcome(&mut w);
     w.send("p");
     w.wait_for("Post to the ticket?");
     w.send("y");

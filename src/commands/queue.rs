@@ -17,7 +17,7 @@ use crate::exit;
 use crate::queue::{Claimed, Entry, Queue, State, resolve_dir};
 use crate::session::Session;
 use crate::session::journal::Journal;
-use crate::text::sanitize_line;
+use crate::text::{clip_line, sanitize_line};
 
 /// The queue folder for this run (env, then config.toml, then `<data>/queue`).
 pub fn open_queue(ctx: &Context, config: &Config) -> Queue {
@@ -105,13 +105,13 @@ pub fn render_text(entries: &[Entry], now: DateTime<Utc>, queue: &Queue, all: bo
         .map(|e| {
             let checks = if e.open_checks.is_empty() { "-".to_string() } else { e.open_checks.join(", ") };
             let mut r = vec![
-                clip(&e.id, 40),
-                clip(e.ticket.as_deref().unwrap_or("-"), 24),
-                clip(e.user.as_deref().unwrap_or("-"), 32),
-                clip(e.class.as_deref().unwrap_or("(no outcome)"), 44),
-                clip(&checks, 48),
+                clip_line(&e.id, 40),
+                clip_line(e.ticket.as_deref().unwrap_or("-"), 24),
+                clip_line(e.user.as_deref().unwrap_or("-"), 32),
+                clip_line(e.class.as_deref().unwrap_or("(no outcome)"), 44),
+                clip_line(&checks, 48),
                 crate::text::age(now - e.started),
-                clip(e.claimed_by.as_deref().unwrap_or("-"), 24),
+                clip_line(e.claimed_by.as_deref().unwrap_or("-"), 24),
                 e.claimed_at.map_or_else(|| "-".to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string()),
             ];
             if all {
@@ -129,18 +129,6 @@ pub fn render_text(entries: &[Entry], now: DateTime<Utc>, queue: &Queue, all: bo
         if all { format!(", {} done", count(State::Done)) } else { String::new() }
     ));
     out
-}
-
-/// One line, at most `max` characters (with `…`).
-fn clip(s: &str, max: usize) -> String {
-    let s = sanitize_line(s);
-    if s.chars().count() <= max {
-        s
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
 }
 
 /// A queued package `open` is working on, claimed for `agent`.

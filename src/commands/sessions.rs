@@ -10,7 +10,7 @@ use super::{CliError, Context};
 use crate::cli::{SessionsArgs, SessionsFormat};
 use crate::exit;
 use crate::session::journal::{CorruptFile, Journal, SessionSummary};
-use crate::text::{age, sanitize_line};
+use crate::text::{age, clip_line, sanitize_line};
 
 pub fn run(ctx: &Context, args: &SessionsArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     if args.format == SessionsFormat::Ndjson {
@@ -117,11 +117,11 @@ pub fn render_text(sessions: &[SessionSummary], now: DateTime<Utc>, dir: &std::p
         .iter()
         .map(|s| {
             [
-                clip(&s.id, 40),
-                clip(s.ticket.as_deref().unwrap_or("-"), 24),
-                clip(s.user.as_deref().unwrap_or("-"), 32),
+                clip_line(&s.id, 40),
+                clip_line(s.ticket.as_deref().unwrap_or("-"), 24),
+                clip_line(s.user.as_deref().unwrap_or("-"), 32),
                 s.status.as_str().to_string(),
-                clip(s.class.as_deref().unwrap_or("-"), 44),
+                clip_line(s.class.as_deref().unwrap_or("-"), 44),
                 s.started.format("%Y-%m-%d %H:%M").to_string(),
                 age(now - s.started),
             ]
@@ -151,16 +151,4 @@ pub fn render_text(sessions: &[SessionSummary], now: DateTime<Utc>, dir: &std::p
         line(r);
     }
     out
-}
-
-/// One line, at most `max` characters (with `…`).
-fn clip(s: &str, max: usize) -> String {
-    let s = sanitize_line(s);
-    if s.chars().count() <= max {
-        s
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
 }

@@ -1,7 +1,7 @@
 //! `report --format markdown`: the same sections as the text form, as Markdown tables (for a
 //! wiki page or a ticket).
 
-use super::text::{class_by_os_rows, range_words, summary};
+use super::text::{class_by_os_rows, range_words, summary, weekly_rows};
 use super::{DIMENSIONS, Report, percent};
 use crate::export::markdown::inline;
 
@@ -24,20 +24,7 @@ pub fn render(r: &Report) -> String {
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     out.push_str(&table(&header, &rows));
     out.push_str("\n## Week by week\n\nISO weeks of the start time (UTC).\n\n");
-    let rows: Vec<Vec<String>> = r
-        .weekly
-        .iter()
-        .map(|w| {
-            vec![
-                w.week.clone(),
-                w.start.to_string(),
-                w.sessions.to_string(),
-                w.classified.to_string(),
-                w.escalated.to_string(),
-                w.resolved_on_call.to_string(),
-            ]
-        })
-        .collect();
+    let rows = weekly_rows(r);
     out.push_str(&table(&["week", "from", "sessions", "outcome", "escalated", "resolved"], &rows));
     out
 }

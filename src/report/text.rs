@@ -23,20 +23,7 @@ pub fn render(r: &Report) -> String {
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     out.push_str(&table(&header, &rows));
     out.push_str("\nWeek by week (ISO weeks of the start, UTC)\n");
-    let rows: Vec<Vec<String>> = r
-        .weekly
-        .iter()
-        .map(|w| {
-            vec![
-                w.week.clone(),
-                w.start.to_string(),
-                w.sessions.to_string(),
-                w.classified.to_string(),
-                w.escalated.to_string(),
-                w.resolved_on_call.to_string(),
-            ]
-        })
-        .collect();
+    let rows = weekly_rows(r);
     out.push_str(&table(&["WEEK", "FROM", "SESSIONS", "OUTCOME", "ESCALATED", "RESOLVED"], &rows));
     out
 }
@@ -67,6 +54,24 @@ pub fn summary(r: &Report) -> Vec<(&'static str, String)> {
         ("tier-2 queue", format!("{} waiting, {} claimed, {} done", r.queue.waiting, r.queue.claimed, r.queue.done)),
         ("unreadable files", r.skipped.to_string()),
     ]
+}
+
+/// The week-by-week table's rows: week, first day, sessions, with an outcome, escalated,
+/// resolved on the call.
+pub fn weekly_rows(r: &Report) -> Vec<Vec<String>> {
+    r.weekly
+        .iter()
+        .map(|w| {
+            vec![
+                w.week.clone(),
+                w.start.to_string(),
+                w.sessions.to_string(),
+                w.classified.to_string(),
+                w.escalated.to_string(),
+                w.resolved_on_call.to_string(),
+            ]
+        })
+        .collect()
 }
 
 /// The class × OS table: header (`CLASS`, the OSes, most used first) and one row per class
