@@ -272,7 +272,8 @@ impl From<ExportFormat> for crate::export::Format {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Session id, or path to a session file.
+    /// Session id, a unique prefix of one, a session file, or a ticket id (its newest session).
+    #[arg(value_name = "SESSION|TICKET")]
     pub session: String,
     /// Output format (default: `export_format` in config.toml, else markdown).
     #[arg(long, value_enum)]

@@ -145,3 +145,170 @@ fn redaction_masks_people_addresses_and_devices_but_keeps_what_tier2_needs() {
     assert_eq!(redacted.walk.fact("credential.type"), Some("authenticator"));
     assert_eq!(redacted.walk.path.len(), s.walk.path.len());
 }
+
+// ----- ticket notes on the built-in library, as they read pasted into a ticket --------------
+//
+// Two calls walked question by question on the library the binary ships (a tier-1 agent, a
+// clock that moves 25 s per answer): one fixed on the call, one escalated with checks only an
+// admin can make. The text export is what goes into a ServiceNow work note (plain text), the
+// Markdown one what goes into a Jira comment. When the runbooks' wording changes these move on
+// purpose: read the diff as a ticket reader would.
+
+mod ticket {
+    use chrono::{DateTime, Duration, TimeZone, Utc};
+    use passkey_triage::engine::{Current, Role, Walk, WalkOptions};
+    use passkey_triage::runbook::RunbookSet;
+    use passkey_triage::session::{CallInfo, Session};
+
+    pub fn library() -> RunbookSet {
+        RunbookSet::builtin().expect("the built-in library loads")
+    }
+
+    fn start() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 24, 9, 12, 0).single().expect("valid time")
+    }
+
+    /// A tier-1 call: each question answered from `facts` (else "can't tell"), each step from
+    /// `steps` by node id (else "couldn't try"), 25 s apart.
+    pub fn call(
+        set: &RunbookSet,
+        id: &str,
+        call: CallInfo,
+        facts: &[(&str, &str)],
+        steps: &[(&str, &str)],
+    ) -> (Session, DateTime<Utc>) {
+        let mut t = start();
+        let options = WalkOptions { role: Role::Tier1, ..WalkOptions::default() };
+        let walk = Walk::start(set, Vec::new(), options, t).expect("walk starts");
+        let mut s = Session::new(id.into(), call, set, walk, t, 60);
+        for _ in 0..200 {
+            let answer = match s.walk.current(set) {
+                Some(Current::Question(_, q)) => {
+                    let given = facts.iter().find(|(k, _)| *k == q.fact).map(|(_, v)| *v);
+                    given.filter(|v| q.entry.is_some() || q.options.iter().any(|o| o.value == *v)).unwrap_or("unknown")
+                }
+                Some(Current::Step(r, _)) => steps.iter().find(|(n, _)| *n == r.node).map_or("unknown", |(_, v)| v),
+                _ => break,
+            };
+            t += Duration::seconds(25);
+            s.walk.answer(set, answer, t).unwrap_or_else(|e| panic!("answer {answer}: {e}"));
+            s.refresh(set, t);
+        }
+        assert!(s.walk.is_finished(), "the call reached an outcome: {:?}", s.walk.position);
+        (s, t)
+    }
+
+    /// Phone Bluetooth off; the agent has the user turn it on and it works; both remediation
+    /// steps ticked.
+    pub fn resolved(set: &RunbookSet) -> Session {
+        let facts = [
+            ("phase", "sign-in"),
+            ("flow", "cross-device"),
+            ("client.kind", "browser"),
+            ("client.os", "windows"),
+            ("client.os_version", "10.0.26100"),
+            ("client.browser", "edge"),
+            ("client.browser_version", "126.0.2592.87"),
+            ("credential.type", "authenticator"),
+            ("phone.os", "ios"),
+            ("phone.os_version", "18.1"),
+            ("phone.bluetooth", "off"),
+            ("desktop.bluetooth", "available"),
+            ("qr.scan", "ok"),
+            ("handoff.connected", "no"),
+        ];
+        let who = CallInfo {
+            ticket: Some("INC0048213".into()),
+            agent: Some("Sam Agent".into()),
+            user: Some("alex.morgan@contoso.example".into()),
+        };
+        let (mut s, t) = call(set, "20261124T091200Z-5a1e", who, &facts, &[("s-phone-bt", "fixed")]);
+        for i in 0..s.checklist.done.len() {
+            s.toggle_step(i, t + Duration::seconds(30 * (i as i64 + 1)));
+        }
+        s.notes = "User confirmed the sign-in worked after turning Bluetooth on.".into();
+        s
+    }
+
+    /// A security key refused by the tenant's key restriction (call-23): tier 1 can't see the
+    /// policy, so the admin checks are deferred and the call escalates with open checks.
+    pub fn escalated(set: &RunbookSet) -> Session {
+        let facts = [
+            ("phase", "sign-in"),
+            ("flow", "same-device"),
+            ("client.kind", "browser"),
+            ("client.os", "windows"),
+            ("client.os_version", "10.0.22631"),
+            ("client.browser", "edge"),
+            ("credential.type", "security-key"),
+            ("credential.transport", "usb"),
+            ("device.passkey_offered", "yes"),
+            ("entra.passkey_registered", "yes"),
+            ("picker.choice", "work"),
+        ];
+        let who = CallInfo {
+            ticket: Some("INC0048377".into()),
+            agent: Some("Sam Agent".into()),
+            user: Some("dana.lee@contoso.example".into()),
+        };
+        let (mut s, t) = call(set, "20261124T091200Z-c0de", who, &facts, &[]);
+        s.toggle_step(0, t + Duration::seconds(40));
+        s.notes = "YubiKey 5 NFC, bought by the user. Error page said the key isn't allowed.\n\
+                   Correlation id 6b0f5c1e-2f4d-4d43-9a8e-5d2c7e1a9b10, failed at 09:05 UTC."
+            .into();
+        s
+    }
+}
+
+/// The runbook set's content hash changes with any library edit; the snapshot shows where it is.
+fn ticket_snapshot(name: &str, text: &str) {
+    insta::with_settings!({filters => vec![(r"\b[0-9a-f]{16}\b", "[set hash]")]}, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+fn assert_pasteable(text: &str, width: usize) {
+    assert!(passkey_triage::text::is_clean(text), "control characters:\n{text}");
+    assert!(!text.contains('\t') && !text.contains('\r'));
+    // Table rows can't wrap, nor can one URL alone on its line.
+    for l in text.lines().filter(|l| !l.starts_with('|') && l.trim().contains(' ')) {
+        assert!(l.chars().count() <= width, "{} chars: {l}", l.chars().count());
+    }
+}
+
+#[test]
+fn ticket_resolved_servicenow_text() {
+    let set = ticket::library();
+    let s = ticket::resolved(&set);
+    assert_eq!(s.status, passkey_triage::session::Status::Resolved, "{:?}", s.outcome);
+    let out = export::render_with(&s, Format::Text, Options::default(), Some(&set));
+    assert_pasteable(&out, 100);
+    ticket_snapshot("ticket_resolved_servicenow_text", &out);
+}
+
+#[test]
+fn ticket_resolved_jira_markdown() {
+    let set = ticket::library();
+    let out = export::render_with(&ticket::resolved(&set), Format::Markdown, Options::default(), Some(&set));
+    assert_pasteable(&out, 100);
+    ticket_snapshot("ticket_resolved_jira_markdown", &out);
+}
+
+#[test]
+fn ticket_escalated_servicenow_text() {
+    let set = ticket::library();
+    let s = ticket::escalated(&set);
+    assert_eq!(s.status, passkey_triage::session::Status::Escalated, "{:?}", s.outcome);
+    assert!(!s.differential.is_empty(), "escalated with open checks");
+    let out = export::render_with(&s, Format::Text, Options::default(), Some(&set));
+    assert_pasteable(&out, 100);
+    ticket_snapshot("ticket_escalated_servicenow_text", &out);
+}
+
+#[test]
+fn ticket_escalated_jira_markdown() {
+    let set = ticket::library();
+    let out = export::render_with(&ticket::escalated(&set), Format::Markdown, Options::default(), Some(&set));
+    assert_pasteable(&out, 100);
+    ticket_snapshot("ticket_escalated_jira_markdown", &out);
+}

@@ -1,5 +1,6 @@
 //! `passkey-triage export SESSION`: ticket notes (text, Markdown) or the escalation package
-//! (JSON). SESSION is an id, an id prefix, or a session file. Without `--out`/`--out-dir` the
+//! (JSON). SESSION is an id, an id prefix, a session file, or a ticket id (its newest session).
+//! Without `--out`/`--out-dir` the
 //! export goes to stdout; otherwise it is written atomically to a new file (never overwriting:
 //! `-2`, `-3`… are added) and the path written is printed.
 
@@ -10,16 +11,19 @@ use crate::cli::ExportArgs;
 use crate::config::Config;
 use crate::exit;
 use crate::export::{self, Options};
-use crate::session::journal::{Journal, STALE_TEMP_AGE, remove_stale_temps};
+use crate::session::Session;
+use crate::session::journal::{Journal, JournalError, STALE_TEMP_AGE, remove_stale_temps};
 use crate::text::sanitize_line;
 
 pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     let config = Config::load(&ctx.paths).map_err(|e| CliError::bad_input(e.to_string()))?;
     let journal = Journal::open(&ctx.paths);
-    let session = journal.load(&args.session).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let session = find_session(&journal, &args.session)?;
     let format = config.export_format(args.format.map(Into::into));
     let options = Options { redact: config.redact(args.redact, args.no_redact) };
-    let text = export::render(&session, format, options);
+    // The runbooks say who can check each open item; an export never fails for want of them.
+    let set = ctx.load_set().ok();
+    let text = export::render_with(&session, format, options, set.as_ref());
     let werr = |e: std::io::Error| CliError::bad_input(format!("cannot write output: {e}"));
     if let Some(file) = args.out.as_ref().filter(|f| f.is_dir()) {
         return Err(CliError::bad_input(format!(
@@ -47,4 +51,40 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<i32,
     let shown = std::path::absolute(&written).unwrap_or(written);
     writeln!(out, "{}", sanitize_line(&shown.display().to_string())).map_err(werr)?;
     Ok(exit::OK)
+}
+
+/// The session `query` names: an id, a unique id prefix or a session file, else a ticket id
+/// (the newest session recorded for that ticket; tier 2's continuation is newer than tier 1's).
+fn find_session(journal: &Journal, query: &str) -> Result<Session, CliError> {
+    match journal.load(query) {
+        Ok(s) => return Ok(s),
+        Err(JournalError::NotFound { .. }) => {}
+        Err(e) => return Err(CliError::bad_input(e.to_string())),
+    }
+    let wanted = query.trim();
+    let (summaries, _) = journal.list();
+    // Newest first, as `list` sorts them.
+    let mut of_ticket = summaries
+        .iter()
+        .filter(|s| s.ticket.as_deref().is_some_and(|t| !wanted.is_empty() && t.trim().eq_ignore_ascii_case(wanted)));
+    let Some(newest) = of_ticket.next() else {
+        let dir = sanitize_line(&journal.dir().display().to_string());
+        let q = sanitize_line(query);
+        return Err(CliError::bad_input(format!(
+            "no session `{q}` in {dir}, and no ticket `{q}` with a session (give a session id, an id prefix, a session file or a ticket id)"
+        )));
+    };
+    let older = of_ticket.count();
+    if older > 0 {
+        // A note, not an error: a closed stderr must not stop the export.
+        let _ = writeln!(
+            std::io::stderr(),
+            "ticket {} has {} sessions; exporting the newest, {} (started {})",
+            sanitize_line(wanted),
+            older + 1,
+            newest.id,
+            newest.started.format("%Y-%m-%d %H:%M:%S UTC")
+        );
+    }
+    crate::session::journal::read_session(&newest.file).map_err(|c| CliError::bad_input(c.to_string()))
 }

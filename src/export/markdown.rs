@@ -1,12 +1,19 @@
 //! Markdown ticket notes. Text from facts, notes and runbooks is escaped so it cannot inject
 //! Markdown or HTML, and sanitised so it holds no terminal control characters.
 
-use super::{both_times, heading, human_duration, path_rows, provenance_words, remediation, short_time, status_words};
+use super::{
+    both_times, checks, heading, human_duration, path_rows, provenance_words, remediation, resolution, short_time,
+    status_words, why_rows,
+};
+use crate::runbook::RunbookSet;
 use crate::session::Session;
 use crate::text::{sanitize_line, sanitize_text};
 
-/// Renders the session as Markdown.
-pub fn render(s: &Session) -> String {
+/// Prose lines are wrapped at this many characters (tables can't be).
+pub const WIDTH: usize = 100;
+
+/// Renders the session as Markdown (`set`: see [`super::render_with`]).
+pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
     let mut o = String::new();
     o.push_str(&format!("# {}\n\n", inline(&heading(s))));
     o.push_str("| | |\n|---|---|\n");
@@ -41,10 +48,11 @@ pub fn render(s: &Session) -> String {
             (true, None) => "**yes**".to_string(),
             (false, _) => "no".to_string(),
         };
-        o.push_str(&format!("- **Escalate:** {esc}\n"));
-        o.push_str(&format!("- **Resolved on the call:** {}\n", if out.resolved_on_call { "yes" } else { "no" }));
+        o.push_str(&wrapped("- ", "  ", &format!("**Escalate:** {esc}")));
+        o.push_str(&wrapped("- ", "  ", &format!("**Resolved:** {}", inline(&resolution(s)))));
         if !out.summary.trim().is_empty() {
-            o.push_str(&format!("\n{}\n", inline(&out.summary)));
+            o.push('\n');
+            o.push_str(&wrapped("", "", &inline(&out.summary)));
         }
         let steps = remediation(s);
         if !steps.is_empty() {
@@ -59,15 +67,18 @@ pub fn render(s: &Session) -> String {
                     .sources
                     .iter()
                     .find(|c| c.id == source && c.runbook == out.node.runbook)
-                    .map(|c| format!(" — {}", link(&c.title, &c.url)))
+                    // The source's id as the link text keeps the line short; its title is under
+                    // "Sources cited".
+                    .map(|c| format!(" — {}", link(&c.id, &c.url)))
                     .unwrap_or_default();
-                o.push_str(&format!("- {mark} {n}. {} _({state})_{cite}\n", inline(text)));
+                o.push_str(&wrapped(&format!("- {mark} "), "  ", &format!("{n}. {} _({state})_{cite}", inline(text))));
             }
         }
-        if !out.collect.is_empty() {
+        o.push_str(&open_checks(s, set));
+        if out.escalate && !out.collect.is_empty() {
             o.push_str("\n## Collect for tier 2\n\n");
             for c in &out.collect {
-                o.push_str(&format!("- {}\n", inline(c)));
+                o.push_str(&wrapped("- ", "  ", &inline(c)));
             }
         }
     }
@@ -91,7 +102,7 @@ pub fn render(s: &Session) -> String {
     o.push_str(&super::error_code::markdown(s));
 
     o.push_str("\n## Question path\n\n");
-    if s.walk.path.is_empty() {
+    if path_rows(s).next().is_none() {
         o.push_str("_Nothing asked yet._\n");
     } else {
         o.push_str("| # | At (UTC) | Asked | Answer | Source | Node |\n|---|---|---|---|---|---|\n");
@@ -109,6 +120,12 @@ pub fn render(s: &Session) -> String {
     if s.is_open() {
         o.push_str(&format!("\nWaiting at {}.\n", code(&s.walk.position.node().to_string())));
     }
+    if why_rows(s).next().is_some() {
+        o.push_str("\n## Why: the runbook rules that decided the route\n\n");
+        for p in why_rows(s) {
+            o.push_str(&wrapped("- ", "  ", &format!("{}: {}", code(&p.node.to_string()), inline(&p.answer))));
+        }
+    }
 
     o.push_str("\n## Notes\n\n");
     if s.notes.trim().is_empty() {
@@ -125,10 +142,119 @@ pub fn render(s: &Session) -> String {
     if !s.sources.is_empty() {
         o.push_str("\n## Sources cited\n\n");
         for c in &s.sources {
-            o.push_str(&format!("- {} ({} {})\n", link(&c.title, &c.url), code(&c.runbook), inline(&c.id)));
+            o.push_str(&wrapped(
+                "- ",
+                "  ",
+                &format!("**{}** {} ({})", inline(&c.id), inline(&c.title), code(&c.runbook)),
+            ));
+            o.push_str(&format!("  {}\n", bare_link(&c.url)));
         }
     }
     o
+}
+
+/// The open checks (contract §7) by who can check them, each answer with what it would mean.
+fn open_checks(s: &Session, set: Option<&RunbookSet>) -> String {
+    let groups = checks::grouped(s, set);
+    if groups.is_empty() {
+        return String::new();
+    }
+    let mut o = format!("\n## {}\n\nEach answer and what it would mean.\n", checks::heading(s));
+    let stays = checks::current_class(s).unwrap_or("-");
+    for (audience, items) in groups {
+        o.push_str(&format!("\n### {}\n\n", inline(checks::audience_heading(audience))));
+        for c in items {
+            o.push_str(&wrapped("- ", "  ", &format!("{} ({})", code(&c.fact), inline(&c.left_as))));
+            for a in &c.answers {
+                let meaning = if a.meaning.is_empty() { String::new() } else { format!(": {}", inline(&a.meaning)) };
+                let line = format!("{} → {}{meaning} ({})", code(&a.value), code(&a.class), code(&a.outcome));
+                o.push_str(&wrapped("  - ", "    ", &line));
+            }
+            o.push_str(&wrapped("  - ", "    ", &format!("any other answer: stays {}", code(stays))));
+        }
+    }
+    o
+}
+
+/// One Markdown block (a paragraph or a list item) wrapped at [`WIDTH`]: `first` prefixes the
+/// first line, `cont` the others. A line never starts with something Markdown would read as a
+/// new block (`- `, `1.`, `=`, a fence…), so the wrapped text renders as the unwrapped one.
+fn wrapped(first: &str, cont: &str, text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut line = String::from(first);
+    let mut len = first.chars().count();
+    let mut empty = true;
+    for word in link_safe_words(text) {
+        let word = word.as_str();
+        let wlen = word.chars().count();
+        if !empty && len + 1 + wlen > WIDTH && starts_safely(word) {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(cont);
+            len = cont.chars().count();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+            len += 1;
+        }
+        line.push_str(word);
+        len += wlen;
+        empty = false;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
+}
+
+/// The words of `text`, a link's title kept whole with its URL (a link broken over two lines
+/// still works, but reads badly where the Markdown is not rendered).
+fn link_safe_words(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        match out.last_mut() {
+            Some(last) if open => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => out.push(word.to_string()),
+        }
+        open = link_open_after(word, open);
+    }
+    out
+}
+
+/// Is a link's `[title]` still open after `word` (titles escape their own brackets)?
+fn link_open_after(word: &str, mut open: bool) -> bool {
+    let mut chars = word.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' => open = true,
+            ']' if chars.peek() == Some(&'(') => open = false,
+            _ => {}
+        }
+    }
+    open
+}
+
+/// Can a wrapped line start with this word without becoming a list item, heading, quote, fence,
+/// table or setext underline?
+fn starts_safely(word: &str) -> bool {
+    let Some(c) = word.chars().next() else { return false };
+    if c.is_ascii_digit() {
+        let rest = word.trim_start_matches(|c: char| c.is_ascii_digit());
+        return !(rest.starts_with('.') || rest.starts_with(')'));
+    }
+    if c.is_alphabetic() {
+        return true;
+    }
+    let fence = word.starts_with("```") || word.starts_with("~~~");
+    let bullet = c == '*' && word.len() == 1;
+    matches!(c, '(' | '[' | '\\' | '"' | '\'' | '`' | '_' | '*') && !fence && !bullet
 }
 
 /// The "Asked" cell of the question path.
@@ -182,6 +308,14 @@ pub(crate) fn link(title: &str, url: &str) -> String {
     if safe { format!("[{}]({u})", inline(title)) } else { format!("{} ({})", inline(title), code(&u)) }
 }
 
+/// A URL on its own: `<https://…>` (an autolink) when it is a plain http(s) URL, else shown as code.
+fn bare_link(url: &str) -> String {
+    let u = sanitize_line(url);
+    let safe = (u.starts_with("https://") || u.starts_with("http://"))
+        && !u.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '`'));
+    if safe { format!("<{u}>") } else { code(&u) }
+}
+
 /// Multi-line text in a fenced block longer than any backtick run inside it.
 fn fenced(text: &str) -> String {
     let t = sanitize_text(text);
@@ -213,5 +347,25 @@ mod tests {
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(link("T", "javascript:alert(1)"), "T (`javascript:alert(1)`)");
         assert!(fenced("```\nx").starts_with("````text\n"));
+    }
+
+    #[test]
+    fn wrapping_never_starts_a_new_block() {
+        let text = format!("{} - 1. 2) = > # + ```x", "word ".repeat(19));
+        let out = wrapped("- ", "  ", &text);
+        for l in out.lines().skip(1) {
+            let t = l.trim_start();
+            assert!(starts_safely(t.split(' ').next().unwrap_or("")), "{l:?} in {out}");
+        }
+        assert_eq!(
+            out.split_whitespace().collect::<Vec<_>>(),
+            format!("- {text}").split_whitespace().collect::<Vec<_>>()
+        );
+        // Words that may not start a line stay on the one before, however long it gets.
+        assert_eq!(out.lines().count(), 1, "{out}");
+        let linked = format!("{} {}", "word ".repeat(17), link("Passkey FAQ [v2]", "https://example.com/faq"));
+        assert!(wrapped("- ", "  ", &linked).contains("\n  [Passkey FAQ \\[v2\\]](https://example.com/faq)"));
+        let prose = "word ".repeat(60);
+        assert!(wrapped("", "", &prose).lines().all(|l| l.chars().count() <= WIDTH));
     }
 }

@@ -6,6 +6,7 @@
 //! free of terminal control characters, whatever the facts or notes held. Files are written
 //! atomically, never overwrite anything, and stay inside the chosen folder.
 
+pub mod checks;
 pub mod clipboard;
 pub mod error_code;
 pub mod filename;
@@ -22,6 +23,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{PathEntry, StepKind};
+use crate::runbook::RunbookSet;
 use crate::session::Session;
 use crate::session::journal::{TEMP_PREFIX, TEMP_SUFFIX};
 
@@ -83,13 +85,20 @@ pub struct Options {
 
 /// The session in the given format.
 pub fn render(session: &Session, format: Format, options: Options) -> String {
+    render_with(session, format, options, None)
+}
+
+/// [`render`], with the runbooks in force when the caller has them: they say who can check
+/// each open item (a question's own `asked_of`) and what runbook-declared classes mean. Without
+/// them the session alone decides (deferred questions are an admin's; contract defaults).
+pub fn render_with(session: &Session, format: Format, options: Options, set: Option<&RunbookSet>) -> String {
     let s: Cow<'_, Session> =
         if options.redact { Cow::Owned(redact::redact_session(session)) } else { Cow::Borrowed(session) };
     // Every format leaves through one of these two gates, so no field (today's or a future
     // one) reaches a file, the clipboard or a ticket with escapes or invisible characters.
     match format {
-        Format::Markdown => crate::text::sanitize_text(&markdown::render(&s)),
-        Format::Text => crate::text::sanitize_text(&text::render(&s)),
+        Format::Markdown => crate::text::sanitize_text(&markdown::render(&s, set)),
+        Format::Text => crate::text::sanitize_text(&text::render(&s, set)),
         Format::Json => json::render(&s),
     }
 }
@@ -214,6 +223,7 @@ pub(crate) fn human_duration(d: chrono::Duration) -> String {
 pub(crate) fn status_words(s: &Session) -> String {
     match s.status {
         crate::session::Status::Open => format!("open (waiting at {})", s.walk.position.node()),
+        crate::session::Status::Classified if all_steps_done(s) => "classified; remediation done".into(),
         crate::session::Status::Classified => "classified".into(),
         crate::session::Status::Escalated => "escalated to tier 2".into(),
         crate::session::Status::Resolved => "resolved on the call".into(),
@@ -259,7 +269,60 @@ pub(crate) fn heading(s: &Session) -> String {
     }
 }
 
-/// A path entry's time and whether the agent asked it on this call.
+/// The path as a ticket reads it: the questions asked and the steps tried, numbered from 1.
+/// Route decisions are the runbooks' bookkeeping: they stay in the JSON package and in
+/// [`why_rows`].
 pub(crate) fn path_rows(s: &Session) -> impl Iterator<Item = (usize, &PathEntry)> {
-    s.walk.path.iter().enumerate().map(|(i, p)| (i + 1, p))
+    s.walk.path.iter().filter(|p| p.kind != StepKind::Route).enumerate().map(|(i, p)| (i + 1, p))
+}
+
+/// The route decisions where a rule matched (a route that fell through to `otherwise` decided
+/// nothing worth reading): why the walk went where it did.
+pub(crate) fn why_rows(s: &Session) -> impl Iterator<Item = &PathEntry> {
+    s.walk.path.iter().filter(|p| p.kind == StepKind::Route && p.answer != "otherwise")
+}
+
+/// Are there remediation steps, all ticked done?
+fn all_steps_done(s: &Session) -> bool {
+    let steps = remediation(s);
+    !steps.is_empty() && steps.iter().all(|(_, _, _, done)| done.is_some())
+}
+
+/// The step tried on the call that fixed it (its result `fixed` or `worked`), if any.
+fn fixing_step(s: &Session) -> Option<&PathEntry> {
+    s.walk.path.iter().rev().find(|p| {
+        p.kind == StepKind::Step && matches!(p.answer.as_str(), "fixed" | "worked") && !p.provenance.is_placeholder()
+    })
+}
+
+/// The "Resolved" line: what the step results and the ticked remediation steps say, not only
+/// the outcome's flag (an agent who ticked every step has not left the user unresolved).
+pub(crate) fn resolution(s: &Session) -> String {
+    let Some(o) = &s.outcome else { return "no: the call is still open".into() };
+    let steps = remediation(s);
+    let total = steps.len();
+    let done: Vec<DateTime<Utc>> = steps.iter().filter_map(|(_, _, _, d)| *d).collect();
+    let ticked = match done.iter().max().map(|t| short_time(s, *t)) {
+        Some(t) if done.len() == total && total == 1 => format!("remediation done at {t} UTC"),
+        Some(t) if done.len() == total => format!("all {total} remediation steps done (the last at {t} UTC)"),
+        Some(t) => format!("{} of {total} remediation steps done (the last at {t} UTC)", done.len()),
+        None if total > 0 => "remediation not done".into(),
+        None => String::new(),
+    };
+    let with = |head: &str| if ticked.is_empty() { head.to_string() } else { format!("{head}; {ticked}") };
+    if o.resolved_on_call {
+        let how = fixing_step(s).map_or(String::new(), |p| {
+            format!(" (step {} = {} at {} UTC)", p.node.node, p.answer, short_time(s, p.at))
+        });
+        return with(&format!("yes, on the call{how}"));
+    }
+    if o.escalate {
+        return with("no: escalated to tier 2");
+    }
+    match done.len() {
+        0 if total > 0 => with("not yet"),
+        0 => "no".into(),
+        n if n == total => format!("yes: {ticked}"),
+        _ => with("in progress"),
+    }
 }

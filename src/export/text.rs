@@ -2,16 +2,18 @@
 //! [`WIDTH`] characters (long words and URLs are broken), no control characters.
 
 use super::{
-    both_times, heading, human_duration, path_label, path_rows, provenance_words, remediation, short_time, status_words,
+    both_times, checks, heading, human_duration, path_label, path_rows, provenance_words, remediation, resolution,
+    short_time, status_words, why_rows,
 };
+use crate::runbook::RunbookSet;
 use crate::session::Session;
 use crate::text::{sanitize_line, sanitize_text};
 
 /// Maximum line length.
 pub const WIDTH: usize = 100;
 
-/// Renders the session as wrapped plain text.
-pub fn render(s: &Session) -> String {
+/// Renders the session as wrapped plain text (`set`: see [`super::render_with`]).
+pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
     let mut w = Writer::default();
     let title = sanitize_line(&heading(s));
     w.wrap("", "", &title);
@@ -52,7 +54,7 @@ pub fn render(s: &Session) -> String {
             (false, _) => "no".to_string(),
         };
         field(&mut w, "Escalate:", &esc);
-        field(&mut w, "Resolved:", if o.resolved_on_call { "yes, on the call" } else { "no" });
+        field(&mut w, "Resolved:", &resolution(s));
         if !o.summary.trim().is_empty() {
             w.blank();
             w.paragraphs("", &o.summary);
@@ -73,7 +75,8 @@ pub fn render(s: &Session) -> String {
                 w.wrap(&first, &cont, &format!("{} ({state}){src}", sanitize_line(text)));
             }
         }
-        if !o.collect.is_empty() {
+        open_checks(&mut w, s, set);
+        if o.escalate && !o.collect.is_empty() {
             w.blank();
             w.line("COLLECT FOR TIER 2");
             for c in &o.collect {
@@ -105,8 +108,8 @@ pub fn render(s: &Session) -> String {
     }
 
     w.blank();
-    w.line("QUESTION PATH (times UTC)");
-    if s.walk.path.is_empty() {
+    w.line("QUESTION PATH (questions and steps; times UTC)");
+    if path_rows(s).next().is_none() {
         w.line("  (nothing asked yet)");
     }
     for (n, p) in path_rows(s) {
@@ -126,6 +129,13 @@ pub fn render(s: &Session) -> String {
     }
     if s.is_open() {
         w.wrap("  ...  ", "       ", &format!("waiting at {}", sanitize_line(&s.walk.position.node().to_string())));
+    }
+    if why_rows(s).next().is_some() {
+        w.blank();
+        w.line("WHY (the runbook rules that decided the route)");
+        for p in why_rows(s) {
+            w.wrap("  - ", "    ", &format!("{}: {}", sanitize_line(&p.node.to_string()), sanitize_line(&p.answer)));
+        }
     }
 
     w.blank();
@@ -155,6 +165,32 @@ pub fn render(s: &Session) -> String {
         }
     }
     w.finish()
+}
+
+/// The open checks (contract §7) by who can check them, each answer with what it would mean.
+fn open_checks(w: &mut Writer, s: &Session, set: Option<&RunbookSet>) {
+    let groups = checks::grouped(s, set);
+    if groups.is_empty() {
+        return;
+    }
+    w.blank();
+    w.line(&format!("{} (each answer and what it would mean)", checks::heading(s).to_uppercase()));
+    let stays = checks::current_class(s).unwrap_or("-");
+    for (audience, items) in groups {
+        w.wrap("  ", "  ", &format!("{}:", checks::audience_heading(audience)));
+        for c in items {
+            w.wrap("    ", "      ", &format!("{} ({})", sanitize_line(&c.fact), c.left_as));
+            for a in &c.answers {
+                let meaning = if a.meaning.is_empty() { String::new() } else { format!(": {}", a.meaning) };
+                w.wrap(
+                    "      - ",
+                    "        ",
+                    &format!("{} -> {}{meaning} [{}]", sanitize_line(&a.value), a.class, sanitize_line(&a.outcome)),
+                );
+            }
+            w.wrap("      - ", "        ", &format!("any other answer: stays {}", sanitize_line(stays)));
+        }
+    }
 }
 
 /// Accumulates wrapped lines.

@@ -1,5 +1,6 @@
 //! The `m` screen: the compatibility matrix as a table; the rows that apply to the current
-//! client are marked ▶ and highlighted, with the matrix's verdict per area on top.
+//! client are marked ▶ and highlighted, with the matrix's verdict per area on top. At an outcome
+//! the matrix decided, the deciding row is marked ◆ and the screen opens on it.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -29,10 +30,18 @@ pub fn first_match(app: &App) -> usize {
     app.set.matrix.rows.iter().position(|r| r.applies(&lookup)).unwrap_or(0)
 }
 
+/// Index of the row that decided the session's outcome (`OutcomeInfo::matrix_row`), if the
+/// outcome reports one and the matrix in force still has it.
+pub fn deciding_row(app: &App) -> Option<usize> {
+    let id = app.session.outcome.as_ref()?.matrix_row.as_deref()?;
+    app.set.matrix.rows.iter().position(|r| r.id == id)
+}
+
 impl MatrixScreen {
-    /// Opens on the first row for this client.
+    /// Opens on the row that decided the outcome, else on the first row for this client.
     pub fn open(app: &App) -> Self {
-        Self { scroll: Scroll::at(len_u16(first_match(app))) }
+        let row = deciding_row(app).unwrap_or_else(|| first_match(app));
+        Self { scroll: Scroll::at(len_u16(row)) }
     }
 
     /// Scrolls by rows; the last row may come to the top.
@@ -69,11 +78,15 @@ impl MatrixScreen {
             top.push(Line::styled(l, theme.bold()));
         }
         let matching = m.rows.iter().filter(|r| r.applies(&lookup)).count();
-        let legend = if matching == 0 {
+        let deciding = deciding_row(app);
+        let mut legend = if matching == 0 {
             "No row applies yet: answer more questions (OS, browser, passkey type) to narrow it down.".to_string()
         } else {
             format!("{matching} row{} for this client, marked ▶ and highlighted.", if matching == 1 { "" } else { "s" })
         };
+        if let Some(i) = deciding {
+            legend.push_str(&format!(" ◆ {}: the row that decided the outcome.", sanitize_line(&m.rows[i].id)));
+        }
         for l in wrap(&legend, w) {
             top.push(Line::styled(l, theme.dim()));
         }
@@ -103,8 +116,15 @@ impl MatrixScreen {
             vec!["", "When", "Support", "Notes"]
         };
         let mut rows = Vec::new();
-        for r in m.rows.iter().skip(self.scroll.offset() as usize) {
+        for (i, r) in m.rows.iter().enumerate().skip(self.scroll.offset() as usize) {
             let on = r.applies(&lookup);
+            let mark = if deciding == Some(i) {
+                "◆"
+            } else if on {
+                "▶"
+            } else {
+                " "
+            };
             let when: Vec<String> = r
                 .when
                 .iter()
@@ -119,7 +139,7 @@ impl MatrixScreen {
             }
             let mut cells: Vec<String> = if wide {
                 vec![
-                    if on { "▶".into() } else { " ".into() },
+                    mark.to_string(),
                     r.area.as_str().to_string(),
                     when,
                     support(r.support).to_string(),
@@ -131,7 +151,7 @@ impl MatrixScreen {
                 if !mins.is_empty() {
                     sup = format!("{sup}, {}", mins.join(", "));
                 }
-                vec![if on { "▶".into() } else { " ".into() }, format!("{}: {when}", r.area.as_str()), sup, notes]
+                vec![mark.to_string(), format!("{}: {when}", r.area.as_str()), sup, notes]
             };
             let wrapped: Vec<Vec<String>> =
                 cells.drain(..).enumerate().map(|(i, c)| wrap(&c, cols[i].width as usize)).collect();

@@ -1,0 +1,136 @@
+//! The open checks of an export (contract §7, the session's `differential`), laid out for
+//! people: grouped by who can check them (caller, agent, admin), one fact at a time, each answer
+//! with the class and outcome it would lead to. Shared by the text and Markdown renderings.
+
+use crate::engine::{Provenance, StepKind};
+use crate::runbook::RunbookSet;
+use crate::runbook::model::Node;
+use crate::session::Session;
+use crate::vocab::{Audience, UNKNOWN, Vocabulary};
+
+/// One answer that would change the class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub value: String,
+    pub class: String,
+    /// What it would mean, in words: the outcome's title when the runbooks are at hand, else what
+    /// the class means (empty when nothing says).
+    pub meaning: String,
+    /// `runbook#node` of the outcome it would end at.
+    pub outcome: String,
+}
+
+/// One fact to check and what each of its answers would mean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub fact: String,
+    /// How the session left it unknown: `deferred`, `asked`, `assumed-unknown`, `skipped`...
+    pub left_as: String,
+    pub answers: Vec<Answer>,
+}
+
+/// The session's open checks by audience, in the order caller, agent, admin; empty when no
+/// unknown answer matters. `set` (the runbooks in force, when the caller has them) says who
+/// each question is asked of; without it the session alone decides (see [`audience_of`]).
+pub fn grouped(s: &Session, set: Option<&RunbookSet>) -> Vec<(Audience, Vec<Check>)> {
+    if s.differential.is_empty() {
+        return Vec::new();
+    }
+    let contract = Vocabulary::contract();
+    let vocab = set.map_or(&contract, |x| &x.vocab);
+    let mut checks: Vec<(Audience, Check)> = Vec::new();
+    for alt in &s.differential {
+        let answer = Answer {
+            value: alt.value.clone(),
+            class: alt.class.clone(),
+            meaning: outcome_title(set, &alt.outcome, &alt.class)
+                .or_else(|| vocab.class_meaning(&alt.class))
+                .or_else(|| contract.class_meaning(&alt.class))
+                .unwrap_or("")
+                .into(),
+            outcome: alt.outcome.clone(),
+        };
+        match checks.iter_mut().find(|(_, c)| c.fact == alt.fact) {
+            Some((_, c)) => c.answers.push(answer),
+            None => {
+                let check = Check { fact: alt.fact.clone(), left_as: left_as(s, &alt.fact), answers: vec![answer] };
+                checks.push((audience_of(s, set, &alt.fact), check));
+            }
+        }
+    }
+    Audience::ALL
+        .iter()
+        .map(|a| (*a, checks.iter().filter(|(x, _)| x == a).map(|(_, c)| c.clone()).collect::<Vec<_>>()))
+        .filter(|(_, cs)| !cs.is_empty())
+        .collect()
+}
+
+/// The heading of the section: an escalation's open checks, or what would change a
+/// classification.
+pub fn heading(s: &Session) -> &'static str {
+    if s.outcome.as_ref().is_some_and(|o| o.escalate) {
+        "Open checks for tier 2"
+    } else {
+        "What would change this outcome"
+    }
+}
+
+/// Who can check `fact`. A question tier 1 deferred is an admin's (contract §5, whatever the
+/// fact's default); otherwise the question's own `asked_of`, else the fact's audience in the
+/// runbooks in force, else the contract's default; a fact none of them knows is the caller's.
+pub fn audience_of(s: &Session, set: Option<&RunbookSet>, fact: &str) -> Audience {
+    let unknown_here =
+        s.walk.path.iter().filter(|p| p.kind == StepKind::Question && p.fact.as_deref() == Some(fact)).rev();
+    if unknown_here.clone().any(|p| p.provenance == Provenance::Deferred) {
+        return Audience::Admin;
+    }
+    if let Some(set) = set {
+        for p in unknown_here {
+            if let Some(Node::Question(q)) = set.node(&p.node) {
+                return q.audience(&set.vocab);
+            }
+        }
+        if set.vocab.fact(fact).is_some() {
+            return set.vocab.audience(fact);
+        }
+    }
+    Audience::contract_default(fact).unwrap_or(Audience::Caller)
+}
+
+/// The title of outcome `runbook#node` in the runbooks at hand, if it is still that class's
+/// (runbooks edited since the call may have moved it).
+fn outcome_title<'a>(set: Option<&'a RunbookSet>, outcome: &str, class: &str) -> Option<&'a str> {
+    let (runbook, node) = outcome.split_once('#')?;
+    match set?.get(runbook)?.node(node)? {
+        Node::Outcome(o) if o.class == class => Some(o.title.as_str()),
+        _ => None,
+    }
+}
+
+/// How the path left `fact` unknown (its last question's provenance), for the reader.
+fn left_as(s: &Session, fact: &str) -> String {
+    s.walk
+        .path
+        .iter()
+        .rev()
+        .find(|p| p.kind == StepKind::Question && p.fact.as_deref() == Some(fact) && p.answer == UNKNOWN)
+        .map_or("unknown", |p| match p.provenance {
+            Provenance::Deferred => "deferred by tier 1",
+            Provenance::Skipped => "skipped",
+            Provenance::AssumedUnknown => "not given",
+            Provenance::Asked => "asked: can't tell",
+            Provenance::FactsFile | Provenance::Imported => "unknown in the file",
+            Provenance::Derived => "unknown",
+        })
+        .to_string()
+}
+
+/// The class the outcome keeps for every other answer.
+pub fn current_class(s: &Session) -> Option<&str> {
+    s.outcome.as_ref().map(|o| o.class.as_str())
+}
+
+/// `who` in a section heading: "The caller can check".
+pub fn audience_heading(a: Audience) -> &'static str {
+    a.heading()
+}

@@ -1,0 +1,278 @@
+//! Ticket notes as a ticket system wants them (issue 12): the path without route bookkeeping,
+//! each answer with its own time, "Resolved" that follows the ticked steps, "Collect for tier 2"
+//! only on an escalation, the open checks grouped by who can check them, `--redact` keeping the
+//! ids; and `export TICKET` taking the ticket's newest session.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use chrono::Duration;
+use common::*;
+use passkey_triage::engine::{Role, Walk, WalkOptions};
+use passkey_triage::export::{self, Format, Options};
+use passkey_triage::runbook::RunbookSet;
+use passkey_triage::session::journal::Journal;
+use passkey_triage::session::{CallInfo, Session, Status};
+use predicates::prelude::*;
+
+fn text(s: &Session) -> String {
+    export::render(s, Format::Text, Options::default())
+}
+
+fn markdown(s: &Session) -> String {
+    export::render(s, Format::Markdown, Options::default())
+}
+
+/// The lines of a text export's section, from its heading to the next blank line.
+fn section<'a>(out: &'a str, heading: &str) -> Vec<&'a str> {
+    out.lines().skip_while(|l| !l.starts_with(heading)).skip(1).take_while(|l| !l.is_empty()).collect()
+}
+
+/// A fixture call that ends at `o-signed-out` (not escalated, two remediation steps).
+fn classified(set: &RunbookSet) -> Session {
+    let walk = Walk::start(set, Vec::new(), WalkOptions::default(), at(10, 0, 0)).expect("start");
+    let call = CallInfo { ticket: Some("INC0099".into()), ..CallInfo::default() };
+    let mut s = Session::new("20260120T100000Z-0c0c".into(), call, set, walk, at(10, 0, 0), 0);
+    step(&mut s, set, "sign-in", at(10, 0, 20));
+    step(&mut s, set, "unknown", at(10, 0, 40));
+    step(&mut s, set, "authenticator", at(10, 1, 0));
+    step(&mut s, set, "no", at(10, 1, 30));
+    assert_eq!(s.status, Status::Classified);
+    s
+}
+
+#[test]
+fn resolved_follows_the_ticked_remediation_steps() {
+    let set = fixture_set();
+    let mut s = classified(&set);
+    assert!(text(&s).contains("Resolved: not yet; remediation not done\n"), "{}", text(&s));
+    s.toggle_step(0, at(10, 2, 0));
+    assert!(text(&s).contains("Resolved: in progress; 1 of 2 remediation steps done (the last at 10:02:00 UTC)"));
+    s.toggle_step(1, at(10, 3, 15));
+    let out = text(&s);
+    assert!(out.contains("Resolved: yes: all 2 remediation steps done (the last at 10:03:15 UTC)"), "{out}");
+    assert!(out.contains("Status:   classified; remediation done"), "{out}");
+    assert!(markdown(&s).contains("- **Resolved:** yes: all 2 remediation steps done"), "{}", markdown(&s));
+    // Unticking takes it back.
+    s.toggle_step(1, at(10, 4, 0));
+    assert!(!text(&s).contains("Resolved: yes"));
+}
+
+#[test]
+fn resolved_on_the_call_names_the_step_that_fixed_it() {
+    let set = fixture_set();
+    let s = resolved_session(&set);
+    let out = text(&s);
+    assert!(out.contains("Resolved: yes, on the call (step s-restart = worked at 09:04:00 UTC)"), "{out}");
+    let escalated = text(&escalated_session(&set));
+    assert!(escalated.contains("Resolved: no: escalated to tier 2; 1 of 2 remediation steps done"), "{escalated}");
+}
+
+#[test]
+fn collect_for_tier2_only_when_the_outcome_escalates() {
+    let set = fixture_set();
+    let mut s = classified(&set);
+    if let Some(o) = s.outcome.as_mut() {
+        o.collect = vec!["the correlation id".into()];
+    }
+    assert!(!text(&s).contains("COLLECT FOR TIER 2"));
+    assert!(!markdown(&s).contains("Collect for tier 2"));
+    if let Some(o) = s.outcome.as_mut() {
+        o.escalate = true;
+    }
+    assert!(text(&s).contains("COLLECT FOR TIER 2\n  - the correlation id"));
+    assert!(markdown(&s).contains("## Collect for tier 2\n\n- the correlation id"));
+}
+
+#[test]
+fn the_path_lists_questions_and_steps_and_routes_stay_in_json() {
+    let set = fixture_set();
+    let s = escalated_session(&set);
+    assert!(s.walk.path.iter().any(|p| p.node.node == "r-provider"), "the fixture passes a route");
+    let out = text(&s);
+    let path = section(&out, "QUESTION PATH");
+    assert_eq!(path.len(), 6, "{path:#?}");
+    assert!(path.iter().all(|l| !l.contains("route")), "{path:#?}");
+    assert!(path[4].contains("14:06:00  step s-restart = failed"), "{path:#?}");
+    // Each answer with its own time.
+    let times: Vec<&str> = path.iter().map(|l| &l[7..15]).collect();
+    assert_eq!(times, ["14:02:31", "14:03:05", "14:03:40", "14:04:12", "14:06:00", "14:07:15"]);
+    let md = markdown(&s);
+    assert!(!md.contains("route `r-provider`") && !md.contains("auth#r-provider"), "{md}");
+    let json = export::render(&s, Format::Json, Options::default());
+    assert!(json.contains("\"auth#r-provider\"") || json.contains("\"r-provider\""), "the package keeps routes");
+}
+
+#[test]
+fn a_rule_that_decided_the_route_is_under_why() {
+    let set = RunbookSet::builtin().expect("library");
+    let s = tier1_escalation(&set);
+    let out = text(&s);
+    let why = section(&out, "WHY");
+    assert!(why.iter().any(|l| l.contains("picker#r-key: rule 1: credential.type = security-key")), "{out}");
+    assert!(!section(&out, "QUESTION PATH").iter().any(|l| l.contains("r-key")));
+    assert!(!why.iter().any(|l| l.ends_with("otherwise")), "routes that decided nothing are left out");
+    assert!(markdown(&s).contains("## Why: the runbook rules that decided the route"));
+}
+
+/// call-23 on the library as tier 1: the key restriction is an admin's to check.
+fn tier1_escalation(set: &RunbookSet) -> Session {
+    let facts = [
+        ("phase", "sign-in"),
+        ("flow", "same-device"),
+        ("client.kind", "browser"),
+        ("client.os", "windows"),
+        ("client.os_version", "10.0.22631"),
+        ("client.browser", "edge"),
+        ("credential.type", "security-key"),
+        ("credential.transport", "usb"),
+        ("device.passkey_offered", "yes"),
+        ("entra.passkey_registered", "yes"),
+        ("picker.choice", "work"),
+    ];
+    let prefill =
+        facts.iter().map(|(k, v)| (k.to_string(), v.to_string(), passkey_triage::engine::Provenance::FactsFile));
+    let options = WalkOptions { role: Role::Tier1, assume_unknown: true, ..WalkOptions::default() };
+    let walk = Walk::start(set, prefill.collect::<Vec<_>>(), options, at(11, 0, 0)).expect("walk");
+    let call = CallInfo {
+        ticket: Some("12345678".into()),
+        agent: Some("Sam Agent".into()),
+        user: Some("dana.lee@contoso.example".into()),
+    };
+    let s = Session::new("20260120T110000Z-a11c".into(), call, set, walk, at(11, 0, 0), 0);
+    assert_eq!(s.status, Status::Escalated);
+    s
+}
+
+#[test]
+fn open_checks_are_grouped_by_who_can_check_them() {
+    let set = RunbookSet::builtin().expect("library");
+    let s = tier1_escalation(&set);
+    assert!(s.differential.iter().any(|a| a.fact == "policy.aaguid_allowed" && a.class == "policy.key-restriction"));
+    // With the runbooks (the `export` command) and without (the wizard's `e`): deferred checks
+    // are an admin's either way.
+    for out in [export::render_with(&s, Format::Text, Options::default(), Some(&set)), text(&s)] {
+        let checks = section(&out, "OPEN CHECKS FOR TIER 2");
+        let caller = checks.iter().position(|l| *l == "  The caller can check:").expect("caller group");
+        let admin = checks
+            .iter()
+            .position(|l| *l == "  An admin (tier 2, identity or network team) must check:")
+            .expect("admin group");
+        assert!(caller < admin, "{checks:#?}");
+        let aaguid = checks.iter().position(|l| l.starts_with("    policy.aaguid_allowed (deferred by tier 1)"));
+        let aaguid = aaguid.expect("the key restriction check");
+        assert!(aaguid > admin, "{checks:#?}");
+        assert!(checks[aaguid + 1].starts_with("      - no -> policy.key-restriction: "), "{checks:#?}");
+        assert!(checks[aaguid + 1..].iter().any(|l| l.contains("[policy#o-aaguid]")), "{checks:#?}");
+        assert!(checks[aaguid + 1..].iter().any(|l| l.contains("any other answer: stays unclassified")));
+    }
+    let md = export::render_with(&s, Format::Markdown, Options::default(), Some(&set));
+    assert!(md.contains("## Open checks for tier 2"), "{md}");
+    assert!(md.contains("### An admin (tier 2, identity or network team) must check"));
+    assert!(md.contains("- `policy.aaguid_allowed` (deferred by tier 1)\n  - `no` → `policy.key-restriction`: "));
+    // The JSON package carries the differential as the contract says.
+    let json: serde_json::Value =
+        serde_json::from_str(&export::render(&s, Format::Json, Options::default())).expect("json");
+    let diff = json["differential"].as_array().expect("differential");
+    assert!(diff.iter().any(|a| a["fact"] == "policy.aaguid_allowed"
+        && a["value"] == "no"
+        && a["class"] == "policy.key-restriction"
+        && a["outcome"] == "policy#o-aaguid"));
+}
+
+#[test]
+fn a_classification_lists_what_would_change_it() {
+    let set = fixture_set();
+    let mut s = classified(&set);
+    s.differential = vec![passkey_triage::engine::differential::Alternative {
+        fact: "device.name".into(),
+        value: "x".into(),
+        class: "unclassified".into(),
+        outcome: "triage#o-unclassified".into(),
+    }];
+    let out = export::render_with(&s, Format::Text, Options::default(), Some(&set));
+    let checks = section(&out, "WHAT WOULD CHANGE THIS OUTCOME");
+    assert_eq!(checks[0], "  The agent can look up:", "the fixture declares device.name as the agent's: {checks:#?}");
+}
+
+#[test]
+fn redaction_keeps_the_session_id_and_the_ticket_id() {
+    let set = RunbookSet::builtin().expect("library");
+    let s = tier1_escalation(&set);
+    for f in Format::ALL {
+        let out = export::render(&s, f, Options { redact: true });
+        assert!(out.contains("20260120T110000Z-a11c"), "{f:?}: session id");
+        assert!(out.contains("12345678"), "{f:?}: a ticket id of digits only is not a phone number");
+        assert!(!out.contains("dana.lee"), "{f:?}: {out}");
+    }
+}
+
+// ----- `export TICKET` ------------------------------------------------------------------------
+
+fn cmd(home: &Path) -> Command {
+    let mut c = Command::cargo_bin("passkey-triage").expect("binary");
+    c.env("PASSKEY_TRIAGE_CONFIG_DIR", home.join("config")).env("PASSKEY_TRIAGE_DATA_DIR", home.join("data"));
+    c
+}
+
+/// Tier 1's escalated call for INC0012345, tier 2's later continuation of it, and another
+/// ticket's call.
+fn home_with_tickets() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let set = fixture_set();
+    let journal = Journal::at(tmp.path().join("data/sessions"));
+    let tier1 = escalated_session(&set);
+    let later = at(15, 0, 0);
+    let tier2 = tier1.continued_as("20260120T150000Z-7e57".into(), later, 0);
+    journal.save(&tier1).expect("save");
+    journal.save(&tier2).expect("save");
+    journal.save(&resolved_session(&set)).expect("save");
+    assert!(later > tier1.started_at + Duration::minutes(30));
+    tmp
+}
+
+fn exported_id(out: &[u8]) -> String {
+    let v: serde_json::Value = serde_json::from_slice(out).expect("a JSON package");
+    v["id"].as_str().expect("id").to_string()
+}
+
+#[test]
+fn export_takes_a_ticket_id_and_exports_its_newest_session() {
+    let tmp = home_with_tickets();
+    let a = cmd(tmp.path()).args(["export", "INC0012345", "--format", "json"]).assert().success();
+    assert_eq!(exported_id(&a.get_output().stdout), "20260120T150000Z-7e57", "tier 2's session is the newest");
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("ticket INC0012345 has 2 sessions; exporting the newest, 20260120T150000Z-7e57"), "{err}");
+
+    // Ticket ids are matched whatever their case; one session: nothing on stderr.
+    let a = cmd(tmp.path()).args(["export", "req-77", "--format", "json"]).assert().success().stderr("");
+    assert_eq!(exported_id(&a.get_output().stdout), "20260120T090000Z-0001");
+
+    // A session id or prefix still wins.
+    let a = cmd(tmp.path()).args(["export", "20260120T1402", "--format", "json"]).assert().success();
+    assert_eq!(exported_id(&a.get_output().stdout), "20260120T140200Z-3f2a");
+
+    // Into a folder, named after the ticket.
+    let dir = tmp.path().join("notes");
+    cmd(tmp.path()).args(["export", "INC0012345", "--format", "text", "--out-dir"]).arg(&dir).assert().success();
+    assert!(dir.join("INC0012345.txt").is_file());
+}
+
+#[test]
+fn a_ticket_without_a_session_is_one_line_and_exit_2() {
+    let tmp = home_with_tickets();
+    let a = cmd(tmp.path()).args(["export", "INC0404"]).assert().code(2).stdout("");
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("no session `INC0404`") && err.contains("no ticket `INC0404` with a session"), "{err}");
+    // The same in an empty data folder.
+    let empty = tempfile::tempdir().expect("tempdir");
+    cmd(empty.path())
+        .args(["export", "INC0404"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no ticket `INC0404`"));
+}
