@@ -435,7 +435,7 @@ fn carry_out(
                 queue.extend(app.update(Msg::Saved(r), Utc::now()));
             }
             Effect::Export(format) => {
-                let r = store.export(&app.session, format);
+                let r = store.export(&app.session, format, &app.set);
                 queue.extend(app.update(Msg::Exported(r), Utc::now()));
             }
             Effect::Escalate => {
@@ -448,7 +448,7 @@ fn carry_out(
                 queue.extend(app.update(Msg::Copied(written), Utc::now()));
             }
             Effect::Post { system, ticket } => {
-                if let Some(failed) = jobs.spawn(store.post_job(&app.session, system, &ticket)) {
+                if let Some(failed) = jobs.spawn(store.post_job(&app.session, &app.set, system, &ticket)) {
                     queue.extend(app.update(failed, Utc::now()));
                 }
             }

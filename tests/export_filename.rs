@@ -136,7 +136,8 @@ fn export_to_folder_returns_path_and_text() {
     let set = fixture_set();
     let tmp = tempfile::tempdir().expect("tempdir");
     let s = escalated_session(&set);
-    let (p, text) = export::export_to_folder(&s, Format::Markdown, Default::default(), tmp.path()).expect("export");
+    let (p, text) =
+        export::export_to_folder(&s, Format::Markdown, Default::default(), None, tmp.path()).expect("export");
     assert_eq!(p, tmp.path().join("INC0012345.md"));
     assert_eq!(std::fs::read_to_string(&p).expect("read"), text);
     let seq = export::clipboard::osc52_sequence(&text).expect("fits");

@@ -276,3 +276,26 @@ fn a_ticket_without_a_session_is_one_line_and_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("no ticket `INC0404`"));
 }
+
+#[test]
+fn the_wizards_export_knows_who_checks_each_item() {
+    use passkey_triage::config::Config;
+    use passkey_triage::paths::Paths;
+    use passkey_triage::ui::journal_store::JournalStore;
+    use passkey_triage::ui::store::SessionStore;
+    let set = fixture_set();
+    let mut s = classified(&set);
+    s.differential = vec![passkey_triage::engine::differential::Alternative {
+        fact: "device.name".into(),
+        value: "x".into(),
+        class: "unclassified".into(),
+        outcome: "triage#o-unclassified".into(),
+    }];
+    let home = tempfile::tempdir().expect("tempdir");
+    let paths = Paths { config_dir: home.path().join("config"), data_dir: home.path().join("data") };
+    let mut store = JournalStore::with_config(&paths, Config::default());
+    // `e` in the wizard passes the runbooks in force: the fixture declares device.name the agent's.
+    let out = store.export(&s, Format::Text, &set).expect("export").text;
+    let checks = section(&out, "WHAT WOULD CHANGE THIS OUTCOME");
+    assert_eq!(checks[0], "  The agent can look up:", "{checks:#?}");
+}

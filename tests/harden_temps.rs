@@ -44,10 +44,11 @@ fn old_temporary_files_of_ours_go_others_stay() {
     // The next wizard: its first save cleans the sessions folder, its first export the export
     // folder.
     let mut store = JournalStore::with_config(&paths, Config::default());
-    let s = escalated_session(&fixture_set());
+    let set = fixture_set();
+    let s = escalated_session(&set);
     store.save(&s).expect("save");
     let _ = store.farewell(&s);
-    store.export(&s, Format::Markdown).expect("export");
+    store.export(&s, Format::Markdown, &set).expect("export");
     std::fs::remove_file(paths.sessions_dir().join(format!("{}.json", s.id))).expect("rm");
     let _ = std::fs::remove_file(paths.sessions_dir().join(INDEX));
     for e in std::fs::read_dir(&exports).expect("read").filter_map(Result::ok) {

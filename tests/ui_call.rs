@@ -280,7 +280,7 @@ impl SessionStore for Unfinished {
     fn export_format(&self) -> Option<Format> {
         None
     }
-    fn export(&mut self, _: &Session, _: Format) -> Result<Exported, String> {
+    fn export(&mut self, _: &Session, _: Format, _: &passkey_triage::runbook::RunbookSet) -> Result<Exported, String> {
         Err("no".into())
     }
     fn load(&mut self, _: Option<&str>) -> Result<Session, String> {

@@ -58,7 +58,7 @@ fn exports_never_overwrite_and_follow_the_config() {
     assert_eq!(st.default_agent().as_deref(), Some("Ana Agent"));
     let mut a = app();
     to_escalation(&mut a);
-    let first = st.export(&a.session, Format::Markdown).expect("export");
+    let first = st.export(&a.session, Format::Markdown, &a.set).expect("export");
     assert_eq!(first.path, tmp.path().join("notes/INC0012345.md"));
     let text = std::fs::read_to_string(&first.path).expect("file");
     assert_eq!(text, first.text);
@@ -66,10 +66,10 @@ fn exports_never_overwrite_and_follow_the_config() {
         text.contains("\\[user\\]@contoso.com") && !text.contains("zoë.ñúñez-åström@"),
         "redacted per config:\n{text}"
     );
-    let second = st.export(&a.session, Format::Markdown).expect("export");
+    let second = st.export(&a.session, Format::Markdown, &a.set).expect("export");
     assert_eq!(second.path, tmp.path().join("notes/INC0012345-2.md"));
     assert_eq!(std::fs::read_to_string(&first.path).expect("first"), text, "never overwritten");
-    let json = st.export(&a.session, Format::Json).expect("export");
+    let json = st.export(&a.session, Format::Json, &a.set).expect("export");
     assert_eq!(json.path, tmp.path().join("notes/INC0012345.json"));
     // The farewell lists every file exported.
     st.save(&a.session).expect("save");
@@ -81,7 +81,7 @@ fn exports_never_overwrite_and_follow_the_config() {
     let tmp2 = tempfile::tempdir().expect("tempdir");
     let mut st = store(tmp2.path(), Config::default());
     assert_eq!(st.export_format(), Some(Format::Markdown));
-    let e = st.export(&a.session, Format::Text).expect("export");
+    let e = st.export(&a.session, Format::Text, &a.set).expect("export");
     assert_eq!(e.path, tmp2.path().join("data/exports/INC0012345.txt"));
 }
 

@@ -51,6 +51,8 @@ pub fn run(ctx: &Context, args: &PostArgs, out: &mut dyn Write) -> Result<i32, C
         )));
     }
 
+    // The runbooks say who can check each open item; a post never fails for want of them.
+    let set = ctx.load_set().ok();
     let request = delivery::Request {
         config: &config.ticketing,
         system,
@@ -58,6 +60,7 @@ pub fn run(ctx: &Context, args: &PostArgs, out: &mut dyn Write) -> Result<i32, C
         format: args.format,
         redact: config.redact(args.redact, args.no_redact),
         config_file: &config_file,
+        runbooks: set.as_ref(),
     };
     let delivery = Delivery::prepare(request, &session, &env).map_err(|e| CliError::bad_input(e.to_string()))?;
     let record = delivery.send(Utc::now()).map_err(|e| CliError::bad_input(e.to_string()))?;

@@ -110,9 +110,10 @@ pub fn export_to_folder(
     session: &Session,
     format: Format,
     options: Options,
+    set: Option<&RunbookSet>,
     dir: &Path,
 ) -> Result<(PathBuf, String), ExportError> {
-    let text = render(session, format, options);
+    let text = render_with(session, format, options, set);
     let path = write_into_dir(dir, session, format, &text)?;
     Ok((path, text))
 }

@@ -30,6 +30,8 @@ pub struct Request<'a> {
     pub redact: bool,
     /// The config file, for messages.
     pub config_file: &'a str,
+    /// The runbooks in force: they say who can check each open item in the note.
+    pub runbooks: Option<&'a crate::runbook::RunbookSet>,
 }
 
 /// Why a post did not happen. `cause` is one line holding no secret.
@@ -53,7 +55,8 @@ impl Delivery {
         system.check_ticket(ticket).map_err(|f| fail(f.to_string()))?;
         let settings = Settings::resolve(request.config, Some(system), request.format, request.config_file, env)
             .map_err(|e| fail(e.to_string()))?;
-        let text = export::render(session, settings.format.export_format(), Options { redact: request.redact });
+        let options = Options { redact: request.redact };
+        let text = export::render_with(session, settings.format.export_format(), options, request.runbooks);
         let note = Note { text, format: settings.format };
         Ok(Self { settings, ticket: ticket.to_string(), note })
     }

@@ -8,6 +8,7 @@ use super::store::{Exported, PostJob, SessionStore};
 use crate::config::Config;
 use crate::export::{self, Format};
 use crate::paths::Paths;
+use crate::runbook::RunbookSet;
 use crate::session::journal::{CorruptFile, Journal, JournalError, JournalWriter, STALE_TEMP_AGE, remove_stale_temps};
 use crate::session::lock::{Holder, LockError, SessionLock};
 use crate::session::{Session, id_nonce, local_offset_minutes, new_id};
@@ -139,15 +140,15 @@ impl SessionStore for JournalStore {
         self.config.redact
     }
 
-    fn export(&mut self, session: &Session, format: Format) -> Result<Exported, String> {
+    fn export(&mut self, session: &Session, format: Format, set: &RunbookSet) -> Result<Exported, String> {
         let dir = self.config.export_dir(&self.paths);
         // Temporary files a crash left in the export folder (only old ones), once per run.
         if self.exports.is_empty() {
             remove_stale_temps(&dir, STALE_TEMP_AGE, false);
         }
         let options = export::Options { redact: self.config.redact };
-        let (path, text) =
-            export::export_to_folder(session, format, options, &dir).map_err(|e| sanitize_line(&e.to_string()))?;
+        let (path, text) = export::export_to_folder(session, format, options, Some(set), &dir)
+            .map_err(|e| sanitize_line(&e.to_string()))?;
         let path = std::path::absolute(&path).unwrap_or(path);
         self.exports.push(path.clone());
         Ok(Exported { path, text })
@@ -260,17 +261,26 @@ impl SessionStore for JournalStore {
         self.config.ticketing.system
     }
 
-    fn post_job(&self, session: &Session, system: crate::ticketing::System, ticket: &str) -> PostJob {
+    fn post_job(&self, session: &Session, set: &RunbookSet, system: crate::ticketing::System, ticket: &str) -> PostJob {
         use crate::ticketing::delivery::{Delivery, Request};
         let config = self.config.ticketing.clone();
         let redact = self.config.redact;
         let config_file = sanitize_line(&self.paths.config_file().display().to_string());
         let session = session.clone();
+        // Posts are rare (one per call), so a copy of the runbooks for the thread costs nothing felt.
+        let set = set.clone();
         let ticket = ticket.to_string();
         Box::new(move || {
             let env = |k: &str| std::env::var(k).ok();
-            let request =
-                Request { config: &config, system, ticket: &ticket, format: None, redact, config_file: &config_file };
+            let request = Request {
+                config: &config,
+                system,
+                ticket: &ticket,
+                format: None,
+                redact,
+                config_file: &config_file,
+                runbooks: Some(&set),
+            };
             let sent = Delivery::prepare(request, &session, &env).and_then(|d| d.send(chrono::Utc::now()));
             sent.map_err(|e| e.cause)
         })

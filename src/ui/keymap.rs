@@ -363,7 +363,7 @@ const WALK_COMMON: &[Binding] = &[
     b!(
         &[P::Char('m')],
         "m",
-        "compatibility matrix, rows for this client highlighted",
+        "compatibility matrix: rows for this client highlighted; at an outcome the matrix decided, opens on that row",
         Some(("m", "matrix")),
         A::Matrix
     ),

@@ -9,6 +9,7 @@
 use std::path::PathBuf;
 
 use crate::export::Format;
+use crate::runbook::RunbookSet;
 use crate::session::{PostRecord, Session};
 use crate::ticketing::System;
 
@@ -50,7 +51,8 @@ pub trait SessionStore {
     }
 
     /// Writes an export of the session and returns where, and its text.
-    fn export(&mut self, session: &Session, format: Format) -> Result<Exported, String>;
+    /// `set`: the runbooks in force, which say who can check each open item.
+    fn export(&mut self, session: &Session, format: Format, set: &RunbookSet) -> Result<Exported, String>;
 
     /// Is there a tier-2 queue to escalate to?
     fn queue_available(&self) -> bool {
@@ -100,7 +102,7 @@ pub trait SessionStore {
 
     /// Prepares posting the session's note (as it is now) to `ticket` as an internal note. The
     /// job's error is the cause alone (the app names the system and the ticket).
-    fn post_job(&self, _session: &Session, _system: System, _ticket: &str) -> PostJob {
+    fn post_job(&self, _session: &Session, _set: &RunbookSet, _system: System, _ticket: &str) -> PostJob {
         Box::new(|| Err("posting is not available without a session store".to_string()))
     }
 
@@ -127,7 +129,7 @@ impl SessionStore for NoStore {
         None
     }
 
-    fn export(&mut self, _session: &Session, _format: Format) -> Result<Exported, String> {
+    fn export(&mut self, _session: &Session, _format: Format, _set: &RunbookSet) -> Result<Exported, String> {
         Err("export is not available without a session store".to_string())
     }
 
