@@ -5,21 +5,16 @@
 //! `CI` is set); no timing assertions.
 #![cfg(unix)]
 
-use std::io::{Read, Write};
+mod pty_support;
+
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use passkey_triage::runbook::model::Node;
 use passkey_triage::runbook::{NodeRef, RunbookSet};
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use pty_support::Pty;
 
 const ROWS: u16 = 35;
 const COLS: u16 = 120;
-
-fn deadline() -> Instant {
-    Instant::now() + Duration::from_secs(if std::env::var_os("CI").is_some() { 30 } else { 10 })
-}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -38,82 +33,14 @@ fn run(home: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
-struct Wizard {
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    parser: Arc<Mutex<vt100::Parser>>,
-}
-
-impl Wizard {
-    fn spawn(home: &Path, args: &[&str]) -> Self {
-        let pair = native_pty_system()
-            .openpty(PtySize { rows: ROWS, cols: COLS, pixel_width: 0, pixel_height: 0 })
-            .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_passkey-triage"));
-        cmd.args(args);
-        cmd.cwd(root());
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("PASSKEY_TRIAGE_CONFIG_DIR", home.join("config"));
-        cmd.env("PASSKEY_TRIAGE_DATA_DIR", home.join("data"));
-        let child = pair.slave.spawn_command(cmd).expect("spawn the wizard");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let writer = pair.master.take_writer().expect("pty writer");
-        let parser =
-            Arc::new(Mutex::new(vt100::Parser::new(ROWS.try_into().expect("rows"), COLS.try_into().expect("cols"), 0)));
-        let parser2 = Arc::clone(&parser);
-        std::thread::spawn(move || {
-            let _master = pair.master;
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                parser2.lock().expect("lock").process(&buf[..n]);
-            }
-        });
-        Self { child, writer, parser }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().expect("lock").screen().contents()
-    }
-
-    /// Waits until the screen shows `text`; returns that screen.
-    fn wait_for(&self, text: &str) -> String {
-        let end = deadline();
-        while Instant::now() < end {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        panic!("timed out waiting for {text:?}; the screen shows:\n{}", self.screen());
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write to the pty");
-        self.writer.flush().expect("flush the pty");
-    }
-
-    fn wait_exit(&mut self) -> u32 {
-        let end = deadline();
-        while Instant::now() < end {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                return status.exit_code();
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        let _ = self.child.kill();
-        panic!("the wizard did not exit; the screen shows:\n{}", self.screen());
-    }
-}
-
-impl Drop for Wizard {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
+/// The wizard in a 120×35 pty, run from the repository root with the home's folders.
+fn spawn(home: &Path, args: &[&str]) -> Pty {
+    let mut cmd = pty_support::command();
+    cmd.args(args);
+    cmd.cwd(root());
+    cmd.env("PASSKEY_TRIAGE_CONFIG_DIR", home.join("config"));
+    cmd.env("PASSKEY_TRIAGE_DATA_DIR", home.join("data"));
+    Pty::spawn(cmd, ROWS, COLS)
 }
 
 /// The start of a text as the screen shows it (prompts wrap; only the first words are sure to
@@ -170,7 +97,7 @@ fn tier2_opens_an_escalation_package_on_its_first_open_check() {
     assert!(q.options.iter().any(|o| o.value != "unknown"));
 
     // Tier 2 opens it: before any key, the screen is that check, asked of an admin.
-    let mut t2 = Wizard::spawn(home, &["open", package, "--agent", "Tia"]);
+    let mut t2 = spawn(home, &["open", package, "--agent", "Tia"]);
     let first = t2.wait_for(" Question ");
     assert!(first.contains("Admin check"), "the question is asked of an admin:\n{first}");
     assert!(first.contains(&head(&q.prompt)), "the first open check, {node}:\n{first}");

@@ -73,12 +73,13 @@ impl Pty {
         self.raw.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Waits until the screen shows `text`.
-    pub fn wait_for(&self, text: &str) {
+    /// Waits until the screen shows `text`; that screen.
+    pub fn wait_for(&self, text: &str) -> String {
         let end = deadline();
         while Instant::now() < end {
-            if self.screen().contains(text) {
-                return;
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
             }
             std::thread::sleep(Duration::from_millis(30));
         }
