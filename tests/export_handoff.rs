@@ -299,3 +299,50 @@ fn the_wizards_export_knows_who_checks_each_item() {
     let checks = section(&out, "WHAT WOULD CHANGE THIS OUTCOME");
     assert_eq!(checks[0], "  The agent can look up:", "{checks:#?}");
 }
+
+/// A question on a fact an earlier question already settled is followed, not asked: the path
+/// keeps an entry for it (so `back` and tier 2 can replay the walk), but the ticket lists each
+/// question once, in the order asked.
+#[test]
+fn a_question_followed_on_a_known_fact_is_listed_once() {
+    use passkey_triage::engine::{Current, Provenance, StepKind};
+    let set = RunbookSet::builtin().expect("library");
+    let world = [
+        ("flow", "cross-device"),
+        ("credential.type", "authenticator"),
+        ("qr.scan", "ok"),
+        ("handoff.connected", "unknown"),
+        ("phone.bluetooth", "on"),
+        ("desktop.bluetooth", "available"),
+        ("phone.internet", "yes"),
+        ("desktop.internet", "yes"),
+        ("phase", "sign-in"),
+        ("client.kind", "browser"),
+        ("client.os", "windows"),
+    ];
+    let walk = Walk::start(&set, Vec::new(), WalkOptions::default(), at(12, 0, 0)).expect("start");
+    let call = CallInfo { ticket: Some("INC0404".into()), ..CallInfo::default() };
+    let mut s = Session::new("20260120T120000Z-0404".into(), call, &set, walk, at(12, 0, 0), 0);
+    let mut t = 0;
+    for _ in 0..60 {
+        let answer = match s.walk.current(&set) {
+            Some(Current::Question(_, q)) => world.iter().find(|(k, _)| *k == q.fact).map_or("unknown", |(_, v)| *v),
+            Some(Current::Step(..)) => "unknown",
+            _ => break,
+        };
+        t += 20;
+        step(&mut s, &set, answer, at(12, t / 60, t % 60));
+    }
+    let repeats = |facts: Vec<&str>| facts.iter().enumerate().any(|(i, f)| facts[..i].contains(f));
+    let on_path: Vec<&str> =
+        s.walk.path.iter().filter(|p| p.kind == StepKind::Question).filter_map(|p| p.fact.as_deref()).collect();
+    assert!(repeats(on_path.clone()), "the walk should pass a second question on a known fact: {on_path:?}");
+    assert!(s.walk.path.iter().all(|p| p.provenance != Provenance::Skipped || p.answer == "unknown"));
+    let out = text(&s);
+    let rows = section(&out, "QUESTION PATH");
+    let listed: Vec<&str> = rows.iter().filter_map(|l| l.split_whitespace().nth(2)).collect();
+    assert!(!repeats(listed.clone()), "{rows:#?}");
+    // Numbered 1.. in time order.
+    let times: Vec<&str> = rows.iter().filter_map(|l| l.split_whitespace().nth(1)).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{rows:#?}");
+}

@@ -121,6 +121,18 @@ pub struct PathEntry {
     pub at: DateTime<Utc>,
 }
 
+/// The path as a person reads it: the questions and steps, without route decisions, and a
+/// question only where its fact first appears (a later question on a fact already known is
+/// followed without being asked, and keeps the first answer's time).
+pub fn questions_and_steps(path: &[PathEntry]) -> impl Iterator<Item = &PathEntry> {
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    path.iter().filter(move |p| match p.kind {
+        StepKind::Route => false,
+        StepKind::Step => true,
+        StepKind::Question => p.fact.as_deref().is_none_or(|f| seen.insert(f)),
+    })
+}
+
 /// How unanswered nodes are treated.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WalkOptions {

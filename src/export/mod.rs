@@ -274,7 +274,7 @@ pub(crate) fn heading(s: &Session) -> String {
 /// Route decisions are the runbooks' bookkeeping: they stay in the JSON package and in
 /// [`why_rows`].
 pub(crate) fn path_rows(s: &Session) -> impl Iterator<Item = (usize, &PathEntry)> {
-    s.walk.path.iter().filter(|p| p.kind != StepKind::Route).enumerate().map(|(i, p)| (i + 1, p))
+    crate::engine::questions_and_steps(&s.walk.path).enumerate().map(|(i, p)| (i + 1, p))
 }
 
 /// The route decisions where a rule matched (a route that fell through to `otherwise` decided

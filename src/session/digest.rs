@@ -225,8 +225,10 @@ impl<'a> Digest<'a> {
 
     /// Questions the caller answered on this call, `unknown` included: path entries that are
     /// questions answered here (`asked`), about a fact the caller is asked (contract §1.7), and
-    /// not carried over from a tier-1 session.
+    /// not carried over from a tier-1 session; each fact once (a later question on a known fact
+    /// is followed, not asked).
     pub fn caller_questions(&self) -> u32 {
+        let mut seen = std::collections::HashSet::new();
         let n = self
             .walk
             .path
@@ -234,7 +236,9 @@ impl<'a> Digest<'a> {
             .filter(|p| p.kind.as_str() == "question" && p.provenance.as_str() == "asked")
             .filter(|p| match &p.fact {
                 Some(f) => {
-                    !asked_of_someone_else(f) && self.walk.facts.get(f.as_str()).is_none_or(|entry| entry.via.is_none())
+                    seen.insert(f.as_str())
+                        && !asked_of_someone_else(f)
+                        && self.walk.facts.get(f.as_str()).is_none_or(|entry| entry.via.is_none())
                 }
                 None => true,
             })

@@ -153,7 +153,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let g = geometry(app, area);
     let title = match app.session.walk.current(&app.set) {
         Some(Current::Question(_, q)) => {
-            let n = app.session.walk.path.iter().filter(|p| p.kind == StepKind::Question).count() + 1;
+            let path = &app.session.walk.path;
+            let n = crate::engine::questions_and_steps(path).filter(|p| p.kind == StepKind::Question).count() + 1;
             // Who answers (contract §1.7): ask the caller, look it up, or an admin check.
             format!(" Question {n} · {} ", q.audience(&app.set.vocab).instruction())
         }
