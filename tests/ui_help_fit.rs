@@ -1,10 +1,11 @@
 //! A question's help shows the platform at hand: on the built-in phone-Bluetooth question, only the
-//! known phone's line, and every platform's line while the phone isn't known.
+//! known phone's line, and every platform's line while the phone isn't known; on the provider
+//! question, the iPhone line for the iOS version at hand.
 
 mod ui_support;
 
 use passkey_triage::engine::{Provenance, Walk, WalkOptions};
-use passkey_triage::runbook::RunbookSet;
+use passkey_triage::runbook::{NodeRef, RunbookSet};
 use passkey_triage::session::Session;
 use passkey_triage::ui::app::{App, Msg};
 use ui_support::*;
@@ -65,4 +66,28 @@ fn a_phone_not_known_shows_both_lines() {
         assert!(screen.contains(IPHONE), "{extra:?}: {screen}");
         assert!(screen.contains(ANDROID), "{extra:?}: {screen}");
     }
+}
+
+/// The provider question's iPhone lines follow the iOS version too: 17 and 18 differ in where
+/// the switch is; a version not known shows both.
+#[test]
+fn the_provider_help_follows_the_ios_version() {
+    use passkey_triage::engine::outcome::help_texts;
+    use passkey_triage::runbook::model::Node;
+    let set = RunbookSet::builtin().expect("built-in runbooks");
+    let Some(Node::Question(q)) = set.node(&NodeRef::new("authenticator", "q-provider-enabled")) else {
+        panic!("authenticator#q-provider-enabled is a question");
+    };
+    let shown = |facts: &[(&str, &str)]| -> Vec<String> {
+        let lookup = |k: &str| facts.iter().find(|(f, _)| *f == k).map(|(_, v)| v.to_string());
+        help_texts(&q.help, &lookup, &set.matrix)
+            .iter()
+            .map(|t| t.split(':').next().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(shown(&[]), ["iPhone, iOS 18", "iPhone, iOS 17", "Android"]);
+    assert_eq!(shown(&[("phone.os", "ios")]), ["iPhone, iOS 18", "iPhone, iOS 17"]);
+    assert_eq!(shown(&[("phone.os", "ios"), ("phone.os_version", "17.5")]), ["iPhone, iOS 17"]);
+    assert_eq!(shown(&[("phone.os", "ios"), ("phone.os_version", "18.1")]), ["iPhone, iOS 18"]);
+    assert_eq!(shown(&[("phone.os", "android"), ("phone.os_version", "14")]), ["Android"]);
 }
