@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use super::model::{Condition, Node};
+use super::model::{Condition, Help, Node};
 use super::{ENTRY_RUNBOOK, Finding, LoadedRunbook, NodeRef, RunbookSet, SourceFile};
 use crate::matrix::Matrix;
 use crate::vocab::{CONTRACT_CLASSES, FactType, UNKNOWN, Version, Vocabulary};
@@ -262,7 +262,18 @@ fn lint_node(
     match node {
         Node::Question(q) => {
             text_required(f, me, &format!("{p}/prompt"), "prompt", &q.prompt, out);
-            text_required(f, me, &format!("{p}/help"), "help", &q.help, out);
+            match &q.help {
+                Help::Text(text) => text_required(f, me, &format!("{p}/help"), "help", text, out),
+                Help::Items(items) if items.is_empty() => text_required(f, me, &format!("{p}/help"), "help", "", out),
+                Help::Items(items) => {
+                    for (j, item) in items.iter().enumerate() {
+                        text_required(f, me, &format!("{p}/help/{j}"), "help", &item.text, out);
+                        if let Some(w) = &item.when {
+                            lint_condition(f, vocab, me, w, &format!("{p}/help/{j}/when"), out);
+                        }
+                    }
+                }
+            }
             let def = vocab.fact(&q.fact);
             if def.is_none() {
                 out.push(

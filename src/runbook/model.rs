@@ -217,8 +217,9 @@ pub struct Question {
     pub fact: String,
     /// What the agent asks, in words they can read aloud.
     pub prompt: String,
-    /// How the user finds the answer: which screen, what it says.
-    pub help: String,
+    /// How the user finds the answer: which screen, what it says. A text, or a list of texts and
+    /// `{"text", "when"}` items, each shown only where its `when` holds (one per platform).
+    pub help: Help,
     /// Who answers this question, when not the fact's default (contract §1.7): `caller`,
     /// `agent` or `admin`. As tier 1, an `admin` question whose fact is unknown is deferred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -441,8 +442,8 @@ pub struct Outcome {
     /// What tier 2 needs if this escalates: a text, or `{"text", "when"}` to list it only where
     /// it applies.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(with = "Vec<CollectItemForm>")]
-    pub collect: Vec<CollectItem>,
+    #[schemars(with = "Vec<GatedTextForm>")]
+    pub collect: Vec<GatedText>,
     /// The compatibility-matrix area this outcome reports: its deciding row is named with the
     /// outcome (and `m` opens on it), and `{matrix.*}` placeholders quote it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -451,30 +452,31 @@ pub struct Outcome {
     pub keywords: Vec<String>,
 }
 
-/// How a collect item is written (for the schema): a text, or a text with a condition.
+/// How a text with an optional condition is written (for the schema): a text, or a text with a
+/// condition.
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code, clippy::large_enum_variant)]
-enum CollectItemForm {
+enum GatedTextForm {
     Text(String),
     WithCondition {
         text: String,
-        /// List the item only where this holds.
+        /// Show the item only where this holds.
         #[serde(default)]
         when: Option<Condition>,
     },
 }
 
-/// One thing tier 2 needs, shown only where its `when` holds.
+/// A text shown only where its `when` holds: a collect item, or one item of a question's help.
 #[derive(Debug, Clone, Serialize)]
-pub struct CollectItem {
+pub struct GatedText {
     pub text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
 }
 
-/// A collect item is a plain string, or an object with `text` and `when`.
-impl<'de> Deserialize<'de> for CollectItem {
+/// A gated text is a plain string, or an object with `text` and `when`.
+impl<'de> Deserialize<'de> for GatedText {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -491,9 +493,65 @@ impl<'de> Deserialize<'de> for CollectItem {
             Full(Full),
         }
         Ok(match Either::deserialize(deserializer)? {
-            Either::Text(text) => CollectItem { text, when: None },
-            Either::Full(Full { text, when }) => CollectItem { text, when },
+            Either::Text(text) => GatedText { text, when: None },
+            Either::Full(Full { text, when }) => GatedText { text, when },
         })
+    }
+}
+
+/// A question's help: one text, or items that each show only where their `when` holds.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Help {
+    Text(String),
+    Items(#[schemars(with = "Vec<GatedTextForm>")] Vec<GatedText>),
+}
+
+impl Help {
+    /// Every item, a plain text being one item without a condition.
+    pub fn items(&self) -> Vec<(&str, Option<&Condition>)> {
+        match self {
+            Help::Text(t) => vec![(t.as_str(), None)],
+            Help::Items(items) => items.iter().map(|i| (i.text.as_str(), i.when.as_ref())).collect(),
+        }
+    }
+}
+
+impl From<&str> for Help {
+    fn from(text: &str) -> Self {
+        Help::Text(text.to_string())
+    }
+}
+
+/// Help is read by hand, not as an untagged enum, so that an error inside an item says what is
+/// wrong there rather than "matched no variant".
+impl<'de> Deserialize<'de> for Help {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct HelpVisitor;
+        impl<'de> serde::de::Visitor<'de> for HelpVisitor {
+            type Value = Help;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a text, or a list of texts and {\"text\", \"when\"} items")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Help, E> {
+                Ok(Help::Text(v.to_string()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Help, E> {
+                Ok(Help::Text(v))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Help, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<GatedText>()? {
+                    items.push(item);
+                }
+                Ok(Help::Items(items))
+            }
+        }
+        deserializer.deserialize_any(HelpVisitor)
     }
 }
 

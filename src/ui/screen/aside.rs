@@ -9,12 +9,12 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
 use super::Reply;
-use super::walk::content::{Content, choices};
+use super::walk::content::{Content, choices, help_lines};
 use super::walk::typed_value;
 use crate::engine::Provenance;
 use crate::runbook::model::{Node, Question};
 use crate::runbook::{NodeRef, RunbookSet};
-use crate::text::{sanitize_line, sanitize_text};
+use crate::text::sanitize_line;
 use crate::ui::app::{App, Effect};
 use crate::ui::input::LineInput;
 use crate::ui::keymap::{self, Action};
@@ -244,11 +244,7 @@ impl AsideScreen {
         }
         let labels: Vec<(String, bool)> = q.options.iter().map(|o| (sanitize_line(&o.label), false)).collect();
         choices(&mut c, &labels, (!self.focus_input).then_some(self.cursor), width, theme);
-        if !sanitize_text(&q.help).trim().is_empty() {
-            c.lines.push(Line::raw(""));
-            c.lines.push(Line::styled("How the user finds out", theme.bold()));
-            c.lines.extend(para(&sanitize_text(&q.help), width, theme.plain()));
-        }
+        help_lines(&mut c, app, q, width, theme);
         c
     }
 

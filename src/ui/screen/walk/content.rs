@@ -147,13 +147,28 @@ fn question(app: &App, r: &NodeRef, q: &Question, width: usize, height: u16, the
     let highlight = (!app.walk_screen.focus_input || q.entry.is_none()).then_some(app.walk_screen.cursor);
     choices(&mut c, &labels, highlight, width, theme);
     c.fit_choices(gaps, height);
-    if !sanitize_text(&q.help).trim().is_empty() {
-        c.lines.push(Line::raw(""));
-        c.lines.push(Line::styled("How the user finds out", theme.bold()));
-        c.lines.extend(para(&sanitize_text(&q.help), width, theme.plain()));
-    }
+    help_lines(&mut c, app, q, width, theme);
     why(&mut c, app, r, width, theme, "Why am I asked this?");
     c
+}
+
+/// "How the user finds out": the question's help items that fit the walk's facts so far (an item
+/// for another platform than the one known is left out), one paragraph each.
+pub(in crate::ui::screen) fn help_lines(c: &mut Content, app: &App, q: &Question, width: usize, theme: &Theme) {
+    let lookup = app.session.walk.lookup();
+    let texts: Vec<String> = crate::engine::outcome::help_texts(&q.help, &lookup, &app.set.matrix)
+        .into_iter()
+        .map(sanitize_text)
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    if texts.is_empty() {
+        return;
+    }
+    c.lines.push(Line::raw(""));
+    c.lines.push(Line::styled("How the user finds out", theme.bold()));
+    for text in &texts {
+        c.lines.extend(para(text, width, theme.plain()));
+    }
 }
 
 /// The keys of a typed question while its listed answers have the focus.

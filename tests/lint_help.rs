@@ -1,0 +1,80 @@
+//! A question's help items are linted as remediation is: each text by `empty-text`, each `when` by
+//! the condition checks (unknown fact, bad value), at the item's place in the file.
+
+use std::sync::Arc;
+
+use passkey_triage::runbook::lint::{LintScope, lint};
+use passkey_triage::runbook::load::{builtin_matrix, builtin_runbooks, parse_json};
+use passkey_triage::runbook::{Finding, LoadedRunbook, Origin, Runbook, RunbookSet, SourceFile};
+use serde_json::{Value, json};
+
+/// The built-in set with cross-device#q-phone-bt's help replaced by `help`; its findings.
+fn lint_with_phone_bt_help(help: Value) -> Vec<Finding> {
+    let runbooks: Vec<LoadedRunbook> = builtin_runbooks()
+        .into_iter()
+        .map(|rb| rb.expect("built-in runbook"))
+        .map(|rb| {
+            if rb.id() != "cross-device" {
+                return rb;
+            }
+            let mut v: Value = serde_json::from_str(&rb.file.text).expect("json");
+            let nodes = v["nodes"].as_array_mut().expect("nodes");
+            let q = nodes.iter_mut().find(|n| n["id"] == "q-phone-bt").expect("q-phone-bt");
+            q["help"] = help.clone();
+            let text = serde_json::to_string_pretty(&v).expect("json");
+            let file = Arc::new(SourceFile::new(Origin::File("cross-device.json".into()), text));
+            LoadedRunbook::new(parse_json::<Runbook>(&file).expect("still a runbook"), file)
+        })
+        .collect();
+    let (matrix, matrix_file) = builtin_matrix().expect("matrix");
+    let set = RunbookSet::new(runbooks, matrix, matrix_file);
+    lint(&set, None, LintScope { full_set: true })
+}
+
+fn on_phone_bt(findings: &[Finding]) -> Vec<(&'static str, String)> {
+    findings
+        .iter()
+        .filter(|f| f.node.as_deref() == Some("cross-device#q-phone-bt"))
+        .map(|f| (f.code, f.message.clone()))
+        .collect()
+}
+
+#[test]
+fn well_formed_help_items_lint_clean() {
+    let help = json!([
+        {"text": "iPhone: Settings > Bluetooth.", "when": {"fact": "phone.os", "one_of": ["ios", "unknown"]}},
+        "Both devices need Bluetooth."
+    ]);
+    assert_eq!(on_phone_bt(&lint_with_phone_bt_help(help)), []);
+}
+
+#[test]
+fn help_items_are_checked_like_remediation() {
+    let help = json!([
+        {"text": "A.", "when": {"fact": "phone.colour", "one_of": ["blue"]}},
+        {"text": "B.", "when": {"fact": "phone.os", "one_of": ["blackberry", "unknown"]}},
+        {"text": "C.", "when": {"fact": "phone.os", "one_of": ["ios"], "known": true}},
+        "  ",
+        {"text": ""}
+    ]);
+    let findings = lint_with_phone_bt_help(help);
+    let mine = on_phone_bt(&findings);
+    let codes: Vec<&str> = mine.iter().map(|(c, _)| *c).collect();
+    for code in ["unknown-fact", "bad-value", "bad-condition"] {
+        assert_eq!(codes.iter().filter(|c| **c == code).count(), 1, "{code}: {mine:?}");
+    }
+    assert_eq!(codes.iter().filter(|c| **c == "empty-text").count(), 2, "{mine:?}");
+    // Each finding points at its own item (pretty-printed, every item starts on its own line).
+    let mut lines: Vec<Option<usize>> =
+        findings.iter().filter(|f| f.node.as_deref() == Some("cross-device#q-phone-bt")).map(|f| f.line).collect();
+    lines.sort();
+    lines.dedup();
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert!(lines.iter().all(Option::is_some));
+}
+
+#[test]
+fn an_empty_help_list_is_empty_text() {
+    let mine = on_phone_bt(&lint_with_phone_bt_help(json!([])));
+    assert_eq!(mine.iter().map(|(c, _)| *c).collect::<Vec<_>>(), ["empty-text"], "{mine:?}");
+}
