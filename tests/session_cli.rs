@@ -170,7 +170,7 @@ fn open_continues_a_package_as_a_new_linked_session() {
     let a = cmd(tmp.path()).arg("open").arg(&pkg).args(["--agent", "Tia"]).assert().success();
     let out = String::from_utf8(a.get_output().stdout.clone()).expect("utf8");
     assert!(out.contains("tier-1 session  20260120T140200Z-3f2a"), "{out}");
-    assert!(out.contains("7 steps; tier 2 can go back to any question"), "{out}");
+    assert!(out.contains("6 questions and steps; tier 2 can go back to any question"), "{out}");
     assert!(out.contains("journaled to"), "{out}");
 
     let journal = passkey_triage::session::journal::Journal::at(tmp.path().join("data/sessions"));

@@ -90,7 +90,12 @@ fn write_session(
     let call = CallInfo {
         ticket: args.ticket.clone().filter(|t| !t.trim().is_empty()),
         agent: config.agent(args.agent.as_deref()),
-        user: args.user.clone().filter(|u| !u.trim().is_empty()),
+        // The facts (a facts file or a sign-in log) name the user when `--user` doesn't.
+        user: args
+            .user
+            .clone()
+            .filter(|u| !u.trim().is_empty())
+            .or_else(|| walk.facts.get("user.upn").map(|f| f.value.clone())),
     };
     let session = Session::new(new_id(now, id_nonce()), call, set, walk, now, local_offset_minutes(now));
     let json = crate::export::json::render(&session);

@@ -82,7 +82,8 @@ pub fn summary(file: &std::path::Path, o: &Opened, saved: &std::path::Path) -> S
     };
     t.push_str(&format!("  outcome         {outcome}\n"));
     t.push_str(&format!("  facts           {} (provenance kept, via tier-1 session)\n", new.walk.facts.len()));
-    t.push_str(&format!("  path            {} steps; tier 2 can go back to any question\n", new.walk.path.len()));
+    let asked = crate::engine::questions_and_steps(&new.walk.path).count();
+    t.push_str(&format!("  path            {asked} questions and steps; tier 2 can go back to any question\n"));
     let notes = orig.notes.lines().filter(|x| !x.trim().is_empty()).count();
     t.push_str(&format!("  notes           {notes} line(s) carried over\n"));
     t.push_str(&format!(

@@ -103,7 +103,11 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
 
     o.push_str("\n## Question path\n\n");
     if path_rows(s).next().is_none() {
-        o.push_str("_Nothing asked yet._\n");
+        o.push_str(if s.is_open() {
+            "_Nothing asked yet._\n"
+        } else {
+            "_None: the facts known at the start decided it._\n"
+        });
     } else {
         o.push_str("| # | At (UTC) | Asked | Answer | Source | Node |\n|---|---|---|---|---|---|\n");
         for (n, p) in path_rows(s) {

@@ -110,7 +110,7 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
     w.blank();
     w.line("QUESTION PATH (questions and steps; times UTC)");
     if path_rows(s).next().is_none() {
-        w.line("  (nothing asked yet)");
+        w.line(if s.is_open() { "  (nothing asked yet)" } else { "  (none: the facts known at the start decided it)" });
     }
     for (n, p) in path_rows(s) {
         let first = format!("  {n:>3}. {}  ", short_time(s, p.at));
