@@ -5,13 +5,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::engine::StepKind;
 use crate::runbook::model::Node;
 use crate::text::sanitize_line;
 use crate::ui::app::App;
-use crate::ui::keymap::{self, Action};
+use crate::ui::keymap::{self, Action, Screen};
 use crate::ui::marks::{TIER1, by_tier1, from_tier1, mark};
-use crate::ui::screen::facts::fact_lines;
+use crate::ui::screen::facts::fact_blocks;
 use crate::ui::screen::walk::content::describe;
 use crate::ui::view::theme::Theme;
 use crate::ui::view::{block, draw_boxed, hanging};
@@ -46,15 +45,35 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let inner_w = facts_area.width.saturating_sub(2) as usize;
     let walk = &app.session.walk;
 
-    let mut facts = fact_lines(app, inner_w, theme);
+    let blocks = fact_blocks(app, inner_w, theme);
     let h = facts_area.height.saturating_sub(2) as usize;
-    if facts.len() > h && h > 0 {
-        let hidden = facts.len() - (h - 1);
-        facts.truncate(h - 1);
-        // `f` holds on every diagnosis screen: the screen alone decides.
+    let total_lines: usize = blocks.iter().map(|b| b.lines.len()).sum();
+    let mut facts: Vec<Line<'static>> = Vec::new();
+    if total_lines > h && h > 0 {
+        // Whole facts only (a value is never cut off), and the count is of facts, not lines.
+        let mut used = 0;
+        let mut shown_facts = 0;
+        for b in &blocks {
+            if used + b.lines.len() > h - 1 {
+                break;
+            }
+            used += b.lines.len();
+            shown_facts += usize::from(b.is_fact);
+            facts.extend(b.lines.iter().cloned());
+        }
+        let hidden = walk.facts.len().saturating_sub(shown_facts);
+        // `f` holds on every diagnosis screen but a typed answer's line, where letters type:
+        // there the way is the listed answers first.
         let ctx = keymap::KeyContext::new(app.base_screen());
-        let see = keymap::key_for(&ctx, Action::Facts).map(|k| format!(": {k} shows all")).unwrap_or_default();
+        let see = match keymap::key_for(&ctx, Action::Facts) {
+            Some(k) => format!(": {k} shows all"),
+            None => keymap::key_for(&keymap::KeyContext::new(Screen::Question), Action::Facts)
+                .map(|k| format!(" (↓ then {k})"))
+                .unwrap_or_default(),
+        };
         facts.push(Line::styled(format!("… {hidden} more{see}"), theme.dim()));
+    } else {
+        facts.extend(blocks.into_iter().flat_map(|b| b.lines));
     }
     let title = format!(" Facts ({}) ", walk.facts.len());
     let mut b = block(title, theme, false);
@@ -65,7 +84,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 
     // Breadcrumbs: every answer on the path, newest last; each at most two lines.
     let mut crumbs: Vec<Vec<Line<'static>>> = Vec::new();
-    for (n, p) in walk.path.iter().filter(|p| p.kind != StepKind::Route).enumerate() {
+    for (n, p) in crate::engine::questions_and_steps(&walk.path).enumerate() {
         let short = match app.set.node(&p.node) {
             Some(Node::Question(q)) => sanitize_line(&q.fact),
             Some(Node::Step(s)) => sanitize_line(&s.title),

@@ -24,6 +24,18 @@ pub struct FactsScreen {
 /// The facts, grouped by where they came from: a heading with symbol and word, then each fact
 /// with the symbol again (so a fact's mark survives truncation), wrapped to `width`.
 pub fn fact_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    fact_blocks(app, width, theme).into_iter().flat_map(|b| b.lines).collect()
+}
+
+/// One heading or one fact (with its own extra lines), kept whole when a panel cuts the list.
+pub struct FactBlock {
+    pub lines: Vec<Line<'static>>,
+    /// A fact, not a group heading.
+    pub is_fact: bool,
+}
+
+/// [`fact_lines`] as blocks.
+pub fn fact_blocks(app: &App, width: usize, theme: &Theme) -> Vec<FactBlock> {
     let walk = &app.session.walk;
     // Facts grouped by where they came from: a heading with symbol and word, then each fact
     // with the symbol again (so a fact's mark survives truncation).
@@ -36,7 +48,7 @@ pub fn fact_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
         Provenance::Deferred,
         Provenance::Skipped,
     ];
-    let mut facts: Vec<Line<'static>> = Vec::new();
+    let mut facts: Vec<FactBlock> = Vec::new();
     for p in order {
         let group: Vec<_> = walk.facts.iter().filter(|(_, f)| f.provenance == p).collect();
         if group.is_empty() {
@@ -49,32 +61,29 @@ pub fn fact_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> 
             Provenance::Asked if group.iter().any(|(_, f)| by_tier1(f.via.as_deref())) => "asked (T1 = by tier 1)",
             _ => long_word(p).unwrap_or(word),
         };
-        facts.push(Line::styled(format!("{sym} {heading}"), theme.bold()));
+        facts.push(FactBlock { lines: vec![Line::styled(format!("{sym} {heading}"), theme.bold())], is_fact: false });
         for (key, f) in group {
             let mut prefix = vec![Span::styled(format!(" {sym} "), theme.bold())];
             if by_tier1(f.via.as_deref()) {
                 prefix.push(Span::styled(format!("{TIER1} "), theme.key()));
             }
-            facts.extend(hanging(
-                prefix,
-                &format!("{} = {}", sanitize_line(key), sanitize_line(&f.value)),
-                width,
-                theme.plain(),
-            ));
+            let mut lines =
+                hanging(prefix, &format!("{} = {}", sanitize_line(key), sanitize_line(&f.value)), width, theme.plain());
             // An imported fact says which field of the log it came from.
             if let Some(field) = imported_field(f) {
-                facts.extend(hanging(vec![Span::raw("     ")], &format!("from {field}"), width, theme.dim()));
+                lines.extend(hanging(vec![Span::raw("     ")], &format!("from {field}"), width, theme.dim()));
             }
             // A code says what it officially means.
             if key == "error.code"
                 && let Some(code) = crate::aadsts::lookup(&f.value)
             {
-                facts.extend(hanging(vec![Span::raw("     ")], &code_meaning(&code), width, theme.dim()));
+                lines.extend(hanging(vec![Span::raw("     ")], &code_meaning(&code), width, theme.dim()));
             }
+            facts.push(FactBlock { lines, is_fact: true });
         }
     }
     if facts.is_empty() {
-        facts.push(Line::styled("Nothing known yet.", theme.dim()));
+        facts.push(FactBlock { lines: vec![Line::styled("Nothing known yet.", theme.dim())], is_fact: false });
     }
     facts
 }
