@@ -237,3 +237,25 @@ fn queue_text_and_bad_input() {
     let err = refused(&ana.run(&["escalate", "INC-NOPE"]));
     assert!(err.contains("nor a session with ticket `INC-NOPE`"), "{err}");
 }
+
+#[test]
+fn escalating_a_call_fixed_on_the_call_says_so() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "Ana");
+    std::fs::create_dir_all(ana.sessions_dir()).expect("sessions folder");
+    let file = ana.sessions_dir().join("fixed.json");
+    let file_s = file.to_string_lossy().into_owned();
+    // A world whose fault has a documented fix: classified, nothing to escalate.
+    let world =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/authenticator.signed-out-1.json");
+    let out = ana
+        .cmd(&["diagnose", "--facts", &world.to_string_lossy(), "--ticket", "INC-OK", "--session-out", &file_s])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&std::fs::read(&file).expect("session")).expect("json");
+    assert_eq!(v["outcome"]["escalate"], false, "the world must not escalate: {v}");
+    let out = ana.run(&["escalate", "INC-OK"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("does not call for tier 2; queued as asked"), "{}", text(&out.stderr));
+}

@@ -22,6 +22,12 @@ pub fn run(ctx: &Context, args: &EscalateArgs, out: &mut dyn Write) -> Result<i3
             "passkey-triage: warning: session {} has no outcome yet; tier 2 gets it as it stands",
             sanitize_line(&session.id)
         );
+    } else if session.outcome.as_ref().is_some_and(|o| !o.escalate) {
+        // Tier 1 may still want a second look (the fix didn't hold); the agent should know.
+        eprintln!(
+            "passkey-triage: note: session {}'s outcome does not call for tier 2; queued as asked",
+            sanitize_line(&session.id)
+        );
     }
     let queue = super::queue::open_queue(ctx, &config);
     let package = crate::export::json::render(&session);
