@@ -62,6 +62,13 @@ impl fmt::Display for InputErrorKind {
 /// folders and broken links are refused at once: the file is opened without blocking and checked
 /// after opening, so swapping the file for a FIFO between a check and the read cannot hang us.
 pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
+    let f = open_regular(path, limit)?;
+    read_limited(f, limit).map_err(|kind| InputError { file: sanitize_line(&path.display().to_string()), kind })
+}
+
+/// Opens a regular file of at most `limit` bytes for reading (see [`read_input`]); for readers
+/// that stream the file instead of reading it whole.
+pub fn open_regular(path: &Path, limit: u64) -> Result<std::fs::File, InputError> {
     let file = sanitize_line(&path.display().to_string());
     let err = |kind| InputError { file: file.clone(), kind };
     // A folder can't be opened for reading on every platform; say what it is first.
@@ -80,7 +87,7 @@ pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
     if !meta.is_file() {
         return Err(err(InputErrorKind::NotRegular { what: kind_of(&meta) }));
     }
-    read_limited(f, limit).map_err(err)
+    Ok(f)
 }
 
 /// [`read_input`] for a command-line argument that may be `-` (standard input, also limited).

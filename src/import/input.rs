@@ -1,7 +1,6 @@
 //! Opening what the agent names: a regular file or `-` (standard input), read through a cap so an
 //! endless pipe can't run on forever. Export files are streamed, never held whole.
 
-use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -23,12 +22,9 @@ pub fn open<'a>(spec: &str, stdin: &'a mut dyn Read) -> Result<Input<'a>, String
     let source: Box<dyn Read + 'a> = if spec == "-" {
         Box::new(stdin)
     } else {
-        let path = Path::new(spec);
-        let meta = std::fs::metadata(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
-        if !meta.is_file() {
-            return Err(format!("{name}: not a regular file"));
-        }
-        let file = File::open(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
+        // Opened without blocking and checked after opening: a FIFO never hangs the import. The
+        // size is capped while streaming (below), not up front.
+        let file = crate::input::open_regular(Path::new(spec), u64::MAX).map_err(|e| e.to_string())?;
         Box::new(file)
     };
     Ok(Input { name, reader: Capped::new(source, MAX_SIGNIN_LOG_BYTES) })
