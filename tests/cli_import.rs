@@ -142,7 +142,7 @@ fn a_correlation_id_picks_among_rows_and_the_newest_failed_of_them() {
 fn folders_devices_and_missing_files_are_refused_unread() {
     let tmp = tempfile::tempdir().unwrap();
     for (arg, want) in [
-        ("tests/signin_logs", "tests/signin_logs: not a regular file"),
+        ("tests/signin_logs", "tests/signin_logs: cannot read: a folder, not a regular file"),
         ("tests/signin_logs/none.json", "tests/signin_logs/none.json: cannot read"),
     ] {
         let r = import(tmp.path(), &[arg], None);
@@ -154,7 +154,7 @@ fn folders_devices_and_missing_files_are_refused_unread() {
     {
         let r = import(tmp.path(), &["/dev/zero"], None);
         assert_eq!((r.code, r.stdout.as_str()), (2, ""));
-        assert!(r.stderr.contains("/dev/zero: not a regular file"), "{}", r.stderr);
+        assert!(r.stderr.contains("/dev/zero: cannot read: a device, not a regular file"), "{}", r.stderr);
     }
 }
 
