@@ -46,16 +46,9 @@ pub fn resolve_dir(
 const MAX_CLAIM_BYTES: u64 = 64 * 1024;
 
 /// Reads a small file (a claim), refusing anything large or not a regular file.
-pub(crate) fn read_small(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let f = std::fs::File::open(path)?;
-    let meta = f.metadata()?;
-    if !meta.is_file() || meta.len() > MAX_CLAIM_BYTES {
-        return Err(std::io::Error::other("not a claim file"));
-    }
-    let mut buf = Vec::new();
-    f.take(MAX_CLAIM_BYTES).read_to_end(&mut buf)?;
-    Ok(buf)
+/// Opened without blocking, as every input is: a FIFO on a shared folder can't hang `queue`.
+pub(crate) fn read_small(path: &Path) -> Result<Vec<u8>, crate::input::InputError> {
+    crate::input::read_input(path, MAX_CLAIM_BYTES)
 }
 
 /// Why a queue operation failed. Messages are one line and name the file.

@@ -208,14 +208,8 @@ fn proxy_reason(reason: &str) -> String {
 fn read_ca_file(path: &Path) -> Result<RootCerts, TransportError> {
     let name = sanitize_line(&path.display().to_string());
     let fail = |why: String| TransportError::Tls(format!("ca_file {name}: {why}"));
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-    if !meta.is_file() {
-        return Err(fail("not a regular file".into()));
-    }
-    if meta.len() > MAX_CA_FILE_BYTES {
-        return Err(fail(format!("larger than {MAX_CA_FILE_BYTES} bytes")));
-    }
-    let pem = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    // Opened without blocking and checked after opening, as every input is.
+    let pem = crate::input::read_input(path, MAX_CA_FILE_BYTES).map_err(|e| fail(e.kind.to_string()))?;
     let mut certs = Vec::new();
     for item in ureq::tls::parse_pem(&pem) {
         match item {
