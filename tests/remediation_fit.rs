@@ -341,13 +341,10 @@ fn builtin() -> RunbookSet {
     RunbookSet::builtin().expect("built-in runbooks")
 }
 
-/// (a) No step or collect item names a platform outside the call.
-#[test]
-fn steps_name_only_the_platforms_of_the_call() {
-    let set = builtin();
-    let all = shown_in(&set, worlds_and_version_calls());
-    let found = mismatches(&all);
-    println!("{} world(s): {} platform-mismatched step(s) or collect item(s)", all.len(), found.len());
+/// Prints how many items over `all` name a platform the call doesn't involve; fails on any.
+fn assert_platforms_fit(what: &str, all: &[Shown]) {
+    let found = mismatches(all);
+    println!("{} {what}: {} platform-mismatched step(s) or collect item(s)", all.len(), found.len());
     assert!(
         found.is_empty(),
         "{} item(s) name a platform the call doesn't involve:\n{}",
@@ -356,19 +353,18 @@ fn steps_name_only_the_platforms_of_the_call() {
     );
 }
 
+/// (a) No step or collect item names a platform outside the call.
+#[test]
+fn steps_name_only_the_platforms_of_the_call() {
+    let set = builtin();
+    assert_platforms_fit("world(s)", &shown_in(&set, worlds_and_version_calls()));
+}
+
 /// (a) again, over the neighbours of every scenario (another phone, another computer, OS unknown).
 #[test]
 fn steps_fit_the_platforms_of_neighbouring_calls() {
     let set = builtin();
-    let all = shown_in(&set, variants(&worlds()));
-    let found = mismatches(&all);
-    println!("{} neighbouring world(s): {} platform-mismatched step(s) or collect item(s)", all.len(), found.len());
-    assert!(
-        found.is_empty(),
-        "{} item(s) name a platform the call doesn't involve:\n{}",
-        found.len(),
-        found.join("\n")
-    );
+    assert_platforms_fit("neighbouring world(s)", &shown_in(&set, variants(&worlds())));
 }
 
 /// (b) The median number of steps shown per outcome stays within the budget.
