@@ -63,6 +63,8 @@ fn several_matching_entries_open_the_picker() {
     // The second entry: the older 50074 interrupt.
     w.send("2");
     w.wait_for("Imported 9 facts from graph-v1.0");
+    // Every fact, each with its source field: the side panel shows what fits whole.
+    w.send("f");
     w.wait_for("↓ error.code = AADSTS50074");
     w.wait_for("from status.errorCode");
     quit(&mut w);
