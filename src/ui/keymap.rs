@@ -853,7 +853,14 @@ pub fn help(ctx: &KeyContext) -> Vec<(&'static str, &'static str)> {
 
 /// Footer hints, most important first.
 pub fn hints(ctx: &KeyContext) -> Vec<(&'static str, &'static str)> {
-    bindings(ctx).into_iter().filter_map(|b| b.hint).collect()
+    let mut bindings = bindings(ctx);
+    if ctx.screen == Screen::Outcome {
+        // At the end of a call the ticket is what counts: ticking, exporting, escalating and
+        // posting come before browsing, so a narrow footer still shows them.
+        bindings
+            .sort_by_key(|b| !matches!(b.action, Action::Toggle | Action::Export | Action::Escalate | Action::Post));
+    }
+    bindings.into_iter().filter_map(|b| b.hint).collect()
 }
 
 /// The key for `action` in this context, for text that names it ("press ? for the keys"): the
