@@ -207,6 +207,33 @@ fn unreadable_files_are_counted_and_left_alone() {
     assert_eq!(std::fs::read(dir.join("broken.json")).ok().as_deref(), Some(&b"{\"format\": 1, \"id\": \"x\""[..]));
 }
 
+/// A FIFO named like a session (a share is anyone's folder) is counted as unreadable, never
+/// opened for reading (which would wait for a writer forever), by `report` and by the NDJSON
+/// records alike.
+#[cfg(unix)]
+#[test]
+fn a_fifo_among_the_sessions_is_counted_not_waited_on() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    generate(tmp.path(), 5);
+    let fifo = tmp.path().join("data/sessions/20260101T000000Z-f1f0.json");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let out = cli(tmp.path())
+        .args(["report", "--format", "json"])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .expect("runs");
+    let report: Value = serde_json::from_str(&stdout_ok(&out)).expect("json");
+    assert_eq!(report["skipped"], 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a FIFO (named pipe)"));
+    let out = cli(tmp.path())
+        .args(["sessions", "--format", "ndjson"])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("f1f0.json: cannot read: a FIFO"), "{out:?}");
+}
+
 #[test]
 fn every_format_of_a_small_report() {
     let tmp = tempfile::tempdir().expect("tempdir");

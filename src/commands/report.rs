@@ -80,7 +80,10 @@ pub fn sessions_ndjson(ctx: &Context, out: &mut dyn Write) -> Result<i32, CliErr
             for e in entries.filter_map(Result::ok) {
                 let name = e.file_name();
                 let b = name.as_encoded_bytes();
-                if b.ends_with(b".json") && !b.starts_with(b".") && e.file_type().is_ok_and(|t| t.is_file()) {
+                // Not a folder or a link: a FIFO or device named `*.json` is refused unread and
+                // reported, as `sessions` does.
+                let plain = e.file_type().is_ok_and(|t| !t.is_dir() && !t.is_symlink());
+                if b.ends_with(b".json") && !b.starts_with(b".") && plain {
                     files.push(name);
                 }
             }

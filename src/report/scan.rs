@@ -65,7 +65,7 @@ pub enum Found {
     Unreadable(CorruptFile),
 }
 
-/// Every `*.json` regular file under `dir` (not hidden; symbolic links are not followed, so a
+/// Every `*.json` entry that isn't a folder or a link under `dir` (not hidden; symbolic links are not followed, so a
 /// link loop can't hang the report), and every folder that can't be read. A missing `dir` is
 /// simply empty.
 pub fn walk(dir: &Path, each: &mut dyn FnMut(Found)) {
@@ -90,7 +90,10 @@ pub fn walk(dir: &Path, each: &mut dyn FnMut(Found)) {
             }
             match entry.file_type() {
                 Ok(t) if t.is_dir() => stack.push(entry.path()),
-                Ok(t) if t.is_file() && bytes.ends_with(b".json") => files.push(entry.path()),
+                Ok(t) if t.is_symlink() => {}
+                // A FIFO, socket or device named `*.json` is read (refused unread) and counted
+                // as unreadable, as `sessions` reports it.
+                Ok(_) if bytes.ends_with(b".json") => files.push(entry.path()),
                 _ => {}
             }
         }

@@ -285,15 +285,10 @@ impl<'a> Digest<'a> {
 pub fn read_session_bytes(path: &std::path::Path, buf: &mut Vec<u8>) -> Result<(), String> {
     use std::io::Read;
     buf.clear();
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-    let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
-    if !meta.is_file() {
-        return Err("not a file".into());
-    }
     let max = super::journal::MAX_SESSION_BYTES;
-    if meta.len() > max {
-        return Err(format!("{} bytes is too large for a session file", meta.len()));
-    }
+    // Opened without blocking and checked after opening: a FIFO put in its place can't hang us.
+    let file = crate::input::open_regular(path, max).map_err(|e| e.kind.to_string())?;
+    let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
     buf.reserve(usize::try_from(meta.len()).unwrap_or(0));
     // The size may change under us (a file being written on a share): never read past the limit.
     file.take(max + 1).read_to_end(buf).map_err(|e| format!("cannot read: {e}"))?;
