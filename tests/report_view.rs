@@ -70,6 +70,9 @@ fn keys_scroll_switch_panels_move_the_week_and_quit() {
     assert_eq!(view.class_scroll, 0);
     key(&mut view, KeyCode::Tab);
     assert_eq!(view.focus, Panel::Table);
+    // The focus shows in text, not only in style.
+    let screen = draw(&mut view, 60, 16).backend().to_string();
+    assert!(screen.contains("▶ Class × client.os") && !screen.contains("▶ Classes"), "{screen}");
     key(&mut view, KeyCode::Char('j'));
     assert_eq!((view.class_scroll, view.table_scroll), (0, 1));
     // The week cursor starts at the last week and stops at the ends.

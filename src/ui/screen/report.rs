@@ -255,7 +255,9 @@ impl ReportView {
     }
 
     fn block<'a>(&self, title: &'a str, focused: bool) -> Block<'a> {
-        let b = Block::default().borders(Borders::ALL).title(Line::from(format!(" {title} ")));
+        // The focused panel is marked in text too (▶), not by style alone (NO_COLOR).
+        let mark = if focused { "▶ " } else { "" };
+        let b = Block::default().borders(Borders::ALL).title(Line::from(format!(" {mark}{title} ")));
         if focused { b.border_style(self.theme.bold()).title_style(self.theme.selected()) } else { b }
     }
 
