@@ -103,13 +103,18 @@ pub fn render_text(entries: &[Entry], now: DateTime<Utc>, queue: &Queue, all: bo
     let rows: Vec<Vec<String>> = entries
         .iter()
         .map(|e| {
-            let checks = if e.open_checks.is_empty() { "-".to_string() } else { e.open_checks.join(", ") };
+            // How many, then the first ones: the row stays readable in a narrow terminal, and
+            // `--format json` has them all.
+            let checks = match e.open_checks.len() {
+                0 => "-".to_string(),
+                n => format!("{n}: {}", e.open_checks.join(", ")),
+            };
             let mut r = vec![
                 clip_line(&e.id, 40),
                 clip_line(e.ticket.as_deref().unwrap_or("-"), 24),
                 clip_line(e.user.as_deref().unwrap_or("-"), 32),
-                clip_line(e.class.as_deref().unwrap_or("(no outcome)"), 44),
-                clip_line(&checks, 48),
+                clip_line(e.class.as_deref().unwrap_or("(no outcome)"), 36),
+                clip_line(&checks, 28),
                 crate::text::age(now - e.started),
                 clip_line(e.claimed_by.as_deref().unwrap_or("-"), 24),
                 e.claimed_at.map_or_else(|| "-".to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string()),
