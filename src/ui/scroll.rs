@@ -48,6 +48,20 @@ impl Scroll {
         self.offset = self.offset.min(max);
     }
 
+    /// The scrolling keys of a read-only screen (↑ ↓ PgUp PgDn), kept within `max`; other
+    /// actions leave it where it is.
+    pub fn on_key(&mut self, action: super::keymap::Action, page: u16, max: u16) {
+        use super::keymap::Action;
+        match action {
+            Action::Up => self.up(1),
+            Action::Down => self.down(1, max),
+            Action::PageUp => self.up(page),
+            Action::PageDown => self.down(page, max),
+            _ => {}
+        }
+        self.clamp(max);
+    }
+
     /// Scrolls the least that brings `line` into a viewport of `height` lines.
     pub fn keep_visible(&mut self, line: usize, height: u16) {
         let height = height.max(1);

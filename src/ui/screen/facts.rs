@@ -127,15 +127,10 @@ impl FactsScreen {
         let (w, h) = viewport(regions_of(app.size).body);
         let max = Scroll::max_for(fact_lines(app, w, &Theme::new(app.opts.no_color)).len(), h);
         let page = Scroll::page(h);
-        match action {
-            Action::Up => self.scroll.up(1),
-            Action::Down => self.scroll.down(1, max),
-            Action::PageUp => self.scroll.up(page),
-            Action::PageDown => self.scroll.down(page, max),
-            Action::Close => return Reply::close(),
-            _ => {}
+        if action == Action::Close {
+            return Reply::close();
         }
-        self.scroll.clamp(max);
+        self.scroll.on_key(action, page, max);
         Reply::stay()
     }
 

@@ -49,15 +49,10 @@ impl MatrixScreen {
         let max = len_u16(app.set.matrix.rows.len().saturating_sub(1));
         // The table's height: the body less borders, verdicts and header, as it was.
         let page = Scroll::page(regions_of(app.size).body.height.saturating_sub(4));
-        match action {
-            Action::Up => self.scroll.up(1),
-            Action::Down => self.scroll.down(1, max),
-            Action::PageUp => self.scroll.up(page),
-            Action::PageDown => self.scroll.down(page, max),
-            Action::Close => return Reply::close(),
-            _ => {}
+        if action == Action::Close {
+            return Reply::close();
         }
-        self.scroll.clamp(max);
+        self.scroll.on_key(action, page, max);
         Reply::stay()
     }
 

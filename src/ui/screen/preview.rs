@@ -44,15 +44,10 @@ impl PreviewScreen {
         let total = self.lines(app, inner.width as usize, &Theme::new(app.opts.no_color)).len();
         let max = Scroll::max_for(total, inner.height);
         let page = Scroll::page(inner.height);
-        match action {
-            Action::Up => self.scroll.up(1),
-            Action::Down => self.scroll.down(1, max),
-            Action::PageUp => self.scroll.up(page),
-            Action::PageDown => self.scroll.down(page, max),
-            Action::Close => return Reply::close(),
-            _ => {}
+        if action == Action::Close {
+            return Reply::close();
         }
-        self.scroll.clamp(max);
+        self.scroll.on_key(action, page, max);
         Reply::stay()
     }
 
