@@ -3,45 +3,18 @@
 //! peak heap of one listing, measured by a counting allocator.
 //! Run: `cargo bench --bench sessions_scale` (the first run writes the 100,000 files, ~1 GB).
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{Duration, TimeZone, Utc};
 use passkey_triage::runbook::RunbookSet;
 use passkey_triage::session::journal::Journal;
 use passkey_triage::session::{CallInfo, Session};
 
-/// Counts live heap bytes and their peak.
-struct Peak;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator, only counting.
-unsafe impl GlobalAlloc for Peak {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        let now = LIVE.fetch_add(l.size(), Ordering::Relaxed) + l.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        // SAFETY: same contract.
-        unsafe { System.alloc(l) }
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
-        // SAFETY: same contract.
-        unsafe { System.dealloc(p, l) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
-        let now = if n >= l.size() {
-            LIVE.fetch_add(n - l.size(), Ordering::Relaxed) + n - l.size()
-        } else {
-            LIVE.fetch_sub(l.size() - n, Ordering::Relaxed) - (l.size() - n)
-        };
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        // SAFETY: same contract.
-        unsafe { System.realloc(p, l, n) }
-    }
-}
+// The tests' counting allocator, shared rather than copied.
+#[path = "../tests/peak_alloc/mod.rs"]
+mod peak_alloc;
+use peak_alloc::{Peak, peak_of};
 
 #[global_allocator]
 static GLOBAL: Peak = Peak;
@@ -51,10 +24,7 @@ const SESSIONS: usize = 100_000;
 fn main() {
     let dir = folder();
     let journal = Journal::at(dir);
-    let base = LIVE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let (list, _) = journal.list();
-    let peak = PEAK.load(Ordering::Relaxed) - base;
+    let ((list, _), peak) = peak_of(|| journal.list());
     eprintln!("sessions: {} listed, peak heap {:.1} MB", list.len(), peak as f64 / 1e6);
     drop(list);
     divan::main();

@@ -233,19 +233,7 @@ mod ticket {
     /// A security key refused by the tenant's key restriction (call-23): tier 1 can't see the
     /// policy, so the admin checks are deferred and the call escalates with open checks.
     pub fn escalated(set: &RunbookSet) -> Session {
-        let facts = [
-            ("phase", "sign-in"),
-            ("flow", "same-device"),
-            ("client.kind", "browser"),
-            ("client.os", "windows"),
-            ("client.os_version", "10.0.22631"),
-            ("client.browser", "edge"),
-            ("credential.type", "security-key"),
-            ("credential.transport", "usb"),
-            ("device.passkey_offered", "yes"),
-            ("entra.passkey_registered", "yes"),
-            ("picker.choice", "work"),
-        ];
+        let facts = crate::CALL_23_FACTS;
         let who = CallInfo {
             ticket: Some("INC0048377".into()),
             agent: Some("Sam Agent".into()),

@@ -119,19 +119,7 @@ fn a_rule_that_decided_the_route_is_under_why() {
 
 /// call-23 on the library as tier 1: the key restriction is an admin's to check.
 fn tier1_escalation(set: &RunbookSet) -> Session {
-    let facts = [
-        ("phase", "sign-in"),
-        ("flow", "same-device"),
-        ("client.kind", "browser"),
-        ("client.os", "windows"),
-        ("client.os_version", "10.0.22631"),
-        ("client.browser", "edge"),
-        ("credential.type", "security-key"),
-        ("credential.transport", "usb"),
-        ("device.passkey_offered", "yes"),
-        ("entra.passkey_registered", "yes"),
-        ("picker.choice", "work"),
-    ];
+    let facts = CALL_23_FACTS;
     let prefill =
         facts.iter().map(|(k, v)| (k.to_string(), v.to_string(), passkey_triage::engine::Provenance::FactsFile));
     let options = WalkOptions { role: Role::Tier1, assume_unknown: true, ..WalkOptions::default() };

@@ -97,3 +97,19 @@ pub fn open_session(set: &RunbookSet) -> Session {
 
 /// Text that tries every terminal trick.
 pub const HOSTILE: &str = "evil\u{1b}[2J\u{1b}]0;owned\u{7}\u{9b}31m\r\u{202e}drow\u{0}\u{7f}end";
+
+/// call-23 as a caller tells it (a security key refused by a key restriction tier 1 can't see):
+/// the answers of the escalated golden notes and of the open-checks tests.
+pub const CALL_23_FACTS: [(&str, &str); 11] = [
+    ("phase", "sign-in"),
+    ("flow", "same-device"),
+    ("client.kind", "browser"),
+    ("client.os", "windows"),
+    ("client.os_version", "10.0.22631"),
+    ("client.browser", "edge"),
+    ("credential.type", "security-key"),
+    ("credential.transport", "usb"),
+    ("device.passkey_offered", "yes"),
+    ("entra.passkey_registered", "yes"),
+    ("picker.choice", "work"),
+];
