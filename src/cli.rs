@@ -114,6 +114,8 @@ pub enum Command {
     Schema,
     /// Read a sign-in log export and print the facts it says, as a facts file (contract §8).
     Import(ImportArgs),
+    /// Who can sign in with which passkey type, from the device inventory and sign-in logs.
+    Readiness(ReadinessArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -402,4 +404,59 @@ pub struct PostArgs {
     /// Post although this session's note was already posted to that ticket.
     #[arg(long)]
     pub again: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReadinessFormat {
+    #[default]
+    Text,
+    /// The rollout plan: phase one, out of scope, unknowns to settle.
+    Markdown,
+    /// One row per device (same-device) and per user (cross-device), each type and phase.
+    Csv,
+    /// The contract's totals and blockers (§11).
+    Json,
+    /// The CSV's rows as JSON lines, for Log Analytics or Power BI.
+    Ndjson,
+}
+
+/// A passkey type (`credential.type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PasskeyTypeArg {
+    Authenticator,
+    Synced,
+    SecurityKey,
+    WindowsHello,
+}
+
+impl PasskeyTypeArg {
+    pub fn to_type(self) -> crate::readiness::PasskeyType {
+        use crate::readiness::PasskeyType;
+        match self {
+            PasskeyTypeArg::Authenticator => PasskeyType::Authenticator,
+            PasskeyTypeArg::Synced => PasskeyType::Synced,
+            PasskeyTypeArg::SecurityKey => PasskeyType::SecurityKey,
+            PasskeyTypeArg::WindowsHello => PasskeyType::WindowsHello,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ReadinessArgs {
+    /// Device inventory: Graph managedDevice JSON (a page per file) or the Intune admin center's
+    /// device export (CSV); `-` for standard input. Repeatable; at least one.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub devices: Vec<String>,
+    /// Sign-in log, in any format `import` reads, for the browsers and apps really used.
+    /// Repeatable.
+    #[arg(long = "signin-log", value_name = "FILE")]
+    pub signin_log: Vec<String>,
+    /// Only these passkey types (repeatable; default all four).
+    #[arg(long = "passkey-type", value_name = "TYPE", value_enum)]
+    pub passkey_type: Vec<PasskeyTypeArg>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ReadinessFormat,
+    /// Show the results as a dashboard in the terminal (keyboard only; q quits).
+    #[arg(long, conflicts_with = "format")]
+    pub view: bool,
 }

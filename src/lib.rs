@@ -24,6 +24,7 @@ pub mod input;
 pub mod matrix;
 pub mod paths;
 pub mod queue;
+pub mod readiness;
 pub mod report;
 pub mod runbook;
 pub mod schema;

@@ -31,6 +31,7 @@ fn main() {
         Some(Command::Escalate(a)) => commands::escalate::run(&ctx, a, &mut out),
         Some(Command::Queue(a)) => commands::queue::run(&ctx, a, &mut out),
         Some(Command::Report(a)) => commands::report::run(&ctx, a, &mut out),
+        Some(Command::Readiness(a)) => commands::readiness::run(&ctx, a, &mut std::io::stdin(), &mut out),
         None => commands::wizard::run(&ctx, &cli.wizard, &mut out),
     };
     let _ = out.flush();

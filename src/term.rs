@@ -475,11 +475,36 @@ fn carry_out(
     Ok(None)
 }
 
-/// The `report --view` dashboard: the same terminal hygiene as the wizard (alternate screen, raw
-/// mode, restored on every exit, panic and signal), keys in, frames out, until `q`. Returns the
-/// exit code: 0, or the signal's.
+/// A read-only dashboard outside the wizard (`report --view`, `readiness --view`): its own
+/// state, keys and drawing, in a screen file under `ui/screen/`.
+pub trait Dashboard {
+    fn resize(&mut self, w: u16, h: u16);
+    fn render(&self, frame: &mut ratatui::Frame);
+    /// Handles one key press; `true` to quit.
+    fn key(&mut self, key: &ratatui::crossterm::event::KeyEvent) -> bool;
+}
+
+impl Dashboard for crate::ui::screen::report::ReportView {
+    fn resize(&mut self, w: u16, h: u16) {
+        crate::ui::screen::report::ReportView::resize(self, w, h);
+    }
+    fn render(&self, frame: &mut ratatui::Frame) {
+        crate::ui::screen::report::ReportView::render(self, frame);
+    }
+    fn key(&mut self, key: &ratatui::crossterm::event::KeyEvent) -> bool {
+        self.update(key) == Some(crate::ui::screen::report::Effect::Quit)
+    }
+}
+
+/// The `report --view` dashboard (see [`run_dashboard`]).
 pub fn run_report(view: &mut crate::ui::screen::report::ReportView) -> io::Result<i32> {
-    use crate::ui::screen::report::Effect as ViewEffect;
+    run_dashboard(view)
+}
+
+/// A dashboard: the same terminal hygiene as the wizard (alternate screen, raw mode, restored
+/// on every exit, panic and signal), keys in, frames out, until `q`. Returns the exit code: 0,
+/// or the signal's.
+pub fn run_dashboard(view: &mut dyn Dashboard) -> io::Result<i32> {
     let signals = Signals::install()?;
     let mut guard = TerminalGuard::enter()?;
     let mut run = || -> io::Result<i32> {
@@ -521,7 +546,7 @@ pub fn run_report(view: &mut crate::ui::screen::report::ReportView) -> io::Resul
                 match ev {
                     Event::Key(_) => {
                         if let Some(key) = ev.as_key_press_event() {
-                            if view.update(&key) == Some(ViewEffect::Quit) {
+                            if view.key(&key) {
                                 return Ok(crate::exit::OK);
                             }
                             dirty = true;

@@ -10,6 +10,7 @@ pub mod matrix;
 pub mod open;
 pub mod post;
 pub mod queue;
+pub mod readiness;
 pub mod report;
 pub mod sessions;
 pub mod wizard;

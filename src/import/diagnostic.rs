@@ -15,6 +15,7 @@ pub const NAMES: Names = Names {
     client_app: "properties.clientAppUsed",
     os: "properties.deviceDetail.operatingSystem",
     browser: "properties.deviceDetail.browser",
+    device_id: "properties.deviceDetail.deviceId",
     user_agent: "properties.userAgent",
     auth_details: "properties.authenticationDetails",
     ca_policies: "properties.appliedConditionalAccessPolicies",

@@ -38,6 +38,7 @@ pub fn entry(raw: RawEntry, format: Format) -> Entry {
         client_app: field(raw.la_client_app, "ClientAppUsed"),
         os: field(device.operating_system, "DeviceDetail.operatingSystem"),
         browser: field(device.browser, "DeviceDetail.browser"),
+        device_id: field(device.device_id, "DeviceDetail.deviceId"),
         user_agent: field(raw.la_user_agent, "UserAgent"),
         interactive,
         status: status_word,

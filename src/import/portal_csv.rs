@@ -25,6 +25,7 @@ const REQUIRED: [&str; 8] = [DATE, USERNAME, CORRELATION, CODE, CLIENT_APP, APP_
 const USER_AGENT: &str = "User agent";
 const APPLICATION: &str = "Application";
 const STATUS: &str = "Status";
+const DEVICE_ID: &str = "Device ID";
 
 /// Headers of the French portal (reference §1.4), to say why nothing matched.
 const FRENCH: [&str; 6] = [
@@ -135,6 +136,7 @@ struct Columns {
     user_agent: Option<usize>,
     application: Option<usize>,
     status: Option<usize>,
+    device_id: Option<usize>,
 }
 
 impl Columns {
@@ -158,6 +160,7 @@ impl Columns {
             user_agent: at(USER_AGENT),
             application: at(APPLICATION),
             status: at(STATUS),
+            device_id: at(DEVICE_ID),
         })
     }
 }
@@ -264,6 +267,7 @@ fn entry(c: &Columns, r: &csv::StringRecord) -> Entry {
         client_app: get(c.client_app, CLIENT_APP),
         os: get(c.os, OS),
         browser: get(c.browser, BROWSER),
+        device_id: opt(c.device_id, DEVICE_ID),
         user_agent: opt(c.user_agent, USER_AGENT),
         // The download is per kind of sign-in; the interactive one is what the agent downloads.
         interactive: None,

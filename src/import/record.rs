@@ -111,6 +111,8 @@ pub struct RawDevice {
     #[serde(rename = "operatingSystem")]
     pub operating_system: Option<Loose>,
     pub browser: Option<Loose>,
+    #[serde(rename = "deviceId")]
+    pub device_id: Option<Loose>,
 }
 
 /// One `authenticationDetails` step (Graph beta; `AuthenticationDetails` in Log Analytics).
@@ -247,6 +249,8 @@ pub struct Entry {
     pub client_app: Option<Field<String>>,
     pub os: Option<Field<String>>,
     pub browser: Option<Field<String>>,
+    /// The Entra device id (`deviceDetail.deviceId`), for joining to a device inventory.
+    pub device_id: Option<Field<String>>,
     pub user_agent: Option<Field<String>>,
     /// `None` when the format doesn't say (the portal CSV: the file itself is interactive).
     pub interactive: Option<bool>,

@@ -63,7 +63,7 @@ pub fn render(r: &Report) -> String {
 }
 
 /// One CSV cell: neutralised, formula-safe, quoted when needed.
-fn cell(s: &str) -> String {
+pub fn cell(s: &str) -> String {
     let mut s = crate::text::sanitize_line(s);
     if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
         s.insert(0, '\'');

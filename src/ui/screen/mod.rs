@@ -7,7 +7,8 @@
 //! - Overlays (on top of a mode, in [`Overlay`](super::app::Overlay)): [`help`], [`confirm`],
 //!   [`export`], [`post`].
 //! - The report dashboard ([`report`], `report --view`): a screen of its own with its own
-//!   loop (`term::run_report`), outside the wizard.
+//!   loop (`term::run_report`), outside the wizard; likewise the rollout-readiness dashboard
+//!   ([`readiness`], `readiness --view`, `term::run_dashboard`).
 //!
 //! The diagnosis is the screen every other one returns to, so its state
 //! ([`walk::WalkScreen`]: highlighted answer, typed line, scroll) lives on the app and survives
@@ -29,6 +30,7 @@ pub mod matrix;
 pub mod notes;
 pub mod post;
 pub mod preview;
+pub mod readiness;
 pub mod report;
 pub mod search;
 pub mod start;
