@@ -9,6 +9,7 @@
 //! - [`estate`]: the devices grouped by user, and the one walk every output is made from.
 //! - [`evaluate`]: pure: one device (or one user's computer and phone) against the matrix.
 //! - [`summary`]: pure: totals, blockers ranked, unknowns with what would settle them.
+//! - [`synthetic`]: a generated estate for benchmarks and scale tests.
 //! - one module per output format: [`text`], [`markdown`], [`csv`], [`ndjson`], [`json`].
 //!
 //! How each verdict is reached: `docs/readiness.md`.
@@ -21,6 +22,7 @@ pub mod json;
 pub mod markdown;
 pub mod ndjson;
 pub mod summary;
+pub mod synthetic;
 pub mod text;
 pub mod usage;
 

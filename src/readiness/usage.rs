@@ -87,8 +87,25 @@ impl Usage {
     /// Reads one sign-in log (a path or `-`) and joins its entries.
     pub fn read_file(&mut self, spec: &str, stdin: &mut dyn Read) -> Result<(), String> {
         let mut input = crate::import::input::open(spec, stdin)?;
-        crate::import::detect::read_entries(&input.name, &mut input.reader, &mut |e| self.offer(&e))
-            .map_err(|e| e.to_string())
+        let (mut read, mut dated) = (0u64, 0u64);
+        crate::import::detect::read_entries(&input.name, &mut input.reader, &mut |e| {
+            read += 1;
+            if e.time.is_some() || e.correlation_id.is_some() {
+                dated += 1;
+            }
+            self.offer(&e);
+        })
+        .map_err(|e| e.to_string())?;
+        // Every sign-in entry has a time or a correlation id; objects with a UPN and neither
+        // are something else (a device inventory given as a log).
+        if read > 0 && dated == 0 {
+            return Err(format!(
+                "{}: not a sign-in log: none of its {read} entries has a time or a correlation id \
+                 (a device inventory goes with --devices)",
+                input.name
+            ));
+        }
+        Ok(())
     }
 
     /// Joins one entry.

@@ -173,17 +173,17 @@ impl ReadinessView {
     fn unknown_lines(&self, w: usize) -> Vec<String> {
         let mut lines = Vec::new();
         for u in &self.summary.unknowns {
-            let mut first = true;
+            // Wrapped at word boundaries; continuation lines indented by two.
             let mut line = String::new();
+            let mut continued = false;
             for word in u.sentence().split(' ') {
-                let indent = if first { "" } else { "  " };
                 if !line.is_empty() && width(&line) + 1 + width(word) > w {
-                    lines.push(line);
-                    first = false;
+                    lines.push(truncate(&line, w));
                     line = String::new();
+                    continued = true;
                 }
                 if line.is_empty() {
-                    line = format!("{}{word}", if first { "" } else { indent });
+                    line = format!("{}{word}", if continued { "  " } else { "" });
                 } else {
                     line.push(' ');
                     line.push_str(word);
