@@ -20,9 +20,9 @@ pub fn device(i: u64) -> (&'static str, &'static str, Option<u64>) {
     let pick = |list: &[&'static str]| list[(i as usize / 3) % list.len()];
     let (os, version) = match i % 3 {
         0 => ("Windows", pick(&WINDOWS)),
-        1 if (i / 3) % 2 == 0 => ("iOS", pick(&IOS)),
+        1 if (i / 3).is_multiple_of(2) => ("iOS", pick(&IOS)),
         1 => ("Android", pick(&ANDROID)),
-        _ if (i / 3) % 4 == 0 => ("macOS", pick(&MACOS)),
+        _ if (i / 3).is_multiple_of(4) => ("macOS", pick(&MACOS)),
         _ => ("Windows", pick(&WINDOWS)),
     };
     let version = if i % 50 == 49 { "" } else { version };
