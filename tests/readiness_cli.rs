@@ -224,3 +224,18 @@ fn usage_errors_exit_2() {
     let r = run(&["--devices", "tests/readiness/graph-page1.json", "--view", "--format", "json"]);
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn empty_or_blank_inventories_are_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    for (name, body) in [("empty.json", ""), ("blank.csv", "\u{feff}  \n\n")] {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, body).expect("write");
+        let p = path.to_string_lossy().into_owned();
+        refused(&["--devices", &p], name, "it is empty");
+    }
+    // A field longer than the limit, in the CSV: refused at its line.
+    let path = tmp.path().join("long.csv");
+    std::fs::write(&path, format!("Device name,OS\nok,Windows\n{},Windows\n", "x".repeat(5000))).expect("write");
+    refused(&["--devices", &path.to_string_lossy()], "long.csv:3:", "`Device name` is longer than 4096 bytes");
+}

@@ -110,10 +110,16 @@ struct BlockerAcc {
 /// The reason a row gives: its notes' first sentence, neutralised.
 pub fn first_sentence(notes: &str) -> String {
     let notes = crate::text::sanitize_line(notes.trim());
-    match notes.find(". ") {
-        Some(i) => notes[..=i].to_string(),
-        None => notes,
+    // A full stop after an abbreviation (`e.g.`, `i.e.`) doesn't end the sentence.
+    let mut from = 0;
+    while let Some(i) = notes[from..].find(". ").map(|i| i + from) {
+        let before = &notes[..=i];
+        if !["e.g.", "i.e.", "etc.", "vs."].iter().any(|a| before.ends_with(a)) {
+            return before.to_string();
+        }
+        from = i + 2;
     }
+    notes
 }
 
 impl Summary {
@@ -296,5 +302,15 @@ impl Summary {
             usage: estate.usage.stats,
             as_of: m.as_of.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn first_sentences() {
+        assert_eq!(super::first_sentence("One. Two."), "One.");
+        assert_eq!(super::first_sentence("Modules (e.g. X) fail. More."), "Modules (e.g. X) fail.");
+        assert_eq!(super::first_sentence("No stop"), "No stop");
     }
 }
