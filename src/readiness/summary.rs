@@ -268,7 +268,11 @@ impl Summary {
             )
         };
         blockers.sort_by(|a, b| {
-            b.weight().cmp(&a.weight()).then_with(|| order(a).cmp(&order(b))).then_with(|| a.row.cmp(&b.row))
+            b.weight()
+                .cmp(&a.weight())
+                .then_with(|| order(a).cmp(&order(b)))
+                .then_with(|| a.row.cmp(&b.row))
+                .then_with(|| a.reason.cmp(&b.reason))
         });
         let unknowns = Settle::ALL
             .iter()
