@@ -38,6 +38,13 @@ pub fn render(s: &Summary) -> String {
         plural(s.users, "user", "users"),
         s.as_of
     ));
+    if !s.clients.is_empty() {
+        let seen: Vec<String> = s.clients.iter().map(|(c, n)| format!("{} ({})", md(c), count(*n))).collect();
+        out.push_str(&format!(
+            "Clients seen in the sign-in logs (devices or users per client): {}.\n\n",
+            seen.join(", ")
+        ));
+    }
     out.push_str("## Phase one: supported\n\n");
     let phase_one: Vec<&Totals> = s.results.iter().filter(|t| supported(t)).collect();
     if phase_one.is_empty() {

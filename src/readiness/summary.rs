@@ -92,6 +92,9 @@ pub struct Summary {
     /// Devices per `client.os` (`unrecognised` for the others).
     pub by_os: BTreeMap<&'static str, u64>,
     pub usage: UsageStats,
+    /// Clients seen in the sign-in logs by family, with how many devices (or users on an OS)
+    /// used each, most first.
+    pub clients: Vec<(String, u64)>,
     /// The matrix's date.
     pub as_of: String,
 }
@@ -304,6 +307,7 @@ impl Summary {
             conditions,
             by_os,
             usage: estate.usage.stats,
+            clients: estate.usage.client_counts(),
             as_of: m.as_of.clone(),
         }
     }

@@ -29,6 +29,10 @@ pub fn header_lines(s: &Summary) -> Vec<String> {
             count(u.no_client)
         )
     });
+    if !s.clients.is_empty() {
+        let seen: Vec<String> = s.clients.iter().map(|(c, n)| format!("{c} {}", count(*n))).collect();
+        lines.push(format!("Clients seen (devices or users per client): {}", seen.join(" · ")));
+    }
     lines
 }
 

@@ -36,7 +36,16 @@ impl Client {
         Client { kind: "browser", browser: None, browser_version: None, app: None }
     }
 
-    /// `edge 124.0`, `native-app teams`, `browser`.
+    /// `edge`, `app teams`, `native-app`: the label without the version.
+    pub fn family(&self) -> String {
+        match (self.kind, self.browser, self.app) {
+            ("browser", Some(b), _) => b.to_string(),
+            ("native-app", _, Some(a)) => format!("app {a}"),
+            (k, _, _) => k.to_string(),
+        }
+    }
+
+    /// `edge 124.0`, `app teams`, `browser`.
     pub fn label(&self) -> String {
         match (self.kind, self.browser, self.app) {
             ("browser", Some(b), _) => match &self.browser_version {
@@ -131,6 +140,21 @@ impl Usage {
         } else {
             self.stats.no_client += 1;
         }
+    }
+
+    /// How many devices (joined by device id) and users on an OS (joined by UPN) were seen
+    /// with each client, by family (`edge`, `firefox`, `app teams`, `native-app`,
+    /// `device-sign-in`), most seen first.
+    pub fn client_counts(&self) -> Vec<(String, u64)> {
+        let mut counts: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+        for list in self.by_device.values().chain(self.by_user_os.values()) {
+            for c in list {
+                *counts.entry(c.family()).or_default() += 1;
+            }
+        }
+        let mut v: Vec<(String, u64)> = counts.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v
     }
 
     /// The clients seen for a device: by its device id, else its user's on the same OS. Empty
