@@ -372,25 +372,33 @@ fn event_loop(
 /// that a note posted is also recorded as posted.
 const POST_WAIT: Duration = Duration::from_secs(120);
 
+/// How long an abandoned post gets to kill its credential command.
+const ABANDON_WAIT: Duration = Duration::from_secs(1);
+
+type PostResult = Result<crate::ticketing::delivery::Delivered, String>;
+
 /// Posts under way on their own threads (the network and a credential command never block the
 /// screen); each result comes back as `Msg::Posted`.
 struct Jobs {
-    tx: mpsc::Sender<Result<crate::session::PostRecord, String>>,
-    rx: mpsc::Receiver<Result<crate::session::PostRecord, String>>,
+    tx: mpsc::Sender<PostResult>,
+    rx: mpsc::Receiver<PostResult>,
     running: usize,
+    /// Stops every post started here.
+    cancel: crate::ticketing::Cancel,
 }
 
 impl Jobs {
     fn new() -> Self {
         let (tx, rx) = mpsc::channel();
-        Self { tx, rx, running: 0 }
+        Self { tx, rx, running: 0, cancel: crate::ticketing::Cancel::new() }
     }
 
     /// Starts a post; if no thread can be started, its failure is the result.
     fn spawn(&mut self, job: crate::ui::store::PostJob) -> Option<Msg> {
         let tx = self.tx.clone();
+        let cancel = self.cancel.clone();
         match std::thread::Builder::new().name("post".into()).spawn(move || {
-            let _ = tx.send(job());
+            let _ = tx.send(job(&cancel));
         }) {
             Ok(_) => {
                 self.running += 1;
@@ -417,6 +425,16 @@ impl Jobs {
         }
         self.running -= 1;
         self.rx.recv_timeout(POST_WAIT).ok().map(Msg::Posted)
+    }
+
+    /// Stops every post under way at once (a credential command is killed; a request on the
+    /// wire is not waited for). A result that already came in is kept.
+    fn abandon(&mut self) -> Vec<Msg> {
+        let done = self.finished();
+        if self.running > 0 {
+            self.cancel.cancel_and_settle(ABANDON_WAIT);
+        }
+        done
     }
 }
 
@@ -451,6 +469,23 @@ fn carry_out(
                 if let Some(failed) = jobs.spawn(store.post_job(&app.session, &app.set, system, &ticket)) {
                     queue.extend(app.update(failed, Utc::now()));
                 }
+            }
+            Effect::Quit(code) if code != crate::exit::OK => {
+                // A signal (or Ctrl-C): a post under way is abandoned, not waited for; the app
+                // still shows it as under way, and the farewell says it was abandoned.
+                let done = jobs.abandon();
+                if !done.is_empty() {
+                    // A post that did finish is recorded (its Persist runs) before quitting.
+                    let mut next: VecDeque<Effect> = VecDeque::new();
+                    for msg in done {
+                        next.extend(app.update(msg, Utc::now()));
+                    }
+                    next.push_back(Effect::Quit(code));
+                    next.extend(queue.drain(..));
+                    queue = next;
+                    continue;
+                }
+                return Ok(Some(code));
             }
             Effect::Quit(code) => {
                 // A post under way finishes (and is recorded) before the wizard closes.

@@ -201,6 +201,13 @@ pub fn run_app(
     for line in store.farewell(&app.session) {
         let _ = writeln!(out, "{line}");
     }
+    // A post still under way when the wizard closed (a signal) was abandoned, not recorded.
+    if let Some((system, ticket)) = &app.posting {
+        let line = crate::ticketing::delivery::abandoned_line(*system, ticket);
+        let mut chars = line.chars();
+        let first = chars.next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+        let _ = writeln!(out, "{first}{}.", chars.as_str());
+    }
     // Nothing kept the notes: leave them in the scrollback rather than lose them.
     if store.lost() && !app.session.notes.trim().is_empty() {
         let _ = writeln!(out, "Notes:\n{}", crate::text::sanitize_text(&app.session.notes));

@@ -270,7 +270,7 @@ impl SessionStore for JournalStore {
         // Posts are rare (one per call), so a copy of the runbooks for the thread costs nothing felt.
         let set = set.clone();
         let ticket = ticket.to_string();
-        Box::new(move || {
+        Box::new(move |cancel| {
             let env = |k: &str| std::env::var(k).ok();
             let request = Request {
                 config: &config,
@@ -280,6 +280,7 @@ impl SessionStore for JournalStore {
                 redact,
                 config_file: &config_file,
                 runbooks: Some(&set),
+                cancel: Some(cancel),
             };
             let sent = Delivery::prepare(request, &session, &env).and_then(|d| d.send(chrono::Utc::now()));
             sent.map_err(|e| e.cause)

@@ -79,13 +79,25 @@ impl Server {
         Self::serve(replies, Some(tls_config()))
     }
 
+    /// A server whose answer `emulate` works out from each request (an emulated help desk).
+    pub fn emulate(emulate: impl FnMut(&Recorded) -> Reply + Send + 'static) -> Self {
+        Self::serve_with(emulate, None)
+    }
+
     fn serve(replies: Vec<Reply>, tls: Option<Arc<rustls::ServerConfig>>) -> Self {
+        let mut replies = replies.into_iter();
+        Self::serve_with(move |_| replies.next().unwrap_or_else(|| Reply::json(500, "{}")), tls)
+    }
+
+    fn serve_with(
+        mut answer: impl FnMut(&Recorded) -> Reply + Send + 'static,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local addr");
         let received = Arc::new(Mutex::new(Vec::new()));
         let rec = Arc::clone(&received);
         std::thread::spawn(move || {
-            let mut replies = replies.into_iter();
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
@@ -98,8 +110,8 @@ impl Server {
                 };
                 let mut reader = BufReader::new(&mut stream);
                 let Some(request) = read_request(&mut reader) else { continue };
+                let reply = answer(&request);
                 rec.lock().unwrap_or_else(|p| p.into_inner()).push(request);
-                let reply = replies.next().unwrap_or_else(|| Reply::json(500, "{}"));
                 if reply.hang {
                     // Keep the connection open and silent; the client must give up.
                     std::thread::spawn(move || {
@@ -156,6 +168,7 @@ fn reason(status: u16) -> &'static str {
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        422 => "Unprocessable Entity",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
