@@ -6,6 +6,9 @@
 //! url = "https://contoso.service-now.com"     # PASSKEY_TRIAGE_TICKETING_URL overrides it
 //! user = "svc-passkey-triage"                 # PASSKEY_TRIAGE_TICKETING_USER overrides it
 //! credential_command = ["secret-tool", "lookup", "service", "servicenow"]
+//! credential_kind = "token"                   # token | bearer | apikey | password
+//! ca_file = "/etc/ssl/proxy-ca.pem"           # adds to the built-in and the system's roots
+//! # Jira only: jira_deployment = "cloud" | "datacenter"; jira_internal = "role:NAME" | ...
 //! ```
 //!
 //! No secret is ever read from this file: only from the environment or the credential command.
@@ -302,6 +305,29 @@ mod tests {
         assert_eq!(c.jira_internal, Some(JiraInternal::Role("Service Desk Team".into())));
         let argv = c.credential_command.as_ref().map(CommandLine::argv);
         assert_eq!(argv, Some(Ok(vec!["pass".into(), "show".into(), "jira token".into()])));
+    }
+
+    #[test]
+    fn deployments_and_credential_kinds_parse() {
+        let c =
+            parse("[ticketing]\njira_deployment = \"datacenter\"\ncredential_kind = \"bearer\"\n").unwrap_or_default();
+        assert_eq!(c.jira_deployment, Some(JiraDeployment::Datacenter));
+        assert_eq!(c.credential_kind, Some(credentials::Kind::Bearer));
+        let c = parse("[ticketing]\njira_deployment = \"server\"\ncredential_kind = \"apikey\"\n").unwrap_or_default();
+        assert_eq!(c.jira_deployment, Some(JiraDeployment::Datacenter));
+        assert_eq!(c.credential_kind, Some(credentials::Kind::Apikey));
+        assert!(parse("[ticketing]\njira_deployment = \"onprem\"\n").is_err());
+        // Data Center's v2 API takes text: no rich-text default.
+        let cfg = TicketingConfig {
+            system: Some(System::Jira),
+            url: Some("https://jira.contoso.com".into()),
+            jira_deployment: Some(JiraDeployment::Datacenter),
+            ..Default::default()
+        };
+        let env = env_of(&[(credentials::ENV_TOKEN, "pat")]);
+        let s = Settings::resolve(&cfg, None, None, "c.toml", &env);
+        assert_eq!(s.as_ref().map(|s| s.format).ok(), Some(NoteFormat::Text));
+        assert_eq!(s.map(|s| s.auth.header().expose().to_string()).ok(), Some("Bearer pat".to_string()));
     }
 
     #[test]

@@ -350,7 +350,7 @@ impl fmt::Display for Failure {
             Failure::Detailed { failure, detail } => write!(f, "{failure}; the server says: {}", sanitize_line(detail)),
             Failure::WrongRecord { found } => write!(
                 f,
-                "the search found record {} instead (the table may have no `number` field): nothing written",
+                "the search found record {} instead (the table may have no `number` field)",
                 sanitize_line(found)
             ),
             Failure::Abandoned => write!(f, "abandoned before the answer"),
