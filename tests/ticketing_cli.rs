@@ -896,3 +896,52 @@ fn a_signal_abandons_the_post_at_once_and_records_nothing() {
         assert_eq!(std::fs::read(session_file(home.path())).expect("session"), before, "nothing recorded");
     }
 }
+
+/// Whether a process is gone (a zombie nobody reaped counts as gone).
+#[cfg(target_os = "linux")]
+fn gone(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X'])),
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_signal_stops_the_credential_command_and_what_it_started() {
+    let home = home();
+    let server = Server::start(servicenow_replies());
+    let pidfile = home.path().join("helper.pid");
+    // A credential helper that starts a child of its own and waits for it (a vault prompt, say).
+    let script = format!("sleep 60 & echo $! > '{}'; wait", pidfile.display());
+    let extra = format!("credential_command = [\"sh\", \"-c\", {}]\n", toml_string(&script));
+    ticketing(home.path(), "servicenow", &server.url(), &extra);
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("passkey-triage"));
+    c.env("PASSKEY_TRIAGE_CONFIG_DIR", home.path().join("config"))
+        .env("PASSKEY_TRIAGE_DATA_DIR", home.path().join("data"));
+    for v in CLEARED {
+        c.env_remove(v);
+    }
+    c.args(["post", SESSION]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let child = c.spawn().expect("spawn");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let helper = loop {
+        let pid = std::fs::read_to_string(&pidfile).unwrap_or_default().trim().to_string();
+        if !pid.is_empty() || std::time::Instant::now() > deadline {
+            break pid;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(!helper.is_empty(), "the helper started its child");
+    let pid = child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let out = child.wait_with_output().expect("exits");
+    assert_eq!(out.status.code(), Some(143), "{}", String::from_utf8_lossy(&out.stderr));
+    // Killed with its group: nothing left running (a SIGKILL lands within moments).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !gone(&helper) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(gone(&helper), "the credential command's child {helper} still runs");
+    assert!(server.requests().is_empty(), "nothing sent");
+}

@@ -134,14 +134,14 @@ fn a_refused_post_keeps_the_call_and_says_why() {
     assert!(s["checklist"]["done"][0].is_string());
 }
 
-#[test]
-fn a_signal_during_a_post_abandons_it_at_once_and_says_so() {
-    // The search answers; the write gets no answer at all.
+/// The wizard posting to a server that answers the search and never the write; returns once the
+/// write is on the wire.
+fn a_post_that_hangs(home: &tempfile::TempDir) -> (Server, Pty) {
     let server = Server::start(vec![
         Reply::json(200, &format!(r#"{{"result":[{{"sys_id":"{SYS_ID}","number":"INC0012345"}}]}}"#)),
         Reply::hang(),
     ]);
-    let home = home_for(&server);
+    std::fs::create_dir_all(home.path().join("config")).expect("config");
     std::fs::write(
         home.path().join("config/config.toml"),
         format!("[ticketing]\nsystem = \"servicenow\"\nurl = \"{}\"\ntimeout_seconds = 600\n", server.url()),
@@ -158,17 +158,39 @@ fn a_signal_during_a_post_abandons_it_at_once_and_says_so() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert_eq!(server.requests().len(), 2, "the write is on the wire");
+    (server, w)
+}
+
+/// SIGTERM ends the wizard at once (not after the 600 s timeout nor the 120 s a quit waits for a
+/// post), the terminal restored, the post said to be abandoned and not recorded.
+fn terminate_and_check(w: &mut Pty, home: &Path) {
     let pid = w.pid().expect("pid").to_string();
     assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
-    // Not after the 600 s timeout nor the 120 s a quit waits for a post: at once.
     assert_eq!(w.wait_exit(), 143);
     w.assert_restored();
     let end = pty_support::deadline();
     let said = |w: &Pty| pty_support::contains(&w.raw(), b"was abandoned: not recorded as posted");
-    while !said(&w) && std::time::Instant::now() < end {
+    while !said(w) && std::time::Instant::now() < end {
         std::thread::sleep(std::time::Duration::from_millis(30));
     }
-    assert!(said(&w), "{}", String::from_utf8_lossy(&w.raw()));
-    let s = session_json(home.path());
+    assert!(said(w), "{}", String::from_utf8_lossy(&w.raw()));
+    let s = session_json(home);
     assert!(s.get("posted").is_none(), "nothing recorded as posted: {s}");
+}
+
+#[test]
+fn a_signal_during_a_post_abandons_it_at_once_and_says_so() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let (_server, mut w) = a_post_that_hangs(&home);
+    terminate_and_check(&mut w, home.path());
+}
+
+#[test]
+fn a_signal_while_quitting_waits_for_a_post_ends_the_wait() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let (_server, mut w) = a_post_that_hangs(&home);
+    // q waits for the post, so that a posted note is recorded; a signal ends that wait.
+    w.send("q");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    terminate_and_check(&mut w, home.path());
 }
