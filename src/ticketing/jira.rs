@@ -96,7 +96,9 @@ fn service_desk_comment(http: &dyn Transport, key: &str, note: &Note) -> Result<
     if !(200..300).contains(&r.status) {
         return Err(failure_for_status(&r, error_message(&r)));
     }
-    Ok(Posted { url: comment_url(&r), reach: Reach::Internal })
+    // The API documents `public` in the answer; a comment it says is public is not called internal.
+    let public = json_body(&r).and_then(|v| v.get("public")?.as_bool()) == Some(true);
+    Ok(Posted { url: comment_url(&r), reach: if public { Reach::Comment } else { Reach::Internal } })
 }
 
 impl Jira {
