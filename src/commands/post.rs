@@ -67,16 +67,16 @@ pub fn run(ctx: &Context, args: &PostArgs, out: &mut dyn Write) -> Result<i32, C
         set,
         session: session.clone(),
     };
-    let (delivered, scrub) = match send_watching_signals(job)? {
+    let (delivery, delivered) = match send_watching_signals(job)? {
         Ok(sent) => sent,
         Err(e) => return Err(CliError::bad_input(e.to_string())),
     };
     let record = delivered.record.clone();
     let path = record_post(&journal, &session, record.clone()).map_err(|e| {
-        CliError::bad_input(scrub(&format!(
-            "posted to {system} {ticket}, but could not record it in session {}: {e}",
-            session.id
-        )))
+        CliError::bad_input(
+            delivery
+                .scrub(&format!("posted to {system} {ticket}, but could not record it in session {}: {e}", session.id)),
+        )
     })?;
     let werr = |e: std::io::Error| CliError::bad_input(format!("cannot write output: {e}"));
     let url = record.url.as_deref().map(|u| format!(" ({})", sanitize_line(u))).unwrap_or_default();
@@ -96,8 +96,8 @@ struct Job {
     session: Session,
 }
 
-/// A successful post and the scrubber for messages about it.
-type Sent = (Delivered, Box<dyn Fn(&str) -> String>);
+/// A post that went through: how it was sent (its scrubber hides the secret) and what came of it.
+type Sent = (Delivery, Delivered);
 
 /// Runs the post (credential command and requests) on its own thread while this one watches
 /// for a termination signal. A signal cancels the post (killing a credential command and what it
@@ -125,20 +125,14 @@ fn send_watching_signals(job: Job) -> Result<Result<Sent, DeliveryError>, CliErr
             };
             let sent = Delivery::prepare(request, &job.session, &env).and_then(|d| {
                 let delivered = d.send(Utc::now())?;
-                let scrub: Box<dyn Fn(&str) -> String + Send> = Box::new(move |t: &str| d.scrub(t));
-                Ok((delivered, scrub))
+                Ok((d, delivered))
             });
             let _ = tx.send(sent);
         })
         .map_err(|e| CliError::bad_input(format!("could not start posting: {e}")))?;
     loop {
         match rx.recv_timeout(Duration::from_millis(50)) {
-            Ok(result) => {
-                return Ok(result.map(|(delivered, scrub)| {
-                    let scrub: Box<dyn Fn(&str) -> String> = Box::new(move |t: &str| scrub(t));
-                    (delivered, scrub)
-                }));
-            }
+            Ok(result) => return Ok(result),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 return Err(CliError::bad_input(format!("could not post to {system} {ticket}: the post stopped")));

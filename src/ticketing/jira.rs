@@ -158,7 +158,7 @@ fn comment_url(r: &Response) -> Option<String> {
 
 /// Platform: `{"errorMessages": [...], "errors": {field: msg}}`; Service Management:
 /// `{"errorMessage": "..."}`.
-fn error_message(r: &Response) -> Option<String> {
+pub fn error_message(r: &Response) -> Option<String> {
     let v = json_body(r)?;
     let mut parts: Vec<String> = Vec::new();
     if let Some(m) = v.get("errorMessage").and_then(|m| m.as_str()) {

@@ -84,7 +84,7 @@ impl TicketSystem for ServiceNow {
 }
 
 /// `{"error": {"message": "...", "detail": "..."}}`.
-fn error_message(r: &super::Response) -> Option<String> {
+pub fn error_message(r: &super::Response) -> Option<String> {
     let v = json_body(r)?;
     let e = v.get("error")?;
     let msg = e.get("message").and_then(|m| m.as_str()).unwrap_or_default();

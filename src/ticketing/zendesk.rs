@@ -41,7 +41,7 @@ impl TicketSystem for Zendesk {
 /// `{"error": "...", "description": "...", "details": {field: [{"description": "..."}]}}` (or
 /// `error` as an object with `title`/`message`). The details say why, e.g. a 422's "Status:
 /// closed prevents ticket update", so they come first.
-fn error_message(r: &Response) -> Option<String> {
+pub fn error_message(r: &Response) -> Option<String> {
     let v = json_body(r)?;
     let error = match v.get("error") {
         Some(serde_json::Value::String(s)) => s.clone(),
