@@ -194,6 +194,44 @@ impl Transport for HttpTransport {
             response.body_mut().with_config().limit(MAX_ANSWER_BYTES).read_to_vec().map_err(|e| self.map_error(e))?;
         Ok(Response { status, body, location, retry_after })
     }
+
+    fn send_bytes(&self, request: &Request, content_type: &str, body: &[u8]) -> Result<Response, TransportError> {
+        self.send_raw(request, content_type, body)
+    }
+}
+
+impl HttpTransport {
+    /// [`Transport::send_bytes`]: the same request with a raw body (the queue's attachments).
+    fn send_raw(&self, request: &Request, content_type: &str, body: &[u8]) -> Result<Response, TransportError> {
+        let url = format!("{}{}", self.base.as_str(), request.path);
+        let mut authorization = ureq::http::HeaderValue::from_str(self.authorization.expose())
+            .map_err(|_| TransportError::Other("the credentials hold characters a header cannot carry".into()))?;
+        authorization.set_sensitive(true);
+        let mut builder = ureq::http::Request::builder()
+            .method(request.method.as_str())
+            .uri(&url)
+            .header("Authorization", authorization)
+            .header("Accept", "application/json")
+            .header("Content-Type", content_type);
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        let req = builder.body(body.to_vec()).map_err(|e| TransportError::Other(sanitize_line(&e.to_string())))?;
+        let mut response = self.agent.run(req).map_err(|e| self.map_error(e))?;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| sanitize_line(v).chars().take(300).collect())
+        };
+        let location = header("location");
+        let retry_after = header("retry-after");
+        let status = response.status().as_u16();
+        let body =
+            response.body_mut().with_config().limit(MAX_ANSWER_BYTES).read_to_vec().map_err(|e| self.map_error(e))?;
+        Ok(Response { status, body, location, retry_after })
+    }
 }
 
 /// ureq says `proxy server responded 403/403`; we say `HTTP 403 to CONNECT host:port`.

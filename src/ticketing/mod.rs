@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod delivery;
 pub mod http;
 pub mod jira;
+pub mod queue;
 pub mod servicenow;
 pub mod zendesk;
 
@@ -175,6 +176,13 @@ pub struct Response {
 /// Sends requests. [`http::HttpTransport`] in the program; a fake in tests.
 pub trait Transport {
     fn send(&self, request: &Request) -> Result<Response, TransportError>;
+
+    /// Sends `body` as is with this `Content-Type` (a file to attach; `request.body` is
+    /// ignored). Transports that can't say so.
+    fn send_bytes(&self, request: &Request, content_type: &str, body: &[u8]) -> Result<Response, TransportError> {
+        let _ = (request, content_type, body);
+        Err(TransportError::Other("this transport sends JSON only".into()))
+    }
 }
 
 /// Why a request got no HTTP answer. Each is one line and holds no secret.
