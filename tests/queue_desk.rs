@@ -227,3 +227,220 @@ fn jira_round() {
 fn zendesk_round_over_tls() {
     round(Sys::Zendesk, true);
 }
+
+/// Two agents open the same ticket at the same moment, each in its own process: one holds it,
+/// never both; the other is refused naming the holder (or told to run open again).
+fn race(sys: Sys) {
+    let desk = Desk::start(sys, 1, false);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "ana", &desk, "");
+    let t1 = sys.key(0);
+    let id = ana.session(&t1, None);
+    ok(&ana.run(&["escalate", &id]));
+    let agents = [Agent::new(tmp.path(), "bo", &desk, ""), Agent::new(tmp.path(), "cy", &desk, "")];
+    let children: Vec<std::process::Child> = agents
+        .iter()
+        .map(|a| {
+            let mut c = a.cmd(&["open", &t1, "--print", "--agent", &a.login]);
+            c.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().expect("spawn")
+        })
+        .collect();
+    let outs: Vec<Output> = children.into_iter().map(|c| c.wait_with_output().expect("waits")).collect();
+    let winners: Vec<usize> = (0..2).filter(|i| outs[*i].status.code() == Some(0)).collect();
+    assert!(winners.len() <= 1, "both won: {:?}", outs.iter().map(|o| text(&o.stdout)).collect::<Vec<_>>());
+    let holder = desk.ticket(&t1).assignee;
+    for (i, o) in outs.iter().enumerate() {
+        if winners.contains(&i) {
+            let me = if i == 0 { "u-bo" } else { "u-cy" };
+            assert_eq!(holder.as_deref(), Some(me), "the winner holds the ticket");
+        } else {
+            let err = refused(o);
+            let named = ["Bo Tier2", "Cy Tier2"].iter().any(|n| err.contains(&format!("is claimed by {n}")));
+            assert!(named || err.contains("run open again"), "{err}");
+        }
+    }
+    // Whatever the interleaving, a second round settles it: exactly one holds it.
+    let codes: Vec<Option<i32>> =
+        agents.iter().map(|a| a.run(&["open", &t1, "--print", "--agent", &a.login]).status.code()).collect();
+    assert_eq!(codes.iter().filter(|c| **c == Some(0)).count(), 1, "{codes:?}");
+}
+
+#[test]
+fn claim_race_servicenow() {
+    race(Sys::ServiceNow);
+}
+
+#[test]
+fn claim_race_jira() {
+    race(Sys::Jira);
+}
+
+#[test]
+fn claim_race_zendesk() {
+    race(Sys::Zendesk);
+}
+
+/// The connection drops after the desk applied a write (the client never hears): the retried
+/// escalate finds the attachment and the note and adds neither again.
+#[test]
+fn a_retry_after_a_dropped_connection_repeats_nothing() {
+    for (sys, write) in [
+        (Sys::ServiceNow, "POST /api/now/attachment/file"),
+        (Sys::ServiceNow, "PATCH /api/now/table/incident/"),
+        (Sys::Jira, "/attachments"),
+        (Sys::Jira, "POST /rest/api/3/issue/HELP-100/comment"),
+        (Sys::Zendesk, "PUT /api/v2/tickets/4500.json"),
+    ] {
+        let desk = Desk::start(sys, 1, false);
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let ana = Agent::new(tmp.path(), "ana", &desk, "");
+        let t1 = sys.key(0);
+        let id = ana.session(&t1, None);
+        desk.with(|s| s.drop_after = Some(write.to_string()));
+        let err = refused(&ana.run(&["escalate", &id]));
+        assert!(err.contains(&format!("{} {t1}", sys.name())), "{write}: {err}");
+        let out = ok(&ana.run(&["escalate", &id]));
+        assert!(out.contains("done before, not repeated") || out.starts_with("Already"), "{write}: {out}");
+        let t = desk.ticket(&t1);
+        assert_eq!((t.files.len(), t.notes.len()), (1, 1), "{write}: {t:?}");
+        assert!(ok(&ana.run(&["escalate", &id])).starts_with("Already in the queue"), "{write}");
+    }
+}
+
+/// Each system's error body reaches the agent, in one line naming the system and ticket.
+#[test]
+fn error_bodies_reach_the_agent() {
+    use ticketing_support::Reply;
+    let cases = [
+        (
+            Sys::ServiceNow,
+            "GET /api/now/table/incident",
+            Reply::json(403, r#"{"error":{"message":"User Not Authorized","detail":"Required to provide Auth information"},"status":"failure"}"#),
+            "HTTP 403",
+        ),
+        (
+            Sys::Jira,
+            "/attachments",
+            Reply::json(413, r#"{"errorMessages":["The attachment is larger than the maximum size allowed"],"errors":{}}"#),
+            "The attachment is larger than the maximum size allowed",
+        ),
+        (
+            Sys::Zendesk,
+            "PUT /api/v2/tickets/4500.json",
+            Reply::json(
+                422,
+                r#"{"error":"RecordInvalid","description":"Record validation errors","details":{"status":[{"description":"Status: closed prevents ticket update"}]}}"#,
+            ),
+            "Status: closed prevents ticket update",
+        ),
+        (Sys::Zendesk, "GET /api/v2/groups.json", Reply::json(429, "{}").with_header("Retry-After", "7"), "retry after 7"),
+    ];
+    for (sys, pat, reply, says) in cases {
+        let desk = Desk::start(sys, 1, false);
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let ana = Agent::new(tmp.path(), "ana", &desk, "");
+        let t1 = sys.key(0);
+        let id = ana.session(&t1, None);
+        desk.with(|s| s.fail = Some((pat.to_string(), reply)));
+        let err = refused(&ana.run(&["escalate", &id]));
+        assert!(err.contains(says) && err.contains(&format!("{} {t1}", sys.name())), "{pat}: {err}");
+    }
+    // A group that isn't there is named.
+    let desk = Desk::start(Sys::ServiceNow, 1, false);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "ana", &desk, "");
+    let cfg = ana.home.join("config/config.toml");
+    let text_cfg = std::fs::read_to_string(&cfg).expect("config").replace("Passkey Tier 2", "Nobody");
+    std::fs::write(&cfg, text_cfg).expect("config");
+    let id = ana.session(&Sys::ServiceNow.key(0), None);
+    let err = refused(&ana.run(&["escalate", &id]));
+    assert!(err.contains("no group named `Nobody`"), "{err}");
+}
+
+/// Escalates tickets 0..n on the emulated desk directly (as tier 1 would have), with one small
+/// package each.
+fn seed(desk: &Desk, n: usize, package: &[u8]) {
+    desk.with(|s| {
+        let keys: Vec<String> = s.tickets.keys().take(n).cloned().collect();
+        for (i, key) in keys.into_iter().enumerate() {
+            s.seq += 1;
+            let seq = s.seq;
+            let t = s.tickets.get_mut(&key).expect("ticket");
+            t.group = Some("g-t2".into());
+            t.labels = vec!["Passkey-Tier-2".into()];
+            let id = format!("20260120T0900{:02}Z-{i:04x}", i % 60);
+            let bytes = String::from_utf8_lossy(package).replace("@@ID@@", &id).replace("@@TICKET@@", &key);
+            t.files.push(desk_emulator::File {
+                id: format!("{}", 100_000 + seq),
+                name: format!("passkey-triage-{id}.json"),
+                bytes: bytes.into_bytes(),
+                seq,
+            });
+        }
+    });
+}
+
+/// A package as tier 1 would attach it, with `@@ID@@` and `@@TICKET@@` to fill in.
+fn package_template(root: &Path) -> Vec<u8> {
+    let desk = Desk::start(Sys::ServiceNow, 1, false);
+    let ana = Agent::new(root, "tpl", &desk, "");
+    let id = ana.session(&Sys::ServiceNow.key(0), None);
+    ok(&ana.run(&["escalate", &id]));
+    let bytes = desk.ticket(&Sys::ServiceNow.key(0)).files[0].bytes.clone();
+    String::from_utf8_lossy(&bytes).replace(&id, "@@ID@@").replace(&Sys::ServiceNow.key(0), "@@TICKET@@").into_bytes()
+}
+
+/// `queue` pages through the group: ServiceNow by offset, Jira by token, Zendesk by cursor.
+#[test]
+fn queue_reads_every_page() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let package = package_template(tmp.path());
+    for (sys, paging) in [(Sys::ServiceNow, "sysparm_offset=200"), (Sys::Jira, "nextPageToken=tok-200"), (Sys::Zendesk, "page[after]=c200")] {
+        let desk = Desk::start(sys, 260, false);
+        seed(&desk, 250, &package);
+        let bo = Agent::new(tmp.path(), &format!("bo-{}", sys.name()), &desk, "");
+        let list = bo.queue_json(false);
+        assert_eq!(list.len(), 250, "{}", sys.name());
+        let started: Vec<&str> = list.iter().map(|e| e["started"].as_str().unwrap_or("")).collect();
+        assert!(started.windows(2).all(|w| w[0] <= w[1]), "oldest first");
+        let targets: Vec<String> = desk.server.requests().into_iter().map(|r| r.target).collect();
+        assert!(targets.iter().any(|t| t.contains(paging)), "{}: {:?}", sys.name(), targets.iter().filter(|t| t.contains("search") || t.contains("incident?")).collect::<Vec<_>>());
+    }
+}
+
+/// 5,000 open tickets in the group: all listed, the process's peak memory bounded.
+#[cfg(target_os = "linux")]
+#[test]
+fn queue_over_5000_tickets_in_bounded_memory() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let package = package_template(tmp.path());
+    let desk = Desk::start(Sys::Jira, 5000, false);
+    seed(&desk, 5000, &package);
+    let bo = Agent::new(tmp.path(), "bo", &desk, "");
+    let child = bo
+        .cmd(&["queue", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // The peak resident set (VmHWM only grows), read until the process is gone.
+    let status = format!("/proc/{}/status", child.id());
+    let reader = std::thread::spawn(move || {
+        let mut peak = 0u64;
+        while let Ok(s) = std::fs::read_to_string(&status) {
+            if s.contains("State:\tZ") {
+                break;
+            }
+            let hwm = s.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok());
+            peak = peak.max(hwm.unwrap_or(0));
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        peak
+    });
+    let out = child.wait_with_output().expect("waits");
+    let max_rss_kib = reader.join().unwrap_or(0);
+    let list: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(list.as_array().map(Vec::len), Some(5000), "{}", text(&out.stderr));
+    eprintln!("queue over 5000 tickets: peak RSS {max_rss_kib} KiB, {} bytes of JSON out", out.stdout.len());
+    assert!(max_rss_kib < 128 * 1024, "peak {max_rss_kib} KiB");
+}

@@ -321,19 +321,39 @@ impl QueueBackend for TicketQueue {
                     Err(Failure::Rejected { status: 409, .. }) => {}
                     Err(f) => return Err(self.fail(ticket, &f)),
                 }
-                // Read again: of two agents writing at once, only the one the ticket shows wins.
+                // Read again: of two agents writing at once, only one wins. Where the desk keeps
+                // the history, the first claim after our read wins (one who overwrote it gives
+                // it back); elsewhere the one the ticket shows, and on ServiceNow only when no
+                // other write came between (it counts them).
                 let after = self.read(ticket)?;
-                match &after.assignee {
-                    Some(p) if p.id == me.id => {}
-                    Some(p) => return Err(self.holder_refusal(ticket, &p.name)),
-                    None => return Err(QueueError::Refused(format!("{ticket}: the claim did not hold; run open again"))),
-                }
-                // ServiceNow counts writes: more than ours means another write came in between.
-                let ours = t.version.parse::<u64>().ok().map(|v| v + 1);
-                if self.system() == System::ServiceNow && ours.is_some() && after.version.parse::<u64>().ok() != ours {
-                    return Err(QueueError::Refused(format!(
-                        "{ticket}: another agent wrote to it at the same moment; run open again to see who holds it"
-                    )));
+                match self.desk.first_assignment_since(http, &t).map_err(|f| self.fail(ticket, &f))? {
+                    Some(w) if w.id == me.id => {}
+                    Some(w) => {
+                        if after.assignee.as_ref().is_some_and(|p| p.id == me.id) {
+                            let _ = self.desk.assign(http, &after, &w);
+                        }
+                        return Err(self.holder_refusal(ticket, &w.name));
+                    }
+                    None => {
+                        match &after.assignee {
+                            Some(p) if p.id == me.id => {}
+                            Some(p) => return Err(self.holder_refusal(ticket, &p.name)),
+                            None => {
+                                return Err(QueueError::Refused(format!(
+                                    "{ticket}: the claim did not hold; run open again"
+                                )));
+                            }
+                        }
+                        let ours = t.version.parse::<u64>().ok().map(|v| v + 1);
+                        if self.system() == System::ServiceNow
+                            && ours.is_some()
+                            && after.version.parse::<u64>().ok() != ours
+                        {
+                            return Err(QueueError::Refused(format!(
+                                "{ticket}: another agent wrote to it at the same moment; run open again to see who holds it"
+                            )));
+                        }
+                    }
                 }
                 match from {
                     Some(f) => format!("Took over queued package {id} ({} {ticket}) from {f}; it is claimed by {agent}", self.system()),

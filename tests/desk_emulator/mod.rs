@@ -57,6 +57,16 @@ pub struct Ticket {
     pub resolved: bool,
     pub files: Vec<File>,
     pub notes: Vec<String>,
+    /// Jira: (clock, assignee id) of each assignment, oldest first.
+    pub history: Vec<(u64, Option<String>)>,
+    /// The clock at the last write.
+    pub updated: u64,
+}
+
+/// Jira's timestamps: the emulator's clock in milliseconds after a fixed instant.
+pub fn jira_time(clock: u64) -> String {
+    let t = chrono::DateTime::parse_from_rfc3339("2026-01-21T10:00:00Z").expect("time") + chrono::Duration::milliseconds(clock as i64);
+    t.format("%Y-%m-%dT%H:%M:%S%.3f%z").to_string()
 }
 
 /// (id, login, display name)
@@ -333,7 +343,7 @@ fn jira_issue(t: &Ticket, base: &str) -> Value {
         "fields": {
             "assignee": assignee,
             "labels": t.labels,
-            "updated": format!("2026-01-21T10:00:{:02}.000+0000", t.version % 60),
+            "updated": jira_time(t.updated),
             "created": format!("2026-01-20T09:00:00.000+0000"),
             "attachment": t.files.iter().map(|f| json!({
                 "id": f.id, "filename": f.name, "created": format!("2026-01-21T10:{:02}:{:02}.000+0000", (f.seq / 60) % 60, f.seq % 60),
@@ -395,11 +405,33 @@ fn jira(s: &mut State, r: &Recorded, path: &str, q: &BTreeMap<String, String>) -
         }
         ("PUT", ["issue", key, "assignee"]) => {
             let body = r.json();
+            s.seq += 1;
+            let clock = s.seq;
             let Some(t) = s.tickets.get_mut(*key) else { return not_found(Sys::Jira) };
             t.assignee = body.get("accountId").and_then(Value::as_str).map(str::to_string);
+            t.history.push((clock, t.assignee.clone()));
             t.version += 1;
+            t.updated = clock;
             Reply::empty(204)
         }
+        ("GET", ["issue", key, "changelog"]) => match s.tickets.get(*key) {
+            Some(t) => {
+                let start: usize = q.get("startAt").and_then(|v| v.parse().ok()).unwrap_or(0);
+                let values: Vec<Value> = t
+                    .history
+                    .iter()
+                    .skip(start)
+                    .take(100)
+                    .map(|(clock, who)| {
+                        let name = who.as_deref().and_then(user).map(|u| u.2);
+                        json!({"created": jira_time(*clock), "items": [{"field": "assignee", "fieldId": "assignee", "to": who, "toString": name}]})
+                    })
+                    .collect();
+                let last = start + 100 >= t.history.len();
+                Reply::json(200, &json!({"values": values, "isLast": last, "startAt": start}).to_string())
+            }
+            None => not_found(Sys::Jira),
+        },
         ("GET", ["issue", key, "comment"]) => match s.tickets.get(*key) {
             Some(t) => {
                 let comments: Vec<Value> = t.notes.iter().rev().map(|n| json!({"body": n})).collect();

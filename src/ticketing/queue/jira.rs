@@ -144,6 +144,34 @@ impl Desk for JiraDesk {
         self.assignee(http, ticket, Some(&person.id))
     }
 
+    fn first_assignment_since(&self, http: &dyn Transport, before: &Ticket) -> Result<Option<Person>, Failure> {
+        let Some(since) = time_of(&before.version) else { return Ok(None) };
+        // Oldest first, in pages; a ticket's history is short, and only its end matters.
+        let mut start = 0usize;
+        for _ in 0..20 {
+            let path = format!("/rest/api/3/issue/{}/changelog?startAt={start}&maxResults=100", before.record);
+            let v = json_of(&send_ok(http, &get(path), error_message)?)?;
+            let values = v.get("values").and_then(Value::as_array).cloned().unwrap_or_default();
+            for entry in &values {
+                if text_of(entry.get("created")).and_then(|t| time_of(&t)).is_none_or(|t| t <= since) {
+                    continue;
+                }
+                let items = entry.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
+                if let Some(item) = items.iter().find(|i| text_of(i.get("fieldId")).as_deref() == Some("assignee")) {
+                    let Some(id) = text_of(item.get("to")) else { continue };
+                    let name = text_of(item.get("toString")).unwrap_or(id.clone());
+                    return Ok(Some(Person { id, name }));
+                }
+            }
+            let last = v.get("isLast").and_then(Value::as_bool).unwrap_or(true);
+            if last || values.is_empty() {
+                break;
+            }
+            start += values.len();
+        }
+        Ok(None)
+    }
+
     fn release(&self, http: &dyn Transport, ticket: &Ticket, release: &Release) -> Result<(), Failure> {
         match release {
             Release::None => Ok(()),

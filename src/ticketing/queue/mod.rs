@@ -107,6 +107,14 @@ pub trait Desk {
     /// with 409.
     fn assign(&self, http: &dyn Transport, ticket: &Ticket, person: &Person) -> Result<(), Failure>;
 
+    /// The first assignment written after `before` was read, where the system keeps that
+    /// history (Jira's changelog): of two agents claiming at once, that one wins. None when
+    /// there is none or the system can't say.
+    fn first_assignment_since(&self, http: &dyn Transport, before: &Ticket) -> Result<Option<Person>, Failure> {
+        let _ = (http, before);
+        Ok(None)
+    }
+
     /// Releases the ticket as config.toml says.
     fn release(&self, http: &dyn Transport, ticket: &Ticket, release: &crate::queue::config::Release)
     -> Result<(), Failure>;
