@@ -276,7 +276,15 @@ fn fixed_package(ana: &Agent) -> String {
     let file = ana.sessions_dir().join("fixed.json");
     let world =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/authenticator.signed-out-1.json");
-    let args = ["diagnose", "--facts", &world.to_string_lossy(), "--ticket", "INC-OK", "--session-out", &file.to_string_lossy()];
+    let args = [
+        "diagnose",
+        "--facts",
+        &world.to_string_lossy(),
+        "--ticket",
+        "INC-OK",
+        "--session-out",
+        &file.to_string_lossy(),
+    ];
     let out = ana.cmd(&args.iter().map(|s| s.as_ref()).collect::<Vec<&str>>()).output().expect("runs");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v: Value = serde_json::from_slice(&std::fs::read(&file).expect("session")).expect("json");
@@ -317,7 +325,7 @@ fn the_queue_follows_no_link() {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     for what in [format!("{id}.json: a symbolic link"), "dir0.json: a folder".into(), "fifo.json: a FIFO".into()] {
-        assert!(err.contains(&format!("skipped unreadable package")) && err.contains(&what), "{what}: {err}");
+        assert!(err.contains("skipped unreadable package") && err.contains(&what), "{what}: {err}");
     }
     std::fs::remove_file(&queued).expect("unlink");
 

@@ -63,9 +63,8 @@ fn run_done(ctx: &Context, config: &Config, args: &QueueDoneArgs, out: &mut dyn 
         s.continued_from.as_deref() == Some(wanted)
             || (s.continued_from.is_some() && s.ticket.as_deref().map(str::trim) == Some(wanted))
     });
-    let line = queue
-        .done(wanted, &agent, args.take_over, tier2.as_ref())
-        .map_err(|e| CliError::bad_input(e.to_string()))?;
+    let line =
+        queue.done(wanted, &agent, args.take_over, tier2.as_ref()).map_err(|e| CliError::bad_input(e.to_string()))?;
     writeln!(out, "{}", sanitize_line(&line)).map_err(|e| CliError::bad_input(format!("cannot write output: {e}")))?;
     Ok(exit::OK)
 }

@@ -126,8 +126,11 @@ impl QueueBackend for Queue {
             )));
         };
         let claimed = self.claim(&found.id, agent, take_over, now)?;
-        let json = super::read_package(&found.file)
-            .map_err(|source| QueueError::Io { path: found.file.clone(), what: "cannot read", source })?;
+        let json = super::read_package(&found.file).map_err(|source| QueueError::Io {
+            path: found.file.clone(),
+            what: "cannot read",
+            source,
+        })?;
         Ok(Some(Taken {
             note: held_line(&found.id, agent, &claimed),
             id: found.id,

@@ -79,8 +79,9 @@ mod tests {
         struct Wrap {
             queue: QueueConfig,
         }
-        let w: Result<Wrap, _> =
-            toml::from_str("[queue]\nbackend = \"ticketing\"\ntier2_group = \"T2\"\nrelease = \"group:Service Desk\"\n");
+        let w: Result<Wrap, _> = toml::from_str(
+            "[queue]\nbackend = \"ticketing\"\ntier2_group = \"T2\"\nrelease = \"group:Service Desk\"\n",
+        );
         let q = w.map(|w| w.queue).unwrap_or_default();
         assert_eq!(q.backend, BackendKind::Ticketing);
         assert_eq!(q.release, Release::Group("Service Desk".into()));

@@ -40,11 +40,7 @@ pub fn write_new(dir: &Path, target: &Path, bytes: &[u8]) -> std::io::Result<()>
 pub fn write_new_or_same(dir: &Path, target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     match write_new(dir, target, bytes) {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            if read_regular_nofollow(target, bytes.len() as u64).is_ok_and(|b| b == bytes) {
-                Ok(())
-            } else {
-                Err(e)
-            }
+            if read_regular_nofollow(target, bytes.len() as u64).is_ok_and(|b| b == bytes) { Ok(()) } else { Err(e) }
         }
         other => other,
     }

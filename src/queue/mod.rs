@@ -237,7 +237,10 @@ impl Queue {
         let as_path = Path::new(query);
         if let Ok(meta) = as_path.symlink_metadata() {
             if meta.file_type().is_symlink() && self.file_in_queue(as_path).is_some() {
-                return Err(QueueError::NotFollowed { path: as_path.to_path_buf(), what: fs::kind_of(meta.file_type()) });
+                return Err(QueueError::NotFollowed {
+                    path: as_path.to_path_buf(),
+                    what: fs::kind_of(meta.file_type()),
+                });
             }
             if as_path.is_file() {
                 return Ok(self.file_in_queue(as_path).filter(|_| meta.file_type().is_file()));

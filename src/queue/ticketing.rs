@@ -16,11 +16,11 @@ use crate::export::{Format, Options, render_with};
 use crate::session::Session;
 use crate::session::digest::Digest;
 use crate::session::journal::CorruptFile;
+use crate::text::sanitize_line;
 use crate::ticketing::config::Settings;
 use crate::ticketing::http::HttpTransport;
 use crate::ticketing::queue::{Desk, PREFIX, Ticket};
 use crate::ticketing::{Failure, Note, System, Transport, system_for};
-use crate::text::sanitize_line;
 
 /// The help desk as the tier-2 queue.
 pub struct TicketQueue {
@@ -64,9 +64,18 @@ impl TicketQueue {
                 let label = config.queue.jira_label.clone().unwrap_or_else(|| group.replace(char::is_whitespace, "-"));
                 Box::new(crate::ticketing::queue::jira::JiraDesk { label })
             }
-            System::Zendesk => Box::new(crate::ticketing::queue::zendesk::ZendeskDesk::new(&group, settings.url.as_str())),
+            System::Zendesk => {
+                Box::new(crate::ticketing::queue::zendesk::ZendeskDesk::new(&group, settings.url.as_str()))
+            }
         };
-        Ok(Self { settings, http: Box::new(http), desk, group, release: config.queue.release.clone(), redact: config.redact })
+        Ok(Self {
+            settings,
+            http: Box::new(http),
+            desk,
+            group,
+            release: config.queue.release.clone(),
+            redact: config.redact,
+        })
     }
 
     fn system(&self) -> System {
@@ -91,7 +100,11 @@ impl TicketQueue {
             .filter(|a| a.name == name)
             .max_by_key(|a| a.created)
             .ok_or_else(|| Failure::BadAnswer(format!("no attachment {name}")))?;
-        let r = crate::ticketing::queue::send_ok(self.http.as_ref(), &crate::ticketing::queue::get(a.download.clone()), |_| None)?;
+        let r = crate::ticketing::queue::send_ok(
+            self.http.as_ref(),
+            &crate::ticketing::queue::get(a.download.clone()),
+            |_| None,
+        )?;
         Ok(r.body)
     }
 
@@ -118,7 +131,13 @@ impl TicketQueue {
 
     /// Tier 2's part: its session (or a record of who said done) attached beside the package,
     /// the note, the release. Each step skipped when a retry finds it done.
-    fn complete(&self, ticket: &Ticket, package: &str, tier2: Option<&Session>, agent: &str) -> Result<String, QueueError> {
+    fn complete(
+        &self,
+        ticket: &Ticket,
+        package: &str,
+        tier2: Option<&Session>,
+        agent: &str,
+    ) -> Result<String, QueueError> {
         let http = self.http.as_ref();
         let name = tier2_name(package);
         let (json, marker, note) = match tier2 {
@@ -129,7 +148,8 @@ impl TicketQueue {
             }
             None => {
                 let marker = format!("[passkey-triage done {package}]");
-                let record = serde_json::json!({ "format": 1, "done": { "package": package, "by": agent, "at": Utc::now() } });
+                let record =
+                    serde_json::json!({ "format": 1, "done": { "package": package, "by": agent, "at": Utc::now() } });
                 let text = format!("Tier 2 ({agent}) is done with escalation package {package}.\n\n{marker}\n");
                 (record.to_string(), marker, Note { text: sanitize_line_keep(&text), format: self.settings.format })
             }
@@ -196,7 +216,10 @@ impl QueueBackend for TicketQueue {
         if t.has(&name) {
             already.push(format!("package attached as {name}"));
         } else {
-            noted = self.desk.attach(http, &t, &name, self.json(session).as_bytes(), &note).map_err(|f| self.fail(ticket, &f))?;
+            noted = self
+                .desk
+                .attach(http, &t, &name, self.json(session).as_bytes(), &note)
+                .map_err(|f| self.fail(ticket, &f))?;
         }
         if !noted && !self.post_once(&t, &note, &marker)? {
             already.push("note posted".to_string());
@@ -311,7 +334,9 @@ impl QueueBackend for TicketQueue {
         };
         let me = self.desk.person(http, agent).map_err(|f| self.fail(ticket, &f))?;
         let note = match &t.assignee {
-            Some(p) if p.id == me.id => format!("Queued package {id} ({} {ticket}) is claimed by you ({agent})", self.system()),
+            Some(p) if p.id == me.id => {
+                format!("Queued package {id} ({} {ticket}) is claimed by you ({agent})", self.system())
+            }
             Some(p) if !take_over => return Err(self.holder_refusal(ticket, &p.name)),
             holder => {
                 let from = holder.as_ref().map(|p| p.name.clone());
@@ -356,7 +381,10 @@ impl QueueBackend for TicketQueue {
                     }
                 }
                 match from {
-                    Some(f) => format!("Took over queued package {id} ({} {ticket}) from {f}; it is claimed by {agent}", self.system()),
+                    Some(f) => format!(
+                        "Took over queued package {id} ({} {ticket}) from {f}; it is claimed by {agent}",
+                        self.system()
+                    ),
                     None => format!("Claimed queued package {id} ({} {ticket}) for {agent}", self.system()),
                 }
             }
@@ -390,7 +418,10 @@ impl QueueBackend for TicketQueue {
         let t = self.read(ticket)?;
         let (package, _) = t.package().ok_or_else(|| QueueError::NotQueued(ticket.to_string()))?;
         if t.has(&tier2_name(&package)) {
-            return Err(QueueError::Refused(format!("{ticket} is done already ({} is attached)", tier2_name(&package))));
+            return Err(QueueError::Refused(format!(
+                "{ticket} is done already ({} is attached)",
+                tier2_name(&package)
+            )));
         }
         let me = self.desk.person(self.http.as_ref(), agent).map_err(|f| self.fail(ticket, &f))?;
         if let Some(p) = &t.assignee

@@ -163,7 +163,9 @@ impl SessionStore for JournalStore {
         let env = |k: &str| std::env::var(k).ok();
         let queue = crate::queue::backend::for_config(&self.paths, &self.config, &env)?;
         let line = match queue.escalate(session).map_err(|e| e.to_string())? {
-            crate::queue::backend::Escalated::Queued { place, .. } => format!("Queued for tier 2: {}", sanitize_line(&place)),
+            crate::queue::backend::Escalated::Queued { place, .. } => {
+                format!("Queued for tier 2: {}", sanitize_line(&place))
+            }
             crate::queue::backend::Escalated::AlreadyQueued { place } => {
                 format!("Already in the tier-2 queue: {}", sanitize_line(&place))
             }

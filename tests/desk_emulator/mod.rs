@@ -65,15 +65,19 @@ pub struct Ticket {
 
 /// Jira's timestamps: the emulator's clock in milliseconds after a fixed instant.
 pub fn jira_time(clock: u64) -> String {
-    let t = chrono::DateTime::parse_from_rfc3339("2026-01-21T10:00:00Z").expect("time") + chrono::Duration::milliseconds(clock as i64);
+    let t = chrono::DateTime::parse_from_rfc3339("2026-01-21T10:00:00Z").expect("time")
+        + chrono::Duration::milliseconds(clock as i64);
     t.format("%Y-%m-%dT%H:%M:%S%.3f%z").to_string()
 }
 
 /// (id, login, display name)
 pub type User = (&'static str, &'static str, &'static str);
 
-pub const USERS: [User; 3] =
-    [("u-ana", "ana@example.com", "Ana Tier1"), ("u-bo", "bo@example.com", "Bo Tier2"), ("u-cy", "cy@example.com", "Cy Tier2")];
+pub const USERS: [User; 3] = [
+    ("u-ana", "ana@example.com", "Ana Tier1"),
+    ("u-bo", "bo@example.com", "Bo Tier2"),
+    ("u-cy", "cy@example.com", "Cy Tier2"),
+];
 pub const GROUPS: [(&str, &str); 2] = [("g-t2", "Passkey Tier 2"), ("g-sd", "Service Desk")];
 
 #[derive(Default)]
@@ -189,8 +193,14 @@ fn user(id: &str) -> Option<User> {
 
 fn not_found(sys: Sys) -> Reply {
     match sys {
-        Sys::ServiceNow => Reply::json(404, r#"{"error":{"message":"No Record found","detail":"Record doesn't exist or ACL restricts the record retrieval"},"status":"failure"}"#),
-        Sys::Jira => Reply::json(404, r#"{"errorMessages":["Issue does not exist or you do not have permission to see it."],"errors":{}}"#),
+        Sys::ServiceNow => Reply::json(
+            404,
+            r#"{"error":{"message":"No Record found","detail":"Record doesn't exist or ACL restricts the record retrieval"},"status":"failure"}"#,
+        ),
+        Sys::Jira => Reply::json(
+            404,
+            r#"{"errorMessages":["Issue does not exist or you do not have permission to see it."],"errors":{}}"#,
+        ),
         Sys::Zendesk => Reply::json(404, r#"{"error":"RecordNotFound","description":"Not found"}"#),
     }
 }
@@ -261,8 +271,10 @@ fn servicenow(s: &mut State, r: &Recorded, path: &str, q: &BTreeMap<String, Stri
             let like = cond("value").unwrap_or_default();
             let t = s.tickets.values().find(|t| t.record == id);
             result(
-                t.map(|t| t.notes.iter().filter(|n| n.contains(&like)).map(|n| json!({"sys_id": "j1", "value": n})).collect())
-                    .unwrap_or_default(),
+                t.map(|t| {
+                    t.notes.iter().filter(|n| n.contains(&like)).map(|n| json!({"sys_id": "j1", "value": n})).collect()
+                })
+                .unwrap_or_default(),
             )
         }
         ("GET", "/api/now/table/incident") => {
@@ -274,8 +286,11 @@ fn servicenow(s: &mut State, r: &Recorded, path: &str, q: &BTreeMap<String, Stri
             let active = cond("active").is_some();
             let limit: usize = q.get("sysparm_limit").and_then(|v| v.parse().ok()).unwrap_or(10000);
             let offset: usize = q.get("sysparm_offset").and_then(|v| v.parse().ok()).unwrap_or(0);
-            let mut rows: Vec<&Ticket> =
-                s.tickets.values().filter(|t| t.group.as_deref() == Some(group.as_str()) && !(active && t.resolved)).collect();
+            let mut rows: Vec<&Ticket> = s
+                .tickets
+                .values()
+                .filter(|t| t.group.as_deref() == Some(group.as_str()) && !(active && t.resolved))
+                .collect();
             rows.sort_by_key(|t| t.created);
             result(rows.into_iter().skip(offset).take(limit).map(|t| sn_record(t, display)).collect())
         }
@@ -371,7 +386,8 @@ fn jira(s: &mut State, r: &Recorded, path: &str, q: &BTreeMap<String, String>) -
             let label = jql.split('"').nth(1).unwrap_or_default().to_string();
             let open = jql.contains("statusCategory != Done");
             let max: usize = q.get("maxResults").and_then(|v| v.parse().ok()).unwrap_or(50).min(100);
-            let start: usize = q.get("nextPageToken").and_then(|v| v.strip_prefix("tok-")).and_then(|v| v.parse().ok()).unwrap_or(0);
+            let start: usize =
+                q.get("nextPageToken").and_then(|v| v.strip_prefix("tok-")).and_then(|v| v.parse().ok()).unwrap_or(0);
             let mut rows: Vec<&Ticket> =
                 s.tickets.values().filter(|t| t.labels.contains(&label) && !(open && t.resolved)).collect();
             rows.sort_by_key(|t| t.created);
@@ -391,10 +407,10 @@ fn jira(s: &mut State, r: &Recorded, path: &str, q: &BTreeMap<String, String>) -
             let body = r.json();
             let Some(t) = s.tickets.get_mut(*key) else { return not_found(Sys::Jira) };
             for op in body["update"]["labels"].as_array().cloned().unwrap_or_default() {
-                if let Some(l) = op.get("add").and_then(Value::as_str) {
-                    if !t.labels.iter().any(|x| x == l) {
-                        t.labels.push(l.to_string());
-                    }
+                if let Some(l) = op.get("add").and_then(Value::as_str)
+                    && !t.labels.iter().any(|x| x == l)
+                {
+                    t.labels.push(l.to_string());
                 }
                 if let Some(l) = op.get("remove").and_then(Value::as_str) {
                     t.labels.retain(|x| x != l);
@@ -443,7 +459,10 @@ fn jira(s: &mut State, r: &Recorded, path: &str, q: &BTreeMap<String, String>) -
             let body = r.json();
             let Some(t) = s.tickets.get_mut(*key) else { return not_found(Sys::Jira) };
             t.notes.push(body["body"].to_string());
-            Reply::json(201, &json!({"id": "1", "self": format!("{base}/rest/api/3/issue/{key}/comment/1")}).to_string())
+            Reply::json(
+                201,
+                &json!({"id": "1", "self": format!("{base}/rest/api/3/issue/{key}/comment/1")}).to_string(),
+            )
         }
         ("POST", ["issue", key, "attachments"]) => {
             if r.header("x-atlassian-token") != Some("no-check") {
@@ -451,8 +470,10 @@ fn jira(s: &mut State, r: &Recorded, path: &str, q: &BTreeMap<String, String>) -
             }
             let body = r.body.clone();
             let text = String::from_utf8_lossy(&body).into_owned();
-            let name = text.split("filename=\"").nth(1).and_then(|x| x.split('"').next()).unwrap_or_default().to_string();
-            let content = text.split("\r\n\r\n").nth(1).and_then(|x| x.rsplit_once("\r\n--")).map(|x| x.0).unwrap_or_default();
+            let name =
+                text.split("filename=\"").nth(1).and_then(|x| x.split('"').next()).unwrap_or_default().to_string();
+            let content =
+                text.split("\r\n\r\n").nth(1).and_then(|x| x.rsplit_once("\r\n--")).map(|x| x.0).unwrap_or_default();
             s.seq += 1;
             let seq = s.seq;
             let Some(t) = s.tickets.get_mut(*key) else { return not_found(Sys::Jira) };
@@ -538,7 +559,8 @@ fn zendesk(s: &mut State, r: &Recorded, path: &str, q: &BTreeMap<String, String>
             let group = query.split("group:").nth(1).and_then(|x| x.split(' ').next()).unwrap_or_default().to_string();
             let open = query.contains("status<solved");
             let size: usize = q.get("page[size]").and_then(|v| v.parse().ok()).unwrap_or(100).min(1000);
-            let after: usize = q.get("page[after]").and_then(|v| v.strip_prefix("c")).and_then(|v| v.parse().ok()).unwrap_or(0);
+            let after: usize =
+                q.get("page[after]").and_then(|v| v.strip_prefix("c")).and_then(|v| v.parse().ok()).unwrap_or(0);
             let rows: Vec<&Ticket> = s
                 .tickets
                 .values()
@@ -572,7 +594,9 @@ fn zendesk(s: &mut State, r: &Recorded, path: &str, q: &BTreeMap<String, String>
                     .notes
                     .iter()
                     .enumerate()
-                    .map(|(i, n)| (i as u64, json!({"body": n, "created_at": "2026-01-21T10:00:00Z", "attachments": []})))
+                    .map(|(i, n)| {
+                        (i as u64, json!({"body": n, "created_at": "2026-01-21T10:00:00Z", "attachments": []}))
+                    })
                     .collect();
                 for f in &t.files {
                     comments.push((
@@ -608,7 +632,10 @@ fn zendesk(s: &mut State, r: &Recorded, path: &str, q: &BTreeMap<String, String>
                 );
             }
             if tk.get("safe_update") == Some(&json!(true)) && tk["updated_stamp"] != zd_ticket(t)["updated_at"] {
-                return Reply::json(409, r#"{"error":"UpdateConflict","description":"Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again."}"#);
+                return Reply::json(
+                    409,
+                    r#"{"error":"UpdateConflict","description":"Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again."}"#,
+                );
             }
             if let Some(body) = tk["comment"]["body"].as_str() {
                 t.notes.push(body.to_string());

@@ -317,6 +317,9 @@ impl Reply {
     }
 }
 
+/// What answers a request on a [`Server::with_handler`].
+pub type Handler = dyn FnMut(&Recorded) -> Reply + Send;
+
 impl Server {
     /// A server that answers each request with `handler` (one request at a time, as a database
     /// would apply them; connections are served concurrently), plain or TLS. For emulating a
@@ -326,7 +329,7 @@ impl Server {
         let addr = listener.local_addr().expect("local addr");
         let received = Arc::new(Mutex::new(Vec::new()));
         let rec = Arc::clone(&received);
-        let handler: Arc<Mutex<dyn FnMut(&Recorded) -> Reply + Send>> = Arc::new(Mutex::new(handler));
+        let handler: Arc<Mutex<Handler>> = Arc::new(Mutex::new(handler));
         let tls = tls.then(tls_config);
         std::thread::spawn(move || {
             for stream in listener.incoming() {

@@ -98,7 +98,9 @@ impl Desk for JiraDesk {
         let path = format!("/rest/api/3/user/search?query={}&maxResults=2", encode_component(login));
         let v = json_of(&send_ok(http, &get(path), error_message)?)?;
         let user = v.as_array().and_then(|l| {
-            l.iter().find(|u| text_of(u.get("emailAddress")).is_some_and(|e| e.eq_ignore_ascii_case(login))).or(l.first())
+            l.iter()
+                .find(|u| text_of(u.get("emailAddress")).is_some_and(|e| e.eq_ignore_ascii_case(login)))
+                .or(l.first())
         });
         let user = user.ok_or_else(|| Failure::BadAnswer(format!("no Jira user `{login}`")))?;
         let id = checked_id(&text_of(user.get("accountId")).unwrap_or_default())?;
@@ -114,7 +116,14 @@ impl Desk for JiraDesk {
         Ok(String::from_utf8_lossy(&r.body).contains(marker))
     }
 
-    fn attach(&self, http: &dyn Transport, ticket: &Ticket, name: &str, bytes: &[u8], _: &Note) -> Result<bool, Failure> {
+    fn attach(
+        &self,
+        http: &dyn Transport,
+        ticket: &Ticket,
+        name: &str,
+        bytes: &[u8],
+        _: &Note,
+    ) -> Result<bool, Failure> {
         let boundary = format!("passkey-triage-boundary-{:08x}", crate::session::id_nonce());
         let mut body = Vec::with_capacity(bytes.len() + 256);
         body.extend_from_slice(
@@ -184,16 +193,20 @@ impl Desk for JiraDesk {
                             == Some(&Value::from("done"))
                     })
                 });
-                let id = done
-                    .and_then(|t| text_of(t.get("id")))
-                    .ok_or_else(|| Failure::BadAnswer("no transition to a Done status is open to these credentials".into()))?;
+                let id = done.and_then(|t| text_of(t.get("id"))).ok_or_else(|| {
+                    Failure::BadAnswer("no transition to a Done status is open to these credentials".into())
+                })?;
                 send_ok(http, &with_json(Method::Post, path, json!({ "transition": { "id": id } })), error_message)
                     .map(|_| ())
             }
             // Another queue's label: the tier-2 label goes, that one comes.
             Release::Group(label) => {
                 let body = json!({ "update": { "labels": [ { "remove": self.label }, { "add": label } ] } });
-                send_ok(http, &with_json(Method::Put, format!("/rest/api/3/issue/{}", ticket.record), body), error_message)?;
+                send_ok(
+                    http,
+                    &with_json(Method::Put, format!("/rest/api/3/issue/{}", ticket.record), body),
+                    error_message,
+                )?;
                 self.assignee(http, ticket, None)
             }
         }
@@ -202,10 +215,8 @@ impl Desk for JiraDesk {
     fn page(&self, http: &dyn Transport, all: bool, cursor: Option<&str>) -> Result<Page, Failure> {
         let open = if all { "" } else { " AND statusCategory != Done" };
         let jql = format!("labels = \"{}\"{open} ORDER BY created ASC", self.label.replace('"', ""));
-        let mut path = format!(
-            "/rest/api/3/search/jql?jql={}&fields={FIELDS}&maxResults={PAGE_SIZE}",
-            encode_component(&jql)
-        );
+        let mut path =
+            format!("/rest/api/3/search/jql?jql={}&fields={FIELDS}&maxResults={PAGE_SIZE}", encode_component(&jql));
         if let Some(c) = cursor {
             path.push_str(&format!("&nextPageToken={}", encode_component(c)));
         }

@@ -116,8 +116,12 @@ pub trait Desk {
     }
 
     /// Releases the ticket as config.toml says.
-    fn release(&self, http: &dyn Transport, ticket: &Ticket, release: &crate::queue::config::Release)
-    -> Result<(), Failure>;
+    fn release(
+        &self,
+        http: &dyn Transport,
+        ticket: &Ticket,
+        release: &crate::queue::config::Release,
+    ) -> Result<(), Failure>;
 
     /// One page of the group's tickets (open ones; with `all`, the finished too), oldest first
     /// where the system can sort. `cursor`: the previous page's `next`.

@@ -18,7 +18,9 @@ use super::{
     text_of, time_of, with_json,
 };
 use crate::queue::config::Release;
-use crate::ticketing::{Failure, Method, Note, Response, System, Transport, encode_component, json_body, short_message};
+use crate::ticketing::{
+    Failure, Method, Note, Response, System, Transport, encode_component, json_body, short_message,
+};
 
 pub struct ServiceNowDesk {
     pub table: String,
@@ -46,7 +48,8 @@ impl ServiceNowDesk {
             encode_component(&format!("name={name}"))
         );
         let v = json_of(&send_ok(http, &get(path), error_message)?)?;
-        let row = first_row(&v)?.ok_or_else(|| Failure::BadAnswer(format!("no group named `{name}` in sys_user_group")))?;
+        let row =
+            first_row(&v)?.ok_or_else(|| Failure::BadAnswer(format!("no group named `{name}` in sys_user_group")))?;
         // The API ignores a query it can't apply and returns rows anyway: check the name.
         if text_of(row.get("name")).as_deref() != Some(name) {
             return Err(Failure::BadAnswer(format!("no group named `{name}` in sys_user_group")));
@@ -150,7 +153,14 @@ impl Desk for ServiceNowDesk {
             .is_some_and(|rows| rows.iter().any(|r| text_of(r.get("value")).is_some_and(|t| t.contains(marker)))))
     }
 
-    fn attach(&self, http: &dyn Transport, ticket: &Ticket, name: &str, bytes: &[u8], _: &Note) -> Result<bool, Failure> {
+    fn attach(
+        &self,
+        http: &dyn Transport,
+        ticket: &Ticket,
+        name: &str,
+        bytes: &[u8],
+        _: &Note,
+    ) -> Result<bool, Failure> {
         let path = format!(
             "/api/now/attachment/file?table_name={}&table_sys_id={}&file_name={}",
             self.table,

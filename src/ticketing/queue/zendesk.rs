@@ -129,9 +129,10 @@ impl Desk for ZendeskDesk {
     fn person(&self, http: &dyn Transport, login: &str) -> Result<Person, Failure> {
         let path = format!("/api/v2/users/search.json?query={}", encode_component(login));
         let v = json_of(&send_ok(http, &get(path), error_message)?)?;
-        let user = v.get("users").and_then(Value::as_array).and_then(|us| {
-            us.iter().find(|u| text_of(u.get("email")).is_some_and(|e| e.eq_ignore_ascii_case(login)))
-        });
+        let user = v
+            .get("users")
+            .and_then(Value::as_array)
+            .and_then(|us| us.iter().find(|u| text_of(u.get("email")).is_some_and(|e| e.eq_ignore_ascii_case(login))));
         let user = user.ok_or_else(|| Failure::BadAnswer(format!("no Zendesk user with e-mail `{login}`")))?;
         let id = checked_id(&text_of(user.get("id")).unwrap_or_default())?;
         Ok(Person { id, name: text_of(user.get("name")).unwrap_or_else(|| login.to_string()) })
@@ -143,7 +144,14 @@ impl Desk for ZendeskDesk {
         Ok(String::from_utf8_lossy(&r.body).contains(marker))
     }
 
-    fn attach(&self, http: &dyn Transport, ticket: &Ticket, name: &str, bytes: &[u8], note: &Note) -> Result<bool, Failure> {
+    fn attach(
+        &self,
+        http: &dyn Transport,
+        ticket: &Ticket,
+        name: &str,
+        bytes: &[u8],
+        note: &Note,
+    ) -> Result<bool, Failure> {
         let upload = Request {
             method: Method::Post,
             path: format!("/api/v2/uploads.json?filename={}", encode_component(name)),
@@ -224,10 +232,8 @@ pub fn error_message(r: &Response) -> Option<String> {
         Some(o) => o.get("message").or_else(|| o.get("title")).and_then(|m| m.as_str()).unwrap_or_default().to_string(),
         None => String::new(),
     };
-    let mut parts: Vec<String> = [error, text_of(v.get("description")).unwrap_or_default()]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect();
+    let mut parts: Vec<String> =
+        [error, text_of(v.get("description")).unwrap_or_default()].into_iter().filter(|s| !s.is_empty()).collect();
     if let Some(details) = v.get("details").and_then(Value::as_object) {
         for list in details.values().filter_map(Value::as_array) {
             parts.extend(list.iter().filter_map(|d| text_of(d.get("description"))));
