@@ -311,6 +311,11 @@ fn a_retry_after_a_dropped_connection_repeats_nothing() {
         let t = desk.ticket(&t1);
         assert_eq!((t.files.len(), t.notes.len()), (1, 1), "{write}: {t:?}");
         assert!(ok(&ana.run(&["escalate", &id])).starts_with("Already in the queue"), "{write}");
+        // A different package of the same session is not attached beside the first.
+        desk.with(|s| s.tickets.values_mut().for_each(|t| t.files[0].bytes.push(b' ')));
+        let err = refused(&ana.run(&["escalate", &id]));
+        assert!(err.contains("a different package of session") && err.contains("not replaced"), "{err}");
+        assert_eq!(desk.ticket(&t1).files.len(), 1);
     }
 }
 

@@ -57,6 +57,10 @@ pub fn same_agent(a: &str, b: &str) -> bool {
 /// The holder of `id`'s package in `claims_dir`, if anyone claimed it.
 pub fn holder(claims_dir: &Path, id: &str) -> Option<Holder> {
     let prefix = format!("{id}.");
+    // A `claims/` that is a link is not read (claiming through it is refused too).
+    if !std::fs::symlink_metadata(claims_dir).is_ok_and(|m| m.file_type().is_dir()) {
+        return None;
+    }
     let entries = std::fs::read_dir(claims_dir).ok()?;
     let best = entries
         .filter_map(Result::ok)

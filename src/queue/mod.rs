@@ -326,8 +326,6 @@ impl Queue {
             let path = path.to_path_buf();
             move |source| QueueError::Io { path, what, source }
         };
-        self.real_dir(&done)?;
-        let session = session_json.map(|json| self.write_tier2_session(id, json)).transpose()?;
         let waiting = self.waiting_path(id);
         let package = self.done_path(id);
         if let Ok(meta) = waiting.symlink_metadata()
@@ -335,6 +333,8 @@ impl Queue {
         {
             return Err(QueueError::NotFollowed { path: waiting, what: fs::kind_of(meta.file_type()) });
         }
+        self.real_dir(&done)?;
+        let session = session_json.map(|json| self.write_tier2_session(id, json)).transpose()?;
         match read_package(&waiting) {
             Ok(bytes) => {
                 fs::write_new_or_same(&done, &package, &bytes).map_err(io(&package, "cannot write"))?;

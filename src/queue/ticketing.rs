@@ -213,13 +213,21 @@ impl QueueBackend for TicketQueue {
         let name = package_name(&session.id);
         let mut already = Vec::new();
         let mut noted = false;
+        let json = self.json(session);
         if t.has(&name) {
+            // The same package again is a retry; a different one (the session changed since) is
+            // not attached beside it: tier 2 works from the first, as with the folder.
+            let attached = self.download(&t, &name).map_err(|f| self.fail(ticket, &f))?;
+            if attached != json.as_bytes() {
+                return Err(QueueError::Refused(format!(
+                    "{} {ticket}: a different package of session {} is attached already ({name}); it is not replaced (tier 2 works from it)",
+                    self.system(),
+                    session.id
+                )));
+            }
             already.push(format!("package attached as {name}"));
         } else {
-            noted = self
-                .desk
-                .attach(http, &t, &name, self.json(session).as_bytes(), &note)
-                .map_err(|f| self.fail(ticket, &f))?;
+            noted = self.desk.attach(http, &t, &name, json.as_bytes(), &note).map_err(|f| self.fail(ticket, &f))?;
         }
         if !noted && !self.post_once(&t, &note, &marker)? {
             already.push("note posted".to_string());

@@ -195,3 +195,40 @@ pub fn time_of(s: &str) -> Option<DateTime<Utc>> {
 pub const MAX_PAGES: usize = 1000;
 /// Tickets a page asks for.
 pub const PAGE_SIZE: usize = 100;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, secs: i64) -> Attachment {
+        Attachment { name: name.into(), download: "/x".into(), created: DateTime::from_timestamp(secs, 0) }
+    }
+
+    #[test]
+    fn the_newest_package_is_the_one_opened() {
+        let t = Ticket {
+            key: "INC1".into(),
+            record: "a".into(),
+            assignee: None,
+            in_group: true,
+            version: "1".into(),
+            attachments: vec![
+                file("passkey-triage-20260120T090000Z-0001.json", 10),
+                file("passkey-triage-20260121T090000Z-0002.json", 20),
+                file("passkey-triage-20260121T090000Z-0002.tier2.json", 30),
+                file("passkey-triage-../x.json", 40),
+            ],
+        };
+        assert_eq!(t.package().map(|(id, _)| id).as_deref(), Some("20260121T090000Z-0002"));
+        assert!(t.has("passkey-triage-20260121T090000Z-0002.tier2.json"));
+    }
+
+    #[test]
+    fn the_systems_timestamps_read() {
+        let want = DateTime::parse_from_rfc3339("2026-01-21T10:00:00Z").map(|d| d.with_timezone(&Utc)).ok();
+        assert_eq!(time_of("2026-01-21 10:00:00"), want);
+        assert_eq!(time_of("2026-01-21T10:00:00.000+0000"), want);
+        assert_eq!(time_of("2026-01-21T10:00:00Z"), want);
+        assert!(checked_id("../etc").is_err() && checked_id("9d385017c611228701d22104cc95c371").is_ok());
+    }
+}
