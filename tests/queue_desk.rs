@@ -193,7 +193,9 @@ fn round(sys: Sys, tls: bool) {
     assert!(out.starts_with(&format!("Package {escalated} is done: {} {t1}", sys.name())), "{out}");
     let t = desk.ticket(&t1);
     assert!(t.files.iter().any(|f| f.name == format!("passkey-triage-{escalated}.tier2.json")), "{t:?}");
-    assert!(t.resolved && t.notes.len() == 2, "{t:?}");
+    // The escalation's note and tier 2's (ServiceNow also records each claim as a work note).
+    let notes = t.notes.iter().filter(|n| !n.starts_with("[passkey-triage claim by")).count();
+    assert!(t.resolved && notes == 2, "{t:?}");
     assert!(bo.queue_json(false).is_empty());
     let all = bo.queue_json(true);
     assert_eq!(all.len(), 1);

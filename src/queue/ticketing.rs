@@ -368,23 +368,33 @@ impl QueueBackend for TicketQueue {
                         return Err(self.holder_refusal(ticket, &w.name));
                     }
                     None => {
-                        match &after.assignee {
-                            Some(p) if p.id == me.id => {}
-                            Some(p) => return Err(self.holder_refusal(ticket, &p.name)),
-                            None => {
-                                return Err(QueueError::Refused(format!(
-                                    "{ticket}: the claim did not hold; run open again"
-                                )));
-                            }
-                        }
+                        // ServiceNow counts writes: more than ours means another came between.
                         let ours = t.version.parse::<u64>().ok().map(|v| v + 1);
-                        if self.system() == System::ServiceNow
+                        let jumped = self.system() == System::ServiceNow
                             && ours.is_some()
-                            && after.version.parse::<u64>().ok() != ours
-                        {
-                            return Err(QueueError::Refused(format!(
-                                "{ticket}: another agent wrote to it at the same moment; run open again to see who holds it"
-                            )));
+                            && after.version.parse::<u64>().ok() != ours;
+                        let again = || {
+                            QueueError::Refused(format!(
+                                "{ticket}: another agent claimed it at the same moment; run open again to see who holds it"
+                            ))
+                        };
+                        match &after.assignee {
+                            Some(p) if p.id == me.id && !jumped => {}
+                            // Ours overwrote a claim made after our read: it goes back to them.
+                            Some(p) if p.id == me.id => {
+                                let other =
+                                    self.desk.other_claimant(http, &after, &me).map_err(|f| self.fail(ticket, &f))?;
+                                return Err(match other {
+                                    Some(o) => {
+                                        self.desk.assign(http, &after, &o).map_err(|f| self.fail(ticket, &f))?;
+                                        self.holder_refusal(ticket, &o.name)
+                                    }
+                                    None => again(),
+                                });
+                            }
+                            Some(_) if jumped => return Err(again()),
+                            Some(p) => return Err(self.holder_refusal(ticket, &p.name)),
+                            None => return Err(again()),
                         }
                     }
                 }

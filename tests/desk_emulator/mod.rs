@@ -270,9 +270,15 @@ fn servicenow(s: &mut State, r: &Recorded, path: &str, q: &BTreeMap<String, Stri
             let id = cond("element_id").unwrap_or_default();
             let like = cond("value").unwrap_or_default();
             let t = s.tickets.values().find(|t| t.record == id);
+            // Newest first, as ORDERBYDESCsys_created_on asks.
             result(
                 t.map(|t| {
-                    t.notes.iter().filter(|n| n.contains(&like)).map(|n| json!({"sys_id": "j1", "value": n})).collect()
+                    t.notes
+                        .iter()
+                        .rev()
+                        .filter(|n| n.contains(&like))
+                        .map(|n| json!({"sys_id": "j1", "value": n}))
+                        .collect()
                 })
                 .unwrap_or_default(),
             )

@@ -115,6 +115,14 @@ pub trait Desk {
         Ok(None)
     }
 
+    /// The newest claimant other than `me` that the desk recorded (ServiceNow: the claim work
+    /// notes [`Desk::assign`] writes), so one whose write overwrote another's claim can give it
+    /// back. None when the system keeps no such record.
+    fn other_claimant(&self, http: &dyn Transport, ticket: &Ticket, me: &Person) -> Result<Option<Person>, Failure> {
+        let _ = (http, ticket, me);
+        Ok(None)
+    }
+
     /// Releases the ticket as config.toml says.
     fn release(
         &self,

@@ -178,7 +178,24 @@ impl Desk for ServiceNowDesk {
     }
 
     fn assign(&self, http: &dyn Transport, ticket: &Ticket, person: &Person) -> Result<(), Failure> {
-        self.patch(http, ticket, json!({ "assigned_to": person.id }))
+        // The claim is recorded in the same write, so an agent whose write overwrote this one
+        // can find whom to give the ticket back to (`other_claimant`).
+        let note = format!("{CLAIM_MARKER} {} ({})]", crate::text::sanitize_line(&person.name), person.id);
+        self.patch(http, ticket, json!({ "assigned_to": person.id, "work_notes": note }))
+    }
+
+    fn other_claimant(&self, http: &dyn Transport, ticket: &Ticket, me: &Person) -> Result<Option<Person>, Failure> {
+        let query = format!(
+            "element_id={}^element=work_notes^valueSTARTSWITH{CLAIM_MARKER}^ORDERBYDESCsys_created_on",
+            ticket.record
+        );
+        let path = format!(
+            "/api/now/table/sys_journal_field?sysparm_query={}&sysparm_fields=value&sysparm_limit=10",
+            encode_component(&query)
+        );
+        let v = json_of(&send_ok(http, &get(path), error_message)?)?;
+        let rows = v.get("result").and_then(Value::as_array).cloned().unwrap_or_default();
+        Ok(rows.iter().filter_map(|r| claimant(&text_of(r.get("value"))?)).find(|p| p.id != me.id))
     }
 
     fn release(&self, http: &dyn Transport, ticket: &Ticket, release: &Release) -> Result<(), Failure> {
@@ -216,6 +233,16 @@ impl Desk for ServiceNowDesk {
         let next = (rows.len() >= PAGE_SIZE).then(|| (offset + rows.len()).to_string());
         Ok(Page { tickets, next })
     }
+}
+
+/// How a claim's work note starts: `[passkey-triage claim by NAME (SYS_ID)]`.
+const CLAIM_MARKER: &str = "[passkey-triage claim by";
+
+/// The person a claim note names.
+fn claimant(note: &str) -> Option<Person> {
+    let rest = note.trim().strip_prefix(CLAIM_MARKER)?.strip_suffix(")]")?;
+    let (name, id) = rest.rsplit_once(" (")?;
+    Some(Person { id: checked_id(id).ok()?, name: name.trim().to_string() })
 }
 
 fn no_result(what: &str) -> Failure {
