@@ -140,12 +140,12 @@ pub fn render_text(entries: &[Entry], now: DateTime<Utc>, place: &str, all: bool
             };
             let held = match e.state {
                 State::Done => "(done)".to_string(),
-                _ => clip_line(e.claimed_by.as_deref().unwrap_or("-"), 10),
+                _ => clip_line(e.claimed_by.as_deref().unwrap_or("-"), 9),
             };
             vec![
-                clip_line(&e.id, 22),
+                clip_line(&e.id, 21),
                 clip_line(e.ticket.as_deref().unwrap_or("-"), 10),
-                clip_line(class, 14),
+                clip_line(class, 13),
                 clip_line(&checks, 7),
                 crate::text::age(now - e.started),
                 held,
