@@ -481,3 +481,30 @@ fn queue_over_5000_tickets_in_bounded_memory() {
     eprintln!("queue over 5000 tickets: peak RSS {max_rss_kib} KiB, {} bytes of JSON out", out.stdout.len());
     assert!(max_rss_kib < 64 * 1024, "peak {max_rss_kib} KiB");
 }
+
+/// With `redact = true` the package and the note that reach the ticket are redacted; a desk
+/// queue without its group is refused with what to set.
+#[test]
+fn the_package_is_redacted_as_config_says() {
+    let desk = Desk::start(Sys::ServiceNow, 1, false);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "ana", &desk, "");
+    let cfg = ana.home.join("config/config.toml");
+    let body = std::fs::read_to_string(&cfg).expect("config");
+    std::fs::write(&cfg, format!("redact = true\n{body}")).expect("config");
+    let t1 = Sys::ServiceNow.key(0);
+    let id = ana.session(&t1, None);
+    let file = ana.home.join(format!("data/sessions/{id}.json"));
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&file).expect("session")).expect("json");
+    v["user"] = Value::from("ada.lovelace@contoso.com");
+    std::fs::write(&file, serde_json::to_vec_pretty(&v).expect("json")).expect("session");
+    ok(&ana.run(&["escalate", &id]));
+    let t = desk.ticket(&t1);
+    let package = String::from_utf8_lossy(&t.files[0].bytes).into_owned();
+    assert!(!package.contains("ada.lovelace") && package.contains("contoso.com"), "{package}");
+    assert!(t.notes.iter().all(|n| !n.contains("ada.lovelace")), "{:?}", t.notes);
+
+    std::fs::write(&cfg, body.replace("tier2_group = \"Passkey Tier 2\"\n", "")).expect("config");
+    let err = refused(&ana.run(&["queue"]));
+    assert!(err.contains("needs tier2_group = \"NAME\""), "{err}");
+}
