@@ -211,6 +211,10 @@ impl Transport for HttpTransport {
     fn cancel(&self) -> Option<&Cancel> {
         self.cancel.as_ref()
     }
+
+    fn send_bytes(&self, request: &Request, content_type: &str, body: &[u8]) -> Result<Response, TransportError> {
+        self.send_raw(request, content_type, body)
+    }
 }
 
 /// The longest `Retry-After` waited out; a longer one is reported instead.
@@ -263,6 +267,45 @@ pub fn retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Du
     }
     let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
     Some((at.with_timezone(&chrono::Utc) - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+impl HttpTransport {
+    /// [`Transport::send_bytes`]: the same request with a raw body (the queue's attachments).
+    fn send_raw(&self, request: &Request, content_type: &str, body: &[u8]) -> Result<Response, TransportError> {
+        if self.cancel.as_ref().is_some_and(Cancel::is_cancelled) {
+            return Err(TransportError::Other("abandoned".into()));
+        }
+        let url = format!("{}{}", self.base.as_str(), request.path);
+        // The same credentials header as `send` (Bearer, Basic or the ServiceNow API key).
+        let (name, value) = &self.credentials;
+        let mut credentials = ureq::http::HeaderValue::from_str(value.expose())
+            .map_err(|_| TransportError::Other("the credentials hold characters a header cannot carry".into()))?;
+        credentials.set_sensitive(true);
+        let mut builder = ureq::http::Request::builder()
+            .method(request.method.as_str())
+            .uri(&url)
+            .header(*name, credentials)
+            .header("Accept", "application/json")
+            .header("Content-Type", content_type);
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        let req = builder.body(body.to_vec()).map_err(|e| TransportError::Other(sanitize_line(&e.to_string())))?;
+        let mut response = self.agent.run(req).map_err(|e| self.map_error(e))?;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| sanitize_line(v).chars().take(300).collect())
+        };
+        let location = header("location");
+        let retry_after = header("retry-after");
+        let status = response.status().as_u16();
+        let body =
+            response.body_mut().with_config().limit(MAX_ANSWER_BYTES).read_to_vec().map_err(|e| self.map_error(e))?;
+        Ok(Response { status, body, location, retry_after })
+    }
 }
 
 /// ureq says `proxy server responded 403/403`; we say `HTTP 403 to CONNECT host:port`.

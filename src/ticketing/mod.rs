@@ -15,6 +15,7 @@ pub mod credentials;
 pub mod delivery;
 pub mod http;
 pub mod jira;
+pub mod queue;
 pub mod servicenow;
 pub mod zendesk;
 
@@ -183,6 +184,13 @@ pub trait Transport {
     /// Set when the work must stop at once (waits before a retry end early).
     fn cancel(&self) -> Option<&Cancel> {
         None
+    }
+
+    /// Sends `body` as is with this `Content-Type` (a file to attach; `request.body` is
+    /// ignored). Transports that can't say so.
+    fn send_bytes(&self, request: &Request, content_type: &str, body: &[u8]) -> Result<Response, TransportError> {
+        let _ = (request, content_type, body);
+        Err(TransportError::Other("this transport sends JSON only".into()))
     }
 }
 

@@ -159,13 +159,16 @@ impl SessionStore for JournalStore {
     }
 
     fn escalate(&mut self, session: &Session) -> Result<String, String> {
-        let dir = crate::queue::resolve_dir(&self.paths, self.config.queue_dir.as_deref(), |k| std::env::var_os(k));
-        let package = export::json::render(session);
-        let put = crate::queue::Queue::at(dir).put(&session.id, package.as_bytes()).map_err(|e| e.to_string())?;
-        let shown = |p: PathBuf| sanitize_line(&std::path::absolute(&p).unwrap_or(p).display().to_string());
-        let line = match put {
-            crate::queue::Put::Queued(p) => format!("Queued for tier 2: {}", shown(p)),
-            crate::queue::Put::AlreadyQueued(p) => format!("Already in the tier-2 queue: {}", shown(p)),
+        // The folder or the help desk, as config.toml says (see `queue::backend`).
+        let env = |k: &str| std::env::var(k).ok();
+        let queue = crate::queue::backend::for_config(&self.paths, &self.config, &env)?;
+        let line = match queue.escalate(session).map_err(|e| e.to_string())? {
+            crate::queue::backend::Escalated::Queued { place, .. } => {
+                format!("Queued for tier 2: {}", sanitize_line(&place))
+            }
+            crate::queue::backend::Escalated::AlreadyQueued { place } => {
+                format!("Already in the tier-2 queue: {}", sanitize_line(&place))
+            }
         };
         if !self.queued.contains(&line) {
             self.queued.push(line.clone());
