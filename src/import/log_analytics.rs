@@ -11,13 +11,14 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::{Map, Value};
 
 use super::Format;
-use super::record::{Entry, Field, RawEntry, field, text};
+use super::record::{Entry, Field, RawEntry, code_field, field, text};
 
 /// A `SigninLogs` row (as columns → values) into an [`Entry`].
 pub fn entry(raw: RawEntry, format: Format) -> Entry {
     let status = raw.la_status.and_then(|d| d.0).unwrap_or_default();
     let device = raw.la_device.and_then(|d| d.0).unwrap_or_default();
-    let error_code = field(raw.la_result_type, "ResultType").or_else(|| field(status.error_code, "Status.errorCode"));
+    let error_code =
+        code_field(raw.la_result_type, "ResultType").or_else(|| code_field(status.error_code, "Status.errorCode"));
     let category = text(raw.la_category);
     let interactive = raw.la_is_interactive.and_then(|l| l.as_bool()).or_else(|| {
         category.map(|c| {
