@@ -108,7 +108,10 @@ fn entries_carry_the_official_names_and_text() {
     assert_eq!(name("70043"), "BadTokenDueToSignInFrequency");
     assert!(text("70043").starts_with("The refresh token has expired or is invalid due to sign-in frequency checks"));
     assert_eq!(name("50105"), "EntitlementGrantsNotFound");
-    assert_eq!(text("50105"), "The signed in user isn't assigned to a role for the signed in app. Assign the user to the app.");
+    assert_eq!(
+        text("50105"),
+        "The signed in user isn't assigned to a role for the signed in app. Assign the user to the app."
+    );
     // No entry without text or a name, and no two codes share a name.
     let mut names = BTreeSet::new();
     for c in ["50072", "50079", "50158", "53001", "530032", "530035", "70043", "50105"] {
