@@ -10,12 +10,14 @@
 //! - [`rules`]: entry to facts (rules 2-11).
 //!
 //! No terminal, no clock. Memory stays bounded whatever the file's size: entries are looked at one
-//! by one and only the best few candidates are kept.
+//! by one and only the best few candidates are kept, and [`limit`] refuses a field, a row or an
+//! entry over its bound before a parser buffers it.
 
 pub mod detect;
 pub mod diagnostic;
 pub mod graph;
 pub mod input;
+pub mod limit;
 pub mod log_analytics;
 pub mod portal_csv;
 pub mod record;
