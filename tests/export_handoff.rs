@@ -249,6 +249,37 @@ fn export_takes_a_ticket_id_and_exports_its_newest_session() {
     assert!(dir.join("INC0012345.txt").is_file());
 }
 
+/// Issue 18: `2026` is a Zendesk ticket (numeric ids) and also the start of this year's session
+/// ids: the exact ticket wins, and the note names the other reading; with no such ticket, the
+/// ambiguity names both readings.
+#[test]
+fn an_exact_ticket_wins_over_an_id_prefix() {
+    let tmp = home_with_tickets();
+    let set = fixture_set();
+    let mut zendesk = resolved_session(&set);
+    zendesk.id = "20260121T100000Z-2026".into();
+    zendesk.ticket = Some("2026".into());
+    Journal::at(tmp.path().join("data/sessions")).save(&zendesk).expect("save");
+
+    let a = cmd(tmp.path()).args(["export", "2026", "--format", "json"]).assert().success();
+    assert_eq!(exported_id(&a.get_output().stdout), "20260121T100000Z-2026");
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("exporting session 20260121T100000Z-2026 of ticket 2026"), "{err}");
+    assert!(err.contains("`2026` also starts the session ids 20260120T090000Z-0001, "), "{err}");
+
+    // `post` and `escalate` read the query the same way (the journal's one lookup).
+    let journal = Journal::at(tmp.path().join("data/sessions"));
+    assert_eq!(journal.load_or_ticket("2026").map(|s| s.id).ok().as_deref(), Some("20260121T100000Z-2026"));
+
+    // No ticket by that name: the error names both readings.
+    let a = cmd(tmp.path()).args(["export", "202601"]).assert().code(2).stdout("");
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("`202601` is ambiguous: it starts the session ids 20260120T090000Z-0001, "), "{err}");
+    assert!(err.contains("and no ticket is `202601`"), "{err}");
+}
+
 #[test]
 fn a_ticket_without_a_session_is_one_line_and_exit_2() {
     let tmp = home_with_tickets();

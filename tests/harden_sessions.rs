@@ -116,3 +116,27 @@ fn a_lock_left_by_a_killed_wizard_is_taken_over() {
     let me = Holder::me(None, chrono::Utc::now());
     assert!(SessionLock::acquire(&dir, &id, &me).is_err());
 }
+
+/// Issue 18: a link planted at `<id>.lock` is never followed: resuming the session refuses it
+/// (exit 2, naming the link) and the link's target keeps its bytes.
+#[cfg(unix)]
+#[test]
+fn a_link_planted_at_the_lock_name_is_refused_and_its_target_untouched() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let (id, _) = journaled(home.path());
+    let dir = home.path().join("data/sessions");
+    let precious = home.path().join("precious.txt");
+    std::fs::write(&precious, b"the agent's own file").expect("write");
+    std::os::unix::fs::symlink(&precious, dir.join(format!("{id}.lock"))).expect("symlink");
+
+    let out = cmd(home.path()).args(["--resume", &id]).output().expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("{id}.lock: cannot lock: is a symbolic link, not followed")), "{err}");
+    assert_eq!(std::fs::read(&precious).expect("read"), b"the agent's own file");
+
+    // The store refuses to save that session rather than follow the link.
+    let mut store = JournalStore::with_config(&paths(home.path()), Config::default());
+    assert!(store.load(Some(&id)).is_err());
+    assert_eq!(std::fs::read(&precious).expect("read"), b"the agent's own file");
+}

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::exit;
 use crate::queue::backend::Escalated;
 use crate::session::Session;
-use crate::session::journal::{Journal, JournalError};
+use crate::session::journal::Journal;
 use crate::text::sanitize_line;
 
 pub fn run(ctx: &Context, args: &EscalateArgs, out: &mut dyn Write) -> Result<i32, CliError> {
@@ -49,28 +49,11 @@ pub fn run(ctx: &Context, args: &EscalateArgs, out: &mut dyn Write) -> Result<i3
     Ok(exit::OK)
 }
 
-/// A session by id, prefix or file; failing that, the newest session with this ticket.
+/// A session by id or file, else the newest session with this ticket, else by id prefix.
 fn find(journal: &Journal, query: &str) -> Result<Session, CliError> {
-    let not_found = match journal.load(query) {
-        Ok(s) => return Ok(s),
-        Err(e @ JournalError::NotFound { .. }) => e,
-        Err(e) => return Err(CliError::bad_input(e.to_string())),
-    };
-    let wanted = query.trim();
-    let (sessions, _) = journal.scan();
-    // `scan` is newest first.
-    let mut of_ticket = sessions.into_iter().filter(|(_, s)| s.ticket.as_deref().map(str::trim) == Some(wanted));
-    let Some((_, newest)) = of_ticket.next() else {
-        return Err(CliError::bad_input(format!("{not_found}, nor a session with ticket `{wanted}`")));
-    };
-    let others = of_ticket.count();
-    if others > 0 {
-        eprintln!(
-            "passkey-triage: ticket {} has {} sessions; escalating the newest, {}",
-            sanitize_line(wanted),
-            others + 1,
-            sanitize_line(&newest.id)
-        );
+    let found = journal.find(query).map_err(|e| CliError::bad_input(sanitize_line(&e.to_string())))?;
+    if let Some(note) = found.note("escalating") {
+        eprintln!("passkey-triage: {note}");
     }
-    Ok(newest)
+    Ok(found.session)
 }

@@ -26,7 +26,11 @@ pub fn run(ctx: &Context, args: &PostArgs, out: &mut dyn Write) -> Result<i32, C
     let config = Config::load(&ctx.paths).map_err(|e| CliError::bad_input(e.to_string()))?;
     let config_file = sanitize_line(&ctx.paths.config_file().display().to_string());
     let journal = Journal::open(&ctx.paths);
-    let session = journal.load_or_ticket(&args.session).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let found = journal.find(&args.session).map_err(|e| CliError::bad_input(sanitize_line(&e.to_string())))?;
+    if let Some(note) = found.note("posting to") {
+        eprintln!("passkey-triage: {note}");
+    }
+    let session = found.session;
     let earlier = journal_copy(&journal, &session)?;
 
     let system = args.system.or(config.ticketing.system).ok_or_else(|| {

@@ -74,6 +74,7 @@ impl JournalStore {
 
     /// Makes sure this wizard is the one writer of session `id`: takes its lock (over a stale
     /// one) unless held already; an error names who holds it.
+    /// A link or other non-file at the lock's name is a refusal too (never followed).
     /// A lock that can't be taken for an I/O reason (an unwritable folder) is not a refusal:
     /// the save goes ahead and its own failure is reported, so nothing is dropped silently.
     fn claim(&mut self, id: &str) -> Result<(), String> {
@@ -83,7 +84,7 @@ impl JournalStore {
         let me = Holder::me(self.agent.as_deref(), chrono::Utc::now());
         match SessionLock::acquire(self.journal.dir(), id, &me) {
             Ok(lock) => self.lock = Some(lock),
-            Err(e @ LockError::Held { .. }) => {
+            Err(e @ (LockError::Held { .. } | LockError::NotAFile { .. })) => {
                 let e = e.to_string();
                 self.refused = Some(e.clone());
                 return Err(e);
