@@ -56,6 +56,8 @@ pub struct RunbookSet {
     pub matrix: Matrix,
     pub matrix_file: Arc<SourceFile>,
     pub vocab: Vocabulary,
+    /// Documented on-screen messages (contract §10): what a typed `error.message` names.
+    pub messages: &'static crate::messages::Catalog,
     /// [`RunbookSet::builtin_entry`]: enough for the wizard's first frame, replaced by the whole
     /// set before anything is saved.
     provisional: bool,
@@ -224,7 +226,15 @@ impl RunbookSet {
             }
         }
         let vocab = build_vocabulary(&ordered);
-        Self { runbooks: ordered, by_id, matrix, matrix_file, vocab, provisional: false }
+        Self {
+            runbooks: ordered,
+            by_id,
+            matrix,
+            matrix_file,
+            vocab,
+            messages: crate::messages::Catalog::builtin(),
+            provisional: false,
+        }
     }
 
     /// The built-in set only; needs no file system.

@@ -312,7 +312,7 @@ impl App {
     /// Answers, results or checklist items at the current node.
     pub fn items(&self) -> usize {
         match self.session.walk.current(&self.set) {
-            Some(Current::Question(_, q)) => q.options.len(),
+            Some(Current::Question(..)) => crate::ui::screen::walk::shown_now(self).len(),
             Some(Current::Step(_, s)) => s.options.len(),
             Some(Current::Outcome(_, o)) => o.remediation.len(),
             None => 0,

@@ -427,7 +427,30 @@ const QUESTION: &[Binding] = &[
 ];
 
 const ENTRY: &[Binding] = &[
-    b!(&[P::Printable], "letters, digits", "type the answer (digits type too)", None, A::Insert),
+    // An empty line has nothing to edit: ←, Esc and q do what they do on every other screen.
+    b!(
+        &[P::Char('q')],
+        "q",
+        "on an empty line: quit (asks first if something would be lost)",
+        Some(("q", "quit")),
+        A::Quit,
+        empty
+    ),
+    b!(
+        &[P::Code(K::Left), P::Code(K::Esc), P::Code(K::Backspace)],
+        "← Esc Backspace",
+        "on an empty line: back one question",
+        Some(("←", "back")),
+        A::Back,
+        empty_can_back
+    ),
+    b!(
+        &[P::Printable],
+        "letters, digits",
+        "type the answer (digits type too); matching listed answers show under the line",
+        None,
+        A::Insert
+    ),
     b!(&[P::Code(K::Enter)], "Enter", "use the typed answer", Some(("Enter", "use it")), A::Submit, has_text),
     b!(
         &[P::Code(K::Enter)],
@@ -438,14 +461,6 @@ const ENTRY: &[Binding] = &[
         empty
     ),
     b!(&[P::Code(K::Backspace)], "Backspace", "delete the character before the cursor", None, A::DeleteBack, has_text),
-    b!(
-        &[P::Code(K::Backspace)],
-        "Backspace",
-        "on an empty line: back one question",
-        Some(("Bksp", "back")),
-        A::Back,
-        empty_can_back
-    ),
     b!(&[P::Code(K::Left)], "← → Home End Delete", "move and delete in the typed answer", None, A::CursorLeft),
     b!(&[P::Code(K::Right)], "", "", None, A::CursorRight),
     b!(&[P::Code(K::Home)], "", "", None, A::CursorHome),
@@ -454,7 +469,7 @@ const ENTRY: &[Binding] = &[
     b!(
         &[P::Code(K::Down), P::Code(K::Tab), P::Code(K::Esc)],
         "↓ Tab Esc",
-        "pick one of the listed answers instead (e.g. \"can't tell\")",
+        "pick one of the answers listed under the line (a digit then takes it)",
         Some(("↓", "listed answers")),
         A::LeaveInput,
         has_items

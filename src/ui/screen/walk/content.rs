@@ -109,6 +109,7 @@ fn question(app: &App, r: &NodeRef, q: &Question, width: usize, height: u16, the
     let gaps = vec![c.lines.len()];
     c.lines.push(Line::raw(""));
     let earlier = walk.previous_answers.get(&q.fact);
+    let answers = super::shown_now(app);
     if let Some(e) = &q.entry {
         c.lines.extend(hanging(vec![Span::raw("✎ ")], &sanitize_line(&e.label), width, theme.plain()));
         let focused = app.walk_screen.focus_input;
@@ -136,14 +137,24 @@ fn question(app: &App, r: &NodeRef, q: &Question, width: usize, height: u16, the
             c.lines.extend(hanging(vec![Span::raw("    ")], &code.one_line(), width, theme.dim()));
         }
         if let Some(why) = &app.walk_screen.refusal {
-            c.lines.push(Line::styled(truncate(&format!("  ✖ {why}"), width), theme.error()));
+            c.lines.extend(hanging(vec![Span::raw("  ✖ ")], why, width, theme.error()));
         }
-        if !q.options.is_empty() {
-            c.lines.push(Line::styled("Or pick:", theme.dim()));
+        let typed = answers.first().is_none_or(|a| a.matched) && !app.walk_screen.entry.text().trim().is_empty();
+        let heading = match (typed, answers.is_empty()) {
+            (false, true) => None,
+            (false, false) => Some("Or pick:".to_string()),
+            (true, false) if focused => Some("Matches (Enter takes 1; ↓ then a digit):".to_string()),
+            (true, false) => Some("Matches:".to_string()),
+            // A version or code typed is a value, not a search.
+            (true, true) if is_text(app, q) => Some("No match: Enter keeps it as not recognised".to_string()),
+            (true, true) => None,
+        };
+        if let Some(h) = heading {
+            c.lines.push(Line::styled(truncate(&h, width), theme.dim()));
         }
     }
     let labels: Vec<(String, bool)> =
-        q.options.iter().map(|o| (sanitize_line(&o.label), earlier == Some(&o.value) && q.options.len() > 1)).collect();
+        answers.iter().map(|o| (sanitize_line(&o.label), earlier == Some(&o.value) && answers.len() > 1)).collect();
     let highlight = (!app.walk_screen.focus_input || q.entry.is_none()).then_some(app.walk_screen.cursor);
     choices(&mut c, &labels, highlight, width, theme);
     c.fit_choices(gaps, height);
@@ -169,6 +180,11 @@ pub(in crate::ui::screen) fn help_lines(c: &mut Content, app: &App, q: &Question
     for text in &texts {
         c.lines.extend(para(text, width, theme.plain()));
     }
+}
+
+/// A free-text fact (an app name, a message), whose typed text is matched against the answers.
+fn is_text(app: &App, q: &Question) -> bool {
+    matches!(app.set.vocab.fact(&q.fact).map(|d| &d.ty), Some(crate::vocab::FactType::Text)) && q.fact != "error.code"
 }
 
 /// The keys of a typed question while its listed answers have the focus.

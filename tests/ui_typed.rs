@@ -1,0 +1,161 @@
+//! Typed answers match what the runbook knows (issue 21): on the built-in library at 80×24, a
+//! typed app name takes the listed app, a message as the caller reads it takes the documented
+//! message, a Windows release name is a build, a version no release has is refused in place,
+//! and ←, Esc and q on an empty line go back and quit.
+
+mod ui_support;
+
+use chrono::TimeZone;
+use passkey_triage::engine::{Provenance, Walk, WalkOptions};
+use passkey_triage::runbook::RunbookSet;
+use passkey_triage::session::Session;
+use passkey_triage::ui::app::{App, Msg};
+use passkey_triage::ui::keymap;
+use ratatui::crossterm::event::KeyCode;
+use ui_support::*;
+
+fn builtin_app(facts: &[(&str, &str)]) -> App {
+    let set = RunbookSet::builtin().expect("built-in library");
+    let t0 = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 14, 0, 0).single().expect("time");
+    let prefill = facts.iter().map(|(k, v)| (k.to_string(), v.to_string(), Provenance::FactsFile));
+    let walk = Walk::start(&set, prefill, WalkOptions::default(), t0).expect("walk starts");
+    let session = Session::new("20261125T140000Z-0009".into(), call(), &set, walk, t0, 60);
+    let mut app = App::new(set, session, opts(), t0);
+    app.update(Msg::Tick, t1());
+    app.update(Msg::Resize(80, 24), t1());
+    app
+}
+
+fn node(app: &App) -> String {
+    app.session.walk.position.node().node.clone()
+}
+
+fn fact(app: &App, k: &str) -> Option<String> {
+    app.session.walk.fact(k).map(str::to_string)
+}
+
+/// Answers listed questions by value until the walk stands at question `id`.
+fn walk_to(app: &mut App, id: &str, answers: &[(&str, &str)]) {
+    for _ in 0..20 {
+        if node(app) == id {
+            return;
+        }
+        let Some(passkey_triage::engine::Current::Question(_, q)) = app.session.walk.current(&app.set) else {
+            panic!("not at a question: {}", node(app));
+        };
+        let fact = q.fact.clone();
+        let value = answers
+            .iter()
+            .find(|(k, _)| *k == fact)
+            .map(|(_, v)| *v)
+            .unwrap_or_else(|| panic!("no answer for {fact} (at {})", node(app)));
+        let _ = app.session.walk.answer(&app.set, value, t1());
+        let walk = app.session.walk.clone();
+        app.walk_screen.sync(&walk, &app.set);
+    }
+    panic!("never reached {id}; at {}", node(app));
+}
+
+const NATIVE_WINDOWS: &[(&str, &str)] = &[
+    ("phase", "sign-in"),
+    ("client.kind", "native-app"),
+    ("client.os", "windows"),
+    ("credential.type", "security-key"),
+];
+
+#[test]
+fn sharepoint_typed_on_the_app_question_is_the_listed_powershell_module() {
+    let mut app = builtin_app(NATIVE_WINDOWS);
+    walk_to(&mut app, "q-app", &[("flow", "same-device"), ("client.os_version", "10.0.22631")]);
+    typed(&mut app, "sharepoint");
+    let screen = screen_text(&mut app, 80, 24);
+    assert!(screen.contains("SharePoint Online PowerShell"), "{screen}");
+    assert!(screen.contains("Matches"), "{screen}");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(fact(&app, "client.app").as_deref(), Some("sharepoint-online-powershell"));
+}
+
+#[test]
+fn a_long_list_filters_as_you_type_and_a_digit_picks_a_match() {
+    let mut app = builtin_app(NATIVE_WINDOWS);
+    walk_to(&mut app, "q-app", &[("flow", "same-device"), ("client.os_version", "10.0.22631")]);
+    typed(&mut app, "powershell");
+    let screen = screen_text(&mut app, 80, 24);
+    assert!(!screen.contains("1 Outlook"), "{screen}");
+    // ↓ leaves the line; 2 is the second match.
+    key(&mut app, KeyCode::Down);
+    ch(&mut app, '2');
+    assert_eq!(fact(&app, "client.app").as_deref(), Some("teams-powershell"));
+}
+
+#[test]
+fn text_that_matches_nothing_is_kept() {
+    let mut app = builtin_app(NATIVE_WINDOWS);
+    walk_to(&mut app, "q-app", &[("flow", "same-device"), ("client.os_version", "10.0.22631")]);
+    typed(&mut app, "zzqx crm");
+    let screen = screen_text(&mut app, 80, 24);
+    assert!(screen.contains("not recognised"), "{screen}\n{:?}", passkey_triage::ui::screen::walk::shown_now(&app));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(fact(&app, "client.app").as_deref(), Some("zzqx crm"));
+}
+
+#[test]
+fn windows_1809_is_build_17763() {
+    let mut app = builtin_app(NATIVE_WINDOWS);
+    walk_to(
+        &mut app,
+        "q-os-version",
+        &[("flow", "same-device"), ("client.app", "outlook"), ("credential.transport", "usb")],
+    );
+    typed(&mut app, "1809");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(fact(&app, "client.os_version").as_deref(), Some("10.0.17763"));
+}
+
+#[test]
+fn a_stray_digit_on_a_phone_version_is_refused_with_the_range() {
+    // The fixture call: sign-in → cross-device → the phone's version, on an iPhone.
+    let mut app = app_with(&[("phone.os", "ios")], opts());
+    ch(&mut app, '1');
+    ch(&mut app, '2');
+    typed(&mut app, "1");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(fact(&app, "phone.os_version"), None);
+    let screen = screen_text(&mut app, 80, 24);
+    assert!(screen.contains("iOS 1 doesn't exist: iOS versions run from 9"), "{screen}");
+    typed(&mut app, "7.5");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(fact(&app, "phone.os_version").as_deref(), Some("17.5"));
+}
+
+#[test]
+fn left_esc_and_q_on_an_empty_typed_line() {
+    let mut app = builtin_app(NATIVE_WINDOWS);
+    walk_to(
+        &mut app,
+        "q-os-version",
+        &[("flow", "same-device"), ("client.app", "outlook"), ("credential.transport", "usb")],
+    );
+    let hints = keymap::hints(&app.key_context());
+    assert!(hints.contains(&("←", "back")) && hints.contains(&("q", "quit")), "{hints:?}");
+    let before = node(&app);
+    key(&mut app, KeyCode::Left);
+    assert_ne!(node(&app), before, "← on an empty line goes back");
+    walk_to(
+        &mut app,
+        "q-os-version",
+        &[("flow", "same-device"), ("client.app", "outlook"), ("credential.transport", "usb")],
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_ne!(node(&app), "q-os-version", "Esc on an empty line goes back");
+    walk_to(
+        &mut app,
+        "q-os-version",
+        &[("flow", "same-device"), ("client.app", "outlook"), ("credential.transport", "usb")],
+    );
+    // With text, ← moves the cursor and q types.
+    typed(&mut app, "1q");
+    key(&mut app, KeyCode::Left);
+    assert_eq!(node(&app), "q-os-version");
+    assert_eq!(app.walk_screen.entry.text(), "1q");
+}
