@@ -97,6 +97,22 @@ fn text_that_matches_nothing_is_kept() {
     assert!(screen.contains("not recognised"), "{screen}\n{:?}", passkey_triage::ui::screen::walk::shown_now(&app));
     key(&mut app, KeyCode::Enter);
     assert_eq!(fact(&app, "client.app").as_deref(), Some("zzqx crm"));
+    // Marked in the facts view and the ticket's export, not silently taken for an app.
+    let lines =
+        passkey_triage::ui::screen::facts::fact_lines(&app, 60, &passkey_triage::ui::view::theme::Theme::new(true));
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    assert!(text.iter().any(|l| l.contains("client.app = zzqx crm (not recognised)")), "{text:?}");
+    for format in [passkey_triage::export::Format::Markdown, passkey_triage::export::Format::Text] {
+        let out = passkey_triage::export::render_with(&app.session, format, Default::default(), Some(&app.set));
+        assert!(out.contains("zzqx crm (not recognised)"), "{out}");
+    }
+    let out = passkey_triage::export::render_with(
+        &app.session,
+        passkey_triage::export::Format::Text,
+        Default::default(),
+        Some(&app.set),
+    );
+    assert!(!out.contains("outlook (not recognised)"), "{out}");
 }
 
 #[test]
@@ -158,4 +174,65 @@ fn left_esc_and_q_on_an_empty_typed_line() {
     key(&mut app, KeyCode::Left);
     assert_eq!(node(&app), "q-os-version");
     assert_eq!(app.walk_screen.entry.text(), "1q");
+}
+
+/// The message as the caller reads it takes the listed "already exists" answer (which the
+/// runbook reads as an orphaned passkey); a documented message not listed is offered from the
+/// catalog, marked as such, and answers with its canonical text.
+#[test]
+fn a_message_as_the_caller_reads_it_takes_the_documented_one() {
+    use passkey_triage::runbook::NodeRef;
+    use passkey_triage::runbook::model::Node;
+    use passkey_triage::ui::screen::walk::answers::shown;
+    let app = builtin_app(&[]);
+    let Some(Node::Question(q)) = app.set.node(&NodeRef::new("credential-state", "q-error-message")) else {
+        panic!("the built-in error.message question");
+    };
+    let best = shown(&app.set, &app.session.walk, q, "A passkey already exists for this account");
+    assert_eq!(best.first().map(|a| (a.value.as_str(), a.matched)), Some(("already exists", true)), "{best:?}");
+    let best = shown(&app.set, &app.session.walk, q, "device used during the authentication");
+    let first = best.first().expect("a catalog match");
+    assert!(first.catalog && first.label.contains("documented message"), "{best:?}");
+    assert_eq!(first.value, "Device used during the authentication is disabled.");
+    assert!(shown(&app.set, &app.session.walk, q, "the printer is on fire").is_empty());
+}
+
+/// Answers, help lines that the known facts rule out are not shown (issue 21 "options that fit
+/// the call"): no Windows Hello passkey on an iPhone, no iPhone hint at the Windows sign-in
+/// screen, no dsregcmd join check once the join is known, no sign-in wording in a registration.
+#[test]
+fn answers_and_help_that_the_facts_rule_out_are_not_shown() {
+    use passkey_triage::runbook::NodeRef;
+    use passkey_triage::runbook::model::Node;
+    use passkey_triage::ui::screen::walk::answers::shown;
+    let question = |app: &App, rb: &str, id: &str| match app.set.node(&NodeRef::new(rb, id)) {
+        Some(Node::Question(q)) => q.clone(),
+        _ => panic!("{rb}#{id}"),
+    };
+    let help = |app: &App, q: &passkey_triage::runbook::model::Question| {
+        let lookup = app.session.walk.lookup();
+        passkey_triage::engine::outcome::help_texts(&q.help, &lookup, &app.set.matrix).join(" | ")
+    };
+    let labels =
+        |app: &App, q| shown(&app.set, &app.session.walk, q, "").into_iter().map(|a| a.label).collect::<Vec<_>>();
+
+    let q = question(&builtin_app(&[]), "cross-device", "q-type");
+    assert!(labels(&builtin_app(&[]), &q).iter().any(|l| l.contains("Windows Hello")));
+    let iphone = builtin_app(&[("client.os", "ios")]);
+    assert!(!labels(&iphone, &q).iter().any(|l| l.contains("Windows Hello")), "{:?}", labels(&iphone, &q));
+
+    let q = question(&builtin_app(&[]), "picker", "q-choice");
+    assert!(help(&builtin_app(&[("phone.os", "ios")]), &q).contains("On an iPhone or Mac"));
+    let lock_screen = builtin_app(&[("phone.os", "ios"), ("client.kind", "device-sign-in"), ("client.os", "windows")]);
+    assert!(!help(&lock_screen, &q).contains("iPhone"), "{}", help(&lock_screen, &q));
+
+    let q = question(&builtin_app(&[]), "escalation", "q-dsreg");
+    assert!(help(&builtin_app(&[]), &q).contains("AzureAdJoined"));
+    let joined = builtin_app(&[("device.join_type", "hybrid-joined"), ("client.os", "windows")]);
+    assert!(!help(&joined, &q).contains("AzureAdJoined"), "{}", help(&joined, &q));
+
+    let q = question(&builtin_app(&[]), "credential-state", "q-error-message");
+    let registering = builtin_app(&[("phase", "registration")]);
+    assert!(!help(&registering, &q).contains("sign-in"), "{}", help(&registering, &q));
+    assert!(!help(&builtin_app(&[]), &q).contains("unverified"), "source notes belong in the sources");
 }

@@ -92,7 +92,7 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
             o.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
                 code(k),
-                cell(&f.value),
+                cell(&super::value_words(set, k, &f.value)),
                 cell(&provenance_words(f.provenance, f.via.as_deref())),
                 short_time(s, f.at)
             ));

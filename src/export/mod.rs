@@ -240,6 +240,16 @@ pub(crate) fn path_label(p: &PathEntry) -> String {
     }
 }
 
+/// A fact's value as a ticket reads it: typed text the runbooks don't know is marked
+/// "(not recognised)" (see [`RunbookSet::unrecognised`]).
+pub(crate) fn value_words(set: Option<&RunbookSet>, key: &str, value: &str) -> String {
+    if set.is_some_and(|set| set.unrecognised(key, value)) {
+        format!("{value} (not recognised)")
+    } else {
+        value.to_string()
+    }
+}
+
 /// `asked`, `facts-file via tier-1 session X`.
 pub(crate) fn provenance_words(p: crate::engine::Provenance, via: Option<&str>) -> String {
     match via {

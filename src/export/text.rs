@@ -95,7 +95,8 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
         let first = format!("  {:<key_w$} = ", sanitize_line(k));
         let cont = " ".repeat(first.chars().count().min(40));
         let prov = provenance_words(f.provenance, f.via.as_deref());
-        w.wrap(&first, &cont, &format!("{}  ({prov}, {} UTC)", sanitize_line(&f.value), short_time(s, f.at)));
+        let value = super::value_words(set, k, &f.value);
+        w.wrap(&first, &cont, &format!("{}  ({prov}, {} UTC)", sanitize_line(&value), short_time(s, f.at)));
     }
 
     let code_lines = super::error_code::text_lines(s);

@@ -298,6 +298,34 @@ impl RunbookSet {
         self.get(&r.runbook)?.node(&r.node)
     }
 
+    /// A typed free-text value the runbooks don't know, shown as "not recognised": a question
+    /// for the fact lists answers, none of them is this value, and (for `error.message`) no
+    /// documented message names it. Versions, codes and names that no list offers never are.
+    pub fn unrecognised(&self, key: &str, value: &str) -> bool {
+        if value == crate::vocab::UNKNOWN
+            || key == "error.code"
+            || !matches!(self.vocab.fact(key).map(|d| &d.ty), Some(crate::vocab::FactType::Text))
+        {
+            return false;
+        }
+        let mut listed = false;
+        for rb in &self.runbooks {
+            for node in &rb.runbook.nodes {
+                if let Node::Question(q) = node
+                    && q.fact == key
+                {
+                    for o in q.options.iter().filter(|o| o.value != crate::vocab::UNKNOWN) {
+                        listed = true;
+                        if crate::vocab::same_value(key, value, &o.value) {
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+        listed && (key != "error.message" || self.messages.matches(value).is_empty())
+    }
+
     /// Where walks begin: the entry runbook's start node.
     pub fn entry(&self) -> Option<NodeRef> {
         self.get(ENTRY_RUNBOOK).map(|rb| NodeRef::new(ENTRY_RUNBOOK, rb.runbook.start.clone()))
