@@ -236,3 +236,13 @@ fn answers_and_help_that_the_facts_rule_out_are_not_shown() {
     assert!(!help(&registering, &q).contains("sign-in"), "{}", help(&registering, &q));
     assert!(!help(&builtin_app(&[]), &q).contains("unverified"), "source notes belong in the sources");
 }
+
+/// The question title counts the questions asked on the call, not the facts a file gave.
+#[test]
+fn the_question_number_counts_questions_asked() {
+    let mut app = builtin_app(NATIVE_WINDOWS);
+    walk_to(&mut app, "q-app", &[("flow", "same-device"), ("client.os_version", "10.0.22631")]);
+    let screen = screen_text(&mut app, 80, 24);
+    let asked = app.session.walk.path.iter().filter(|p| p.provenance == Provenance::Asked).count();
+    assert!(screen.contains(&format!("Question {} · Ask the caller", asked + 1)), "{asked}\n{screen}");
+}

@@ -298,8 +298,10 @@ impl App {
             can_restart: self.can_restart(),
             can_export: self.opts.export.is_some(),
             can_post: self.opts.ticketing.is_some(),
+            // Tier 2 is where an escalation goes: nothing to send on from there.
             can_escalate: self.opts.queue
                 && screen == Screen::Outcome
+                && !crate::export::tier2(&self.session)
                 && self.session.status == crate::session::Status::Escalated,
         }
     }

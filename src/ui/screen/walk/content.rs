@@ -11,7 +11,7 @@ use crate::ui::app::App;
 use crate::ui::keymap::{self, Action};
 use crate::ui::marks::mark;
 use crate::ui::screen::Target;
-use crate::ui::text::{truncate, wrap};
+use crate::ui::text::truncate;
 use crate::ui::view::theme::Theme;
 use crate::ui::view::{filled, hanging, len_u16, para};
 
@@ -199,12 +199,6 @@ fn step(app: &App, r: &NodeRef, s: &Step, width: usize, height: u16, theme: &The
     gaps.push(c.lines.len());
     c.lines.push(Line::raw(""));
     c.lines.extend(para(&sanitize_text(&s.instruction), width, theme.plain()));
-    if let Some((title, url)) = source_parts(&app.set, r, &s.source) {
-        gaps.push(c.lines.len());
-        c.lines.push(Line::raw(""));
-        c.lines.extend(hanging(vec![Span::styled("Source: ", theme.bold())], &title, width, theme.plain()));
-        c.lines.extend(hanging(vec![Span::raw("    ")], &url, width, theme.input()));
-    }
     gaps.push(c.lines.len());
     c.lines.push(Line::raw(""));
     c.lines.push(Line::styled("What happened?", theme.bold()));
@@ -215,16 +209,20 @@ fn step(app: &App, r: &NodeRef, s: &Step, width: usize, height: u16, theme: &The
         .collect();
     choices(&mut c, &labels, Some(app.walk_screen.cursor), width, theme);
     c.fit_choices(gaps, height);
+    // The citation is for the record: after the results, so they are never pushed below.
+    if let Some((title, url)) = source_parts(&app.set, r, &s.source) {
+        c.lines.push(Line::raw(""));
+        c.lines.extend(hanging(vec![Span::styled("Source: ", theme.bold())], &title, width, theme.plain()));
+        c.lines.extend(hanging(vec![Span::raw("    ")], &url, width, theme.input()));
+    }
     why(&mut c, app, r, width, theme, "Why am I asked this?");
     c
 }
 
-fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme: &Theme) -> Content {
-    let height = height as usize;
+fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, theme: &Theme) -> Content {
     let mut c = Content::default();
-    // Pinned: the banner (with the escalation reason and what to collect), class and title.
-    // It may take half the panel; the banner line, class and title always show.
-    let budget = (height / 2).max(4);
+    // Pinned: the banner, class and title. The reason and what to collect follow whole, at the
+    // top of what scrolls, then the steps, then the sources.
     // Only the steps that apply to this call, with its own values quoted.
     let rendered = crate::engine::outcome::render(&app.set, &app.session.walk, o);
     let mut title = para(&sanitize_line(&o.title), width, theme.bold());
@@ -233,39 +231,51 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme
         Span::styled("Class ", theme.dim()),
         Span::styled(truncate(&sanitize_line(&o.class), width.saturating_sub(6)), theme.bold()),
     ]);
-    if o.escalate {
+    let tier2 = crate::export::tier2(&app.session);
+    let resolved = o.resolved_on_call;
+    let open_checks = !resolved && !app.session.differential.is_empty();
+    if o.escalate && tier2 {
+        // Tier 2 is where the call went: what it does next, not where to send it.
+        let next = if open_checks {
+            " ▲ TIER 2 NEXT: settle open checks, then steps"
+        } else {
+            " ▲ TIER 2 NEXT: do the steps below"
+        };
+        c.pinned.push(filled(next, width, theme.escalate()));
+    } else if o.escalate {
         c.pinned.push(filled(" !! ESCALATE TO TIER 2 !!", width, theme.escalate()));
-        let mut extra: Vec<String> = Vec::new();
-        if let Some(reason) = &o.escalation_reason {
-            extra.extend(wrap(&format!("Reason: {}", sanitize_line(reason)), width.saturating_sub(2)));
-        }
-        if !rendered.collect.is_empty() {
-            let items: Vec<String> = rendered.collect.iter().map(|s| sanitize_line(s)).collect();
-            extra.extend(wrap(&format!("Collect: {}", items.join(" · ")), width.saturating_sub(2)));
-        }
-        let room = budget.saturating_sub(1 + 1 + title.len());
-        if extra.len() > room {
-            extra.truncate(room);
-            if let Some(last) = extra.last_mut() {
-                *last = format!("{} (more below)", truncate(last, width.saturating_sub(16)));
-            }
-        }
-        for l in extra {
-            c.pinned.push(filled(&format!(" {l}"), width, theme.escalate()));
-        }
-    } else if o.resolved_on_call {
+    } else if resolved {
         c.pinned.push(filled(" ✔ RESOLVED ON THE CALL: no escalation", width, theme.resolved()));
     } else {
         c.pinned.push(filled(" ● CLASSIFIED: no escalation needed", width, theme.classified()));
     }
     c.pinned.push(class);
     c.pinned.extend(title);
+    if o.escalate {
+        if let Some(reason) = &o.escalation_reason {
+            c.lines.extend(hanging(
+                vec![Span::styled("Reason: ", theme.bold())],
+                &sanitize_line(reason),
+                width,
+                theme.plain(),
+            ));
+        }
+        if !rendered.collect.is_empty() {
+            let heading = if tier2 { "Tier 1 was to collect" } else { "Collect for tier 2" };
+            c.lines.push(Line::styled(heading, theme.bold()));
+            for item in &rendered.collect {
+                c.lines.extend(hanging(vec![Span::raw("  • ")], &sanitize_line(item), width, theme.plain()));
+            }
+        }
+    }
     c.lines.push(Line::raw(""));
     c.lines.extend(para(&sanitize_text(&o.summary), width, theme.plain()));
     if let Some(row) = &rendered.matrix_row {
         let mut t = format!("Matrix row: {} ({})", row.id, row.verdict.as_str());
         if let Some((fact, have, min)) = &row.below {
-            t.push_str(&format!(": {fact} {have} is below {min}"));
+            let os = crate::vocab::os_fact_of(fact).and_then(|k| app.session.walk.fact(k));
+            let releases = crate::vocab::releases::Releases::builtin();
+            t.push_str(&format!(": {fact} {} is below {}", releases.describe(os, have), releases.describe(os, min)));
         }
         t.push_str(" · m shows it");
         c.lines.extend(para(&sanitize_line(&t), width, theme.dim()));
@@ -297,8 +307,9 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme
             c.lines.push(l);
         }
     }
+    // Fixed on the call: no answer is open any more.
     let alternatives = &app.session.differential;
-    if !alternatives.is_empty() {
+    if open_checks {
         c.lines.push(Line::raw(""));
         let heading = if o.escalate { "Open checks: what would change this" } else { "What would change this" };
         c.lines.push(Line::styled(heading, theme.bold()));
@@ -309,13 +320,6 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme
                 let text = format!("{} = {} → {} ({meaning})", a.fact, a.value, a.class);
                 c.lines.extend(hanging(vec![Span::raw("    • ")], &sanitize_line(&text), width, theme.plain()));
             }
-        }
-    }
-    if o.escalate && !rendered.collect.is_empty() {
-        c.lines.push(Line::raw(""));
-        c.lines.push(Line::styled("Collect for tier 2", theme.bold()));
-        for item in &rendered.collect {
-            c.lines.extend(hanging(vec![Span::raw("  • ")], &sanitize_line(item), width, theme.plain()));
         }
     }
     let mut ids: Vec<&str> = Vec::new();

@@ -157,7 +157,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let title = match app.session.walk.current(&app.set) {
         Some(Current::Question(_, q)) => {
             let path = &app.session.walk.path;
-            let n = crate::engine::questions_and_steps(path).filter(|p| p.kind == StepKind::Question).count() + 1;
+            // Questions put to someone on this call: facts from a file, a log or a rule were
+            // never asked, so they don't count.
+            let asked = |p: &&crate::engine::PathEntry| {
+                p.kind == StepKind::Question && p.provenance == crate::engine::Provenance::Asked
+            };
+            let n = crate::engine::questions_and_steps(path).filter(asked).count() + 1;
             // Who answers (contract §1.7): ask the caller, look it up, or an admin check.
             format!(" Question {n} · {} ", q.audience(&app.set.vocab).instruction())
         }
