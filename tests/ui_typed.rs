@@ -174,6 +174,16 @@ fn left_esc_and_q_on_an_empty_typed_line() {
     key(&mut app, KeyCode::Left);
     assert_eq!(node(&app), "q-os-version");
     assert_eq!(app.walk_screen.entry.text(), "1q");
+    // On an empty line, q quits.
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Backspace);
+    let fx = ch(&mut app, 'q');
+    assert!(
+        fx.iter().any(|e| matches!(e, passkey_triage::ui::app::Effect::Quit(_)))
+            || matches!(app.overlay, Some(passkey_triage::ui::app::Overlay::Confirm(_))),
+        "{fx:?}"
+    );
 }
 
 /// The message as the caller reads it takes the listed "already exists" answer (which the

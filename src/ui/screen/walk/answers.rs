@@ -41,7 +41,8 @@ pub fn shown(set: &RunbookSet, walk: &Walk, q: &Question, typed: &str) -> Vec<Sh
         .enumerate()
         .filter(|(_, o)| o.when.as_ref().is_none_or(|w| crate::engine::condition::eval(w, &lookup, &set.matrix)));
     let typed = typed.trim();
-    if q.entry.is_none() || typed.is_empty() {
+    // One letter names too many answers to mean one: the list stays whole until a second.
+    if q.entry.is_none() || typed.chars().count() < 2 {
         return listed
             .map(|(i, o)| Shown {
                 value: o.value.clone(),

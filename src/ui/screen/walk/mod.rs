@@ -354,6 +354,8 @@ pub fn entry_key(app: &mut App, action: Action, key: &KeyEvent) -> Vec<Effect> {
         }
         Action::CantTell => answer(app, UNKNOWN),
         Action::Back => back(app),
+        // `q` on an empty line (the keymap only gives it then).
+        Action::Quit => self::key(app, action, key, Screen::Question),
         Action::LeaveInput => {
             app.walk_screen.focus_input = false;
             app.walk_screen.cursor = 0;
