@@ -256,3 +256,39 @@ fn the_question_number_counts_questions_asked() {
     let asked = app.session.walk.path.iter().filter(|p| p.provenance == Provenance::Asked).count();
     assert!(screen.contains(&format!("Question {} · Ask the caller", asked + 1)), "{asked}\n{screen}");
 }
+
+/// Read-aloud text is for the caller (issue 21): an iCloud Keychain caller who picked the wrong
+/// passkey isn't told to pick the Authenticator entry, source remarks sit with the sources, and
+/// sources are numbered as the steps cite them.
+#[test]
+fn read_aloud_text_is_for_the_caller() {
+    let mut app = builtin_app(&[
+        ("phase", "sign-in"),
+        ("flow", "same-device"),
+        ("client.kind", "browser"),
+        ("client.os", "macos"),
+        ("client.os_version", "14.4"),
+        ("client.browser", "safari"),
+        ("credential.type", "synced"),
+        ("credential.provider", "icloud-keychain"),
+        ("picker.choice", "personal"),
+        ("device.passkey_offered", "yes"),
+        ("entra.passkey_registered", "yes"),
+    ]);
+    assert_eq!(node(&app), "s-pick-work", "the walk stands at the chooser step");
+    let step = screen_text(&mut app, 80, 40);
+    let (aloud, _) = step.split_once("What happened?").expect("the results");
+    assert!(!aloud.contains("unverified") && !aloud.contains("commissioning"), "{step}");
+    let (_, remarks) = step.split_once("About the sources").expect("the step's source remark is set apart");
+    assert!(remarks.contains("commissioning article's advice (unverified)"), "{step}");
+    // "Couldn't try it now": the outcome.
+    let results = app.items();
+    ch(&mut app, char::from_digit(results as u32, 10).expect("a digit"));
+    assert!(app.session.walk.outcome(&app.set).is_some(), "{}", node(&app));
+    let screen = screen_text(&mut app, 100, 60);
+    let (steps, sources) = screen.split_once("Sources").expect("a sources section");
+    assert!(!steps.contains("Microsoft Authenticator entry"), "{screen}");
+    assert!(!steps.contains("unverified"), "{screen}");
+    assert!(steps.contains("[S1]"), "{screen}");
+    assert!(sources.contains("[S1]") && sources.contains("unverified"), "{screen}");
+}

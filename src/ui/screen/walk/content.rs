@@ -177,8 +177,25 @@ pub(in crate::ui::screen) fn help_lines(c: &mut Content, app: &App, q: &Question
     }
     c.lines.push(Line::raw(""));
     c.lines.push(Line::styled("How the user finds out", theme.bold()));
+    let mut notes = Vec::new();
     for text in &texts {
-        c.lines.extend(para(text, width, theme.plain()));
+        let (aloud, remarks) = super::aloud::split(text);
+        if !aloud.is_empty() {
+            c.lines.extend(para(&aloud, width, theme.plain()));
+        }
+        notes.extend(remarks);
+    }
+    source_notes(c, &notes, width, theme);
+}
+
+/// Remarks about the sources, taken out of what is read aloud: for the agent, after it.
+fn source_notes(c: &mut Content, notes: &[String], width: usize, theme: &Theme) {
+    if notes.is_empty() {
+        return;
+    }
+    c.lines.push(Line::styled("About the sources (not to read out)", theme.dim()));
+    for n in notes {
+        c.lines.extend(hanging(vec![Span::raw("  · ")], &sanitize_line(n), width, theme.dim()));
     }
 }
 
@@ -198,7 +215,8 @@ fn step(app: &App, r: &NodeRef, s: &Step, width: usize, height: u16, theme: &The
     c.lines.extend(para(&sanitize_line(&s.title), width, theme.bold()));
     gaps.push(c.lines.len());
     c.lines.push(Line::raw(""));
-    c.lines.extend(para(&sanitize_text(&s.instruction), width, theme.plain()));
+    let (aloud, notes) = super::aloud::split(&sanitize_text(&s.instruction));
+    c.lines.extend(para(&aloud, width, theme.plain()));
     gaps.push(c.lines.len());
     c.lines.push(Line::raw(""));
     c.lines.push(Line::styled("What happened?", theme.bold()));
@@ -215,6 +233,7 @@ fn step(app: &App, r: &NodeRef, s: &Step, width: usize, height: u16, theme: &The
         c.lines.extend(hanging(vec![Span::styled("Source: ", theme.bold())], &title, width, theme.plain()));
         c.lines.extend(hanging(vec![Span::raw("    ")], &url, width, theme.input()));
     }
+    source_notes(&mut c, &notes, width, theme);
     why(&mut c, app, r, width, theme, "Why am I asked this?");
     c
 }
@@ -268,8 +287,12 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
             }
         }
     }
+    // Source remarks go to the sources, under the source they qualify (the summary's: general).
+    let mut remarks: Vec<(Option<String>, String)> = Vec::new();
+    let (summary, notes) = super::aloud::split(&sanitize_text(&o.summary));
+    remarks.extend(notes.into_iter().map(|n| (None, n)));
     c.lines.push(Line::raw(""));
-    c.lines.extend(para(&sanitize_text(&o.summary), width, theme.plain()));
+    c.lines.extend(para(&summary, width, theme.plain()));
     if let Some(row) = &rendered.matrix_row {
         let mut t = format!("Matrix row: {} ({})", row.id, row.verdict.as_str());
         if let Some((fact, have, min)) = &row.below {
@@ -281,6 +304,15 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
         c.lines.extend(para(&sanitize_line(&t), width, theme.dim()));
     }
     c.lines.push(Line::raw(""));
+    // Sources are numbered as the steps first cite them, so [S1] is read first.
+    let mut ids: Vec<&str> = Vec::new();
+    for rem in &rendered.remediation {
+        if !ids.contains(&rem.source.as_str()) {
+            ids.push(&rem.source);
+        }
+    }
+    let cited =
+        |id: &str| ids.iter().position(|x| *x == id).map_or_else(|| sanitize_line(id), |n| format!("S{}", n + 1));
     let done = &app.session.checklist.done;
     let n_done = done.iter().filter(|d| d.is_some()).count();
     c.lines.push(Line::styled(format!("Remediation: {n_done} of {} done", rendered.remediation.len()), theme.bold()));
@@ -296,7 +328,9 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
             Some(Actor::Admin) => " (admin)",
             None => "",
         };
-        let text = format!("{}{by} [{}]", sanitize_line(&rem.text), sanitize_line(&rem.source));
+        let (aloud, notes) = super::aloud::split(&sanitize_line(&rem.text));
+        remarks.extend(notes.into_iter().map(|n| (Some(rem.source.clone()), n)));
+        let text = format!("{aloud}{by} [{}]", cited(&rem.source));
         let style = if on { theme.selected() } else { theme.plain() };
         let prefix = vec![Span::raw(marker), Span::styled(box_, theme.bold()), Span::styled(num, theme.key())];
         if on {
@@ -322,20 +356,14 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
             }
         }
     }
-    let mut ids: Vec<&str> = Vec::new();
-    for rem in &rendered.remediation {
-        if !ids.contains(&rem.source.as_str()) {
-            ids.push(&rem.source);
-        }
-    }
-    if !ids.is_empty() {
+    if !ids.is_empty() || !remarks.is_empty() {
         c.lines.push(Line::raw(""));
         c.lines.push(Line::styled("Sources", theme.bold()));
-        for id in ids {
+        for (n, id) in ids.iter().enumerate() {
             let (title, url) = source_parts(&app.set, r, id)
                 .unwrap_or_else(|| ("(not declared in the runbook)".to_string(), String::new()));
             c.lines.extend(hanging(
-                vec![Span::styled(format!("  [{}] ", sanitize_line(id)), theme.bold())],
+                vec![Span::styled(format!("  [S{}] ", n + 1), theme.bold())],
                 &title,
                 width,
                 theme.plain(),
@@ -344,7 +372,12 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
             if !url.is_empty() {
                 c.lines.extend(hanging(vec![Span::raw("    ")], &url, width, theme.input()));
             }
+            for (_, note) in remarks.iter().filter(|(s, _)| s.as_deref() == Some(*id)) {
+                c.lines.extend(hanging(vec![Span::raw("    · ")], &sanitize_line(note), width, theme.dim()));
+            }
         }
+        let general: Vec<String> = remarks.iter().filter(|(s, _)| s.is_none()).map(|(_, n)| n.clone()).collect();
+        source_notes(&mut c, &general, width, theme);
     }
     why(&mut c, app, r, width, theme, "How we got here");
     c

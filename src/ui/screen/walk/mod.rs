@@ -2,6 +2,7 @@
 //! or a page key does to it. Its state lives on the app ([`App::walk_screen`]), since every
 //! other screen returns to it.
 
+pub mod aloud;
 pub mod answers;
 pub mod content;
 
