@@ -65,6 +65,8 @@ pub enum Overlay {
     Export(ExportScreen),
     /// `p`: post the note to the ticket?
     Post(PostScreen),
+    /// `w`: how the walk got here.
+    Why(crate::ui::screen::why::WhyScreen),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,6 +215,7 @@ impl App {
             Some(Overlay::Confirm(_)) => Screen::Confirm,
             Some(Overlay::Export(_)) => Screen::Export,
             Some(Overlay::Post(_)) => Screen::Post,
+            Some(Overlay::Why(_)) => Screen::Why,
             None => self.base_screen(),
         }
     }
@@ -488,12 +491,13 @@ impl App {
                 Mode::Preview(s) => s.key(action, app),
                 Mode::Walk | Mode::Notes => Reply::stay(),
             }),
-            Screen::Help | Screen::Confirm | Screen::Export | Screen::Post => {
+            Screen::Help | Screen::Confirm | Screen::Export | Screen::Post | Screen::Why => {
                 self.route_to_overlay(|overlay, app| match overlay {
                     Overlay::Help(h) => h.key(action, app),
                     Overlay::Confirm(c) => c.key(action, app),
                     Overlay::Export(e) => e.key(action, &key, app),
                     Overlay::Post(p) => p.key(action, app),
+                    Overlay::Why(w) => w.key(action, app),
                 })
             }
         }

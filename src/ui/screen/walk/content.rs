@@ -102,7 +102,7 @@ pub fn choices(c: &mut Content, labels: &[(String, bool)], highlight: Option<usi
     }
 }
 
-fn question(app: &App, r: &NodeRef, q: &Question, width: usize, height: u16, theme: &Theme) -> Content {
+fn question(app: &App, _r: &NodeRef, q: &Question, width: usize, height: u16, theme: &Theme) -> Content {
     let mut c = Content::default();
     let walk = &app.session.walk;
     c.lines.extend(para(&sanitize_line(&q.prompt), width, theme.bold()));
@@ -159,7 +159,6 @@ fn question(app: &App, r: &NodeRef, q: &Question, width: usize, height: u16, the
     choices(&mut c, &labels, highlight, width, theme);
     c.fit_choices(gaps, height);
     help_lines(&mut c, app, q, width, theme);
-    why(&mut c, app, r, width, theme, "Why am I asked this?");
     c
 }
 
@@ -234,7 +233,6 @@ fn step(app: &App, r: &NodeRef, s: &Step, width: usize, height: u16, theme: &The
         c.lines.extend(hanging(vec![Span::raw("    ")], &url, width, theme.input()));
     }
     source_notes(&mut c, &notes, width, theme);
-    why(&mut c, app, r, width, theme, "Why am I asked this?");
     c
 }
 
@@ -291,8 +289,8 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
     let mut remarks: Vec<(Option<String>, String)> = Vec::new();
     let (summary, notes) = super::aloud::split(&sanitize_text(&o.summary));
     remarks.extend(notes.into_iter().map(|n| (None, n)));
-    c.lines.push(Line::raw(""));
-    c.lines.extend(para(&summary, width, theme.plain()));
+    let mut about: Vec<Line<'static>> = vec![Line::raw("")];
+    about.extend(para(&summary, width, theme.plain()));
     if let Some(row) = &rendered.matrix_row {
         let mut t = format!("Matrix row: {} ({})", row.id, row.verdict.as_str());
         if let Some((fact, have, min)) = &row.below {
@@ -301,7 +299,12 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
             t.push_str(&format!(": {fact} {} is below {}", releases.describe(os, have), releases.describe(os, min)));
         }
         t.push_str(" · m shows it");
-        c.lines.extend(para(&sanitize_line(&t), width, theme.dim()));
+        about.extend(para(&sanitize_line(&t), width, theme.dim()));
+    }
+    // An escalation's reason says what the summary would: its steps come first, the summary
+    // after them.
+    if !o.escalate {
+        c.lines.append(&mut about);
     }
     c.lines.push(Line::raw(""));
     // Sources are numbered as the steps first cite them, so [S1] is read first.
@@ -341,6 +344,7 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
             c.lines.push(l);
         }
     }
+    c.lines.append(&mut about);
     // Fixed on the call: no answer is open any more.
     let alternatives = &app.session.differential;
     if open_checks {
@@ -379,7 +383,6 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
         let general: Vec<String> = remarks.iter().filter(|(s, _)| s.is_none()).map(|(_, n)| n.clone()).collect();
         source_notes(&mut c, &general, width, theme);
     }
-    why(&mut c, app, r, width, theme, "How we got here");
     c
 }
 
@@ -390,17 +393,13 @@ pub fn source_parts(set: &RunbookSet, r: &NodeRef, id: &str) -> Option<(String, 
     Some((sanitize_line(&s.title), sanitize_line(&s.url)))
 }
 
-/// The rule path that led here, when `w` is on.
-fn why(c: &mut Content, app: &App, _r: &NodeRef, width: usize, theme: &Theme, title: &str) {
-    if !app.walk_screen.why {
-        return;
-    }
-    c.lines.push(Line::raw(""));
-    c.lines.push(Line::styled(title.to_string(), theme.bold()));
+/// The rule path that led here (the `w` overlay).
+pub fn why_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut c = Content::default();
     let walk = &app.session.walk;
     if walk.path.is_empty() {
         c.lines.extend(para("This is where every diagnosis starts.", width, theme.plain()));
-        return;
+        return c.lines;
     }
     for p in &walk.path {
         let (what, answer) = describe(&app.set, walk, p);
@@ -417,6 +416,7 @@ fn why(c: &mut Content, app: &App, _r: &NodeRef, width: usize, theme: &Theme, ti
             c.lines.extend(hanging(vec![Span::raw("      ")], &note, width, theme.dim()));
         }
     }
+    c.lines
 }
 
 /// (what was decided, the answer) for a path entry, sanitized.

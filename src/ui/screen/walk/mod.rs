@@ -45,8 +45,6 @@ pub struct WalkScreen {
     /// The typed-answer line has the focus (questions with `entry`).
     pub focus_input: bool,
     pub entry: LineInput,
-    /// "Why am I asked this?" is shown.
-    pub why: bool,
     pub scroll: Scroll,
     /// Why the typed answer was refused, shown under the line until it is edited.
     pub refusal: Option<String>,
@@ -271,7 +269,7 @@ pub fn key(app: &mut App, action: Action, key: &KeyEvent, screen: Screen) -> Vec
         }
         Action::Back => back(app),
         Action::Why => {
-            app.walk_screen.why = !app.walk_screen.why;
+            app.overlay = Some(Overlay::Why(crate::ui::screen::why::WhyScreen::default()));
             Vec::new()
         }
         Action::PageUp | Action::PageDown => {
