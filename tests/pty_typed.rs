@@ -78,6 +78,9 @@ fn windows_1809_classifies_as_build_17763() {
     c.pty.wait_for("unsupported-client.os-version");
     c.pty.wait_for("client.os_version Windows 10 1809");
     c.pty.wait_for("(build 17763) is below Windows 10 1903 (build");
+    // The step says it as the caller reads winver.
+    c.pty.wait_for("in use is Windows 10");
+    c.pty.wait_for("Windows 10 1903 (build 18362) or later.");
     c.pty.kill();
 }
 

@@ -71,7 +71,8 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
                     // "Sources cited".
                     .map(|c| format!(" — {}", link(&c.id, &c.url)))
                     .unwrap_or_default();
-                o.push_str(&wrapped(&format!("- {mark} "), "  ", &format!("{n}. {} _({state})_{cite}", inline(text))));
+                let text = crate::vocab::releases::Releases::builtin().quote_builds(text);
+                o.push_str(&wrapped(&format!("- {mark} "), "  ", &format!("{n}. {} _({state})_{cite}", inline(&text))));
             }
         }
         o.push_str(&open_checks(s, set));

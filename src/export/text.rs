@@ -72,7 +72,8 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
                 let src = if source.is_empty() { String::new() } else { format!(" [{source}]") };
                 let first = format!("  {mark} {n}. ");
                 let cont = " ".repeat(first.chars().count());
-                w.wrap(&first, &cont, &format!("{} ({state}){src}", sanitize_line(text)));
+                let text = crate::vocab::releases::Releases::builtin().quote_builds(text);
+                w.wrap(&first, &cont, &format!("{} ({state}){src}", sanitize_line(&text)));
             }
         }
         open_checks(&mut w, s, set);

@@ -168,6 +168,38 @@ impl Releases {
     }
 }
 
+impl Releases {
+    /// A text with every Windows build that is a release (`10.0.18362`) quoted as callers read
+    /// it: `Windows 10 1903 (build 18362)`. Other numbers are left alone.
+    pub fn quote_builds(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + 32);
+        let mut rest = text;
+        while let Some(i) = rest.find("10.0.") {
+            let digits = rest[i + 5..].bytes().take_while(u8::is_ascii_digit).count();
+            let end = i + 5 + digits;
+            let before_ok = rest[..i].chars().next_back().is_none_or(|c| !c.is_ascii_digit() && c != '.');
+            // Not part of a longer version: no digit, nor a dot and a digit, after it.
+            let mut after = rest[end..].chars();
+            let after_ok = match (after.next(), after.next()) {
+                (Some(c), _) if c.is_ascii_digit() => false,
+                (Some('.'), Some(d)) if d.is_ascii_digit() => false,
+                _ => true,
+            };
+            let build = &rest[i..end];
+            match self.windows.iter().find(|r| r.build == build) {
+                Some(r) if before_ok && after_ok && digits > 0 => {
+                    out.push_str(&rest[..i]);
+                    out.push_str(&format!("Windows {} {} (build {})", r.family, r.name, build_number(&r.build)));
+                }
+                _ => out.push_str(&rest[..end.max(i + 5)]),
+            }
+            rest = &rest[end.max(i + 5)..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
 /// `10.0.18362` → `18362`.
 fn build_number(build: &str) -> &str {
     build.rsplit('.').next().unwrap_or(build)
@@ -246,6 +278,19 @@ mod tests {
         assert!(matches!(e, FactError::Ambiguous { .. }), "{e}");
         assert!(e.to_string().contains("Windows 10 (build 19044) and Windows 11 (build 22000)"), "{e}");
         assert_eq!(Releases::builtin().describe(Some("windows"), "10.0.18362"), "Windows 10 1903 (build 18362)");
+    }
+
+    #[test]
+    fn builds_in_a_text_are_quoted_as_releases() {
+        let r = Releases::builtin();
+        assert_eq!(
+            r.quote_builds("The Windows version in use is 10.0.17763; this passkey needs 10.0.18362 or later."),
+            "The Windows version in use is Windows 10 1809 (build 17763); this passkey needs Windows 10 1903 (build 18362) or later."
+        );
+        assert_eq!(
+            r.quote_builds("Edge 124.0.2478.80, build 10.0.99999, 110.0.18362.5"),
+            "Edge 124.0.2478.80, build 10.0.99999, 110.0.18362.5"
+        );
     }
 
     #[test]

@@ -331,7 +331,9 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
             Some(Actor::Admin) => " (admin)",
             None => "",
         };
-        let (aloud, notes) = super::aloud::split(&sanitize_line(&rem.text));
+        // Windows builds as callers read them: "Windows 10 1903 (build 18362)".
+        let text = crate::vocab::releases::Releases::builtin().quote_builds(&rem.text);
+        let (aloud, notes) = super::aloud::split(&sanitize_line(&text));
         remarks.extend(notes.into_iter().map(|n| (Some(rem.source.clone()), n)));
         let text = format!("{aloud}{by} [{}]", cited(&rem.source));
         let style = if on { theme.selected() } else { theme.plain() };
