@@ -198,8 +198,13 @@ pub enum FactError {
     #[error("`{key}`: `{value}` is not a version (expected dotted numbers such as 17.5)")]
     BadVersion { key: String, value: String },
     /// A version that no release of the OS has (iOS 1, Android 90).
-    #[error("`{key}`: {os} {value} doesn't exist: {os} versions run from {first} to {last}, e.g. {example}")]
-    OutOfRange { key: String, value: String, os: String, first: String, last: String, example: String },
+    #[error("`{key}`: {why}")]
+    OutOfRange {
+        key: String,
+        value: String,
+        /// "iOS 1 doesn't exist: iOS versions run from 9 to 27, e.g. 17.5".
+        why: String,
+    },
     /// A release name two OS families share (Windows 10 and 11 both have 21H2).
     #[error("`{key}`: {value} exists for {choices}: say which (e.g. \"Windows 11 {value}\") or give the build")]
     Ambiguous { key: String, value: String, choices: String },

@@ -112,3 +112,62 @@ fn left_and_q_on_an_empty_typed_line() {
     assert_eq!(c.pty.wait_exit(), 0);
     c.pty.assert_restored();
 }
+
+/// Tier 2 continuing a package reaches an escalating outcome (issue 21): the banner says what
+/// tier 2 does next, never "ESCALATE TO TIER 2", and `t` ("to tier 2") is not offered.
+#[test]
+fn tier2_outcome_says_what_tier2_does_next() {
+    let (config, data, tmp) =
+        (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_passkey-triage"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("PASSKEY_TRIAGE_CONFIG_DIR", config.path())
+            .env("PASSKEY_TRIAGE_DATA_DIR", data.path())
+            .output()
+            .expect("run passkey-triage");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let tier1 = tmp.path().join("tier1.json");
+    let package = tmp.path().join("package.json");
+    let (tier1, package) = (tier1.to_str().unwrap(), package.to_str().unwrap());
+    run(&[
+        "diagnose",
+        "--facts",
+        "tests/scenarios/call-23.json",
+        "--role",
+        "tier1",
+        "--assume-unknown",
+        "--session-out",
+        tier1,
+    ]);
+    run(&["export", tier1, "--format", "json", "--out", package]);
+    let mut cmd = command();
+    cmd.args(["open", package, "--agent", "Tia"]);
+    cmd.cwd(env!("CARGO_MANIFEST_DIR"));
+    cmd.env("PASSKEY_TRIAGE_CONFIG_DIR", config.path());
+    cmd.env("PASSKEY_TRIAGE_DATA_DIR", data.path());
+    let mut t2 = Pty::spawn(cmd, ROWS, COLS);
+    t2.wait_for(" Question ");
+    // Every open check stays unknown (Enter takes the highlighted earlier answer).
+    for _ in 0..20 {
+        if t2.screen().contains("┌ Outcome") {
+            break;
+        }
+        let before = t2.screen();
+        t2.send(ENTER);
+        let end = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while t2.screen() == before && std::time::Instant::now() < end {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+    let screen = t2.wait_for("TIER 2 NEXT");
+    assert!(screen.contains("Class unclassified"), "{screen}");
+    assert!(!screen.contains("ESCALATE TO TIER 2 !!"), "{screen}");
+    assert!(!screen.contains("t to tier 2"), "{screen}");
+    // The reason and the whole collect list come before the steps.
+    assert!(screen.contains("Reason:") && screen.contains("Tier 1 was to collect"), "{screen}");
+    assert!(!screen.contains("(more below)"), "{screen}");
+    t2.kill();
+}

@@ -292,3 +292,19 @@ fn read_aloud_text_is_for_the_caller() {
     assert!(steps.contains("[S1]"), "{screen}");
     assert!(sources.contains("[S1]") && sources.contains("unverified"), "{screen}");
 }
+
+/// A call resolved on the call lists no open differential ("What would change this").
+#[test]
+fn a_resolved_call_lists_no_open_differential() {
+    let mut app = app();
+    to_resolved(&mut app);
+    app.session.differential = vec![passkey_triage::engine::differential::Alternative {
+        fact: "phone.bluetooth".into(),
+        value: "off".into(),
+        class: "cross-device.phone-bluetooth-off".into(),
+        outcome: "triage#o-bt".into(),
+    }];
+    let screen = screen_text(&mut app, 80, 40);
+    assert!(screen.contains("RESOLVED ON THE CALL"), "{screen}");
+    assert!(!screen.contains("What would change this"), "{screen}");
+}

@@ -104,13 +104,14 @@ impl Releases {
             && let Some(major) = v.0.first().copied()
             && (major < first.0[0] || major > last.0[0])
         {
+            let os = os_name(os);
             return Err(FactError::OutOfRange {
                 key: key.to_string(),
                 value: rest.to_string(),
-                os: os_name(os).to_string(),
-                first: r.first.clone(),
-                last: r.last.clone(),
-                example: r.example.clone(),
+                why: format!(
+                    "{os} {rest} doesn't exist: {os} versions run from {} to {}, e.g. {}",
+                    r.first, r.last, r.example
+                ),
             });
         }
         Ok(v.to_string())

@@ -90,7 +90,7 @@ pub fn shown(set: &RunbookSet, walk: &Walk, q: &Question, typed: &str) -> Vec<Sh
         }
     }
     // Best first; ties keep the runbook's order.
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
     scored.into_iter().map(|(_, s)| s).collect()
 }
 
