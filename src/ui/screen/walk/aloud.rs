@@ -12,8 +12,26 @@ const SOURCE_REMARKS: &[&str] = &[
     "community list",
 ];
 
-/// `text` split into what is read aloud and the source remarks taken out of it.
+/// `text` split into what is read aloud and the source remarks taken out of it, line by line
+/// (a text without remarks comes back as it was).
 pub fn split(text: &str) -> (String, Vec<String>) {
+    let mut notes = Vec::new();
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| {
+            let lower = line.to_lowercase();
+            if !SOURCE_REMARKS.iter().any(|w| lower.contains(w)) && !lower.contains(" says") {
+                return line.to_string();
+            }
+            let (aloud, mut n) = split_line(line);
+            notes.append(&mut n);
+            aloud
+        })
+        .collect();
+    (lines.join("\n"), notes)
+}
+
+fn split_line(text: &str) -> (String, Vec<String>) {
     let mut notes = Vec::new();
     let without_parens = take_parentheses(text, &mut notes);
     let mut kept: Vec<String> = Vec::new();
