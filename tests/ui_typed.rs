@@ -308,3 +308,19 @@ fn a_resolved_call_lists_no_open_differential() {
     assert!(screen.contains("RESOLVED ON THE CALL"), "{screen}");
     assert!(!screen.contains("What would change this"), "{screen}");
 }
+
+/// A typo still finds the listed app; a word two apps share takes the first listed.
+#[test]
+fn fuzzy_matches_forgive_a_typo() {
+    use passkey_triage::runbook::NodeRef;
+    use passkey_triage::runbook::model::Node;
+    use passkey_triage::ui::screen::walk::answers::shown;
+    let app = builtin_app(&[]);
+    let Some(Node::Question(q)) = app.set.node(&NodeRef::new("client-support", "q-app")) else { panic!("q-app") };
+    let first = |typed: &str| shown(&app.set, &app.session.walk, q, typed).first().map(|a| a.value.clone());
+    assert_eq!(first("sharpoint").as_deref(), Some("sharepoint-online-powershell"));
+    assert_eq!(first("SHAREPOINT").as_deref(), Some("sharepoint-online-powershell"));
+    assert_eq!(first("Teams").as_deref(), Some("teams"));
+    assert_eq!(first("graph").as_deref(), Some("graph-powershell"));
+    assert_eq!(first("Microsoft Outlook").as_deref(), Some("outlook"));
+}
