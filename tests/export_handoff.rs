@@ -65,7 +65,7 @@ fn resolved_on_the_call_names_the_step_that_fixed_it() {
     let set = fixture_set();
     let s = resolved_session(&set);
     let out = text(&s);
-    assert!(out.contains("Resolved: yes, on the call (step s-restart = worked at 09:04:00 UTC)"), "{out}");
+    assert!(out.contains("Resolved: yes: resolved on the call (step s-restart = worked at 09:04:00 UTC)"), "{out}");
     let escalated = text(&escalated_session(&set));
     assert!(escalated.contains("Resolved: no: escalated to tier 2; 1 of 2 remediation steps done"), "{escalated}");
 }
@@ -364,4 +364,25 @@ fn a_question_followed_on_a_known_fact_is_listed_once() {
     // Numbered 1.. in time order.
     let times: Vec<&str> = rows.iter().filter_map(|l| l.split_whitespace().nth(1)).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "{rows:#?}");
+}
+
+/// Fixed on the call (issue 21): the export says so and lists no open differential, even when
+/// an unknown answer would have meant another class, and no step left unticked reads as
+/// "remediation not done".
+#[test]
+fn a_call_resolved_on_the_call_lists_nothing_open() {
+    let set = fixture_set();
+    let mut s = resolved_session(&set);
+    s.checklist.done.iter_mut().for_each(|d| *d = None);
+    s.differential = vec![passkey_triage::engine::differential::Alternative {
+        fact: "phone.bluetooth".into(),
+        value: "off".into(),
+        class: "cross-device.phone-bluetooth-off".into(),
+        outcome: s.outcome.as_ref().expect("outcome").node.to_string(),
+    }];
+    for out in [text(&s), markdown(&s)] {
+        assert!(out.contains("resolved on the call"), "{out}");
+        assert!(!out.contains("remediation not done"), "{out}");
+        assert!(!out.to_lowercase().contains("what would change this"), "{out}");
+    }
 }

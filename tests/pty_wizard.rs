@@ -329,7 +329,8 @@ fn open_continues_an_escalation_package_as_tier2() {
 
     let mut t2 = Wizard::spawn_in(&home, &["open", pkg.to_str().expect("path"), "--agent", "Tia"], &[]);
     t2.wait_for(&format!("Tier 2 continues {tier1}"));
-    t2.wait_for("ESCALATE TO TIER 2");
+    // Tier 2 is where the call went: its outcome says what tier 2 does next.
+    t2.wait_for("TIER 2 NEXT");
     t2.wait_for("T1 flow = same-device");
     t2.wait_for("Agent Tia");
     // Back over tier 1's answers, then a different one, on to a new outcome.
