@@ -128,7 +128,7 @@ impl<R: Read> Scanner<R> {
                     i += 1;
                 } else {
                     // Most bytes are inside strings: jump to the next quote or backslash.
-                    let k = bytes[i..].iter().position(|&b| b == b'"' || b == b'\\').unwrap_or(bytes.len() - i);
+                    let k = find_either(&bytes[i..], b'"', b'\\');
                     if self.run + k as u64 > MAX_FIELD_BYTES {
                         let at = i + (MAX_FIELD_BYTES.saturating_sub(self.run) as usize).min(k);
                         let m = format!("a string longer than {MAX_FIELD_BYTES} bytes (the limit for one field)");
@@ -174,7 +174,7 @@ impl<R: Read> Scanner<R> {
     fn scan_csv(&mut self, bytes: &[u8]) -> io::Result<()> {
         let mut i = 0;
         while i < bytes.len() {
-            let k = bytes[i..].iter().position(|&b| b == b'"' || b == b'\n').unwrap_or(bytes.len() - i);
+            let k = find_either(&bytes[i..], b'"', b'\n');
             // The byte after the run (a quote, a line break) counts too, when it stays in the row.
             if self.run + k as u64 > MAX_ROW_BYTES {
                 let at = i + (MAX_ROW_BYTES.saturating_sub(self.run) as usize).min(k);
@@ -196,6 +196,26 @@ impl<R: Read> Scanner<R> {
         }
         Ok(())
     }
+}
+
+/// Where the first `a` or `b` is in `bytes` (its length when neither is): eight bytes at a time
+/// (the classic "has a zero byte" word test), then byte by byte in the word that has one.
+fn find_either(bytes: &[u8], a: u8, b: u8) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
+    let (wa, wb) = (ONES * u64::from(a), ONES * u64::from(b));
+    let mut i = 0;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let v = u64::from_le_bytes(w);
+        if has_zero(v ^ wa) || has_zero(v ^ wb) {
+            break;
+        }
+        i += 8;
+    }
+    bytes[i..].iter().position(|&x| x == a || x == b).map_or(bytes.len(), |k| i + k)
 }
 
 fn newlines(bytes: &[u8]) -> u64 {
@@ -257,6 +277,17 @@ mod tests {
         assert!(message.starts_with("a row longer than"), "{message}");
         let zeros = vec![0u8; MAX_ROW_BYTES as usize + 10];
         assert!(scan_all(Syntax::Csv, &zeros).is_err());
+    }
+
+    #[test]
+    fn find_either_finds_the_first_of_two_bytes() {
+        for text in
+            ["", "a", "abcdefgh", "abcdefghij\"", "ab\\cdefghij\"", "0123456789abcdef\"x", "é\"", "\u{ff}\u{fe}\""]
+        {
+            let b = text.as_bytes();
+            let want = b.iter().position(|&x| x == b'"' || x == b'\\').unwrap_or(b.len());
+            assert_eq!(find_either(b, b'"', b'\\'), want, "{text:?}");
+        }
     }
 
     #[test]
