@@ -94,68 +94,132 @@ impl<R: Read> Scanner<R> {
         Self { inner, syntax, meter, line: 1, col: 0, quoted: false, escaped: false, run: 0 }
     }
 
-    fn refuse(&self, message: String) -> io::Error {
-        *self.meter.refused.borrow_mut() = Some((format!(":{}:{}", self.line, self.col.max(1)), message));
+    /// Refuses the input at `bytes[at]` (the chunk being scanned), naming its line and column.
+    fn refuse_at(&mut self, bytes: &[u8], at: usize, message: String) -> io::Error {
+        let before = &bytes[..at.min(bytes.len())];
+        let (line, col) = match before.iter().rposition(|&b| b == b'\n') {
+            Some(nl) => (self.line + newlines(before), (at - nl) as u64),
+            None => (self.line, self.col + at as u64 + 1),
+        };
+        *self.meter.refused.borrow_mut() = Some((format!(":{line}:{col}"), message));
         io::Error::new(io::ErrorKind::InvalidData, REFUSED)
     }
 
-    fn scan(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let max = match self.syntax {
-            Syntax::Json => MAX_FIELD_BYTES,
-            Syntax::Csv => MAX_ROW_BYTES,
-        };
-        for &b in bytes {
-            if b == b'\n' {
-                self.line += 1;
-                self.col = 0;
-            } else {
-                self.col += 1;
+    /// The line and column after the chunk (kept per chunk, not per byte: counting lines is a
+    /// vectorised loop).
+    fn advance(&mut self, bytes: &[u8]) {
+        match bytes.iter().rposition(|&b| b == b'\n') {
+            Some(nl) => {
+                self.line += newlines(bytes);
+                self.col = (bytes.len() - nl - 1) as u64;
             }
-            match self.syntax {
-                Syntax::Json => {
-                    if self.quoted {
-                        if self.escaped {
-                            self.escaped = false;
-                        } else if b == b'\\' {
-                            self.escaped = true;
-                        } else if b == b'"' {
+            None => self.col += bytes.len() as u64,
+        }
+    }
+
+    /// JSON: the length of each string and of each bare value (number, literal).
+    fn scan_json(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let mut i = 0;
+        while i < bytes.len() {
+            if self.quoted {
+                if self.escaped {
+                    self.escaped = false;
+                    self.run += 1;
+                    i += 1;
+                } else {
+                    // Most bytes are inside strings: jump to the next quote or backslash.
+                    let k = find_either(&bytes[i..], b'"', b'\\');
+                    if self.run + k as u64 > MAX_FIELD_BYTES {
+                        let at = i + (MAX_FIELD_BYTES.saturating_sub(self.run) as usize).min(k);
+                        let m = format!("a string longer than {MAX_FIELD_BYTES} bytes (the limit for one field)");
+                        return Err(self.refuse_at(bytes, at, m));
+                    }
+                    self.run += k as u64;
+                    i += k;
+                    match bytes.get(i) {
+                        Some(b'"') => {
                             self.quoted = false;
                             self.run = 0;
-                            continue;
                         }
-                        self.run += 1;
-                    } else {
-                        match b {
-                            b'"' => {
-                                self.quoted = true;
-                                self.run = 0;
-                            }
-                            b'{' | b'}' | b'[' | b']' | b',' | b':' | b' ' | b'\t' | b'\r' | b'\n' => self.run = 0,
-                            _ => self.run += 1,
+                        Some(_) => {
+                            self.escaped = true;
+                            self.run += 1;
                         }
+                        None => {}
                     }
-                    if self.run > max {
-                        let what = if self.quoted { "a string" } else { "a value" };
-                        return Err(self.refuse(format!("{what} longer than {max} bytes (the limit for one field)")));
-                    }
+                    i += 1;
                 }
-                Syntax::Csv => {
-                    if b == b'"' {
-                        self.quoted = !self.quoted;
-                    }
-                    if b == b'\n' && !self.quoted {
-                        self.run = 0;
-                    } else {
-                        self.run += 1;
-                        if self.run > max {
-                            return Err(self.refuse(format!("a row longer than {max} bytes (the limit for one row)")));
-                        }
+                continue;
+            }
+            match bytes[i] {
+                b'"' => {
+                    self.quoted = true;
+                    self.run = 0;
+                }
+                b'{' | b'}' | b'[' | b']' | b',' | b':' | b' ' | b'\t' | b'\r' | b'\n' => self.run = 0,
+                _ => {
+                    self.run += 1;
+                    if self.run > MAX_FIELD_BYTES {
+                        let m = format!("a value longer than {MAX_FIELD_BYTES} bytes (the limit for one field)");
+                        return Err(self.refuse_at(bytes, i, m));
                     }
                 }
             }
+            i += 1;
         }
         Ok(())
     }
+
+    /// CSV: the length of each row, line breaks inside quotes included.
+    fn scan_csv(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let mut i = 0;
+        while i < bytes.len() {
+            let k = find_either(&bytes[i..], b'"', b'\n');
+            // The byte after the run (a quote, a line break) counts too, when it stays in the row.
+            if self.run + k as u64 > MAX_ROW_BYTES {
+                let at = i + (MAX_ROW_BYTES.saturating_sub(self.run) as usize).min(k);
+                let m = format!("a row longer than {MAX_ROW_BYTES} bytes (the limit for one row)");
+                return Err(self.refuse_at(bytes, at, m));
+            }
+            self.run += k as u64;
+            i += k;
+            match bytes.get(i) {
+                Some(b'"') => {
+                    self.quoted = !self.quoted;
+                    self.run += 1;
+                }
+                Some(_) if self.quoted => self.run += 1,
+                Some(_) => self.run = 0,
+                None => {}
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Where the first `a` or `b` is in `bytes` (its length when neither is): eight bytes at a time
+/// (the classic "has a zero byte" word test), then byte by byte in the word that has one.
+fn find_either(bytes: &[u8], a: u8, b: u8) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
+    let (wa, wb) = (ONES * u64::from(a), ONES * u64::from(b));
+    let mut i = 0;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let v = u64::from_le_bytes(w);
+        if has_zero(v ^ wa) || has_zero(v ^ wb) {
+            break;
+        }
+        i += 8;
+    }
+    bytes[i..].iter().position(|&x| x == a || x == b).map_or(bytes.len(), |k| i + k)
+}
+
+fn newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 impl<R: Read> Read for Scanner<R> {
@@ -166,14 +230,18 @@ impl<R: Read> Read for Scanner<R> {
         let fence = self.meter.fence.get();
         let consumed = self.meter.consumed.get();
         if consumed >= fence {
-            return Err(
-                self.refuse(format!("one entry spans more than {MAX_ENTRY_BYTES} bytes (the limit for one entry)"))
-            );
+            let m = format!("one entry spans more than {MAX_ENTRY_BYTES} bytes (the limit for one entry)");
+            return Err(self.refuse_at(&[], 0, m));
         }
         let room = usize::try_from(fence - consumed).unwrap_or(usize::MAX);
         let want = buf.len().min(room);
         let n = self.inner.read(&mut buf[..want])?;
-        self.scan(&buf[..n])?;
+        let chunk = &buf[..n];
+        match self.syntax {
+            Syntax::Json => self.scan_json(chunk)?,
+            Syntax::Csv => self.scan_csv(chunk)?,
+        }
+        self.advance(chunk);
         self.meter.consumed.set(consumed + n as u64);
         Ok(n)
     }
@@ -209,6 +277,17 @@ mod tests {
         assert!(message.starts_with("a row longer than"), "{message}");
         let zeros = vec![0u8; MAX_ROW_BYTES as usize + 10];
         assert!(scan_all(Syntax::Csv, &zeros).is_err());
+    }
+
+    #[test]
+    fn find_either_finds_the_first_of_two_bytes() {
+        for text in
+            ["", "a", "abcdefgh", "abcdefghij\"", "ab\\cdefghij\"", "0123456789abcdef\"x", "é\"", "\u{ff}\u{fe}\""]
+        {
+            let b = text.as_bytes();
+            let want = b.iter().position(|&x| x == b'"' || x == b'\\').unwrap_or(b.len());
+            assert_eq!(find_either(b, b'"', b'\\'), want, "{text:?}");
+        }
     }
 
     #[test]
