@@ -324,11 +324,33 @@ pub struct EscalateArgs {
 
 #[derive(Debug, Args)]
 pub struct QueueArgs {
-    /// Also list the packages tier 2 has finished (in done/).
+    #[command(subcommand)]
+    pub action: Option<QueueAction>,
+    /// Also list the packages tier 2 has finished.
     #[arg(long)]
     pub all: bool,
     #[arg(long, value_enum, default_value_t)]
     pub format: TextOrJson,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueueAction {
+    /// Tier 2 is done with a queued package: it leaves the queue, with your newest session
+    /// continuing it (if any) beside it.
+    Done(QueueDoneArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct QueueDoneArgs {
+    /// The package: its id (or a unique prefix), or its ticket with the help-desk queue.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Your name (default: `agent` in config.toml).
+    #[arg(long, value_name = "NAME")]
+    pub agent: Option<String>,
+    /// Finish it even though someone else holds it.
+    #[arg(long)]
+    pub take_over: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -51,6 +51,10 @@ pub struct Config {
     /// The tier-2 queue folder (relative paths are relative to the config folder).
     #[serde(default)]
     pub queue_dir: Option<PathBuf>,
+
+    /// The `[queue]` section: folder or help desk (see `queue::config`).
+    #[serde(default)]
+    pub queue: crate::queue::config::QueueConfig,
 }
 
 /// A config file that could not be used.

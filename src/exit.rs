@@ -8,6 +8,9 @@ pub const FINDINGS: i32 = 1;
 pub const BAD_INPUT: i32 = 2;
 /// `diagnose` needs a fact that was not given.
 pub const NEEDS_INPUT: i32 = 3;
+/// The wizard could not save the session to the data folder: its answers went to a fallback
+/// file (named on exit) or, failing that, to standard error as a facts file.
+pub const NOT_SAVED: i32 = 4;
 /// Wizard ended by SIGHUP (terminal closed).
 pub const HANGUP: i32 = 129;
 /// Wizard ended by Ctrl-C / SIGINT.

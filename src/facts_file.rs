@@ -67,14 +67,26 @@ pub fn parse(name: &str, text: &str, vocab: &Vocabulary) -> Result<Vec<(String, 
         .ok_or_else(|| err("", "missing `facts` object".into()))?
         .as_object()
         .ok_or_else(|| err("/facts", "`facts` must be an object of \"key\": \"value\"".into()))?;
-    let mut out = Vec::with_capacity(facts.len());
+    let mut given: Vec<(&String, &str)> = Vec::with_capacity(facts.len());
     for (key, v) in facts {
-        let pointer = format!("/facts/{}", escape_segment(key));
         let Some(s) = v.as_str() else {
+            let pointer = format!("/facts/{}", escape_segment(key));
             return Err(err(&pointer, format!("`{key}`: value must be a string, not {v}")));
         };
-        vocab.check(key, s).map_err(|e| err(&pointer, e.to_string()))?;
-        out.push((key.clone(), s.to_string()));
+        given.push((key, s));
+    }
+    // Spelled as a person would (`Windows`, `1809`, `Sonoma`): a version is read against the OS
+    // the same file gives, wherever it stands in the file.
+    let no_facts = |_: &str| None;
+    let os_of = |os_key: &str| {
+        let (_, v) = given.iter().find(|(k, _)| k.as_str() == os_key)?;
+        vocab.normalize(os_key, v, &no_facts).ok()
+    };
+    let mut out = Vec::with_capacity(given.len());
+    for (key, s) in &given {
+        let pointer = format!("/facts/{}", escape_segment(key));
+        let value = vocab.normalize(key, s, &os_of).map_err(|e| err(&pointer, e.to_string()))?;
+        out.push(((*key).clone(), value));
     }
     Ok(out)
 }

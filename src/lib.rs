@@ -4,6 +4,7 @@
 //! - [`vocab`]: the contract's facts and failure classes.
 //! - [`runbook`]: the runbook format, loading (with file:line:col errors) and the linter.
 //! - [`matrix`]: the compatibility matrix as data and its evaluation.
+//! - [`messages`]: documented on-screen messages and the facts they imply (contract §10).
 //! - [`engine`]: the pure walk (facts with provenance, path, back, restart). No I/O, no clock.
 //! - [`diagnose`]: non-interactive classification and its reports.
 //! - [`commands`]: one module per subcommand; [`cli`] is the clap definition.
@@ -22,6 +23,7 @@ pub mod graph;
 pub mod import;
 pub mod input;
 pub mod matrix;
+pub mod messages;
 pub mod paths;
 pub mod queue;
 pub mod readiness;

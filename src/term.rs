@@ -299,7 +299,7 @@ fn event_loop(
         guard.pending.commit()
     };
     draw(app, guard)?;
-    let mut jobs = Jobs::new();
+    let mut jobs = Jobs::new(signals);
     // The first frame needed only the entry runbook. The whole set loads now, on this thread:
     // a thread started for it reached an idle core of a VM only after a few hundred µs.
     if let Some(load) = load {
@@ -372,25 +372,43 @@ fn event_loop(
 /// that a note posted is also recorded as posted.
 const POST_WAIT: Duration = Duration::from_secs(120);
 
+/// How long an abandoned post gets to kill its credential command.
+const ABANDON_WAIT: Duration = Duration::from_secs(1);
+
+type PostResult = Result<crate::ticketing::delivery::Delivered, String>;
+
 /// Posts under way on their own threads (the network and a credential command never block the
 /// screen); each result comes back as `Msg::Posted`.
 struct Jobs {
-    tx: mpsc::Sender<Result<crate::session::PostRecord, String>>,
-    rx: mpsc::Receiver<Result<crate::session::PostRecord, String>>,
+    tx: mpsc::Sender<PostResult>,
+    rx: mpsc::Receiver<PostResult>,
     running: usize,
+    /// Stops every post started here.
+    cancel: crate::ticketing::Cancel,
+    /// The signal flag ([`Signals`]): a signal ends a wait for a post.
+    signal: Arc<AtomicUsize>,
+}
+
+/// What waiting for a post brought.
+enum Waited {
+    Nothing,
+    Result(Msg),
+    /// A signal came first (its exit code): the post was abandoned.
+    Signal(i32),
 }
 
 impl Jobs {
-    fn new() -> Self {
+    fn new(signals: &Signals) -> Self {
         let (tx, rx) = mpsc::channel();
-        Self { tx, rx, running: 0 }
+        Self { tx, rx, running: 0, cancel: crate::ticketing::Cancel::new(), signal: Arc::clone(&signals.code) }
     }
 
     /// Starts a post; if no thread can be started, its failure is the result.
     fn spawn(&mut self, job: crate::ui::store::PostJob) -> Option<Msg> {
         let tx = self.tx.clone();
+        let cancel = self.cancel.clone();
         match std::thread::Builder::new().name("post".into()).spawn(move || {
-            let _ = tx.send(job());
+            let _ = tx.send(job(&cancel));
         }) {
             Ok(_) => {
                 self.running += 1;
@@ -410,13 +428,41 @@ impl Jobs {
         out
     }
 
-    /// Waits for one running post (at most `POST_WAIT`).
-    fn wait_one(&mut self) -> Option<Msg> {
+    /// Waits for one running post (at most `POST_WAIT`), unless a signal comes first.
+    fn wait_one(&mut self) -> Waited {
         if self.running == 0 {
-            return None;
+            return Waited::Nothing;
+        }
+        let end = std::time::Instant::now() + POST_WAIT;
+        while std::time::Instant::now() < end {
+            match self.signal.load(Ordering::SeqCst) {
+                0 => {}
+                code => {
+                    self.cancel.cancel_and_settle(ABANDON_WAIT);
+                    return Waited::Signal(code as i32);
+                }
+            }
+            match self.rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(r) => {
+                    self.running -= 1;
+                    return Waited::Result(Msg::Posted(r));
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
         }
         self.running -= 1;
-        self.rx.recv_timeout(POST_WAIT).ok().map(Msg::Posted)
+        Waited::Nothing
+    }
+
+    /// Stops every post under way at once (a credential command is killed; a request on the
+    /// wire is not waited for). A result that already came in is kept.
+    fn abandon(&mut self) -> Vec<Msg> {
+        let done = self.finished();
+        if self.running > 0 {
+            self.cancel.cancel_and_settle(ABANDON_WAIT);
+        }
+        done
     }
 }
 
@@ -452,16 +498,36 @@ fn carry_out(
                     queue.extend(app.update(failed, Utc::now()));
                 }
             }
-            Effect::Quit(code) => {
-                // A post under way finishes (and is recorded) before the wizard closes.
-                if let Some(msg) = jobs.wait_one() {
-                    let mut next: VecDeque<Effect> = app.update(msg, Utc::now()).into();
+            Effect::Quit(code) if code != crate::exit::OK => {
+                // A signal (or Ctrl-C): a post under way is abandoned, not waited for; the app
+                // still shows it as under way, and the farewell says it was abandoned.
+                let done = jobs.abandon();
+                if !done.is_empty() {
+                    // A post that did finish is recorded (its Persist runs) before quitting.
+                    let mut next: VecDeque<Effect> = VecDeque::new();
+                    for msg in done {
+                        next.extend(app.update(msg, Utc::now()));
+                    }
                     next.push_back(Effect::Quit(code));
                     next.extend(queue.drain(..));
                     queue = next;
                     continue;
                 }
                 return Ok(Some(code));
+            }
+            Effect::Quit(code) => {
+                // A post under way finishes (and is recorded) before the wizard closes.
+                match jobs.wait_one() {
+                    Waited::Result(msg) => {
+                        let mut next: VecDeque<Effect> = app.update(msg, Utc::now()).into();
+                        next.push_back(Effect::Quit(code));
+                        next.extend(queue.drain(..));
+                        queue = next;
+                        continue;
+                    }
+                    Waited::Signal(signal) => return Ok(Some(signal)),
+                    Waited::Nothing => return Ok(Some(code)),
+                }
             }
             Effect::ImportFile { path, query } => {
                 let max = crate::ui::screen::import::PICK_MAX;

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub mod releases;
+
 /// The answer every enumerated fact accepts: "the user can't tell".
 pub const UNKNOWN: &str = "unknown";
 
@@ -195,6 +197,17 @@ pub enum FactError {
     BadValue { key: String, value: String, allowed: String },
     #[error("`{key}`: `{value}` is not a version (expected dotted numbers such as 17.5)")]
     BadVersion { key: String, value: String },
+    /// A version that no release of the OS has (iOS 1, Android 90).
+    #[error("`{key}`: {why}")]
+    OutOfRange {
+        key: String,
+        value: String,
+        /// "iOS 1 doesn't exist: iOS versions run from 9 to 27, e.g. 17.5".
+        why: String,
+    },
+    /// A release name two OS families share (Windows 10 and 11 both have 21H2).
+    #[error("`{key}`: {value} exists for {choices}: say which (e.g. \"Windows 11 {value}\") or give the build")]
+    Ambiguous { key: String, value: String, choices: String },
 }
 
 impl Default for Vocabulary {
@@ -278,6 +291,50 @@ impl Vocabulary {
             FactType::Version => Err(FactError::BadVersion { key: key.to_string(), value: value.to_string() }),
             FactType::Text => Ok(()),
         }
+    }
+}
+
+impl Vocabulary {
+    /// A value as a person or a facts file spells it, in the form the contract compares: an
+    /// enumerated value in any letter case (`Windows` → `windows`); for an OS version, a Windows
+    /// release name (`1809` → `10.0.17763`, `Windows 11 22H2` → `10.0.22621`) or a macOS name
+    /// (`Sonoma` → `14`), and refused when no release of the OS has it (iOS 1). `lookup` gives
+    /// the facts known so far (the OS the version belongs to). Err: why, as [`Vocabulary::check`].
+    pub fn normalize(
+        &self,
+        key: &str,
+        value: &str,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<String, FactError> {
+        let value = value.trim();
+        let def = self.facts.get(key).ok_or_else(|| FactError::UnknownKey(key.to_string()))?;
+        if value.eq_ignore_ascii_case(UNKNOWN) {
+            return Ok(UNKNOWN.to_string());
+        }
+        match &def.ty {
+            FactType::Enum(values) => {
+                let canonical = values.iter().find(|v| v.eq_ignore_ascii_case(value)).map(String::as_str);
+                let v = canonical.unwrap_or(value);
+                self.check(key, v).map(|()| v.to_string())
+            }
+            FactType::Version => match os_fact_of(key) {
+                Some(os_fact) => {
+                    let os = lookup(os_fact).filter(|o| o != UNKNOWN);
+                    crate::vocab::releases::Releases::builtin().normalize(key, value, os.as_deref())
+                }
+                None => self.check(key, value).map(|()| value.to_string()),
+            },
+            FactType::Text => Ok(value.to_string()),
+        }
+    }
+}
+
+/// The OS fact an OS-version fact belongs to.
+pub fn os_fact_of(version_key: &str) -> Option<&'static str> {
+    match version_key {
+        "client.os_version" => Some("client.os"),
+        "phone.os_version" => Some("phone.os"),
+        _ => None,
     }
 }
 

@@ -87,3 +87,34 @@ fn every_class_the_table_points_to_exists() {
         assert!(c.doc_url.starts_with("https://"), "{}", c.code);
     }
 }
+
+/// Issue 18: the entries the reference left short carry Microsoft Learn's names and text (E5):
+/// 50072 and 50079 are named apart, 50158 is named, 53001 / 530032 / 530035 have text, 70043
+/// and 50105 are there.
+#[test]
+fn entries_carry_the_official_names_and_text() {
+    let table = Table::builtin().unwrap();
+    let name = |c: &str| table.lookup(c).and_then(|e| e.name.clone()).unwrap_or_default();
+    let text = |c: &str| table.lookup(c).and_then(|e| e.text.clone()).unwrap_or_default();
+    assert_eq!(name("50072"), "UserStrongAuthEnrollmentRequiredInterrupt");
+    assert_eq!(name("50079"), "UserStrongAuthEnrollmentRequired");
+    assert_eq!(text("50072"), "User needs to enroll for second factor authentication (interactive).");
+    assert!(text("50079").starts_with("Due to a configuration change made by the admin"), "{}", text("50079"));
+    assert_eq!(name("50158"), "ExternalSecurityChallenge");
+    assert_eq!(text("50158"), "External security challenge was not satisfied.");
+    assert!(text("53001").starts_with("Conditional Access policy requires a domain joined device"));
+    assert!(text("530032").starts_with("The tenant admin has configured a security policy that blocks this request."));
+    assert!(text("530035").starts_with("Access has been blocked by security defaults."));
+    assert_eq!(name("70043"), "BadTokenDueToSignInFrequency");
+    assert!(text("70043").starts_with("The refresh token has expired or is invalid due to sign-in frequency checks"));
+    assert_eq!(name("50105"), "EntitlementGrantsNotFound");
+    assert_eq!(
+        text("50105"),
+        "The signed in user isn't assigned to a role for the signed in app. Assign the user to the app."
+    );
+    // No entry without text or a name, and no two codes share a name.
+    let mut names = BTreeSet::new();
+    for c in ["50072", "50079", "50158", "53001", "530032", "530035", "70043", "50105"] {
+        assert!(!text(c).is_empty() && names.insert(name(c)), "{c}");
+    }
+}

@@ -256,3 +256,38 @@ fn a_byte_order_mark_from_a_windows_editor_is_accepted() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(json_out(&r)["status"], "classified");
 }
+
+/// Versions as callers read them (issue 21): `1809` on Windows classifies as build 10.0.17763
+/// does, `Sonoma` is macOS 14, and a version no release has (iOS 1) is a one-line error.
+#[test]
+fn versions_as_callers_read_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let diagnose = |facts: &str| {
+        let out = cli(tmp.path())
+            .current_dir(tmp.path())
+            .args(["diagnose", "--facts", "-", "--assume-unknown"])
+            .write_stdin(facts.to_string())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let windows = |version: &str| {
+        format!(
+            r#"{{"facts": {{"phase": "sign-in", "client.kind": "native-app", "client.os": "windows", "credential.type": "security-key", "client.os_version": "{version}", "client.app": "outlook", "client.broker": "installed", "flow": "same-device"}}}}"#
+        )
+    };
+    let (code, by_name, err) = diagnose(&windows("1809"));
+    assert_eq!(code, Some(0), "{err}");
+    let (_, by_build, _) = diagnose(&windows("10.0.17763"));
+    let class = |out: &str| serde_json::from_str::<Value>(out).unwrap()["class"].clone();
+    assert_eq!(class(&by_name), class(&by_build));
+    assert_eq!(class(&by_name), "unsupported-client.os-version");
+    let (code, _, err) = diagnose(r#"{"facts": {"phone.os": "ios", "phone.os_version": "1"}}"#);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("iOS 1 doesn't exist: iOS versions run from 9 to"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

@@ -390,3 +390,97 @@ fn an_aadsts_override_beside_the_runbooks() {
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("aadsts.json"), "{}", r.stdout);
 }
+
+/// Issue 18: an error code that can't be one (-1, 1e308, 2^64, `true`, text) is an error at its
+/// place, not "no failure", in every format that carries one.
+#[test]
+fn impossible_error_codes_are_errors_at_their_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    for code in ["-1", "1e308", "18446744073709551616", "true", "\"12ab\"", "2147483648"] {
+        let graph = format!("{{\"correlationId\": \"c\",\n \"status\": {{\"errorCode\": {code}}}}}");
+        let la = format!("[{{\"CorrelationId\": \"c\", \"ResultType\": {code}}}]");
+        let status_text = format!(
+            "[{{\"CorrelationId\": \"c\", \"Status\": {}}}]",
+            serde_json::to_string(&format!("{{\"errorCode\": {code}}}")).unwrap()
+        );
+        for input in [graph, la, status_text] {
+            let r = import(tmp.path(), &["-"], Some(input.as_bytes()));
+            assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{input}: {}", r.stderr);
+            assert_eq!(r.stderr.lines().count(), 1, "{input}: {}", r.stderr);
+            assert!(r.stderr.contains("<stdin>:"), "{input}: {}", r.stderr);
+            assert!(r.stderr.contains("is not a whole number from 0 to 2147483647"), "{input}: {}", r.stderr);
+        }
+    }
+    // The CSV: the row is named.
+    let csv = std::fs::read_to_string(root().join("tests/signin_logs/public/11.csv")).unwrap();
+    let bad = csv.replacen(",Interrupted,50074,", ",Interrupted,-1,", 1);
+    assert_ne!(bad, csv);
+    let r = import(tmp.path(), &["-"], Some(bad.as_bytes()));
+    assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{}", r.stderr);
+    assert!(r.stderr.contains("<stdin>: row 1: `Sign-in error code` `-1` is not a whole number"), "{}", r.stderr);
+    // Still fine: 0, a large real code, a code as a string.
+    for code in ["0", "7000112", "\"50126\""] {
+        let graph = format!("{{\"correlationId\": \"c\", \"status\": {{\"errorCode\": {code}}}}}");
+        let r = import(tmp.path(), &["-"], Some(graph.as_bytes()));
+        assert_eq!(r.code, 0, "{code}: {}", r.stderr);
+    }
+}
+
+/// Issue 18: the admin center CSV's `Multifactor authentication auth method` gives
+/// `credential.type` by rule 9 (its detail's AAGUID for `Passkey (device-bound)`); its
+/// `Conditional Access` column (the overall CA status) gives no fact (rule 10: the CSV → nothing).
+#[test]
+fn the_csvs_mfa_method_gives_the_credential_type_and_ca_status_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = std::fs::read_to_string(root().join("tests/signin_logs/public/11.csv")).unwrap();
+    let row = "Android 10,FALSE,FALSE,,,,,multiFactorAuthentication";
+    assert!(csv.contains(row));
+    let with = |method: &str, detail: &str| {
+        csv.replacen(row, &format!("Android 10,FALSE,FALSE,,Success,{method},{detail},multiFactorAuthentication"), 1)
+    };
+    for (method, detail, want) in [
+        ("Passkey (device-bound)", "Authenticator - 90a3ccdf-635c-4729-a248-9b709135078f", Some("authenticator")),
+        ("Passkey (device-bound)", "", None),
+        ("FIDO2 security key", "YubiKey 5", Some("security-key")),
+        ("Passkey (synced)", "", Some("synced")),
+        ("Windows Hello for Business", "", None),
+        ("Text message", "", None),
+    ] {
+        let r = import(tmp.path(), &["-"], Some(with(method, detail).as_bytes()));
+        let (facts, sources) = facts_and_sources(&r, method);
+        assert_eq!(facts.get("credential.type").and_then(Value::as_str), want, "{method} {detail}");
+        if want.is_some() {
+            assert_eq!(sources["credential.type"], "portal-csv: Multifactor authentication auth method");
+        }
+        assert!(!facts.keys().any(|k| k.starts_with("ca.")), "{facts:?}");
+    }
+}
+
+/// Issue 18: a non-interactive download (same columns as the interactive one) is recognised by
+/// its name, and said to be one, rather than read as interactive sign-ins.
+#[test]
+fn a_non_interactive_download_is_not_taken_as_interactive() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv = std::fs::read(root().join("tests/signin_logs/public/11.csv")).unwrap();
+    // The JSON download without `isInteractive` (the entries don't say).
+    let json =
+        br#"[{"correlationId": "c1", "createdDateTime": "2026-11-18T14:03:52Z", "status": {"errorCode": 50074}}]"#
+            .to_vec();
+    for (name, bytes) in
+        [("NonInteractiveSignIns_2026-11-23_2026-11-24.csv", &csv), ("NonInteractiveSignIns_2026-11-18.json", &json)]
+    {
+        let file = tmp.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let r = import(tmp.path(), &[file.to_str().unwrap()], None);
+        assert_eq!((r.code, r.stdout.as_str()), (2, ""), "{name}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("entries are non-interactive sign-ins (the non-interactive download)"),
+            "{}",
+            r.stderr
+        );
+    }
+    // The interactive download under its own name still imports.
+    let file = tmp.path().join("InteractiveSignIns_2026-11-23_2026-11-24.csv");
+    std::fs::write(&file, &csv).unwrap();
+    assert_eq!(import(tmp.path(), &[file.to_str().unwrap()], None).code, 0);
+}

@@ -65,7 +65,7 @@ fn resolved_on_the_call_names_the_step_that_fixed_it() {
     let set = fixture_set();
     let s = resolved_session(&set);
     let out = text(&s);
-    assert!(out.contains("Resolved: yes, on the call (step s-restart = worked at 09:04:00 UTC)"), "{out}");
+    assert!(out.contains("Resolved: yes: resolved on the call (step s-restart = worked at 09:04:00 UTC)"), "{out}");
     let escalated = text(&escalated_session(&set));
     assert!(escalated.contains("Resolved: no: escalated to tier 2; 1 of 2 remediation steps done"), "{escalated}");
 }
@@ -249,6 +249,37 @@ fn export_takes_a_ticket_id_and_exports_its_newest_session() {
     assert!(dir.join("INC0012345.txt").is_file());
 }
 
+/// Issue 18: `2026` is a Zendesk ticket (numeric ids) and also the start of this year's session
+/// ids: the exact ticket wins, and the note names the other reading; with no such ticket, the
+/// ambiguity names both readings.
+#[test]
+fn an_exact_ticket_wins_over_an_id_prefix() {
+    let tmp = home_with_tickets();
+    let set = fixture_set();
+    let mut zendesk = resolved_session(&set);
+    zendesk.id = "20260121T100000Z-2026".into();
+    zendesk.ticket = Some("2026".into());
+    Journal::at(tmp.path().join("data/sessions")).save(&zendesk).expect("save");
+
+    let a = cmd(tmp.path()).args(["export", "2026", "--format", "json"]).assert().success();
+    assert_eq!(exported_id(&a.get_output().stdout), "20260121T100000Z-2026");
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("exporting session 20260121T100000Z-2026 of ticket 2026"), "{err}");
+    assert!(err.contains("`2026` also starts the session ids 20260120T090000Z-0001, "), "{err}");
+
+    // `post` and `escalate` read the query the same way (the journal's one lookup).
+    let journal = Journal::at(tmp.path().join("data/sessions"));
+    assert_eq!(journal.load_or_ticket("2026").map(|s| s.id).ok().as_deref(), Some("20260121T100000Z-2026"));
+
+    // No ticket by that name: the error names both readings.
+    let a = cmd(tmp.path()).args(["export", "202601"]).assert().code(2).stdout("");
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("`202601` is ambiguous: it starts the session ids 20260120T090000Z-0001, "), "{err}");
+    assert!(err.contains("and no ticket is `202601`"), "{err}");
+}
+
 #[test]
 fn a_ticket_without_a_session_is_one_line_and_exit_2() {
     let tmp = home_with_tickets();
@@ -333,4 +364,25 @@ fn a_question_followed_on_a_known_fact_is_listed_once() {
     // Numbered 1.. in time order.
     let times: Vec<&str> = rows.iter().filter_map(|l| l.split_whitespace().nth(1)).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "{rows:#?}");
+}
+
+/// Fixed on the call (issue 21): the export says so and lists no open differential, even when
+/// an unknown answer would have meant another class, and no step left unticked reads as
+/// "remediation not done".
+#[test]
+fn a_call_resolved_on_the_call_lists_nothing_open() {
+    let set = fixture_set();
+    let mut s = resolved_session(&set);
+    s.checklist.done.iter_mut().for_each(|d| *d = None);
+    s.differential = vec![passkey_triage::engine::differential::Alternative {
+        fact: "phone.bluetooth".into(),
+        value: "off".into(),
+        class: "cross-device.phone-bluetooth-off".into(),
+        outcome: s.outcome.as_ref().expect("outcome").node.to_string(),
+    }];
+    for out in [text(&s), markdown(&s)] {
+        assert!(out.contains("resolved on the call"), "{out}");
+        assert!(!out.contains("remediation not done"), "{out}");
+        assert!(!out.to_lowercase().contains("what would change this"), "{out}");
+    }
 }

@@ -1,6 +1,6 @@
 //! The fuzz targets of `src/fuzzing.rs` (the same functions `fuzz/` runs with cargo-fuzz),
 //! driven inside `cargo test` with a fixed budget: random bytes, and real inputs (facts files,
-//! runbooks, sessions, packages, config) mutated by byte flips, insertions, deletions, splices
+//! runbooks, sessions, packages, config, sign-in logs of every format) mutated by byte flips, insertions, deletions, splices
 //! and truncations. Any panic fails the test with the input that caused it.
 
 mod common;
@@ -13,7 +13,9 @@ use proptest::prelude::*;
 fn seeds() -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in ["tests/fixtures/facts", "tests/fixtures/sessions"] {
+    for dir in
+        ["tests/fixtures/facts", "tests/fixtures/sessions", "tests/signin_logs/public", "tests/signin_logs/cases"]
+    {
         if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
             for e in entries.filter_map(Result::ok) {
                 if let Ok(b) = std::fs::read(e.path())

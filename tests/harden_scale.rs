@@ -46,3 +46,66 @@ fn listing_holds_a_summary_per_session_and_a_prefix_reads_one_file() {
     assert_eq!(found.ok().as_deref(), Some(ids[1234].as_str()));
     assert!(peak < N * 256 + 20 * file_size, "prefix: peak {peak} bytes");
 }
+
+/// `pattern` repeated for `len` bytes, generated as it is read (nothing held).
+struct Repeated {
+    pattern: &'static [u8],
+    at: usize,
+    left: u64,
+}
+
+impl std::io::Read for Repeated {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        for b in &mut buf[..n] {
+            *b = self.pattern[self.at];
+            self.at = (self.at + 1) % self.pattern.len();
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// Issue 18: an import holds little memory whatever the input: a huge string (in a field the
+/// importer keeps or one it skips), a huge number, NUL bytes without a line break, a huge CSV
+/// row, an entry or a table's rows of many small values — each refused at its place before a parser buffers it.
+#[test]
+fn an_import_refuses_overlong_fields_rows_and_entries_in_bounded_memory() {
+    use std::io::{Cursor, Read};
+
+    use passkey_triage::import::{Query, import};
+
+    const HUGE: u64 = 48 * 1024 * 1024;
+    let cases: [(&str, &'static [u8], &str, &str, &str); 8] = [
+        ("[{\"correlationId\": \"c\", \"userAgent\": \"", b"x", "\"}]", "big:1:", "a string longer than"),
+        ("{\"correlationId\": \"c\", \"ignored\": \"", b"x", "\"}", "big:1:", "a string longer than"),
+        ("[{\"correlationId\": \"c\", \"status\": {\"errorCode\": 1", b"0", "}}]", "big:1:", "a value longer than"),
+        ("", b"\0", "", "big:1:", "a row longer than"),
+        (
+            "Date (UTC),Username,Correlation ID,Sign-in error code,Client app,Application ID,Browser,Operating System\n\"",
+            b"a",
+            "\"\n",
+            "big:2:",
+            "a row longer than",
+        ),
+        (
+            "[{\"correlationId\": \"c\", \"signInEventTypes\": [\"\"",
+            b",\"\"",
+            "]}]",
+            "big:1:",
+            "one entry spans more than",
+        ),
+        ("{\"correlationId\": \"c\", \"other\": [0", b",0", "]}", "big:1:", "one entry spans more than"),
+        ("{\"tables\": [{\"rows\": [[0", b",0", "]]}]}", "big:1:", "one entry spans more than"),
+    ];
+    for (prefix, pattern, suffix, place, what) in cases {
+        let input = Cursor::new(prefix.as_bytes().to_vec())
+            .chain(Repeated { pattern, at: 0, left: HUGE })
+            .chain(Cursor::new(suffix.as_bytes().to_vec()));
+        let (r, peak) = peak_of(|| import("big", input, &Query::default(), 3));
+        let err = r.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.starts_with(place) && err.contains(what), "{prefix:?}: {err}");
+        eprintln!("{prefix:?}: peak {peak} bytes");
+        assert!(peak < 40 * 1024 * 1024, "{prefix:?}: peak {peak} bytes");
+    }
+}

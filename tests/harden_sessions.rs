@@ -116,3 +116,57 @@ fn a_lock_left_by_a_killed_wizard_is_taken_over() {
     let me = Holder::me(None, chrono::Utc::now());
     assert!(SessionLock::acquire(&dir, &id, &me).is_err());
 }
+
+/// Issue 18: a link planted at `<id>.lock` is never followed: resuming the session refuses it
+/// (exit 2, naming the link) and the link's target keeps its bytes.
+#[cfg(unix)]
+#[test]
+fn a_link_planted_at_the_lock_name_is_refused_and_its_target_untouched() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let (id, _) = journaled(home.path());
+    let dir = home.path().join("data/sessions");
+    let precious = home.path().join("precious.txt");
+    std::fs::write(&precious, b"the agent's own file").expect("write");
+    std::os::unix::fs::symlink(&precious, dir.join(format!("{id}.lock"))).expect("symlink");
+
+    let out = cmd(home.path()).args(["--resume", &id]).output().expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("{id}.lock: cannot lock: is a symbolic link, not followed")), "{err}");
+    assert_eq!(std::fs::read(&precious).expect("read"), b"the agent's own file");
+
+    // The store refuses to save that session rather than follow the link.
+    let mut store = JournalStore::with_config(&paths(home.path()), Config::default());
+    assert!(store.load(Some(&id)).is_err());
+    assert_eq!(std::fs::read(&precious).expect("read"), b"the agent's own file");
+}
+
+/// Issue 18: the journal's other writes don't follow links either: a link planted at the index
+/// or at a session's file is replaced by the file (renamed into place), its target untouched.
+#[cfg(unix)]
+#[test]
+fn journal_writes_replace_planted_links_and_leave_their_targets_alone() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let (id, file) = journaled(home.path());
+    let dir = home.path().join("data/sessions");
+    let precious = home.path().join("precious.txt");
+    std::fs::write(&precious, b"keep").expect("write");
+    let index = dir.join(passkey_triage::session::journal::INDEX_FILE);
+    let _ = std::fs::remove_file(&index);
+    std::os::unix::fs::symlink(&precious, &index).expect("symlink");
+    let journal = Journal::open(&paths(home.path()));
+    let (list, _) = journal.list();
+    assert_eq!(list.len(), 1);
+    assert_eq!(std::fs::read(&precious).expect("read"), b"keep");
+    // The session's own file as a link to a copy of itself: saving replaces the link.
+    let copy = home.path().join("copy.json");
+    std::fs::copy(&file, &copy).expect("copy");
+    std::fs::remove_file(&file).expect("rm");
+    std::os::unix::fs::symlink(&copy, &file).expect("symlink");
+    let before = std::fs::read(&copy).expect("read");
+    let mut s = journal.load(&id).expect("load");
+    s.notes.push_str("\nmore");
+    journal.save(&s).expect("save");
+    assert_eq!(std::fs::read(&copy).expect("read"), before, "the link's target is untouched");
+    assert!(!file.symlink_metadata().expect("meta").file_type().is_symlink());
+}

@@ -78,3 +78,36 @@ fn an_empty_help_list_is_empty_text() {
     let mine = on_phone_bt(&lint_with_phone_bt_help(json!([])));
     assert_eq!(mine.iter().map(|(c, _)| *c).collect::<Vec<_>>(), ["empty-text"], "{mine:?}");
 }
+
+/// An option's `when` is linted as a help item's, and the `unknown` option is never gated.
+#[test]
+fn option_conditions_are_checked_and_unknown_is_never_hidden() {
+    let runbooks: Vec<LoadedRunbook> = builtin_runbooks()
+        .into_iter()
+        .map(|rb| rb.expect("built-in runbook"))
+        .map(|rb| {
+            if rb.id() != "cross-device" {
+                return rb;
+            }
+            let mut v: Value = serde_json::from_str(&rb.file.text).expect("json");
+            let nodes = v["nodes"].as_array_mut().expect("nodes");
+            let q = nodes.iter_mut().find(|n| n["id"] == "q-phone-bt").expect("q-phone-bt");
+            for o in q["options"].as_array_mut().expect("options") {
+                o["when"] = if o["value"] == "unknown" {
+                    json!({"fact": "phone.os", "one_of": ["ios", "unknown"]})
+                } else {
+                    json!({"fact": "phone.colour", "one_of": ["blue"]})
+                };
+            }
+            let text = serde_json::to_string_pretty(&v).expect("json");
+            let file = Arc::new(SourceFile::new(Origin::File("cross-device.json".into()), text));
+            LoadedRunbook::new(parse_json::<Runbook>(&file).expect("still a runbook"), file)
+        })
+        .collect();
+    let (matrix, matrix_file) = builtin_matrix().expect("matrix");
+    let set = RunbookSet::new(runbooks, matrix, matrix_file);
+    let findings = lint(&set, None, LintScope { full_set: true });
+    let codes: Vec<&str> = on_phone_bt(&findings).into_iter().map(|(c, _)| c).collect();
+    assert!(codes.contains(&"gated-unknown"), "{codes:?}");
+    assert!(codes.contains(&"unknown-fact"), "{codes:?}");
+}

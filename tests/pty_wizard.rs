@@ -329,7 +329,8 @@ fn open_continues_an_escalation_package_as_tier2() {
 
     let mut t2 = Wizard::spawn_in(&home, &["open", pkg.to_str().expect("path"), "--agent", "Tia"], &[]);
     t2.wait_for(&format!("Tier 2 continues {tier1}"));
-    t2.wait_for("ESCALATE TO TIER 2");
+    // Tier 2 is where the call went: its outcome says what tier 2 does next.
+    t2.wait_for("TIER 2 NEXT");
     t2.wait_for("T1 flow = same-device");
     t2.wait_for("Agent Tia");
     // Back over tier 1's answers, then a different one, on to a new outcome.
@@ -447,4 +448,59 @@ fn typed_answers_on_a_live_call() {
     w.send(CTRL_C);
     assert_eq!(w.wait_exit(), 130);
     w.assert_restored();
+}
+
+/// Issue 18: a session that can't be saved is never silent. With the data folder a regular file
+/// (unwritable whoever runs the test, root included), the answers go to a file in the temporary
+/// folder, named on exit, and the exit code is 4; with the temporary folder unusable too, they go
+/// to standard error as a facts file.
+#[test]
+fn a_session_that_cannot_be_saved_goes_elsewhere_and_exits_4() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let data = root.path().join("data-is-a-file");
+    std::fs::write(&data, b"not a folder").expect("write");
+    let tmp = root.path().join("tmp");
+    std::fs::create_dir(&tmp).expect("mkdir");
+    let config = root.path().join("config");
+    let answer_and_quit = |tmpdir: &Path| {
+        let mut cmd = command();
+        cmd.arg("--runbooks");
+        cmd.arg(fixtures().join("wizard"));
+        cmd.args(["--ticket", "INC-UNSAVED"]);
+        cmd.env("PASSKEY_TRIAGE_CONFIG_DIR", &config);
+        cmd.env("PASSKEY_TRIAGE_DATA_DIR", &data);
+        cmd.env("TMPDIR", tmpdir);
+        let mut w = Pty::spawn(cmd, ROWS, COLS);
+        w.wait_for("Could not save the session");
+        w.wait_for("Is the user signing in");
+        w.send("1");
+        w.wait_for("Is the passkey on the device");
+        w.send("q");
+        w.wait_for("The last save failed");
+        w.send("y");
+        let code = w.wait_exit();
+        w.assert_restored();
+        (code, w)
+    };
+
+    let (code, w) = answer_and_quit(&tmp);
+    assert_eq!(code, 4, "{}", w.screen());
+    w.wait_for("Could not save session");
+    w.wait_for("The answers are kept in");
+    let kept: Vec<PathBuf> = std::fs::read_dir(&tmp).expect("tmp").filter_map(Result::ok).map(|e| e.path()).collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let name = kept[0].file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    assert!(name.starts_with("passkey-triage-unsaved-") && name.ends_with(".json"), "{name}");
+    let session: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&kept[0]).expect("read")).expect("json");
+    assert_eq!(session["ticket"], "INC-UNSAVED");
+    assert_eq!(session["walk"]["facts"]["phase"]["value"], "sign-in", "{session}");
+
+    // The temporary folder unusable too: a facts file on standard error.
+    let no_tmp = root.path().join("tmp-is-a-file");
+    std::fs::write(&no_tmp, b"x").expect("write");
+    let (code, w) = answer_and_quit(&no_tmp);
+    assert_eq!(code, 4, "{}", w.screen());
+    w.wait_for("they are on standard error above as a facts file");
+    w.wait_for("\"phase\": \"sign-in\"");
 }

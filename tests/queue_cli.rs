@@ -143,7 +143,11 @@ fn claim_refusal_take_over_and_done_across_two_agents() {
     assert!(err.contains(&format!("{waiting} is claimed by Bo since {minute} UTC")), "{err}");
     assert!(err.contains("--take-over"), "{err}");
     // Nothing was journaled for Ana's refused attempt.
-    assert_eq!(std::fs::read_dir(ana.sessions_dir()).map(|d| d.count()).unwrap_or(0), 2);
+    // (Session files only: looking a ticket up leaves the journal's hidden index beside them.)
+    let journaled = |d: std::fs::ReadDir| {
+        d.filter_map(Result::ok).filter(|e| !e.file_name().to_string_lossy().starts_with('.')).count()
+    };
+    assert_eq!(std::fs::read_dir(ana.sessions_dir()).map(journaled).unwrap_or(0), 2);
 
     // Bo again (by the file's path): he holds it already.
     let out = ok(&bo.run(&["open", &queued.display().to_string(), "--print"]));
@@ -158,11 +162,21 @@ fn claim_refusal_take_over_and_done_across_two_agents() {
     let err = refused(&bo.run(&["open", &waiting, "--print"]));
     assert!(err.contains("is claimed by Ana since"), "{err}");
 
-    // Bo opens the finished package: tier 2 is at an outcome at once, so it is done.
+    // Bo opens the finished package: tier 2 is at tier 1's escalation again, having answered
+    // nothing new, so the package stays in the queue, claimed by him.
     let out = ok(&bo.run(&["open", &finished, "--print"]));
     let done_pkg = ana.queue.join("done").join(format!("{finished}.json"));
     let done_t2 = ana.queue.join("done").join(format!("{finished}.tier2.json"));
-    assert!(out.contains(&format!("package {finished} moved to {}", done_pkg.display())), "{out}");
+    assert!(out.contains(&format!("The package {finished} stays claimed in the queue")), "{out}");
+    assert!(ana.queue.join(format!("{finished}.json")).is_file() && !done_pkg.exists());
+    let still = ana.queue_json(false);
+    let row = still.iter().find(|e| e["id"] == finished.as_str()).expect("still queued");
+    assert_eq!((row["state"].as_str(), row["claimed_by"].as_str()), (Some("claimed"), Some("Bo")));
+    // Ana can't say it is done: Bo holds it. Bo can, with his tier-2 session beside it.
+    let err = refused(&ana.run(&["queue", "done", &finished]));
+    assert!(err.contains("is claimed by Bo"), "{err}");
+    let out = ok(&bo.run(&["queue", "done", &finished]));
+    assert!(out.starts_with(&format!("Package {finished} is done: moved to {}", done_pkg.display())), "{out}");
     assert!(!ana.queue.join(format!("{finished}.json")).exists());
     let t2: Value = serde_json::from_slice(&std::fs::read(&done_t2).expect("tier-2 session")).expect("json");
     assert_eq!(t2["continued_from"], finished.as_str());
@@ -235,7 +249,7 @@ fn queue_text_and_bad_input() {
     assert!(ok(&nobody.run(&["open", &id, "--print", "--agent", "Cy"])).starts_with("Claimed"));
     // A session that isn't there.
     let err = refused(&ana.run(&["escalate", "INC-NOPE"]));
-    assert!(err.contains("nor a session with ticket `INC-NOPE`"), "{err}");
+    assert!(err.contains("no ticket `INC-NOPE` with a session"), "{err}");
 }
 
 #[test]
@@ -258,4 +272,112 @@ fn escalating_a_call_fixed_on_the_call_says_so() {
     let out = ana.run(&["escalate", "INC-OK"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out.stderr).contains("does not call for tier 2; queued as asked"), "{}", text(&out.stderr));
+}
+
+/// A package whose outcome does not escalate (tier 2 reaches it at once), queued by Ana; its id.
+fn fixed_package(ana: &Agent) -> String {
+    std::fs::create_dir_all(ana.sessions_dir()).expect("sessions folder");
+    let file = ana.sessions_dir().join("fixed.json");
+    let world =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/authenticator.signed-out-1.json");
+    let args = [
+        "diagnose",
+        "--facts",
+        &world.to_string_lossy(),
+        "--ticket",
+        "INC-OK",
+        "--session-out",
+        &file.to_string_lossy(),
+    ];
+    let out = ana.cmd(&args.iter().map(|s| s.as_ref()).collect::<Vec<&str>>()).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&std::fs::read(&file).expect("session")).expect("json");
+    let id = v["id"].as_str().expect("id").to_string();
+    std::fs::rename(&file, ana.sessions_dir().join(format!("{id}.json"))).expect("rename");
+    ok(&ana.run(&["escalate", &id]));
+    id
+}
+
+#[cfg(unix)]
+#[test]
+fn the_queue_follows_no_link() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "Ana");
+    let bo = Agent::new(tmp.path(), "Bo");
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("outside");
+
+    // A package that is a link to a file outside the queue: refused, nothing claimed or read.
+    let id = ana.tier1_session("INC-L", false);
+    ok(&ana.run(&["escalate", &id]));
+    let queued = ana.queue.join(format!("{id}.json"));
+    let target = outside.join("elsewhere.json");
+    std::fs::rename(&queued, &target).expect("move out");
+    symlink(&target, &queued).expect("symlink");
+    let err = refused(&bo.run(&["open", &id, "--print"]));
+    assert!(err.contains("symbolic link") && err.contains("refused"), "{err}");
+    let err = refused(&bo.run(&["open", &queued.display().to_string(), "--print"]));
+    assert!(err.contains("symbolic link"), "{err}");
+    assert!(!ana.queue.join("claims").exists(), "nothing claimed");
+    // `queue` says what it did not read, instead of leaving it out silently; so for a FIFO and
+    // a folder named like a package.
+    std::fs::create_dir_all(ana.queue.join("20260101T000000Z-dir0.json")).expect("folder");
+    let fifo = ana.queue.join("20260101T000000Z-fifo.json");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+    let out = ana.run(&["queue"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    for what in [format!("{id}.json: a symbolic link"), "dir0.json: a folder".into(), "fifo.json: a FIFO".into()] {
+        assert!(err.contains("skipped unreadable package") && err.contains(&what), "{what}: {err}");
+    }
+    std::fs::remove_file(&queued).expect("unlink");
+
+    // claims/ as a link to a folder outside: no claim is written through it.
+    let id2 = ana.tier1_session("INC-C", false);
+    ok(&ana.run(&["escalate", &id2]));
+    let outside_claims = outside.join("claims");
+    std::fs::create_dir_all(&outside_claims).expect("outside claims");
+    symlink(&outside_claims, ana.queue.join("claims")).expect("symlink");
+    let err = refused(&bo.run(&["open", &id2, "--print"]));
+    assert!(err.contains("claims") && err.contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read_dir(&outside_claims).map(|d| d.count()).unwrap_or(99), 0);
+    std::fs::remove_file(ana.queue.join("claims")).expect("unlink");
+
+    // done/ as a link: tier 2 reaching an outcome writes nothing through it; the package stays.
+    let fixed = fixed_package(&ana);
+    let outside_done = outside.join("done");
+    std::fs::create_dir_all(&outside_done).expect("outside done");
+    symlink(&outside_done, ana.queue.join("done")).expect("symlink");
+    let out = ok(&bo.run(&["open", &fixed, "--print"]));
+    assert!(out.contains(&format!("The package {fixed} stays in the queue")) && out.contains("symbolic link"), "{out}");
+    assert_eq!(std::fs::read_dir(&outside_done).map(|d| d.count()).unwrap_or(99), 0);
+    assert!(ana.queue.join(format!("{fixed}.json")).is_file());
+    let err = refused(&bo.run(&["queue", "done", &fixed]));
+    assert!(err.contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read_dir(&outside_done).map(|d| d.count()).unwrap_or(99), 0);
+}
+
+#[test]
+fn an_outcome_that_does_not_escalate_finishes_the_package() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "Ana");
+    let bo = Agent::new(tmp.path(), "Bo");
+    let fixed = fixed_package(&ana);
+    let out = ok(&bo.run(&["open", &fixed, "--print"]));
+    assert!(out.contains(&format!("package {fixed} moved to")), "{out}");
+    // Another, held by someone with a long name.
+    let waiting = ana.tier1_session("INC-LONG-TICKET-NUMBER-0001", false);
+    ok(&ana.run(&["escalate", &waiting]));
+    ok(&bo.run(&["open", &waiting, "--print", "--agent", "Bartholomew Long-Name of Tier 2"]));
+    // `queue --all` shows the class tier 2 reached, in 80 columns.
+    let out = ok(&ana.run(&["queue", "--all"]));
+    assert!(out.contains("(done)"), "{out}");
+    for line in out.lines().filter(|l| !l.contains(" in folder: ")) {
+        assert!(line.chars().count() <= 80, "{} columns: {line}", line.chars().count());
+    }
+    let all = ana.queue_json(true);
+    let row = all.iter().find(|e| e["id"] == fixed.as_str()).expect("listed");
+    assert!(row["tier2_class"].is_string(), "{row}");
+    assert!(out.contains(row["tier2_class"].as_str().unwrap_or("?").get(..12).unwrap_or("?")), "{out}");
 }

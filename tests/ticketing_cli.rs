@@ -34,24 +34,27 @@ fn ticketing(home: &Path, system: &str, url: &str, extra: &str) {
     write_config(home, &format!("[ticketing]\nsystem = \"{system}\"\nurl = \"{url}\"\n{extra}"));
 }
 
+/// Variables a test run must not inherit: proxies and the ticketing settings.
+const CLEARED: [&str; 12] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "PASSKEY_TRIAGE_TICKETING_URL",
+    "PASSKEY_TRIAGE_TICKETING_USER",
+    "PASSKEY_TRIAGE_TICKETING_PASSWORD",
+    "PASSKEY_TRIAGE_TICKETING_TOKEN",
+];
+
 /// The binary with our folders and a clean environment (no proxies, no ticketing variables).
 fn post(home: &Path) -> Command {
     let mut c = Command::cargo_bin("passkey-triage").expect("binary");
     c.env("PASSKEY_TRIAGE_CONFIG_DIR", home.join("config")).env("PASSKEY_TRIAGE_DATA_DIR", home.join("data"));
-    for v in [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-        "NO_PROXY",
-        "no_proxy",
-        "PASSKEY_TRIAGE_TICKETING_URL",
-        "PASSKEY_TRIAGE_TICKETING_USER",
-        "PASSKEY_TRIAGE_TICKETING_PASSWORD",
-        "PASSKEY_TRIAGE_TICKETING_TOKEN",
-    ] {
+    for v in CLEARED {
         c.env_remove(v);
     }
     c.arg("post");
@@ -327,8 +330,9 @@ fn http_errors_name_the_status() {
         let (out, _home) = failing(vec![Reply::json(status, r#"{"error":{"message":"x"}}"#)], "");
         assert!(out.stderr.contains(words), "{status}: {}", out.stderr);
     }
-    let (out, _home) = failing(vec![Reply::json(429, "{}").with_header("Retry-After", "30")], "");
-    assert!(out.stderr.contains("HTTP 429: too many requests; retry after 30"), "{}", out.stderr);
+    // A wait longer than the bound is not waited out: reported at once.
+    let (out, _home) = failing(vec![Reply::json(429, "{}").with_header("Retry-After", "3600")], "");
+    assert!(out.stderr.contains("HTTP 429: too many requests; retry after 3600"), "{}", out.stderr);
     // The search finds nothing.
     let (out, _home) = failing(vec![Reply::json(200, r#"{"result":[]}"#)], "");
     assert!(out.stderr.contains("no such ticket"), "{}", out.stderr);
@@ -591,4 +595,353 @@ fn https_is_verified_against_the_built_in_roots_or_the_ca_file() {
     assert_eq!(reqs.len(), 2);
     assert_eq!(reqs[1].method, "PATCH");
     assert_eq!(reqs[1].header("authorization"), Some(format!("Bearer {SECRET}").as_str()));
+}
+
+/// An emulated Jira Cloud site. `service_management`: its projects have customers, so a comment
+/// is public unless marked internal (the `sd.public.comment` property, a role or group
+/// restriction, or Service Management's own `public: false`). Every comment made is kept as
+/// (path, public?).
+struct EmulatedJira {
+    server: Server,
+    comments: std::sync::Arc<std::sync::Mutex<Vec<(String, bool)>>>,
+}
+
+impl EmulatedJira {
+    fn start(service_management: bool) -> Self {
+        let comments = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = std::sync::Arc::clone(&comments);
+        let server = Server::emulate(move |r| {
+            let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap_or_default();
+            let keep = |public: bool| kept.lock().unwrap_or_else(|p| p.into_inner()).push((r.target.clone(), public));
+            match (r.method.as_str(), r.target.as_str()) {
+                ("GET", t) if t.starts_with("/rest/servicedeskapi/request/") => {
+                    if service_management {
+                        Reply::json(200, r#"{"issueKey":"HELP-42","requestTypeId":"1"}"#)
+                    } else {
+                        Reply::json(404, r#"{"errorMessage":"The request could not be found."}"#)
+                    }
+                }
+                ("POST", t) if t.starts_with("/rest/servicedeskapi/request/") => {
+                    // Public unless said otherwise, as the API documents.
+                    let public = body["public"].as_bool().unwrap_or(true);
+                    keep(public);
+                    Reply::json(201, &format!(r#"{{"id":"7","public":{public}}}"#))
+                }
+                ("POST", t) if t.contains("/issue/") && t.ends_with("/comment") => {
+                    let marked_internal = body["properties"].as_array().is_some_and(|ps| {
+                        ps.iter().any(|p| p["key"] == "sd.public.comment" && p["value"]["internal"] == true)
+                    });
+                    let public = service_management && !marked_internal && body.get("visibility").is_none();
+                    keep(public);
+                    let jsd = if service_management { format!(r#","jsdPublic":{public}"#) } else { String::new() };
+                    Reply::json(
+                        201,
+                        &format!(r#"{{"id":"10001","self":"https://contoso.atlassian.net/c/10001"{jsd}}}"#),
+                    )
+                }
+                _ => Reply::json(404, r#"{"errorMessages":["no such resource"]}"#),
+            }
+        });
+        Self { server, comments }
+    }
+
+    fn comments(&self) -> Vec<(String, bool)> {
+        self.comments.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+fn jira_post(home: &Path, extra_args: &[&str]) -> Out {
+    let mut c = post(home);
+    c.args([SESSION, "--ticket", "HELP-42", "--again"])
+        .args(extra_args)
+        .env("PASSKEY_TRIAGE_TICKETING_USER", "ana@contoso.com")
+        .env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    run(c)
+}
+
+#[test]
+fn a_service_management_project_never_gets_a_public_comment() {
+    let jira = EmulatedJira::start(true);
+    let home = home();
+    // The default mode, and each way of asking for an internal note.
+    for extra in [
+        "",
+        "jira_internal = \"platform\"\n",
+        "jira_internal = \"role:Service Desk Team\"\n",
+        "jira_internal = \"servicedesk\"\n",
+    ] {
+        ticketing(home.path(), "jira", &jira.server.url(), extra);
+        let out = jira_post(home.path(), &[]);
+        assert_eq!(out.code, 0, "{extra}: {}", out.stderr);
+        assert!(out.stdout.starts_with("posted to jira HELP-42 as an internal note"), "{extra}: {}", out.stdout);
+    }
+    let comments = jira.comments();
+    assert_eq!(comments.len(), 4, "{comments:?}");
+    assert!(comments.iter().all(|(_, public)| !public), "a public comment: {comments:?}");
+    // The default asks Service Management, then uses its internal comment.
+    assert_eq!(comments[0].0, "/rest/servicedeskapi/request/HELP-42/comment");
+}
+
+#[test]
+fn a_comment_whose_audience_is_unknown_is_not_called_internal() {
+    let jira = EmulatedJira::start(false);
+    let home = home();
+    ticketing(home.path(), "jira", &jira.server.url(), "");
+    let out = jira_post(home.path(), &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("posted to jira HELP-42 as a comment"), "{}", out.stdout);
+    assert!(!out.stdout.contains("internal"), "{}", out.stdout);
+    let reqs = jira.server.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[1].target, "/rest/api/3/issue/HELP-42/comment");
+    // Marked internal all the same, should the project gain customers.
+    assert_eq!(
+        reqs[1].json()["properties"],
+        serde_json::json!([{ "key": "sd.public.comment", "value": { "internal": true } }])
+    );
+}
+
+#[test]
+fn jira_data_center_uses_rest_v2_and_a_personal_access_token() {
+    let home = home();
+    let server = Server::start(vec![
+        Reply::json(404, "{}"),
+        Reply::json(201, r#"{"id":"5","self":"https://jira.contoso.com/rest/api/2/issue/10010/comment/5"}"#),
+    ]);
+    ticketing(home.path(), "jira", &server.url(), "jira_deployment = \"datacenter\"\n");
+    let mut c = post(home.path());
+    c.args([SESSION, "--ticket", "HELP-42"]).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let reqs = server.requests();
+    assert_eq!(reqs[1].target, "/rest/api/2/issue/HELP-42/comment");
+    assert!(reqs.iter().all(|r| r.header("authorization") == Some(format!("Bearer {SECRET}").as_str())));
+    // v2 takes the text (wiki markup), not a document; plain text by default.
+    let expected = render(&escalated_session(&fixture_set()), Format::Text, Default::default());
+    assert_eq!(reqs[1].json()["body"], serde_json::json!(expected));
+}
+
+#[test]
+fn oauth_bearer_tokens_for_jira_cloud_and_zendesk() {
+    for (system, ticket, replies) in [
+        ("jira", "HELP-42", vec![Reply::json(404, "{}"), Reply::json(201, r#"{"id":"1"}"#)]),
+        ("zendesk", "4512", vec![Reply::json(200, r#"{"ticket":{"id":4512}}"#)]),
+    ] {
+        let home = home();
+        let server = Server::start(replies);
+        ticketing(home.path(), system, &server.url(), "credential_kind = \"bearer\"\n");
+        let mut c = post(home.path());
+        // No user: an OAuth access token carries the identity.
+        c.args([SESSION, "--ticket", ticket]).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+        let out = run(c);
+        assert_eq!(out.code, 0, "{system}: {}", out.stderr);
+        let bearer = format!("Bearer {SECRET}");
+        assert!(server.requests().iter().all(|r| r.header("authorization") == Some(bearer.as_str())), "{system}");
+    }
+}
+
+#[test]
+fn a_servicenow_api_key_goes_in_its_own_header() {
+    let home = home();
+    let server = Server::start(servicenow_replies());
+    ticketing(home.path(), "servicenow", &server.url(), "credential_kind = \"apikey\"\n");
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    for r in &reqs {
+        assert_eq!(r.header("x-sn-apikey"), Some(SECRET));
+        assert_eq!(r.header("authorization"), None);
+    }
+    assert_no_secret(home.path(), &[&out], &[SECRET.to_string()]);
+}
+
+#[test]
+fn a_servicenow_record_with_another_number_is_not_written() {
+    for found in [
+        format!(r#"{{"result":[{{"sys_id":"{SYS_ID}","number":"INC0099999"}}]}}"#),
+        // A table without `number`: the query part is dropped and rows come back anyway.
+        format!(r#"{{"result":[{{"sys_id":"{SYS_ID}"}}]}}"#),
+    ] {
+        let home = home();
+        let server = Server::start(vec![Reply::json(200, &found), Reply::empty(200)]);
+        ticketing(home.path(), "servicenow", &server.url(), "servicenow_table = \"u_passkey_case\"\n");
+        let mut c = post(home.path());
+        c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+        let out = run(c);
+        assert_eq!(out.code, 2);
+        assert!(
+            out.stderr.contains("could not post to servicenow INC0012345: the search found record"),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("nothing was posted"), "{}", out.stderr);
+        let reqs = server.requests();
+        assert_eq!(reqs.len(), 1, "no write: {reqs:?}");
+        assert_eq!(reqs[0].method, "GET");
+        assert!(posted(home.path()).is_null());
+    }
+}
+
+#[test]
+fn a_429_is_retried_after_the_wait_the_server_asks_for() {
+    let home = home();
+    let server = Server::start(vec![
+        Reply::json(429, "{}").with_header("Retry-After", "0"),
+        Reply::json(200, r#"{"ticket":{"id":4512}}"#),
+    ]);
+    ticketing(home.path(), "zendesk", &server.url(), "user = \"ana@contoso.com\"\n");
+    let mut c = post(home.path());
+    c.args([SESSION, "--ticket", "4512"]).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2, "sent again after the 429");
+    assert_eq!(reqs[0].body, reqs[1].body);
+
+    // A request that may have been applied (a 5xx) is not sent again.
+    let (out, home) = failing(vec![servicenow_replies()[0].clone(), Reply::json(503, "{}"), Reply::empty(200)], "");
+    assert!(out.stderr.contains("HTTP 503"), "{}", out.stderr);
+    drop(home);
+}
+
+#[test]
+fn the_help_desks_own_explanation_reaches_the_agent() {
+    let home = home();
+    let zendesk = Server::start(vec![Reply::json(
+        422,
+        r#"{"error":"RecordInvalid","description":"Record validation errors","details":{"status":[{"description":"Status: closed prevents ticket update","error":"InvalidValue"}]}}"#,
+    )]);
+    ticketing(home.path(), "zendesk", &zendesk.url(), "user = \"ana@contoso.com\"\n");
+    let mut c = post(home.path());
+    c.args([SESSION, "--ticket", "4512"]).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("HTTP 422: Status: closed prevents ticket update"), "{}", out.stderr);
+
+    // Jira's errorMessages and errors, neutralised and cut short.
+    let long = "y".repeat(5000);
+    let body = format!(
+        r#"{{"errorMessages":["Issue does not exist or you do not have permission to see it.\u001b[2J\u202e"],"errors":{{"comment":"{long}"}}}}"#
+    );
+    let jira = Server::start(vec![Reply::json(404, "{}"), Reply::json(404, &body)]);
+    ticketing(home.path(), "jira", &jira.url(), "");
+    let out = jira_post(home.path(), &[]);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("HTTP 404: no such ticket; the server says: Issue does not exist or you do not have permission"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains('\u{1b}') && !out.stderr.contains('\u{202e}'), "{:?}", out.stderr);
+    assert!(out.stderr.len() < 600, "bounded: {}", out.stderr.len());
+}
+
+#[test]
+fn the_systems_trust_store_is_used() {
+    // rustls-native-certs reads SSL_CERT_FILE on Linux as the system's store: the test CA there
+    // is trusted without ca_file.
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let home = home();
+    let server = Server::start_tls(servicenow_replies());
+    ticketing(home.path(), "servicenow", &format!("https://localhost:{}", server.addr.port()), "");
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET).env("SSL_CERT_FILE", fixture_tls("ca.pem"));
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_signal_abandons_the_post_at_once_and_records_nothing() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+        let home = home();
+        let server = Server::start(vec![servicenow_replies()[0].clone(), Reply::hang()]);
+        ticketing(home.path(), "servicenow", &server.url(), "timeout_seconds = 600\n");
+        let before = std::fs::read(session_file(home.path())).expect("session");
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("passkey-triage"));
+        c.env("PASSKEY_TRIAGE_CONFIG_DIR", home.path().join("config"))
+            .env("PASSKEY_TRIAGE_DATA_DIR", home.path().join("data"));
+        for v in CLEARED {
+            c.env_remove(v);
+        }
+        c.args(["post", SESSION, "--again"])
+            .env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let child = c.spawn().expect("spawn");
+        // The write is on the wire and the server says nothing.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while server.requests().len() < 2 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(server.requests().len(), 2);
+        let pid = child.id().to_string();
+        let sent = std::process::Command::new("kill").args([&format!("-{signal}"), &pid]).status().expect("kill");
+        assert!(sent.success());
+        // Exits at once, not after the 600 s timeout (were it to hang, the test harness would
+        // say so; nothing here is timed).
+        let out = child.wait_with_output().expect("exits");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        assert!(stderr.contains("the post to servicenow INC0012345 was abandoned: not recorded as posted"), "{stderr}");
+        assert!(out.stdout.is_empty());
+        assert_eq!(std::fs::read(session_file(home.path())).expect("session"), before, "nothing recorded");
+    }
+}
+
+/// Whether a process is gone (a zombie nobody reaped counts as gone).
+#[cfg(target_os = "linux")]
+fn gone(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X'])),
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_signal_stops_the_credential_command_and_what_it_started() {
+    let home = home();
+    let server = Server::start(servicenow_replies());
+    let pidfile = home.path().join("helper.pid");
+    // A credential helper that starts a child of its own and waits for it (a vault prompt, say).
+    let script = format!("sleep 60 & echo $! > '{}'; wait", pidfile.display());
+    let extra = format!("credential_command = [\"sh\", \"-c\", {}]\n", toml_string(&script));
+    ticketing(home.path(), "servicenow", &server.url(), &extra);
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("passkey-triage"));
+    c.env("PASSKEY_TRIAGE_CONFIG_DIR", home.path().join("config"))
+        .env("PASSKEY_TRIAGE_DATA_DIR", home.path().join("data"));
+    for v in CLEARED {
+        c.env_remove(v);
+    }
+    c.args(["post", SESSION]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let child = c.spawn().expect("spawn");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let helper = loop {
+        let pid = std::fs::read_to_string(&pidfile).unwrap_or_default().trim().to_string();
+        if !pid.is_empty() || std::time::Instant::now() > deadline {
+            break pid;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(!helper.is_empty(), "the helper started its child");
+    let pid = child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let out = child.wait_with_output().expect("exits");
+    assert_eq!(out.status.code(), Some(143), "{}", String::from_utf8_lossy(&out.stderr));
+    // Killed with its group: nothing left running (a SIGKILL lands within moments).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !gone(&helper) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(gone(&helper), "the credential command's child {helper} still runs");
+    assert!(server.requests().is_empty(), "nothing sent");
 }

@@ -122,7 +122,8 @@ fn a_refused_post_keeps_the_call_and_says_why() {
     w.send("p");
     w.wait_for("Post to the ticket?");
     w.send("y");
-    w.wait_for("Not posted to servicenow INC0012345: HTTP 401: the credentials were refused. Everything is kept");
+    // The server's own words follow (the line is cut at the window's width).
+    w.wait_for("Not posted to servicenow INC0012345: HTTP 401: the credentials were refused; the server says:");
     // The call goes on: the checklist still ticks.
     w.send(" ");
     w.wait_for("[x] 1.");
@@ -131,4 +132,65 @@ fn a_refused_post_keeps_the_call_and_says_why() {
     let s = session_json(home.path());
     assert!(s.get("posted").is_none(), "{s}");
     assert!(s["checklist"]["done"][0].is_string());
+}
+
+/// The wizard posting to a server that answers the search and never the write; returns once the
+/// write is on the wire.
+fn a_post_that_hangs(home: &tempfile::TempDir) -> (Server, Pty) {
+    let server = Server::start(vec![
+        Reply::json(200, &format!(r#"{{"result":[{{"sys_id":"{SYS_ID}","number":"INC0012345"}}]}}"#)),
+        Reply::hang(),
+    ]);
+    std::fs::create_dir_all(home.path().join("config")).expect("config");
+    std::fs::write(
+        home.path().join("config/config.toml"),
+        format!("[ticketing]\nsystem = \"servicenow\"\nurl = \"{}\"\ntimeout_seconds = 600\n", server.url()),
+    )
+    .expect("config.toml");
+    let mut w = spawn(home.path(), &["--ticket", "INC0012345"]);
+    walk_to_the_outcome(&mut w);
+    w.send("p");
+    w.wait_for("Post to the ticket?");
+    w.send("y");
+    w.wait_for("Posting the note to servicenow INC0012345");
+    let end = pty_support::deadline();
+    while server.requests().len() < 2 && std::time::Instant::now() < end {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(server.requests().len(), 2, "the write is on the wire");
+    (server, w)
+}
+
+/// SIGTERM ends the wizard at once (not after the 600 s timeout nor the 120 s a quit waits for a
+/// post), the terminal restored, the post said to be abandoned and not recorded.
+fn terminate_and_check(w: &mut Pty, home: &Path) {
+    let pid = w.pid().expect("pid").to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    assert_eq!(w.wait_exit(), 143);
+    w.assert_restored();
+    let end = pty_support::deadline();
+    let said = |w: &Pty| pty_support::contains(&w.raw(), b"was abandoned: not recorded as posted");
+    while !said(w) && std::time::Instant::now() < end {
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+    assert!(said(w), "{}", String::from_utf8_lossy(&w.raw()));
+    let s = session_json(home);
+    assert!(s.get("posted").is_none(), "nothing recorded as posted: {s}");
+}
+
+#[test]
+fn a_signal_during_a_post_abandons_it_at_once_and_says_so() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let (_server, mut w) = a_post_that_hangs(&home);
+    terminate_and_check(&mut w, home.path());
+}
+
+#[test]
+fn a_signal_while_quitting_waits_for_a_post_ends_the_wait() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let (_server, mut w) = a_post_that_hangs(&home);
+    // q waits for the post, so that a posted note is recorded; a signal ends that wait.
+    w.send("q");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    terminate_and_check(&mut w, home.path());
 }

@@ -6,7 +6,9 @@
 mod ui_support;
 
 use passkey_triage::session::PostRecord;
+use passkey_triage::ticketing::Reach;
 use passkey_triage::ticketing::System;
+use passkey_triage::ticketing::delivery::Delivered;
 use passkey_triage::ui::app::{App, Effect, Msg, Options, Overlay, StatusKind};
 use passkey_triage::ui::keymap::{self, Screen};
 use ratatui::crossterm::event::KeyCode;
@@ -52,12 +54,24 @@ fn p_asks_naming_the_system_and_ticket_then_posts() {
     assert!(a.overlay.is_none());
     assert!(status(&a).1.contains("Still posting"), "{:?}", status(&a));
 
-    let fx = a.update(Msg::Posted(Ok(record(5))), t1());
+    let fx = a.update(Msg::Posted(Ok(Delivered { record: record(5), reach: Reach::Internal })), t1());
     assert_eq!(fx, vec![Effect::Persist], "the record is journaled");
     assert_eq!(a.session.posted, vec![record(5)]);
     let (kind, text) = status(&a);
     assert_eq!(kind, StatusKind::Info);
     assert!(text.starts_with("Posted the note to servicenow INC0012345 as an internal note at "), "{text}");
+}
+
+#[test]
+fn a_comment_the_help_desk_did_not_confirm_internal_is_not_called_internal() {
+    let mut a = posting_app();
+    ch(&mut a, 'p');
+    ch(&mut a, 'y');
+    let fx = a.update(Msg::Posted(Ok(Delivered { record: record(5), reach: Reach::Comment })), t1());
+    assert_eq!(fx, vec![Effect::Persist]);
+    let text = status(&a).1;
+    assert!(text.starts_with("Posted the note to servicenow INC0012345 as a comment at "), "{text}");
+    assert!(!text.contains("internal"), "{text}");
 }
 
 #[test]

@@ -16,7 +16,8 @@ use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::{Position, Rect};
 use ui_support::*;
 
-/// The diagnosis screens that have clickable lines, some with the long "why" list.
+/// The diagnosis screens that have clickable lines (some after the "why" overlay was opened and
+/// closed: it leaves the panel as it was).
 fn state(n: u8) -> App {
     let mut a = app();
     match n % 7 {
@@ -24,12 +25,13 @@ fn state(n: u8) -> App {
         1 => {
             ch(&mut a, '1');
             ch(&mut a, 'w');
+            key(&mut a, KeyCode::Esc);
         }
         2 => {
             // A typed question with its listed answers focused.
             ch(&mut a, '1');
             ch(&mut a, '2');
-            key(&mut a, KeyCode::Esc);
+            key(&mut a, KeyCode::Down);
         }
         3 => {
             ch(&mut a, '1');
@@ -37,10 +39,12 @@ fn state(n: u8) -> App {
             typed(&mut a, "17.5");
             key(&mut a, KeyCode::Enter);
             ch(&mut a, 'w');
+            key(&mut a, KeyCode::Esc);
         }
         4 => {
             to_escalation(&mut a);
             ch(&mut a, 'w');
+            key(&mut a, KeyCode::Esc);
         }
         5 => to_resolved(&mut a),
         _ => {

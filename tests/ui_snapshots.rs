@@ -162,7 +162,7 @@ fn matrix() {
         let mut a = app();
         ch(&mut a, '1');
         ch(&mut a, '2');
-        key(&mut a, KeyCode::Esc);
+        key(&mut a, KeyCode::Down);
         ch(&mut a, 'm');
         a
     });

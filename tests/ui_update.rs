@@ -185,20 +185,25 @@ fn back_with_backspace_and_left_preselects_the_earlier_answer() {
     key(&mut a, KeyCode::Enter);
     ch(&mut a, '1');
     assert_eq!(node(&a), "q-error");
-    key(&mut a, KeyCode::Esc); // leave the typed line
+    key(&mut a, KeyCode::Down); // leave the typed line
     assert_eq!(key(&mut a, KeyCode::Left), vec![Effect::Persist]);
     assert_eq!(node(&a), "q-flow");
     assert_eq!(a.walk_screen.cursor, 0);
 }
 
 #[test]
-fn why_toggles_and_page_keys_scroll() {
+fn why_opens_over_the_panel_and_page_keys_scroll() {
     let mut a = app();
     ch(&mut a, '1');
     a.update(Msg::Resize(60, 16), t1());
-    assert!(!a.walk_screen.why);
+    assert!(a.overlay.is_none());
+    // `w` shows how the walk got here at once, over the panel (not appended below the fold).
     ch(&mut a, 'w');
-    assert!(a.walk_screen.why);
+    assert!(matches!(a.overlay, Some(passkey_triage::ui::app::Overlay::Why(_))));
+    let screen = screen_text(&mut a, 60, 16);
+    assert!(screen.contains("Why am I asked this?"), "{screen}");
+    ch(&mut a, 'w');
+    assert!(a.overlay.is_none());
     key(&mut a, KeyCode::PageDown);
     assert!(a.walk_screen.scroll.offset() > 0, "the long help text scrolls at 60×16");
     key(&mut a, KeyCode::PageDown);
@@ -211,7 +216,8 @@ fn why_toggles_and_page_keys_scroll() {
     key(&mut a, KeyCode::PageUp);
     assert_eq!(a.walk_screen.scroll.offset(), 0);
     ch(&mut a, 'w');
-    assert!(!a.walk_screen.why);
+    key(&mut a, KeyCode::Esc);
+    assert!(a.overlay.is_none());
 }
 
 #[test]
@@ -221,7 +227,7 @@ fn restart_asks_first() {
     assert_eq!(a.overlay, None);
     ch(&mut a, '1');
     ch(&mut a, '2');
-    key(&mut a, KeyCode::Esc); // leave the typed line: letters are keys again
+    key(&mut a, KeyCode::Down); // leave the typed line: letters are keys again
     ch(&mut a, 'r');
     assert_eq!(a.overlay, Some(Overlay::Confirm(Confirm::Restart)));
     assert_eq!(a.screen(), Screen::Confirm);
@@ -231,7 +237,7 @@ fn restart_asks_first() {
     ch(&mut a, 'n');
     assert_eq!(a.overlay, None);
     assert_eq!(node(&a), "q-phone-version");
-    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Down);
     ch(&mut a, 'r');
     key(&mut a, KeyCode::Esc);
     assert_eq!(a.overlay, None);
@@ -498,8 +504,8 @@ fn typed_line_backspace_on_empty_goes_back_and_arrows_leave_it() {
     assert!(!a.walk_screen.focus_input);
     key(&mut a, KeyCode::Tab);
     assert!(a.walk_screen.focus_input);
-    key(&mut a, KeyCode::Esc);
-    assert!(!a.walk_screen.focus_input);
+    key(&mut a, KeyCode::Down);
+    assert!(!a.walk_screen.focus_input, "↓ leaves the line");
     key(&mut a, KeyCode::Up);
     assert!(a.walk_screen.focus_input, "↑ from the first listed answer returns to the line");
     assert_eq!(key(&mut a, KeyCode::Backspace), vec![Effect::Persist]);
@@ -534,7 +540,7 @@ fn paste_goes_into_the_line_without_control_characters() {
     assert_eq!(a.walk_screen.entry.text(), "17.\u{FFFD}[2J5 ");
     // On the listed answers, a paste focuses the line.
     let mut a = at_phone_version();
-    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Down);
     a.update(Msg::Paste("17.5".into()), t1());
     assert!(a.walk_screen.focus_input);
     assert_eq!(a.walk_screen.entry.text(), "17.5");
@@ -726,7 +732,7 @@ fn search_asks_a_question_now_and_keeps_every_answer() {
     let mut a = app();
     ch(&mut a, '1');
     ch(&mut a, '1'); // flow = same-device: the phone's version is not on this path
-    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Down);
     let before = answers(&a);
     assert_eq!(open_match(&mut a, "phone on", "q-phone-version"), vec![]);
     assert_eq!(a.screen(), Screen::AsideEntry, "a typed question starts on its line");
@@ -857,7 +863,7 @@ fn matrix_opens_on_the_rows_for_this_client() {
     let mut a = app();
     ch(&mut a, '1');
     ch(&mut a, '2');
-    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Down);
     ch(&mut a, 'm');
     assert_eq!(matrix_scroll(&a), 2, "the cross-device row");
 }

@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::exit;
 use crate::export::{self, Options};
 use crate::session::Session;
-use crate::session::journal::{Journal, JournalError, STALE_TEMP_AGE, remove_stale_temps};
+use crate::session::journal::{Journal, STALE_TEMP_AGE, remove_stale_temps};
 use crate::text::sanitize_line;
 
 pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<i32, CliError> {
@@ -53,38 +53,14 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<i32,
     Ok(exit::OK)
 }
 
-/// The session `query` names: an id, a unique id prefix or a session file, else a ticket id
-/// (the newest session recorded for that ticket; tier 2's continuation is newer than tier 1's).
+/// The session `query` names: an id or session file, else a ticket id (the newest session
+/// recorded for that ticket; tier 2's continuation is newer than tier 1's), else a unique id
+/// prefix; see [`Journal::find`].
 fn find_session(journal: &Journal, query: &str) -> Result<Session, CliError> {
-    match journal.load(query) {
-        Ok(s) => return Ok(s),
-        Err(JournalError::NotFound { .. }) => {}
-        Err(e) => return Err(CliError::bad_input(e.to_string())),
-    }
-    let wanted = query.trim();
-    let (summaries, _) = journal.list();
-    // Newest first, as `list` sorts them.
-    let mut of_ticket = summaries
-        .iter()
-        .filter(|s| s.ticket.as_deref().is_some_and(|t| !wanted.is_empty() && t.trim().eq_ignore_ascii_case(wanted)));
-    let Some(newest) = of_ticket.next() else {
-        let dir = sanitize_line(&journal.dir().display().to_string());
-        let q = sanitize_line(query);
-        return Err(CliError::bad_input(format!(
-            "no session `{q}` in {dir}, and no ticket `{q}` with a session (give a session id, an id prefix, a session file or a ticket id)"
-        )));
-    };
-    let older = of_ticket.count();
-    if older > 0 {
+    let found = journal.find(query).map_err(|e| CliError::bad_input(sanitize_line(&e.to_string())))?;
+    if let Some(note) = found.note("exporting") {
         // A note, not an error: a closed stderr must not stop the export.
-        let _ = writeln!(
-            std::io::stderr(),
-            "ticket {} has {} sessions; exporting the newest, {} (started {})",
-            sanitize_line(wanted),
-            older + 1,
-            newest.id,
-            newest.started.format("%Y-%m-%d %H:%M:%S UTC")
-        );
+        let _ = writeln!(std::io::stderr(), "{note}");
     }
-    crate::session::journal::read_session(&newest.file).map_err(|c| CliError::bad_input(c.to_string()))
+    Ok(found.session)
 }

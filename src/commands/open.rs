@@ -14,8 +14,8 @@ use chrono::Utc;
 use super::{CliError, Context};
 use crate::cli::OpenArgs;
 use crate::exit;
-use crate::session::journal::Journal;
-use crate::session::package::{Opened, open_package};
+use crate::session::journal::{Journal, parse_session};
+use crate::session::package::{Opened, continue_session, open_package};
 use crate::session::{CallInfo, id_nonce, local_offset_minutes, new_id};
 use crate::text::sanitize_line;
 use crate::ui::app::App;
@@ -26,11 +26,29 @@ pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, C
     let set = ctx.load_set()?;
     let now = Utc::now();
     let call = CallInfo { agent: store.config().agent(args.agent.as_deref()), ..CallInfo::default() };
-    // A package in the tier-2 queue (by id or file) is claimed first; see `commands::queue`.
-    let queued = super::queue::claim_for_open(ctx, args, store.config(), call.agent.as_deref(), now)?;
-    let file = queued.as_ref().map_or_else(|| args.file.clone(), |q| q.file.clone());
-    let mut opened = open_package(&file, &set, now, local_offset_minutes(now), new_id(now, id_nonce()), call)
-        .map_err(|e| CliError::bad_input(e.to_string()))?;
+    // A package in the tier-2 queue (by id, file or ticket) is claimed first; see `commands::queue`.
+    let queue = super::queue::backend(ctx, store.config())?;
+    let query = args.file.to_string_lossy();
+    let queued = queue
+        .take(&query, call.agent.as_deref(), args.take_over, now)
+        .map_err(|e| CliError::bad_input(e.to_string()))?
+        .map(|mut t| {
+            t.note = sanitize_line(&t.note);
+            t
+        });
+    let file = queued.as_ref().map_or_else(|| args.file.clone(), |q| std::path::PathBuf::from(&q.source));
+    let new_id = new_id(now, id_nonce());
+    let mut opened = match &queued {
+        // Read by the queue (never through a link; from the help desk): parsed from its bytes.
+        Some(q) => {
+            let original = parse_session(&q.json).map_err(|e| CliError::bad_input(format!("{}: {e}", q.source)))?;
+            let (session, warnings) = continue_session(&original, &set, now, local_offset_minutes(now), new_id, call)
+                .map_err(|e| CliError::bad_input(format!("{}: {e}", q.source)))?;
+            Opened { session, original, warnings }
+        }
+        None => open_package(&file, &set, now, local_offset_minutes(now), new_id, call)
+            .map_err(|e| CliError::bad_input(e.to_string()))?,
+    };
     let role = crate::engine::Role::from(args.role);
     if role != opened.session.walk.options.role {
         opened.session.walk.continue_as(&set, role, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
@@ -45,7 +63,7 @@ pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, C
         let mut text = summary(&file, &opened, &saved);
         if let Some(q) = &queued {
             text = format!("{}\n{text}", q.note);
-            text.extend(super::queue::after_tier2(&q.queue, &opened.session).map(|l| l + "\n"));
+            text.extend(super::queue::after_tier2(queue.as_ref(), &opened.session).map(|l| l + "\n"));
         }
         out.write_all(text.as_bytes()).map_err(|e| CliError::bad_input(format!("cannot write output: {e}")))?;
         return Ok(exit::OK);

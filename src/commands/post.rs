@@ -2,9 +2,13 @@
 //! markdown|text` gives) to the help desk as an internal note, then records where and when in
 //! the session (`posted`), so that a second post of the same note to the same ticket needs
 //! `--again`. Any failure is exit 2 with one line naming the system and the ticket; the session
-//! is left as it was.
+//! is left as it was. A signal (SIGTERM, SIGHUP, SIGINT) during the post abandons it at once: a
+//! credential command is killed, no answer is waited for, nothing is recorded, and the exit code
+//! is the signal's.
 
 use std::io::Write;
+use std::sync::mpsc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
@@ -15,14 +19,18 @@ use crate::exit;
 use crate::session::journal::{Journal, read_session};
 use crate::session::{PostRecord, Session};
 use crate::text::sanitize_line;
-use crate::ticketing::delivery::{self, Delivery};
+use crate::ticketing::Cancel;
+use crate::ticketing::delivery::{self, Delivered, Delivery, DeliveryError};
 
 pub fn run(ctx: &Context, args: &PostArgs, out: &mut dyn Write) -> Result<i32, CliError> {
-    let env = |k: &str| std::env::var(k).ok();
     let config = Config::load(&ctx.paths).map_err(|e| CliError::bad_input(e.to_string()))?;
     let config_file = sanitize_line(&ctx.paths.config_file().display().to_string());
     let journal = Journal::open(&ctx.paths);
-    let session = journal.load_or_ticket(&args.session).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let found = journal.find(&args.session).map_err(|e| CliError::bad_input(sanitize_line(&e.to_string())))?;
+    if let Some(note) = found.note("posting to") {
+        eprintln!("passkey-triage: {note}");
+    }
+    let session = found.session;
     let earlier = journal_copy(&journal, &session)?;
 
     let system = args.system.or(config.ticketing.system).ok_or_else(|| {
@@ -53,17 +61,21 @@ pub fn run(ctx: &Context, args: &PostArgs, out: &mut dyn Write) -> Result<i32, C
 
     // The runbooks say who can check each open item; a post never fails for want of them.
     let set = ctx.load_set().ok();
-    let request = delivery::Request {
-        config: &config.ticketing,
+    let job = Job {
+        config: config.ticketing.clone(),
         system,
-        ticket: &ticket,
+        ticket: ticket.clone(),
         format: args.format,
         redact: config.redact(args.redact, args.no_redact),
-        config_file: &config_file,
-        runbooks: set.as_ref(),
+        config_file,
+        set,
+        session: session.clone(),
     };
-    let delivery = Delivery::prepare(request, &session, &env).map_err(|e| CliError::bad_input(e.to_string()))?;
-    let record = delivery.send(Utc::now()).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let (delivery, delivered) = match send_watching_signals(job)? {
+        Ok(sent) => sent,
+        Err(e) => return Err(CliError::bad_input(e.to_string())),
+    };
+    let record = delivered.record.clone();
     let path = record_post(&journal, &session, record.clone()).map_err(|e| {
         CliError::bad_input(
             delivery
@@ -72,9 +84,69 @@ pub fn run(ctx: &Context, args: &PostArgs, out: &mut dyn Write) -> Result<i32, C
     })?;
     let werr = |e: std::io::Error| CliError::bad_input(format!("cannot write output: {e}"));
     let url = record.url.as_deref().map(|u| format!(" ({})", sanitize_line(u))).unwrap_or_default();
-    writeln!(out, "posted to {system} {ticket} as an internal note{url}; recorded in {}", sanitize_line(&path))
-        .map_err(werr)?;
+    writeln!(out, "{}{url}; recorded in {}", delivered.describe(), sanitize_line(&path)).map_err(werr)?;
     Ok(exit::OK)
+}
+
+/// Everything the post needs, owned, for its own thread.
+struct Job {
+    config: crate::ticketing::config::TicketingConfig,
+    system: crate::ticketing::System,
+    ticket: String,
+    format: Option<crate::ticketing::NoteFormat>,
+    redact: bool,
+    config_file: String,
+    set: Option<crate::runbook::RunbookSet>,
+    session: Session,
+}
+
+/// A post that went through: how it was sent (its scrubber hides the secret) and what came of it.
+type Sent = (Delivery, Delivered);
+
+/// Runs the post (credential command and requests) on its own thread while this one watches
+/// for a termination signal. A signal cancels the post (killing a credential command and what it
+/// started) and returns at once, with the signal's exit code: a request on the wire is not
+/// waited for, and nothing is recorded.
+fn send_watching_signals(job: Job) -> Result<Result<Sent, DeliveryError>, CliError> {
+    let cancel = Cancel::new();
+    let signals = crate::term::Signals::install().ok();
+    let (tx, rx) = mpsc::channel();
+    let worker_cancel = cancel.clone();
+    let (system, ticket) = (job.system, job.ticket.clone());
+    std::thread::Builder::new()
+        .name("post".into())
+        .spawn(move || {
+            let env = |k: &str| std::env::var(k).ok();
+            let request = delivery::Request {
+                config: &job.config,
+                system: job.system,
+                ticket: &job.ticket,
+                format: job.format,
+                redact: job.redact,
+                config_file: &job.config_file,
+                runbooks: job.set.as_ref(),
+                cancel: Some(&worker_cancel),
+            };
+            let sent = Delivery::prepare(request, &job.session, &env).and_then(|d| {
+                let delivered = d.send(Utc::now())?;
+                Ok((d, delivered))
+            });
+            let _ = tx.send(sent);
+        })
+        .map_err(|e| CliError::bad_input(format!("could not start posting: {e}")))?;
+    loop {
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(result) => return Ok(result),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(CliError::bad_input(format!("could not post to {system} {ticket}: the post stopped")));
+            }
+        }
+        if let Some(code) = signals.as_ref().and_then(crate::term::Signals::pending) {
+            cancel.cancel_and_settle(Duration::from_secs(1));
+            return Err(CliError { code, message: delivery::abandoned_line(system, &ticket) });
+        }
+    }
 }
 
 /// The journal's copy of the session, when there is one (the session may have come from a file

@@ -1,20 +1,21 @@
-//! `passkey-triage queue [--all] [--format text|json]`: the tier-2 queue, oldest call first.
+//! `passkey-triage queue [--all] [--format text|json]`: the tier-2 queue, oldest call first;
+//! `passkey-triage queue done ID`: tier 2 says a package is finished.
 //!
-//! Also the queue's part of `open` (claiming a queued package, [`claim_for_open`]) and of the
-//! end of a tier-2 session (the package moves to `done/`, [`after_tier2`]), kept here so that
-//! `open` and the wizard call them with one line each.
+//! The queue is a folder or the help desk (`[queue] backend` in config.toml): [`backend`]
+//! picks it, and `escalate`, `open` and the wizard go through the same
+//! [`QueueBackend`](crate::queue::backend::QueueBackend).
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{CliError, Context};
-use crate::cli::{OpenArgs, QueueArgs, TextOrJson};
+use crate::cli::{QueueAction, QueueArgs, QueueDoneArgs, TextOrJson};
 use crate::config::Config;
 use crate::exit;
-use crate::queue::{Claimed, Entry, Queue, State, resolve_dir};
+use crate::queue::backend::QueueBackend;
+use crate::queue::{Entry, Queue, State, resolve_dir};
 use crate::session::Session;
 use crate::session::journal::Journal;
 use crate::text::{clip_line, sanitize_line};
@@ -24,19 +25,47 @@ pub fn open_queue(ctx: &Context, config: &Config) -> Queue {
     Queue::at(resolve_dir(&ctx.paths, config.queue_dir.as_deref(), |k| std::env::var_os(k)))
 }
 
+/// The queue config.toml names: the folder, or the help desk of `[ticketing]`.
+pub fn backend(ctx: &Context, config: &Config) -> Result<Box<dyn QueueBackend>, CliError> {
+    let env = |k: &str| std::env::var(k).ok();
+    crate::queue::backend::for_config(&ctx.paths, config, &env).map_err(CliError::bad_input)
+}
+
 pub fn run(ctx: &Context, args: &QueueArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     let config = Config::load(&ctx.paths).map_err(|e| CliError::bad_input(e.to_string()))?;
-    let queue = open_queue(ctx, &config);
-    let (entries, corrupt) = queue.list(args.all);
+    if let Some(QueueAction::Done(done)) = &args.action {
+        return run_done(ctx, &config, done, out);
+    }
+    let queue = backend(ctx, &config)?;
+    let (entries, corrupt) = queue.list(args.all).map_err(|e| CliError::bad_input(e.to_string()))?;
     for c in &corrupt {
         eprintln!("passkey-triage: skipped unreadable package {c}");
     }
     let now = Utc::now();
     let body = match args.format {
         TextOrJson::Json => render_json(&entries, now),
-        TextOrJson::Text => render_text(&entries, now, &queue, args.all),
+        TextOrJson::Text => render_text(&entries, now, &queue.place(), args.all),
     };
     out.write_all(body.as_bytes()).map_err(|e| CliError::bad_input(format!("cannot write output: {e}")))?;
+    Ok(exit::OK)
+}
+
+/// `queue done ID`: with the newest session of this agent's journal that continues the package.
+fn run_done(ctx: &Context, config: &Config, args: &QueueDoneArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    let Some(agent) = config.agent(args.agent.as_deref()) else {
+        return Err(CliError::bad_input("queue done: give --agent NAME or set agent in config.toml"));
+    };
+    let queue = backend(ctx, config)?;
+    let wanted = args.id.trim();
+    let (sessions, _) = Journal::open(&ctx.paths).scan();
+    // `scan` is newest first.
+    let tier2 = sessions.into_iter().map(|(_, s)| s).find(|s| {
+        s.continued_from.as_deref() == Some(wanted)
+            || (s.continued_from.is_some() && s.ticket.as_deref().map(str::trim) == Some(wanted))
+    });
+    let line =
+        queue.done(wanted, &agent, args.take_over, tier2.as_ref()).map_err(|e| CliError::bad_input(e.to_string()))?;
+    writeln!(out, "{}", sanitize_line(&line)).map_err(|e| CliError::bad_input(format!("cannot write output: {e}")))?;
     Ok(exit::OK)
 }
 
@@ -56,8 +85,9 @@ struct Row<'a> {
     age_seconds: i64,
     claimed_by: Option<&'a str>,
     claimed_at: Option<DateTime<Utc>>,
-    file: String,
-    tier2_session: Option<String>,
+    file: &'a str,
+    tier2_session: Option<&'a str>,
+    tier2_class: Option<&'a str>,
 }
 
 /// A JSON list of packages.
@@ -77,8 +107,9 @@ pub fn render_json(entries: &[Entry], now: DateTime<Utc>) -> String {
             age_seconds: (now - e.started).num_seconds().max(0),
             claimed_by: e.claimed_by.as_deref(),
             claimed_at: e.claimed_at,
-            file: absolute(&e.file),
-            tier2_session: e.tier2_session.as_deref().map(absolute),
+            file: &e.file,
+            tier2_session: e.tier2_session.as_deref(),
+            tier2_class: e.tier2_class.as_deref(),
         })
         .collect();
     let mut s = crate::export::json::escape_unsafe(&serde_json::to_string_pretty(&rows).unwrap_or_default());
@@ -86,49 +117,45 @@ pub fn render_json(entries: &[Entry], now: DateTime<Utc>) -> String {
     s
 }
 
-fn absolute(p: &std::path::Path) -> String {
-    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
-}
-
-/// An aligned table and a line saying how many wait and where; a note when empty.
-pub fn render_text(entries: &[Entry], now: DateTime<Utc>, queue: &Queue, all: bool) -> String {
-    let dir = sanitize_line(&absolute(queue.dir()));
+/// An aligned table that fits 80 columns, and a line saying how many wait and where; a note
+/// when empty. The user, the claim's time and every open check are in `--format json`.
+pub fn render_text(entries: &[Entry], now: DateTime<Utc>, place: &str, all: bool) -> String {
+    let place = sanitize_line(place);
     if entries.is_empty() {
-        return format!("The tier-2 queue is empty (folder: {dir}).\n");
+        return format!("The tier-2 queue is empty ({place}).\n");
     }
-    let mut header = vec!["ID", "TICKET", "USER", "CLASS", "OPEN CHECKS", "AGE", "CLAIMED BY", "SINCE (UTC)"];
-    if all {
-        header.push("STATE");
-    }
+    let header = ["ID", "TICKET", "CLASS", "CHECKS", "AGE", "HELD BY"];
     let rows: Vec<Vec<String>> = entries
         .iter()
         .map(|e| {
-            // How many, then the first ones: the row stays readable in a narrow terminal, and
-            // `--format json` has them all.
-            let checks = match e.open_checks.len() {
-                0 => "-".to_string(),
-                n => format!("{n}: {}", e.open_checks.join(", ")),
+            // How many, then the first one: `--format json` has them all.
+            let checks = match e.open_checks.as_slice() {
+                [] => "-".to_string(),
+                [first, ..] => format!("{}: {first}", e.open_checks.len()),
             };
-            let mut r = vec![
-                clip_line(&e.id, 40),
-                clip_line(e.ticket.as_deref().unwrap_or("-"), 24),
-                clip_line(e.user.as_deref().unwrap_or("-"), 32),
-                clip_line(e.class.as_deref().unwrap_or("(no outcome)"), 36),
-                clip_line(&checks, 28),
+            // A finished package shows where tier 2 ended, not where tier 1 stopped.
+            let class = match (e.state, e.tier2_class.as_deref()) {
+                (State::Done, Some(c)) => c,
+                _ => e.class.as_deref().unwrap_or("(no outcome)"),
+            };
+            let held = match e.state {
+                State::Done => "(done)".to_string(),
+                _ => clip_line(e.claimed_by.as_deref().unwrap_or("-"), 9),
+            };
+            vec![
+                clip_line(&e.id, 21),
+                clip_line(e.ticket.as_deref().unwrap_or("-"), 10),
+                clip_line(class, 13),
+                clip_line(&checks, 7),
                 crate::text::age(now - e.started),
-                clip_line(e.claimed_by.as_deref().unwrap_or("-"), 24),
-                e.claimed_at.map_or_else(|| "-".to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string()),
-            ];
-            if all {
-                r.push(e.state.as_str().to_string());
-            }
-            r
+                held,
+            ]
         })
         .collect();
     let mut out = crate::report::text::table(&header, &rows);
     let count = |s: State| entries.iter().filter(|e| e.state == s).count();
     out.push_str(&format!(
-        "{} waiting, {} claimed{} in {dir}\n",
+        "{} waiting, {} claimed{} in {place}\n",
         count(State::Waiting),
         count(State::Claimed),
         if all { format!(", {} done", count(State::Done)) } else { String::new() }
@@ -136,83 +163,27 @@ pub fn render_text(entries: &[Entry], now: DateTime<Utc>, queue: &Queue, all: bo
     out
 }
 
-/// A queued package `open` is working on, claimed for `agent`.
-#[derive(Debug, Clone)]
-pub struct QueuedOpen {
-    pub queue: Queue,
-    pub id: String,
-    /// The package file to open.
-    pub file: PathBuf,
-    /// What the claim did, one line (for the summary).
-    pub note: String,
-}
-
-/// `open ID|FILE` on a package in the queue: claims it for the agent. `Ok(None)` when the
-/// argument is not a queued package (then `open` reads it as a file, as always). Exit 2 with
-/// one line when someone else holds it (unless `--take-over`), when tier 2 finished it, or
-/// when nobody is named to claim it for.
-pub fn claim_for_open(
-    ctx: &Context,
-    args: &OpenArgs,
-    config: &Config,
-    agent: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<Option<QueuedOpen>, CliError> {
-    let queue = open_queue(ctx, config);
-    let query = args.file.to_string_lossy();
-    let bad = |e: crate::queue::QueueError| CliError::bad_input(e.to_string());
-    let Some(found) = queue.find(&query).map_err(bad)? else { return Ok(None) };
-    if found.state == State::Done {
-        return Err(CliError::bad_input(format!(
-            "{} is done: tier 2 reached an outcome; the package and the tier-2 session are in {}",
-            found.id,
-            queue.done_dir().display()
-        )));
-    }
-    let Some(agent) = agent else {
-        return Err(CliError::bad_input(format!(
-            "{} is in the tier-2 queue and is claimed by name: give --agent NAME or set agent in config.toml",
-            found.id
-        )));
-    };
-    let note = match queue.claim(&found.id, agent, args.take_over, now).map_err(bad)? {
-        Claimed::New(h) => match h.claim.and_then(|c| c.took_over_from) {
-            Some(from) => format!("Took over queued package {} from {from}; it is claimed by {agent}", found.id),
-            None => format!("Claimed queued package {} for {agent}", found.id),
-        },
-        Claimed::Already(h) => {
-            let since = h.since().map(|t| format!(" since {}", t.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default();
-            format!("Queued package {} is claimed by you ({agent}){since}", found.id)
-        }
-    };
-    Ok(Some(QueuedOpen { queue, id: found.id, file: found.file, note: sanitize_line(&note) }))
-}
-
-/// After a tier-2 session was saved: when it has reached an outcome and continues a package
-/// still in the queue, the package moves to `done/` with the session beside it. Returns the
-/// line to print (None when there was nothing to do). Never fails the command: the session is
-/// saved whatever happens here; a problem is the returned line.
-pub fn after_tier2(queue: &Queue, session: &Session) -> Option<String> {
-    let package = session.continued_from.as_deref()?;
-    if session.is_open() || !matches!(queue.state(package), Some(State::Waiting | State::Claimed)) {
-        return None;
-    }
-    let json = crate::export::json::render(session);
-    Some(match queue.complete(package, json.as_bytes()) {
-        Ok(done) => sanitize_line(&format!(
-            "Tier 2 reached an outcome: package {package} moved to {} with tier-2 session {} beside it ({})",
-            absolute(&done.package),
-            session.id,
-            absolute(&done.session)
-        )),
-        Err(e) => sanitize_line(&format!("The package {package} stays in the queue: {e}")),
-    })
+/// After a tier-2 session was saved: the queue finishes its package when the outcome does not
+/// escalate (see [`QueueBackend::finish`]); the line to print.
+pub fn after_tier2(queue: &dyn QueueBackend, session: &Session) -> Option<String> {
+    session.continued_from.as_ref()?;
+    queue.finish(session).map(|l| sanitize_line(&l))
 }
 
 /// [`after_tier2`] for a session the wizard journaled (read back from the journal).
 pub fn after_wizard(ctx: &Context, config: &Config, session_id: &str, out: &mut dyn Write) {
     let Ok(session) = Journal::open(&ctx.paths).load(session_id) else { return };
-    if let Some(line) = after_tier2(&open_queue(ctx, config), &session) {
+    if session.continued_from.is_none() {
+        return;
+    }
+    let queue = match backend(ctx, config) {
+        Ok(q) => q,
+        Err(e) => {
+            let _ = writeln!(out, "The queue was not updated: {}", sanitize_line(&e.to_string()));
+            return;
+        }
+    };
+    if let Some(line) = after_tier2(queue.as_ref(), &session) {
         let _ = writeln!(out, "{line}");
     }
 }

@@ -201,11 +201,58 @@ pub fn run_app(
     for line in store.farewell(&app.session) {
         let _ = writeln!(out, "{line}");
     }
+    // A post still under way when the wizard closed (a signal) was abandoned, not recorded.
+    if let Some((system, ticket)) = &app.posting {
+        let line = crate::ticketing::delivery::abandoned_line(*system, ticket);
+        let mut chars = line.chars();
+        let first = chars.next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+        let _ = writeln!(out, "{first}{}.", chars.as_str());
+    }
     // Nothing kept the notes: leave them in the scrollback rather than lose them.
     if store.lost() && !app.session.notes.trim().is_empty() {
         let _ = writeln!(out, "Notes:\n{}", crate::text::sanitize_text(&app.session.notes));
     }
+    // A save that failed is never silent: the session goes somewhere else, and the exit code
+    // says so (a signal's own code is kept).
+    if store.persists() && store.lost() && !app.on_start_screen() {
+        for line in rescue(&app.session, &std::env::temp_dir(), &mut std::io::stderr()) {
+            let _ = writeln!(out, "{line}");
+        }
+        return Ok(if code == crate::exit::OK { crate::exit::NOT_SAVED } else { code });
+    }
     Ok(code)
+}
+
+/// Saves a session the journal could not keep: as a session file in `dir` (the temporary
+/// folder; a new name, never replacing or following anything, readable by its owner only),
+/// which `--resume FILE` continues; failing that, its facts as a facts file on `err`. Returns
+/// the lines saying where they went.
+pub fn rescue(session: &Session, dir: &std::path::Path, err: &mut dyn Write) -> Vec<String> {
+    let stem = format!("passkey-triage-unsaved-{}", session.id);
+    let written = serde_json::to_string_pretty(session)
+        .map_err(|e| e.to_string())
+        .and_then(|json| crate::export::write_new(dir, &stem, "json", &json).map_err(|e| e.to_string()));
+    match written {
+        Ok(path) => {
+            let path = sanitize_line(&std::path::absolute(&path).unwrap_or(path).display().to_string());
+            vec![format!("The answers are kept in {path} instead; continue with: passkey-triage --resume {path}")]
+        }
+        Err(e) => {
+            let facts: serde_json::Map<String, serde_json::Value> = session
+                .walk
+                .facts
+                .iter()
+                .map(|(k, f)| (k.clone(), serde_json::Value::String(f.value.clone())))
+                .collect();
+            let file = serde_json::json!({ "facts": facts });
+            let text = serde_json::to_string_pretty(&file).unwrap_or_default();
+            let _ = writeln!(err, "{}", crate::export::json::escape_unsafe(&text));
+            vec![format!(
+                "Could not keep the answers in a file either ({}): they are on standard error above as a facts file (passkey-triage --facts FILE takes it)",
+                sanitize_line(&e)
+            )]
+        }
+    }
 }
 
 /// One line for the scrollback after the wizard closes.

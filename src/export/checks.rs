@@ -33,7 +33,8 @@ pub struct Check {
 /// unknown answer matters. `set` (the runbooks in force, when the caller has them) says who
 /// each question is asked of; without it the session alone decides (see [`audience_of`]).
 pub fn grouped(s: &Session, set: Option<&RunbookSet>) -> Vec<(Audience, Vec<Check>)> {
-    if s.differential.is_empty() {
+    // Fixed on the call: nothing is open, whatever an unknown answer might have meant.
+    if s.differential.is_empty() || s.outcome.as_ref().is_some_and(|o| o.resolved_on_call) {
         return Vec::new();
     }
     let contract = Vocabulary::contract();

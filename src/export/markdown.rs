@@ -71,7 +71,8 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
                     // "Sources cited".
                     .map(|c| format!(" — {}", link(&c.id, &c.url)))
                     .unwrap_or_default();
-                o.push_str(&wrapped(&format!("- {mark} "), "  ", &format!("{n}. {} _({state})_{cite}", inline(text))));
+                let text = crate::vocab::releases::Releases::builtin().quote_builds(text);
+                o.push_str(&wrapped(&format!("- {mark} "), "  ", &format!("{n}. {} _({state})_{cite}", inline(&text))));
             }
         }
         o.push_str(&open_checks(s, set));
@@ -92,7 +93,7 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
             o.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
                 code(k),
-                cell(&f.value),
+                cell(&super::value_words(set, k, &f.value)),
                 cell(&provenance_words(f.provenance, f.via.as_deref())),
                 short_time(s, f.at)
             ));

@@ -226,6 +226,7 @@ pub(crate) fn status_words(s: &Session) -> String {
         crate::session::Status::Open => format!("open (waiting at {})", s.walk.position.node()),
         crate::session::Status::Classified if all_steps_done(s) => "classified; remediation done".into(),
         crate::session::Status::Classified => "classified".into(),
+        crate::session::Status::Escalated if tier2(s) => "with tier 2".into(),
         crate::session::Status::Escalated => "escalated to tier 2".into(),
         crate::session::Status::Resolved => "resolved on the call".into(),
     }
@@ -237,6 +238,16 @@ pub(crate) fn path_label(p: &PathEntry) -> String {
         StepKind::Question => p.fact.clone().unwrap_or_default(),
         StepKind::Step => format!("step {}", p.node.node),
         StepKind::Route => format!("route {}", p.node.node),
+    }
+}
+
+/// A fact's value as a ticket reads it: typed text the runbooks don't know is marked
+/// "(not recognised)" (see [`RunbookSet::unrecognised`]).
+pub(crate) fn value_words(set: Option<&RunbookSet>, key: &str, value: &str) -> String {
+    if set.is_some_and(|set| set.unrecognised(key, value)) {
+        format!("{value} (not recognised)")
+    } else {
+        value.to_string()
     }
 }
 
@@ -283,6 +294,12 @@ pub(crate) fn why_rows(s: &Session) -> impl Iterator<Item = &PathEntry> {
     s.walk.path.iter().filter(|p| p.kind == StepKind::Route && p.answer != "otherwise")
 }
 
+/// Is this tier 2 continuing an escalation package (`open`)? Then an escalating outcome is
+/// already where it was sent.
+pub(crate) fn tier2(s: &Session) -> bool {
+    s.continued_from.is_some() && s.walk.options.role == crate::engine::Role::Tier2
+}
+
 /// Are there remediation steps, all ticked done?
 fn all_steps_done(s: &Session) -> bool {
     let steps = remediation(s);
@@ -315,7 +332,12 @@ pub(crate) fn resolution(s: &Session) -> String {
         let how = fixing_step(s).map_or(String::new(), |p| {
             format!(" (step {} = {} at {} UTC)", p.node.node, p.answer, short_time(s, p.at))
         });
-        return with(&format!("yes, on the call{how}"));
+        // The steps left unticked are what would have been done had the fix not worked.
+        let head = format!("yes: resolved on the call{how}");
+        return if done.is_empty() { head } else { with(&head) };
+    }
+    if o.escalate && tier2(s) {
+        return with("no: tier 2 settles the open checks, then the remediation");
     }
     if o.escalate {
         return with("no: escalated to tier 2");

@@ -72,7 +72,8 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
                 let src = if source.is_empty() { String::new() } else { format!(" [{source}]") };
                 let first = format!("  {mark} {n}. ");
                 let cont = " ".repeat(first.chars().count());
-                w.wrap(&first, &cont, &format!("{} ({state}){src}", sanitize_line(text)));
+                let text = crate::vocab::releases::Releases::builtin().quote_builds(text);
+                w.wrap(&first, &cont, &format!("{} ({state}){src}", sanitize_line(&text)));
             }
         }
         open_checks(&mut w, s, set);
@@ -95,7 +96,8 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
         let first = format!("  {:<key_w$} = ", sanitize_line(k));
         let cont = " ".repeat(first.chars().count().min(40));
         let prov = provenance_words(f.provenance, f.via.as_deref());
-        w.wrap(&first, &cont, &format!("{}  ({prov}, {} UTC)", sanitize_line(&f.value), short_time(s, f.at)));
+        let value = super::value_words(set, k, &f.value);
+        w.wrap(&first, &cont, &format!("{}  ({prov}, {} UTC)", sanitize_line(&value), short_time(s, f.at)));
     }
 
     let code_lines = super::error_code::text_lines(s);

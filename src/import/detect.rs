@@ -10,11 +10,13 @@
 
 use std::fmt;
 use std::io::{BufReader, Cursor, Read};
+use std::rc::Rc;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
+use super::limit::{MAX_ENTRY_BYTES, Meter, Scanner, Syntax};
 use super::record::{Entry, RawEntry};
 use super::{Format, ImportError, diagnostic, graph, input, log_analytics, portal_csv};
 
@@ -62,11 +64,19 @@ pub fn read_entries(name: &str, mut reader: impl Read, sink: &mut dyn FnMut(Entr
     let Some(&first) = head.first() else {
         return Err(ImportError::NotSignInLog { name: name.to_string(), detail: "it is empty".into() });
     };
-    let joined = BufReader::with_capacity(256 * 1024, Cursor::new(head).chain(reader));
-    match first {
-        b'{' | b'[' => read_json(name, joined, sink),
-        _ => portal_csv::read(name, joined, sink),
-    }
+    // The scanner sits under the buffer, so an overlong field is refused before a parser holds it.
+    let meter = Meter::new();
+    let syntax = if matches!(first, b'{' | b'[') { Syntax::Json } else { Syntax::Csv };
+    let scanned = Scanner::new(Cursor::new(head).chain(reader), syntax, Rc::clone(&meter));
+    let joined = BufReader::with_capacity(256 * 1024, scanned);
+    let read = match syntax {
+        Syntax::Json => read_json(name, joined, sink, &meter),
+        Syntax::Csv => portal_csv::read(name, joined, sink),
+    };
+    read.map_err(|e| match meter.refusal() {
+        Some((place, message)) => ImportError::Syntax { name: name.to_string(), place, message },
+        None => e,
+    })
 }
 
 /// What the JSON walk saw, besides the entries it passed on.
@@ -87,6 +97,7 @@ struct Seen {
 struct Walker<'s> {
     sink: &'s mut dyn FnMut(Entry),
     seen: Seen,
+    meter: Rc<Meter>,
 }
 
 impl Walker<'_> {
@@ -121,9 +132,9 @@ fn classify(raw: RawEntry, graph_version: Option<Format>) -> Option<Entry> {
     graph.then(|| graph::entry(raw, graph_version))
 }
 
-fn read_json(name: &str, reader: impl Read, sink: &mut dyn FnMut(Entry)) -> Result<(), ImportError> {
+fn read_json(name: &str, reader: impl Read, sink: &mut dyn FnMut(Entry), meter: &Rc<Meter>) -> Result<(), ImportError> {
     let mut de = serde_json::Deserializer::from_reader(reader);
-    let mut walker = Walker { sink, seen: Seen::default() };
+    let mut walker = Walker { sink, seen: Seen::default(), meter: Rc::clone(meter) };
     loop {
         Top(&mut walker).deserialize(&mut de).map_err(|e| syntax(name, &e))?;
         // More top-level values after the first: JSON Lines. Trailing garbage fails in the next
@@ -195,30 +206,42 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // Everything but the lists is held (it may be one entry on its own): together it may
+        // span at most one entry's bytes.
+        let meter = Rc::clone(&self.0.meter);
+        let start = meter.consumed();
+        let mut in_lists = 0u64;
+        let left = |in_lists: u64| MAX_ENTRY_BYTES.saturating_sub(meter.consumed() - start - in_lists);
         let mut rest: Vec<(String, Value)> = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if rest.iter().any(|(k, _)| *k == key) {
+        let mut keys = std::collections::HashSet::new();
+        while let Some(key) = meter.within(left(in_lists), || map.next_key::<String>())? {
+            if !keys.insert(key.clone()) {
                 return Err(de::Error::custom(format!("duplicate key `{}`", crate::text::sanitize_line(&key))));
             }
             match key.as_str() {
                 "value" | "records" => {
                     self.0.seen.list = true;
+                    let before = meter.consumed();
                     map.next_value_seed(List(&mut *self.0))?;
+                    in_lists += meter.consumed() - before;
                 }
                 "tables" => {
                     self.0.seen.list = true;
                     let walker = &mut *self.0;
-                    map.next_value_seed(log_analytics::Tables(&mut |raw| {
-                        walker.pass(log_analytics::entry(raw, Format::LogAnalytics))
-                    }))?;
+                    let before = meter.consumed();
+                    map.next_value_seed(log_analytics::Tables(
+                        &mut |raw| walker.pass(log_analytics::entry(raw, Format::LogAnalytics)),
+                        &meter,
+                    ))?;
+                    in_lists += meter.consumed() - before;
                 }
                 "@odata.context" => {
-                    let v: Value = map.next_value()?;
+                    let v: Value = meter.within(left(in_lists), || map.next_value())?;
                     self.0.seen.graph_version = v.as_str().and_then(graph::version_from_context);
                     rest.push((key, v));
                 }
                 "error" => {
-                    let v: Value = map.next_value()?;
+                    let v: Value = meter.within(left(in_lists), || map.next_value())?;
                     let message = v
                         .get("message")
                         .and_then(Value::as_str)
@@ -229,7 +252,7 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
                     rest.push((key, v));
                 }
                 _ => {
-                    let v: Value = map.next_value()?;
+                    let v: Value = meter.within(left(in_lists), || map.next_value())?;
                     rest.push((key, v));
                 }
             }
@@ -283,7 +306,9 @@ impl<'de> Visitor<'de> for Element<'_, '_> {
         f.write_str("a sign-in entry")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let raw = RawEntry::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        let meter = Rc::clone(&self.0.meter);
+        let raw =
+            meter.within(MAX_ENTRY_BYTES, || RawEntry::deserialize(de::value::MapAccessDeserializer::new(map)))?;
         self.0.entry(raw);
         Ok(())
     }

@@ -4,7 +4,7 @@
 
 use super::Format;
 use super::graph::{Names, from_camel};
-use super::record::{Entry, RawEntry, field, text};
+use super::record::{Entry, RawEntry, code_field, field, text};
 
 pub const NAMES: Names = Names {
     time: "properties.createdDateTime",
@@ -39,7 +39,7 @@ pub fn entry(mut raw: RawEntry) -> Option<Entry> {
         e.correlation_id = field(raw.correlation_id, "correlationId");
     }
     if e.error_code.is_none() {
-        e.error_code = field(raw.result_type, "resultType");
+        e.error_code = code_field(raw.result_type, "resultType");
         e.status = e.error_code.as_ref().map(|c| if c.value == "0" { "Success" } else { "Failure" }.to_string());
     }
     if e.interactive.is_none()

@@ -2,7 +2,7 @@
 //! admin center's JSON download, which has the same fields (reference §1.1, §1.4).
 
 use super::Format;
-use super::record::{Entry, Field, RawEntry, field, text};
+use super::record::{Entry, Field, RawEntry, code_field, field, text};
 
 /// Each field's name in a format of the Graph family, as `sources` names it.
 pub struct Names {
@@ -69,7 +69,7 @@ pub fn from_camel(raw: RawEntry, format: Format, names: &Names) -> Entry {
         }
         _ => None,
     };
-    let error_code = field(status.error_code, names.error_code);
+    let error_code = code_field(status.error_code, names.error_code);
     let status_word = error_code.as_ref().map(|c| if c.value == "0" { "Success" } else { "Failure" }.to_string());
     Entry {
         format,

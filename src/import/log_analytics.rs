@@ -11,13 +11,15 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::{Map, Value};
 
 use super::Format;
-use super::record::{Entry, Field, RawEntry, field, text};
+use super::limit::{MAX_ENTRY_BYTES, Meter};
+use super::record::{Entry, Field, RawEntry, code_field, field, text};
 
 /// A `SigninLogs` row (as columns → values) into an [`Entry`].
 pub fn entry(raw: RawEntry, format: Format) -> Entry {
     let status = raw.la_status.and_then(|d| d.0).unwrap_or_default();
     let device = raw.la_device.and_then(|d| d.0).unwrap_or_default();
-    let error_code = field(raw.la_result_type, "ResultType").or_else(|| field(status.error_code, "Status.errorCode"));
+    let error_code =
+        code_field(raw.la_result_type, "ResultType").or_else(|| code_field(status.error_code, "Status.errorCode"));
     let category = text(raw.la_category);
     let interactive = raw.la_is_interactive.and_then(|l| l.as_bool()).or_else(|| {
         category.map(|c| {
@@ -50,8 +52,9 @@ pub fn entry(raw: RawEntry, format: Format) -> Entry {
     }
 }
 
-/// The query API's `tables` array; every row goes to the sink as a [`RawEntry`].
-pub struct Tables<'a>(pub &'a mut dyn FnMut(RawEntry));
+/// The query API's `tables` array; every row goes to the sink as a [`RawEntry`]. The meter
+/// bounds each row, and the rows a table holds before its columns, to one entry's bytes.
+pub struct Tables<'a>(pub &'a mut dyn FnMut(RawEntry), pub &'a Meter);
 
 impl<'de> DeserializeSeed<'de> for Tables<'_> {
     type Value = ();
@@ -66,7 +69,7 @@ impl<'de> Visitor<'de> for Tables<'_> {
         f.write_str("an array of tables")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(Table(&mut *self.0))?.is_some() {}
+        while seq.next_element_seed(Table(&mut *self.0, self.1))?.is_some() {}
         Ok(())
     }
 }
@@ -76,7 +79,7 @@ struct Column {
     name: String,
 }
 
-struct Table<'a>(&'a mut dyn FnMut(RawEntry));
+struct Table<'a>(&'a mut dyn FnMut(RawEntry), &'a Meter);
 
 impl<'de> DeserializeSeed<'de> for Table<'_> {
     type Value = ();
@@ -117,8 +120,8 @@ impl<'de> Visitor<'de> for Table<'_> {
                     }
                     seen_rows = true;
                     match &columns {
-                        Some(cols) => map.next_value_seed(Rows { columns: cols, sink: &mut *self.0 })?,
-                        None => waiting = map.next_value()?,
+                        Some(cols) => map.next_value_seed(Rows { columns: cols, sink: &mut *self.0, meter: self.1 })?,
+                        None => waiting = self.1.within(MAX_ENTRY_BYTES, || map.next_value())?,
                     }
                 }
                 _ => {
@@ -139,6 +142,7 @@ impl<'de> Visitor<'de> for Table<'_> {
 struct Rows<'a, 'b> {
     columns: &'a [String],
     sink: &'b mut dyn FnMut(RawEntry),
+    meter: &'b Meter,
 }
 
 impl<'de> DeserializeSeed<'de> for Rows<'_, '_> {
@@ -155,7 +159,7 @@ impl<'de> Visitor<'de> for Rows<'_, '_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut i = 0;
-        while let Some(row) = seq.next_element::<Vec<Value>>()? {
+        while let Some(row) = self.meter.within(MAX_ENTRY_BYTES, || seq.next_element::<Vec<Value>>())? {
             (self.sink)(row_entry(self.columns, row, i).map_err(de::Error::custom)?);
             i += 1;
         }

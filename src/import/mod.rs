@@ -10,12 +10,14 @@
 //! - [`rules`]: entry to facts (rules 2-11).
 //!
 //! No terminal, no clock. Memory stays bounded whatever the file's size: entries are looked at one
-//! by one and only the best few candidates are kept.
+//! by one and only the best few candidates are kept, and [`limit`] refuses a field, a row or an
+//! entry over its bound before a parser buffers it.
 
 pub mod detect;
 pub mod diagnostic;
 pub mod graph;
 pub mod input;
+pub mod limit;
 pub mod log_analytics;
 pub mod portal_csv;
 pub mod record;
@@ -81,6 +83,10 @@ pub enum ImportError {
     Empty { name: String },
     #[error("{name}: none of the {read} entries read has a correlation id, so none can match `{wanted}`")]
     NoCorrelationIds { name: String, read: usize, wanted: String },
+    #[error(
+        "{name}: all {read} entries are non-interactive sign-ins (the non-interactive download); import the interactive sign-ins (InteractiveSignIns_…) instead"
+    )]
+    NoInteractive { name: String, read: usize },
     #[error("{name}: no entry matches {wanted} ({read} read, {interactive} of them interactive)")]
     NoMatch { name: String, wanted: String, read: usize, interactive: usize },
 }
@@ -111,8 +117,46 @@ pub struct Imported {
 /// Reads `reader` (named `name` in messages), picks the entry for `query`, and maps it. Keeps at
 /// most `keep` candidates (at least one).
 pub fn import(name: &str, reader: impl Read, query: &Query, keep: usize) -> Result<Imported, ImportError> {
+    import_download(name, reader, query, keep, Download::Unknown)
+}
+
+/// Which sign-ins a download holds. The admin center's interactive and non-interactive downloads
+/// have the same CSV columns (and JSON fields without `isInteractive`): only the file's name
+/// (`NonInteractiveSignIns_….csv`, `ApplicationSignIns_…`, `MSISignIns_…`) tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Download {
+    /// Standard input, a paste, or a name that doesn't say.
+    Unknown,
+    /// A download of sign-ins that are not interactive: entries that don't say are taken as not.
+    NotInteractive,
+}
+
+impl Download {
+    /// From a file name as the admin center writes it (case ignored).
+    pub fn from_name(spec: &str) -> Self {
+        let name = std::path::Path::new(spec).file_name().map(|n| n.to_string_lossy().to_ascii_lowercase());
+        let not = name.is_some_and(|n| {
+            ["noninteractive", "non-interactive", "applicationsignins", "msisignins"].iter().any(|k| n.contains(k))
+        });
+        if not { Download::NotInteractive } else { Download::Unknown }
+    }
+}
+
+/// [`import`] of a download whose kind is known from its name.
+pub fn import_download(
+    name: &str,
+    reader: impl Read,
+    query: &Query,
+    keep: usize,
+    download: Download,
+) -> Result<Imported, ImportError> {
     let mut selector = select::Selector::new(query.clone(), keep);
-    detect::read_entries(name, reader, &mut |e| selector.offer(e))?;
+    detect::read_entries(name, reader, &mut |mut e| {
+        if download == Download::NotInteractive && e.interactive.is_none() {
+            e.interactive = Some(false);
+        }
+        selector.offer(e)
+    })?;
     let picked = selector.finish(name)?;
     let facts = rules::facts(&picked.best);
     Ok(Imported {
@@ -132,7 +176,7 @@ pub fn import_file(
     keep: usize,
 ) -> Result<Imported, ImportError> {
     let mut input = input::open(spec, stdin).map_err(ImportError::Input)?;
-    import(&input.name, &mut input.reader, query, keep)
+    import_download(&input.name, &mut input.reader, query, keep, Download::from_name(spec))
 }
 
 impl Imported {

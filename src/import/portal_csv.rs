@@ -8,7 +8,7 @@
 
 use std::io::BufRead;
 
-use super::record::{Entry, Field};
+use super::record::{AuthStep, Entry, Field, Loose, parse_error_code};
 use super::{Format, ImportError};
 
 /// (normalised header, as the portal spells it): the columns the importer reads. All but the
@@ -26,6 +26,10 @@ const USER_AGENT: &str = "User agent";
 const APPLICATION: &str = "Application";
 const STATUS: &str = "Status";
 const DEVICE_ID: &str = "Device ID";
+/// The method of the sign-in's MFA step (a passkey step when the passkey satisfied MFA), and its
+/// detail (where a `Passkey (device-bound)` step names its AAGUID): `credential.type` by rule 9.
+const MFA_METHOD: &str = "Multifactor authentication auth method";
+const MFA_DETAIL: &str = "Multifactor authentication auth detail";
 
 /// Headers of the French portal (reference §1.4), to say why nothing matched.
 const FRENCH: [&str; 6] = [
@@ -137,6 +141,8 @@ struct Columns {
     application: Option<usize>,
     status: Option<usize>,
     device_id: Option<usize>,
+    mfa_method: Option<usize>,
+    mfa_detail: Option<usize>,
 }
 
 impl Columns {
@@ -161,6 +167,8 @@ impl Columns {
             application: at(APPLICATION),
             status: at(STATUS),
             device_id: at(DEVICE_ID),
+            mfa_method: at(MFA_METHOD),
+            mfa_detail: at(MFA_DETAIL),
         })
     }
 }
@@ -228,12 +236,16 @@ pub fn read(name: &str, mut reader: impl BufRead, sink: &mut dyn FnMut(Entry)) -
             detail: "it is neither JSON nor a CSV with a header line".to_string(),
         });
     }
+    // Rows are named by their number (not their line: the CSV reader's line count is off by
+    // one after a CRLF, and a quoted field may span lines).
+    let mut rows = 0usize;
     let cols = match Columns::find(&headers) {
         Ok(cols) => cols,
         Err(missing) => match documented_header(&headers).and_then(|h| Columns::find(&h).ok()) {
             // Rows without their header: the first one is an entry too.
             Some(cols) => {
-                sink(entry(&cols, &headers));
+                sink(entry(&cols, &headers).map_err(|m| bad_row(name, 1, m))?);
+                rows = 1;
                 cols
             }
             None => {
@@ -246,22 +258,46 @@ pub fn read(name: &str, mut reader: impl BufRead, sink: &mut dyn FnMut(Entry)) -
     };
     let mut record = csv::StringRecord::new();
     while rdr.read_record(&mut record).map_err(csv_err)? {
-        sink(entry(&cols, &record));
+        rows += 1;
+        sink(entry(&cols, &record).map_err(|m| bad_row(name, rows, m))?);
     }
     Ok(())
 }
 
-fn entry(c: &Columns, r: &csv::StringRecord) -> Entry {
+/// A row the importer refuses, by its number (the header line is not one).
+fn bad_row(name: &str, row: usize, message: String) -> ImportError {
+    ImportError::Syntax {
+        name: name.to_string(),
+        place: String::new(),
+        message: crate::text::sanitize_line(&format!("row {row}: {message}")),
+    }
+}
+
+fn entry(c: &Columns, r: &csv::StringRecord) -> Result<Entry, String> {
     let get = |i: usize, header: &'static str| {
         r.get(i).map(str::trim).filter(|s| !s.is_empty()).map(|s| Field { value: s.to_string(), field: header })
     };
     let opt = |i: Option<usize>, header: &'static str| i.and_then(|i| get(i, header));
-    Entry {
+    let error_code = get(c.code, CODE);
+    if let Some(code) = &error_code
+        && parse_error_code(&code.value).is_none()
+    {
+        let v: String = code.value.chars().take(40).collect();
+        return Err(format!("`{CODE}` `{v}` is not a whole number from 0 to {}", super::record::MAX_ERROR_CODE));
+    }
+    let auth_steps = opt(c.mfa_method, MFA_METHOD).map(|method| Field {
+        value: vec![AuthStep {
+            method: Some(Loose(method.value)),
+            detail: opt(c.mfa_detail, MFA_DETAIL).map(|d| Loose(d.value)),
+        }],
+        field: MFA_METHOD,
+    });
+    Ok(Entry {
         format: Format::PortalCsv,
         time: get(c.date, DATE),
         upn: get(c.username, USERNAME),
         correlation_id: get(c.correlation, CORRELATION),
-        error_code: get(c.code, CODE),
+        error_code,
         app_id: get(c.app_id, APP_ID),
         app_name: opt(c.application, APPLICATION).map(|f| f.value),
         client_app: get(c.client_app, CLIENT_APP),
@@ -269,11 +305,14 @@ fn entry(c: &Columns, r: &csv::StringRecord) -> Entry {
         browser: get(c.browser, BROWSER),
         device_id: opt(c.device_id, DEVICE_ID),
         user_agent: opt(c.user_agent, USER_AGENT),
-        // The download is per kind of sign-in; the interactive one is what the agent downloads.
+        // The download is per kind of sign-in, with the same columns: the file's name says which
+        // (see `import::Kind`); the interactive one is what the agent downloads.
         interactive: None,
         status: opt(c.status, STATUS).map(|f| f.value),
-        // Authentication details come in a separate file; CA policies not at all.
-        auth_steps: None,
+        // The full authentication details come in a separate file; the MFA step is here.
+        auth_steps,
+        // `Conditional Access` is the overall CA status (success/failure/notApplied), not which
+        // policy failed or whether it enforced a strength: rule 10 gives the CSV no fact.
         ca_policies: None,
-    }
+    })
 }

@@ -59,6 +59,69 @@ impl Loose {
     }
 }
 
+/// The largest sign-in error code taken (Graph's `status.errorCode` is an Int32).
+pub const MAX_ERROR_CODE: u64 = i32::MAX as u64;
+
+/// A sign-in error code (`status.errorCode`, `ResultType`, `resultType`): a whole number from 0 to
+/// [`MAX_ERROR_CODE`], as a JSON number or a string of digits (`az` and Log Analytics send
+/// strings); an empty string is none. Anything else (`-1`, `1e308`, `2^64`, `true`, `"abc"`) is
+/// refused where it stands: read as "no failure" it would pick the wrong entry.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ErrorCode(pub Loose);
+
+/// Why `v` is not an error code.
+fn not_a_code<E: de::Error>(v: impl fmt::Display) -> E {
+    let v = crate::text::sanitize_line(&v.to_string());
+    let v: String = v.chars().take(40).collect();
+    E::custom(format!("sign-in error code `{v}` is not a whole number from 0 to {MAX_ERROR_CODE}"))
+}
+
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = ErrorCode;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a sign-in error code (a whole number)")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ErrorCode, E> {
+                let t = v.trim();
+                if t.is_empty() {
+                    return Ok(ErrorCode(Loose(String::new())));
+                }
+                match parse_error_code(t) {
+                    Some(n) => Ok(ErrorCode(Loose(n.to_string()))),
+                    None => Err(not_a_code(t)),
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ErrorCode, E> {
+                match u64::try_from(v) {
+                    Ok(n) => self.visit_u64(n),
+                    Err(_) => Err(not_a_code(v)),
+                }
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ErrorCode, E> {
+                if v <= MAX_ERROR_CODE { Ok(ErrorCode(Loose(v.to_string()))) } else { Err(not_a_code(v)) }
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ErrorCode, E> {
+                Err(not_a_code(v))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<ErrorCode, E> {
+                Err(not_a_code(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A code written as digits (the CSV's `Sign-in error code`, JSON strings), within the bound.
+pub fn parse_error_code(t: &str) -> Option<u64> {
+    if t.is_empty() || t.len() > 10 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse::<u64>().ok().filter(|n| *n <= MAX_ERROR_CODE)
+}
+
 /// A "dynamic" Log Analytics column: the JSON itself, or (as `az` and the query API often send
 /// it) a string holding the JSON text. An empty string is no value.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,7 +163,7 @@ impl<'de, T: de::DeserializeOwned> Deserialize<'de> for Dyn<T> {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct RawStatus {
     #[serde(rename = "errorCode")]
-    pub error_code: Option<Loose>,
+    pub error_code: Option<ErrorCode>,
     #[serde(rename = "failureReason")]
     pub failure_reason: Option<Loose>,
 }
@@ -192,7 +255,7 @@ pub struct RawEntry {
     #[serde(rename = "IsInteractive")]
     pub la_is_interactive: Option<Loose>,
     #[serde(rename = "ResultType")]
-    pub la_result_type: Option<Loose>,
+    pub la_result_type: Option<ErrorCode>,
     #[serde(rename = "Status")]
     pub la_status: Option<Dyn<RawStatus>>,
     #[serde(rename = "DeviceDetail")]
@@ -214,7 +277,7 @@ pub struct RawEntry {
     pub operation_name: Option<Loose>,
     pub category: Option<Loose>,
     #[serde(rename = "resultType")]
-    pub result_type: Option<Loose>,
+    pub result_type: Option<ErrorCode>,
     pub properties: Option<Box<RawEntry>>,
 }
 
@@ -265,6 +328,11 @@ pub struct Entry {
 /// Trimmed text, `None` when empty.
 pub fn text(v: Option<Loose>) -> Option<String> {
     v.map(|l| l.0.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// An error code's text with its field name.
+pub fn code_field(v: Option<ErrorCode>, name: &'static str) -> Option<Field<String>> {
+    field(v.map(|c| c.0), name)
 }
 
 /// [`text`] with its field name.

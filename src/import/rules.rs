@@ -98,7 +98,13 @@ pub fn facts(e: &Entry) -> Vec<ImportedFact> {
     if let Some(steps) = &e.auth_steps
         && let Some(t) = credential_type(&steps.value)
     {
-        push("credential.type", t.to_string(), &format!("{}.authenticationMethod", steps.field));
+        // The CSV names its column; the JSON formats the list, whose steps' method said so.
+        let field = if fmt == super::Format::PortalCsv {
+            steps.field.to_string()
+        } else {
+            format!("{}.authenticationMethod", steps.field)
+        };
+        push("credential.type", t.to_string(), &field);
     }
     // Rule 10.
     if let Some(p) = &e.ca_policies

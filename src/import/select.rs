@@ -105,6 +105,9 @@ impl Selector {
             return Err(ImportError::Empty { name });
         }
         if self.best.is_empty() {
+            if self.interactive == 0 {
+                return Err(ImportError::NoInteractive { name, read: self.read });
+            }
             if let Some(wanted) = &self.query.correlation_id
                 && self.with_correlation_id == 0
             {

@@ -57,6 +57,10 @@ pub fn same_agent(a: &str, b: &str) -> bool {
 /// The holder of `id`'s package in `claims_dir`, if anyone claimed it.
 pub fn holder(claims_dir: &Path, id: &str) -> Option<Holder> {
     let prefix = format!("{id}.");
+    // A `claims/` that is a link is not read (claiming through it is refused too).
+    if !std::fs::symlink_metadata(claims_dir).is_ok_and(|m| m.file_type().is_dir()) {
+        return None;
+    }
     let entries = std::fs::read_dir(claims_dir).ok()?;
     let best = entries
         .filter_map(Result::ok)
@@ -69,7 +73,7 @@ pub fn holder(claims_dir: &Path, id: &str) -> Option<Holder> {
     let (seq, file) = best;
     let bytes = super::read_small(&file).ok();
     let claim = bytes.and_then(|b| serde_json::from_slice::<Claim>(&b).ok());
-    let modified = std::fs::metadata(&file).and_then(|m| m.modified()).ok().map(DateTime::<Utc>::from);
+    let modified = std::fs::symlink_metadata(&file).and_then(|m| m.modified()).ok().map(DateTime::<Utc>::from);
     Some(Holder { seq, file, claim, modified })
 }
 
@@ -88,6 +92,8 @@ pub enum ClaimError {
     /// Someone else holds it (and no take-over was asked).
     Held(Holder),
     Io(PathBuf, std::io::Error),
+    /// `claims/` is a link or not a folder: nothing is written through it.
+    NotFollowed(PathBuf, &'static str),
 }
 
 /// Claims `id` for `agent`: a new claim unless `agent` holds it already; someone else's claim is
@@ -100,7 +106,12 @@ pub fn claim(
     take_over: bool,
     now: DateTime<Utc>,
 ) -> Result<Claimed, ClaimError> {
-    std::fs::create_dir_all(claims_dir).map_err(|e| ClaimError::Io(claims_dir.to_path_buf(), e))?;
+    super::fs::real_dir(claims_dir).map_err(|e| match std::fs::symlink_metadata(claims_dir) {
+        Ok(m) if !m.file_type().is_dir() => {
+            ClaimError::NotFollowed(claims_dir.to_path_buf(), super::fs::kind_of(m.file_type()))
+        }
+        _ => ClaimError::Io(claims_dir.to_path_buf(), e),
+    })?;
     // A few rounds: each lost race means someone else just claimed, which is then decided on.
     for _ in 0..8 {
         let current = holder(claims_dir, id);

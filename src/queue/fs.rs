@@ -40,11 +40,7 @@ pub fn write_new(dir: &Path, target: &Path, bytes: &[u8]) -> std::io::Result<()>
 pub fn write_new_or_same(dir: &Path, target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     match write_new(dir, target, bytes) {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            if std::fs::read(target).is_ok_and(|b| b == bytes) {
-                Ok(())
-            } else {
-                Err(e)
-            }
+            if read_regular_nofollow(target, bytes.len() as u64).is_ok_and(|b| b == bytes) { Ok(()) } else { Err(e) }
         }
         other => other,
     }
@@ -56,6 +52,94 @@ pub fn create_exclusive(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(target)?;
     file.write_all(bytes)?;
     file.sync_all()
+}
+
+/// What a non-regular entry is, for messages (`lstat`: a link is a link, wherever it points).
+pub fn kind_of(t: std::fs::FileType) -> &'static str {
+    if t.is_symlink() {
+        return "a symbolic link (the queue follows no links)";
+    }
+    if t.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    "not a regular file"
+}
+
+/// Why a queue file or folder is refused.
+fn refused(path: &Path, what: &str) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{} is {what}", path.display()))
+}
+
+/// Reads a regular file of at most `limit` bytes without following a link at its name:
+/// `lstat` first, then opened with `O_NOFOLLOW` (and without blocking, so a FIFO swapped in
+/// between can't hang us), then checked again on the open file.
+pub fn read_regular_nofollow(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::symlink_metadata(path)?;
+    if !meta.file_type().is_file() {
+        return Err(refused(path, kind_of(meta.file_type())));
+    }
+    let file = open_nofollow(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(refused(path, kind_of(meta.file_type())));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, format!("larger than {limit} bytes")));
+    }
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn open_nofollow(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(path)
+}
+
+/// Windows: the `lstat` check above is what stands (reparse points are not regular files).
+#[cfg(not(unix))]
+fn open_nofollow(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// A folder of the queue (`claims/`, `done/`) that the tool writes into: created when missing,
+/// refused when it is a link or anything but a folder, so nothing is written outside the queue.
+pub fn real_dir(dir: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_dir() => Ok(()),
+        Ok(m) => Err(refused(dir, kind_of(m.file_type()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(parent) = dir.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            match std::fs::create_dir(dir) {
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => real_dir_exists(dir),
+                other => other,
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Someone created it at the same moment: it must still be a folder.
+fn real_dir_exists(dir: &Path) -> std::io::Result<()> {
+    let m = std::fs::symlink_metadata(dir)?;
+    if m.file_type().is_dir() { Ok(()) } else { Err(refused(dir, kind_of(m.file_type()))) }
 }
 
 #[cfg(test)]

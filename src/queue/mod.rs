@@ -11,8 +11,11 @@
 //! or an exclusive create); nothing relies on locks. Files whose names start with `.` are
 //! temporary and ignored. Format and commands: `docs/queue.md`.
 
+pub mod backend;
 pub mod claim;
+pub mod config;
 pub mod fs;
+pub mod ticketing;
 
 use std::path::{Path, PathBuf};
 
@@ -47,8 +50,14 @@ const MAX_CLAIM_BYTES: u64 = 64 * 1024;
 
 /// Reads a small file (a claim), refusing anything large or not a regular file.
 /// Opened without blocking, as every input is: a FIFO on a shared folder can't hang `queue`.
-pub(crate) fn read_small(path: &Path) -> Result<Vec<u8>, crate::input::InputError> {
-    crate::input::read_input(path, MAX_CLAIM_BYTES)
+/// A link at a claim's name is not followed.
+pub(crate) fn read_small(path: &Path) -> std::io::Result<Vec<u8>> {
+    fs::read_regular_nofollow(path, MAX_CLAIM_BYTES)
+}
+
+/// Packages are read whole up to a session file's size, never through a link.
+fn read_package(path: &Path) -> std::io::Result<Vec<u8>> {
+    fs::read_regular_nofollow(path, crate::session::journal::MAX_SESSION_BYTES)
 }
 
 /// Why a queue operation failed. Messages are one line and name the file.
@@ -69,6 +78,13 @@ pub enum QueueError {
     Ambiguous { query: String, ids: Vec<String> },
     #[error("`{0}` is not a valid session id (letters, digits, `-`, `_`; at most 64)")]
     BadId(String),
+    #[error("{}: {what}; refused: nothing is read or written through it", path.display())]
+    NotFollowed { path: PathBuf, what: &'static str },
+    #[error("{0} is not in the tier-2 queue")]
+    NotQueued(String),
+    /// Any other refusal, one line (the help desk's name the system and ticket).
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// Where a package stands.
@@ -107,10 +123,12 @@ pub struct Entry {
     pub started: DateTime<Utc>,
     pub claimed_by: Option<String>,
     pub claimed_at: Option<DateTime<Utc>>,
-    /// The package file.
-    pub file: PathBuf,
+    /// Where the package is: its file (absolute), or on the help desk its ticket and attachment.
+    pub file: String,
     /// For a done package: the tier-2 session beside it (the first, if several).
-    pub tier2_session: Option<PathBuf>,
+    pub tier2_session: Option<String>,
+    /// For a done package: the class tier 2 reached (its session's outcome).
+    pub tier2_class: Option<String>,
 }
 
 /// Result of [`Queue::put`].
@@ -134,7 +152,8 @@ pub struct Found {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Completed {
     pub package: PathBuf,
-    pub session: PathBuf,
+    /// The tier-2 session written beside it, if one was given.
+    pub session: Option<PathBuf>,
 }
 
 /// The queue folder and the operations on it.
@@ -198,9 +217,9 @@ impl Queue {
         if !is_valid_id(id) {
             return None;
         }
-        if self.done_path(id).is_file() {
+        if is_regular(&self.done_path(id)) {
             Some(State::Done)
-        } else if self.waiting_path(id).is_file() {
+        } else if is_regular(&self.waiting_path(id)) {
             Some(if self.holder(id).is_some() { State::Claimed } else { State::Waiting })
         } else {
             None
@@ -216,11 +235,26 @@ impl Queue {
     /// prefix of the id of a package still waiting. `Ok(None)`: not a queued package.
     pub fn find(&self, query: &str) -> Result<Option<Found>, QueueError> {
         let as_path = Path::new(query);
-        if as_path.is_file() {
-            return Ok(self.file_in_queue(as_path));
+        if let Ok(meta) = as_path.symlink_metadata() {
+            if meta.file_type().is_symlink() && self.file_in_queue(as_path).is_some() {
+                return Err(QueueError::NotFollowed {
+                    path: as_path.to_path_buf(),
+                    what: fs::kind_of(meta.file_type()),
+                });
+            }
+            if as_path.is_file() {
+                return Ok(self.file_in_queue(as_path).filter(|_| meta.file_type().is_file()));
+            }
         }
         if !is_valid_id(query) {
             return Ok(None);
+        }
+        for path in [self.waiting_path(query), self.done_path(query)] {
+            if let Ok(meta) = path.symlink_metadata()
+                && !meta.file_type().is_file()
+            {
+                return Err(QueueError::NotFollowed { path, what: fs::kind_of(meta.file_type()) });
+            }
         }
         if let Some(state) = self.state(query) {
             let file = if state == State::Done { self.done_path(query) } else { self.waiting_path(query) };
@@ -243,7 +277,7 @@ impl Queue {
         let parent = std::fs::canonicalize(file.parent()?).ok()?;
         let queue = std::fs::canonicalize(&self.dir).ok()?;
         if parent == queue {
-            let state = self.state(id)?;
+            let state = self.state(id).unwrap_or(State::Waiting);
             Some(Found { id: id.to_string(), file: file.to_path_buf(), state })
         } else {
             None
@@ -254,6 +288,7 @@ impl Queue {
     /// yet removed from there), in name order.
     fn waiting_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = package_files(&self.dir)
+            .0
             .into_iter()
             .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
             .filter(|id| is_valid_id(id))
@@ -273,6 +308,7 @@ impl Queue {
                     .map_or_else(|| "an unknown time".to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
             },
             ClaimError::Io(path, source) => QueueError::Io { path, what: "cannot claim", source },
+            ClaimError::NotFollowed(path, what) => QueueError::NotFollowed { path, what },
         })
     }
 
@@ -281,7 +317,7 @@ impl Queue {
     /// already), the package is copied to `done/<id>.json` and then removed from the top of
     /// the queue. Every step creates new names, so a crash half-way leaves the package where it
     /// was or in both places (then it counts as done); running it again completes it.
-    pub fn complete(&self, id: &str, session_json: &[u8]) -> Result<Completed, QueueError> {
+    pub fn complete(&self, id: &str, session_json: Option<&[u8]>) -> Result<Completed, QueueError> {
         if !is_valid_id(id) {
             return Err(QueueError::BadId(id.to_string()));
         }
@@ -290,11 +326,16 @@ impl Queue {
             let path = path.to_path_buf();
             move |source| QueueError::Io { path, what, source }
         };
-        std::fs::create_dir_all(&done).map_err(io(&done, "cannot create the folder"))?;
-        let session = self.write_tier2_session(id, session_json)?;
         let waiting = self.waiting_path(id);
         let package = self.done_path(id);
-        match std::fs::read(&waiting) {
+        if let Ok(meta) = waiting.symlink_metadata()
+            && !meta.file_type().is_file()
+        {
+            return Err(QueueError::NotFollowed { path: waiting, what: fs::kind_of(meta.file_type()) });
+        }
+        self.real_dir(&done)?;
+        let session = session_json.map(|json| self.write_tier2_session(id, json)).transpose()?;
+        match read_package(&waiting) {
             Ok(bytes) => {
                 fs::write_new_or_same(&done, &package, &bytes).map_err(io(&package, "cannot write"))?;
                 match std::fs::remove_file(&waiting) {
@@ -304,10 +345,20 @@ impl Queue {
                 }
             }
             // Another tier-2 session finished it first: its package is in done/ already.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && package.is_file() => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && is_regular(&package) => {}
             Err(e) => return Err(QueueError::Io { path: waiting, what: "cannot read", source: e }),
         }
         Ok(Completed { package, session })
+    }
+
+    /// `claims/` or `done/`: a real folder (created when missing), never a link.
+    fn real_dir(&self, dir: &Path) -> Result<(), QueueError> {
+        fs::real_dir(dir).map_err(|source| match std::fs::symlink_metadata(dir) {
+            Ok(m) if !m.file_type().is_dir() => {
+                QueueError::NotFollowed { path: dir.to_path_buf(), what: fs::kind_of(m.file_type()) }
+            }
+            _ => QueueError::Io { path: dir.to_path_buf(), what: "cannot create the folder", source },
+        })
     }
 
     fn write_tier2_session(&self, id: &str, json: &[u8]) -> Result<PathBuf, QueueError> {
@@ -344,8 +395,9 @@ impl Queue {
                 Err(reason) => corrupt.push(CorruptFile { path: file, reason }),
             }
         };
+        let mut odd = package_files(&self.dir).1;
         for id in self.waiting_ids() {
-            if self.done_path(&id).is_file() {
+            if is_regular(&self.done_path(&id)) {
                 // Moved to done/ and not yet removed here (a completion cut short).
                 continue;
             }
@@ -353,7 +405,9 @@ impl Queue {
             read(self.waiting_path(&id), state, &mut entries);
         }
         if all {
-            for file in package_files(&self.done_dir()) {
+            let (files, done_odd) = package_files(&self.done_dir());
+            odd.extend(done_odd);
+            for file in files {
                 // `<id>.tier2*.json` are tier-2 sessions, not packages.
                 let is_package = file.file_stem().and_then(|s| s.to_str()).is_some_and(is_valid_id);
                 if is_package {
@@ -362,6 +416,7 @@ impl Queue {
             }
         }
         entries.sort_by(|a, b| a.started.cmp(&b.started).then_with(|| a.id.cmp(&b.id)));
+        corrupt.extend(odd);
         (entries, corrupt)
     }
 
@@ -369,7 +424,12 @@ impl Queue {
         let holder = self.holder(&d.id);
         let tier2_session = (state == State::Done)
             .then(|| self.done_dir().join(format!("{}.tier2.json", d.id.as_str())))
-            .filter(|p| p.is_file());
+            .filter(|p| is_regular(p));
+        // The class tier 2 reached, read from its session (the package keeps tier 1's).
+        let tier2_class = tier2_session.as_deref().and_then(|p| {
+            let bytes = read_package(p).ok()?;
+            Digest::parse(&bytes).ok()?.class().map(str::to_string)
+        });
         Entry {
             id: d.id.to_string(),
             ticket: d.ticket.as_ref().map(|t| t.to_string()),
@@ -382,33 +442,50 @@ impl Queue {
             started: d.started_at,
             claimed_by: holder.as_ref().map(|h| h.agent().to_string()),
             claimed_at: holder.as_ref().and_then(Holder::since),
-            file,
-            tier2_session,
+            file: absolute(&file),
+            tier2_session: tier2_session.as_deref().map(absolute),
+            tier2_class,
         }
     }
 
     /// Every session file the queue holds, for the report: the packages at the top and in
     /// `done/`, and the tier-2 sessions beside them.
     pub fn session_files(&self) -> Vec<PathBuf> {
-        let mut files = package_files(&self.dir);
-        files.extend(package_files(&self.done_dir()));
+        let mut files = package_files(&self.dir).0;
+        files.extend(package_files(&self.done_dir()).0);
         files
     }
 }
 
-/// The `*.json` regular files (not hidden, not symlinks) directly in `dir`, unordered.
-fn package_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
-    entries
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter(|e| {
-            let n = e.file_name();
-            let b = n.as_encoded_bytes();
-            b.ends_with(b".json") && !b.starts_with(b".")
-        })
-        .map(|e| e.path())
-        .collect()
+/// A path as shown: absolute.
+pub fn absolute(p: &Path) -> String {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
+}
+
+/// A regular file at this name (a link to one is not).
+fn is_regular(path: &Path) -> bool {
+    path.symlink_metadata().is_ok_and(|m| m.file_type().is_file())
+}
+
+/// The `*.json` regular files (not hidden) directly in `dir`, unordered; and apart, the
+/// `*.json` names that are not regular files (links, FIFOs, folders), which are never opened.
+fn package_files(dir: &Path) -> (Vec<PathBuf>, Vec<CorruptFile>) {
+    let mut files = Vec::new();
+    let mut odd = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return (files, odd) };
+    for e in entries.filter_map(Result::ok) {
+        let n = e.file_name();
+        let b = n.as_encoded_bytes();
+        if !b.ends_with(b".json") || b.starts_with(b".") {
+            continue;
+        }
+        match e.file_type() {
+            Ok(t) if t.is_file() => files.push(e.path()),
+            Ok(t) => odd.push(CorruptFile { path: e.path(), reason: fs::kind_of(t).to_string() }),
+            Err(err) => odd.push(CorruptFile { path: e.path(), reason: format!("cannot read: {err}") }),
+        }
+    }
+    (files, odd)
 }
 
 #[cfg(test)]
@@ -435,12 +512,12 @@ mod tests {
         assert!(matches!(q.put(id, b"{ }"), Err(QueueError::Different { .. })));
         assert!(matches!(q.put("../x", b"{}"), Err(QueueError::BadId(_))));
         assert_eq!(q.state(id), Some(State::Waiting));
-        let done = q.complete(id, b"{\"t2\": 1}");
+        let done = q.complete(id, Some(b"{\"t2\": 1}"));
         assert!(done.is_ok(), "{done:?}");
         assert_eq!(q.state(id), Some(State::Done));
         assert!(matches!(q.put(id, b"{}"), Err(QueueError::AlreadyDone { .. })));
         // A second tier-2 session finishing the same package goes beside the first.
-        let again = q.complete(id, b"{\"t2\": 2}").map(|c| c.session);
-        assert_eq!(again.ok(), Some(q.done_dir().join(format!("{id}.tier2-2.json"))));
+        let again = q.complete(id, Some(b"{\"t2\": 2}")).map(|c| c.session);
+        assert_eq!(again.ok(), Some(Some(q.done_dir().join(format!("{id}.tier2-2.json")))));
     }
 }

@@ -309,6 +309,21 @@ fn lint_node(
                 }
                 text_required(f, me, &format!("{op}/label"), "label", &o.label, out);
                 check_next(set, rb, me, &o.next, &format!("{op}/next"), &format!("option `{}`", o.value), out);
+                if let Some(w) = &o.when {
+                    lint_condition(f, vocab, me, w, &format!("{op}/when"), out);
+                    // "Can't tell" is every question's way out: never hidden.
+                    if o.value == UNKNOWN {
+                        out.push(
+                            Finding::error(
+                                "gated-unknown",
+                                f,
+                                &format!("{op}/when"),
+                                format!("{me}: the `unknown` option must always be offered (no `when`)"),
+                            )
+                            .with_node(me),
+                        );
+                    }
+                }
             }
             if !values.contains(UNKNOWN) {
                 out.push(

@@ -56,6 +56,8 @@ pub struct RunbookSet {
     pub matrix: Matrix,
     pub matrix_file: Arc<SourceFile>,
     pub vocab: Vocabulary,
+    /// Documented on-screen messages (contract §10): what a typed `error.message` names.
+    pub messages: &'static crate::messages::Catalog,
     /// [`RunbookSet::builtin_entry`]: enough for the wizard's first frame, replaced by the whole
     /// set before anything is saved.
     provisional: bool,
@@ -224,7 +226,15 @@ impl RunbookSet {
             }
         }
         let vocab = build_vocabulary(&ordered);
-        Self { runbooks: ordered, by_id, matrix, matrix_file, vocab, provisional: false }
+        Self {
+            runbooks: ordered,
+            by_id,
+            matrix,
+            matrix_file,
+            vocab,
+            messages: crate::messages::Catalog::builtin(),
+            provisional: false,
+        }
     }
 
     /// The built-in set only; needs no file system.
@@ -286,6 +296,34 @@ impl RunbookSet {
 
     pub fn node(&self, r: &NodeRef) -> Option<&Node> {
         self.get(&r.runbook)?.node(&r.node)
+    }
+
+    /// A typed free-text value the runbooks don't know, shown as "not recognised": a question
+    /// for the fact lists answers, none of them is this value, and (for `error.message`) no
+    /// documented message names it. Versions, codes and names that no list offers never are.
+    pub fn unrecognised(&self, key: &str, value: &str) -> bool {
+        if value == crate::vocab::UNKNOWN
+            || key == "error.code"
+            || !matches!(self.vocab.fact(key).map(|d| &d.ty), Some(crate::vocab::FactType::Text))
+        {
+            return false;
+        }
+        let mut listed = false;
+        for rb in &self.runbooks {
+            for node in &rb.runbook.nodes {
+                if let Node::Question(q) = node
+                    && q.fact == key
+                {
+                    for o in q.options.iter().filter(|o| o.value != crate::vocab::UNKNOWN) {
+                        listed = true;
+                        if crate::vocab::same_value(key, value, &o.value) {
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+        listed && (key != "error.message" || self.messages.matches(value).is_empty())
     }
 
     /// Where walks begin: the entry runbook's start node.

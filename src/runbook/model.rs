@@ -249,6 +249,11 @@ pub struct Choice {
     pub label: String,
     /// `node-id` in the same runbook, or `runbook-id#node-id`.
     pub next: String,
+    /// Show the answer only where this holds: an answer the known facts rule out (a Windows
+    /// Hello passkey on an iPhone) is not offered. The wizard filters; the walk still accepts
+    /// the value (a facts file may give it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
 }
 
 /// A typed answer (versions, error codes, free text).

@@ -46,6 +46,16 @@ pub enum JournalError {
     NoOpenSession { dir: PathBuf },
     #[error("`{query}` matches several sessions: {}", ids.join(", "))]
     Ambiguous { query: String, ids: Vec<String> },
+    #[error(
+        "no session `{query}` in {}, and no ticket `{query}` with a session (give a session id, an id prefix, a session file or a ticket id)",
+        dir.display()
+    )]
+    NoSessionOrTicket { query: String, dir: PathBuf },
+    #[error(
+        "`{query}` is ambiguous: it starts the session ids {} and no ticket is `{query}`; give more of the id",
+        ids.join(", ")
+    )]
+    AmbiguousNoTicket { query: String, ids: Vec<String> },
     #[error("{}: holds something other than session `{id}`; not overwriting it", path.display())]
     WouldOverwrite { path: PathBuf, id: String },
 }
@@ -337,22 +347,56 @@ impl Journal {
         }
     }
 
-    /// Loads a session as [`Journal::load`] does; failing that, the newest session whose ticket
-    /// is `query` (ASCII case ignored), for commands that take a session or its ticket.
+    /// The newest session whose ticket is `query` (ASCII case ignored), for commands that take
+    /// a session or its ticket; see [`Journal::find`].
     pub fn load_or_ticket(&self, query: &str) -> Result<Session, JournalError> {
-        match self.load(query) {
-            Err(JournalError::NotFound { query, dir }) => {
-                let wanted = query.trim();
-                let (sessions, _) = self.scan();
-                sessions
-                    .into_iter()
-                    .map(|(_, s)| s)
-                    .find(|s| {
-                        s.ticket.as_deref().is_some_and(|t| !wanted.is_empty() && t.trim().eq_ignore_ascii_case(wanted))
-                    })
-                    .ok_or(JournalError::NotFound { query, dir })
+        self.find(query).map(|f| f.session)
+    }
+
+    /// The session `query` names, for commands that take a session or its ticket: a session
+    /// id or file first (exact), then a ticket given exactly (the newest of its sessions), and
+    /// only then a unique id prefix. An exact ticket wins over a prefix (`2026` is a Zendesk
+    /// ticket and also the start of this year's ids); [`Found::note`] names the other reading.
+    pub fn find(&self, query: &str) -> Result<Found, JournalError> {
+        let exact = match self.path_of(query) {
+            Some(p) if p.symlink_metadata().is_ok() => Some(p),
+            _ => Some(PathBuf::from(query)).filter(|p| !query.is_empty() && p.symlink_metadata().is_ok()),
+        };
+        if let Some(file) = exact {
+            let session = read_session(&file).map_err(JournalError::Corrupt)?;
+            return Ok(Found { file, session, reading: Reading::Session });
+        }
+        let wanted = query.trim();
+        let prefix_of: Vec<String> = if is_valid_id(query) {
+            let (names, _) = self.names();
+            let mut ids: Vec<String> = names
+                .iter()
+                .filter_map(|n| n.to_str()?.strip_suffix(".json"))
+                .filter(|stem| stem.starts_with(query))
+                .map(str::to_string)
+                .collect();
+            ids.sort_unstable();
+            ids
+        } else {
+            Vec::new()
+        };
+        let (summaries, _) = if wanted.is_empty() { (Vec::new(), Vec::new()) } else { self.list() };
+        // Newest first, as `list` sorts them.
+        let mut of_ticket =
+            summaries.iter().filter(|s| s.ticket.as_deref().is_some_and(|t| t.trim().eq_ignore_ascii_case(wanted)));
+        if let Some(newest) = of_ticket.next() {
+            let session = read_session(&newest.file).map_err(JournalError::Corrupt)?;
+            let reading = Reading::Ticket { ticket: wanted.to_string(), sessions: 1 + of_ticket.count(), prefix_of };
+            return Ok(Found { file: newest.file.clone(), session, reading });
+        }
+        match prefix_of.as_slice() {
+            [] => Err(JournalError::NoSessionOrTicket { query: query.to_string(), dir: self.dir.clone() }),
+            [one] => {
+                let file = self.dir.join(format!("{one}.json"));
+                let session = read_session(&file).map_err(JournalError::Corrupt)?;
+                Ok(Found { file, session, reading: Reading::Session })
             }
-            other => other,
+            _ => Err(JournalError::AmbiguousNoTicket { query: query.to_string(), ids: prefix_of }),
         }
     }
 
@@ -368,6 +412,48 @@ impl Journal {
             Some(id) => self.load(id),
             None => self.latest_open().ok_or_else(|| JournalError::NoOpenSession { dir: self.dir.clone() }),
         }
+    }
+}
+
+/// A session found by [`Journal::find`], and how the query was read.
+#[derive(Debug)]
+pub struct Found {
+    pub file: PathBuf,
+    pub session: Session,
+    pub reading: Reading,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reading {
+    /// A session id, unique id prefix or session file.
+    Session,
+    /// A ticket: the newest of its `sessions`; `prefix_of` the session ids the query also starts.
+    Ticket { ticket: String, sessions: usize, prefix_of: Vec<String> },
+}
+
+impl Found {
+    /// What the agent should know about the reading, for `verb` ("exporting"), one line: a
+    /// ticket with several sessions, a query that was also an id prefix.
+    pub fn note(&self, verb: &str) -> Option<String> {
+        let Reading::Ticket { ticket, sessions, prefix_of } = &self.reading else { return None };
+        let ticket = crate::text::sanitize_line(ticket);
+        let mut parts = Vec::new();
+        if *sessions > 1 {
+            parts.push(format!(
+                "ticket {ticket} has {sessions} sessions; {verb} the newest, {} (started {})",
+                self.session.id,
+                self.session.started_at.format("%Y-%m-%d %H:%M:%S UTC")
+            ));
+        } else if !prefix_of.is_empty() {
+            parts.push(format!("{verb} session {} of ticket {ticket}", self.session.id));
+        }
+        if !prefix_of.is_empty() {
+            parts.push(format!(
+                "`{ticket}` also starts the session ids {}; give more of the id for one of those",
+                prefix_of.join(", ")
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
     }
 }
 

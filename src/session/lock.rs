@@ -48,6 +48,10 @@ pub enum LockError {
     /// Another live process writes this session.
     #[error("{}", held_message(.id, .holder.as_ref()))]
     Held { id: String, holder: Option<Holder> },
+    /// Something other than a lock file sits at the lock's name (a link planted there): refused,
+    /// never followed, so the session is not written until someone looks.
+    #[error("{}: cannot lock: {why}", sanitize_line(&.path.display().to_string()))]
+    NotAFile { path: PathBuf, why: &'static str },
     #[error("{}: cannot lock: {source}", sanitize_line(&.path.display().to_string()))]
     Io { path: PathBuf, source: std::io::Error },
 }
@@ -77,8 +81,7 @@ impl SessionLock {
         // A few tries: a holder that ends between our open and our lock removes the file we
         // opened, and the lock we then get would be on a file nobody else can see.
         for _ in 0..4 {
-            let mut file =
-                OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io)?;
+            let mut file = open_no_follow(&path)?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(TryLockError::WouldBlock) => {
@@ -115,6 +118,35 @@ impl Drop for SessionLock {
         let _ = std::fs::remove_file(&self.path);
         let _ = self.file.unlock();
     }
+}
+
+/// Opens (creating) the lock file without following a link planted at its name: a link's target
+/// would otherwise be truncated to a lock record. A link, or anything but a regular file, is
+/// refused and said to be one.
+fn open_no_follow(path: &Path) -> Result<File, LockError> {
+    const LINK: &str = "is a symbolic link, not followed; remove it";
+    let refuse = |why| LockError::NotAFile { path: path.to_path_buf(), why };
+    let io = |source| LockError::Io { path: path.to_path_buf(), source };
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK: a FIFO planted at the name must not hang the open.
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    #[cfg(not(unix))]
+    if path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(refuse(LINK));
+    }
+    let file = options.open(path).map_err(|e| {
+        let is_link = path.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
+        if is_link { refuse(LINK) } else { io(e) }
+    })?;
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(refuse("is not a regular file; remove it"));
+    }
+    Ok(file)
 }
 
 /// Is the open file still the one at `path` (not removed or replaced since we opened it)?
@@ -167,6 +199,21 @@ mod tests {
         drop(a);
         assert!(!dir.path().join("s1.lock").exists());
         assert!(SessionLock::acquire(dir.path(), "s1", &me).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_lock_name_is_refused_and_its_target_left_alone() {
+        let Ok(dir) = tempfile::tempdir() else { return };
+        let target = dir.path().join("precious.txt");
+        assert!(std::fs::write(&target, b"keep me").is_ok());
+        assert!(std::os::unix::fs::symlink(&target, dir.path().join("s1.lock")).is_ok());
+        let me = Holder::me(Some("Ana"), Utc::now());
+        let e = SessionLock::acquire(dir.path(), "s1", &me).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("s1.lock: cannot lock: is a symbolic link, not followed"), "{e}");
+        assert_eq!(std::fs::read(&target).ok().as_deref(), Some(&b"keep me"[..]));
+        // Still a link (not removed by a drop that never took the lock).
+        assert!(dir.path().join("s1.lock").symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()));
     }
 
     #[test]

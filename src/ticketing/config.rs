@@ -6,6 +6,9 @@
 //! url = "https://contoso.service-now.com"     # PASSKEY_TRIAGE_TICKETING_URL overrides it
 //! user = "svc-passkey-triage"                 # PASSKEY_TRIAGE_TICKETING_USER overrides it
 //! credential_command = ["secret-tool", "lookup", "service", "servicenow"]
+//! credential_kind = "token"                   # token | bearer | apikey | password
+//! ca_file = "/etc/ssl/proxy-ca.pem"           # adds to the built-in and the system's roots
+//! # Jira only: jira_deployment = "cloud" | "datacenter"; jira_internal = "role:NAME" | ...
 //! ```
 //!
 //! No secret is ever read from this file: only from the environment or the credential command.
@@ -40,7 +43,9 @@ pub struct TicketingConfig {
     /// A program whose standard output is the secret (run without a shell).
     #[serde(default)]
     pub credential_command: Option<CommandLine>,
-    /// What the credential command prints: a `token` (default) or a `password`.
+    /// What the secret is: a `token` (default; each system's usual shape), `bearer` (an OAuth
+    /// 2.0 access token), `apikey` (ServiceNow's `x-sn-apikey`), or `password` (what the
+    /// credential command prints).
     #[serde(default)]
     pub credential_kind: Option<credentials::Kind>,
     /// Note format (default: markdown for Jira comments, which become rich text; text otherwise).
@@ -49,8 +54,8 @@ pub struct TicketingConfig {
     /// Whole-request timeout in seconds (default 30; connecting gets at most 10 of them).
     #[serde(default)]
     pub timeout_seconds: Option<u64>,
-    /// A PEM file of root certificates to trust instead of the built-in ones (a proxy that
-    /// inspects TLS signs with its own).
+    /// A PEM file of root certificates to trust besides the built-in ones and the system's (a
+    /// proxy that inspects TLS signs with its own).
     #[serde(default)]
     pub ca_file: Option<PathBuf>,
     /// ServiceNow table the tickets are in (default `incident`).
@@ -60,6 +65,20 @@ pub struct TicketingConfig {
     /// comment), `role:NAME` or `group:NAME` (a comment only that role or group sees).
     #[serde(default)]
     pub jira_internal: Option<JiraInternal>,
+    /// `cloud` (default: REST v3, rich-text comments) or `datacenter` (Jira Data Center or
+    /// Server: REST v2, a token is a personal access token sent as a bearer token).
+    #[serde(default)]
+    pub jira_deployment: Option<JiraDeployment>,
+}
+
+/// Which Jira the URL points at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JiraDeployment {
+    #[default]
+    Cloud,
+    #[serde(alias = "server")]
+    Datacenter,
 }
 
 /// A command line: an array of arguments, or one string split as a POSIX shell would (without
@@ -95,8 +114,9 @@ impl CommandLine {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "String")]
 pub enum JiraInternal {
-    /// `POST /rest/api/3/issue/{key}/comment` with no restriction: internal only where the
-    /// project has no customers (in a Service Management project it is public).
+    /// Asks Service Management first: a customer request gets a Service Management internal
+    /// comment; any other issue a platform comment carrying the `sd.public.comment` internal
+    /// property, reported as internal only when the answer says it is not public.
     #[default]
     Platform,
     /// `POST /rest/servicedeskapi/request/{key}/comment` with `public: false`.
@@ -152,6 +172,7 @@ pub struct Settings {
     pub ca_file: Option<PathBuf>,
     pub servicenow_table: String,
     pub jira_internal: JiraInternal,
+    pub jira_deployment: JiraDeployment,
 }
 
 /// Why the settings are not usable. One line, naming what to set.
@@ -178,6 +199,18 @@ impl Settings {
         format_flag: Option<NoteFormat>,
         config_file: &str,
         env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, SettingsError> {
+        Self::resolve_cancellable(cfg, system_flag, format_flag, config_file, env, None)
+    }
+
+    /// [`Settings::resolve`], with a credential command stopped when `cancel` is set.
+    pub fn resolve_cancellable(
+        cfg: &TicketingConfig,
+        system_flag: Option<System>,
+        format_flag: Option<NoteFormat>,
+        config_file: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+        cancel: Option<&super::Cancel>,
     ) -> Result<Self, SettingsError> {
         let config = config_file.to_string();
         let system = system_flag.or(cfg.system).ok_or_else(|| SettingsError::NoSystem(config.clone()))?;
@@ -206,25 +239,41 @@ impl Settings {
             )));
         }
         let jira_internal = cfg.jira_internal.clone().unwrap_or_default();
-        let format = format_flag.or(cfg.format).unwrap_or(match (system, &jira_internal) {
-            // A platform comment becomes rich text (ADF) from the Markdown.
-            (System::Jira, JiraInternal::Platform | JiraInternal::Role(_) | JiraInternal::Group(_)) => {
-                NoteFormat::Markdown
-            }
+        let jira_deployment = cfg.jira_deployment.unwrap_or_default();
+        let format = format_flag.or(cfg.format).unwrap_or(match (system, &jira_internal, jira_deployment) {
+            // A Cloud platform comment becomes rich text (ADF) from the Markdown; Data Center's
+            // v2 API takes wiki markup, which shows Markdown as typed.
+            (
+                System::Jira,
+                JiraInternal::Platform | JiraInternal::Role(_) | JiraInternal::Group(_),
+                JiraDeployment::Cloud,
+            ) => NoteFormat::Markdown,
             _ => NoteFormat::Text,
         });
         let user = env(credentials::ENV_USER)
             .filter(|u| !u.trim().is_empty())
             .or_else(|| cfg.user.clone().filter(|u| !u.trim().is_empty()));
         let command = cfg.credential_command.as_ref().map(CommandLine::argv).transpose().map_err(invalid)?;
-        let auth = credentials::resolve(
+        let wanted = credentials::Wanted {
             system,
-            user.as_deref(),
-            command.as_deref(),
-            cfg.credential_kind.unwrap_or_default(),
-            env,
-        )?;
-        Ok(Self { system, url, auth, format, timeout, ca_file: cfg.ca_file.clone(), servicenow_table, jira_internal })
+            jira_data_center: jira_deployment == JiraDeployment::Datacenter,
+            user: user.as_deref(),
+            command: command.as_deref(),
+            kind: cfg.credential_kind.unwrap_or_default(),
+            cancel,
+        };
+        let auth = credentials::resolve(wanted, env)?;
+        Ok(Self {
+            system,
+            url,
+            auth,
+            format,
+            timeout,
+            ca_file: cfg.ca_file.clone(),
+            servicenow_table,
+            jira_internal,
+            jira_deployment,
+        })
     }
 }
 
@@ -256,6 +305,29 @@ mod tests {
         assert_eq!(c.jira_internal, Some(JiraInternal::Role("Service Desk Team".into())));
         let argv = c.credential_command.as_ref().map(CommandLine::argv);
         assert_eq!(argv, Some(Ok(vec!["pass".into(), "show".into(), "jira token".into()])));
+    }
+
+    #[test]
+    fn deployments_and_credential_kinds_parse() {
+        let c =
+            parse("[ticketing]\njira_deployment = \"datacenter\"\ncredential_kind = \"bearer\"\n").unwrap_or_default();
+        assert_eq!(c.jira_deployment, Some(JiraDeployment::Datacenter));
+        assert_eq!(c.credential_kind, Some(credentials::Kind::Bearer));
+        let c = parse("[ticketing]\njira_deployment = \"server\"\ncredential_kind = \"apikey\"\n").unwrap_or_default();
+        assert_eq!(c.jira_deployment, Some(JiraDeployment::Datacenter));
+        assert_eq!(c.credential_kind, Some(credentials::Kind::Apikey));
+        assert!(parse("[ticketing]\njira_deployment = \"onprem\"\n").is_err());
+        // Data Center's v2 API takes text: no rich-text default.
+        let cfg = TicketingConfig {
+            system: Some(System::Jira),
+            url: Some("https://jira.contoso.com".into()),
+            jira_deployment: Some(JiraDeployment::Datacenter),
+            ..Default::default()
+        };
+        let env = env_of(&[(credentials::ENV_TOKEN, "pat")]);
+        let s = Settings::resolve(&cfg, None, None, "c.toml", &env);
+        assert_eq!(s.as_ref().map(|s| s.format).ok(), Some(NoteFormat::Text));
+        assert_eq!(s.map(|s| s.auth.header().expose().to_string()).ok(), Some("Bearer pat".to_string()));
     }
 
     #[test]

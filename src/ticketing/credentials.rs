@@ -2,12 +2,14 @@
 //! file, never written anywhere.
 //!
 //! - `PASSKEY_TRIAGE_TICKETING_USER` + `PASSKEY_TRIAGE_TICKETING_PASSWORD`: basic authentication.
-//! - `PASSKEY_TRIAGE_TICKETING_TOKEN`: an API token, sent as each system expects it: a bearer
-//!   token (ServiceNow OAuth), `user:token` (Jira Cloud) or `user/token:token` (Zendesk), all
-//!   basic except ServiceNow's.
-//! - `credential_command` in `[ticketing]`: a program (run without a shell, standard input
-//!   closed, its error output discarded) whose standard output is the secret: a token unless
-//!   `credential_kind = "password"`.
+//! - `PASSKEY_TRIAGE_TICKETING_TOKEN`: a token, sent as `credential_kind` says: `token` (the
+//!   default) in each system's usual shape (a bearer token for ServiceNow OAuth and Jira Data
+//!   Center personal access tokens, basic `user:token` for Jira Cloud, `user/token:token` for
+//!   Zendesk); `bearer` as `Authorization: Bearer` (OAuth 2.0 access tokens for Jira Cloud and
+//!   Zendesk); `apikey` as ServiceNow's `x-sn-apikey` header.
+//! - `credential_command` in `[ticketing]`: a program (run without a shell, in its own process
+//!   group, standard input closed, its error output discarded) whose standard output is the
+//!   secret: a token as above, or a password with `credential_kind = "password"`.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -28,20 +30,32 @@ pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
 /// More output than this is not a secret.
 const MAX_SECRET_BYTES: u64 = 64 * 1024;
 
-/// What a credential command prints.
+/// What the secret is (config `credential_kind`): how a token is sent, or that the credential
+/// command prints a password.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// A token in the system's usual shape.
     #[default]
     Token,
+    /// The credential command prints a password (basic authentication with the user).
     Password,
+    /// An OAuth 2.0 access token (or a personal access token), `Authorization: Bearer`.
+    Bearer,
+    /// A ServiceNow API key, sent as `x-sn-apikey`.
+    Apikey,
 }
 
 /// How requests authenticate.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Auth {
-    Basic { user: String, password: Secret },
+    Basic {
+        user: String,
+        password: Secret,
+    },
     Bearer(Secret),
+    /// ServiceNow's API key header.
+    ServiceNowApiKey(Secret),
 }
 
 impl std::fmt::Debug for Auth {
@@ -49,12 +63,22 @@ impl std::fmt::Debug for Auth {
         match self {
             Auth::Basic { user, .. } => write!(f, "Basic({user}, ***)"),
             Auth::Bearer(_) => f.write_str("Bearer(***)"),
+            Auth::ServiceNowApiKey(_) => f.write_str("ApiKey(***)"),
         }
     }
 }
 
 impl Auth {
-    /// The `Authorization` header value.
+    /// The header that carries the credentials: its name and value. Every request to the help
+    /// desk (notes, and anything else the tool sends there) authenticates with this.
+    pub fn header_pair(&self) -> (&'static str, Secret) {
+        match self {
+            Auth::ServiceNowApiKey(key) => ("x-sn-apikey", key.clone()),
+            other => ("Authorization", other.header()),
+        }
+    }
+
+    /// The value of the header [`Auth::header_pair`] names.
     pub fn header(&self) -> Secret {
         match self {
             Auth::Basic { user, password } => {
@@ -62,6 +86,7 @@ impl Auth {
                 Secret::new(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair)))
             }
             Auth::Bearer(token) => Secret::new(format!("Bearer {}", token.expose())),
+            Auth::ServiceNowApiKey(key) => key.clone(),
         }
     }
 
@@ -69,7 +94,7 @@ impl Auth {
     pub fn secret_forms(&self) -> Vec<String> {
         let secret = match self {
             Auth::Basic { password, .. } => password.expose(),
-            Auth::Bearer(t) => t.expose(),
+            Auth::Bearer(t) | Auth::ServiceNowApiKey(t) => t.expose(),
         };
         let header = self.header();
         let encoded = header.expose().split_once(' ').map(|(_, v)| v.to_string()).unwrap_or_default();
@@ -95,54 +120,84 @@ pub enum CredentialError {
     NoUser(System),
     #[error("credential command `{program}`: {reason}")]
     Command { program: String, reason: String },
+    #[error("credential_kind = \"apikey\" is ServiceNow's (x-sn-apikey); {0} takes token, bearer or password")]
+    ApiKeyNotServiceNow(System),
 }
 
-/// Works out the credentials. `command` is the credential command's argv, if configured.
-pub fn resolve(
-    system: System,
-    user: Option<&str>,
-    command: Option<&[String]>,
-    command_kind: Kind,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Auth, CredentialError> {
+/// What [`resolve`] needs besides the environment.
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted<'a> {
+    pub system: System,
+    /// Jira Data Center (or Server): a token is a personal access token, sent as a bearer token.
+    pub jira_data_center: bool,
+    pub user: Option<&'a str>,
+    /// The credential command's argv, if configured.
+    pub command: Option<&'a [String]>,
+    /// `credential_kind`.
+    pub kind: Kind,
+    /// Set to stop a credential command still running (a signal came).
+    pub cancel: Option<&'a super::Cancel>,
+}
+
+/// Works out the credentials.
+pub fn resolve(wanted: Wanted<'_>, env: &dyn Fn(&str) -> Option<String>) -> Result<Auth, CredentialError> {
+    let system = wanted.system;
+    if wanted.kind == Kind::Apikey && system != System::ServiceNow {
+        return Err(CredentialError::ApiKeyNotServiceNow(system));
+    }
     let present = |k: &str| env(k).filter(|v| !v.is_empty());
+    // `password` says what the credential command prints; a token from the environment is
+    // always a token.
+    let token_kind = if wanted.kind == Kind::Password { Kind::Token } else { wanted.kind };
     let (secret, kind) = match (present(ENV_PASSWORD), present(ENV_TOKEN)) {
         (Some(_), Some(_)) => return Err(CredentialError::Both),
         (Some(p), None) => (Secret::new(p), Kind::Password),
-        (None, Some(t)) => (Secret::new(t), Kind::Token),
-        (None, None) => match command {
-            Some(argv) => (run_command(argv, COMMAND_TIMEOUT)?, command_kind),
+        (None, Some(t)) => (Secret::new(t), token_kind),
+        (None, None) => match wanted.command {
+            Some(argv) => (run_command_cancellable(argv, COMMAND_TIMEOUT, wanted.cancel)?, wanted.kind),
             None => return Err(CredentialError::Missing(system)),
         },
     };
-    let user = user.map(str::trim).filter(|u| !u.is_empty());
+    let user = wanted.user.map(str::trim).filter(|u| !u.is_empty());
     let need_user = || user.map(str::to_string).ok_or(CredentialError::NoUser(system));
     Ok(match (kind, system) {
         (Kind::Password, _) => Auth::Basic { user: need_user()?, password: secret },
+        (Kind::Apikey, _) => Auth::ServiceNowApiKey(secret),
+        (Kind::Bearer, _) => Auth::Bearer(secret),
         (Kind::Token, System::ServiceNow) => Auth::Bearer(secret),
+        (Kind::Token, System::Jira) if wanted.jira_data_center => Auth::Bearer(secret),
         (Kind::Token, System::Jira) => Auth::Basic { user: need_user()?, password: secret },
         (Kind::Token, System::Zendesk) => Auth::Basic { user: format!("{}/token", need_user()?), password: secret },
     })
 }
 
-/// Runs a credential command: no shell, standard input closed, error output discarded (it
-/// could echo the secret), at most `timeout`. Its output, trimmed, is the secret.
+/// Runs a credential command: no shell, its own process group, standard input closed, error
+/// output discarded (it could echo the secret), at most `timeout`. Its output, trimmed, is the
+/// secret.
 pub fn run_command(argv: &[String], timeout: Duration) -> Result<Secret, CredentialError> {
+    run_command_cancellable(argv, timeout, None)
+}
+
+/// [`run_command`], stopped at once when `cancel` is set. A command that runs too long or is
+/// cancelled is killed with everything it started (its process group).
+pub fn run_command_cancellable(
+    argv: &[String],
+    timeout: Duration,
+    cancel: Option<&super::Cancel>,
+) -> Result<Secret, CredentialError> {
     let program = argv.first().map(|p| sanitize_line(p)).unwrap_or_default();
     let fail = |reason: String| CredentialError::Command { program: program.clone(), reason };
     let Some((first, rest)) = argv.split_first() else {
         return Err(fail("no program given".into()));
     };
-    let mut child = Command::new(first)
-        .args(rest)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| fail(format!("cannot run it: {e}")))?;
+    // Counted from before the spawn until it is reaped, so that a cancel can wait for the kill.
+    let _running = cancel.map(super::Cancel::command_running);
+    let mut command = Command::new(first);
+    command.args(rest).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null());
+    own_process_group(&mut command);
+    let mut child = command.spawn().map_err(|e| fail(format!("cannot run it: {e}")))?;
     let Some(stdout) = child.stdout.take() else {
-        let _ = child.kill();
-        let _ = child.wait();
+        kill_group(&mut child);
         return Err(fail("no output pipe".into()));
     };
     // Read on a thread so that a command that never closes its output cannot hang us.
@@ -154,15 +209,21 @@ pub fn run_command(argv: &[String], timeout: Duration) -> Result<Secret, Credent
     });
     let deadline = Instant::now() + timeout;
     let status = loop {
+        if cancel.is_some_and(super::Cancel::is_cancelled) {
+            kill_group(&mut child);
+            return Err(fail("stopped: the post was abandoned".into()));
+        }
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
             Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
+                kill_group(&mut child);
                 return Err(fail(format!("did not finish within {} s", timeout.as_secs())));
             }
-            Err(e) => return Err(fail(format!("cannot wait for it: {e}"))),
+            Err(e) => {
+                kill_group(&mut child);
+                return Err(fail(format!("cannot wait for it: {e}")));
+            }
         }
     };
     if !status.success() {
@@ -189,6 +250,38 @@ pub fn run_command(argv: &[String], timeout: Duration) -> Result<Secret, Credent
     Ok(Secret::new(secret))
 }
 
+/// The command and everything it starts share a process group of their own, so that all of it
+/// can be stopped together (and a terminal's signals reach only us, who then stop it).
+#[cfg(unix)]
+fn own_process_group(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    command.process_group(0);
+}
+
+#[cfg(not(unix))]
+fn own_process_group(_command: &mut Command) {}
+
+/// Kills the command's process group (on other systems, the command itself) and reaps it.
+fn kill_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    signal_group(child);
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// SIGKILL to the process group the child leads (its id is the group's).
+#[cfg(unix)]
+fn signal_group(child: &std::process::Child) {
+    let Ok(pgid) = libc::pid_t::try_from(child.id()) else { return };
+    if pgid > 1 {
+        // SAFETY: kill(2) takes plain integers; a negative pid names the process group, which
+        // only the command and what it started belong to.
+        unsafe {
+            libc::kill(-pgid, libc::SIGKILL);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,27 +299,49 @@ mod tests {
         base64::engine::general_purpose::STANDARD.encode(s)
     }
 
+    fn wanted(system: System, user: Option<&str>, kind: Kind) -> Wanted<'_> {
+        Wanted { system, jira_data_center: false, user, command: None, kind, cancel: None }
+    }
+
     #[test]
     fn tokens_take_each_systems_shape() {
         let env = env_of(&[(ENV_TOKEN, "tok")]);
-        let r = |s| resolve(s, Some("ana@contoso.com"), None, Kind::Token, &env);
+        let r = |s| resolve(wanted(s, Some("ana@contoso.com"), Kind::Token), &env);
         assert_eq!(header(&r(System::ServiceNow)), "Bearer tok");
         assert_eq!(header(&r(System::Jira)), format!("Basic {}", b64("ana@contoso.com:tok")));
         assert_eq!(header(&r(System::Zendesk)), format!("Basic {}", b64("ana@contoso.com/token:tok")));
+        // Jira Data Center: a personal access token, as a bearer token.
+        let dc = Wanted { jira_data_center: true, ..wanted(System::Jira, None, Kind::Token) };
+        assert_eq!(header(&resolve(dc, &env)), "Bearer tok");
+    }
+
+    #[test]
+    fn bearer_and_api_keys_as_configured() {
+        let env = env_of(&[(ENV_TOKEN, "tok")]);
+        for system in [System::Jira, System::Zendesk] {
+            let a = resolve(wanted(system, None, Kind::Bearer), &env);
+            assert_eq!(a.as_ref().map(|a| a.header_pair().0), Ok("Authorization"));
+            assert_eq!(header(&a), "Bearer tok", "{system}: OAuth needs no user");
+        }
+        let a = resolve(wanted(System::ServiceNow, None, Kind::Apikey), &env);
+        let pair = a.as_ref().map(|a| (a.header_pair().0, a.header_pair().1.expose().to_string()));
+        assert_eq!(pair, Ok(("x-sn-apikey", "tok".to_string())));
+        let e = resolve(wanted(System::Zendesk, Some("u"), Kind::Apikey), &env);
+        assert_eq!(e, Err(CredentialError::ApiKeyNotServiceNow(System::Zendesk)));
     }
 
     #[test]
     fn passwords_are_basic_and_need_a_user() {
         let env = env_of(&[(ENV_PASSWORD, "pw")]);
-        let a = resolve(System::ServiceNow, Some("svc"), None, Kind::Token, &env);
+        let a = resolve(wanted(System::ServiceNow, Some("svc"), Kind::Token), &env);
         assert_eq!(header(&a), format!("Basic {}", b64("svc:pw")));
-        let e = resolve(System::ServiceNow, None, None, Kind::Token, &env);
+        let e = resolve(wanted(System::ServiceNow, None, Kind::Token), &env);
         assert_eq!(e, Err(CredentialError::NoUser(System::ServiceNow)));
         let both = env_of(&[(ENV_PASSWORD, "pw"), (ENV_TOKEN, "t")]);
-        assert_eq!(resolve(System::Jira, Some("u"), None, Kind::Token, &both), Err(CredentialError::Both));
+        assert_eq!(resolve(wanted(System::Jira, Some("u"), Kind::Token), &both), Err(CredentialError::Both));
         let none = env_of(&[]);
         assert_eq!(
-            resolve(System::Jira, Some("u"), None, Kind::Token, &none),
+            resolve(wanted(System::Jira, Some("u"), Kind::Token), &none),
             Err(CredentialError::Missing(System::Jira))
         );
     }
@@ -262,5 +377,43 @@ mod tests {
         assert!(e.unwrap_or_default().contains("printed nothing"));
         let e = run_command(&argv(&["/nonexistent/cred"]), t).err().map(|e| e.to_string());
         assert!(e.unwrap_or_default().contains("cannot run it"));
+    }
+
+    /// Whether a process is gone (a zombie nobody reaped counts as gone).
+    #[cfg(target_os = "linux")]
+    fn gone(pid: &str) -> bool {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Err(_) => true,
+            Ok(stat) => stat.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X'])),
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_command_that_times_out_leaves_no_children() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let pidfile = dir.path().join("child.pid");
+        // The command starts a child of its own, then waits for it.
+        let script = format!("sleep 60 & echo $! > '{}'; wait", pidfile.display());
+        let argv = vec!["sh".to_string(), "-c".to_string(), script];
+        let e = run_command(&argv, Duration::from_secs(2)).err().map(|e| e.to_string());
+        assert!(e.unwrap_or_default().contains("did not finish"));
+        let pid = std::fs::read_to_string(&pidfile).unwrap_or_default().trim().to_string();
+        assert!(!pid.is_empty(), "the child started");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !gone(&pid) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(gone(&pid), "the command's child {pid} still runs");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_cancelled_command_stops_at_once() {
+        let cancel = crate::ticketing::Cancel::new();
+        cancel.cancel();
+        let argv = vec!["sleep".to_string(), "30".to_string()];
+        let e = run_command_cancellable(&argv, Duration::from_secs(30), Some(&cancel)).err().map(|e| e.to_string());
+        assert!(e.unwrap_or_default().contains("abandoned"));
     }
 }

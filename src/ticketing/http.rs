@@ -1,7 +1,9 @@
 //! The HTTP transport: ureq over rustls (no OpenSSL), proxies from `HTTPS_PROXY`/`ALL_PROXY`/
 //! `HTTP_PROXY` with `NO_PROXY` honoured, connect and whole-request timeouts, redirects not
 //! followed (they would carry the credentials elsewhere), answers bounded. Plain `http://` is
-//! allowed only to a loopback address.
+//! allowed only to a loopback address. Trusted roots: the built-in Mozilla roots, the operating
+//! system's store, and `ca_file` (each adds; none replaces). A 429 is retried as the server asks,
+//! within bounds ([`send_retrying`]).
 
 use std::net::IpAddr;
 use std::path::Path;
@@ -10,7 +12,7 @@ use std::time::Duration;
 use ureq::tls::{PemItem, RootCerts, TlsConfig};
 
 use super::config::{MAX_CONNECT_TIMEOUT, Settings};
-use super::{Request, Response, Secret, Transport, TransportError};
+use super::{Cancel, Failure, Request, Response, Secret, Transport, TransportError};
 use crate::text::sanitize_line;
 
 /// Answers larger than this are not read (a note's answer is a few KiB).
@@ -92,17 +94,17 @@ pub fn is_loopback(host: &str) -> bool {
 pub struct HttpTransport {
     agent: ureq::Agent,
     base: BaseUrl,
-    authorization: Secret,
+    /// The credentials' header name and value ([`super::credentials::Auth::header_pair`]).
+    credentials: (&'static str, Secret),
     timeout: Duration,
+    cancel: Option<Cancel>,
 }
 
 impl HttpTransport {
-    /// A transport for these settings (reads `ca_file` if set, and the proxy environment).
+    /// A transport for these settings (reads `ca_file` if set, the system's trust store, and the
+    /// proxy environment).
     pub fn new(settings: &Settings) -> Result<Self, TransportError> {
-        let roots = match &settings.ca_file {
-            Some(path) => read_ca_file(path)?,
-            None => RootCerts::WebPki,
-        };
+        let roots = trusted_roots(settings.ca_file.as_deref())?;
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -116,9 +118,16 @@ impl HttpTransport {
         Ok(Self {
             agent: config.into(),
             base: settings.url.clone(),
-            authorization: settings.auth.header(),
+            credentials: settings.auth.header_pair(),
             timeout: settings.timeout,
+            cancel: None,
         })
+    }
+
+    /// The same, stopped by `cancel` (waits before a retry end when it is set).
+    pub fn with_cancel(mut self, cancel: Option<Cancel>) -> Self {
+        self.cancel = cancel;
+        self
     }
 
     fn map_error(&self, e: ureq::Error) -> TransportError {
@@ -153,14 +162,18 @@ impl HttpTransport {
 
 impl Transport for HttpTransport {
     fn send(&self, request: &Request) -> Result<Response, TransportError> {
+        if self.cancel.as_ref().is_some_and(Cancel::is_cancelled) {
+            return Err(TransportError::Other("abandoned".into()));
+        }
         let url = format!("{}{}", self.base.as_str(), request.path);
-        let mut authorization = ureq::http::HeaderValue::from_str(self.authorization.expose())
+        let (name, value) = &self.credentials;
+        let mut credentials = ureq::http::HeaderValue::from_str(value.expose())
             .map_err(|_| TransportError::Other("the credentials hold characters a header cannot carry".into()))?;
-        authorization.set_sensitive(true);
+        credentials.set_sensitive(true);
         let mut builder = ureq::http::Request::builder()
             .method(request.method.as_str())
             .uri(&url)
-            .header("Authorization", authorization)
+            .header(*name, credentials)
             .header("Accept", "application/json");
         for (name, value) in &request.headers {
             builder = builder.header(*name, value.as_str());
@@ -194,6 +207,105 @@ impl Transport for HttpTransport {
             response.body_mut().with_config().limit(MAX_ANSWER_BYTES).read_to_vec().map_err(|e| self.map_error(e))?;
         Ok(Response { status, body, location, retry_after })
     }
+
+    fn cancel(&self) -> Option<&Cancel> {
+        self.cancel.as_ref()
+    }
+
+    fn send_bytes(&self, request: &Request, content_type: &str, body: &[u8]) -> Result<Response, TransportError> {
+        self.send_raw(request, content_type, body)
+    }
+}
+
+/// The longest `Retry-After` waited out; a longer one is reported instead.
+pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
+/// How many times a refused request is sent again.
+pub const MAX_RETRIES: u32 = 2;
+/// The wait before a retry when a 429 names none.
+const DEFAULT_RETRY_WAIT: Duration = Duration::from_secs(2);
+
+/// Sends `request`. A 429 is a refusal (nothing was applied), so the same request goes again
+/// after the `Retry-After` the server asked for, when that is at most [`MAX_RETRY_WAIT`], up to
+/// [`MAX_RETRIES`] times. Nothing else is sent again: after a timeout, a lost connection or a
+/// 5xx, the request may have been applied. The wait ends early when the transport is cancelled.
+pub fn send_retrying(http: &dyn Transport, request: &Request) -> Result<Response, Failure> {
+    let mut tries = 0;
+    loop {
+        let response = http.send(request).map_err(|e| match http.cancel() {
+            Some(c) if c.is_cancelled() => Failure::Abandoned,
+            _ => Failure::Transport(e),
+        })?;
+        if response.status != 429 || tries >= MAX_RETRIES {
+            return Ok(response);
+        }
+        let wait = match response.retry_after.as_deref() {
+            None => DEFAULT_RETRY_WAIT,
+            Some(value) => match retry_after(value, chrono::Utc::now()) {
+                Some(wait) if wait <= MAX_RETRY_WAIT => wait,
+                _ => return Ok(response),
+            },
+        };
+        let slept = match http.cancel() {
+            Some(cancel) => cancel.sleep(wait),
+            None => {
+                std::thread::sleep(wait);
+                true
+            }
+        };
+        if !slept {
+            return Err(Failure::Abandoned);
+        }
+        tries += 1;
+    }
+}
+
+/// A `Retry-After` value as a wait from `now`: delay-seconds or an HTTP date (RFC 9110).
+pub fn retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::from_secs(value.parse::<u64>().unwrap_or(u64::MAX)));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    Some((at.with_timezone(&chrono::Utc) - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+impl HttpTransport {
+    /// [`Transport::send_bytes`]: the same request with a raw body (the queue's attachments).
+    fn send_raw(&self, request: &Request, content_type: &str, body: &[u8]) -> Result<Response, TransportError> {
+        if self.cancel.as_ref().is_some_and(Cancel::is_cancelled) {
+            return Err(TransportError::Other("abandoned".into()));
+        }
+        let url = format!("{}{}", self.base.as_str(), request.path);
+        // The same credentials header as `send` (Bearer, Basic or the ServiceNow API key).
+        let (name, value) = &self.credentials;
+        let mut credentials = ureq::http::HeaderValue::from_str(value.expose())
+            .map_err(|_| TransportError::Other("the credentials hold characters a header cannot carry".into()))?;
+        credentials.set_sensitive(true);
+        let mut builder = ureq::http::Request::builder()
+            .method(request.method.as_str())
+            .uri(&url)
+            .header(*name, credentials)
+            .header("Accept", "application/json")
+            .header("Content-Type", content_type);
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        let req = builder.body(body.to_vec()).map_err(|e| TransportError::Other(sanitize_line(&e.to_string())))?;
+        let mut response = self.agent.run(req).map_err(|e| self.map_error(e))?;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| sanitize_line(v).chars().take(300).collect())
+        };
+        let location = header("location");
+        let retry_after = header("retry-after");
+        let status = response.status().as_u16();
+        let body =
+            response.body_mut().with_config().limit(MAX_ANSWER_BYTES).read_to_vec().map_err(|e| self.map_error(e))?;
+        Ok(Response { status, body, location, retry_after })
+    }
 }
 
 /// ureq says `proxy server responded 403/403`; we say `HTTP 403 to CONNECT host:port`.
@@ -204,8 +316,26 @@ fn proxy_reason(reason: &str) -> String {
     }
 }
 
+/// The roots a help desk's certificate is checked against: the built-in Mozilla roots, the
+/// operating system's store (where a TLS-inspecting proxy's CA usually is; on Linux also
+/// `SSL_CERT_FILE` / `SSL_CERT_DIR`), and the certificates in `ca_file`. Each adds to the others.
+pub fn trusted_roots(ca_file: Option<&Path>) -> Result<RootCerts, TransportError> {
+    let mut certs: Vec<ureq::tls::Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|c| ureq::tls::Certificate::from_der(c).to_owned())
+        .collect();
+    // A store that can't be read (or holds a bad entry) leaves the others: the error would not
+    // help the agent, and a missing root shows as a TLS failure naming the host.
+    let system = rustls_native_certs::load_native_certs();
+    certs.extend(system.certs.iter().map(|c| ureq::tls::Certificate::from_der(c).to_owned()));
+    if let Some(path) = ca_file {
+        certs.extend(read_ca_file(path)?);
+    }
+    Ok(RootCerts::new_with_certs(&certs))
+}
+
 /// Root certificates from a PEM file (a regular file of at most 4 MiB).
-fn read_ca_file(path: &Path) -> Result<RootCerts, TransportError> {
+fn read_ca_file(path: &Path) -> Result<Vec<ureq::tls::Certificate<'static>>, TransportError> {
     let name = sanitize_line(&path.display().to_string());
     let fail = |why: String| TransportError::Tls(format!("ca_file {name}: {why}"));
     // Opened without blocking and checked after opening, as every input is.
@@ -221,12 +351,37 @@ fn read_ca_file(path: &Path) -> Result<RootCerts, TransportError> {
     if certs.is_empty() {
         return Err(fail("holds no certificate".into()));
     }
-    Ok(RootCerts::new_with_certs(&certs))
+    Ok(certs)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let now = chrono::DateTime::parse_from_rfc3339("2015-10-21T07:27:50Z").map(|t| t.with_timezone(&chrono::Utc));
+        let now = now.unwrap_or_default();
+        assert_eq!(retry_after("30", now), Some(Duration::from_secs(30)));
+        assert_eq!(retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now), Some(Duration::from_secs(10)));
+        assert_eq!(retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now), Some(Duration::ZERO), "a date passed");
+        assert_eq!(retry_after("soon", now), None);
+        assert_eq!(retry_after("-5", now), None);
+    }
+
+    #[test]
+    fn ca_file_adds_to_the_built_in_roots() {
+        let count = |roots: &RootCerts| match roots {
+            RootCerts::Specific(certs) => certs.len(),
+            _ => 0,
+        };
+        let without = trusted_roots(None).map(|r| count(&r)).unwrap_or(0);
+        assert!(without >= webpki_root_certs::TLS_SERVER_ROOT_CERTS.len(), "the built-in roots are there");
+        let ca = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls/ca.pem");
+        let with = trusted_roots(Some(&ca)).map(|r| count(&r)).unwrap_or(0);
+        assert_eq!(with, without + 1, "ca_file adds its certificate and keeps the rest");
+    }
 
     #[test]
     fn proxy_refusals_read_well() {

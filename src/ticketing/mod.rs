@@ -1,6 +1,7 @@
 //! Posting the ticket note to the help desk as an INTERNAL note: ServiceNow (the incident's work
-//! notes), Jira Cloud (a comment, or a Service Management internal comment) and Zendesk (a
-//! private comment).
+//! notes), Jira Cloud and Data Center (a Service Management internal comment, or a comment
+//! restricted or marked internal) and Zendesk (a private comment). Where the answer does not
+//! confirm the note is internal, it is reported as "a comment" ([`Reach`]).
 //!
 //! A [`TicketSystem`] turns a note into requests and reads the answers; it never sees a secret.
 //! The wire is a [`Transport`]: [`http::HttpTransport`] (ureq over rustls, proxies from the
@@ -14,11 +15,15 @@ pub mod credentials;
 pub mod delivery;
 pub mod http;
 pub mod jira;
+pub mod queue;
 pub mod servicenow;
 pub mod zendesk;
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -175,6 +180,73 @@ pub struct Response {
 /// Sends requests. [`http::HttpTransport`] in the program; a fake in tests.
 pub trait Transport {
     fn send(&self, request: &Request) -> Result<Response, TransportError>;
+
+    /// Set when the work must stop at once (waits before a retry end early).
+    fn cancel(&self) -> Option<&Cancel> {
+        None
+    }
+
+    /// Sends `body` as is with this `Content-Type` (a file to attach; `request.body` is
+    /// ignored). Transports that can't say so.
+    fn send_bytes(&self, request: &Request, content_type: &str, body: &[u8]) -> Result<Response, TransportError> {
+        let _ = (request, content_type, body);
+        Err(TransportError::Other("this transport sends JSON only".into()))
+    }
+}
+
+/// Set when a post must stop at once (a signal came): a credential command still running is
+/// killed with what it started, a wait before a retry ends, and nobody waits for an answer.
+/// Clones share the flag.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel {
+    cancelled: Arc<AtomicBool>,
+    /// Credential commands running under this token.
+    commands: Arc<AtomicUsize>,
+}
+
+impl Cancel {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+
+    /// Cancels, then waits (at most `max`) until no credential command under this token is left
+    /// running: each is killed within a few milliseconds. A request on the wire is not waited for.
+    pub fn cancel_and_settle(&self, max: Duration) {
+        self.cancel();
+        let end = Instant::now() + max;
+        while self.commands.load(Ordering::SeqCst) > 0 && Instant::now() < end {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Counts a credential command as running until the guard drops.
+    pub(crate) fn command_running(&self) -> CommandGuard {
+        self.commands.fetch_add(1, Ordering::SeqCst);
+        CommandGuard(Arc::clone(&self.commands))
+    }
+
+    /// Sleeps for `time` unless cancelled first; false when cancelled.
+    pub fn sleep(&self, time: Duration) -> bool {
+        let end = Instant::now() + time;
+        loop {
+            if self.is_cancelled() {
+                return false;
+            }
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return true;
+            }
+            std::thread::sleep(left.min(Duration::from_millis(20)));
+        }
+    }
 }
 
 /// Why a request got no HTTP answer. Each is one line and holds no secret.
@@ -194,11 +266,43 @@ pub enum TransportError {
     Other(String),
 }
 
+/// Held while a credential command runs (see [`Cancel::cancel_and_settle`]).
+pub(crate) struct CommandGuard(Arc<AtomicUsize>);
+
+impl Drop for CommandGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// What a successful post returned.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Posted {
     /// The note's address, when the system returns one.
     pub url: Option<String>,
+    /// Who can read it, as far as the tool knows.
+    pub reach: Reach,
+}
+
+/// Who can read a posted note, as far as the tool can know.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Reach {
+    /// Agents only, by the API's own terms (work notes, a private or internal comment, a
+    /// comment restricted to a role or group).
+    Internal,
+    /// A comment whose audience the answer did not confirm: never called internal.
+    #[default]
+    Comment,
+}
+
+impl Reach {
+    /// "as an internal note" or "as a comment", for the line that reports the post.
+    pub fn phrase(self) -> &'static str {
+        match self {
+            Reach::Internal => "as an internal note",
+            Reach::Comment => "as a comment",
+        }
+    }
 }
 
 /// Why a post failed.
@@ -222,6 +326,12 @@ pub enum Failure {
     Rejected { status: u16, message: Option<String> },
     /// A 2xx answer that was not what the API documents.
     BadAnswer(String),
+    /// A failure with the server's own explanation (bounded, one line, neutralised).
+    Detailed { failure: Box<Failure>, detail: String },
+    /// The record found is not the ticket asked for: nothing was written.
+    WrongRecord { found: String },
+    /// Stopped on purpose (a signal came) before the answer.
+    Abandoned,
 }
 
 impl fmt::Display for Failure {
@@ -245,6 +355,13 @@ impl fmt::Display for Failure {
             Failure::Rejected { status, message: Some(m) } => write!(f, "HTTP {status}: {}", sanitize_line(m)),
             Failure::Rejected { status, message: None } => write!(f, "HTTP {status}: refused"),
             Failure::BadAnswer(why) => write!(f, "unexpected answer: {}", sanitize_line(why)),
+            Failure::Detailed { failure, detail } => write!(f, "{failure}; the server says: {}", sanitize_line(detail)),
+            Failure::WrongRecord { found } => write!(
+                f,
+                "the search found record {} instead (the table may have no `number` field)",
+                sanitize_line(found)
+            ),
+            Failure::Abandoned => write!(f, "abandoned before the answer"),
         }
     }
 }
@@ -277,7 +394,10 @@ pub trait TicketSystem {
 pub fn system_for(settings: &config::Settings) -> Box<dyn TicketSystem> {
     match settings.system {
         System::ServiceNow => Box::new(servicenow::ServiceNow { table: settings.servicenow_table.clone() }),
-        System::Jira => Box::new(jira::Jira { mode: settings.jira_internal.clone() }),
+        System::Jira => Box::new(jira::Jira {
+            mode: settings.jira_internal.clone(),
+            data_center: settings.jira_deployment == config::JiraDeployment::Datacenter,
+        }),
         System::Zendesk => Box::new(zendesk::Zendesk),
     }
 }
@@ -292,13 +412,17 @@ pub fn post(system: &dyn TicketSystem, http: &dyn Transport, ticket: &str, note:
 /// The failure a non-2xx status means (shared by every system). `message` is the server's own
 /// explanation, if the system's error body had one.
 pub fn failure_for_status(response: &Response, message: Option<String>) -> Failure {
-    match response.status {
+    let failure = match response.status {
         401 | 403 => Failure::Credentials(response.status),
         404 => Failure::NoSuchTicket(Some(response.status)),
         429 => Failure::RateLimited { retry_after: response.retry_after.clone() },
         s @ 500..=599 => Failure::Server(s),
         s @ 300..=399 => Failure::Redirected { status: s, location: response.location.clone() },
-        s => Failure::Rejected { status: s, message },
+        s => return Failure::Rejected { status: s, message: message.and_then(|m| short_message(&m)) },
+    };
+    match message.and_then(|m| short_message(&m)) {
+        Some(detail) => Failure::Detailed { failure: Box::new(failure), detail },
+        None => failure,
     }
 }
 
@@ -315,7 +439,8 @@ pub fn encode_component(s: &str) -> String {
     out
 }
 
-/// A short, one-line, printable server message (at most 200 characters).
+/// A short, one-line, printable server message (at most 200 characters): control characters,
+/// escapes and bidirectional overrides neutralised.
 pub fn short_message(s: &str) -> Option<String> {
     let line = sanitize_line(s);
     let line = line.trim();
@@ -362,6 +487,11 @@ mod tests {
     #[test]
     fn statuses_map_to_failures() {
         let r = |status| Response { status, body: Vec::new(), location: None, retry_after: None };
+        let detailed = failure_for_status(&r(404), Some(format!("Issue \u{202e}gone\x1b[31m {}", "x".repeat(500))));
+        let shown = detailed.to_string();
+        assert!(shown.starts_with("HTTP 404: no such ticket; the server says: Issue "), "{shown}");
+        assert!(!shown.chars().any(|c| c.is_control() || c == '\u{202e}'), "{shown:?}");
+        assert!(shown.chars().count() < 260, "bounded: {shown}");
         assert_eq!(failure_for_status(&r(401), None), Failure::Credentials(401));
         assert_eq!(failure_for_status(&r(404), None), Failure::NoSuchTicket(Some(404)));
         assert_eq!(failure_for_status(&r(503), None), Failure::Server(503));

@@ -3,13 +3,16 @@
 //!
 //! `GET /api/now/table/{table}?sysparm_query=number={number}&sysparm_fields=sys_id,number&sysparm_limit=1`
 //! then `PATCH /api/now/table/{table}/{sys_id}` with `{"work_notes": note}` and
-//! `X-no-response-body: true` (no echo of the whole record).
+//! `X-no-response-body: true` (no echo of the whole record). The record found must carry the
+//! ticket's number: the Table API drops a query part it can't use (a table without `number`)
+//! and returns rows anyway, and a note must not land on whichever came first.
 
 use serde_json::json;
 
+use super::http::send_retrying;
 use super::{
-    Failure, Method, Note, Posted, Request, System, TicketSystem, Transport, encode_component, failure_for_status,
-    json_body, short_message,
+    Failure, Method, Note, Posted, Reach, Request, System, TicketSystem, Transport, encode_component,
+    failure_for_status, json_body, short_message,
 };
 
 pub struct ServiceNow {
@@ -44,12 +47,19 @@ impl TicketSystem for ServiceNow {
             headers: Vec::new(),
             body: None,
         };
-        let found = http.send(&find)?;
+        let found = send_retrying(http, &find)?;
         if !(200..300).contains(&found.status) {
             return Err(failure_for_status(&found, error_message(&found)));
         }
-        let sys_id = json_body(&found)
-            .and_then(|v| v.get("result")?.as_array()?.first()?.get("sys_id")?.as_str().map(str::to_string));
+        let first = json_body(&found).and_then(|v| v.get("result")?.as_array()?.first().cloned());
+        if let Some(record) = &first {
+            let number = record.get("number").and_then(|n| n.as_str()).unwrap_or_default();
+            if !number.eq_ignore_ascii_case(ticket) {
+                let found = if number.is_empty() { "without a number".to_string() } else { number.to_string() };
+                return Err(Failure::WrongRecord { found: short_message(&found).unwrap_or_default() });
+            }
+        }
+        let sys_id = first.and_then(|r| r.get("sys_id")?.as_str().map(str::to_string));
         let sys_id = match sys_id {
             Some(id) if !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric()) => id,
             Some(_) => return Err(Failure::BadAnswer("the record's sys_id is not an id".into())),
@@ -64,9 +74,9 @@ impl TicketSystem for ServiceNow {
             headers: vec![("X-no-response-body", "true".into())],
             body: Some(json!({ "work_notes": note.text })),
         };
-        let done = http.send(&patch)?;
+        let done = send_retrying(http, &patch)?;
         if (200..300).contains(&done.status) {
-            Ok(Posted { url: None })
+            Ok(Posted { url: None, reach: Reach::Internal })
         } else {
             Err(failure_for_status(&done, error_message(&done)))
         }
@@ -74,7 +84,7 @@ impl TicketSystem for ServiceNow {
 }
 
 /// `{"error": {"message": "...", "detail": "..."}}`.
-fn error_message(r: &super::Response) -> Option<String> {
+pub fn error_message(r: &super::Response) -> Option<String> {
     let v = json_body(r)?;
     let e = v.get("error")?;
     let msg = e.get("message").and_then(|m| m.as_str()).unwrap_or_default();

@@ -3,9 +3,10 @@
 
 use serde_json::json;
 
+use super::http::send_retrying;
 use super::{
-    Failure, Method, Note, Posted, Request, Response, System, TicketSystem, Transport, failure_for_status, json_body,
-    short_message,
+    Failure, Method, Note, Posted, Reach, Request, Response, System, TicketSystem, Transport, failure_for_status,
+    json_body, short_message,
 };
 
 pub struct Zendesk;
@@ -28,17 +29,19 @@ impl TicketSystem for Zendesk {
             headers: Vec::new(),
             body: Some(json!({ "ticket": { "comment": { "body": note.text, "public": false } } })),
         };
-        let r = http.send(&request)?;
+        let r = send_retrying(http, &request)?;
         if (200..300).contains(&r.status) {
-            Ok(Posted { url: None })
+            Ok(Posted { url: None, reach: Reach::Internal })
         } else {
             Err(failure_for_status(&r, error_message(&r)))
         }
     }
 }
 
-/// `{"error": "...", "description": "..."}` (or `error` as an object with `title`/`message`).
-fn error_message(r: &Response) -> Option<String> {
+/// `{"error": "...", "description": "...", "details": {field: [{"description": "..."}]}}` (or
+/// `error` as an object with `title`/`message`). The details say why, e.g. a 422's "Status:
+/// closed prevents ticket update", so they come first.
+pub fn error_message(r: &Response) -> Option<String> {
     let v = json_body(r)?;
     let error = match v.get("error") {
         Some(serde_json::Value::String(s)) => s.clone(),
@@ -46,9 +49,21 @@ fn error_message(r: &Response) -> Option<String> {
         None => String::new(),
     };
     let description = v.get("description").and_then(|d| d.as_str()).unwrap_or_default();
-    short_message(&match (error.is_empty(), description.is_empty()) {
+    let details: Vec<&str> = v
+        .get("details")
+        .and_then(|d| d.as_object())
+        .into_iter()
+        .flat_map(|fields| fields.values())
+        .filter_map(|list| list.as_array())
+        .flatten()
+        .filter_map(|d| d.get("description").and_then(|m| m.as_str()))
+        .take(5)
+        .collect();
+    let head = match (error.is_empty(), description.is_empty()) {
         (false, false) => format!("{error}: {description}"),
         (false, true) => error,
         _ => description.to_string(),
-    })
+    };
+    let parts: Vec<&str> = details.into_iter().chain([head.as_str()]).filter(|p| !p.is_empty()).collect();
+    short_message(&parts.join("; "))
 }

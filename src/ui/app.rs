@@ -65,6 +65,8 @@ pub enum Overlay {
     Export(ExportScreen),
     /// `p`: post the note to the ticket?
     Post(PostScreen),
+    /// `w`: how the walk got here.
+    Why(crate::ui::screen::why::WhyScreen),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,6 +215,7 @@ impl App {
             Some(Overlay::Confirm(_)) => Screen::Confirm,
             Some(Overlay::Export(_)) => Screen::Export,
             Some(Overlay::Post(_)) => Screen::Post,
+            Some(Overlay::Why(_)) => Screen::Why,
             None => self.base_screen(),
         }
     }
@@ -298,8 +301,10 @@ impl App {
             can_restart: self.can_restart(),
             can_export: self.opts.export.is_some(),
             can_post: self.opts.ticketing.is_some(),
+            // Tier 2 is where an escalation goes: nothing to send on from there.
             can_escalate: self.opts.queue
                 && screen == Screen::Outcome
+                && !crate::export::tier2(&self.session)
                 && self.session.status == crate::session::Status::Escalated,
         }
     }
@@ -312,7 +317,7 @@ impl App {
     /// Answers, results or checklist items at the current node.
     pub fn items(&self) -> usize {
         match self.session.walk.current(&self.set) {
-            Some(Current::Question(_, q)) => q.options.len(),
+            Some(Current::Question(..)) => crate::ui::screen::walk::shown_now(self).len(),
             Some(Current::Step(_, s)) => s.options.len(),
             Some(Current::Outcome(_, o)) => o.remediation.len(),
             None => 0,
@@ -486,12 +491,13 @@ impl App {
                 Mode::Preview(s) => s.key(action, app),
                 Mode::Walk | Mode::Notes => Reply::stay(),
             }),
-            Screen::Help | Screen::Confirm | Screen::Export | Screen::Post => {
+            Screen::Help | Screen::Confirm | Screen::Export | Screen::Post | Screen::Why => {
                 self.route_to_overlay(|overlay, app| match overlay {
                     Overlay::Help(h) => h.key(action, app),
                     Overlay::Confirm(c) => c.key(action, app),
                     Overlay::Export(e) => e.key(action, &key, app),
                     Overlay::Post(p) => p.key(action, app),
+                    Overlay::Why(w) => w.key(action, app),
                 })
             }
         }

@@ -74,6 +74,7 @@ impl JournalStore {
 
     /// Makes sure this wizard is the one writer of session `id`: takes its lock (over a stale
     /// one) unless held already; an error names who holds it.
+    /// A link or other non-file at the lock's name is a refusal too (never followed).
     /// A lock that can't be taken for an I/O reason (an unwritable folder) is not a refusal:
     /// the save goes ahead and its own failure is reported, so nothing is dropped silently.
     fn claim(&mut self, id: &str) -> Result<(), String> {
@@ -83,7 +84,7 @@ impl JournalStore {
         let me = Holder::me(self.agent.as_deref(), chrono::Utc::now());
         match SessionLock::acquire(self.journal.dir(), id, &me) {
             Ok(lock) => self.lock = Some(lock),
-            Err(e @ LockError::Held { .. }) => {
+            Err(e @ (LockError::Held { .. } | LockError::NotAFile { .. })) => {
                 let e = e.to_string();
                 self.refused = Some(e.clone());
                 return Err(e);
@@ -159,13 +160,16 @@ impl SessionStore for JournalStore {
     }
 
     fn escalate(&mut self, session: &Session) -> Result<String, String> {
-        let dir = crate::queue::resolve_dir(&self.paths, self.config.queue_dir.as_deref(), |k| std::env::var_os(k));
-        let package = export::json::render(session);
-        let put = crate::queue::Queue::at(dir).put(&session.id, package.as_bytes()).map_err(|e| e.to_string())?;
-        let shown = |p: PathBuf| sanitize_line(&std::path::absolute(&p).unwrap_or(p).display().to_string());
-        let line = match put {
-            crate::queue::Put::Queued(p) => format!("Queued for tier 2: {}", shown(p)),
-            crate::queue::Put::AlreadyQueued(p) => format!("Already in the tier-2 queue: {}", shown(p)),
+        // The folder or the help desk, as config.toml says (see `queue::backend`).
+        let env = |k: &str| std::env::var(k).ok();
+        let queue = crate::queue::backend::for_config(&self.paths, &self.config, &env)?;
+        let line = match queue.escalate(session).map_err(|e| e.to_string())? {
+            crate::queue::backend::Escalated::Queued { place, .. } => {
+                format!("Queued for tier 2: {}", sanitize_line(&place))
+            }
+            crate::queue::backend::Escalated::AlreadyQueued { place } => {
+                format!("Already in the tier-2 queue: {}", sanitize_line(&place))
+            }
         };
         if !self.queued.contains(&line) {
             self.queued.push(line.clone());
@@ -270,7 +274,7 @@ impl SessionStore for JournalStore {
         // Posts are rare (one per call), so a copy of the runbooks for the thread costs nothing felt.
         let set = set.clone();
         let ticket = ticket.to_string();
-        Box::new(move || {
+        Box::new(move |cancel| {
             let env = |k: &str| std::env::var(k).ok();
             let request = Request {
                 config: &config,
@@ -280,6 +284,7 @@ impl SessionStore for JournalStore {
                 redact,
                 config_file: &config_file,
                 runbooks: Some(&set),
+                cancel: Some(cancel),
             };
             let sent = Delivery::prepare(request, &session, &env).and_then(|d| d.send(chrono::Utc::now()));
             sent.map_err(|e| e.cause)

@@ -41,6 +41,8 @@ pub enum Screen {
     ImportPick,
     /// `p`: post the note to the ticket? (names the system and the ticket)
     Post,
+    /// `w`: how the walk got here, over the diagnosis.
+    Why,
 }
 
 impl Screen {
@@ -65,6 +67,7 @@ impl Screen {
             Screen::Import => "Import a sign-in log",
             Screen::ImportPick => "Import a sign-in log: pick the entry",
             Screen::Post => "Post the note to the ticket",
+            Screen::Why => "Why am I asked this? (how the walk got here)",
         }
     }
 
@@ -427,7 +430,30 @@ const QUESTION: &[Binding] = &[
 ];
 
 const ENTRY: &[Binding] = &[
-    b!(&[P::Printable], "letters, digits", "type the answer (digits type too)", None, A::Insert),
+    // An empty line has nothing to edit: ←, Esc and q do what they do on every other screen.
+    b!(
+        &[P::Char('q')],
+        "q",
+        "on an empty line: quit (asks first if something would be lost)",
+        Some(("q", "quit")),
+        A::Quit,
+        empty
+    ),
+    b!(
+        &[P::Code(K::Left), P::Code(K::Esc), P::Code(K::Backspace)],
+        "← Esc Backspace",
+        "on an empty line: back one question",
+        Some(("←", "back")),
+        A::Back,
+        empty_can_back
+    ),
+    b!(
+        &[P::Printable],
+        "letters, digits",
+        "type the answer (digits type too); matching listed answers show under the line",
+        None,
+        A::Insert
+    ),
     b!(&[P::Code(K::Enter)], "Enter", "use the typed answer", Some(("Enter", "use it")), A::Submit, has_text),
     b!(
         &[P::Code(K::Enter)],
@@ -439,14 +465,13 @@ const ENTRY: &[Binding] = &[
     ),
     b!(&[P::Code(K::Backspace)], "Backspace", "delete the character before the cursor", None, A::DeleteBack, has_text),
     b!(
-        &[P::Code(K::Backspace)],
-        "Backspace",
-        "on an empty line: back one question",
-        Some(("Bksp", "back")),
-        A::Back,
-        empty_can_back
+        &[P::Code(K::Left)],
+        "← → Home End Delete",
+        "move and delete in the typed answer",
+        None,
+        A::CursorLeft,
+        has_text
     ),
-    b!(&[P::Code(K::Left)], "← → Home End Delete", "move and delete in the typed answer", None, A::CursorLeft),
     b!(&[P::Code(K::Right)], "", "", None, A::CursorRight),
     b!(&[P::Code(K::Home)], "", "", None, A::CursorHome),
     b!(&[P::Code(K::End)], "", "", None, A::CursorEnd),
@@ -454,7 +479,7 @@ const ENTRY: &[Binding] = &[
     b!(
         &[P::Code(K::Down), P::Code(K::Tab), P::Code(K::Esc)],
         "↓ Tab Esc",
-        "pick one of the listed answers instead (e.g. \"can't tell\")",
+        "pick one of the answers listed under the line (a digit then takes it)",
         Some(("↓", "listed answers")),
         A::LeaveInput,
         has_items
@@ -476,7 +501,13 @@ const STEP: &[Binding] = &[
         A::Back,
         can_back
     ),
-    b!(&[P::Char('w')], "w", "why am I asked this? (again to hide)", Some(("w", "why")), A::Why),
+    b!(
+        &[P::Char('w')],
+        "w",
+        "why am I asked this? (how the walk got here, over the screen)",
+        Some(("w", "why")),
+        A::Why
+    ),
 ];
 
 const OUTCOME: &[Binding] = &[
@@ -787,6 +818,14 @@ const HELP: &[Binding] = &[
     b!(&[P::Code(K::Esc), P::Char('?'), P::Char('q')], "Esc ? q", "close the help", Some(("Esc", "close")), A::Close),
 ];
 
+const WHY: &[Binding] = &[
+    b!(&[P::Code(K::Up), P::Char('k')], "↑ k ↓ j", "scroll", Some(("↑↓", "scroll")), A::Up),
+    b!(&[P::Code(K::Down), P::Char('j')], "", "", None, A::Down),
+    b!(&[P::Code(K::PageUp)], "PgUp PgDn", "scroll a page", None, A::PageUp),
+    b!(&[P::Code(K::PageDown)], "", "", None, A::PageDown),
+    b!(&[P::Code(K::Esc), P::Char('w'), P::Char('q')], "Esc w q", "close", Some(("Esc", "close")), A::Close),
+];
+
 const CONFIRM: &[Binding] = &[
     b!(&[P::Char('y'), P::Char('Y')], "y", "yes, do it", Some(("y", "yes")), A::Confirm),
     b!(&[P::Char('n'), P::Char('N'), P::Code(K::Esc)], "n Esc", "no, go back", Some(("n", "no")), A::Cancel),
@@ -819,6 +858,7 @@ fn screen_table(screen: Screen) -> &'static [&'static [Binding]] {
         Screen::Import => &[IMPORT],
         Screen::ImportPick => &[IMPORT_PICK],
         Screen::Post => &[POST],
+        Screen::Why => &[WHY],
     }
 }
 
@@ -928,6 +968,7 @@ mod tests {
             Screen::Import,
             Screen::ImportPick,
             Screen::Post,
+            Screen::Why,
         ];
         for screen in screens {
             for flags in 0..256u32 {

@@ -6,7 +6,6 @@ use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use super::store::Exported;
 use crate::export::Format;
 use crate::runbook::RunbookSet;
-use crate::session::PostRecord;
 use crate::ticketing::System;
 
 /// Everything that can happen to the app.
@@ -38,7 +37,7 @@ pub enum Msg {
     Imported(Result<Box<crate::import::Imported>, String>),
     /// Result of an `Effect::Post` (carried out off the UI thread): the record to keep in the
     /// session, or why nothing was posted (the cause: one line, no secret).
-    Posted(Result<PostRecord, String>),
+    Posted(Result<crate::ticketing::delivery::Delivered, String>),
 }
 
 /// The whole runbook set, for [`Msg::RunbooksLoaded`]; equal when the contents are.

@@ -10,12 +10,14 @@ use std::path::PathBuf;
 
 use crate::export::Format;
 use crate::runbook::RunbookSet;
-use crate::session::{PostRecord, Session};
+use crate::session::Session;
 use crate::ticketing::System;
+use crate::ticketing::delivery::Delivered;
 
 /// A post of the ticket note, ready to run off the UI thread (it may run the credential command
 /// and waits for the network). Its error is the cause, one line without any secret.
-pub type PostJob = Box<dyn FnOnce() -> Result<PostRecord, String> + Send>;
+/// A post to run off the UI thread; the token stops it at once (a signal came).
+pub type PostJob = Box<dyn FnOnce(&crate::ticketing::Cancel) -> Result<Delivered, String> + Send>;
 
 /// A finished export.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +105,7 @@ pub trait SessionStore {
     /// Prepares posting the session's note (as it is now) to `ticket` as an internal note. The
     /// job's error is the cause alone (the app names the system and the ticket).
     fn post_job(&self, _session: &Session, _set: &RunbookSet, _system: System, _ticket: &str) -> PostJob {
-        Box::new(|| Err("posting is not available without a session store".to_string()))
+        Box::new(|_| Err("posting is not available without a session store".to_string()))
     }
 
     /// Did the final save fail (so the notes should be printed rather than lost)?

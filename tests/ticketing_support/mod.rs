@@ -79,13 +79,25 @@ impl Server {
         Self::serve(replies, Some(tls_config()))
     }
 
+    /// A server whose answer `emulate` works out from each request (an emulated help desk).
+    pub fn emulate(emulate: impl FnMut(&Recorded) -> Reply + Send + 'static) -> Self {
+        Self::serve_with(emulate, None)
+    }
+
     fn serve(replies: Vec<Reply>, tls: Option<Arc<rustls::ServerConfig>>) -> Self {
+        let mut replies = replies.into_iter();
+        Self::serve_with(move |_| replies.next().unwrap_or_else(|| Reply::json(500, "{}")), tls)
+    }
+
+    fn serve_with(
+        mut answer: impl FnMut(&Recorded) -> Reply + Send + 'static,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local addr");
         let received = Arc::new(Mutex::new(Vec::new()));
         let rec = Arc::clone(&received);
         std::thread::spawn(move || {
-            let mut replies = replies.into_iter();
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
@@ -98,8 +110,8 @@ impl Server {
                 };
                 let mut reader = BufReader::new(&mut stream);
                 let Some(request) = read_request(&mut reader) else { continue };
+                let reply = answer(&request);
                 rec.lock().unwrap_or_else(|p| p.into_inner()).push(request);
-                let reply = replies.next().unwrap_or_else(|| Reply::json(500, "{}"));
                 if reply.hang {
                     // Keep the connection open and silent; the client must give up.
                     std::thread::spawn(move || {
@@ -156,6 +168,7 @@ fn reason(status: u16) -> &'static str {
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        422 => "Unprocessable Entity",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
@@ -302,4 +315,71 @@ pub fn all_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
         }
     }
     out
+}
+
+impl Reply {
+    /// Close the connection without answering (after the handler has acted: a write the
+    /// client never hears about).
+    pub fn dropped() -> Self {
+        Self { status: 0, headers: Vec::new(), body: String::new(), hang: false }
+    }
+
+    /// Raw bytes (a downloaded file).
+    pub fn bytes(status: u16, body: &[u8]) -> Self {
+        Self { status, headers: Vec::new(), body: String::from_utf8_lossy(body).into_owned(), hang: false }
+    }
+}
+
+/// What answers a request on a [`Server::with_handler`].
+pub type Handler = dyn FnMut(&Recorded) -> Reply + Send;
+
+impl Server {
+    /// A server that answers each request with `handler` (one request at a time, as a database
+    /// would apply them; connections are served concurrently), plain or TLS. For emulating a
+    /// help desk's state.
+    pub fn with_handler(handler: impl FnMut(&Recorded) -> Reply + Send + 'static, tls: bool) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local addr");
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let rec = Arc::clone(&received);
+        let handler: Arc<Mutex<Handler>> = Arc::new(Mutex::new(handler));
+        let tls = tls.then(tls_config);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let (rec, handler, tls) = (Arc::clone(&rec), Arc::clone(&handler), tls.clone());
+                std::thread::spawn(move || {
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                    let mut stream: Box<dyn ReadWrite> = match &tls {
+                        None => Box::new(stream),
+                        Some(config) => {
+                            let Ok(conn) = rustls::ServerConnection::new(Arc::clone(config)) else { return };
+                            Box::new(rustls::StreamOwned::new(conn, stream))
+                        }
+                    };
+                    let mut reader = BufReader::new(&mut stream);
+                    let Some(request) = read_request(&mut reader) else { return };
+                    let reply = {
+                        let mut h = handler.lock().unwrap_or_else(|p| p.into_inner());
+                        rec.lock().unwrap_or_else(|p| p.into_inner()).push(request.clone());
+                        h(&request)
+                    };
+                    if reply.status != 0 {
+                        let _ = write_reply(&mut stream, &reply);
+                    }
+                });
+            }
+        });
+        Self { addr, received }
+    }
+
+    /// The TLS server's URL (the certificate is for 127.0.0.1 and localhost).
+    pub fn https_url(&self) -> String {
+        format!("https://localhost:{}", self.addr.port())
+    }
+
+    /// Forgets what was received (a test with thousands of requests reads only counts).
+    pub fn clear(&self) {
+        self.received.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
 }

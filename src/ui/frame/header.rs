@@ -22,6 +22,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let state = match s.status {
         Status::Open => "● in progress",
         Status::Classified => "● classified",
+        Status::Escalated if crate::export::tier2(&app.session) => "▲ tier 2",
         Status::Escalated => "!! escalate",
         Status::Resolved => "✔ resolved",
     };
@@ -29,17 +30,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let right = if app.on_start_screen() {
         " ○ call not started ".to_string()
     } else {
-        format!(" {state} │ call {} ", timer(app.elapsed_secs()))
+        format!(" │ {state} │ call {} ", timer(app.elapsed_secs()))
     };
     let field = |v: &Option<String>, none: &str| v.as_deref().map(sanitize_line).unwrap_or_else(|| none.to_string());
     let app_name = if area.width >= 100 { "passkey-triage │ " } else { "" };
-    let mut left = format!(" {app_name}Ticket {} │ User {}", field(&s.ticket, "—"), field(&s.user, "—"));
-    if let Some(a) = &s.agent {
-        left.push_str(&format!(" │ Agent {}", sanitize_line(a)));
-    }
     let w = area.width as usize;
     let right_w = width(&right);
-    let left = truncate(&left, w.saturating_sub(right_w));
+    let left = who(
+        app_name,
+        &field(&s.ticket, "—"),
+        &field(&s.user, "—"),
+        s.agent.as_deref().map(sanitize_line).as_deref(),
+        w.saturating_sub(right_w),
+    );
     let gap = w.saturating_sub(width(&left) + right_w);
     let line = Line::from(vec![
         Span::styled(left, theme.header().patch(theme.bold())),
@@ -47,4 +50,41 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Span::styled(right, theme.header().patch(theme.bold())),
     ]);
     draw_lines(frame, area, &[line], 0);
+}
+
+/// " Ticket … │ User … │ Agent …" in `room` cells. Short of room, the user's name gives way
+/// first, then the ticket; the agent's name goes last.
+fn who(app_name: &str, ticket: &str, user: &str, agent: Option<&str>, room: usize) -> String {
+    let agent = agent.map(|a| format!(" │ Agent {a}")).unwrap_or_default();
+    let full = format!(" {app_name}Ticket {ticket} │ User {user}{agent}");
+    if width(&full) <= room {
+        return full;
+    }
+    let fixed = width(&format!(" {app_name}Ticket  │ User {agent}"));
+    let mut left_for_names = room.saturating_sub(fixed);
+    // The ticket keeps its whole length while the user keeps a few cells; the user gets the rest.
+    let ticket_w = width(ticket).min(left_for_names.saturating_sub(4));
+    let ticket = truncate(ticket, ticket_w);
+    left_for_names = left_for_names.saturating_sub(width(&ticket));
+    let user = truncate(user, left_for_names);
+    let line = format!(" {app_name}Ticket {ticket} │ User {user}{agent}");
+    truncate(&line, room)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_agent_name_outlasts_the_user_and_the_ticket() {
+        let line = who("", "INC0012345", "zoë.ñúñez-åström@contoso.com", Some("Sam Agent"), 50);
+        assert!(line.ends_with("│ Agent Sam Agent"), "{line}");
+        assert!(line.contains("Ticket INC0012345"), "{line}");
+        assert!(width(&line) <= 50, "{line}");
+        let line = who("", "INC0012345-VERY-LONG-TICKET-ID", "zoë@contoso.com", Some("Sam Agent"), 40);
+        assert!(line.ends_with("│ Agent Sam Agent"), "{line}");
+        assert!(width(&line) <= 40, "{line}");
+        let line = who("", "INC1", "u@x", Some("Sam"), 80);
+        assert_eq!(line, " Ticket INC1 │ User u@x │ Agent Sam");
+    }
 }

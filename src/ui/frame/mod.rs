@@ -53,6 +53,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::Confirm(c)) => c.render(app, frame, r.body, &theme),
         Some(Overlay::Export(e)) => e.render(app, frame, r.body, &theme),
         Some(Overlay::Post(p)) => p.render(app, frame, r.body, &theme),
+        Some(Overlay::Why(w)) => w.render(app, frame, r.body, &theme),
         None => {}
     }
 }

@@ -113,7 +113,7 @@ impl AsideScreen {
             Action::Submit => {
                 let text = self.entry.text().trim().to_string();
                 let verdict = match self.question(&app.set) {
-                    Some(q) => typed_value(&app.set, q, &text),
+                    Some(q) => typed_value(&app.set, &app.session.walk, q, &text),
                     None => Err("this question is no longer in the runbooks".to_string()),
                 };
                 return match verdict {

@@ -51,7 +51,7 @@ impl Confirm {
             Confirm::Quit => (
                 " Quit? ",
                 if app.save_failed {
-                    "The last save failed: quitting now loses this call's answers and notes."
+                    "The last save failed: on quitting, the answers go to a file in the temporary folder instead (named on exit)."
                 } else {
                     "This call is not saved: quitting loses its answers, ticks and notes."
                 },

@@ -67,8 +67,14 @@ pub fn fact_blocks(app: &App, width: usize, theme: &Theme) -> Vec<FactBlock> {
             if by_tier1(f.via.as_deref()) {
                 prefix.push(Span::styled(format!("{TIER1} "), theme.key()));
             }
-            let mut lines =
-                hanging(prefix, &format!("{} = {}", sanitize_line(key), sanitize_line(&f.value)), width, theme.plain());
+            // Typed text no listed answer or documented message names: kept, and said so.
+            let unrecognised = if app.set.unrecognised(key, &f.value) { " (not recognised)" } else { "" };
+            let mut lines = hanging(
+                prefix,
+                &format!("{} = {}{unrecognised}", sanitize_line(key), sanitize_line(&f.value)),
+                width,
+                theme.plain(),
+            );
             // An imported fact says which field of the log it came from.
             if let Some(field) = imported_field(f) {
                 lines.extend(hanging(vec![Span::raw("     ")], &format!("from {field}"), width, theme.dim()));

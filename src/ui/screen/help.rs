@@ -80,7 +80,7 @@ impl HelpScreen {
         out.push(Line::raw(""));
         out.push(Line::styled("Outcome banners", theme.bold()));
         out.extend(para(
-            "!! ESCALATE TO TIER 2: hand over with the reason and what to collect · ✔ RESOLVED ON THE CALL · ● CLASSIFIED: the agent fixes it.",
+            "!! ESCALATE TO TIER 2: hand over with the reason and what to collect · ▲ TIER 2 NEXT: tier 2, continuing a package, settles the open checks and does the steps · ✔ RESOLVED ON THE CALL · ● CLASSIFIED: the agent fixes it.",
             w,
             theme.plain(),
         ));

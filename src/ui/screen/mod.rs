@@ -35,6 +35,7 @@ pub mod report;
 pub mod search;
 pub mod start;
 pub mod walk;
+pub mod why;
 
 use super::app::Effect;
 

@@ -10,9 +10,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Clear;
 
 use super::Reply;
-use crate::session::PostRecord;
 use crate::text::sanitize_line;
 use crate::ticketing::System;
+use crate::ticketing::delivery::Delivered;
 use crate::ui::app::{App, Effect, Overlay};
 use crate::ui::keymap::{self, Action, KeyContext, Screen};
 use crate::ui::scroll::len_u16;
@@ -115,14 +115,15 @@ impl PostScreen {
 }
 
 /// The status line after a post: where it went, or why not (everything is kept).
-pub fn posted(app: &mut App, result: Result<PostRecord, String>) -> Vec<Effect> {
+pub fn posted(app: &mut App, result: Result<Delivered, String>) -> Vec<Effect> {
     let target = app.posting.take();
     match result {
-        Ok(record) => {
+        Ok(Delivered { record, reach }) => {
             let line = format!(
-                "Posted the note to {} {} as an internal note at {}.",
+                "Posted the note to {} {} {} at {}.",
                 sanitize_line(&record.system),
                 sanitize_line(&record.ticket),
+                reach.phrase(),
                 record.at.format("%H:%M:%S UTC")
             );
             app.session.posted.push(record);

@@ -11,7 +11,7 @@ use crate::ui::app::App;
 use crate::ui::keymap::{self, Action};
 use crate::ui::marks::mark;
 use crate::ui::screen::Target;
-use crate::ui::text::{truncate, wrap};
+use crate::ui::text::truncate;
 use crate::ui::view::theme::Theme;
 use crate::ui::view::{filled, hanging, len_u16, para};
 
@@ -102,13 +102,14 @@ pub fn choices(c: &mut Content, labels: &[(String, bool)], highlight: Option<usi
     }
 }
 
-fn question(app: &App, r: &NodeRef, q: &Question, width: usize, height: u16, theme: &Theme) -> Content {
+fn question(app: &App, _r: &NodeRef, q: &Question, width: usize, height: u16, theme: &Theme) -> Content {
     let mut c = Content::default();
     let walk = &app.session.walk;
     c.lines.extend(para(&sanitize_line(&q.prompt), width, theme.bold()));
     let gaps = vec![c.lines.len()];
     c.lines.push(Line::raw(""));
     let earlier = walk.previous_answers.get(&q.fact);
+    let answers = super::shown_now(app);
     if let Some(e) = &q.entry {
         c.lines.extend(hanging(vec![Span::raw("✎ ")], &sanitize_line(&e.label), width, theme.plain()));
         let focused = app.walk_screen.focus_input;
@@ -136,19 +137,28 @@ fn question(app: &App, r: &NodeRef, q: &Question, width: usize, height: u16, the
             c.lines.extend(hanging(vec![Span::raw("    ")], &code.one_line(), width, theme.dim()));
         }
         if let Some(why) = &app.walk_screen.refusal {
-            c.lines.push(Line::styled(truncate(&format!("  ✖ {why}"), width), theme.error()));
+            c.lines.extend(hanging(vec![Span::raw("  ✖ ")], why, width, theme.error()));
         }
-        if !q.options.is_empty() {
-            c.lines.push(Line::styled("Or pick:", theme.dim()));
+        let typed = answers.first().is_none_or(|a| a.matched) && !app.walk_screen.entry.text().trim().is_empty();
+        let heading = match (typed, answers.is_empty()) {
+            (false, true) => None,
+            (false, false) => Some("Or pick:".to_string()),
+            (true, false) if focused => Some("Matches (Enter takes 1; ↓ then a digit):".to_string()),
+            (true, false) => Some("Matches:".to_string()),
+            // A version or code typed is a value, not a search.
+            (true, true) if is_text(app, q) => Some("No match: Enter keeps it as not recognised".to_string()),
+            (true, true) => None,
+        };
+        if let Some(h) = heading {
+            c.lines.push(Line::styled(truncate(&h, width), theme.dim()));
         }
     }
     let labels: Vec<(String, bool)> =
-        q.options.iter().map(|o| (sanitize_line(&o.label), earlier == Some(&o.value) && q.options.len() > 1)).collect();
+        answers.iter().map(|o| (sanitize_line(&o.label), earlier == Some(&o.value) && answers.len() > 1)).collect();
     let highlight = (!app.walk_screen.focus_input || q.entry.is_none()).then_some(app.walk_screen.cursor);
     choices(&mut c, &labels, highlight, width, theme);
     c.fit_choices(gaps, height);
     help_lines(&mut c, app, q, width, theme);
-    why(&mut c, app, r, width, theme, "Why am I asked this?");
     c
 }
 
@@ -166,9 +176,31 @@ pub(in crate::ui::screen) fn help_lines(c: &mut Content, app: &App, q: &Question
     }
     c.lines.push(Line::raw(""));
     c.lines.push(Line::styled("How the user finds out", theme.bold()));
+    let mut notes = Vec::new();
     for text in &texts {
-        c.lines.extend(para(text, width, theme.plain()));
+        let (aloud, remarks) = super::aloud::split(text);
+        if !aloud.is_empty() {
+            c.lines.extend(para(&aloud, width, theme.plain()));
+        }
+        notes.extend(remarks);
     }
+    source_notes(c, &notes, width, theme);
+}
+
+/// Remarks about the sources, taken out of what is read aloud: for the agent, after it.
+fn source_notes(c: &mut Content, notes: &[String], width: usize, theme: &Theme) {
+    if notes.is_empty() {
+        return;
+    }
+    c.lines.push(Line::styled("About the sources (not to read out)", theme.dim()));
+    for n in notes {
+        c.lines.extend(hanging(vec![Span::raw("  · ")], &sanitize_line(n), width, theme.dim()));
+    }
+}
+
+/// A free-text fact (an app name, a message), whose typed text is matched against the answers.
+fn is_text(app: &App, q: &Question) -> bool {
+    matches!(app.set.vocab.fact(&q.fact).map(|d| &d.ty), Some(crate::vocab::FactType::Text)) && q.fact != "error.code"
 }
 
 /// The keys of a typed question while its listed answers have the focus.
@@ -182,13 +214,8 @@ fn step(app: &App, r: &NodeRef, s: &Step, width: usize, height: u16, theme: &The
     c.lines.extend(para(&sanitize_line(&s.title), width, theme.bold()));
     gaps.push(c.lines.len());
     c.lines.push(Line::raw(""));
-    c.lines.extend(para(&sanitize_text(&s.instruction), width, theme.plain()));
-    if let Some((title, url)) = source_parts(&app.set, r, &s.source) {
-        gaps.push(c.lines.len());
-        c.lines.push(Line::raw(""));
-        c.lines.extend(hanging(vec![Span::styled("Source: ", theme.bold())], &title, width, theme.plain()));
-        c.lines.extend(hanging(vec![Span::raw("    ")], &url, width, theme.input()));
-    }
+    let (aloud, notes) = super::aloud::split(&sanitize_text(&s.instruction));
+    c.lines.extend(para(&aloud, width, theme.plain()));
     gaps.push(c.lines.len());
     c.lines.push(Line::raw(""));
     c.lines.push(Line::styled("What happened?", theme.bold()));
@@ -199,16 +226,20 @@ fn step(app: &App, r: &NodeRef, s: &Step, width: usize, height: u16, theme: &The
         .collect();
     choices(&mut c, &labels, Some(app.walk_screen.cursor), width, theme);
     c.fit_choices(gaps, height);
-    why(&mut c, app, r, width, theme, "Why am I asked this?");
+    // The citation is for the record: after the results, so they are never pushed below.
+    if let Some((title, url)) = source_parts(&app.set, r, &s.source) {
+        c.lines.push(Line::raw(""));
+        c.lines.extend(hanging(vec![Span::styled("Source: ", theme.bold())], &title, width, theme.plain()));
+        c.lines.extend(hanging(vec![Span::raw("    ")], &url, width, theme.input()));
+    }
+    source_notes(&mut c, &notes, width, theme);
     c
 }
 
-fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme: &Theme) -> Content {
-    let height = height as usize;
+fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, theme: &Theme) -> Content {
     let mut c = Content::default();
-    // Pinned: the banner (with the escalation reason and what to collect), class and title.
-    // It may take half the panel; the banner line, class and title always show.
-    let budget = (height / 2).max(4);
+    // Pinned: the banner, class and title. The reason and what to collect follow whole, at the
+    // top of what scrolls, then the steps, then the sources.
     // Only the steps that apply to this call, with its own values quoted.
     let rendered = crate::engine::outcome::render(&app.set, &app.session.walk, o);
     let mut title = para(&sanitize_line(&o.title), width, theme.bold());
@@ -217,44 +248,74 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme
         Span::styled("Class ", theme.dim()),
         Span::styled(truncate(&sanitize_line(&o.class), width.saturating_sub(6)), theme.bold()),
     ]);
-    if o.escalate {
+    let tier2 = crate::export::tier2(&app.session);
+    let resolved = o.resolved_on_call;
+    let open_checks = !resolved && !app.session.differential.is_empty();
+    if o.escalate && tier2 {
+        // Tier 2 is where the call went: what it does next, not where to send it.
+        let next = if open_checks {
+            " ▲ TIER 2 NEXT: settle open checks, then steps"
+        } else {
+            " ▲ TIER 2 NEXT: do the steps below"
+        };
+        c.pinned.push(filled(next, width, theme.escalate()));
+    } else if o.escalate {
         c.pinned.push(filled(" !! ESCALATE TO TIER 2 !!", width, theme.escalate()));
-        let mut extra: Vec<String> = Vec::new();
-        if let Some(reason) = &o.escalation_reason {
-            extra.extend(wrap(&format!("Reason: {}", sanitize_line(reason)), width.saturating_sub(2)));
-        }
-        if !rendered.collect.is_empty() {
-            let items: Vec<String> = rendered.collect.iter().map(|s| sanitize_line(s)).collect();
-            extra.extend(wrap(&format!("Collect: {}", items.join(" · ")), width.saturating_sub(2)));
-        }
-        let room = budget.saturating_sub(1 + 1 + title.len());
-        if extra.len() > room {
-            extra.truncate(room);
-            if let Some(last) = extra.last_mut() {
-                *last = format!("{} (more below)", truncate(last, width.saturating_sub(16)));
-            }
-        }
-        for l in extra {
-            c.pinned.push(filled(&format!(" {l}"), width, theme.escalate()));
-        }
-    } else if o.resolved_on_call {
+    } else if resolved {
         c.pinned.push(filled(" ✔ RESOLVED ON THE CALL: no escalation", width, theme.resolved()));
     } else {
         c.pinned.push(filled(" ● CLASSIFIED: no escalation needed", width, theme.classified()));
     }
     c.pinned.push(class);
     c.pinned.extend(title);
-    c.lines.push(Line::raw(""));
-    c.lines.extend(para(&sanitize_text(&o.summary), width, theme.plain()));
+    if o.escalate {
+        if let Some(reason) = &o.escalation_reason {
+            c.lines.extend(hanging(
+                vec![Span::styled("Reason: ", theme.bold())],
+                &sanitize_line(reason),
+                width,
+                theme.plain(),
+            ));
+        }
+        if !rendered.collect.is_empty() {
+            let heading = if tier2 { "Tier 1 was to collect" } else { "Collect for tier 2" };
+            c.lines.push(Line::styled(heading, theme.bold()));
+            for item in &rendered.collect {
+                c.lines.extend(hanging(vec![Span::raw("  • ")], &sanitize_line(item), width, theme.plain()));
+            }
+        }
+    }
+    // Source remarks go to the sources, under the source they qualify (the summary's: general).
+    let mut remarks: Vec<(Option<String>, String)> = Vec::new();
+    let (summary, notes) = super::aloud::split(&sanitize_text(&o.summary));
+    remarks.extend(notes.into_iter().map(|n| (None, n)));
+    let mut about: Vec<Line<'static>> = vec![Line::raw("")];
+    about.extend(para(&summary, width, theme.plain()));
     if let Some(row) = &rendered.matrix_row {
         let mut t = format!("Matrix row: {} ({})", row.id, row.verdict.as_str());
         if let Some((fact, have, min)) = &row.below {
-            t.push_str(&format!(": {fact} {have} is below {min}"));
+            let os = crate::vocab::os_fact_of(fact).and_then(|k| app.session.walk.fact(k));
+            let releases = crate::vocab::releases::Releases::builtin();
+            t.push_str(&format!(": {fact} {} is below {}", releases.describe(os, have), releases.describe(os, min)));
         }
         t.push_str(" · m shows it");
-        c.lines.extend(para(&sanitize_line(&t), width, theme.dim()));
+        about.extend(para(&sanitize_line(&t), width, theme.dim()));
+    }
+    // An escalation's reason says what the summary would: its steps come first, the summary
+    // after them.
+    if !o.escalate {
+        c.lines.append(&mut about);
     }
     c.lines.push(Line::raw(""));
+    // Sources are numbered as the steps first cite them, so [S1] is read first.
+    let mut ids: Vec<&str> = Vec::new();
+    for rem in &rendered.remediation {
+        if !ids.contains(&rem.source.as_str()) {
+            ids.push(&rem.source);
+        }
+    }
+    let cited =
+        |id: &str| ids.iter().position(|x| *x == id).map_or_else(|| sanitize_line(id), |n| format!("S{}", n + 1));
     let done = &app.session.checklist.done;
     let n_done = done.iter().filter(|d| d.is_some()).count();
     c.lines.push(Line::styled(format!("Remediation: {n_done} of {} done", rendered.remediation.len()), theme.bold()));
@@ -270,7 +331,11 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme
             Some(Actor::Admin) => " (admin)",
             None => "",
         };
-        let text = format!("{}{by} [{}]", sanitize_line(&rem.text), sanitize_line(&rem.source));
+        // Windows builds as callers read them: "Windows 10 1903 (build 18362)".
+        let text = crate::vocab::releases::Releases::builtin().quote_builds(&rem.text);
+        let (aloud, notes) = super::aloud::split(&sanitize_line(&text));
+        remarks.extend(notes.into_iter().map(|n| (Some(rem.source.clone()), n)));
+        let text = format!("{aloud}{by} [{}]", cited(&rem.source));
         let style = if on { theme.selected() } else { theme.plain() };
         let prefix = vec![Span::raw(marker), Span::styled(box_, theme.bold()), Span::styled(num, theme.key())];
         if on {
@@ -281,8 +346,10 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme
             c.lines.push(l);
         }
     }
+    c.lines.append(&mut about);
+    // Fixed on the call: no answer is open any more.
     let alternatives = &app.session.differential;
-    if !alternatives.is_empty() {
+    if open_checks {
         c.lines.push(Line::raw(""));
         let heading = if o.escalate { "Open checks: what would change this" } else { "What would change this" };
         c.lines.push(Line::styled(heading, theme.bold()));
@@ -295,27 +362,14 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme
             }
         }
     }
-    if o.escalate && !rendered.collect.is_empty() {
-        c.lines.push(Line::raw(""));
-        c.lines.push(Line::styled("Collect for tier 2", theme.bold()));
-        for item in &rendered.collect {
-            c.lines.extend(hanging(vec![Span::raw("  • ")], &sanitize_line(item), width, theme.plain()));
-        }
-    }
-    let mut ids: Vec<&str> = Vec::new();
-    for rem in &rendered.remediation {
-        if !ids.contains(&rem.source.as_str()) {
-            ids.push(&rem.source);
-        }
-    }
-    if !ids.is_empty() {
+    if !ids.is_empty() || !remarks.is_empty() {
         c.lines.push(Line::raw(""));
         c.lines.push(Line::styled("Sources", theme.bold()));
-        for id in ids {
+        for (n, id) in ids.iter().enumerate() {
             let (title, url) = source_parts(&app.set, r, id)
                 .unwrap_or_else(|| ("(not declared in the runbook)".to_string(), String::new()));
             c.lines.extend(hanging(
-                vec![Span::styled(format!("  [{}] ", sanitize_line(id)), theme.bold())],
+                vec![Span::styled(format!("  [S{}] ", n + 1), theme.bold())],
                 &title,
                 width,
                 theme.plain(),
@@ -324,9 +378,13 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, height: u16, theme
             if !url.is_empty() {
                 c.lines.extend(hanging(vec![Span::raw("    ")], &url, width, theme.input()));
             }
+            for (_, note) in remarks.iter().filter(|(s, _)| s.as_deref() == Some(*id)) {
+                c.lines.extend(hanging(vec![Span::raw("    · ")], &sanitize_line(note), width, theme.dim()));
+            }
         }
+        let general: Vec<String> = remarks.iter().filter(|(s, _)| s.is_none()).map(|(_, n)| n.clone()).collect();
+        source_notes(&mut c, &general, width, theme);
     }
-    why(&mut c, app, r, width, theme, "How we got here");
     c
 }
 
@@ -337,17 +395,13 @@ pub fn source_parts(set: &RunbookSet, r: &NodeRef, id: &str) -> Option<(String, 
     Some((sanitize_line(&s.title), sanitize_line(&s.url)))
 }
 
-/// The rule path that led here, when `w` is on.
-fn why(c: &mut Content, app: &App, _r: &NodeRef, width: usize, theme: &Theme, title: &str) {
-    if !app.walk_screen.why {
-        return;
-    }
-    c.lines.push(Line::raw(""));
-    c.lines.push(Line::styled(title.to_string(), theme.bold()));
+/// The rule path that led here (the `w` overlay).
+pub fn why_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut c = Content::default();
     let walk = &app.session.walk;
     if walk.path.is_empty() {
         c.lines.extend(para("This is where every diagnosis starts.", width, theme.plain()));
-        return;
+        return c.lines;
     }
     for p in &walk.path {
         let (what, answer) = describe(&app.set, walk, p);
@@ -364,6 +418,7 @@ fn why(c: &mut Content, app: &App, _r: &NodeRef, width: usize, theme: &Theme, ti
             c.lines.extend(hanging(vec![Span::raw("      ")], &note, width, theme.dim()));
         }
     }
+    c.lines
 }
 
 /// (what was decided, the answer) for a path entry, sanitized.

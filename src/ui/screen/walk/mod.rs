@@ -2,6 +2,8 @@
 //! or a page key does to it. Its state lives on the app ([`App::walk_screen`]), since every
 //! other screen returns to it.
 
+pub mod aloud;
+pub mod answers;
 pub mod content;
 
 use ratatui::Frame;
@@ -12,10 +14,11 @@ use ratatui::text::Line;
 use super::Target;
 use crate::engine::{Current, StepKind, Walk};
 use crate::exit;
+use crate::messages::normalize;
 use crate::runbook::RunbookSet;
 use crate::runbook::model::Question;
 use crate::text::sanitize_line;
-use crate::ui::app::{App, Effect, Mode, Overlay};
+use crate::ui::app::{App, Effect, Mode, Overlay, StatusKind};
 use crate::ui::input::LineInput;
 use crate::ui::keymap::{self, Action, KeyContext, Screen};
 use crate::ui::screen::confirm::Confirm;
@@ -28,7 +31,7 @@ use crate::ui::text::truncate;
 use crate::ui::view::layout::regions_of;
 use crate::ui::view::theme::Theme;
 use crate::ui::view::{block, draw_lines};
-use crate::vocab::{FactType, UNKNOWN, Version, parse_error_code, same_value};
+use crate::vocab::{FactError, UNKNOWN, parse_error_code, same_value};
 use content::Content;
 
 /// The fact whose typed values are AADSTS codes.
@@ -42,8 +45,6 @@ pub struct WalkScreen {
     /// The typed-answer line has the focus (questions with `entry`).
     pub focus_input: bool,
     pub entry: LineInput,
-    /// "Why am I asked this?" is shown.
-    pub why: bool,
     pub scroll: Scroll,
     /// Why the typed answer was refused, shown under the line until it is edited.
     pub refusal: Option<String>,
@@ -57,7 +58,8 @@ impl WalkScreen {
         match walk.current(set) {
             Some(Current::Question(_, q)) => {
                 let prev = walk.previous_answers.get(&q.fact);
-                if let Some(i) = prev.and_then(|p| q.options.iter().position(|o| &o.value == p)) {
+                let shown = answers::shown(set, walk, q, "");
+                if let Some(i) = prev.and_then(|p| shown.iter().position(|o| &o.value == p)) {
                     self.cursor = i;
                 } else if q.entry.is_some() {
                     self.focus_input = true;
@@ -154,7 +156,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let title = match app.session.walk.current(&app.set) {
         Some(Current::Question(_, q)) => {
             let path = &app.session.walk.path;
-            let n = crate::engine::questions_and_steps(path).filter(|p| p.kind == StepKind::Question).count() + 1;
+            // Questions put to someone on this call: facts from a file, a log or a rule were
+            // never asked, so they don't count.
+            let asked = |p: &&crate::engine::PathEntry| {
+                p.kind == StepKind::Question && p.provenance == crate::engine::Provenance::Asked
+            };
+            let n = crate::engine::questions_and_steps(path).filter(asked).count() + 1;
             // Who answers (contract §1.7): ask the caller, look it up, or an admin check.
             format!(" Question {n} · {} ", q.audience(&app.set.vocab).instruction())
         }
@@ -262,7 +269,7 @@ pub fn key(app: &mut App, action: Action, key: &KeyEvent, screen: Screen) -> Vec
         }
         Action::Back => back(app),
         Action::Why => {
-            app.walk_screen.why = !app.walk_screen.why;
+            app.overlay = Some(Overlay::Why(crate::ui::screen::why::WhyScreen::default()));
             Vec::new()
         }
         Action::PageUp | Action::PageDown => {
@@ -318,8 +325,22 @@ pub fn entry_key(app: &mut App, action: Action, key: &KeyEvent) -> Vec<Effect> {
     match action {
         Action::Submit => {
             let text = app.walk_screen.entry.text().trim().to_string();
+            // Enter takes the best match under the line; text that matches nothing is kept.
+            if let Some(best) = shown_now(app).into_iter().next().filter(|a| a.matched) {
+                let label = sanitize_line(&best.label);
+                let fx = answer(app, &best.value);
+                let took = format!("\"{}\" → {label}.", truncate(&sanitize_line(&text), 24));
+                let exact = [&best.label, &best.value].iter().any(|t| normalize(t) == normalize(&text));
+                match &app.status {
+                    _ if exact => {}
+                    Some(s) if s.kind != StatusKind::Info => {}
+                    Some(s) => app.info(format!("{took} {}", s.text)),
+                    None => app.info(took),
+                }
+                return fx;
+            }
             let verdict = match app.session.walk.current(&app.set) {
-                Some(Current::Question(_, q)) if !text.is_empty() => typed_value(&app.set, q, &text),
+                Some(Current::Question(_, q)) if !text.is_empty() => typed_value(&app.set, &app.session.walk, q, &text),
                 _ => Ok(text),
             };
             match verdict {
@@ -332,6 +353,8 @@ pub fn entry_key(app: &mut App, action: Action, key: &KeyEvent) -> Vec<Effect> {
         }
         Action::CantTell => answer(app, UNKNOWN),
         Action::Back => back(app),
+        // `q` on an empty line (the keymap only gives it then).
+        Action::Quit => self::key(app, action, key, Screen::Question),
         Action::LeaveInput => {
             app.walk_screen.focus_input = false;
             app.walk_screen.cursor = 0;
@@ -357,7 +380,7 @@ pub fn entry_key(app: &mut App, action: Action, key: &KeyEvent) -> Vec<Effect> {
 /// What a typed answer stands for at question `q`: the listed answer it names (whatever its
 /// case, `AADSTS53003` for `53003`), else the value itself when it can be right for the fact.
 /// Err: why it can't, in one line.
-pub fn typed_value(set: &RunbookSet, q: &Question, typed: &str) -> Result<String, String> {
+pub fn typed_value(set: &RunbookSet, walk: &Walk, q: &Question, typed: &str) -> Result<String, String> {
     let listed = q.options.iter().find(|o| {
         same_value(&q.fact, typed, &o.value)
             || o.value.eq_ignore_ascii_case(typed)
@@ -370,11 +393,28 @@ pub fn typed_value(set: &RunbookSet, q: &Question, typed: &str) -> Result<String
     if q.fact == ERROR_CODE {
         return parse_error_code(typed).ok_or_else(|| format!("\"{shown}\" is not an AADSTS code: digits, e.g. 53003"));
     }
-    match set.vocab.fact(&q.fact).map(|d| &d.ty) {
-        Some(FactType::Version) if Version::parse(typed).is_none() => {
-            Err(format!("\"{shown}\" is not a version: e.g. 17.5 or 14"))
+    match set.vocab.normalize(&q.fact, typed, &walk.lookup()) {
+        Ok(v) => Ok(v),
+        Err(FactError::BadVersion { .. }) => {
+            Err(format!("\"{shown}\" is not a version: e.g. 17.5, 14, 1809 or Sonoma"))
         }
-        _ => set.vocab.check(&q.fact, typed).map(|()| typed.to_string()).map_err(|e| sanitize_line(&e.to_string())),
+        // The contract's wording names the fact key; on the call the range is what counts.
+        Err(e @ (FactError::OutOfRange { .. } | FactError::Ambiguous { .. })) => {
+            let t = e.to_string();
+            Err(sanitize_line(t.split_once(": ").map_or(t.as_str(), |(_, rest)| rest)))
+        }
+        Err(e) => Err(sanitize_line(&e.to_string())),
+    }
+}
+
+/// The answers shown at the current question with the typed line as it is.
+pub fn shown_now(app: &App) -> Vec<answers::Shown> {
+    match app.session.walk.current(&app.set) {
+        Some(Current::Question(_, q)) => {
+            let typed = if q.entry.is_some() { app.walk_screen.entry.text() } else { "" };
+            answers::shown(&app.set, &app.session.walk, q, typed)
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -415,7 +455,7 @@ pub fn paste(app: &mut App, text: &str) {
 /// Takes answer / result `i` at the current question or step.
 fn choose(app: &mut App, i: usize) -> Vec<Effect> {
     let value = match app.session.walk.current(&app.set) {
-        Some(Current::Question(_, q)) => q.options.get(i).map(|o| o.value.clone()),
+        Some(Current::Question(..)) => shown_now(app).get(i).map(|o| o.value.clone()),
         Some(Current::Step(_, s)) => s.options.get(i).map(|o| o.value.clone()),
         _ => None,
     };

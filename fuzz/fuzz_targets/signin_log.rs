@@ -1,0 +1,4 @@
+//! cargo-fuzz target: `passkey_triage::fuzzing::signin_log`.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| passkey_triage::fuzzing::signin_log(data));

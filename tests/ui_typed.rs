@@ -1,0 +1,326 @@
+//! Typed answers match what the runbook knows (issue 21): on the built-in library at 80×24, a
+//! typed app name takes the listed app, a message as the caller reads it takes the documented
+//! message, a Windows release name is a build, a version no release has is refused in place,
+//! and ←, Esc and q on an empty line go back and quit.
+
+mod ui_support;
+
+use chrono::TimeZone;
+use passkey_triage::engine::{Provenance, Walk, WalkOptions};
+use passkey_triage::runbook::RunbookSet;
+use passkey_triage::session::Session;
+use passkey_triage::ui::app::{App, Msg};
+use passkey_triage::ui::keymap;
+use ratatui::crossterm::event::KeyCode;
+use ui_support::*;
+
+fn builtin_app(facts: &[(&str, &str)]) -> App {
+    let set = RunbookSet::builtin().expect("built-in library");
+    let t0 = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 14, 0, 0).single().expect("time");
+    let prefill = facts.iter().map(|(k, v)| (k.to_string(), v.to_string(), Provenance::FactsFile));
+    let walk = Walk::start(&set, prefill, WalkOptions::default(), t0).expect("walk starts");
+    let session = Session::new("20261125T140000Z-0009".into(), call(), &set, walk, t0, 60);
+    let mut app = App::new(set, session, opts(), t0);
+    app.update(Msg::Tick, t1());
+    app.update(Msg::Resize(80, 24), t1());
+    app
+}
+
+fn node(app: &App) -> String {
+    app.session.walk.position.node().node.clone()
+}
+
+fn fact(app: &App, k: &str) -> Option<String> {
+    app.session.walk.fact(k).map(str::to_string)
+}
+
+/// Answers listed questions by value until the walk stands at question `id`.
+fn walk_to(app: &mut App, id: &str, answers: &[(&str, &str)]) {
+    for _ in 0..20 {
+        if node(app) == id {
+            return;
+        }
+        let Some(passkey_triage::engine::Current::Question(_, q)) = app.session.walk.current(&app.set) else {
+            panic!("not at a question: {}", node(app));
+        };
+        let fact = q.fact.clone();
+        let value = answers
+            .iter()
+            .find(|(k, _)| *k == fact)
+            .map(|(_, v)| *v)
+            .unwrap_or_else(|| panic!("no answer for {fact} (at {})", node(app)));
+        let _ = app.session.walk.answer(&app.set, value, t1());
+        let walk = app.session.walk.clone();
+        app.walk_screen.sync(&walk, &app.set);
+    }
+    panic!("never reached {id}; at {}", node(app));
+}
+
+const NATIVE_WINDOWS: &[(&str, &str)] = &[
+    ("phase", "sign-in"),
+    ("client.kind", "native-app"),
+    ("client.os", "windows"),
+    ("credential.type", "security-key"),
+];
+
+#[test]
+fn sharepoint_typed_on_the_app_question_is_the_listed_powershell_module() {
+    let mut app = builtin_app(NATIVE_WINDOWS);
+    walk_to(&mut app, "q-app", &[("flow", "same-device"), ("client.os_version", "10.0.22631")]);
+    typed(&mut app, "sharepoint");
+    let screen = screen_text(&mut app, 80, 24);
+    assert!(screen.contains("SharePoint Online PowerShell"), "{screen}");
+    assert!(screen.contains("Matches"), "{screen}");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(fact(&app, "client.app").as_deref(), Some("sharepoint-online-powershell"));
+}
+
+#[test]
+fn a_long_list_filters_as_you_type_and_a_digit_picks_a_match() {
+    let mut app = builtin_app(NATIVE_WINDOWS);
+    walk_to(&mut app, "q-app", &[("flow", "same-device"), ("client.os_version", "10.0.22631")]);
+    typed(&mut app, "powershell");
+    let screen = screen_text(&mut app, 80, 24);
+    assert!(!screen.contains("1 Outlook"), "{screen}");
+    // ↓ leaves the line; 2 is the second match.
+    key(&mut app, KeyCode::Down);
+    ch(&mut app, '2');
+    assert_eq!(fact(&app, "client.app").as_deref(), Some("teams-powershell"));
+}
+
+#[test]
+fn text_that_matches_nothing_is_kept() {
+    let mut app = builtin_app(NATIVE_WINDOWS);
+    walk_to(&mut app, "q-app", &[("flow", "same-device"), ("client.os_version", "10.0.22631")]);
+    typed(&mut app, "zzqx crm");
+    let screen = screen_text(&mut app, 80, 24);
+    assert!(screen.contains("not recognised"), "{screen}\n{:?}", passkey_triage::ui::screen::walk::shown_now(&app));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(fact(&app, "client.app").as_deref(), Some("zzqx crm"));
+    // Marked in the facts view and the ticket's export, not silently taken for an app.
+    let lines =
+        passkey_triage::ui::screen::facts::fact_lines(&app, 60, &passkey_triage::ui::view::theme::Theme::new(true));
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    assert!(text.iter().any(|l| l.contains("client.app = zzqx crm (not recognised)")), "{text:?}");
+    for format in [passkey_triage::export::Format::Markdown, passkey_triage::export::Format::Text] {
+        let out = passkey_triage::export::render_with(&app.session, format, Default::default(), Some(&app.set));
+        assert!(out.contains("zzqx crm (not recognised)"), "{out}");
+    }
+    let out = passkey_triage::export::render_with(
+        &app.session,
+        passkey_triage::export::Format::Text,
+        Default::default(),
+        Some(&app.set),
+    );
+    assert!(!out.contains("outlook (not recognised)"), "{out}");
+}
+
+#[test]
+fn windows_1809_is_build_17763() {
+    let mut app = builtin_app(NATIVE_WINDOWS);
+    walk_to(
+        &mut app,
+        "q-os-version",
+        &[("flow", "same-device"), ("client.app", "outlook"), ("credential.transport", "usb")],
+    );
+    typed(&mut app, "1809");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(fact(&app, "client.os_version").as_deref(), Some("10.0.17763"));
+}
+
+#[test]
+fn a_stray_digit_on_a_phone_version_is_refused_with_the_range() {
+    // The fixture call: sign-in → cross-device → the phone's version, on an iPhone.
+    let mut app = app_with(&[("phone.os", "ios")], opts());
+    ch(&mut app, '1');
+    ch(&mut app, '2');
+    typed(&mut app, "1");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(fact(&app, "phone.os_version"), None);
+    let screen = screen_text(&mut app, 80, 24);
+    assert!(screen.contains("iOS 1 doesn't exist: iOS versions run from 9"), "{screen}");
+    typed(&mut app, "7.5");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(fact(&app, "phone.os_version").as_deref(), Some("17.5"));
+}
+
+#[test]
+fn left_esc_and_q_on_an_empty_typed_line() {
+    let mut app = builtin_app(NATIVE_WINDOWS);
+    walk_to(
+        &mut app,
+        "q-os-version",
+        &[("flow", "same-device"), ("client.app", "outlook"), ("credential.transport", "usb")],
+    );
+    let hints = keymap::hints(&app.key_context());
+    assert!(hints.contains(&("←", "back")) && hints.contains(&("q", "quit")), "{hints:?}");
+    let before = node(&app);
+    key(&mut app, KeyCode::Left);
+    assert_ne!(node(&app), before, "← on an empty line goes back");
+    walk_to(
+        &mut app,
+        "q-os-version",
+        &[("flow", "same-device"), ("client.app", "outlook"), ("credential.transport", "usb")],
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_ne!(node(&app), "q-os-version", "Esc on an empty line goes back");
+    walk_to(
+        &mut app,
+        "q-os-version",
+        &[("flow", "same-device"), ("client.app", "outlook"), ("credential.transport", "usb")],
+    );
+    // With text, ← moves the cursor and q types.
+    typed(&mut app, "1q");
+    key(&mut app, KeyCode::Left);
+    assert_eq!(node(&app), "q-os-version");
+    assert_eq!(app.walk_screen.entry.text(), "1q");
+    // On an empty line, q quits.
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Backspace);
+    let fx = ch(&mut app, 'q');
+    assert!(
+        fx.iter().any(|e| matches!(e, passkey_triage::ui::app::Effect::Quit(_)))
+            || matches!(app.overlay, Some(passkey_triage::ui::app::Overlay::Confirm(_))),
+        "{fx:?}"
+    );
+}
+
+/// The message as the caller reads it takes the listed "already exists" answer (which the
+/// runbook reads as an orphaned passkey); a documented message not listed is offered from the
+/// catalog, marked as such, and answers with its canonical text.
+#[test]
+fn a_message_as_the_caller_reads_it_takes_the_documented_one() {
+    use passkey_triage::runbook::NodeRef;
+    use passkey_triage::runbook::model::Node;
+    use passkey_triage::ui::screen::walk::answers::shown;
+    let app = builtin_app(&[]);
+    let Some(Node::Question(q)) = app.set.node(&NodeRef::new("credential-state", "q-error-message")) else {
+        panic!("the built-in error.message question");
+    };
+    let best = shown(&app.set, &app.session.walk, q, "A passkey already exists for this account");
+    assert_eq!(best.first().map(|a| (a.value.as_str(), a.matched)), Some(("already exists", true)), "{best:?}");
+    let best = shown(&app.set, &app.session.walk, q, "device used during the authentication");
+    let first = best.first().expect("a catalog match");
+    assert!(first.catalog && first.label.contains("documented message"), "{best:?}");
+    assert_eq!(first.value, "Device used during the authentication is disabled.");
+    assert!(shown(&app.set, &app.session.walk, q, "the printer is on fire").is_empty());
+}
+
+/// Answers, help lines that the known facts rule out are not shown (issue 21 "options that fit
+/// the call"): no Windows Hello passkey on an iPhone, no iPhone hint at the Windows sign-in
+/// screen, no dsregcmd join check once the join is known, no sign-in wording in a registration.
+#[test]
+fn answers_and_help_that_the_facts_rule_out_are_not_shown() {
+    use passkey_triage::runbook::NodeRef;
+    use passkey_triage::runbook::model::Node;
+    use passkey_triage::ui::screen::walk::answers::shown;
+    let question = |app: &App, rb: &str, id: &str| match app.set.node(&NodeRef::new(rb, id)) {
+        Some(Node::Question(q)) => q.clone(),
+        _ => panic!("{rb}#{id}"),
+    };
+    let help = |app: &App, q: &passkey_triage::runbook::model::Question| {
+        let lookup = app.session.walk.lookup();
+        passkey_triage::engine::outcome::help_texts(&q.help, &lookup, &app.set.matrix).join(" | ")
+    };
+    let labels =
+        |app: &App, q| shown(&app.set, &app.session.walk, q, "").into_iter().map(|a| a.label).collect::<Vec<_>>();
+
+    let q = question(&builtin_app(&[]), "cross-device", "q-type");
+    assert!(labels(&builtin_app(&[]), &q).iter().any(|l| l.contains("Windows Hello")));
+    let iphone = builtin_app(&[("client.os", "ios")]);
+    assert!(!labels(&iphone, &q).iter().any(|l| l.contains("Windows Hello")), "{:?}", labels(&iphone, &q));
+
+    let q = question(&builtin_app(&[]), "picker", "q-choice");
+    assert!(help(&builtin_app(&[("phone.os", "ios")]), &q).contains("On an iPhone or Mac"));
+    let lock_screen = builtin_app(&[("phone.os", "ios"), ("client.kind", "device-sign-in"), ("client.os", "windows")]);
+    assert!(!help(&lock_screen, &q).contains("iPhone"), "{}", help(&lock_screen, &q));
+
+    let q = question(&builtin_app(&[]), "escalation", "q-dsreg");
+    assert!(help(&builtin_app(&[]), &q).contains("AzureAdJoined"));
+    let joined = builtin_app(&[("device.join_type", "hybrid-joined"), ("client.os", "windows")]);
+    assert!(!help(&joined, &q).contains("AzureAdJoined"), "{}", help(&joined, &q));
+
+    let q = question(&builtin_app(&[]), "credential-state", "q-error-message");
+    let registering = builtin_app(&[("phase", "registration")]);
+    assert!(!help(&registering, &q).contains("sign-in"), "{}", help(&registering, &q));
+    assert!(!help(&builtin_app(&[]), &q).contains("unverified"), "source notes belong in the sources");
+}
+
+/// The question title counts the questions asked on the call, not the facts a file gave.
+#[test]
+fn the_question_number_counts_questions_asked() {
+    let mut app = builtin_app(NATIVE_WINDOWS);
+    walk_to(&mut app, "q-app", &[("flow", "same-device"), ("client.os_version", "10.0.22631")]);
+    let screen = screen_text(&mut app, 80, 24);
+    let asked = app.session.walk.path.iter().filter(|p| p.provenance == Provenance::Asked).count();
+    assert!(screen.contains(&format!("Question {} · Ask the caller", asked + 1)), "{asked}\n{screen}");
+}
+
+/// Read-aloud text is for the caller (issue 21): an iCloud Keychain caller who picked the wrong
+/// passkey isn't told to pick the Authenticator entry, source remarks sit with the sources, and
+/// sources are numbered as the steps cite them.
+#[test]
+fn read_aloud_text_is_for_the_caller() {
+    let mut app = builtin_app(&[
+        ("phase", "sign-in"),
+        ("flow", "same-device"),
+        ("client.kind", "browser"),
+        ("client.os", "macos"),
+        ("client.os_version", "14.4"),
+        ("client.browser", "safari"),
+        ("credential.type", "synced"),
+        ("credential.provider", "icloud-keychain"),
+        ("picker.choice", "personal"),
+        ("device.passkey_offered", "yes"),
+        ("entra.passkey_registered", "yes"),
+    ]);
+    assert_eq!(node(&app), "s-pick-work", "the walk stands at the chooser step");
+    let step = screen_text(&mut app, 80, 40);
+    let (aloud, _) = step.split_once("What happened?").expect("the results");
+    assert!(!aloud.contains("unverified") && !aloud.contains("commissioning"), "{step}");
+    let (_, remarks) = step.split_once("About the sources").expect("the step's source remark is set apart");
+    assert!(remarks.contains("commissioning article's advice (unverified)"), "{step}");
+    // "Couldn't try it now": the outcome.
+    let results = app.items();
+    ch(&mut app, char::from_digit(results as u32, 10).expect("a digit"));
+    assert!(app.session.walk.outcome(&app.set).is_some(), "{}", node(&app));
+    let screen = screen_text(&mut app, 100, 60);
+    let (steps, sources) = screen.split_once("Sources").expect("a sources section");
+    assert!(!steps.contains("Microsoft Authenticator entry"), "{screen}");
+    assert!(!steps.contains("unverified"), "{screen}");
+    assert!(steps.contains("[S1]"), "{screen}");
+    assert!(sources.contains("[S1]") && sources.contains("unverified"), "{screen}");
+}
+
+/// A call resolved on the call lists no open differential ("What would change this").
+#[test]
+fn a_resolved_call_lists_no_open_differential() {
+    let mut app = app();
+    to_resolved(&mut app);
+    app.session.differential = vec![passkey_triage::engine::differential::Alternative {
+        fact: "phone.bluetooth".into(),
+        value: "off".into(),
+        class: "cross-device.phone-bluetooth-off".into(),
+        outcome: "triage#o-bt".into(),
+    }];
+    let screen = screen_text(&mut app, 80, 40);
+    assert!(screen.contains("RESOLVED ON THE CALL"), "{screen}");
+    assert!(!screen.contains("What would change this"), "{screen}");
+}
+
+/// A typo still finds the listed app; a word two apps share takes the first listed.
+#[test]
+fn fuzzy_matches_forgive_a_typo() {
+    use passkey_triage::runbook::NodeRef;
+    use passkey_triage::runbook::model::Node;
+    use passkey_triage::ui::screen::walk::answers::shown;
+    let app = builtin_app(&[]);
+    let Some(Node::Question(q)) = app.set.node(&NodeRef::new("client-support", "q-app")) else { panic!("q-app") };
+    let first = |typed: &str| shown(&app.set, &app.session.walk, q, typed).first().map(|a| a.value.clone());
+    assert_eq!(first("sharpoint").as_deref(), Some("sharepoint-online-powershell"));
+    assert_eq!(first("SHAREPOINT").as_deref(), Some("sharepoint-online-powershell"));
+    assert_eq!(first("Teams").as_deref(), Some("teams"));
+    assert_eq!(first("graph").as_deref(), Some("graph-powershell"));
+    assert_eq!(first("Microsoft Outlook").as_deref(), Some("outlook"));
+}
