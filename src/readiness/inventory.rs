@@ -7,12 +7,14 @@
 //! - The Intune admin center's device export (Devices › All devices › Export), CSV with or
 //!   without a byte-order mark; columns found by their English header, whatever the order.
 //!
-//! Same rules as every input: a regular file or `-`, at most [`MAX_INVENTORY_BYTES`], a field at
-//! most [`MAX_FIELD_BYTES`], a field given twice in one device refused, and a one-line error
-//! naming the file and the place. Column names and their sources: `docs/readiness.md`.
+//! Same rules as every input: a regular file or `-`, at most [`MAX_INVENTORY_BYTES`]; the
+//! import's scanner refuses a JSON string or a CSV row over its limits as it streams by; a field
+//! read is at most [`MAX_FIELD_BYTES`]; a field given twice in one device is refused; and every
+//! error is one line naming the file and the place. Column names and their sources: `docs/readiness.md`.
 
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
+use std::rc::Rc;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -20,6 +22,7 @@ use serde_json::Value;
 
 use super::{Device, Os};
 use crate::import::input::{Capped, TOO_LARGE};
+use crate::import::limit::{Meter, Scanner, Syntax};
 use crate::import::record::Loose;
 use crate::text::sanitize_line;
 use crate::vocab::Version;
@@ -74,11 +77,22 @@ pub fn read(name: &str, reader: impl Read, sink: &mut dyn FnMut(Device)) -> Resu
             }
         }
     };
-    match first {
-        None => Err(format!("{name}: not a device inventory: it is empty; {EXPECTED}")),
-        Some(b'{' | b'[') => read_json(name, reader, sink),
-        Some(_) => read_csv(name, reader, sink),
-    }
+    let Some(first) = first else {
+        return Err(format!("{name}: not a device inventory: it is empty; {EXPECTED}"));
+    };
+    // The import's scanner sits under the parser's buffer: a JSON string or a CSV row over its
+    // limit is refused as the bytes arrive, before any parser holds it.
+    let syntax = if matches!(first, b'{' | b'[') { Syntax::Json } else { Syntax::Csv };
+    let meter = Meter::new();
+    let scanned = BufReader::with_capacity(256 * 1024, Scanner::new(reader, syntax, Rc::clone(&meter)));
+    let result = match syntax {
+        Syntax::Json => read_json(name, scanned, sink),
+        Syntax::Csv => read_csv(name, scanned, sink),
+    };
+    result.map_err(|e| match meter.refusal() {
+        Some((place, message)) => format!("{name}{place}: {}", sanitize_line(&message)),
+        None => e,
+    })
 }
 
 fn io_message(name: &str, e: &std::io::Error) -> String {
@@ -482,6 +496,12 @@ mod tests {
         let e = all("f.json", &format!(r#"[{{"deviceName":"{long}"}}]"#)).unwrap_err();
         assert!(e.contains("`deviceName` is longer"), "{e}");
         assert!(!e.contains('\n'));
+        // Over the import's streaming limit: refused before it is held, at its place.
+        let huge = "y".repeat(2 * 1024 * 1024);
+        let e = all("f.json", &format!("[{{\"deviceName\":\"{huge}\"}}]")).unwrap_err();
+        assert!(e.starts_with("f.json:1:") && e.contains("longer than"), "{}", &e[..e.len().min(200)]);
+        let e = all("f.csv", &format!("Device name,OS\n{huge},Windows\n")).unwrap_err();
+        assert!(e.starts_with("f.csv:2:") && e.contains("row longer than"), "{}", &e[..e.len().min(200)]);
         let e = all("f.json", "").unwrap_err();
         assert!(e.contains("empty"), "{e}");
     }
