@@ -239,3 +239,27 @@ fn empty_or_blank_inventories_are_refused() {
     std::fs::write(&path, format!("Device name,OS\nok,Windows\n{},Windows\n", "x".repeat(5000))).expect("write");
     refused(&["--devices", &path.to_string_lossy()], "long.csv:3:", "`Device name` is longer than 4096 bytes");
 }
+
+#[test]
+fn a_device_of_no_known_os_is_unknown_not_guessed() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let inventory = r#"[
+      {"id":"1","deviceName":"ODD-1","operatingSystem":"Unknown","osVersion":"1.0","userPrincipalName":"ivy@contoso.com"},
+      {"id":"2","deviceName":"Ivy's iPhone","operatingSystem":"iOS","osVersion":"18.1","userPrincipalName":"ivy@contoso.com"}
+    ]"#;
+    let mut c = cli(tmp.path());
+    c.args(["readiness", "--devices", "-", "--passkey-type", "authenticator", "--format", "csv"])
+        .write_stdin(inventory);
+    let r = finish(c);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let row = |id: &str, flow: &str| {
+        r.stdout.lines().find(|l| l.contains(&format!(",{id},")) && l.contains(flow)).unwrap_or_default().to_string()
+    };
+    assert!(
+        row("1", "same-device,sign-in").contains(",unknown,,operating system missing or not recognised,"),
+        "{}",
+        r.stdout
+    );
+    // The odd device might be Ivy's computer: her cross-device result is unknown, not "no computer".
+    assert!(row("ivy@contoso.com", "cross-device,sign-in").contains(",unknown,"), "{}", r.stdout);
+}

@@ -71,9 +71,15 @@ impl Estate {
             let phones: Vec<&Device> =
                 idx.iter().map(|&i| &self.devices[i]).filter(|d| d.os.is_some_and(|o| o.is_phone())).collect();
             let subject = Subject::User { upn, computers: computers.len(), phones: phones.len() };
+            // A device of no known OS might be the computer: not "no computer", unknown.
+            let unrecognised = computers.is_empty() && idx.iter().any(|&i| self.devices[i].os.is_none());
             for &t in types {
                 for phase in Phase::ALL {
-                    let verdict = ev.cross_device(&computers, &phones, t, phase);
+                    let verdict = if unrecognised && t.has_cross_device() {
+                        Verdict::Unknown(super::evaluate::Settle::OsNotRecognised)
+                    } else {
+                        ev.cross_device(&computers, &phones, t, phase)
+                    };
                     sink(Record { subject, passkey: t, flow: Flow::CrossDevice, phase, verdict });
                 }
             }
