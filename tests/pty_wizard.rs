@@ -503,4 +503,30 @@ fn a_session_that_cannot_be_saved_goes_elsewhere_and_exits_4() {
     assert_eq!(code, 4, "{}", w.screen());
     w.wait_for("they are on standard error above as a facts file");
     w.wait_for("\"phase\": \"sign-in\"");
+
+    // A read-only data folder: the same, except for root, whom permissions don't stop.
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        use std::os::unix::fs::PermissionsExt;
+        let ro = root.path().join("read-only");
+        std::fs::create_dir(&ro).expect("mkdir");
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o500)).expect("chmod");
+        let mut cmd = command();
+        cmd.arg("--runbooks");
+        cmd.arg(fixtures().join("wizard"));
+        cmd.args(["--ticket", "INC-RO"]);
+        cmd.env("PASSKEY_TRIAGE_CONFIG_DIR", &config);
+        cmd.env("PASSKEY_TRIAGE_DATA_DIR", &ro);
+        cmd.env("TMPDIR", &tmp);
+        let mut w = Pty::spawn(cmd, ROWS, COLS);
+        w.wait_for("Is the user signing in");
+        w.send("1");
+        w.wait_for("Is the passkey on the device");
+        w.send("q");
+        w.wait_for("The last save failed");
+        w.send("y");
+        assert_eq!(w.wait_exit(), 4, "{}", w.screen());
+        w.wait_for("The answers are kept in");
+        let _ = std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o700));
+    }
 }
