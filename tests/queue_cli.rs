@@ -381,3 +381,27 @@ fn an_outcome_that_does_not_escalate_finishes_the_package() {
     assert!(row["tier2_class"].is_string(), "{row}");
     assert!(out.contains(row["tier2_class"].as_str().unwrap_or("?").get(..12).unwrap_or("?")), "{out}");
 }
+
+#[test]
+fn open_prefers_an_exact_ticket_to_an_id_prefix_and_names_the_other_reading() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "Ana");
+    let bo = Agent::new(tmp.path(), "Bo");
+    // A package whose id starts with what is also another call's ticket number.
+    let by_prefix = ana.tier1_session("INC-P", true);
+    ok(&ana.run(&["escalate", &by_prefix]));
+    let ticket: String = by_prefix.chars().take(4).collect();
+    let by_ticket = ana.tier1_session(&ticket, true);
+    ok(&ana.run(&["escalate", &by_ticket]));
+
+    let out = bo.run(&["open", &ticket, "--print"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(all.contains(&by_ticket), "the ticket's package is opened: {all}");
+    assert!(all.contains(&format!("also the start of package id(s) {by_prefix}")), "{all}");
+    let list = bo.queue_json(false);
+    let held: Vec<(&str, &str)> =
+        list.iter().map(|e| (e["id"].as_str().unwrap_or(""), e["claimed_by"].as_str().unwrap_or("-"))).collect();
+    assert!(held.contains(&(by_ticket.as_str(), "Bo")), "{held:?}");
+    assert!(held.contains(&(by_prefix.as_str(), "-")), "{held:?}");
+}

@@ -131,8 +131,12 @@ impl QueueBackend for Queue {
             what: "cannot read",
             source,
         })?;
+        let held = held_line(&found.id, agent, &claimed);
         Ok(Some(Taken {
-            note: held_line(&found.id, agent, &claimed),
+            note: match &found.other_reading {
+                Some(other) => format!("{held}\n{other}"),
+                None => held,
+            },
             id: found.id,
             source: found.file.display().to_string(),
             json,

@@ -146,6 +146,9 @@ pub struct Found {
     pub id: String,
     pub file: PathBuf,
     pub state: State,
+    /// When the query had another reading (a ticket that is also an id prefix), which one was
+    /// not taken, one line.
+    pub other_reading: Option<String>,
 }
 
 /// What [`Queue::complete`] wrote.
@@ -258,12 +261,32 @@ impl Queue {
         }
         if let Some(state) = self.state(query) {
             let file = if state == State::Done { self.done_path(query) } else { self.waiting_path(query) };
-            return Ok(Some(Found { id: query.to_string(), file, state }));
+            return Ok(Some(Found { id: query.to_string(), file, state, other_reading: None }));
         }
         let ids: Vec<String> = self.waiting_ids().into_iter().filter(|id| id.starts_with(query)).collect();
+        // An exact ticket wins over an id prefix (numeric tickets, Zendesk's, read like ids); the
+        // other reading is named.
+        let (waiting, _) = self.list(false);
+        if let Some(newest) = waiting.iter().filter(|e| e.ticket.as_deref().map(str::trim) == Some(query)).last() {
+            let others: Vec<&str> = ids.iter().map(String::as_str).filter(|id| *id != newest.id).collect();
+            let other_reading = (!others.is_empty()).then(|| {
+                format!("`{query}` read as a ticket; it is also the start of package id(s) {}", others.join(", "))
+            });
+            return Ok(Some(Found {
+                id: newest.id.clone(),
+                file: self.waiting_path(&newest.id),
+                state: newest.state,
+                other_reading,
+            }));
+        }
         match ids.as_slice() {
             [] => Ok(None),
-            [one] => Ok(self.state(one).map(|state| Found { id: one.clone(), file: self.waiting_path(one), state })),
+            [one] => Ok(self.state(one).map(|state| Found {
+                id: one.clone(),
+                file: self.waiting_path(one),
+                state,
+                other_reading: None,
+            })),
             _ => Err(QueueError::Ambiguous { query: query.to_string(), ids }),
         }
     }
@@ -278,7 +301,7 @@ impl Queue {
         let queue = std::fs::canonicalize(&self.dir).ok()?;
         if parent == queue {
             let state = self.state(id).unwrap_or(State::Waiting);
-            Some(Found { id: id.to_string(), file: file.to_path_buf(), state })
+            Some(Found { id: id.to_string(), file: file.to_path_buf(), state, other_reading: None })
         } else {
             None
         }
