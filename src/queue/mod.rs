@@ -267,7 +267,7 @@ impl Queue {
         // An exact ticket wins over an id prefix (numeric tickets, Zendesk's, read like ids); the
         // other reading is named.
         let (waiting, _) = self.list(false);
-        if let Some(newest) = waiting.iter().filter(|e| e.ticket.as_deref().map(str::trim) == Some(query)).last() {
+        if let Some(newest) = waiting.iter().rfind(|e| e.ticket.as_deref().map(str::trim) == Some(query)) {
             let others: Vec<&str> = ids.iter().map(String::as_str).filter(|id| *id != newest.id).collect();
             let other_reading = (!others.is_empty()).then(|| {
                 format!("`{query}` read as a ticket; it is also the start of package id(s) {}", others.join(", "))
