@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::engine::also::also;
 use crate::engine::differential::{Alternative, differential};
 use crate::engine::{Current, EngineError, Provenance, Role, StepKind, Walk, WalkOptions};
 use crate::runbook::RunbookSet;
@@ -16,6 +17,13 @@ pub struct PathItem {
     pub fact: String,
     pub answer: String,
     pub source: &'static str,
+}
+
+/// A second fault, as the contract reports it (§9.6).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AlsoItem {
+    pub class: String,
+    pub outcome: String,
 }
 
 /// The result of a diagnosis.
@@ -31,6 +39,9 @@ pub enum Report {
         path: Vec<PathItem>,
         /// Contract §7: other answers to `unknown` questions that would change the class.
         differential: Vec<Alternative>,
+        /// Contract §9.6: other documented faults the known facts establish, in precedence order.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        also: Vec<AlsoItem>,
     },
     NeedsInput {
         node: String,
@@ -87,6 +98,7 @@ pub fn report(set: &RunbookSet, walk: &Walk) -> Report {
                 })
                 .collect(),
             differential: differential(set, walk),
+            also: also(set, walk).into_iter().map(|a| AlsoItem { class: a.class, outcome: a.outcome }).collect(),
         },
         Some(Current::Question(r, q)) => Report::NeedsInput {
             node: r.to_string(),
@@ -138,6 +150,19 @@ pub fn to_markdown(set: &RunbookSet, walk: &Walk, report: &Report) -> String {
                         .unwrap_or_default();
                     s.push_str(&format!("{}. {}{cite}\n", i + 1, sanitize_line(&step.text)));
                 }
+                let still = also(set, walk);
+                if !still.is_empty() {
+                    s.push_str(
+                        "\n## Still blocking\n\nOnce this is fixed, these documented faults will still block:\n\n",
+                    );
+                    for a in &still {
+                        s.push_str(&format!("- `{}`: {}", a.class, sanitize_line(&a.title)));
+                        if let Some(src) = &a.source {
+                            s.push_str(&format!(" ([{}]({}))", sanitize_line(&src.title), sanitize_line(&src.url)));
+                        }
+                        s.push('\n');
+                    }
+                }
                 if o.escalate && !rendered.collect.is_empty() {
                     s.push_str("\n## Collect for tier 2\n\n");
                     for c in &rendered.collect {
@@ -180,6 +205,14 @@ pub fn to_text(set: &RunbookSet, walk: &Walk, report: &Report) -> String {
                 let rendered = crate::engine::outcome::render(set, walk, o);
                 for (i, step) in rendered.remediation.iter().enumerate() {
                     s.push_str(&format!("  {}. {} [{}]\n", i + 1, sanitize_line(&step.text), step.source));
+                }
+                let still = also(set, walk);
+                if !still.is_empty() {
+                    s.push_str("\nOnce this is fixed, these documented faults will still block:\n");
+                    for a in &still {
+                        let src = a.source.as_ref().map(|x| format!(" [{}: {}]", x.id, x.url)).unwrap_or_default();
+                        s.push_str(&format!("  - {}: {}{}\n", a.class, sanitize_line(&a.title), sanitize_line(&src)));
+                    }
                 }
                 if o.escalate && !rendered.collect.is_empty() {
                     s.push_str("\nCollect for tier 2:\n");

@@ -42,6 +42,29 @@ pub fn eval(cond: &Condition, facts: &dyn Fn(&str) -> Option<String>, matrix: &M
     false
 }
 
+/// The facts a condition reads (every fact the matrix's rows read, for a matrix check), each once,
+/// in order.
+pub fn facts_read<'a>(cond: &'a Condition, matrix: &'a Matrix, out: &mut Vec<&'a str>) {
+    fn push<'a>(out: &mut Vec<&'a str>, f: &'a str) {
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    }
+    if let Some(f) = cond.fact.as_deref() {
+        push(out, f);
+    }
+    if let Some(m) = &cond.matrix {
+        for row in matrix.rows.iter().filter(|r| r.area == m.area) {
+            for f in row.when.keys().chain(row.min_versions.keys()) {
+                push(out, f);
+            }
+        }
+    }
+    for c in cond.all.iter().flatten().chain(cond.any.iter().flatten()).chain(cond.not.as_deref()) {
+        facts_read(c, matrix, out);
+    }
+}
+
 /// Some(true) when `have` is known to be below `min`, Some(false) when known not to be.
 fn version_relation(have: &str, min: &str) -> Option<bool> {
     Version::parse(have)?.below(&Version::parse(min)?)

@@ -1,6 +1,7 @@
 //! The diagnosis engine: a pure state machine over a [`RunbookSet`]. No I/O, no clock (every
 //! operation takes `now`), no terminal. The UI, `diagnose` and sessions all drive this.
 
+pub mod also;
 pub mod condition;
 pub mod differential;
 pub mod outcome;

@@ -75,6 +75,7 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
                 o.push_str(&wrapped(&format!("- {mark} "), "  ", &format!("{n}. {} _({state})_{cite}", inline(&text))));
             }
         }
+        o.push_str(&still_blocking(s));
         o.push_str(&open_checks(s, set));
         if out.escalate && !out.collect.is_empty() {
             o.push_str("\n## Collect for tier 2\n\n");
@@ -274,6 +275,19 @@ fn asked(p: &crate::engine::PathEntry) -> String {
 }
 
 /// One line of text with Markdown and HTML meta characters escaped.
+/// The known second faults (contract §9.6), after the remediation; empty when there are none.
+fn still_blocking(s: &Session) -> String {
+    let lines = super::also::lines(s);
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut o = format!("\n## Still blocking\n\n{}\n\n", inline(super::also::HEADING));
+    for l in lines {
+        o.push_str(&wrapped("- ", "  ", &inline(&l)));
+    }
+    o
+}
+
 pub fn inline(s: &str) -> String {
     let s = sanitize_line(s);
     let mut out = String::with_capacity(s.len() + 8);

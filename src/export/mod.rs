@@ -6,6 +6,7 @@
 //! free of terminal control characters, whatever the facts or notes held. Files are written
 //! atomically, never overwrite anything, and stay inside the chosen folder.
 
+pub mod also;
 pub mod checks;
 pub mod clipboard;
 pub mod error_code;

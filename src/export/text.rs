@@ -76,6 +76,7 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
                 w.wrap(&first, &cont, &format!("{} ({state}){src}", sanitize_line(&text)));
             }
         }
+        still_blocking(&mut w, s);
         open_checks(&mut w, s, set);
         if o.escalate && !o.collect.is_empty() {
             w.blank();
@@ -170,6 +171,20 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
 }
 
 /// The open checks (contract §7) by who can check them, each answer with what it would mean.
+/// The known second faults (contract §9.6), after the remediation.
+fn still_blocking(w: &mut Writer, s: &Session) {
+    let lines = super::also::lines(s);
+    if lines.is_empty() {
+        return;
+    }
+    w.blank();
+    w.line("STILL BLOCKING");
+    w.wrap("  ", "  ", super::also::HEADING);
+    for l in lines {
+        w.wrap("  - ", "    ", &l);
+    }
+}
+
 fn open_checks(w: &mut Writer, s: &Session, set: Option<&RunbookSet>) {
     let groups = checks::grouped(s, set);
     if groups.is_empty() {

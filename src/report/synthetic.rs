@@ -203,6 +203,7 @@ pub fn session(i: u64) -> Session {
         } else {
             Vec::new()
         },
+        also: Vec::new(),
         redacted: false,
     }
 }

@@ -120,6 +120,10 @@ pub struct Session {
     /// would change the class. An escalation's open checks; what tier 2 checks first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub differential: Vec<crate::engine::differential::Alternative>,
+    /// Contract §9.6, once at an outcome: other documented faults the known facts establish,
+    /// which will still block once this one is fixed, in precedence order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<crate::engine::also::AlsoFault>,
     /// True in an export made with `--redact` (user names, emails, IPs, device names masked).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub redacted: bool,
@@ -229,6 +233,7 @@ impl Session {
             outcome: None,
             sources: Vec::new(),
             differential: Vec::new(),
+            also: Vec::new(),
             redacted: false,
             posted: Vec::new(),
         };
@@ -290,6 +295,7 @@ impl Session {
         });
         self.sources = cited_sources(set, &self.walk);
         self.differential = crate::engine::differential::differential(set, &self.walk);
+        self.also = crate::engine::also::also(set, &self.walk);
     }
 
     /// Ticks or unticks remediation step `i`.

@@ -236,6 +236,19 @@ fn step(app: &App, r: &NodeRef, s: &Step, width: usize, height: u16, theme: &The
     c
 }
 
+/// The known second faults (contract §9.6), right after the remediation: class, title, source.
+fn still_blocking(c: &mut Content, app: &App, width: usize, theme: &Theme) {
+    let lines = crate::export::also::lines(&app.session);
+    if lines.is_empty() {
+        return;
+    }
+    c.lines.push(Line::raw(""));
+    c.lines.push(Line::styled(crate::export::also::HEADING, theme.bold()));
+    for l in lines {
+        c.lines.extend(hanging(vec![Span::raw("  • ")], &l, width, theme.plain()));
+    }
+}
+
 fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, theme: &Theme) -> Content {
     let mut c = Content::default();
     // Pinned: the banner, class and title. The reason and what to collect follow whole, at the
@@ -346,6 +359,7 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
             c.lines.push(l);
         }
     }
+    still_blocking(&mut c, app, width, theme);
     c.lines.append(&mut about);
     // Fixed on the call: no answer is open any more.
     let alternatives = &app.session.differential;
