@@ -116,6 +116,8 @@ const NEEDS_INPUT_KEYS: &[&str] = &["status", "node", "fact", "prompt", "options
 /// The keys of one path item.
 const PATH_ITEM_KEYS: &[&str] = &["node", "fact", "answer", "source"];
 const PATH_SOURCES: &[&str] = &["facts", "assumed-unknown", "derived", "imported", "deferred", "skipped"];
+/// The keys of one `also` item (contract §9.6).
+const ALSO_KEYS: &[&str] = &["class", "outcome"];
 /// The keys of one differential item (contract §7).
 const DIFFERENTIAL_KEYS: &[&str] = &["fact", "value", "class", "outcome"];
 
@@ -418,7 +420,22 @@ fn non_empty_str<'a>(obj: &'a Map<String, Value>, key: &str) -> Result<&'a str, 
 /// Checks a classified report against the scenario; returns the problems, one line each.
 fn check_classified(s: &Scenario, report: &Map<String, Value>, extras: &BTreeSet<String>) -> Vec<String> {
     let mut problems = Vec::new();
-    if let Err(e) = exact_keys(report, CLASSIFIED_KEYS) {
+    // `also` (contract §9.6) is present only when the known facts establish a second fault.
+    let mut required = report.clone();
+    if let Some(also) = required.remove("also") {
+        match also.as_array() {
+            Some(items) if !items.is_empty() => {
+                for item in items {
+                    match item.as_object() {
+                        Some(o) if exact_keys(o, ALSO_KEYS).is_ok() => {}
+                        _ => problems.push(format!("`also` items have exactly {ALSO_KEYS:?}: {item}")),
+                    }
+                }
+            }
+            _ => problems.push("`also`, when present, is a non-empty array".to_string()),
+        }
+    }
+    if let Err(e) = exact_keys(&required, CLASSIFIED_KEYS) {
         problems.push(e);
     }
     if let Err(e) = non_empty_str(report, "title") {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Provenance, Role, StepKind, Walk, WalkOptions};
 use crate::runbook::RunbookSet;
-use crate::runbook::model::Node;
+use crate::runbook::model::{Condition, Node};
 use crate::vocab::UNKNOWN;
 
 /// The healthy-values table, as shipped.
@@ -139,6 +139,7 @@ fn deciding_facts(set: &RunbookSet, walk: &Walk, facts: &BTreeMap<String, String
             StepKind::Question => {
                 if let Some(f) = p.fact.as_deref()
                     && !read.contains(&f)
+                    && branched(set, p, facts)
                 {
                     read.push(f);
                 }
@@ -146,7 +147,8 @@ fn deciding_facts(set: &RunbookSet, walk: &Walk, facts: &BTreeMap<String, String
             StepKind::Route => {
                 let Some(Node::Route(route)) = set.node(&p.node) else { continue };
                 let Some(rule) = matched_rule(&p.answer).and_then(|i| route.rules.get(i)) else { continue };
-                super::condition::facts_read(&rule.when, &set.matrix, &mut read);
+                let lookup = |k: &str| facts.get(k).cloned();
+                facts_that_hold(&rule.when, &lookup, set, &mut read);
             }
             StepKind::Step => {}
         }
@@ -156,6 +158,47 @@ fn deciding_facts(set: &RunbookSet, walk: &Walk, facts: &BTreeMap<String, String
         .filter(|f| facts.get(*f).is_some_and(|v| healthy_value(f) != Some(v.as_str())))
         .map(str::to_string)
         .collect()
+}
+
+/// Did this question's answer take the walk elsewhere than the healthy answer would have? A
+/// question passed whatever its answer (a broker asked on the way) didn't decide the outcome.
+fn branched(set: &RunbookSet, p: &super::PathEntry, facts: &BTreeMap<String, String>) -> bool {
+    let (Some(Node::Question(q)), Some(fact)) = (set.node(&p.node), p.fact.as_deref()) else { return true };
+    let (Some(value), Some(healthy)) = (facts.get(fact), healthy_value(fact)) else { return true };
+    let next = |v: &str| q.options.iter().find(|o| o.value == v).map(|o| o.next.as_str());
+    match (next(value), next(healthy)) {
+        (Some(a), Some(b)) => a != b,
+        _ => true,
+    }
+}
+
+/// The facts of the parts of a matched condition that hold: every part of an `all`, the first
+/// part of an `any` that holds (a rule that fires on any of several faults was decided by that
+/// one), nothing under a `not` (what a condition rules out isn't a fault).
+fn facts_that_hold<'a>(
+    cond: &'a Condition,
+    facts: &dyn Fn(&str) -> Option<String>,
+    set: &'a RunbookSet,
+    out: &mut Vec<&'a str>,
+) {
+    if let Some(f) = cond.fact.as_deref()
+        && !out.contains(&f)
+    {
+        out.push(f);
+    }
+    if let Some(m) = &cond.matrix {
+        for f in set.matrix.facts_read(m.area) {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+    }
+    for c in cond.all.iter().flatten() {
+        facts_that_hold(c, facts, set, out);
+    }
+    if let Some(c) = cond.any.iter().flatten().find(|c| super::condition::eval(c, facts, &set.matrix)) {
+        facts_that_hold(c, facts, set, out);
+    }
 }
 
 /// The index of the rule a route entry records ("rule N: …"), if one matched.
