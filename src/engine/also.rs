@@ -45,15 +45,27 @@ pub struct AlsoSource {
     pub url: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct HealthyTable {
     facts: BTreeMap<String, Option<String>>,
+    /// Per class, the symptoms it explains: healthy again once it is fixed.
+    #[serde(default)]
+    consequences: BTreeMap<String, Vec<String>>,
+}
+
+fn table() -> &'static HealthyTable {
+    static TABLE: OnceLock<HealthyTable> = OnceLock::new();
+    TABLE.get_or_init(|| serde_json::from_str::<HealthyTable>(HEALTHY_FACTS).unwrap_or_default())
 }
 
 /// Each fault-bearing fact's healthy value (`None`: healthy is "not given", e.g. an error code).
 pub fn healthy_values() -> &'static BTreeMap<String, Option<String>> {
-    static TABLE: OnceLock<BTreeMap<String, Option<String>>> = OnceLock::new();
-    TABLE.get_or_init(|| serde_json::from_str::<HealthyTable>(HEALTHY_FACTS).map(|t| t.facts).unwrap_or_default())
+    &table().facts
+}
+
+/// The symptoms a fault explains (healthy again once it is fixed).
+pub fn consequences(class: &str) -> &'static [String] {
+    table().consequences.get(class).map_or(&[], Vec::as_slice)
 }
 
 /// The value a fact has when it is not the problem; `None` for context facts (no healthy value).
@@ -74,8 +86,14 @@ pub fn also(set: &RunbookSet, walk: &Walk) -> Vec<AlsoFault> {
     let mut seen_outcomes = vec![first_ref.to_string()];
     let mut current = walk.clone();
     let mut out = Vec::new();
+    let mut class = first.class.clone();
     for _ in 0..MOST {
-        let deciding = deciding_facts(set, &current, &facts);
+        let mut deciding = deciding_facts(set, &current, &facts);
+        for symptom in consequences(&class) {
+            if !deciding.contains(symptom) && facts.get(symptom).is_some_and(|v| healthy_value(symptom) != Some(v)) {
+                deciding.push(symptom.clone());
+            }
+        }
         if deciding.is_empty() {
             break;
         }
@@ -110,6 +128,7 @@ pub fn also(set: &RunbookSet, walk: &Walk) -> Vec<AlsoFault> {
             });
             out.push(AlsoFault { class: o.class.clone(), outcome, title: o.title.clone(), source });
         }
+        class = o.class.clone();
         current = next;
     }
     out
