@@ -131,6 +131,9 @@ pub struct LintArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t)]
     pub format: LintFormat,
+    /// Warn when a runbook's or the matrix's `as_of` is older than this many days (0: never).
+    #[arg(long, value_name = "N", default_value_t = crate::runbook::lint::MAX_AGE_DAYS)]
+    pub max_age_days: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

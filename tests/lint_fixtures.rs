@@ -23,7 +23,9 @@ fn fixtures() -> Vec<String> {
 
 fn lint(tmp: &Path, args: &[&str]) -> Run {
     let mut c = cli(tmp);
-    c.arg("lint").args(args);
+    // The fixtures are test data, not content a desk re-checks: no age warnings here (see
+    // `content_older_than_the_limit_is_a_warning_naming_its_sources`).
+    c.arg("lint").args(args).args(["--max-age-days", "0"]);
     finish(c)
 }
 
@@ -239,4 +241,38 @@ fn a_huge_runbook_file_is_refused_unread() {
     let r = lint(tmp.path(), &[big.to_str().unwrap()]);
     assert_eq!(r.code, 2, "{}", r.stdout);
     assert!(r.stderr.contains("big.json") && r.stderr.contains("refused unread"), "{}", r.stderr);
+}
+
+#[test]
+fn content_older_than_the_limit_is_a_warning_naming_its_sources() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A runbook last checked long ago: one warning, at its `as_of`, naming every source; still exit 0.
+    let rel = "tests/fixtures/lint/clean.json";
+    let text = std::fs::read_to_string(root().join(rel)).unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let as_of = doc["as_of"].as_str().unwrap().to_string();
+    let old = tmp.path().join("old.json");
+    std::fs::write(&old, text.replacen(&format!("\"as_of\": \"{as_of}\""), "\"as_of\": \"2020-01-15\"", 1)).unwrap();
+    let path = old.to_string_lossy().into_owned();
+    let mut c = cli(tmp.path());
+    c.args(["lint", &path, "--format", "json"]);
+    let r = finish(c);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let stale: Vec<&Value> =
+        v["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "stale-content").collect();
+    assert_eq!(stale.len(), 1, "{}", r.stdout);
+    assert_eq!(stale[0]["severity"], "warning");
+    let message = stale[0]["message"].as_str().unwrap();
+    assert!(message.contains("2020-01-15") && message.contains("180"), "{message}");
+    for s in doc["sources"].as_array().unwrap() {
+        assert!(message.contains(s["url"].as_str().unwrap()), "{message} should name {s}");
+    }
+    // The limit is the desk's: a longer one, or 0 (never), says nothing.
+    for days in ["100000", "0"] {
+        let mut c = cli(tmp.path());
+        c.args(["lint", &path, "--format", "json", "--max-age-days", days]);
+        let r = finish(c);
+        assert!(!r.stdout.contains("stale-content"), "--max-age-days {days}: {}", r.stdout);
+    }
 }

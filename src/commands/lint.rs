@@ -6,7 +6,7 @@ use std::io::Write;
 use super::{CliError, Context};
 use crate::cli::{LintArgs, LintFormat};
 use crate::exit;
-use crate::runbook::lint::{LintScope, lint};
+use crate::runbook::lint::{LintScope, lint, stale_content};
 use crate::runbook::load::{read_runbook_file, runbook_files};
 use crate::runbook::{Finding, RunbookSet, Severity};
 
@@ -51,6 +51,8 @@ pub fn run(ctx: &Context, args: &LintArgs, out: &mut dyn Write) -> Result<i32, C
     }
     findings.extend(lint(&loaded.set, selected.as_ref(), LintScope { full_set }));
     findings.extend(aadsts_findings(&dirs));
+    let today = chrono::Utc::now().date_naive();
+    findings.extend(stale_content(&loaded.set, selected.as_ref(), today, args.max_age_days));
     findings.dedup();
     let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
     let warnings = findings.len() - errors;

@@ -277,13 +277,18 @@ fn asked(p: &crate::engine::PathEntry) -> String {
 /// One line of text with Markdown and HTML meta characters escaped.
 /// The known second faults (contract §9.6), after the remediation; empty when there are none.
 fn still_blocking(s: &Session) -> String {
-    let lines = super::also::lines(s);
-    if lines.is_empty() {
+    if s.also.is_empty() {
         return String::new();
     }
     let mut o = format!("\n## Still blocking\n\n{}\n\n", inline(super::also::HEADING));
-    for l in lines {
-        o.push_str(&wrapped("- ", "  ", &inline(&l)));
+    for a in &s.also {
+        let source = a
+            .source
+            .as_ref()
+            .map(|src| format!(" Source: {}", link(&sanitize_line(&src.id), &sanitize_line(&src.url))))
+            .unwrap_or_default();
+        let line = format!("{}: {} ({}).{source}", code(&a.class), inline(&a.title), code(&a.outcome));
+        o.push_str(&wrapped("- ", "  ", &line));
     }
     o
 }

@@ -32,6 +32,48 @@ pub fn lint(set: &RunbookSet, only: Option<&HashSet<String>>, scope: LintScope) 
     out
 }
 
+/// How old (days) a runbook's or the matrix's `as_of` may be before `lint` warns.
+pub const MAX_AGE_DAYS: u32 = 180;
+
+/// Content that keeps up (issue 19): a runbook or the matrix whose facts were last checked
+/// (`as_of`) more than `max_age_days` before `today` is a warning naming its sources, so a desk
+/// knows which Microsoft pages to re-check. `max_age_days` 0 turns the check off.
+pub fn stale_content(
+    set: &RunbookSet,
+    only: Option<&HashSet<String>>,
+    today: chrono::NaiveDate,
+    max_age_days: u32,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if max_age_days == 0 {
+        return out;
+    }
+    let mut check = |what: &str, as_of: &str, sources: &[crate::vocab::Source], file: &SourceFile| {
+        let Ok(date) = chrono::NaiveDate::parse_from_str(as_of, "%Y-%m-%d") else { return };
+        let age = (today - date).num_days();
+        if age <= i64::from(max_age_days) {
+            return;
+        }
+        let named: Vec<String> = sources.iter().map(|s| format!("{} {}", s.id, s.url)).collect();
+        out.push(Finding::warning(
+            "stale-content",
+            file,
+            "/as_of",
+            format!(
+                "{what} was last checked against its sources on {as_of}, {age} days ago (more than {max_age_days}): re-check {} and update as_of",
+                if named.is_empty() { "its facts".to_string() } else { named.join(", ") }
+            ),
+        ));
+    };
+    for rb in set.runbooks.iter().filter(|rb| only.is_none_or(|o| o.contains(&rb.file.origin.to_string()))) {
+        check(&format!("runbook `{}`", rb.runbook.id), &rb.runbook.as_of, &rb.runbook.sources, &rb.file);
+    }
+    if only.is_none() {
+        check("the compatibility matrix", &set.matrix.as_of, &set.matrix.sources, &set.matrix_file);
+    }
+    out
+}
+
 /// Every placeholder an outcome's steps and collect items use must name a fact or the matrix
 /// row, and must have something to quote wherever the outcome can be reached: a fact known on
 /// every path there (or required by the item's own `when`), or a fallback after `|`.
