@@ -100,9 +100,12 @@ impl Cell {
             _ if self.cred == "authenticator" && self.flow == "same-device" && desktop => {
                 Some("an Authenticator passkey is on the phone: on a computer it is used by QR code (S2)")
             }
-            _ if self.phase == "registration" && self.kind != "browser" => Some(
-                "passkeys are registered in Security info (a browser) or in the Authenticator app itself (not modelled)",
-            ),
+            _ if self.phase == "registration"
+                && self.kind != "browser"
+                && !(self.kind == "native-app" && self.cred == "authenticator" && self.flow == "same-device") =>
+            {
+                Some("passkeys are registered in Security info (a browser), or in the Authenticator app itself (S15)")
+            }
             _ => None,
         }
     }
@@ -133,6 +136,8 @@ impl Cell {
                 put("client.browser", browser);
                 put("client.browser_version", browser_version);
             }
+            // Registering in the app itself means the Authenticator app (S15).
+            "native-app" if self.phase == "registration" => put("client.app", "authenticator"),
             "native-app" => put("client.app", "outlook"),
             _ => put("device.join_type", "entra-joined"),
         }
