@@ -98,3 +98,41 @@ fn one_fault_names_no_second() {
         assert!(!out.contains("will still block") && !out.contains("\"also\""), "{out}");
     }
 }
+
+#[test]
+fn diagnose_json_lists_the_second_fault_as_the_contract_says() {
+    let set = RunbookSet::builtin().expect("built-in set");
+    let text = std::fs::read_to_string("tests/scenarios/hard-16.json").expect("scenario");
+    let world: serde_json::Value = serde_json::from_str(&text).expect("scenario JSON");
+    let mut facts: Vec<(String, String)> = world["facts"]
+        .as_object()
+        .expect("facts")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+        .collect();
+    let (_, report) =
+        passkey_triage::diagnose::diagnose(&set, &facts, true, Role::Tier2, at(10, 0, 0)).expect("diagnose");
+    let json = serde_json::to_value(&report).expect("JSON");
+    assert_eq!(json["class"], "policy.method-not-enabled");
+    assert_eq!(
+        json["also"],
+        serde_json::json!([{"class": "authenticator.signed-out", "outcome": "authenticator#o-signed-out"}])
+    );
+    // Phone Bluetooth off is no fault of a same-device sign-in: not a second fault.
+    facts.push(("phone.bluetooth".into(), "off".into()));
+    let (_, report) =
+        passkey_triage::diagnose::diagnose(&set, &facts, true, Role::Tier2, at(10, 0, 0)).expect("diagnose");
+    let json = serde_json::to_value(&report).expect("JSON");
+    assert_eq!(json["also"].as_array().map(Vec::len), Some(1), "{}", json["also"]);
+    // One fault: no `also` at all.
+    for (k, v) in facts.iter_mut() {
+        if k == "policy.passkey_method" {
+            *v = "enabled-for-user".into();
+        }
+    }
+    let (_, report) =
+        passkey_triage::diagnose::diagnose(&set, &facts, true, Role::Tier2, at(10, 0, 0)).expect("diagnose");
+    let json = serde_json::to_value(&report).expect("JSON");
+    assert_eq!(json["class"], "authenticator.signed-out");
+    assert!(json.get("also").is_none(), "{json}");
+}
