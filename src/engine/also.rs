@@ -76,7 +76,8 @@ pub fn healthy_value(fact: &str) -> Option<&'static str> {
 /// The known second faults of a finished walk, in precedence order (empty while not finished).
 pub fn also(set: &RunbookSet, walk: &Walk) -> Vec<AlsoFault> {
     let Some((first_ref, first)) = walk.outcome(set) else { return Vec::new() };
-    if first.class == "unclassified" {
+    // Nothing found, or fixed on the call (the sign-in works now): nothing else is known to block.
+    if first.class == "unclassified" || first.resolved_on_call {
         return Vec::new();
     }
     let at = walk.path.first().map(|p| p.at).unwrap_or_default();
@@ -110,7 +111,7 @@ pub fn also(set: &RunbookSet, walk: &Walk) -> Vec<AlsoFault> {
         let Some(next) = rewalk(set, &facts, at) else { break };
         let Some((r, o)) = next.outcome(set) else { break };
         let outcome = r.to_string();
-        if o.class == "unclassified" || seen_outcomes.contains(&outcome) {
+        if o.class == "unclassified" || o.resolved_on_call || seen_outcomes.contains(&outcome) {
             break;
         }
         // Only a fault the known facts establish: one of its deciding facts is known and not healthy.
