@@ -260,8 +260,7 @@ fn escalating_a_call_fixed_on_the_call_says_so() {
     let file = ana.sessions_dir().join("fixed.json");
     let file_s = file.to_string_lossy().into_owned();
     // A world whose fault has a documented fix: classified, nothing to escalate.
-    let world =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/authenticator.signed-out-1.json");
+    let world = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fixed-on-the-call.json");
     let out = ana
         .cmd(&["diagnose", "--facts", &world.to_string_lossy(), "--ticket", "INC-OK", "--session-out", &file_s])
         .output()
@@ -278,8 +277,7 @@ fn escalating_a_call_fixed_on_the_call_says_so() {
 fn fixed_package(ana: &Agent) -> String {
     std::fs::create_dir_all(ana.sessions_dir()).expect("sessions folder");
     let file = ana.sessions_dir().join("fixed.json");
-    let world =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/authenticator.signed-out-1.json");
+    let world = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fixed-on-the-call.json");
     let args = [
         "diagnose",
         "--facts",

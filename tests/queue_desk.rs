@@ -76,7 +76,7 @@ impl Agent {
         std::fs::create_dir_all(&dir).expect("sessions folder");
         let file = dir.join("new.json");
         let file_s = file.to_string_lossy().into_owned();
-        let world = world.map(|w| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios").join(w));
+        let world = world.map(|w| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(w));
         let mut args = vec!["diagnose".to_string(), "--facts".into()];
         match &world {
             Some(w) => args.push(w.to_string_lossy().into_owned()),
@@ -204,7 +204,7 @@ fn round(sys: Sys, tls: bool) {
     assert!(err.contains("is done"), "{err}");
 
     // A call fixed on the call, escalated anyway: tier 2 reaches the fix, and that finishes it.
-    let fixed = ana.session(&t2, Some("authenticator.signed-out-1.json"));
+    let fixed = ana.session(&t2, Some("fixtures/fixed-on-the-call.json"));
     ok(&ana.run(&["escalate", &fixed]));
     let out = ok(&cy.run(&["open", &t2, "--print", "--agent", &cy.login]));
     assert!(

@@ -291,7 +291,7 @@ fn platforms_named(text: &str) -> Vec<&'static str> {
 
 /// The platforms a call involves: the client's OS (any computer's while unknown), the phone's (iOS
 /// or Android while unknown or absent) and the passkey's own (a Windows Hello passkey lives on a
-/// Windows PC, S7).
+/// Windows PC, S7; an iCloud Keychain passkey on Apple devices).
 fn platforms_involved(walk: &Walk) -> Vec<&'static str> {
     let known = |key: &str| walk.fact(key).filter(|v| *v != "unknown");
     let mut out: Vec<&'static str> = match known("client.os") {
@@ -304,6 +304,10 @@ fn platforms_involved(walk: &Walk) -> Vec<&'static str> {
     }
     if walk.fact("credential.type") == Some("windows-hello") {
         out.push("windows");
+    }
+    // An iCloud Keychain passkey lives on the user's Apple devices (its iPhone is part of the call).
+    if walk.fact("credential.provider") == Some("icloud-keychain") {
+        out.extend(["ios", "macos"]);
     }
     out
 }

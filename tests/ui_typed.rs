@@ -269,6 +269,7 @@ fn read_aloud_text_is_for_the_caller() {
         ("client.os", "macos"),
         ("client.os_version", "14.4"),
         ("client.browser", "safari"),
+        ("client.browser_version", "17.4"),
         ("credential.type", "synced"),
         ("credential.provider", "icloud-keychain"),
         ("picker.choice", "personal"),

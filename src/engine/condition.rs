@@ -54,10 +54,8 @@ pub fn facts_read<'a>(cond: &'a Condition, matrix: &'a Matrix, out: &mut Vec<&'a
         push(out, f);
     }
     if let Some(m) = &cond.matrix {
-        for row in matrix.rows.iter().filter(|r| r.area == m.area) {
-            for f in row.when.keys().chain(row.min_versions.keys()) {
-                push(out, f);
-            }
+        for f in matrix.facts_read(m.area) {
+            push(out, f);
         }
     }
     for c in cond.all.iter().flatten().chain(cond.any.iter().flatten()).chain(cond.not.as_deref()) {

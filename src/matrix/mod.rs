@@ -203,6 +203,16 @@ impl Matrix {
     }
 }
 
+impl Matrix {
+    /// Every fact the rows of an area read (their conditions and minimum versions).
+    pub fn facts_read(&self, area: Area) -> impl Iterator<Item = &str> {
+        self.rows
+            .iter()
+            .filter(move |r| r.area == area)
+            .flat_map(|r| r.when.keys().chain(r.min_versions.keys()).map(String::as_str))
+    }
+}
+
 /// The evaluation with the deciding row first, then the other matching rows.
 fn pick<'m>(area: Area, matching: &[&'m Row], verdict: Verdict, first: Option<&'m Row>) -> Evaluation<'m> {
     let mut rows: Vec<&'m Row> = Vec::with_capacity(matching.len());
