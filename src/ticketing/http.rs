@@ -162,50 +162,13 @@ impl HttpTransport {
 
 impl Transport for HttpTransport {
     fn send(&self, request: &Request) -> Result<Response, TransportError> {
-        if self.cancel.as_ref().is_some_and(Cancel::is_cancelled) {
-            return Err(TransportError::Other("abandoned".into()));
-        }
-        let url = format!("{}{}", self.base.as_str(), request.path);
-        let (name, value) = &self.credentials;
-        let mut credentials = ureq::http::HeaderValue::from_str(value.expose())
-            .map_err(|_| TransportError::Other("the credentials hold characters a header cannot carry".into()))?;
-        credentials.set_sensitive(true);
-        let mut builder = ureq::http::Request::builder()
-            .method(request.method.as_str())
-            .uri(&url)
-            .header(*name, credentials)
-            .header("Accept", "application/json");
-        for (name, value) in &request.headers {
-            builder = builder.header(*name, value.as_str());
-        }
-        let sent = match &request.body {
+        match &request.body {
             Some(json) => {
                 let bytes = serde_json::to_vec(json).map_err(|e| TransportError::Other(e.to_string()))?;
-                let req = builder
-                    .header("Content-Type", "application/json; charset=utf-8")
-                    .body(bytes)
-                    .map_err(|e| TransportError::Other(sanitize_line(&e.to_string())))?;
-                self.agent.run(req)
+                self.exchange(request, Some(("application/json; charset=utf-8", bytes)))
             }
-            None => {
-                let req = builder.body(()).map_err(|e| TransportError::Other(sanitize_line(&e.to_string())))?;
-                self.agent.run(req)
-            }
-        };
-        let mut response = sent.map_err(|e| self.map_error(e))?;
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| sanitize_line(v).chars().take(300).collect())
-        };
-        let location = header("location");
-        let retry_after = header("retry-after");
-        let status = response.status().as_u16();
-        let body =
-            response.body_mut().with_config().limit(MAX_ANSWER_BYTES).read_to_vec().map_err(|e| self.map_error(e))?;
-        Ok(Response { status, body, location, retry_after })
+            None => self.exchange(request, None),
+        }
     }
 
     fn cancel(&self) -> Option<&Cancel> {
@@ -213,7 +176,7 @@ impl Transport for HttpTransport {
     }
 
     fn send_bytes(&self, request: &Request, content_type: &str, body: &[u8]) -> Result<Response, TransportError> {
-        self.send_raw(request, content_type, body)
+        self.exchange(request, Some((content_type, body.to_vec())))
     }
 }
 
@@ -270,13 +233,14 @@ pub fn retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Du
 }
 
 impl HttpTransport {
-    /// [`Transport::send_bytes`]: the same request with a raw body (the queue's attachments).
-    fn send_raw(&self, request: &Request, content_type: &str, body: &[u8]) -> Result<Response, TransportError> {
+    /// Sends `request` with `body` (its `Content-Type` and bytes; `request.body` is not read),
+    /// with the credentials header as configured (Bearer, Basic or the ServiceNow API key), and
+    /// reads the answer within its bound.
+    fn exchange(&self, request: &Request, body: Option<(&str, Vec<u8>)>) -> Result<Response, TransportError> {
         if self.cancel.as_ref().is_some_and(Cancel::is_cancelled) {
             return Err(TransportError::Other("abandoned".into()));
         }
         let url = format!("{}{}", self.base.as_str(), request.path);
-        // The same credentials header as `send` (Bearer, Basic or the ServiceNow API key).
         let (name, value) = &self.credentials;
         let mut credentials = ureq::http::HeaderValue::from_str(value.expose())
             .map_err(|_| TransportError::Other("the credentials hold characters a header cannot carry".into()))?;
@@ -285,13 +249,18 @@ impl HttpTransport {
             .method(request.method.as_str())
             .uri(&url)
             .header(*name, credentials)
-            .header("Accept", "application/json")
-            .header("Content-Type", content_type);
+            .header("Accept", "application/json");
         for (name, value) in &request.headers {
             builder = builder.header(*name, value.as_str());
         }
-        let req = builder.body(body.to_vec()).map_err(|e| TransportError::Other(sanitize_line(&e.to_string())))?;
-        let mut response = self.agent.run(req).map_err(|e| self.map_error(e))?;
+        let built = |e: ureq::http::Error| TransportError::Other(sanitize_line(&e.to_string()));
+        let sent = match body {
+            Some((content_type, bytes)) => {
+                self.agent.run(builder.header("Content-Type", content_type).body(bytes).map_err(built)?)
+            }
+            None => self.agent.run(builder.body(()).map_err(built)?),
+        };
+        let mut response = sent.map_err(|e| self.map_error(e))?;
         let header = |name: &str| {
             response
                 .headers()
