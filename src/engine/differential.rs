@@ -1,6 +1,6 @@
 //! The differential (contract §7): for each question on the path answered `unknown`, every other
 //! value of its fact that, all else unchanged, would end in a different class. It is what tier 2
-//! checks first, and the open checks an escalation lists.
+//! checks first, and the open checks an escalation lists. Ranked most likely first (contract §9.5).
 
 use std::collections::BTreeMap;
 
@@ -43,7 +43,21 @@ pub fn differential(set: &RunbookSet, walk: &Walk) -> Vec<Alternative> {
             }
         }
     }
+    rank(set, &mut out);
     out
+}
+
+/// Most likely first (contract §9.5): by the prior of the outcome each entry leads to, then by
+/// who can check it (caller, agent, admin); otherwise in the order the walk met them.
+fn rank(set: &RunbookSet, alternatives: &mut [Alternative]) {
+    let prior = |a: &Alternative| match NodeRef::parse(&a.outcome).and_then(|r| set.node(&r)) {
+        Some(Node::Outcome(o)) => o.prior.filter(|p| p.is_finite() && *p > 0.0).unwrap_or(1.0),
+        _ => 1.0,
+    };
+    let audience = |a: &Alternative| Audience::ALL.iter().position(|x| *x == set.vocab.audience(&a.fact)).unwrap_or(0);
+    alternatives.sort_by(|a, b| {
+        prior(b).partial_cmp(&prior(a)).unwrap_or(std::cmp::Ordering::Equal).then(audience(a).cmp(&audience(b)))
+    });
 }
 
 /// The differential grouped by who can check each fact, in the order caller, agent, admin.

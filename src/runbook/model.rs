@@ -455,6 +455,10 @@ pub struct Outcome {
     pub matrix: Option<crate::matrix::Area>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
+    /// How common this outcome is relative to others (contract §9.3; default 1): the
+    /// differential lists the likely outcomes first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior: Option<f64>,
 }
 
 /// How a text with an optional condition is written (for the schema): a text, or a text with a

@@ -367,6 +367,20 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
         c.lines.push(Line::raw(""));
         let heading = if o.escalate { "Open checks: what would change this" } else { "What would change this" };
         c.lines.push(Line::styled(heading, theme.bold()));
+        // Ranked most likely first (contract §9.5): the first three classes, the rest counted.
+        let mut classes: Vec<&str> = Vec::new();
+        for a in alternatives {
+            if !classes.contains(&a.class.as_str()) {
+                classes.push(&a.class);
+            }
+        }
+        if classes.len() > 1 {
+            let first: Vec<&str> = classes.iter().take(3).copied().collect();
+            let rest = classes.len().saturating_sub(3);
+            let more = if rest > 0 { format!(" (+{rest} less likely)") } else { String::new() };
+            let text = format!("Most likely: {}{more}", first.join(", "));
+            c.lines.extend(hanging(vec![Span::raw("  ")], &sanitize_line(&text), width, theme.plain()));
+        }
         for (audience, items) in crate::engine::differential::by_audience(&app.set, alternatives) {
             c.lines.push(Line::styled(format!("  {}", audience.heading()), theme.dim()));
             for a in items {
