@@ -36,14 +36,54 @@ pub fn eval(cond: &Condition, facts: &dyn Fn(&str) -> Option<String>, matrix: &M
         return !eval(inner, facts, matrix);
     }
     if let Some(m) = &cond.matrix {
-        let verdict = matrix.evaluate(m.area, facts).verdict;
+        let verdict = matrix.evaluate_only(m.area, facts, &m.versions).verdict;
         return m.verdict.contains(&verdict);
     }
     false
 }
 
-/// The facts a condition reads (every fact the matrix's rows read, for a matrix check), each once,
-/// in order.
+/// Evaluates a condition where some facts may not be resolved yet (`facts` gives `None` for
+/// them): `Some(verdict)` when the verdict is the same whatever those facts turn out to be
+/// (`unknown` included), `None` when it depends on them. A walk decides a route only on
+/// `Some` (contract §9.1: "not known yet" is never read as an answer).
+pub fn eval3(cond: &Condition, facts: &dyn Fn(&str) -> Option<String>, matrix: &Matrix) -> Option<bool> {
+    if let Some(all) = &cond.all {
+        if all.is_empty() {
+            return Some(false);
+        }
+        let mut open = false;
+        for c in all {
+            match eval3(c, facts, matrix) {
+                Some(false) => return Some(false),
+                None => open = true,
+                Some(true) => {}
+            }
+        }
+        return if open { None } else { Some(true) };
+    }
+    if let Some(any) = &cond.any {
+        let mut open = false;
+        for c in any {
+            match eval3(c, facts, matrix) {
+                Some(true) => return Some(true),
+                None => open = true,
+                Some(false) => {}
+            }
+        }
+        return if open { None } else { Some(false) };
+    }
+    if let Some(inner) = &cond.not {
+        return eval3(inner, facts, matrix).map(|v| !v);
+    }
+    if let Some(m) = &cond.matrix {
+        return matrix.evaluate_partial(m.area, facts, &m.versions).map(|v| m.verdict.contains(&v));
+    }
+    let fact = cond.fact.as_deref()?;
+    facts(fact)?;
+    Some(eval(cond, facts, matrix))
+}
+
+/// The facts a condition reads (the matrix's for a matrix check), each once, in order.
 pub fn facts_read<'a>(cond: &'a Condition, matrix: &'a Matrix, out: &mut Vec<&'a str>) {
     fn push<'a>(out: &mut Vec<&'a str>, f: &'a str) {
         if !out.contains(&f) {
@@ -54,7 +94,7 @@ pub fn facts_read<'a>(cond: &'a Condition, matrix: &'a Matrix, out: &mut Vec<&'a
         push(out, f);
     }
     if let Some(m) = &cond.matrix {
-        for f in matrix.facts_read(m.area) {
+        for f in matrix.facts_read(m.area, &m.versions) {
             push(out, f);
         }
     }

@@ -105,6 +105,9 @@ fn what_if(set: &RunbookSet, walk: &Walk, fact: &str, value: &str) -> Option<(No
         previous_answers: BTreeMap::new(),
         previous_entries: BTreeMap::new(),
         options: WalkOptions { assume_unknown: true, skip_steps: true, role: Role::Tier2, ask_all: true },
+        resume: None,
+        derived: Default::default(),
+        shadowed: Default::default(),
     };
     imagined.advance(set, at).ok()?;
     let (r, o) = imagined.outcome(set)?;

@@ -5,6 +5,7 @@ pub mod also;
 pub mod condition;
 pub mod differential;
 pub mod outcome;
+pub mod questioning;
 pub mod reach;
 
 use std::collections::BTreeMap;
@@ -120,6 +121,10 @@ pub struct PathEntry {
     pub answer: String,
     pub provenance: Provenance,
     pub at: DateTime<Utc>,
+    /// For a question asked ahead of the tree (contract §9.2): where the tree stood when it was
+    /// asked, so that taking it back returns there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NodeRef>,
 }
 
 /// The path as a person reads it: the questions and steps, without route decisions, and a
@@ -205,6 +210,16 @@ pub struct Walk {
     pub previous_entries: BTreeMap<String, FactEntry>,
     #[serde(default)]
     pub options: WalkOptions,
+    /// Where the tree stands while the walk waits at a question asked ahead of it (the fact
+    /// chosen by value, contract §9.2); `None` when the walk waits at the tree's own node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<NodeRef>,
+    /// Facts filled by the runbooks' derivations (recomputed whenever the facts change).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub derived: std::collections::BTreeSet<String>,
+    /// "Can't tell" answers a derivation settled, kept to come back if the derivation goes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub shadowed: BTreeMap<String, FactEntry>,
 }
 
 /// The node the walk waits at, resolved.
@@ -231,6 +246,9 @@ impl Walk {
             previous_answers: BTreeMap::new(),
             previous_entries: BTreeMap::new(),
             options,
+            resume: None,
+            derived: Default::default(),
+        shadowed: Default::default(),
         };
         for (key, value, provenance) in prefill {
             set.vocab.check(&key, &value)?;
@@ -294,6 +312,19 @@ impl Walk {
                 );
                 self.previous_answers.remove(&q.fact);
                 self.previous_entries.remove(&q.fact);
+                if let Some(tree) = self.resume.take() {
+                    // Asked ahead of the tree: recorded here, then the tree goes on from where it stood.
+                    self.path.push(PathEntry {
+                        node: here.clone(),
+                        kind: StepKind::Question,
+                        fact: Some(q.fact.clone()),
+                        answer: answer.to_string(),
+                        provenance: Provenance::Asked,
+                        at: now,
+                        from: Some(tree.clone()),
+                    });
+                    self.position = Position::Waiting { node: tree };
+                }
             }
             Node::Step(s) => {
                 if !s.options.iter().any(|o| o.value == answer) {
@@ -354,6 +385,7 @@ impl Walk {
             StepKind::Route => {}
         }
         self.position = Position::Waiting { node: entry.node };
+        self.resume = entry.from;
         // Re-run from the question: it is unanswered now, so the walk stops right there (even
         // where later answers, kept, would now make it one to skip: the agent came back to it).
         self.advance_from(set, now, true)
@@ -465,6 +497,7 @@ impl Walk {
         self.previous_answers.clear();
         self.previous_entries.clear();
         self.path.clear();
+        self.resume = None;
         self.position = Position::Waiting { node: entry };
         self.advance(set, now)
     }
@@ -477,8 +510,19 @@ impl Walk {
     }
 
     /// [`Walk::advance`]; with `ask_here`, the node the walk stands at is asked, never skipped.
+    ///
+    /// Classification: the tree is followed on the facts. Where it needs a fact nobody has given
+    /// (a question's, or one a route's rule reads and can't decide without, contract §9.1), the
+    /// fact is *resolved* first: skipped when no answer can change the outcome, deferred when the
+    /// role can't ask it, assumed `unknown` when the run says so; otherwise the walk stops to ask,
+    /// and the question is the one chosen by value ([`questioning`]), which may be a fact the
+    /// tree reads later. A route never reads "not known yet" as an answer.
     fn advance_from(&mut self, set: &RunbookSet, now: DateTime<Utc>, ask_here: bool) -> Result<(), EngineError> {
-        let limit = set.node_count() + 1;
+        if !ask_here && let Some(tree) = self.resume.take() {
+            self.position = Position::Waiting { node: tree };
+        }
+        self.rederive(set, now);
+        let limit = set.node_count() * 2 + 256;
         let mut visited: Vec<NodeRef> = Vec::new();
         loop {
             let ask_here = ask_here && visited.is_empty();
@@ -498,32 +542,27 @@ impl Walk {
                     return Ok(());
                 }
                 Node::Question(q) => {
-                    let (value, provenance) = match self.facts.get(&q.fact) {
-                        Some(f) => (f.value.clone(), f.provenance),
-                        None => match self.unasked(set, &here, q).filter(|_| !ask_here) {
-                            Some(provenance) => {
-                                self.facts.insert(
-                                    q.fact.clone(),
-                                    FactEntry { value: UNKNOWN.to_string(), provenance, at: now, via: None },
-                                );
-                                (UNKNOWN.to_string(), provenance)
-                            }
-                            None => {
-                                self.position = Position::Waiting { node: here };
-                                return Ok(());
-                            }
-                        },
+                    let Some(f) = self.facts.get(&q.fact) else {
+                        if ask_here {
+                            self.position = Position::Waiting { node: here };
+                            return Ok(());
+                        }
+                        match self.resolve(set, &here, &[q.fact.as_str()], now) {
+                            Resolution::Resolved => continue,
+                            Resolution::Ask => return Ok(()),
+                        }
                     };
+                    let (value, provenance, at) = (f.value.clone(), f.provenance, f.at);
                     let next = question_next(set, q, &value);
-                    // Each answer keeps its own time (a re-walk doesn't re-date earlier answers).
-                    let at = self.facts.get(&q.fact).map_or(now, |f| f.at);
                     self.path.push(PathEntry {
                         node: here.clone(),
                         kind: StepKind::Question,
                         fact: Some(q.fact.clone()),
                         answer: value,
                         provenance,
+                        // Each answer keeps its own time (a re-walk doesn't re-date earlier answers).
                         at,
+                        from: None,
                     });
                     next
                 }
@@ -550,15 +589,41 @@ impl Walk {
                         answer: value,
                         provenance,
                         at,
+                        from: None,
                     });
                     next
                 }
                 Node::Route(r) => {
-                    let lookup = |k: &str| self.facts.get(k).map(|f| f.value.clone());
-                    let hit =
-                        r.rules.iter().enumerate().find(|(_, rule)| condition::eval(&rule.when, &lookup, &set.matrix));
+                    let mut hit: Option<usize> = None;
+                    let mut needs: Option<Vec<&str>> = None;
+                    {
+                        let lookup = |k: &str| self.facts.get(k).map(|f| f.value.clone());
+                        for (i, rule) in r.rules.iter().enumerate() {
+                            match condition::eval3(&rule.when, &lookup, &set.matrix) {
+                                Some(false) => continue,
+                                Some(true) => {
+                                    hit = Some(i);
+                                    break;
+                                }
+                                None => {
+                                    let mut read = Vec::new();
+                                    condition::facts_read(&rule.when, &set.matrix, &mut read);
+                                    read.retain(|f| !self.facts.contains_key(*f));
+                                    needs = Some(read);
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    if let Some(needs) = needs {
+                        match self.resolve(set, &here, &needs, now) {
+                            Resolution::Resolved => continue,
+                            Resolution::Ask => return Ok(()),
+                        }
+                    }
                     let (label, next) = match hit {
-                        Some((i, rule)) => {
+                        Some(i) => {
+                            let rule = &r.rules[i];
                             for (k, v) in &rule.set {
                                 if !self.facts.contains_key(k) && set.vocab.check(k, v).is_ok() {
                                     self.facts.insert(
@@ -583,6 +648,7 @@ impl Walk {
                         answer: label,
                         provenance: Provenance::Derived,
                         at: now,
+                        from: None,
                     });
                     Some(next)
                 }
@@ -596,17 +662,112 @@ impl Walk {
         }
     }
 
-    /// Why a question whose fact isn't known is answered `unknown` without asking anyone, if it
-    /// is: no answer could change the outcome (skipped), tier 1 doesn't ask admins' questions
-    /// (deferred), or the run assumes `unknown` for whatever isn't given.
-    fn unasked(&self, set: &RunbookSet, here: &NodeRef, q: &Question) -> Option<Provenance> {
-        if !self.options.ask_all && reach::decided(set, self, here).is_some() {
-            return Some(Provenance::Skipped);
+    /// Applies the runbooks' derivations afresh: what an earlier fact derived goes when that
+    /// fact goes; a derivation never replaces a fact someone gave.
+    fn rederive(&mut self, set: &RunbookSet, now: DateTime<Utc>) {
+        let previous = std::mem::take(&mut self.derived);
+        let mut times = BTreeMap::new();
+        for key in &previous {
+            if let Some(f) = self.facts.remove(key) {
+                times.insert(key.clone(), f.at);
+            }
+            if let Some(under) = self.shadowed.remove(key) {
+                self.facts.insert(key.clone(), under);
+            }
         }
-        if self.options.role == Role::Tier1 && q.audience(&set.vocab) == Audience::Admin {
-            return Some(Provenance::Deferred);
+        let lookup = |k: &str| self.facts.get(k).map(|f| f.value.clone());
+        for (key, value) in derivations(set, &lookup) {
+            let at = times.get(&key).copied().unwrap_or(now);
+            // A derivation settles what someone couldn't tell; their "can't tell" comes back if
+            // the facts it follows from go.
+            if let Some(under) = self.facts.remove(&key) {
+                self.shadowed.insert(key.clone(), under);
+            }
+            self.facts.insert(key.clone(), FactEntry { value, provenance: Provenance::Derived, at, via: None });
+            self.derived.insert(key);
         }
-        self.options.assume_unknown.then_some(Provenance::AssumedUnknown)
+    }
+
+    /// Resolves one of the facts `needs` (unset, read at `here`) as a question on it would be
+    /// (contract §9.1), or stops the walk to ask the question chosen by value.
+    fn resolve(&mut self, set: &RunbookSet, here: &NodeRef, needs: &[&str], now: DateTime<Utc>) -> Resolution {
+        let Some(first) = needs.first().map(|f| f.to_string()) else { return Resolution::Resolved };
+        let questions = questioning::question_nodes(set);
+        let question_of = |fact: &str| questions.get(fact).map(|(_, r, q)| (r.clone(), *q));
+        let at_question = match set.node(here) {
+            Some(Node::Question(q)) => Some(q),
+            _ => None,
+        };
+        let record = |walk: &mut Walk, fact: &str, provenance: Provenance| {
+            walk.facts.insert(fact.to_string(), FactEntry { value: UNKNOWN.to_string(), provenance, at: now, via: None });
+            // A question node records its own answer as the walk follows it; a route's needs
+            // are recorded here, on the question that would have asked them.
+            if at_question.is_none() {
+                let node = question_of(fact).map_or_else(|| here.clone(), |(r, _)| r);
+                walk.path.push(PathEntry {
+                    node,
+                    kind: StepKind::Question,
+                    fact: Some(fact.to_string()),
+                    answer: UNKNOWN.to_string(),
+                    provenance,
+                    at: now,
+                    from: None,
+                });
+            }
+        };
+        // No answer can change the outcome from here (contract §6, §9.4).
+        if !self.options.ask_all
+            && (questioning::reachable(set, self, here).is_some_and(|r| r.len() == 1)
+                || (at_question.is_some() && reach::decided(set, self, here).is_some()))
+        {
+            record(self, &first, Provenance::Skipped);
+            return Resolution::Resolved;
+        }
+        // Facts this role can't ask (tier 1 and an admin check, contract §5), or that no question asks.
+        for fact in needs {
+            let audience = match (at_question, question_of(fact)) {
+                (Some(q), _) if q.fact == *fact => Some(q.audience(&set.vocab)),
+                (_, Some((_, q))) => Some(q.audience(&set.vocab)),
+                _ => None,
+            };
+            match audience {
+                None => {
+                    record(self, fact, Provenance::Skipped);
+                    return Resolution::Resolved;
+                }
+                Some(Audience::Admin) if self.options.role == Role::Tier1 => {
+                    record(self, fact, Provenance::Deferred);
+                    return Resolution::Resolved;
+                }
+                _ => {}
+            }
+        }
+        if self.options.assume_unknown {
+            record(self, &first, Provenance::AssumedUnknown);
+            return Resolution::Resolved;
+        }
+        let chosen = if std::env::var_os("PT_NO_CHOOSE").is_some() { None } else { questioning::choose(set, self, here) };
+        let (fact, node) = match chosen {
+            Some(choice) => choice,
+            // Nothing narrows by value: the tree's own order.
+            None => match at_question {
+                Some(q) => (q.fact.clone(), here.clone()),
+                None => match question_of(&first) {
+                    Some((r, _)) => (first, r),
+                    None => {
+                        record(self, &first, Provenance::Skipped);
+                        return Resolution::Resolved;
+                    }
+                },
+            },
+        };
+        if node == *here || at_question.is_some_and(|q| q.fact == fact) {
+            self.position = Position::Waiting { node: here.clone() };
+        } else {
+            self.position = Position::Waiting { node };
+            self.resume = Some(here.clone());
+        }
+        Resolution::Ask
     }
 
     /// The facts tier 1 deferred: the open checks of an escalation.
@@ -637,6 +798,64 @@ impl Walk {
     pub fn reasons(&self) -> Vec<&PathEntry> {
         self.path.iter().filter(|p| p.kind == StepKind::Route).collect()
     }
+}
+
+/// What the runbooks' derivations add to the facts `known` gives: `(fact, value)` for facts
+/// it doesn't give, until nothing more follows.
+pub fn derivations(set: &RunbookSet, known: &dyn Fn(&str) -> Option<String>) -> Vec<(String, String)> {
+    let mut added: Vec<(String, String)> = Vec::new();
+    // A typed message the catalog knows (exactly one entry) gives that entry's facts (§10).
+    if let Some(text) = known(MESSAGE_FACT)
+        && let Some(message) = set.messages.derive(&text)
+    {
+        for (k, v) in &message.facts {
+            if open(known(k)) && set.vocab.check(k, v).is_ok() {
+                added.push((k.clone(), v.clone()));
+            }
+        }
+    }
+    loop {
+        let mut changed = false;
+        for rb in &set.runbooks {
+            for d in &rb.runbook.derive {
+                let lookup = |k: &str| added.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone()).or_else(|| known(k));
+                if condition::eval3(&d.when, &lookup, &set.matrix) != Some(true) {
+                    continue;
+                }
+                let copied = d.copy.iter().filter_map(|(k, from)| lookup(from).map(|v| (k.clone(), v)));
+                let new: Vec<(String, String)> = d
+                    .set
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .chain(copied)
+                    .filter(|(k, v)| open(lookup(k)) && v != UNKNOWN && set.vocab.check(k, v).is_ok())
+                    .collect();
+                if !new.is_empty() {
+                    added.extend(new);
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return added;
+        }
+    }
+}
+
+/// May a derivation fill this fact? Only where nobody gave a value (absent, or "can't tell").
+fn open(value: Option<String>) -> bool {
+    value.is_none_or(|v| v == UNKNOWN)
+}
+
+/// The fact the message catalog reads.
+const MESSAGE_FACT: &str = "error.message";
+
+/// What resolving a needed fact did.
+enum Resolution {
+    /// The fact now has a value (`unknown`, skipped or deferred or assumed): go on.
+    Resolved,
+    /// The walk waits for an answer.
+    Ask,
 }
 
 /// Where a question goes for a value: its option, the typed-entry branch, or `unknown`.

@@ -174,7 +174,12 @@ impl Row {
 
     /// The first minimum version the facts are known to be below.
     pub fn first_below_minimum(&self, facts: &dyn Fn(&str) -> Option<String>) -> Option<(&str, &str)> {
-        self.min_versions.iter().find_map(|(key, min)| {
+        self.first_below_minimum_of(facts, &[])
+    }
+
+    /// [`Row::first_below_minimum`] among the minimums of `only` (all when empty).
+    pub fn first_below_minimum_of(&self, facts: &dyn Fn(&str) -> Option<String>, only: &[String]) -> Option<(&str, &str)> {
+        self.min_versions.iter().filter(|(k, _)| only.is_empty() || only.contains(k)).find_map(|(key, min)| {
             let have = Version::parse(&facts(key)?)?;
             let min_v = Version::parse(min)?;
             (have.below(&min_v) == Some(true)).then_some((key.as_str(), min.as_str()))
@@ -189,11 +194,16 @@ impl Matrix {
     /// matching row is `not-listed`. Facts the user couldn't tell never match a row, so an
     /// unknown client is never called unsupported.
     pub fn evaluate(&self, area: Area, facts: &dyn Fn(&str) -> Option<String>) -> Evaluation<'_> {
+        self.evaluate_only(area, facts, &[])
+    }
+
+    /// [`Matrix::evaluate`] counting only the minimums of `only` (all when empty).
+    pub fn evaluate_only(&self, area: Area, facts: &dyn Fn(&str) -> Option<String>, only: &[String]) -> Evaluation<'_> {
         let matching: Vec<&Row> = self.rows.iter().filter(|r| r.area == area && r.applies(facts)).collect();
         if let Some(r) = matching.iter().copied().find(|r| r.support != Support::Supported) {
             return pick(area, &matching, Verdict::Unsupported, Some(r));
         }
-        if let Some(r) = matching.iter().copied().find(|r| r.first_below_minimum(facts).is_some()) {
+        if let Some(r) = matching.iter().copied().find(|r| r.first_below_minimum_of(facts, only).is_some()) {
             return pick(area, &matching, Verdict::BelowMinimum, Some(r));
         }
         if let Some(r) = matching.first().copied() {
@@ -204,12 +214,59 @@ impl Matrix {
 }
 
 impl Matrix {
+    /// The verdict for one area when some facts may still be unset (`facts` returns `None` for
+    /// them): `Some(verdict)` when every value the unset facts could take gives that verdict,
+    /// `None` when it depends on them. Used where a walk must not read "not asked yet" as an
+    /// answer (contract §9.1). Sound, not exact: it may say `None` where every value agrees.
+    pub fn evaluate_partial(&self, area: Area, facts: &dyn Fn(&str) -> Option<String>, only: &[String]) -> Option<Verdict> {
+        let counts = |k: &String| only.is_empty() || only.contains(k);
+        let mut applying: Vec<&Row> = Vec::new();
+        let mut maybe: Vec<&Row> = Vec::new();
+        for row in self.rows.iter().filter(|r| r.area == area) {
+            let mut open = false;
+            let mut fits = true;
+            for (key, want) in &row.when {
+                match facts(key) {
+                    None => open = true,
+                    Some(v) if v != UNKNOWN && want.values().iter().any(|w| same_value(key, &v, w)) => {}
+                    Some(_) => {
+                        fits = false;
+                        break;
+                    }
+                }
+            }
+            match (fits, open) {
+                (false, _) => {}
+                (true, false) => applying.push(row),
+                (true, true) => maybe.push(row),
+            }
+        }
+        if applying.iter().any(|r| r.support != Support::Supported) {
+            return Some(Verdict::Unsupported);
+        }
+        if maybe.iter().any(|r| r.support != Support::Supported) {
+            return None;
+        }
+        // Minimum versions: decided only where every version the rows read is set.
+        let open_version = |r: &&Row| r.min_versions.keys().filter(|k| counts(k)).any(|k| facts(k).is_none());
+        if applying.iter().any(|r| r.first_below_minimum_of(facts, only).is_some()) {
+            return Some(Verdict::BelowMinimum);
+        }
+        if applying.iter().any(open_version) || maybe.iter().any(|r| r.min_versions.keys().any(counts)) {
+            return None;
+        }
+        match (applying.is_empty(), maybe.is_empty()) {
+            (false, _) => Some(Verdict::Supported),
+            (true, true) => Some(Verdict::NotListed),
+            (true, false) => None,
+        }
+    }
+
     /// Every fact the rows of an area read (their conditions and minimum versions).
-    pub fn facts_read(&self, area: Area) -> impl Iterator<Item = &str> {
-        self.rows
-            .iter()
-            .filter(move |r| r.area == area)
-            .flat_map(|r| r.when.keys().chain(r.min_versions.keys()).map(String::as_str))
+    pub fn facts_read<'a>(&'a self, area: Area, only: &'a [String]) -> impl Iterator<Item = &'a str> {
+        self.rows.iter().filter(move |r| r.area == area).flat_map(move |r| {
+            r.when.keys().chain(r.min_versions.keys().filter(move |k| only.is_empty() || only.contains(k))).map(String::as_str)
+        })
     }
 }
 

@@ -99,6 +99,7 @@ pub fn session(i: u64) -> Session {
             answer: value.clone(),
             provenance: Provenance::Asked,
             at,
+            from: None,
         });
     }
     let outcome_node = NodeRef::new("triage", format!("o-{class}"));
@@ -167,6 +168,9 @@ pub fn session(i: u64) -> Session {
             previous_answers: BTreeMap::new(),
             previous_entries: BTreeMap::new(),
             options: WalkOptions::default(),
+            resume: None,
+            derived: Default::default(),
+        shadowed: Default::default(),
         },
         posted: Vec::new(),
         notes: if (h >> 48).is_multiple_of(3) { "User on a train; called back later.".into() } else { String::new() },

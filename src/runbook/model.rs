@@ -35,6 +35,27 @@ pub struct Runbook {
     pub start: String,
     /// The nodes, each with a unique `id` and a `kind`.
     pub nodes: Vec<Node>,
+    /// Facts that follow from other facts, whenever those are known, wherever the walk stands
+    /// (e.g. a security-key transport means the passkey is a security key). A derivation only
+    /// fills a fact nobody gave, so the outcome never depends on the order facts arrive in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub derive: Vec<Derivation>,
+}
+
+/// One derivation: when the condition holds on the known facts, the facts in `set` follow.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Derivation {
+    pub when: Condition,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub set: BTreeMap<String, String>,
+    /// Facts that take another fact's value (`{"phone.os_version": "client.os_version"}`: signing
+    /// in on the phone itself, the phone's version is the device's).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub copy: BTreeMap<String, String>,
+    /// Why it follows, shown to the agent.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 pub use crate::vocab::{Audience, Source};
@@ -232,6 +253,11 @@ pub struct Question {
     /// Extra words for search (symptoms, error text).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
+    /// The caller can answer it at any point of a call (a symptom such as the code on the
+    /// screen): it may be asked ahead of the tree whenever it is worth most. Other questions are
+    /// asked ahead only when the tree asks them on every way on from where it stands.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub anytime: bool,
 }
 
 impl Question {
@@ -347,6 +373,10 @@ pub struct MatrixCheck {
     pub area: crate::matrix::Area,
     /// Matches when the matrix verdict for the area is one of these.
     pub verdict: Vec<crate::matrix::Verdict>,
+    /// Only these version facts' minimums count here (default: every minimum the rows name).
+    /// A route asks what it reads, so a check that names its versions asks only those.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<String>,
 }
 
 impl Condition {
@@ -455,8 +485,9 @@ pub struct Outcome {
     pub matrix: Option<crate::matrix::Area>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
-    /// How common this outcome is relative to others (contract §9.3; default 1): the
-    /// differential lists the likely outcomes first.
+    /// How common this outcome is relative to others (contract §9.3; default 1): the next
+    /// question is the one expected to narrow the likely outcomes most, and the differential
+    /// lists the likely ones first. A desk's priors file (config `priors`) overrides it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prior: Option<f64>,
 }
