@@ -40,7 +40,7 @@ pub fn run(ctx: &Context, args: &ReportArgs, out: &mut dyn Write) -> Result<i32,
             let (file, unmatched) = report::priors::priors(&report.by_outcome, outcomes, report.last_outcome_at);
             if unmatched > 0 {
                 eprintln!(
-                    "passkey-triage: {unmatched} sessions ended at outcomes the runbooks loaded don't have; not counted"
+                    "passkey-triage: not counted: {unmatched} session(s) ended at outcomes the runbooks loaded don't have"
                 );
             }
             report::priors::render(&file)

@@ -31,8 +31,8 @@ pub const MAX_PRIORS_BYTES: u64 = 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PriorsFile {
     pub schema: &'static str,
-    /// The end time of the newest session counted (never the clock: the same sessions give the
-    /// same file); absent when there were none.
+    /// The end time of the newest session read that reached an outcome (never the clock: the
+    /// same sessions give the same file); absent when none was counted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generated: Option<DateTime<Utc>>,
     /// Sessions counted: those that ended at an outcome node of the runbooks loaded.
