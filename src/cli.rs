@@ -65,6 +65,9 @@ pub struct WizardArgs {
     /// tier 2) or tier2 (every question is asked).
     #[arg(long, value_enum, value_name = "ROLE")]
     pub role: Option<RoleArg>,
+    /// The desk's priors file (`report --format priors`); default: `priors` in config.toml.
+    #[arg(long, value_name = "FILE")]
+    pub priors: Option<PathBuf>,
 }
 
 /// `--role` (contract §5).
@@ -176,6 +179,9 @@ pub struct DiagnoseArgs {
     /// Also write the whole session (JSON) to this file.
     #[arg(long, value_name = "FILE")]
     pub session_out: Option<PathBuf>,
+    /// The desk's priors file (`report --format priors`); default: `priors` in config.toml.
+    #[arg(long, value_name = "FILE")]
+    pub priors: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -316,6 +322,9 @@ pub struct OpenArgs {
     /// Claim a queued package even though someone else holds it.
     #[arg(long)]
     pub take_over: bool,
+    /// The desk's priors file (`report --format priors`); default: `priors` in config.toml.
+    #[arg(long, value_name = "FILE")]
+    pub priors: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -363,6 +372,8 @@ pub enum RollupFormat {
     Markdown,
     Csv,
     Json,
+    /// The desk's priors file: how often sessions ended at each outcome (config `priors`).
+    Priors,
 }
 
 #[derive(Debug, Args)]

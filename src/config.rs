@@ -7,6 +7,7 @@
 //! export_dir = "/srv/notes"    # where the wizard writes exports (default: <data>/exports)
 //! redact = false               # redact exports unless --no-redact
 //! queue_dir = "//srv/share/q"  # the tier-2 queue (default: <data>/queue; PASSKEY_TRIAGE_QUEUE_DIR wins)
+//! priors = "priors.json"       # the desk's own priors (`report --format priors`), for every walk
 //!
 //! [ticketing]                  # `passkey-triage post`: see `ticketing::config`
 //! system = "servicenow"
@@ -55,6 +56,11 @@ pub struct Config {
     /// The `[queue]` section: folder or help desk (see `queue::config`).
     #[serde(default)]
     pub queue: crate::queue::config::QueueConfig,
+
+    /// The desk's priors file (`report --format priors`; relative paths are relative to the
+    /// config folder), over the runbooks' `prior` in every walk (see `runbook::priors`).
+    #[serde(default)]
+    pub priors: Option<PathBuf>,
 }
 
 /// A config file that could not be used.
@@ -80,6 +86,11 @@ impl Config {
             && d.is_relative()
         {
             c.queue_dir = Some(paths.config_dir.join(d));
+        }
+        if let Some(p) = &c.priors
+            && p.is_relative()
+        {
+            c.priors = Some(paths.config_dir.join(p));
         }
         Ok(c)
     }
@@ -150,6 +161,8 @@ mod tests {
         assert!(c.redact(false, false));
         assert!(!c.redact(false, true));
         assert_eq!(Config::parse("c.toml", "").ok(), Some(Config::default()));
+        let c = Config::parse("c.toml", "priors = \"desk/priors.json\"\n").unwrap_or_default();
+        assert_eq!(c.priors.as_deref(), Some(Path::new("desk/priors.json")));
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub fn read_facts_text(spec: &str, stdin: &mut dyn Read) -> Result<(String, Stri
 }
 
 pub fn run(ctx: &Context, args: &DiagnoseArgs, stdin: &mut dyn Read, out: &mut dyn Write) -> Result<i32, CliError> {
-    let set = ctx.load_set()?;
+    let set = ctx.load_walk_set(args.priors.as_deref())?;
     let known =
         known_facts(args.facts.as_deref(), args.signin_log.as_deref(), args.correlation_id.as_deref(), stdin, &set)?;
     let now = Utc::now();

@@ -15,7 +15,7 @@ pub mod report;
 pub mod sessions;
 pub mod wizard;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::exit;
 use crate::paths::Paths;
@@ -64,5 +64,26 @@ impl Context {
             crate::aadsts::Table::load(&self.effective_dirs()).map_err(|e| CliError::bad_input(e.0))?,
         );
         Ok(loaded.set)
+    }
+
+    /// The set a walk runs on: [`Context::load_set`] with the desk's priors over the runbooks'
+    /// (contract §9.3), from `--priors FILE`, else config `priors`. A priors file that can't be
+    /// used is bad input (exit 2).
+    pub fn load_walk_set(&self, priors_flag: Option<&Path>) -> Result<RunbookSet, CliError> {
+        let mut set = self.load_set()?;
+        if let Some(file) = self.priors_file(priors_flag)? {
+            let priors = crate::runbook::priors::read_priors_file(&file, &set).map_err(|e| CliError::bad_input(e.0))?;
+            set.set_priors(priors);
+        }
+        Ok(set)
+    }
+
+    /// The priors file walks use: the flag, else config `priors`, else none.
+    pub fn priors_file(&self, flag: Option<&Path>) -> Result<Option<PathBuf>, CliError> {
+        if let Some(f) = flag {
+            return Ok(Some(f.to_path_buf()));
+        }
+        let config = crate::config::Config::load(&self.paths).map_err(|e| CliError::bad_input(e.to_string()))?;
+        Ok(config.priors)
     }
 }

@@ -23,7 +23,7 @@ use crate::ui::journal_store::JournalStore;
 
 pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     let mut store = JournalStore::open(&ctx.paths).map_err(CliError::bad_input)?;
-    let set = ctx.load_set()?;
+    let set = ctx.load_walk_set(args.priors.as_deref())?;
     let now = Utc::now();
     let call = CallInfo { agent: store.config().agent(args.agent.as_deref()), ..CallInfo::default() };
     // A package in the tier-2 queue (by id, file or ticket) is claimed first; see `commands::queue`.

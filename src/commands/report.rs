@@ -1,6 +1,6 @@
-//! `passkey-triage report [--since DATE] [--until DATE] [--format text|markdown|csv|json] [--view]`:
-//! the failure report over every saved session (the sessions folder, read recursively) and the
-//! tier-2 queue. Also `sessions --format ndjson` ([`sessions_ndjson`]), the same sessions as
+//! `passkey-triage report [--since DATE] [--until DATE] [--format text|markdown|csv|json|priors]
+//! [--view]`: the failure report over every saved session (the sessions folder, read recursively)
+//! and the tier-2 queue; `priors` writes the desk's priors file from the same sessions. Also `sessions --format ndjson` ([`sessions_ndjson`]), the same sessions as
 //! records for a log platform.
 
 use std::io::{BufWriter, Write};
@@ -18,6 +18,8 @@ const MAX_SKIPPED_LINES: u64 = 20;
 
 pub fn run(ctx: &Context, args: &ReportArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     let range = range(args)?;
+    // The outcome nodes the priors are over; loaded first, so bad runbooks fail before the scan.
+    let set = if args.format == RollupFormat::Priors && !args.view { Some(ctx.load_set()?) } else { None };
     let config = Config::load(&ctx.paths).map_err(|e| CliError::bad_input(e.to_string()))?;
     let queue = super::queue::open_queue(ctx, &config);
     let mut skipped = Skipped::default();
@@ -33,6 +35,16 @@ pub fn run(ctx: &Context, args: &ReportArgs, out: &mut dyn Write) -> Result<i32,
         RollupFormat::Markdown => report::markdown::render(&report),
         RollupFormat::Csv => report::csv::render(&report),
         RollupFormat::Json => report::json::render(&report),
+        RollupFormat::Priors => {
+            let outcomes = set.iter().flat_map(|s| s.outcome_nodes());
+            let (file, unmatched) = report::priors::priors(&report.by_outcome, outcomes, report.last_outcome_at);
+            if unmatched > 0 {
+                eprintln!(
+                    "passkey-triage: not counted: {unmatched} session(s) ended at outcomes the runbooks loaded don't have"
+                );
+            }
+            report::priors::render(&file)
+        }
     };
     out.write_all(body.as_bytes()).map_err(|e| CliError::bad_input(format!("cannot write output: {e}")))?;
     Ok(exit::OK)

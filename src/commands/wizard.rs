@@ -52,7 +52,7 @@ pub fn options(store: &dyn SessionStore, start_screen: bool) -> Options {
 /// start screen offers. Reads files only; every problem is an exit-2 error with a one-line
 /// message.
 pub fn prepare(ctx: &Context, args: &WizardArgs, store: &mut dyn SessionStore) -> Result<App, CliError> {
-    prepare_with_set(ctx.load_set()?, args, store)
+    prepare_with_set(ctx.load_walk_set(args.priors.as_deref())?, args, store)
 }
 
 /// [`prepare`] on a set already loaded.
@@ -147,8 +147,12 @@ pub fn run_with_store(
 ) -> Result<i32, CliError> {
     // The common case, a fresh call on the built-in runbooks, draws its first question from the
     // entry runbook alone; the whole set (validated by CI) is parsed right after that frame.
-    let deferred =
-        args.facts.is_none() && args.signin_log.is_none() && args.resume.is_none() && ctx.effective_dirs().is_empty();
+    // A desk's priors are checked against the whole set first, so they load it up front.
+    let deferred = args.facts.is_none()
+        && args.signin_log.is_none()
+        && args.resume.is_none()
+        && ctx.effective_dirs().is_empty()
+        && ctx.priors_file(args.priors.as_deref())?.is_none();
     if !deferred {
         let app = prepare(ctx, args, store)?;
         require_terminal()?;

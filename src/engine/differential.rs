@@ -50,10 +50,7 @@ pub fn differential(set: &RunbookSet, walk: &Walk) -> Vec<Alternative> {
 /// Most likely first (contract §9.5): by the prior of the outcome each entry leads to, then by
 /// who can check it (caller, agent, admin); otherwise in the order the walk met them.
 fn rank(set: &RunbookSet, alternatives: &mut [Alternative]) {
-    let prior = |a: &Alternative| match NodeRef::parse(&a.outcome).and_then(|r| set.node(&r)) {
-        Some(Node::Outcome(o)) => o.prior.filter(|p| p.is_finite() && *p > 0.0).unwrap_or(1.0),
-        _ => 1.0,
-    };
+    let prior = |a: &Alternative| NodeRef::parse(&a.outcome).map_or(1.0, |r| set.prior(&r));
     let audience = |a: &Alternative| Audience::ALL.iter().position(|x| *x == set.vocab.audience(&a.fact)).unwrap_or(0);
     alternatives.sort_by(|a, b| {
         prior(b).partial_cmp(&prior(a)).unwrap_or(std::cmp::Ordering::Equal).then(audience(a).cmp(&audience(b)))

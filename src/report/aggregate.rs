@@ -16,6 +16,9 @@ pub const MAX_CELLS: usize = 5000;
 pub const MAX_WEEKS: usize = 2000;
 /// Longest value kept as it is, in characters (free-text facts such as `client.app`).
 pub const MAX_VALUE_CHARS: usize = 80;
+/// Distinct outcome nodes kept (a large library has a few hundred; the synthetic 10,000-node one
+/// a few thousand); sessions at further nodes are not counted by outcome.
+pub const MAX_OUTCOMES: usize = 20_000;
 /// Where values beyond [`MAX_VALUES`] are counted.
 pub const OTHER: &str = "(other)";
 /// The OS column of a session whose `client.os` was never recorded (class × OS only).
@@ -163,6 +166,8 @@ pub struct Aggregator {
     by_class: Counter,
     by_fact: Vec<Counter>,
     class_by_os: Counter,
+    by_outcome: BTreeMap<String, u64>,
+    last_outcome_at: Option<DateTime<Utc>>,
     questions: Histogram,
     duration: Histogram,
     weeks: BTreeMap<(i32, u32), WeekCounts>,
@@ -186,6 +191,8 @@ impl Aggregator {
             by_class: Counter::with_cap(MAX_VALUES),
             by_fact: DIMENSIONS.iter().map(|_| Counter::with_cap(MAX_VALUES)).collect(),
             class_by_os: Counter::with_cap(MAX_CELLS),
+            by_outcome: BTreeMap::new(),
+            last_outcome_at: None,
             questions: Histogram::questions(),
             duration: Histogram::seconds(),
             weeks: BTreeMap::new(),
@@ -224,6 +231,18 @@ impl Aggregator {
                 self.by_class.add(class);
                 let os = d.fact("client.os").unwrap_or(NOT_RECORDED);
                 self.class_by_os.add(&format!("{class}{CELL_SEP}{os}"));
+            }
+            if let Some(o) = &d.outcome {
+                // Kept whole (never shortened like a value): it is matched against the runbooks.
+                let node = o.node.as_str();
+                if let Some(n) = self.by_outcome.get_mut(node) {
+                    *n += 1;
+                } else if self.by_outcome.len() < MAX_OUTCOMES {
+                    self.by_outcome.insert(node.to_string(), 1);
+                }
+                if let Some(end) = d.ended_at {
+                    self.last_outcome_at = self.last_outcome_at.max(Some(end));
+                }
             }
             self.questions.add(u64::from(d.caller_questions()));
             if let Some(s) = d.duration_seconds() {
@@ -279,6 +298,8 @@ impl Aggregator {
             median_duration_seconds: self.duration.median(),
             by,
             class_by_os,
+            by_outcome: self.by_outcome,
+            last_outcome_at: self.last_outcome_at,
             weekly: weeks(&self.weeks),
             queue: self.queue,
             since: self.range.since,

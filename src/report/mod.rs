@@ -3,7 +3,8 @@
 //!
 //! - [`aggregate`]: the arithmetic, pure and streaming (bounded memory).
 //! - [`scan`]: reads the folders, one file at a time.
-//! - one module per output format: [`text`], [`markdown`], [`csv`], [`json`]; and [`ndjson`],
+//! - one module per output format: [`text`], [`markdown`], [`csv`], [`json`], [`priors`] (the
+//!   desk's priors file, contract §9.3); and [`ndjson`],
 //!   one record per session for log platforms (`sessions --format ndjson`).
 //! - [`synthetic`]: generated sessions for tests and benchmarks.
 //!
@@ -14,6 +15,7 @@ pub mod csv;
 pub mod json;
 pub mod markdown;
 pub mod ndjson;
+pub mod priors;
 pub mod scan;
 pub mod synthetic;
 pub mod text;
@@ -59,6 +61,12 @@ pub struct Report {
     pub by: BTreeMap<String, BTreeMap<String, u64>>,
     /// class → client.os → sessions with an outcome.
     pub class_by_os: BTreeMap<String, BTreeMap<String, u64>>,
+    /// `runbook#node` of the outcome → sessions that ended there (`--format priors` only).
+    #[serde(skip)]
+    pub by_outcome: BTreeMap<String, u64>,
+    /// The end time of the newest session with an outcome (`--format priors` only).
+    #[serde(skip)]
+    pub last_outcome_at: Option<DateTime<Utc>>,
     /// ISO weeks of the start time, in order, gaps filled with zeros.
     pub weekly: Vec<Week>,
     /// The tier-2 queue now (not limited by the range).

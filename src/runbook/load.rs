@@ -61,6 +61,9 @@ pub struct RunbookSet {
     /// [`RunbookSet::builtin_entry`]: enough for the wizard's first frame, replaced by the whole
     /// set before anything is saved.
     provisional: bool,
+    /// A desk's own priors (config `priors = FILE`), over the outcome nodes' `prior`; read
+    /// through [`RunbookSet::prior`].
+    pub(super) priors: HashMap<NodeRef, f64>,
 }
 
 /// A parse failure: one finding that names the file and place.
@@ -234,6 +237,7 @@ impl RunbookSet {
             vocab,
             messages: crate::messages::Catalog::builtin(),
             provisional: false,
+            priors: HashMap::new(),
         }
     }
 

@@ -6,8 +6,10 @@ pub mod lint;
 pub mod load;
 pub mod model;
 pub mod position;
+pub mod priors;
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -122,6 +124,42 @@ impl schemars::JsonSchema for NodeRef {
     }
 }
 
+/// A prior that can weigh anything: finite and above zero.
+fn usable_prior(p: f64) -> bool {
+    p.is_finite() && p > 0.0
+}
+
+impl RunbookSet {
+    /// How common the outcome at `node` is relative to the others (contract §9.3): the desk's
+    /// override when one is set, else the node's `prior`, else 1. Everything that weighs outcomes
+    /// (the differential's ranking, the choice of the next question) reads priors here.
+    pub fn prior(&self, node: &NodeRef) -> f64 {
+        if let Some(&p) = self.priors.get(node) {
+            return p;
+        }
+        match self.node(node) {
+            Some(Node::Outcome(o)) => o.prior.filter(|p| usable_prior(*p)).unwrap_or(1.0),
+            _ => 1.0,
+        }
+    }
+
+    /// Sets the desk's priors (see [`priors::read_priors_file`], which checks them); a weight
+    /// that is not finite and above zero is ignored. Replaces any set before.
+    pub fn set_priors(&mut self, priors: BTreeMap<NodeRef, f64>) {
+        self.priors = priors.into_iter().filter(|(_, p)| usable_prior(*p)).collect();
+    }
+
+    /// Whether a desk's priors are set.
+    pub fn has_desk_priors(&self) -> bool {
+        !self.priors.is_empty()
+    }
+
+    /// Every outcome node in the set, in runbook order.
+    pub fn outcome_nodes(&self) -> impl Iterator<Item = NodeRef> + '_ {
+        self.nodes().filter(|(_, n)| matches!(n, Node::Outcome(_))).map(|(r, _)| r)
+    }
+}
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -213,6 +251,44 @@ impl fmt::Display for Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two outcomes, one with its own `prior`.
+    fn two_outcomes() -> RunbookSet {
+        let text = r#"{"schema": 1, "id": "triage", "title": "t", "as_of": "2026-01-10",
+            "sources": [{"id": "S", "title": "s", "url": "https://learn.microsoft.com/"}],
+            "start": "q", "nodes": [
+            {"id": "q", "kind": "question", "fact": "flow", "prompt": "p", "help": "h", "options": [
+                {"value": "same-device", "label": "s", "next": "o-common"},
+                {"value": "cross-device", "label": "c", "next": "o-plain"}]},
+            {"id": "o-common", "kind": "outcome", "class": "unclassified", "title": "t", "summary": "s",
+             "escalate": true, "remediation": [], "prior": 3},
+            {"id": "o-plain", "kind": "outcome", "class": "unclassified", "title": "t", "summary": "s",
+             "escalate": true, "remediation": []}]}"#;
+        let file = std::sync::Arc::new(SourceFile::new(Origin::Builtin("t.json".into()), text.to_string()));
+        let rb = load::parse_json::<Runbook>(&file).unwrap_or_else(|e| panic!("{e}"));
+        let (matrix, mfile) = load::builtin_matrix().unwrap_or_else(|e| panic!("{e}"));
+        RunbookSet::new(vec![LoadedRunbook::new(rb, file)], matrix, mfile)
+    }
+
+    #[test]
+    fn prior_is_the_desk_override_else_the_node_else_one() {
+        let mut set = two_outcomes();
+        let (common, plain) = (NodeRef::new("triage", "o-common"), NodeRef::new("triage", "o-plain"));
+        assert_eq!(set.outcome_nodes().collect::<Vec<_>>(), vec![common.clone(), plain.clone()]);
+        assert_eq!(set.prior(&common), 3.0);
+        assert_eq!(set.prior(&plain), 1.0);
+        assert_eq!(set.prior(&NodeRef::new("triage", "q")), 1.0);
+        assert_eq!(set.prior(&NodeRef::new("no-such", "node")), 1.0);
+        assert!(!set.has_desk_priors());
+
+        set.set_priors(BTreeMap::from([(plain.clone(), 7.5), (common.clone(), f64::NAN)]));
+        assert!(set.has_desk_priors());
+        assert_eq!(set.prior(&plain), 7.5);
+        // Not usable: the node's own prior stands.
+        assert_eq!(set.prior(&common), 3.0);
+        set.set_priors(BTreeMap::new());
+        assert_eq!(set.prior(&plain), 1.0);
+    }
 
     #[test]
     fn finding_display_neutralises_file_names() {
