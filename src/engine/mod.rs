@@ -746,19 +746,16 @@ impl Walk {
             record(self, &first, Provenance::AssumedUnknown);
             return Resolution::Resolved;
         }
-        let chosen = if std::env::var_os("PT_NO_CHOOSE").is_some() { None } else { questioning::choose(set, self, here) };
-        let (fact, node) = match chosen {
-            Some(choice) => choice,
-            // Nothing narrows by value: the tree's own order.
-            None => match at_question {
-                Some(q) => (q.fact.clone(), here.clone()),
-                None => match question_of(&first) {
-                    Some((r, _)) => (first, r),
-                    None => {
-                        record(self, &first, Provenance::Skipped);
-                        return Resolution::Resolved;
-                    }
-                },
+        // The tree's own order: the question here, or the first fact the route reads, asked
+        // with the first question in the runbooks that asks it.
+        let (fact, node) = match at_question {
+            Some(q) => (q.fact.clone(), here.clone()),
+            None => match question_of(&first) {
+                Some((r, _)) => (first, r),
+                None => {
+                    record(self, &first, Provenance::Skipped);
+                    return Resolution::Resolved;
+                }
             },
         };
         if node == *here || at_question.is_some_and(|q| q.fact == fact) {
