@@ -10,7 +10,8 @@
 //! For each world:
 //! - (a) tier 2: the live walk (contract §5.1: nothing known until asked, each question answered
 //!   from the world or `unknown`) ends at the node of the walk given every fact up front
-//!   (`diagnose --assume-unknown`), and the live walk's own answers, given up front, end there too;
+//!   (`diagnose --assume-unknown`); so do the live walk's own answers given up front, and the
+//!   call as the command line runs it (a new `diagnose --facts -` each round, `live-call.py`);
 //! - (b) live walks given a random part of the world's facts up front end at that node;
 //! - (c) tier 1: the live walk ends at the node of the all-facts walk at tier 1 with the world's
 //!   admin facts (who answers a fact: `Vocabulary::audience`) removed;
@@ -29,7 +30,7 @@ use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use common::worlds::{LiveCall, World, all_facts_walk, describe, live_walk, scenario_worlds, tick};
+use common::worlds::{LiveCall, World, all_facts_walk, command_line_call, describe, live_walk, scenario_worlds, tick};
 use passkey_triage::engine::{Provenance, Role, Walk, WalkOptions};
 use passkey_triage::matrix::Matrix;
 use passkey_triage::runbook::load::parse_json;
@@ -299,6 +300,14 @@ fn check_world(set: &RunbookSet, world: &World, rng: &mut Rng) -> Vec<Violation>
                 }
             }
         }
+    }
+    // (a) as the command line runs a call (`live-call.py`): a new walk each round.
+    match live_end(set, &command_line_call(set, &world.facts, &[], Role::Tier2)) {
+        Err(e) => violation("d", format!("tier-2 command-line call: {e}")),
+        Ok(node) if node != all2 => {
+            violation("a", format!("tier-2 command-line call ended at {node}, all facts at {all2}"))
+        }
+        Ok(_) => {}
     }
     // (b) part of the facts known from the start.
     for _ in 0..SUBSETS {

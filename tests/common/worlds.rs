@@ -118,6 +118,31 @@ pub fn live_walk(
     Ok(LiveCall { walk, asked })
 }
 
+/// A live call as the command line runs it (contract §5.1, `../shared/tools/live-call.py`): each
+/// round is a new walk, `diagnose --facts -` with what is known so far (steps not tried, nothing
+/// assumed); the fact it waits for is answered from the world and added, until it classifies or
+/// has asked [`MAX_QUESTIONS`]. Returns the last round's walk.
+pub fn command_line_call(
+    set: &RunbookSet,
+    world: &BTreeMap<String, String>,
+    given: &[(String, String)],
+    role: Role,
+) -> Result<LiveCall, EngineError> {
+    let options = WalkOptions { skip_steps: true, role, ..WalkOptions::default() };
+    let mut known: Vec<(String, String)> = given.to_vec();
+    let mut asked = Vec::new();
+    loop {
+        let prefill = known.iter().map(|(k, v)| (k.clone(), v.clone(), Provenance::FactsFile));
+        let walk = Walk::start(set, prefill, options, tick(0))?;
+        let fact = match walk.current(set) {
+            Some(Current::Question(_, q)) if asked.len() < MAX_QUESTIONS => q.fact.clone(),
+            _ => return Ok(LiveCall { walk, asked }),
+        };
+        known.push((fact.clone(), world.get(&fact).cloned().unwrap_or_else(|| UNKNOWN.to_string())));
+        asked.push(fact);
+    }
+}
+
 /// The world as one line, `key=value` in key order.
 pub fn describe(facts: &BTreeMap<String, String>) -> String {
     facts.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
