@@ -1,7 +1,10 @@
 //! Shared fixtures for the session and export tests: a small runbook set of our own
 //! (`tests/fixtures/sessions/`, with its own matrix, so snapshots don't move when the built-in
-//! library changes) and sessions walked with a fixed clock.
+//! library changes) and sessions walked with a fixed clock. [`worlds`]: the scenario files as
+//! worlds, and live calls over the built-in library.
 #![allow(dead_code)]
+
+pub mod worlds;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
