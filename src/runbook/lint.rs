@@ -1,12 +1,14 @@
 //! The runbook linter: everything that would make a walk dead-end, loop, cite nothing, or speak
 //! outside the contract's vocabulary. One finding per problem, with file:line:col.
 
+mod order;
+
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::model::{Condition, Help, Node};
 use super::{ENTRY_RUNBOOK, Finding, LoadedRunbook, NodeRef, RunbookSet, SourceFile};
 use crate::matrix::Matrix;
-use crate::vocab::{CONTRACT_CLASSES, FactType, UNKNOWN, Version, Vocabulary};
+use crate::vocab::{CONTRACT_CLASSES, FactType, UNKNOWN, Version, Vocabulary, compares_normalised};
 
 /// What to check.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +29,8 @@ pub fn lint(set: &RunbookSet, only: Option<&HashSet<String>>, scope: LintScope) 
     }
     lint_graph(set, &selected, scope, &mut out);
     lint_placeholders(set, &selected, &mut out);
+    order::sets_never_override(set, &selected, &mut out);
+    order::routes_read_values(set, &selected, &mut out);
     out.sort_by(|a, b| (a.severity, &a.file, a.line, a.column).cmp(&(b.severity, &b.file, b.line, b.column)));
     out.dedup();
     out
@@ -574,6 +578,19 @@ fn lint_condition(f: &SourceFile, vocab: &Vocabulary, me: &NodeRef, c: &Conditio
                 if let Err(e) = vocab.check(k, v) {
                     out.push(Finding::error("bad-value", f, p, format!("{me}: {e}")).with_node(me));
                 }
+            }
+            let compared = c.equals.iter().chain(c.one_of.iter().flatten()).any(|v| v != UNKNOWN);
+            if def.ty == FactType::Text && compared && !compares_normalised(k) {
+                let msg = if k == "error.message" {
+                    format!(
+                        "{me}: `error.message` is what the caller read, never compared exactly (contract §10): add the message to assets/messages.json, which maps what the caller reads to the facts it implies, and test those facts"
+                    )
+                } else {
+                    format!(
+                        "{me}: `{k}` is free text, never compared exactly (contract §10): the same text typed another way would not match; test a fact derived from it"
+                    )
+                };
+                out.push(Finding::error("free-text-equality", f, p, msg).with_node(me));
             }
             for v in c.version_below.iter().chain(c.version_at_least.iter()) {
                 if def.ty != FactType::Version {
