@@ -105,11 +105,9 @@ pub(super) fn sets_never_override(set: &RunbookSet, selected: &dyn Fn(&LoadedRun
     // them when the set has none).
     let entry = set.entry().and_then(|e| ids.get(&e).copied());
     let walked: Vec<bool> = match entry {
-        Some(e) => downstream_of(&[(e, Resolver::Question(e))], &successors)
-            .iter()
-            .enumerate()
-            .map(|(n, r)| n == e || r.is_some())
-            .collect(),
+        Some(e) => {
+            downstream_of(&[(e, ())], &successors).iter().enumerate().map(|(n, r)| n == e || r.is_some()).collect()
+        }
         None => vec![true; places.len()],
     };
     for (fact, rules) in setters {
@@ -172,9 +170,9 @@ pub(super) fn sets_never_override(set: &RunbookSet, selected: &dyn Fn(&LoadedRun
 
 /// For every node, one of `sources` it can be reached from by at least one transition (the
 /// nearest, ties in source order), or None.
-fn downstream_of(sources: &[(usize, Resolver)], successors: &[Vec<usize>]) -> Vec<Option<Resolver>> {
-    let mut from: Vec<Option<Resolver>> = vec![None; successors.len()];
-    let mut queue: VecDeque<(usize, Resolver)> = VecDeque::new();
+fn downstream_of<T: Copy>(sources: &[(usize, T)], successors: &[Vec<usize>]) -> Vec<Option<T>> {
+    let mut from: Vec<Option<T>> = vec![None; successors.len()];
+    let mut queue: VecDeque<(usize, T)> = VecDeque::new();
     for &(n, r) in sources {
         queue.extend(successors[n].iter().map(|&m| (m, r)));
     }
