@@ -27,9 +27,10 @@ pub fn lint(set: &RunbookSet, only: Option<&HashSet<String>>, scope: LintScope) 
     if only.is_none() {
         lint_matrix(&set.matrix, &set.matrix_file, &set.vocab, &mut out);
     }
-    lint_graph(set, &selected, scope, &mut out);
+    let graph = Graph::new(set);
+    lint_graph(set, &graph, &selected, scope, &mut out);
     lint_placeholders(set, &selected, &mut out);
-    order::sets_never_override(set, &selected, &mut out);
+    order::sets_never_override(set, &graph, &selected, &mut out);
     order::routes_read_values(set, &selected, &mut out);
     out.sort_by(|a, b| (a.severity, &a.file, a.line, a.column).cmp(&(b.severity, &b.file, b.line, b.column)));
     out.dedup();
@@ -705,35 +706,72 @@ pub fn lint_matrix(m: &Matrix, f: &SourceFile, vocab: &Vocabulary, out: &mut Vec
     }
 }
 
-/// Graph-wide checks over the whole set: cycles, reachability, class coverage.
-fn lint_graph(set: &RunbookSet, selected: &dyn Fn(&LoadedRunbook) -> bool, scope: LintScope, out: &mut Vec<Finding>) {
-    // Adjacency over resolved, existing targets.
-    let mut ids: HashMap<NodeRef, usize> = HashMap::new();
-    let mut refs: Vec<(NodeRef, &LoadedRunbook, usize)> = Vec::new();
-    for rb in &set.runbooks {
-        for (i, n) in rb.runbook.nodes.iter().enumerate() {
-            let r = NodeRef::new(rb.id(), n.id());
-            if !ids.contains_key(&r) {
-                ids.insert(r.clone(), refs.len());
-                refs.push((r, rb, i));
+/// The set's nodes (the first of a duplicated id) and their transitions to existing nodes.
+pub(super) struct Graph<'a> {
+    pub ids: HashMap<NodeRef, usize>,
+    /// Each node's address, runbook and index there.
+    pub refs: Vec<(NodeRef, &'a LoadedRunbook, usize)>,
+    /// Where each node's transitions lead, sorted, once each.
+    pub adj: Vec<Vec<usize>>,
+}
+
+impl<'a> Graph<'a> {
+    fn new(set: &'a RunbookSet) -> Self {
+        let mut ids: HashMap<NodeRef, usize> = HashMap::new();
+        let mut refs: Vec<(NodeRef, &LoadedRunbook, usize)> = Vec::new();
+        for rb in &set.runbooks {
+            for (i, n) in rb.runbook.nodes.iter().enumerate() {
+                let r = NodeRef::new(rb.id(), n.id());
+                if !ids.contains_key(&r) {
+                    ids.insert(r.clone(), refs.len());
+                    refs.push((r, rb, i));
+                }
             }
         }
+        let adj: Vec<Vec<usize>> = refs
+            .iter()
+            .map(|(r, rb, i)| {
+                let mut v: Vec<usize> = targets(&rb.runbook.nodes[*i])
+                    .filter_map(|next| ids.get(&NodeRef::resolve(&r.runbook, next)).copied())
+                    .collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .collect();
+        Graph { ids, refs, adj }
     }
-    let adj: Vec<Vec<usize>> = refs
-        .iter()
-        .map(|(r, rb, i)| {
-            let mut v: Vec<usize> = rb.runbook.nodes[*i]
-                .transitions()
-                .iter()
-                .filter_map(|(_, next)| ids.get(&NodeRef::resolve(&r.runbook, next)).copied())
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        })
-        .collect();
 
-    for comp in strongly_connected(&adj) {
+    pub fn node(&self, n: usize) -> &'a Node {
+        let (_, rb, i) = &self.refs[n];
+        &rb.runbook.nodes[*i]
+    }
+}
+
+/// Where a node's transitions lead (`Node::transitions` without describing each).
+fn targets(node: &Node) -> Box<dyn Iterator<Item = &str> + '_> {
+    match node {
+        Node::Question(q) => {
+            Box::new(q.options.iter().map(|o| o.next.as_str()).chain(q.entry.iter().map(|e| e.next.as_str())))
+        }
+        Node::Step(s) => Box::new(s.options.iter().map(|o| o.next.as_str())),
+        Node::Route(r) => {
+            Box::new(r.rules.iter().map(|rule| rule.next.as_str()).chain(std::iter::once(r.otherwise.as_str())))
+        }
+        Node::Outcome(_) => Box::new(std::iter::empty()),
+    }
+}
+
+/// Graph-wide checks over the whole set: cycles, reachability, class coverage.
+fn lint_graph(
+    set: &RunbookSet,
+    graph: &Graph,
+    selected: &dyn Fn(&LoadedRunbook) -> bool,
+    scope: LintScope,
+    out: &mut Vec<Finding>,
+) {
+    let Graph { ids, refs, adj } = graph;
+    for comp in strongly_connected(adj) {
         let is_cycle = comp.len() > 1 || adj[comp[0]].contains(&comp[0]);
         if !is_cycle {
             continue;

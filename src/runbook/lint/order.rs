@@ -3,33 +3,21 @@
 //! whether a fact was given (`reads-not-known`), since the walk resolves every fact a route reads
 //! before the route decides.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
-use super::super::model::{Condition, Node};
-use super::super::position::escape_segment;
-use super::super::{Finding, LoadedRunbook, NodeRef, RunbookSet};
-use crate::engine::condition::facts_read;
+use super::Graph;
+use crate::matrix::Matrix;
+use crate::runbook::model::{Condition, Node};
+use crate::runbook::position::escape_segment;
+use crate::runbook::{Finding, LoadedRunbook, NodeRef, RunbookSet};
 use crate::vocab::{FactType, UNKNOWN, same_value};
 
-/// One node of the whole set, in runbook order then node order.
-struct Place<'a> {
-    at: NodeRef,
-    rb: &'a LoadedRunbook,
-    index: usize,
-}
-
-impl Place<'_> {
-    fn node(&self) -> &Node {
-        &self.rb.runbook.nodes[self.index]
-    }
-
-    /// `file:line:col` of `pointer` under this node, for naming it in another node's finding.
-    fn position(&self, below: &str) -> String {
-        let pointer = format!("/nodes/{}{below}", self.index);
-        match self.rb.file.pos(&pointer) {
-            Some(p) => format!("{}:{}:{}", self.rb.file.origin, p.line, p.col),
-            None => self.rb.file.origin.to_string(),
-        }
+/// `file:line:col` of `below` under node `n`, for naming it in another node's finding.
+fn position(graph: &Graph, n: usize, below: &str) -> String {
+    let (_, rb, index) = &graph.refs[n];
+    match rb.file.pos(&format!("/nodes/{index}{below}")) {
+        Some(p) => format!("{}:{}:{}", rb.file.origin, p.line, p.col),
+        None => rb.file.origin.to_string(),
     }
 }
 
@@ -43,23 +31,17 @@ enum Resolver {
 /// `set-overrides-fact` for every rule of the selected runbooks that sets a fact which a question
 /// upstream asks, a route upstream (or another rule of the same route) reads, or the rule's own
 /// `when` reads with another value.
-pub(super) fn sets_never_override(set: &RunbookSet, selected: &dyn Fn(&LoadedRunbook) -> bool, out: &mut Vec<Finding>) {
-    let mut ids: HashMap<NodeRef, usize> = HashMap::new();
-    let mut places: Vec<Place> = Vec::new();
-    for rb in &set.runbooks {
-        for (index, n) in rb.runbook.nodes.iter().enumerate() {
-            let at = NodeRef::new(rb.id(), n.id());
-            if !ids.contains_key(&at) {
-                ids.insert(at.clone(), places.len());
-                places.push(Place { at, rb, index });
-            }
-        }
-    }
+pub(super) fn sets_never_override(
+    set: &RunbookSet,
+    graph: &Graph,
+    selected: &dyn Fn(&LoadedRunbook) -> bool,
+    out: &mut Vec<Finding>,
+) {
     // The facts set, each with its setters (route, rule); only those of selected runbooks.
     let mut setters: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
-    for (n, place) in places.iter().enumerate() {
-        let Node::Route(r) = place.node() else { continue };
-        if !selected(place.rb) {
+    for (n, (_, rb, _)) in graph.refs.iter().enumerate() {
+        let Node::Route(r) = graph.node(n) else { continue };
+        if !selected(rb) {
             continue;
         }
         for (j, rule) in r.rules.iter().enumerate() {
@@ -71,101 +53,87 @@ pub(super) fn sets_never_override(set: &RunbookSet, selected: &dyn Fn(&LoadedRun
     if setters.is_empty() {
         return;
     }
-    let successors: Vec<Vec<usize>> = places
-        .iter()
-        .map(|p| {
-            let mut v: Vec<usize> = p
-                .node()
-                .transitions()
-                .iter()
-                .filter_map(|(_, next)| ids.get(&NodeRef::resolve(&p.at.runbook, next)).copied())
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        })
-        .collect();
-    // The facts each route rule reads (a matrix test reads every fact its rows read).
-    let reads: Vec<Vec<Vec<&str>>> = places
-        .iter()
-        .map(|p| match p.node() {
-            Node::Route(r) => r
-                .rules
-                .iter()
-                .map(|rule| {
-                    let mut f = Vec::new();
-                    facts_read(&rule.when, &set.matrix, &mut f);
-                    f
-                })
-                .collect(),
-            _ => Vec::new(),
-        })
-        .collect();
+    let successors = &graph.adj;
     // Only what a walk can pass counts as upstream: the nodes reached from the entry (all of
     // them when the set has none).
-    let entry = set.entry().and_then(|e| ids.get(&e).copied());
+    let entry = set.entry().and_then(|e| graph.ids.get(&e).copied());
     let walked: Vec<bool> = match entry {
         Some(e) => {
-            downstream_of(&[(e, ())], &successors).iter().enumerate().map(|(n, r)| n == e || r.is_some()).collect()
+            downstream_of(&[(e, ())], successors).iter().enumerate().map(|(n, r)| n == e || r.is_some()).collect()
         }
-        None => vec![true; places.len()],
+        None => vec![true; successors.len()],
     };
     for (fact, rules) in setters {
-        let asked: Vec<(usize, Resolver)> = places
-            .iter()
-            .enumerate()
-            .filter(|(n, p)| walked[*n] && matches!(p.node(), Node::Question(q) if q.fact == fact))
-            .map(|(n, _)| (n, Resolver::Question(n)))
+        let walked_nodes = (0..successors.len()).filter(|n| walked[*n]);
+        let asked: Vec<(usize, Resolver)> = walked_nodes
+            .clone()
+            .filter(|n| matches!(graph.node(*n), Node::Question(q) if q.fact == fact))
+            .map(|n| (n, Resolver::Question(n)))
             .collect();
-        let read: Vec<(usize, Resolver)> = reads
-            .iter()
-            .enumerate()
-            .filter(|(n, _)| walked[*n])
-            .flat_map(|(n, rules)| rules.iter().position(|r| r.contains(&fact)).map(|k| (n, Resolver::Rule(n, k))))
+        let read: Vec<(usize, Resolver)> = walked_nodes
+            .flat_map(|n| reading_rule(graph.node(n), fact, &set.matrix, None).map(|k| (n, Resolver::Rule(n, k))))
             .collect();
-        let asked_above = downstream_of(&asked, &successors);
-        let read_above = downstream_of(&read, &successors);
+        let asked_above = downstream_of(&asked, successors);
+        let read_above = downstream_of(&read, successors);
         for (n, j) in rules {
-            let place = &places[n];
-            let Node::Route(r) = place.node() else { continue };
+            let (at, rb, index) = &graph.refs[n];
+            let Node::Route(r) = graph.node(n) else { continue };
             let rule = &r.rules[j];
             // A value outside the vocabulary is never set (`bad-value` says so).
             let Some(value) = rule.set.get(fact).filter(|v| set.vocab.check(fact, v).is_ok()) else { continue };
-            let other_rule = reads[n].iter().enumerate().find(|(k, f)| *k != j && f.contains(&fact)).map(|(k, _)| k);
+            let other_rule = reading_rule(graph.node(n), fact, &set.matrix, Some(j));
             let why = if let Some(Resolver::Question(q)) = asked_above[n] {
                 format!(
                     "{} asks `{fact}` upstream ({}), so the path can have given it",
-                    places[q].at,
-                    places[q].position("/fact")
+                    graph.refs[q].0,
+                    position(graph, q, "/fact")
                 )
             } else if let Some(Resolver::Rule(m, k)) = read_above[n].or(other_rule.map(|k| Resolver::Rule(n, k))) {
                 format!(
                     "rule {} of {} reads `{fact}` ({}), so the walk resolves it before this rule can apply",
                     k + 1,
-                    places[m].at,
-                    places[m].position(&format!("/rules/{k}/when"))
+                    graph.refs[m].0,
+                    position(graph, m, &format!("/rules/{k}/when"))
                 )
             } else if admits_other_value(&rule.when, fact, value, false, set) {
                 format!("the rule's own `when` holds with `{fact}` known and not `{value}`")
             } else {
                 continue;
             };
-            let pointer = format!("/nodes/{}/rules/{j}/set/{}", place.index, escape_segment(fact));
+            let pointer = format!("/nodes/{index}/rules/{j}/set/{}", escape_segment(fact));
             out.push(
                 Finding::error(
                     "set-overrides-fact",
-                    &place.rb.file,
+                    &rb.file,
                     &pointer,
                     format!(
                         "{} rule {} sets `{fact}` = `{value}`, but {why}: a `set` fills in only facts not yet known and must not contradict one the path can give (contract §9.1); drop it, or set a fact nothing asks",
-                        place.at,
+                        at,
                         j + 1
                     ),
                 )
-                .with_node(&place.at),
+                .with_node(at),
             );
         }
     }
+}
+
+/// The first rule of a route (other than `except`) whose `when` reads `fact`.
+fn reading_rule(node: &Node, fact: &str, matrix: &Matrix, except: Option<usize>) -> Option<usize> {
+    let Node::Route(r) = node else { return None };
+    r.rules.iter().enumerate().position(|(k, rule)| Some(k) != except && reads(&rule.when, fact, matrix))
+}
+
+/// Does `c` read `fact` (a matrix test reads every fact its rows read, as `facts_read` says)?
+fn reads(c: &Condition, fact: &str, matrix: &Matrix) -> bool {
+    c.fact.as_deref() == Some(fact)
+        || c.matrix.as_ref().is_some_and(|m| matrix.facts_read(m.area).any(|f| f == fact))
+        || c.all
+            .iter()
+            .flatten()
+            .chain(c.any.iter().flatten())
+            .chain(c.not.as_deref())
+            .any(|sub| reads(sub, fact, matrix))
 }
 
 /// For every node, one of `sources` it can be reached from by at least one transition (the
