@@ -159,8 +159,12 @@ fn downstream_of<T: Copy>(sources: &[(usize, T)], successors: &[Vec<usize>]) -> 
 /// (another value, known: true, a version test, a matrix test reading it) may not. Under `not`,
 /// an enumerated fact's remaining values count.
 fn admits_other_value(c: &Condition, fact: &str, value: &str, negated: bool, set: &RunbookSet) -> bool {
-    let children = c.all.iter().flatten().chain(c.any.iter().flatten());
-    if children.clone().any(|sub| admits_other_value(sub, fact, value, negated, set)) {
+    if c.all
+        .iter()
+        .flatten()
+        .chain(c.any.iter().flatten())
+        .any(|sub| admits_other_value(sub, fact, value, negated, set))
+    {
         return true;
     }
     if let Some(sub) = &c.not {
