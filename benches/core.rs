@@ -76,8 +76,8 @@ fn generated_texts() -> Vec<(String, String)> {
                             {"when": {"all": [{"fact": FACTS[(i / 5 + r) % FACTS.len()].0, "equals": FACTS[(i / 5 + r) % FACTS.len()].1[0]},
                                               {"fact": "phone.os_version", "version_below": "17.1"}]}, "next": fault(i)},
                             {"when": {"matrix": {"area": "browser", "verdict": ["unsupported"]}}, "next": fault(i)},
-                            {"when": {"any": [{"fact": "error.code", "equals": "AADSTS53003"}, {"not": {"fact": "flow", "known": true}}]},
-                             "next": forward(i), "set": {"ca.auth_strength": "not-satisfied"}}
+                            {"when": {"any": [{"fact": "error.code", "equals": "AADSTS53003"}, {"fact": "flow", "equals": "unknown"}]},
+                             "next": forward(i), "set": {"policy.attestation_enforced": "yes"}}
                         ],
                         "otherwise": forward(i)}),
                     k => {

@@ -403,6 +403,13 @@ impl std::fmt::Display for Version {
     }
 }
 
+/// Text facts that [`same_value`] compares in a normalised form, so a runbook may test them with
+/// `equals` / `one_of`; every other text fact is free text that no rule compares exactly
+/// (contract §10, lint `free-text-equality`).
+pub fn compares_normalised(fact: &str) -> bool {
+    matches!(fact, "error.code" | "client.app")
+}
+
 /// Compares two fact values; AADSTS codes compare in normalised form (`AADSTS53003` = `53003`),
 /// app names ignore case and surrounding spaces (`Outlook` = `outlook`).
 pub fn same_value(fact: &str, have: &str, want: &str) -> bool {
@@ -440,6 +447,17 @@ pub fn parse_error_code(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The lint's notion of a comparable text fact follows `same_value`.
+    #[test]
+    fn normalised_text_facts_are_those_same_value_normalises() {
+        let vocab = Vocabulary::contract();
+        let text: Vec<&str> = vocab.facts().filter(|d| d.ty == FactType::Text).map(|d| d.key.as_str()).collect();
+        assert!(text.contains(&"error.message") && text.contains(&"client.app"), "{text:?}");
+        for fact in text {
+            assert_eq!(compares_normalised(fact), same_value(fact, " Some Text ", "some text"), "{fact}");
+        }
+    }
 
     #[test]
     fn versions_compare_numerically() {

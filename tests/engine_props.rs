@@ -275,11 +275,16 @@ fn walk_world(set: &RunbookSet, world: &World, options: WalkOptions) -> (Walk, u
 proptest! {
     #![proptest_config(ProptestConfig { cases: 192, failure_persistence: None, ..ProptestConfig::default() })]
 
-    /// The generator makes runbooks the linter accepts (so the properties are about valid sets).
+    /// The generator makes runbooks the linter accepts (so the properties are about valid sets),
+    /// but for one thing: its routes `set` facts its questions ask, so that the properties also
+    /// cover a `set` meeting a known fact, which the engine must never override (lint refuses
+    /// such a `set` in an authored runbook: `set-overrides-fact`).
     #[test]
     fn generated_sets_lint_clean(n in 2usize..60, rbs in 1usize..4, xs in prop::collection::vec(any::<u32>(), 0..400)) {
         let set = gen_set(n, rbs, &xs);
-        prop_assert_eq!(lint_errors(&set), Vec::<String>::new());
+        let errors: Vec<String> =
+            lint_errors(&set).into_iter().filter(|e| !e.contains("error[set-overrides-fact]")).collect();
+        prop_assert_eq!(errors, Vec::<String>::new());
     }
 
     /// Random operations never panic and keep the walk at a resolvable node; back restores the

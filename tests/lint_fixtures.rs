@@ -60,10 +60,10 @@ fn every_fixture_reports_the_error_it_is_named_after() {
                 assert_eq!(exit, 0, "{name}");
                 assert!(findings.is_empty(), "{name}: {findings:?}");
             }
-            "unreachable" => {
+            "unreachable" | "reads-not-known" => {
                 assert_eq!(exit, 0, "{name}: warnings alone must not fail lint");
                 assert!(errors.is_empty(), "{name}: {errors:?}");
-                assert!(!warnings.is_empty() && warnings.iter().all(|w| w["code"] == "unreachable"), "{name}");
+                assert!(!warnings.is_empty() && warnings.iter().all(|w| w["code"] == code), "{name}");
             }
             _ => {
                 assert_eq!(exit, 1, "{name}");
@@ -274,5 +274,267 @@ fn content_older_than_the_limit_is_a_warning_naming_its_sources() {
         c.args(["lint", &path, "--format", "json", "--max-age-days", days]);
         let r = finish(c);
         assert!(!r.stdout.contains("stale-content"), "--max-age-days {days}: {}", r.stdout);
+    }
+}
+
+// --- order independence (contract §9.1) and free text (§10): small runbooks written inline -----------
+
+mod inline {
+    use std::collections::HashSet;
+    use std::sync::Arc;
+
+    use passkey_triage::runbook::lint::{LintScope, lint};
+    use passkey_triage::runbook::load::{builtin_matrix, parse_json};
+    use passkey_triage::runbook::{Finding, LoadedRunbook, Origin, Runbook, RunbookSet, Severity, SourceFile};
+    use serde_json::{Value, json};
+
+    const FILE: &str = "inline.json";
+
+    /// Lints a `triage` runbook made of `nodes` (starting at the first), with the built-in
+    /// matrix; its findings and its text.
+    fn lint_nodes(nodes: Value) -> (Vec<Finding>, Arc<SourceFile>) {
+        let start = nodes[0]["id"].clone();
+        let doc = json!({"schema": 1, "id": "triage", "title": "Inline fixture", "as_of": "2026-11-25",
+            "sources": [{"id": "S", "title": "Passkey FAQ", "url": "https://learn.microsoft.com/entra/identity/authentication/passkey-faq"}],
+            "start": start, "nodes": nodes});
+        let file = Arc::new(SourceFile::new(Origin::File(FILE.into()), serde_json::to_string_pretty(&doc).unwrap()));
+        let rb = LoadedRunbook::new(parse_json::<Runbook>(&file).unwrap_or_else(|e| panic!("{e}")), Arc::clone(&file));
+        let (matrix, matrix_file) = builtin_matrix().unwrap();
+        let set = RunbookSet::new(vec![rb], matrix, matrix_file);
+        let only: HashSet<String> = [FILE.to_string()].into();
+        (lint(&set, Some(&only), LintScope { full_set: false }), file)
+    }
+
+    fn question(id: &str, fact: &str, values: &[&str], next: &str) -> Value {
+        let options: Vec<Value> =
+            values.iter().chain(["unknown"].iter()).map(|v| json!({"value": v, "label": v, "next": next})).collect();
+        json!({"id": id, "kind": "question", "fact": fact, "prompt": format!("{fact}?"), "help": "Ask.", "options": options})
+    }
+
+    fn route(id: &str, rules: Value, otherwise: &str) -> Value {
+        json!({"id": id, "kind": "route", "title": "t", "rules": rules, "otherwise": otherwise})
+    }
+
+    fn outcome(id: &str) -> Value {
+        json!({"id": id, "kind": "outcome", "class": "unclassified", "title": "t", "summary": "s", "escalate": true,
+               "escalation_reason": "r", "remediation": [{"text": "Do this.", "source": "S"}]})
+    }
+
+    fn with_code<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
+        findings.iter().filter(|f| f.code == code).collect()
+    }
+
+    /// Asserts exactly one finding `code` at `pointer` of `file` and returns it.
+    fn one_at<'a>(findings: &'a [Finding], code: &str, file: &SourceFile, pointer: &str) -> &'a Finding {
+        let found = with_code(findings, code);
+        assert_eq!(found.len(), 1, "{code}: {findings:#?}");
+        let pos = file.pos(pointer).unwrap();
+        assert_eq!((found[0].line, found[0].column), (Some(pos.line), Some(pos.col)), "{code} at {pointer}");
+        found[0]
+    }
+
+    #[test]
+    fn a_set_of_a_fact_a_question_upstream_asks_is_refused_naming_the_question() {
+        let (findings, file) = lint_nodes(json!([
+            question("q-phase", "phase", &["sign-in", "registration"], "q-flow"),
+            question("q-flow", "flow", &["same-device", "cross-device"], "r-qr"),
+            route(
+                "r-qr",
+                json!([{"when": {"fact": "qr.scan", "equals": "ok"}, "next": "o-a", "set": {"flow": "cross-device"}}]),
+                "o-a"
+            ),
+            outcome("o-a"),
+        ]));
+        let f = one_at(&findings, "set-overrides-fact", &file, "/nodes/2/rules/0/set/flow");
+        assert_eq!(f.severity, Severity::Error);
+        assert_eq!(f.node.as_deref(), Some("triage#r-qr"));
+        let asked = file.pos("/nodes/1/fact").unwrap();
+        let place = format!("triage#q-flow asks `flow` upstream ({FILE}:{}:{})", asked.line, asked.col);
+        assert!(f.message.contains(&place), "{}", f.message);
+        assert!(f.message.contains("rule 1 sets `flow` = `cross-device`"), "{}", f.message);
+    }
+
+    #[test]
+    fn a_set_of_a_fact_a_route_upstream_reads_is_refused() {
+        // Read by an ordinary test...
+        let (findings, file) = lint_nodes(json!([
+            route("r-flow", json!([{"when": {"fact": "flow", "equals": "cross-device"}, "next": "o-a"}]), "r-qr"),
+            route(
+                "r-qr",
+                json!([{"when": {"fact": "qr.scan", "equals": "ok"}, "next": "o-a", "set": {"flow": "cross-device"}}]),
+                "o-a"
+            ),
+            outcome("o-a"),
+        ]));
+        let f = one_at(&findings, "set-overrides-fact", &file, "/nodes/1/rules/0/set/flow");
+        let read = file.pos("/nodes/0/rules/0/when").unwrap();
+        assert!(
+            f.message.contains(&format!("rule 1 of triage#r-flow reads `flow` ({FILE}:{}:{})", read.line, read.col)),
+            "{}",
+            f.message
+        );
+        // ...and by a matrix test, which reads every fact its rows read.
+        let (findings, file) = lint_nodes(json!([
+            route(
+                "r-browser",
+                json!([{"when": {"matrix": {"area": "browser", "verdict": ["unsupported"]}}, "next": "o-a"}]),
+                "r-set"
+            ),
+            route(
+                "r-set",
+                json!([{"when": {"fact": "qr.scan", "equals": "ok"}, "next": "o-a", "set": {"client.browser": "edge"}}]),
+                "o-a"
+            ),
+            outcome("o-a"),
+        ]));
+        one_at(&findings, "set-overrides-fact", &file, "/nodes/1/rules/0/set/client.browser");
+    }
+
+    #[test]
+    fn another_rule_of_the_same_route_reading_the_fact_refuses_the_set() {
+        let (findings, file) = lint_nodes(json!([
+            route(
+                "r-flow",
+                json!([
+                    {"when": {"fact": "flow", "equals": "same-device"}, "next": "o-a"},
+                    {"when": {"fact": "qr.scan", "equals": "ok"}, "next": "o-a", "set": {"flow": "cross-device"}}
+                ]),
+                "o-a"
+            ),
+            outcome("o-a"),
+        ]));
+        let f = one_at(&findings, "set-overrides-fact", &file, "/nodes/0/rules/1/set/flow");
+        assert!(f.message.contains("rule 1 of triage#r-flow reads `flow`"), "{}", f.message);
+    }
+
+    #[test]
+    fn the_rules_own_when_may_confirm_or_fill_in_the_fact_but_not_contradict_it() {
+        let cases = [
+            // (when, set, refused?)
+            (json!({"fact": "flow", "equals": "cross-device"}), json!({"flow": "cross-device"}), false),
+            (json!({"fact": "flow", "equals": "unknown"}), json!({"flow": "cross-device"}), false),
+            (
+                json!({"not": {"fact": "client.broker", "equals": "installed"}}),
+                json!({"client.broker": "missing"}),
+                false,
+            ),
+            (json!({"not": {"fact": "flow", "equals": "same-device"}}), json!({"flow": "cross-device"}), false),
+            (json!({"fact": "flow", "one_of": ["same-device", "cross-device"]}), json!({"flow": "cross-device"}), true),
+            (
+                json!({"all": [{"fact": "qr.scan", "equals": "ok"}, {"fact": "flow", "equals": "same-device"}]}),
+                json!({"flow": "cross-device"}),
+                true,
+            ),
+            (json!({"fact": "flow", "known": true}), json!({"flow": "cross-device"}), true),
+            (
+                json!({"not": {"fact": "phase", "equals": "registration"}}),
+                json!({"qr.scan": "ok", "phase": "sign-in"}),
+                false,
+            ),
+            (json!({"not": {"fact": "client.os", "equals": "windows"}}), json!({"client.os": "ios"}), true),
+            (json!({"fact": "phone.os_version", "version_below": "17"}), json!({"phone.os_version": "16"}), true),
+        ];
+        for (when, set, refused) in cases {
+            let (findings, _) = lint_nodes(json!([
+                route("r", json!([{"when": when, "next": "o-a", "set": set}]), "o-a"),
+                outcome("o-a"),
+            ]));
+            let found = with_code(&findings, "set-overrides-fact");
+            assert_eq!(found.len(), usize::from(refused), "when {when}, set {set}: {findings:#?}");
+            if refused {
+                assert!(found[0].message.contains("the rule's own `when` holds with"), "{}", found[0].message);
+            }
+        }
+    }
+
+    #[test]
+    fn a_set_of_a_fact_nothing_upstream_gives_is_fine() {
+        // The fact is asked only after the route (the question is skipped when the rule set it), and
+        // a question on it that no walk reaches doesn't count.
+        let (findings, _) = lint_nodes(json!([
+            question("q-phase", "phase", &["sign-in", "registration"], "r-code"),
+            route(
+                "r-code",
+                json!([{"when": {"fact": "error.code", "equals": "AADSTS53003"}, "next": "q-ca",
+                                    "set": {"ca.auth_strength": "not-satisfied"}}]),
+                "q-ca"
+            ),
+            question("q-ca", "ca.auth_strength", &["satisfied", "not-satisfied", "none"], "o-a"),
+            outcome("o-a"),
+            question("q-ca-orphan", "ca.auth_strength", &["satisfied", "not-satisfied", "none"], "r-code"),
+        ]));
+        assert_eq!(with_code(&findings, "set-overrides-fact").len(), 0, "{findings:#?}");
+        assert_eq!(with_code(&findings, "unreachable").len(), 1, "{findings:#?}");
+    }
+
+    #[test]
+    fn free_text_is_never_compared_exactly() {
+        let mut gated = outcome("o-a");
+        gated["remediation"][0]["when"] = json!({"not": {"fact": "error.message", "equals": "already exists"}});
+        let (findings, file) = lint_nodes(json!([
+            route(
+                "r-screen",
+                json!([
+                    {"when": {"fact": "error.message", "equals": "already exists"}, "next": "o-a"},
+                    {"when": {"fact": "error.message", "one_of": ["unknown", "Device couldn't connect"]}, "next": "o-a"},
+                    {"when": {"fact": "user.upn", "equals": "someone@contoso.com"}, "next": "o-a"},
+                    // Compared normalised (`same_value`): allowed.
+                    {"when": {"fact": "client.app", "equals": "Outlook"}, "next": "o-a"},
+                    {"when": {"fact": "error.code", "one_of": ["AADSTS53003", "50127"]}, "next": "o-a"},
+                    // Only whether it was read at all: not a comparison of text.
+                    {"when": {"fact": "error.message", "equals": "unknown"}, "next": "o-a"}
+                ]),
+                "o-a"
+            ),
+            gated,
+        ]));
+        let mut places: Vec<(usize, usize)> = with_code(&findings, "free-text-equality")
+            .iter()
+            .map(|f| {
+                assert_eq!(f.severity, Severity::Error);
+                (f.line.unwrap(), f.column.unwrap())
+            })
+            .collect();
+        places.sort();
+        let mut want: Vec<(usize, usize)> = [
+            "/nodes/0/rules/0/when",
+            "/nodes/0/rules/1/when",
+            "/nodes/0/rules/2/when",
+            "/nodes/1/remediation/0/when/not",
+        ]
+        .iter()
+        .map(|p| file.pos(p).map(|p| (p.line, p.col)).unwrap())
+        .collect();
+        want.sort();
+        assert_eq!(places, want, "{findings:#?}");
+        let messages: Vec<&str> =
+            with_code(&findings, "free-text-equality").iter().map(|f| f.message.as_str()).collect();
+        assert!(
+            messages.iter().any(|m| m.contains("`error.message`") && m.contains("assets/messages.json")),
+            "{messages:?}"
+        );
+        assert!(messages.iter().any(|m| m.contains("`user.upn` is free text")), "{messages:?}");
+    }
+
+    #[test]
+    fn a_route_reading_whether_a_fact_is_known_is_a_warning_at_the_test() {
+        // Elsewhere (a remediation's `when`) `known` is no decision of the walk: no warning.
+        let mut gated = outcome("o-a");
+        gated["remediation"][0]["when"] = json!({"fact": "flow", "known": true});
+        let (findings, file) = lint_nodes(json!([
+            route(
+                "r-flow",
+                json!([
+                    {"when": {"all": [{"fact": "phase", "equals": "sign-in"}, {"not": {"fact": "flow", "known": true}}]}, "next": "o-a"}
+                ]),
+                "o-a"
+            ),
+            gated,
+        ]));
+        let f = one_at(&findings, "reads-not-known", &file, "/nodes/0/rules/0/when/all/1/not");
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(f.node.as_deref(), Some("triage#r-flow"));
+        assert!(f.message.contains("rule 1: `flow` known: true") && f.message.contains("`set`"), "{}", f.message);
+        assert!(findings.iter().all(|f| f.severity == Severity::Warning), "{findings:#?}");
     }
 }

@@ -1,12 +1,14 @@
 //! The runbook linter: everything that would make a walk dead-end, loop, cite nothing, or speak
 //! outside the contract's vocabulary. One finding per problem, with file:line:col.
 
+mod order;
+
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::model::{Condition, Help, Node};
 use super::{ENTRY_RUNBOOK, Finding, LoadedRunbook, NodeRef, RunbookSet, SourceFile};
 use crate::matrix::Matrix;
-use crate::vocab::{CONTRACT_CLASSES, FactType, UNKNOWN, Version, Vocabulary};
+use crate::vocab::{CONTRACT_CLASSES, FactType, UNKNOWN, Version, Vocabulary, compares_normalised};
 
 /// What to check.
 #[derive(Debug, Clone, Copy)]
@@ -25,8 +27,11 @@ pub fn lint(set: &RunbookSet, only: Option<&HashSet<String>>, scope: LintScope) 
     if only.is_none() {
         lint_matrix(&set.matrix, &set.matrix_file, &set.vocab, &mut out);
     }
-    lint_graph(set, &selected, scope, &mut out);
+    let graph = Graph::new(set);
+    lint_graph(set, &graph, &selected, scope, &mut out);
     lint_placeholders(set, &selected, &mut out);
+    order::sets_never_override(set, &graph, &selected, &mut out);
+    order::routes_read_values(set, &selected, &mut out);
     out.sort_by(|a, b| (a.severity, &a.file, a.line, a.column).cmp(&(b.severity, &b.file, b.line, b.column)));
     out.dedup();
     out
@@ -575,6 +580,19 @@ fn lint_condition(f: &SourceFile, vocab: &Vocabulary, me: &NodeRef, c: &Conditio
                     out.push(Finding::error("bad-value", f, p, format!("{me}: {e}")).with_node(me));
                 }
             }
+            let compared = c.equals.iter().chain(c.one_of.iter().flatten()).any(|v| v != UNKNOWN);
+            if def.ty == FactType::Text && compared && !compares_normalised(k) {
+                let msg = if k == "error.message" {
+                    format!(
+                        "{me}: `error.message` is what the caller read, never compared exactly (contract §10): add the message to assets/messages.json, which maps what the caller reads to the facts it implies, and test those facts"
+                    )
+                } else {
+                    format!(
+                        "{me}: `{k}` is free text, never compared exactly (contract §10): the same text typed another way would not match; test a fact derived from it"
+                    )
+                };
+                out.push(Finding::error("free-text-equality", f, p, msg).with_node(me));
+            }
             for v in c.version_below.iter().chain(c.version_at_least.iter()) {
                 if def.ty != FactType::Version {
                     out.push(
@@ -688,35 +706,72 @@ pub fn lint_matrix(m: &Matrix, f: &SourceFile, vocab: &Vocabulary, out: &mut Vec
     }
 }
 
-/// Graph-wide checks over the whole set: cycles, reachability, class coverage.
-fn lint_graph(set: &RunbookSet, selected: &dyn Fn(&LoadedRunbook) -> bool, scope: LintScope, out: &mut Vec<Finding>) {
-    // Adjacency over resolved, existing targets.
-    let mut ids: HashMap<NodeRef, usize> = HashMap::new();
-    let mut refs: Vec<(NodeRef, &LoadedRunbook, usize)> = Vec::new();
-    for rb in &set.runbooks {
-        for (i, n) in rb.runbook.nodes.iter().enumerate() {
-            let r = NodeRef::new(rb.id(), n.id());
-            if !ids.contains_key(&r) {
-                ids.insert(r.clone(), refs.len());
-                refs.push((r, rb, i));
+/// The set's nodes (the first of a duplicated id) and their transitions to existing nodes.
+pub(super) struct Graph<'a> {
+    pub ids: HashMap<NodeRef, usize>,
+    /// Each node's address, runbook and index there.
+    pub refs: Vec<(NodeRef, &'a LoadedRunbook, usize)>,
+    /// Where each node's transitions lead, sorted, once each.
+    pub adj: Vec<Vec<usize>>,
+}
+
+impl<'a> Graph<'a> {
+    fn new(set: &'a RunbookSet) -> Self {
+        let mut ids: HashMap<NodeRef, usize> = HashMap::new();
+        let mut refs: Vec<(NodeRef, &LoadedRunbook, usize)> = Vec::new();
+        for rb in &set.runbooks {
+            for (i, n) in rb.runbook.nodes.iter().enumerate() {
+                let r = NodeRef::new(rb.id(), n.id());
+                if !ids.contains_key(&r) {
+                    ids.insert(r.clone(), refs.len());
+                    refs.push((r, rb, i));
+                }
             }
         }
+        let adj: Vec<Vec<usize>> = refs
+            .iter()
+            .map(|(r, rb, i)| {
+                let mut v: Vec<usize> = targets(&rb.runbook.nodes[*i])
+                    .filter_map(|next| ids.get(&NodeRef::resolve(&r.runbook, next)).copied())
+                    .collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+            .collect();
+        Graph { ids, refs, adj }
     }
-    let adj: Vec<Vec<usize>> = refs
-        .iter()
-        .map(|(r, rb, i)| {
-            let mut v: Vec<usize> = rb.runbook.nodes[*i]
-                .transitions()
-                .iter()
-                .filter_map(|(_, next)| ids.get(&NodeRef::resolve(&r.runbook, next)).copied())
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        })
-        .collect();
 
-    for comp in strongly_connected(&adj) {
+    pub fn node(&self, n: usize) -> &'a Node {
+        let (_, rb, i) = &self.refs[n];
+        &rb.runbook.nodes[*i]
+    }
+}
+
+/// Where a node's transitions lead (`Node::transitions` without describing each).
+fn targets(node: &Node) -> Box<dyn Iterator<Item = &str> + '_> {
+    match node {
+        Node::Question(q) => {
+            Box::new(q.options.iter().map(|o| o.next.as_str()).chain(q.entry.iter().map(|e| e.next.as_str())))
+        }
+        Node::Step(s) => Box::new(s.options.iter().map(|o| o.next.as_str())),
+        Node::Route(r) => {
+            Box::new(r.rules.iter().map(|rule| rule.next.as_str()).chain(std::iter::once(r.otherwise.as_str())))
+        }
+        Node::Outcome(_) => Box::new(std::iter::empty()),
+    }
+}
+
+/// Graph-wide checks over the whole set: cycles, reachability, class coverage.
+fn lint_graph(
+    set: &RunbookSet,
+    graph: &Graph,
+    selected: &dyn Fn(&LoadedRunbook) -> bool,
+    scope: LintScope,
+    out: &mut Vec<Finding>,
+) {
+    let Graph { ids, refs, adj } = graph;
+    for comp in strongly_connected(adj) {
         let is_cycle = comp.len() > 1 || adj[comp[0]].contains(&comp[0]);
         if !is_cycle {
             continue;
