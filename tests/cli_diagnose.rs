@@ -94,9 +94,16 @@ fn classified_json_has_exactly_the_contract_shape() {
                 {"node": "triage#q-phase", "fact": "phase", "answer": "sign-in", "source": "facts"},
                 {"node": "triage#q-flow", "fact": "flow", "answer": "unknown", "source": "assumed-unknown"},
                 {"node": "triage#q-credential", "fact": "credential.type", "answer": "unknown", "source": "assumed-unknown"},
+                // The policy route reads the method state, so it is resolved before the route
+                // decides (contract §9.1); as nobody gave it, it is an open check.
+                {"node": "policy#q-method", "fact": "policy.passkey_method", "answer": "unknown", "source": "assumed-unknown"},
                 {"node": "triage#q-ca", "fact": "ca.auth_strength", "answer": "not-satisfied", "source": "derived"}
             ],
-            "differential": []
+            "differential": [
+                {"fact": "policy.passkey_method", "value": "disabled", "class": "policy.method-not-enabled", "outcome": "triage#o-method"},
+                {"fact": "policy.passkey_method", "value": "not-targeted", "class": "policy.method-not-enabled", "outcome": "triage#o-method"},
+                {"fact": "policy.passkey_method", "value": "excluded", "class": "policy.method-not-enabled", "outcome": "triage#o-method"}
+            ]
         })
     );
 }

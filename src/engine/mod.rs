@@ -701,9 +701,11 @@ impl Walk {
         let record = |walk: &mut Walk, fact: &str, provenance: Provenance| {
             walk.facts.insert(fact.to_string(), FactEntry { value: UNKNOWN.to_string(), provenance, at: now, via: None });
             // A question node records its own answer as the walk follows it; a route's needs
-            // are recorded here, on the question that would have asked them.
-            if at_question.is_none() {
-                let node = question_of(fact).map_or_else(|| here.clone(), |(r, _)| r);
+            // are recorded here, on the question that would have asked them (a fact no question
+            // asks is not a question on the path: only a facts file can give it).
+            if at_question.is_none()
+                && let Some((node, _)) = question_of(fact)
+            {
                 walk.path.push(PathEntry {
                     node,
                     kind: StepKind::Question,
@@ -716,10 +718,7 @@ impl Walk {
             }
         };
         // No answer can change the outcome from here (contract §6, §9.4).
-        if !self.options.ask_all
-            && (questioning::reachable(set, self, here).is_some_and(|r| r.len() == 1)
-                || (at_question.is_some() && reach::decided(set, self, here).is_some()))
-        {
+        if !self.options.ask_all && questioning::reachable(set, self, here).is_some_and(|r| r.len() == 1) {
             record(self, &first, Provenance::Skipped);
             return Resolution::Resolved;
         }

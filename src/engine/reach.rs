@@ -1,13 +1,8 @@
-//! Which outcomes a walk can still reach from a node (contract §6): a question is not asked when
-//! every outcome still reachable from it is the same node.
-//!
-//! The walk is imagined forward over the runbook graph. A fact the walk knows keeps its value
-//! (an `unknown` answer stays `unknown`); a question whose fact isn't known yet may take any of
-//! its answers (or a typed value); a route sees facts as they would be on that imagined path (a
-//! fact not asked on it is unset, as in the real walk) and applies its rules' `set`. Where a typed
-//! value makes a condition impossible to judge, both ways are followed. Steps not yet done may
-//! give any result (`unknown` only when the run skips steps). So the set of outcomes found is never
-//! smaller than the set the real walk can reach, and skipping on it never changes an outcome.
+//! The answers that lead from where a walk stands to an outcome the agent previews from search
+//! ([`answers_leading_to`]). The walk is imagined forward over the runbook graph as it would run:
+//! a fact the walk knows keeps its value; a question whose fact isn't known may take any of its
+//! answers (or a typed value); a route first resolves what its rules read (contract §9.1), so an
+//! open fact it reads is asked there; steps not yet done may give any result.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
@@ -16,7 +11,7 @@ use super::{Walk, question_next};
 use crate::matrix::Matrix;
 use crate::runbook::model::{Condition, Node};
 use crate::runbook::{NodeRef, RunbookSet};
-use crate::vocab::{FactType, UNKNOWN};
+use crate::vocab::{Audience, UNKNOWN};
 
 /// How many nodes one decision may visit before it gives up and lets the question be asked.
 const BUDGET: usize = 20_000;
@@ -37,124 +32,11 @@ enum Value {
 /// What an imagined path has bound beyond the walk's own facts.
 type Bound = BTreeMap<String, Value>;
 
-/// The one outcome every possible continuation from `from` ends at, if there is exactly one.
-/// `None` when two different outcomes are reachable, a continuation dead-ends, or the search
-/// is too large to finish (the question is then asked: the safe side).
-pub fn decided(set: &RunbookSet, walk: &Walk, from: &NodeRef) -> Option<NodeRef> {
-    let mut search = Search { set, walk, found: None, seen: HashSet::new(), visits: 0, cells: 0 };
-    search.run(from.clone()).then_some(()).and(search.found)
-}
-
 struct Search<'a> {
-    set: &'a RunbookSet,
     walk: &'a Walk,
-    found: Option<NodeRef>,
-    seen: HashSet<(NodeRef, Bound)>,
-    visits: usize,
-    cells: usize,
 }
 
 impl Search<'_> {
-    /// Explores every continuation; false as soon as the outcome is known not to be decided.
-    fn run(&mut self, from: NodeRef) -> bool {
-        let mut stack = vec![(from, Bound::new())];
-        while let Some((here, bound)) = stack.pop() {
-            self.visits += 1;
-            self.cells += bound.len();
-            if self.visits > BUDGET || self.cells > CELL_BUDGET {
-                return false;
-            }
-            if !self.seen.insert((here.clone(), bound.clone())) {
-                continue;
-            }
-            let Some(node) = self.set.node(&here) else { return false };
-            let go = |next: &str| NodeRef::resolve(&here.runbook, next);
-            match node {
-                Node::Outcome(_) => match &self.found {
-                    None => self.found = Some(here.clone()),
-                    Some(f) if *f == here => {}
-                    Some(_) => return false,
-                },
-                Node::Question(q) => match self.value(&bound, &q.fact) {
-                    Some(Value::Is(v)) => match question_next(self.set, q, &v) {
-                        Some(next) => stack.push((go(&next), bound)),
-                        None => return false,
-                    },
-                    Some(Value::Typed) => {
-                        let next =
-                            q.entry.as_ref().map(|e| e.next.clone()).or_else(|| question_next(self.set, q, UNKNOWN));
-                        match next {
-                            Some(next) => stack.push((go(&next), bound)),
-                            None => return false,
-                        }
-                    }
-                    None => {
-                        for o in &q.options {
-                            let mut b = bound.clone();
-                            b.insert(q.fact.clone(), Value::Is(o.value.clone()));
-                            stack.push((go(&o.next), b));
-                        }
-                        let typed = matches!(
-                            self.set.vocab.fact(&q.fact).map(|d| &d.ty),
-                            Some(FactType::Version | FactType::Text)
-                        );
-                        if typed && let Some(e) = &q.entry {
-                            let mut b = bound;
-                            b.insert(q.fact.clone(), Value::Typed);
-                            stack.push((go(&e.next), b));
-                        }
-                    }
-                },
-                Node::Step(s) => {
-                    let done = self.walk.step_results.get(&here.to_string()).map(|r| r.value.as_str());
-                    let chosen = done.or(self.walk.options.skip_steps.then_some(UNKNOWN));
-                    match chosen {
-                        Some(result) => {
-                            let o = s
-                                .options
-                                .iter()
-                                .find(|o| o.value == result)
-                                .or_else(|| s.options.iter().find(|o| o.value == UNKNOWN));
-                            match o {
-                                Some(o) => stack.push((go(&o.next), bound)),
-                                None => return false,
-                            }
-                        }
-                        None => {
-                            for o in &s.options {
-                                stack.push((go(&o.next), bound.clone()));
-                            }
-                        }
-                    }
-                }
-                Node::Route(r) => {
-                    let mut decided = false;
-                    for rule in &r.rules {
-                        let verdict = judge(&rule.when, &|k| self.value(&bound, k), &self.set.matrix);
-                        if verdict == Some(false) {
-                            continue;
-                        }
-                        let mut b = bound.clone();
-                        for (k, v) in &rule.set {
-                            if self.value(&b, k).is_none() && self.set.vocab.check(k, v).is_ok() {
-                                b.insert(k.clone(), Value::Is(v.clone()));
-                            }
-                        }
-                        stack.push((go(&rule.next), b));
-                        if verdict == Some(true) {
-                            decided = true;
-                            break;
-                        }
-                    }
-                    if !decided {
-                        stack.push((go(&r.otherwise), bound));
-                    }
-                }
-            }
-        }
-        true
-    }
-
     /// A fact's value on the imagined path: bound there, else the walk's, else unset.
     fn value(&self, bound: &Bound, key: &str) -> Option<Value> {
         bound.get(key).cloned().or_else(|| self.walk.facts.get(key).map(|f| Value::Is(f.value.clone())))
@@ -220,11 +102,13 @@ fn judge(cond: &Condition, value: &dyn Fn(&str) -> Option<Value>, matrix: &Matri
 /// `(fact, value)` pairs in the order they would be asked (`value` is `(typed)` for a typed
 /// answer). `None` when no continuation reaches it. Nothing is changed.
 pub fn answers_leading_to(set: &RunbookSet, walk: &Walk, target: &NodeRef) -> Option<Vec<(String, String)>> {
-    let from = walk.position.node().clone();
+    // Waiting at a question asked for a route (contract §9.1), the way goes on from the route.
+    let from = walk.resume.clone().unwrap_or_else(|| walk.position.node().clone());
     if walk.is_finished() {
         return (from == *target).then(Vec::new);
     }
-    let search = Search { set, walk, found: None, seen: HashSet::new(), visits: 0, cells: 0 };
+    let search = Search { walk };
+    let questions = super::questioning::question_nodes(set);
     // Breadth first, so the way found asks the fewest questions.
     let mut queue = std::collections::VecDeque::from([(from, Bound::new(), Vec::<(String, String)>::new())]);
     let mut seen: HashSet<(NodeRef, Bound)> = HashSet::new();
@@ -289,6 +173,45 @@ pub fn answers_leading_to(set: &RunbookSet, walk: &Walk, target: &NodeRef) -> Op
             Node::Route(r) => {
                 let mut decided = false;
                 for rule in &r.rules {
+                    // The walk resolves what a rule reads before the rule decides (contract
+                    // §9.1): a fact nobody gave is asked here, so the way branches on it.
+                    let set_or_open = |k: &str| match search.value(&bound, k) {
+                        Some(Value::Is(v)) => Some(v),
+                        Some(Value::Typed) => Some(String::new()),
+                        None => None,
+                    };
+                    if super::condition::eval3(&rule.when, &set_or_open, &set.matrix).is_none() {
+                        let mut read = Vec::new();
+                        super::condition::facts_read(&rule.when, &set.matrix, &mut read);
+                        let open: Vec<&str> = read.into_iter().filter(|f| search.value(&bound, f).is_none()).collect();
+                        let askable = |f: &str| {
+                            questions.get(f).filter(|(_, _, q)| {
+                                walk.options.role == super::Role::Tier2 || q.audience(&set.vocab) != Audience::Admin
+                            })
+                        };
+                        if let Some(f) = open.iter().find(|f| askable(f).is_none()) {
+                            let mut b = bound.clone();
+                            b.insert(f.to_string(), Value::Is(UNKNOWN.to_string()));
+                            queue.push_back((here.clone(), b, asked.clone()));
+                        } else if let Some((_, _, q)) = open.first().and_then(|f| askable(f)) {
+                            for o in &q.options {
+                                let mut b = bound.clone();
+                                b.insert(q.fact.clone(), Value::Is(o.value.clone()));
+                                let mut a = asked.clone();
+                                a.push((q.fact.clone(), o.value.clone()));
+                                queue.push_back((here.clone(), b, a));
+                            }
+                            if q.entry.is_some() {
+                                let mut b = bound.clone();
+                                b.insert(q.fact.clone(), Value::Typed);
+                                let mut a = asked.clone();
+                                a.push((q.fact.clone(), "(typed)".to_string()));
+                                queue.push_back((here.clone(), b, a));
+                            }
+                        }
+                        decided = true;
+                        break;
+                    }
                     let verdict = judge(&rule.when, &|k| search.value(&bound, k), &set.matrix);
                     if verdict == Some(false) {
                         continue;

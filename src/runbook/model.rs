@@ -253,11 +253,6 @@ pub struct Question {
     /// Extra words for search (symptoms, error text).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
-    /// The caller can answer it at any point of a call (a symptom such as the code on the
-    /// screen): it may be asked ahead of the tree whenever it is worth most. Other questions are
-    /// asked ahead only when the tree asks them on every way on from where it stands.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub anytime: bool,
 }
 
 impl Question {
