@@ -53,7 +53,15 @@ fn open_round_trip_keeps_path_facts_notes_and_links_the_original() {
 
     // Tier 2 can go back to any tier-1 question and continue from there.
     let mut s2 = s.clone();
-    let asked = s2.walk.path.iter().filter(|p| p.provenance == Provenance::Asked && p.kind != StepKind::Route).count();
+    // Each question counts once (a route may have asked its fact before the tree reached it).
+    let mut facts_seen = std::collections::HashSet::new();
+    let asked = s2
+        .walk
+        .path
+        .iter()
+        .filter(|p| p.provenance == Provenance::Asked && p.kind != StepKind::Route)
+        .filter(|p| p.fact.as_ref().is_none_or(|f| facts_seen.insert(f.clone())))
+        .count();
     for _ in 0..asked - 1 {
         s2.walk.back(&set, at(15, 31, 0)).expect("back");
         s2.refresh(&set, at(15, 31, 0));

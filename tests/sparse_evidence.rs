@@ -1,5 +1,8 @@
-//! Facts files from tier 1 or a log are rarely whole worlds. A single known fault must still be
-//! classified by the built-in library when the facts that would route to it are missing.
+//! Facts files from tier 1 or a log are rarely whole worlds. A single known fault, with the context
+//! that makes it one (a hand-off fault needs a cross-device sign-in, an Authenticator state an
+//! Authenticator passkey), must still be classified when everything else is missing. Without its
+//! context a fault is not assumed to apply (contract §9.1: a route never reads "not known yet" as
+//! an answer), so the context is part of each case.
 
 mod cli_support;
 
@@ -18,15 +21,15 @@ fn class_of(facts: &str) -> String {
 #[test]
 fn one_known_fault_is_enough() {
     let cases = [
-        (r#"{"phone.bluetooth": "off"}"#, "cross-device.phone-bluetooth-off"),
-        (r#"{"desktop.bluetooth": "blocked-by-policy"}"#, "cross-device.desktop-bluetooth-unavailable"),
+        (r#"{"flow": "cross-device", "phone.bluetooth": "off"}"#, "cross-device.phone-bluetooth-off"),
+        (r#"{"flow": "cross-device", "desktop.bluetooth": "blocked-by-policy"}"#, "cross-device.desktop-bluetooth-unavailable"),
         (r#"{"qr.scan": "wrong-camera"}"#, "cross-device.qr-handoff"),
-        (r#"{"desktop.internet": "no"}"#, "cross-device.connectivity"),
-        (r#"{"network.hybrid_endpoints": "blocked"}"#, "cross-device.connectivity"),
-        (r#"{"authenticator.signed_in": "no"}"#, "authenticator.signed-out"),
-        (r#"{"authenticator.provider_enabled": "no"}"#, "authenticator.provider-disabled"),
+        (r#"{"flow": "cross-device", "desktop.internet": "no"}"#, "cross-device.connectivity"),
+        (r#"{"flow": "cross-device", "network.hybrid_endpoints": "blocked"}"#, "cross-device.connectivity"),
+        (r#"{"credential.type": "authenticator", "authenticator.signed_in": "no"}"#, "authenticator.signed-out"),
+        (r#"{"credential.type": "authenticator", "authenticator.provider_enabled": "no"}"#, "authenticator.provider-disabled"),
         (r#"{"credential.transport": "ble", "client.os": "android"}"#, "unsupported-client.transport"),
-        (r#"{"client.os": "android", "client.browser": "firefox"}"#, "unsupported-client.browser"),
+        (r#"{"client.kind": "browser", "client.os": "android", "client.browser": "firefox"}"#, "unsupported-client.browser"),
         (r#"{"policy.passkey_method": "excluded"}"#, "policy.method-not-enabled"),
         (r#"{"policy.aaguid_allowed": "no"}"#, "policy.key-restriction"),
         (r#"{"ca.auth_strength": "not-satisfied"}"#, "policy.conditional-access"),

@@ -22,7 +22,16 @@ fn at_phone_bluetooth(extra: &[(&str, &str)]) -> App {
         ("flow", "cross-device"),
         ("credential.type", "authenticator"),
         ("qr.scan", "ok"),
-        ("handoff.connected", "no"),
+        // What comes before the hand-off (contract §9.1): the client's support, then policy.
+        ("client.kind", "browser"),
+        ("client.os", "windows"),
+        ("client.browser", "edge"),
+        ("policy.passkey_method", "enabled-for-user"),
+        ("account.situation", "unknown"),
+        ("policy.passkey_type_allowed", "yes"),
+        ("policy.aaguid_allowed", "yes"),
+        ("policy.attestation_enforced", "no"),
+        ("ca.auth_strength", "satisfied"),
     ];
     let prefill = facts
         .iter()

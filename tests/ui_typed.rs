@@ -275,6 +275,14 @@ fn read_aloud_text_is_for_the_caller() {
         ("picker.choice", "personal"),
         ("device.passkey_offered", "yes"),
         ("entra.passkey_registered", "yes"),
+        ("error.code", "unknown"),
+        // Tier 2 resolves the tenant policy before the picker (contract §9.1).
+        ("policy.passkey_method", "enabled-for-user"),
+        ("account.situation", "normal"),
+        ("policy.passkey_type_allowed", "yes"),
+        ("policy.aaguid_allowed", "yes"),
+        ("policy.attestation_enforced", "no"),
+        ("ca.auth_strength", "satisfied"),
     ]);
     assert_eq!(node(&app), "s-pick-work", "the walk stands at the chooser step");
     let step = screen_text(&mut app, 80, 40);
