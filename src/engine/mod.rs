@@ -521,7 +521,16 @@ impl Walk {
         if !ask_here && let Some(tree) = self.resume.take() {
             self.position = Position::Waiting { node: tree };
         }
+        let derived_before = self.derived_values();
         self.rederive(set, now);
+        if !ask_here && !self.path.is_empty() && self.derived_values() != derived_before {
+            // A derivation changed what the walk may already have read: the outcome is a function
+            // of the facts, not of when they became known (contract §9.1), so it goes again from
+            // the entry with every fact kept (what was deferred or skipped is decided again).
+            self.facts.retain(|_, f| !f.provenance.is_placeholder());
+            self.path.clear();
+            self.position = Position::Waiting { node: set.entry().ok_or(EngineError::NoEntry)? };
+        }
         let limit = set.node_count() * 2 + 256;
         let mut visited: Vec<NodeRef> = Vec::new();
         loop {
@@ -686,6 +695,11 @@ impl Walk {
             self.facts.insert(key.clone(), FactEntry { value, provenance: Provenance::Derived, at, via: None });
             self.derived.insert(key);
         }
+    }
+
+    /// The derived facts and their values, to tell whether a derivation changed.
+    fn derived_values(&self) -> Vec<(String, String)> {
+        self.derived.iter().filter_map(|k| self.facts.get(k).map(|f| (k.clone(), f.value.clone()))).collect()
     }
 
     /// Resolves one of the facts `needs` (unset, read at `here`) as a question on it would be
