@@ -207,7 +207,7 @@ fn facts_that_hold<'a>(
         out.push(f);
     }
     if let Some(m) = &cond.matrix {
-        for f in set.matrix.facts_read(m.area, &m.versions) {
+        for f in set.matrix.facts_read(m.area, m.versions_counted()) {
             if !out.contains(&f) {
                 out.push(f);
             }

@@ -36,7 +36,7 @@ pub fn eval(cond: &Condition, facts: &dyn Fn(&str) -> Option<String>, matrix: &M
         return !eval(inner, facts, matrix);
     }
     if let Some(m) = &cond.matrix {
-        let verdict = matrix.evaluate_only(m.area, facts, &m.versions).verdict;
+        let verdict = matrix.evaluate_only(m.area, facts, m.versions_counted()).verdict;
         return m.verdict.contains(&verdict);
     }
     false
@@ -76,7 +76,7 @@ pub fn eval3(cond: &Condition, facts: &dyn Fn(&str) -> Option<String>, matrix: &
         return eval3(inner, facts, matrix).map(|v| !v);
     }
     if let Some(m) = &cond.matrix {
-        return matrix.evaluate_partial(m.area, facts, &m.versions).map(|v| m.verdict.contains(&v));
+        return matrix.evaluate_partial(m.area, facts, m.versions_counted()).map(|v| m.verdict.contains(&v));
     }
     let fact = cond.fact.as_deref()?;
     facts(fact)?;
@@ -94,7 +94,7 @@ pub fn facts_read<'a>(cond: &'a Condition, matrix: &'a Matrix, out: &mut Vec<&'a
         push(out, f);
     }
     if let Some(m) = &cond.matrix {
-        for f in matrix.facts_read(m.area, &m.versions) {
+        for f in matrix.facts_read(m.area, m.versions_counted()) {
             push(out, f);
         }
     }

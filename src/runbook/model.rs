@@ -374,6 +374,23 @@ pub struct MatrixCheck {
     pub versions: Vec<String>,
 }
 
+/// A version fact no runbook has: counting only it counts no minimum at all.
+static NO_VERSION: String = String::new();
+
+impl MatrixCheck {
+    /// The version facts whose minimums count for this check (empty: all). None count when a
+    /// minimum can't change whether the check matches: a minimum only moves a verdict between
+    /// `supported` and `below-minimum`, so a check that takes both or neither doesn't read versions
+    /// (and the walk doesn't ask them for it).
+    pub fn versions_counted(&self) -> &[String] {
+        use crate::matrix::Verdict;
+        if self.verdict.contains(&Verdict::BelowMinimum) == self.verdict.contains(&Verdict::Supported) {
+            return std::slice::from_ref(&NO_VERSION);
+        }
+        &self.versions
+    }
+}
+
 impl Condition {
     /// Which forms this condition uses (exactly one is valid).
     pub fn forms(&self) -> Vec<&'static str> {

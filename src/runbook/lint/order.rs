@@ -127,7 +127,7 @@ fn reading_rule(node: &Node, fact: &str, matrix: &Matrix, except: Option<usize>)
 /// Does `c` read `fact` (a matrix test reads every fact its rows read, as `facts_read` says)?
 fn reads(c: &Condition, fact: &str, matrix: &Matrix) -> bool {
     c.fact.as_deref() == Some(fact)
-        || c.matrix.as_ref().is_some_and(|m| matrix.facts_read(m.area, &m.versions).any(|f| f == fact))
+        || c.matrix.as_ref().is_some_and(|m| matrix.facts_read(m.area, m.versions_counted()).any(|f| f == fact))
         || c.all
             .iter()
             .flatten()
@@ -171,7 +171,7 @@ fn admits_other_value(c: &Condition, fact: &str, value: &str, negated: bool, set
         return admits_other_value(sub, fact, value, !negated, set);
     }
     if let Some(m) = &c.matrix {
-        return set.matrix.facts_read(m.area, &m.versions).any(|f| f == fact);
+        return set.matrix.facts_read(m.area, m.versions_counted()).any(|f| f == fact);
     }
     if c.fact.as_deref() != Some(fact) {
         return false;
