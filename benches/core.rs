@@ -186,3 +186,60 @@ fn diagnose_builtin_set_end_to_end(bencher: Bencher) {
         diagnose(&set, &[], true, passkey_triage::engine::Role::Tier2, now).unwrap()
     });
 }
+
+/// One answer on a live call with the built-in library (contract §5.1): from the walk standing at
+/// its first question, the caller answers, and the engine moves on to the next question (routes
+/// resolve what they read, the look-ahead decides what to skip). Budget: 2 ms.
+#[divan::bench(args = ["public-01", "public-04"])]
+fn next_question_builtin(bencher: Bencher, scenario: &str) {
+    use passkey_triage::engine::{Walk, WalkOptions};
+    let set = RunbookSet::builtin().unwrap();
+    let text = std::fs::read_to_string(format!("{}/tests/scenarios/{scenario}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let world: Value = serde_json::from_str(&text).unwrap();
+    let now = DateTime::from_timestamp(1_760_000_000, 0).unwrap();
+    let options = WalkOptions { skip_steps: true, role: passkey_triage::engine::Role::Tier1, ..WalkOptions::default() };
+    // Walk the call to its middle: every answer but the last few from the world.
+    let mut walk = Walk::start(&set, [], options, now).unwrap();
+    for _ in 0..6 {
+        let Some(fact) = waiting_fact(&set, &walk) else { break };
+        let value = world["facts"][&fact].as_str().unwrap_or("unknown").to_string();
+        walk.answer(&set, &value, now).unwrap();
+    }
+    let fact = waiting_fact(&set, &walk).expect("the call goes on");
+    let value = world["facts"][&fact].as_str().unwrap_or("unknown").to_string();
+    bencher.bench(|| {
+        let mut w = walk.clone();
+        w.answer(&set, black_box(&value), now).unwrap();
+        w
+    });
+}
+
+/// The same on the 10,000-node generated set: one answer deep in the walk. Budget: 50 ms.
+#[divan::bench(sample_count = 20)]
+fn next_question_10k_nodes(bencher: Bencher) {
+    use passkey_triage::engine::{Walk, WalkOptions};
+    let set = load(&generated_texts());
+    let now = DateTime::from_timestamp(1_760_000_000, 0).unwrap();
+    let mut walk = Walk::start(&set, [], WalkOptions::default(), now).unwrap();
+    for _ in 0..20 {
+        if waiting_fact(&set, &walk).is_none() {
+            break;
+        }
+        walk.answer(&set, "unknown", now).unwrap();
+    }
+    bencher.bench(|| {
+        let mut w = walk.clone();
+        if waiting_fact(&set, &w).is_some() {
+            w.answer(&set, "unknown", now).unwrap();
+        }
+        w
+    });
+}
+
+/// The fact of the question the walk waits at, if it waits at a question.
+fn waiting_fact(set: &RunbookSet, walk: &passkey_triage::engine::Walk) -> Option<String> {
+    match walk.current(set)? {
+        passkey_triage::engine::Current::Question(_, q) => Some(q.fact.clone()),
+        _ => None,
+    }
+}

@@ -96,13 +96,15 @@ fn every_world_classifies_as_a_call_within_the_budget() {
     let mut failures = Vec::new();
     let (mut tier1, mut tier2) = (Vec::new(), Vec::new());
     for world in &worlds {
-        // Two-fault and misleading-evidence worlds (`hard-*`) are about evidence known up front
-        // (`tests/scenarios.rs`); as calls, which fault is met first depends on the order asked.
+        // Two-fault and misleading-evidence worlds (`hard-*`) reach their class as tier 2 like
+        // any other (the outcome doesn't depend on the order facts are asked, contract §9.1). As
+        // tier 1 a fault only an admin can see (an excluded user with the phone's Bluetooth off)
+        // can't be found, and the caller-side fault is the answer there.
         let hard = world.file.starts_with("hard-");
         let (w2, n2) = call(&set, world, Role::Tier2);
         tier2.push(n2);
         let class2 = w2.outcome(&set).map(|(_, o)| o.class.clone()).unwrap_or_default();
-        if class2 != world.expect && !hard {
+        if class2 != world.expect {
             failures.push(format!("{} as tier 2: {class2}, expected {}", world.file, world.expect));
         }
         let (w1, n1) = call(&set, world, Role::Tier1);
@@ -124,11 +126,15 @@ fn every_world_classifies_as_a_call_within_the_budget() {
     let (m1, x1) = (median(&mut tier1), tier1.iter().max().copied().unwrap_or(0));
     let (m2, x2) = (median(&mut tier2), tier2.iter().max().copied().unwrap_or(0));
     println!("{} worlds as calls: tier 1 median {m1} max {x1} questions; tier 2 median {m2} max {x2}", worlds.len());
-    // Calls don't get longer than they are (tier 1 median 9, max 22 as of December 2026). The
-    // count walks given every fact up front used to report (median 1) hid this; the target is a
-    // median of 6 and a maximum of 12 (docs/designed-for-later.md says what that needs).
-    if m1 > 9.0 || x1 > 22 {
-        failures.push(format!("tier-1 calls got longer: median {m1}, max {x1} (budget: median 9, max 22)"));
+    // Calls don't get longer than they are (as of December 2026: tier 1 median 10, max 23; tier 2
+    // median 14, max 29, now that routes resolve what they read instead of reading "not asked
+    // yet" as an answer). The count walks given every fact up front used to report (median 1) hid
+    // this; the target is a median of 6 and a maximum of 12 (docs/designed-for-later.md).
+    if m1 > 10.0 || x1 > 23 {
+        failures.push(format!("tier-1 calls got longer: median {m1}, max {x1} (budget: median 10, max 23)"));
+    }
+    if m2 > 14.0 || x2 > 29 {
+        failures.push(format!("tier-2 calls got longer: median {m2}, max {x2} (budget: median 14, max 29)"));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
