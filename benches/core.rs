@@ -194,7 +194,8 @@ fn diagnose_builtin_set_end_to_end(bencher: Bencher) {
 fn next_question_builtin(bencher: Bencher, scenario: &str) {
     use passkey_triage::engine::{Walk, WalkOptions};
     let set = RunbookSet::builtin().unwrap();
-    let text = std::fs::read_to_string(format!("{}/tests/scenarios/{scenario}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let text =
+        std::fs::read_to_string(format!("{}/tests/scenarios/{scenario}.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let world: Value = serde_json::from_str(&text).unwrap();
     let now = DateTime::from_timestamp(1_760_000_000, 0).unwrap();
     let options = WalkOptions { skip_steps: true, role: passkey_triage::engine::Role::Tier1, ..WalkOptions::default() };

@@ -457,7 +457,9 @@ fn overrides(world: &World, walk: &Walk, which: &str) -> Vec<Violation> {
 /// back if the derivation goes (`Walk::shadowed`).
 fn given_kept(world: &World, walk: &Walk) -> Vec<Violation> {
     let settled = |k: &str, v: &str| {
-        v == UNKNOWN && walk.derived.contains(k) && walk.shadowed.get(k).is_some_and(|f| f.provenance == Provenance::FactsFile)
+        v == UNKNOWN
+            && walk.derived.contains(k)
+            && walk.shadowed.get(k).is_some_and(|f| f.provenance == Provenance::FactsFile)
     };
     world
         .facts

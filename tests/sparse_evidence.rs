@@ -22,14 +22,23 @@ fn class_of(facts: &str) -> String {
 fn one_known_fault_is_enough() {
     let cases = [
         (r#"{"flow": "cross-device", "phone.bluetooth": "off"}"#, "cross-device.phone-bluetooth-off"),
-        (r#"{"flow": "cross-device", "desktop.bluetooth": "blocked-by-policy"}"#, "cross-device.desktop-bluetooth-unavailable"),
+        (
+            r#"{"flow": "cross-device", "desktop.bluetooth": "blocked-by-policy"}"#,
+            "cross-device.desktop-bluetooth-unavailable",
+        ),
         (r#"{"qr.scan": "wrong-camera"}"#, "cross-device.qr-handoff"),
         (r#"{"flow": "cross-device", "desktop.internet": "no"}"#, "cross-device.connectivity"),
         (r#"{"flow": "cross-device", "network.hybrid_endpoints": "blocked"}"#, "cross-device.connectivity"),
         (r#"{"credential.type": "authenticator", "authenticator.signed_in": "no"}"#, "authenticator.signed-out"),
-        (r#"{"credential.type": "authenticator", "authenticator.provider_enabled": "no"}"#, "authenticator.provider-disabled"),
+        (
+            r#"{"credential.type": "authenticator", "authenticator.provider_enabled": "no"}"#,
+            "authenticator.provider-disabled",
+        ),
         (r#"{"credential.transport": "ble", "client.os": "android"}"#, "unsupported-client.transport"),
-        (r#"{"client.kind": "browser", "client.os": "android", "client.browser": "firefox"}"#, "unsupported-client.browser"),
+        (
+            r#"{"client.kind": "browser", "client.os": "android", "client.browser": "firefox"}"#,
+            "unsupported-client.browser",
+        ),
         (r#"{"policy.passkey_method": "excluded"}"#, "policy.method-not-enabled"),
         (r#"{"policy.aaguid_allowed": "no"}"#, "policy.key-restriction"),
         (r#"{"ca.auth_strength": "not-satisfied"}"#, "policy.conditional-access"),

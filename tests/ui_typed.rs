@@ -333,3 +333,36 @@ fn fuzzy_matches_forgive_a_typo() {
     assert_eq!(first("graph").as_deref(), Some("graph-powershell"));
     assert_eq!(first("Microsoft Outlook").as_deref(), Some("outlook"));
 }
+
+/// A derivation that changes a fact the walk has read re-walks from the entry (contract §9.1):
+/// the caller couldn't tell the flow, then an Authenticator passkey on Windows says it is the QR
+/// code. Answered with keys as the agent does, the wizard goes on (it used to panic on the shorter
+/// path) into the cross-device checks, and the question number still counts what was asked.
+#[test]
+fn a_derivation_that_rewalks_the_path_keeps_the_call_going() {
+    let set = RunbookSet::builtin().expect("built-in library");
+    let t0 = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 14, 0, 0).single().expect("time");
+    let walk =
+        Walk::start(&set, [], WalkOptions { role: passkey_triage::engine::Role::Tier1, ..WalkOptions::default() }, t0)
+            .expect("walk starts");
+    let session = Session::new("20261125T140000Z-0010".into(), call(), &set, walk, t0, 60);
+    let mut app = App::new(set, session, opts(), t0);
+    app.update(Msg::Tick, t1());
+    app.update(Msg::Resize(80, 24), t1());
+    // Can't tell (flow), no QR code / can't tell, signing in, a browser, Windows, Authenticator.
+    for (at, digit) in [
+        ("q-flow", '3'),
+        ("q-qr-seen", '5'),
+        ("q-phase", '1'),
+        ("q-client-kind", '1'),
+        ("q-client-os", '1'),
+        ("q-credential-type", '2'),
+    ] {
+        assert_eq!(node(&app), at);
+        key(&mut app, KeyCode::Char(digit));
+    }
+    assert_eq!(fact(&app, "flow").as_deref(), Some("cross-device"), "derived from the passkey type and the OS");
+    assert_eq!(node(&app), "q-browser", "the cross-device branch asks the browser next");
+    let screen = screen_text(&mut app, 80, 24);
+    assert!(screen.contains("Question 7 · Ask the caller"), "{screen}");
+}

@@ -248,7 +248,7 @@ impl Walk {
             options,
             resume: None,
             derived: Default::default(),
-        shadowed: Default::default(),
+            shadowed: Default::default(),
         };
         for (key, value, provenance) in prefill {
             set.vocab.check(&key, &value)?;
@@ -713,7 +713,8 @@ impl Walk {
             _ => None,
         };
         let record = |walk: &mut Walk, fact: &str, provenance: Provenance| {
-            walk.facts.insert(fact.to_string(), FactEntry { value: UNKNOWN.to_string(), provenance, at: now, via: None });
+            walk.facts
+                .insert(fact.to_string(), FactEntry { value: UNKNOWN.to_string(), provenance, at: now, via: None });
             // A question node records its own answer as the walk follows it; a route's needs
             // are recorded here, on the question that would have asked them (a fact no question
             // asks is not a question on the path: only a facts file can give it).
@@ -778,6 +779,13 @@ impl Walk {
             self.resume = Some(here.clone());
         }
         Resolution::Ask
+    }
+
+    /// How many questions were put to someone (answers with provenance `asked`, including a
+    /// "can't tell" a derivation has since settled). Not the path's length: a derivation can
+    /// re-walk the path from the entry (contract §9.1).
+    pub fn questions_asked(&self) -> usize {
+        self.facts.values().chain(self.shadowed.values()).filter(|f| f.provenance == Provenance::Asked).count()
     }
 
     /// The facts tier 1 deferred: the open checks of an escalation.

@@ -48,9 +48,9 @@ pub fn question_nodes(set: &RunbookSet) -> HashMap<&str, (usize, NodeRef, &Quest
 
 /// Can this role ask this fact at all? (A question exists for it, and tier 1 doesn't ask admins'.)
 fn askable(set: &RunbookSet, walk: &Walk, questions: &HashMap<&str, (usize, NodeRef, &Question)>, fact: &str) -> bool {
-    questions.get(fact).is_some_and(|(_, _, q)| {
-        walk.options.role == super::Role::Tier2 || q.audience(&set.vocab) != Audience::Admin
-    })
+    questions
+        .get(fact)
+        .is_some_and(|(_, _, q)| walk.options.role == super::Role::Tier2 || q.audience(&set.vocab) != Audience::Admin)
 }
 
 /// The outcomes still reachable from `from` (a superset of those the real walk can reach), or

@@ -178,7 +178,11 @@ impl Row {
     }
 
     /// [`Row::first_below_minimum`] among the minimums of `only` (all when empty).
-    pub fn first_below_minimum_of(&self, facts: &dyn Fn(&str) -> Option<String>, only: &[String]) -> Option<(&str, &str)> {
+    pub fn first_below_minimum_of(
+        &self,
+        facts: &dyn Fn(&str) -> Option<String>,
+        only: &[String],
+    ) -> Option<(&str, &str)> {
         self.min_versions.iter().filter(|(k, _)| only.is_empty() || only.contains(k)).find_map(|(key, min)| {
             let have = Version::parse(&facts(key)?)?;
             let min_v = Version::parse(min)?;
@@ -218,7 +222,12 @@ impl Matrix {
     /// them): `Some(verdict)` when every value the unset facts could take gives that verdict,
     /// `None` when it depends on them. Used where a walk must not read "not asked yet" as an
     /// answer (contract §9.1). Sound, not exact: it may say `None` where every value agrees.
-    pub fn evaluate_partial(&self, area: Area, facts: &dyn Fn(&str) -> Option<String>, only: &[String]) -> Option<Verdict> {
+    pub fn evaluate_partial(
+        &self,
+        area: Area,
+        facts: &dyn Fn(&str) -> Option<String>,
+        only: &[String],
+    ) -> Option<Verdict> {
         let counts = |k: &String| only.is_empty() || only.contains(k);
         let mut applying: Vec<&Row> = Vec::new();
         let mut maybe: Vec<&Row> = Vec::new();
@@ -265,7 +274,10 @@ impl Matrix {
     /// Every fact the rows of an area read (their conditions and minimum versions).
     pub fn facts_read<'a>(&'a self, area: Area, only: &'a [String]) -> impl Iterator<Item = &'a str> {
         self.rows.iter().filter(move |r| r.area == area).flat_map(move |r| {
-            r.when.keys().chain(r.min_versions.keys().filter(move |k| only.is_empty() || only.contains(k))).map(String::as_str)
+            r.when
+                .keys()
+                .chain(r.min_versions.keys().filter(move |k| only.is_empty() || only.contains(k)))
+                .map(String::as_str)
         })
     }
 }

@@ -170,7 +170,7 @@ pub fn session(i: u64) -> Session {
             options: WalkOptions::default(),
             resume: None,
             derived: Default::default(),
-        shadowed: Default::default(),
+            shadowed: Default::default(),
         },
         posted: Vec::new(),
         notes: if (h >> 48).is_multiple_of(3) { "User on a train; called back later.".into() } else { String::new() },

@@ -155,13 +155,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     let g = geometry(app, area);
     let title = match app.session.walk.current(&app.set) {
         Some(Current::Question(_, q)) => {
-            let path = &app.session.walk.path;
             // Questions put to someone on this call: facts from a file, a log or a rule were
             // never asked, so they don't count.
-            let asked = |p: &&crate::engine::PathEntry| {
-                p.kind == StepKind::Question && p.provenance == crate::engine::Provenance::Asked
-            };
-            let n = crate::engine::questions_and_steps(path).filter(asked).count() + 1;
+            let n = app.session.walk.questions_asked() + 1;
             // Who answers (contract §1.7): ask the caller, look it up, or an admin check.
             format!(" Question {n} · {} ", q.audience(&app.set.vocab).instruction())
         }
@@ -486,7 +482,14 @@ fn answer(app: &mut App, value: &str) -> Vec<Effect> {
     match result {
         Err(e) => app.error(format!("Runbook error: {}", sanitize_line(&e.to_string()))),
         Ok(()) => {
-            let skipped = app.session.walk.path[before.path.len()..]
+            // A derivation may have re-walked the path from the entry (contract §9.1): it can be
+            // shorter than before.
+            let skipped = app
+                .session
+                .walk
+                .path
+                .get(before.path.len()..)
+                .unwrap_or_default()
                 .iter()
                 .skip(1)
                 .filter(|p| p.kind == StepKind::Question)
