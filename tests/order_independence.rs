@@ -135,7 +135,7 @@ fn impossible(set: &RunbookSet, facts: &BTreeMap<String, String>) -> Option<&'st
     // definitions: docs/runbook-library.md) must not be contradicted by the world.
     for (key, value) in facts.iter().filter(|(_, v)| v.as_str() != UNKNOWN) {
         let others = |k: &str| if k == key { None } else { facts.get(k).cloned() };
-        if passkey_triage::engine::derivations(set, &others).iter().any(|(k, v)| k == key && v != value) {
+        if passkey_triage::engine::derivations(set, &others).iter().any(|d| d.fact == *key && d.value != *value) {
             return Some("a fact its other facts contradict by definition");
         }
     }

@@ -685,14 +685,14 @@ impl Walk {
             }
         }
         let lookup = |k: &str| self.facts.get(k).map(|f| f.value.clone());
-        for (key, value) in derivations(set, &lookup) {
+        for Derived { fact: key, value, why } in derivations(set, &lookup) {
             let at = times.get(&key).copied().unwrap_or(now);
             // A derivation settles what someone couldn't tell; their "can't tell" comes back if
             // the facts it follows from go.
             if let Some(under) = self.facts.remove(&key) {
                 self.shadowed.insert(key.clone(), under);
             }
-            self.facts.insert(key.clone(), FactEntry { value, provenance: Provenance::Derived, at, via: None });
+            self.facts.insert(key.clone(), FactEntry { value, provenance: Provenance::Derived, at, via: Some(why) });
             self.derived.insert(key);
         }
     }
@@ -818,17 +818,27 @@ impl Walk {
     }
 }
 
-/// What the runbooks' derivations add to the facts `known` gives: `(fact, value)` for facts
-/// it doesn't give, until nothing more follows.
-pub fn derivations(set: &RunbookSet, known: &dyn Fn(&str) -> Option<String>) -> Vec<(String, String)> {
-    let mut added: Vec<(String, String)> = Vec::new();
+/// A fact that follows from others by one of the runbooks' derivations or the message catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Derived {
+    pub fact: String,
+    pub value: String,
+    /// What it follows from, as the agent reads it: the derivation's note, or the catalog entry.
+    pub why: String,
+}
+
+/// What the runbooks' derivations add to the facts `known` gives: facts it doesn't give (or gives
+/// as `unknown`), until nothing more follows.
+pub fn derivations(set: &RunbookSet, known: &dyn Fn(&str) -> Option<String>) -> Vec<Derived> {
+    let mut added: Vec<Derived> = Vec::new();
     // A typed message the catalog knows (exactly one entry) gives that entry's facts (§10).
     if let Some(text) = known(MESSAGE_FACT)
         && let Some(message) = set.messages.derive(&text)
     {
         for (k, v) in &message.facts {
             if open(known(k)) && set.vocab.check(k, v).is_ok() {
-                added.push((k.clone(), v.clone()));
+                let why = format!("message catalog: {}", message.id);
+                added.push(Derived { fact: k.clone(), value: v.clone(), why });
             }
         }
     }
@@ -836,17 +846,23 @@ pub fn derivations(set: &RunbookSet, known: &dyn Fn(&str) -> Option<String>) -> 
         let mut changed = false;
         for rb in &set.runbooks {
             for d in &rb.runbook.derive {
-                let lookup = |k: &str| added.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone()).or_else(|| known(k));
+                let lookup = |k: &str| added.iter().find(|a| a.fact == k).map(|a| a.value.clone()).or_else(|| known(k));
                 if condition::eval3(&d.when, &lookup, &set.matrix) != Some(true) {
                     continue;
                 }
+                let why = if d.note.is_empty() {
+                    format!("{}: {}", rb.runbook.id, d.when.describe())
+                } else {
+                    d.note.clone()
+                };
                 let copied = d.copy.iter().filter_map(|(k, from)| lookup(from).map(|v| (k.clone(), v)));
-                let new: Vec<(String, String)> = d
+                let new: Vec<Derived> = d
                     .set
                     .iter()
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .chain(copied)
                     .filter(|(k, v)| open(lookup(k)) && v != UNKNOWN && set.vocab.check(k, v).is_ok())
+                    .map(|(fact, value)| Derived { fact, value, why: why.clone() })
                     .collect();
                 if !new.is_empty() {
                     added.extend(new);
