@@ -55,3 +55,30 @@ fn one_known_fault_is_enough() {
         .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// A question a known fact answers is not asked (issue 17 item 6): registering in Microsoft
+/// Authenticator itself, the sign-in helper (broker) is installed, so the walk moves on to the OS
+/// version.
+#[test]
+fn the_broker_is_not_asked_inside_authenticator() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mut c = cli(tmp.path());
+    c.args(["diagnose", "--facts", "-", "--role", "tier1", "--format", "json"]).write_stdin(
+        r#"{"facts": {"flow": "same-device", "phase": "registration", "client.kind": "native-app",
+            "client.os": "ios", "credential.type": "authenticator", "client.app": "authenticator"}}"#,
+    );
+    let r = finish(c);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    assert_eq!(v["fact"], "client.os_version", "{v}");
+    let mut c = cli(tmp.path());
+    c.args(["diagnose", "--facts", "-", "--role", "tier1", "--assume-unknown", "--format", "json"]).write_stdin(
+        r#"{"facts": {"flow": "same-device", "phase": "registration", "client.kind": "native-app",
+            "client.os": "ios", "credential.type": "authenticator", "client.app": "authenticator"}}"#,
+    );
+    let r = finish(c);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let broker: Vec<&serde_json::Value> =
+        v["path"].as_array().expect("path").iter().filter(|p| p["fact"] == "client.broker").collect();
+    assert!(!broker.is_empty() && broker.iter().all(|p| p["answer"] == "installed" && p["source"] == "derived"), "{v}");
+}
