@@ -37,7 +37,7 @@ const NATIVE_WINDOWS: &str = r#"{"facts": {"phase": "sign-in", "client.kind": "n
 #[test]
 fn sharepoint_typed_takes_the_listed_powershell_module() {
     let mut c = Call::start(NATIVE_WINDOWS);
-    c.pty.wait_for("Which app were they signing in to?");
+    c.pty.wait_for("Which app were they using when it failed?");
     // The header keeps the agent's name at 80 columns.
     c.pty.wait_for("Agent Sam Agent");
     c.pty.send("sharepoint");
@@ -53,7 +53,7 @@ fn sharepoint_typed_takes_the_listed_powershell_module() {
 #[test]
 fn a_long_list_filters_and_a_digit_picks_after_down() {
     let mut c = Call::start(NATIVE_WINDOWS);
-    c.pty.wait_for("Which app were they signing in to?");
+    c.pty.wait_for("Which app were they using when it failed?");
     c.pty.send("powershell");
     c.pty.wait_for("3 Microsoft Graph PowerShell");
     let screen = c.pty.screen();
