@@ -366,3 +366,43 @@ fn a_derivation_that_rewalks_the_path_keeps_the_call_going() {
     let screen = screen_text(&mut app, 80, 24);
     assert!(screen.contains("Question 7 · Ask the caller"), "{screen}");
 }
+
+/// Going back over the answer a derivation came from takes the derivation back too: the walk is
+/// where a walk given the remaining facts would be (contract §9.1), and a different answer then
+/// goes the way it would have gone from the start.
+#[test]
+fn back_over_a_derivation_walks_as_the_facts_left_say() {
+    let set = RunbookSet::builtin().expect("built-in library");
+    let t0 = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 14, 0, 0).single().expect("time");
+    let tier1 = WalkOptions { role: passkey_triage::engine::Role::Tier1, ..WalkOptions::default() };
+    let mut walk = Walk::start(&set, [], tier1, t0).expect("walk starts");
+    let answers = [
+        ("flow", "unknown"),
+        ("qr.scan", "unknown"),
+        ("phase", "sign-in"),
+        ("client.kind", "browser"),
+        ("client.os", "windows"),
+        ("credential.type", "authenticator"),
+    ];
+    for (i, (fact, value)) in answers.into_iter().enumerate() {
+        let Some(passkey_triage::engine::Current::Question(_, q)) = walk.current(&set) else {
+            panic!("not at a question")
+        };
+        assert_eq!(q.fact, fact);
+        walk.answer(&set, value, t1() + chrono::Duration::seconds(i as i64)).expect("answer");
+    }
+    assert_eq!(walk.fact("flow"), Some("cross-device"));
+    walk.back(&set, t1() + chrono::Duration::seconds(10)).expect("back");
+    assert_eq!(walk.fact("flow"), Some("unknown"), "the caller's own answer comes back");
+    assert_eq!(walk.fact("credential.type"), None);
+    let Some(passkey_triage::engine::Current::Question(_, q)) = walk.current(&set) else { panic!("not at a question") };
+    assert_eq!(q.fact, "credential.type", "the answer taken back is asked again");
+    walk.answer(&set, "security-key", t1()).expect("answer");
+    let given: Vec<(String, String, Provenance)> = answers[..5]
+        .iter()
+        .chain([("credential.type", "security-key")].iter())
+        .map(|(k, v)| (k.to_string(), v.to_string(), Provenance::FactsFile))
+        .collect();
+    let fresh = Walk::start(&set, given, tier1, t0).expect("walk starts");
+    assert_eq!(walk.position, fresh.position, "as if the facts had been given up front");
+}
