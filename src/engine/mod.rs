@@ -364,14 +364,7 @@ impl Walk {
     /// taken back (and remembered as the default); every other answer, including the one of the
     /// question we leave, is kept and re-applied when the walk passes that question again.
     pub fn back(&mut self, set: &RunbookSet, now: DateTime<Utc>) -> Result<(), EngineError> {
-        // The path shows the questions in the order they were asked unless a derivation
-        // re-walked it; then the answer given last is the one to take back.
-        let last = self.last_asked();
-        let idx = match self.back_target() {
-            Some(idx) if last.is_none() || self.path[idx].fact.as_ref().is_none_or(|f| Some(f) == last.as_ref()) => idx,
-            _ if last.is_some() => return self.back_to_last_asked(set, now),
-            _ => return Err(EngineError::NothingToGoBack),
-        };
+        let idx = self.back_target().ok_or(EngineError::NothingToGoBack)?;
         let entry = self.path[idx].clone();
         self.keep_answer_here(set, now);
         self.forget_placeholders_from(idx);
@@ -458,32 +451,7 @@ impl Walk {
 
     /// Can `back` do anything?
     pub fn can_go_back(&self) -> bool {
-        self.back_target().is_some() || self.last_asked().is_some()
-    }
-
-    /// The fact answered last in this session (answers an earlier session brought don't count).
-    fn last_asked(&self) -> Option<String> {
-        self.facts
-            .iter()
-            .chain(self.shadowed.iter())
-            .filter(|(_, f)| f.provenance == Provenance::Asked && f.via.is_none())
-            .max_by_key(|(_, f)| f.at)
-            .map(|(k, _)| k.clone())
-    }
-
-    /// [`Walk::back`] after a re-walk: takes back the answer given last and walks again from the
-    /// entry with the rest, so the walk stands where a walk given them would (the answer taken
-    /// back is asked again when the walk needs it, with the old answer as the default).
-    fn back_to_last_asked(&mut self, set: &RunbookSet, now: DateTime<Utc>) -> Result<(), EngineError> {
-        let fact = self.last_asked().ok_or(EngineError::NothingToGoBack)?;
-        let old = self.shadowed.remove(&fact).or_else(|| self.facts.remove(&fact));
-        if let Some(old) = old {
-            if self.facts.get(&fact).is_some_and(|f| f.provenance == Provenance::Asked) {
-                self.facts.remove(&fact);
-            }
-            self.take_back(fact, old);
-        }
-        self.restart_keeping_facts(set, now)
+        self.back_target().is_some()
     }
 
     /// The path entry `back` returns to: the last question or step the agent answered. A
@@ -555,17 +523,13 @@ impl Walk {
         }
         let derived_before = self.derived_values();
         self.rederive(set, now);
-        let mut ask_here = ask_here;
-        if !self.path.is_empty() && self.derived_values() != derived_before {
-            // A derivation changed (or, after `back`, lost) what the walk may already have read:
-            // the outcome is a function of the facts, not of when they became known (contract
-            // §9.1), so it goes again from the entry with every fact kept (what was deferred or
-            // skipped is decided again); the first fact missing on the way is asked.
+        if !ask_here && !self.path.is_empty() && self.derived_values() != derived_before {
+            // A derivation changed what the walk may already have read: the outcome is a function
+            // of the facts, not of when they became known (contract §9.1), so it goes again from
+            // the entry with every fact kept (what was deferred or skipped is decided again).
             self.facts.retain(|_, f| !f.provenance.is_placeholder());
             self.path.clear();
-            self.resume = None;
             self.position = Position::Waiting { node: set.entry().ok_or(EngineError::NoEntry)? };
-            ask_here = false;
         }
         let limit = set.node_count() * 2 + 256;
         let mut visited: Vec<NodeRef> = Vec::new();
