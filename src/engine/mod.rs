@@ -707,7 +707,7 @@ impl Walk {
     fn resolve(&mut self, set: &RunbookSet, here: &NodeRef, needs: &[&str], now: DateTime<Utc>) -> Resolution {
         let Some(first) = needs.first().map(|f| f.to_string()) else { return Resolution::Resolved };
         let questions = questioning::question_nodes(set);
-        let question_of = |fact: &str| questions.get(fact).map(|(_, r, q)| (r.clone(), *q));
+        let question_of = |fact: &str| questions.get(fact).map(|(r, q)| (r.clone(), *q));
         let at_question = match set.node(here) {
             Some(Node::Question(q)) => Some(q),
             _ => None,

@@ -18,7 +18,7 @@
 //! Only what the walk can't ask is remembered per path, so the search visits each node a few
 //! times, not once per combination of answers.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use super::Walk;
 use super::condition::{eval3, facts_read};
@@ -35,55 +35,39 @@ pub fn prior(set: &RunbookSet, outcome: &NodeRef) -> f64 {
     set.prior(outcome)
 }
 
-/// The first question node asking each fact, in runbook order, with its index in that order.
-pub fn question_nodes(set: &RunbookSet) -> HashMap<&str, (usize, NodeRef, &Question)> {
-    let mut out: HashMap<&str, (usize, NodeRef, &Question)> = HashMap::new();
-    for (i, (r, n)) in set.nodes().enumerate() {
+/// The first question node asking each fact, in runbook order.
+pub fn question_nodes(set: &RunbookSet) -> HashMap<&str, (NodeRef, &Question)> {
+    let mut out: HashMap<&str, (NodeRef, &Question)> = HashMap::new();
+    for (r, n) in set.nodes() {
         if let Node::Question(q) = n {
-            out.entry(q.fact.as_str()).or_insert((i, r, q));
+            out.entry(q.fact.as_str()).or_insert((r, q));
         }
     }
     out
 }
 
 /// Can this role ask this fact at all? (A question exists for it, and tier 1 doesn't ask admins'.)
-fn askable(set: &RunbookSet, walk: &Walk, questions: &HashMap<&str, (usize, NodeRef, &Question)>, fact: &str) -> bool {
+fn askable(set: &RunbookSet, walk: &Walk, questions: &HashMap<&str, (NodeRef, &Question)>, fact: &str) -> bool {
     questions
         .get(fact)
-        .is_some_and(|(_, _, q)| walk.options.role == super::Role::Tier2 || q.audience(&set.vocab) != Audience::Admin)
+        .is_some_and(|(_, q)| walk.options.role == super::Role::Tier2 || q.audience(&set.vocab) != Audience::Admin)
 }
 
 /// The outcomes still reachable from `from` (a superset of those the real walk can reach), or
 /// `None` when the look-ahead gave up.
 pub fn reachable(set: &RunbookSet, walk: &Walk, from: &NodeRef) -> Option<Vec<NodeRef>> {
     let questions = question_nodes(set);
-    Lookahead { set, walk, questions: &questions }.explore(from, None).map(|r| r.outcomes)
+    Lookahead { set, walk, questions: &questions }.explore(from)
 }
 
 /// What an imagined path has bound: facts nobody can ask (`unknown` where first read) and
 /// what rules `set` for them. Sorted by key, so equal bindings compare equal.
 type Bound = Vec<(String, String)>;
 
-struct Explored {
-    /// Reachable outcome nodes, in the order first met.
-    outcomes: Vec<NodeRef>,
-    /// Facts the walk may still ask that the imagined walk read, in the order first met.
-    open: Vec<String>,
-    /// The first question node met for each open fact (asked with its own wording there).
-    first_question: BTreeMap<String, NodeRef>,
-}
-
 struct Lookahead<'a> {
     set: &'a RunbookSet,
     walk: &'a Walk,
-    questions: &'a HashMap<&'a str, (usize, NodeRef, &'a Question)>,
-}
-
-/// A hypothetical answer and what the runbooks derive from it.
-struct Hypothesis<'h> {
-    fact: &'h str,
-    value: &'h str,
-    derived: Vec<(String, String)>,
+    questions: &'a HashMap<&'a str, (NodeRef, &'a Question)>,
 }
 
 impl Lookahead<'_> {
@@ -91,43 +75,27 @@ impl Lookahead<'_> {
         askable(self.set, self.walk, self.questions, fact)
     }
 
-    /// A fact's value on an imagined path: bound there, the hypothesis, the walk's, else open.
-    fn value(&self, bound: &Bound, hyp: Option<&Hypothesis>, key: &str) -> Option<String> {
+    /// A fact's value on an imagined path: bound there, the walk's, else open.
+    fn value(&self, bound: &Bound, key: &str) -> Option<String> {
         if let Some((_, v)) = bound.iter().find(|(k, _)| k == key) {
             return Some(v.clone());
-        }
-        if let Some(h) = hyp {
-            if h.fact == key {
-                return Some(h.value.to_string());
-            }
-            if let Some((_, v)) = h.derived.iter().find(|(k, _)| k == key) {
-                return Some(v.clone());
-            }
         }
         self.walk.facts.get(key).map(|f| f.value.clone())
     }
 
     /// Binds facts nobody can ask to `unknown` where they are read, as the real walk does.
-    fn bind_unaskable<'k>(&self, bound: &mut Bound, hyp: Option<&Hypothesis>, keys: impl IntoIterator<Item = &'k str>) {
+    fn bind_unaskable<'k>(&self, bound: &mut Bound, keys: impl IntoIterator<Item = &'k str>) {
         for k in keys {
-            if self.value(bound, hyp, k).is_none() && !self.askable(k) {
+            if self.value(bound, k).is_none() && !self.askable(k) {
                 let at = bound.partition_point(|(b, _)| b.as_str() < k);
                 bound.insert(at, (k.to_string(), UNKNOWN.to_string()));
             }
         }
     }
 
-    fn explore(&self, from: &NodeRef, hyp: Option<&Hypothesis>) -> Option<Explored> {
-        let mut out = Explored { outcomes: Vec::new(), open: Vec::new(), first_question: BTreeMap::new() };
-        let mut open_seen: HashSet<String> = HashSet::new();
-        let mut note_open = |out: &mut Explored, fact: &str, question: Option<&NodeRef>| {
-            if open_seen.insert(fact.to_string()) {
-                out.open.push(fact.to_string());
-            }
-            if let Some(q) = question {
-                out.first_question.entry(fact.to_string()).or_insert_with(|| q.clone());
-            }
-        };
+    /// Every outcome node reachable from `from`, in the order first met.
+    fn explore(&self, from: &NodeRef) -> Option<Vec<NodeRef>> {
+        let mut outcomes: Vec<NodeRef> = Vec::new();
         let mut seen: HashSet<(NodeRef, Bound)> = HashSet::new();
         let mut stack: Vec<(NodeRef, Bound)> = vec![(from.clone(), Bound::new())];
         let mut visits = 0usize;
@@ -144,18 +112,15 @@ impl Lookahead<'_> {
             let go = |next: &str| NodeRef::resolve(&here.runbook, next);
             match node {
                 Node::Outcome(_) => {
-                    if !out.outcomes.contains(&here) {
-                        out.outcomes.push(here.clone());
+                    if !outcomes.contains(&here) {
+                        outcomes.push(here.clone());
                     }
                 }
                 Node::Question(q) => {
-                    self.bind_unaskable(&mut bound, hyp, [q.fact.as_str()]);
-                    match self.value(&bound, hyp, &q.fact) {
+                    self.bind_unaskable(&mut bound, [q.fact.as_str()]);
+                    match self.value(&bound, &q.fact) {
                         Some(v) => stack.push((go(&super::question_next(self.set, q, &v)?), bound)),
                         None => {
-                            if hyp.is_none() {
-                                note_open(&mut out, &q.fact, Some(&here));
-                            }
                             let typed = matches!(
                                 self.set.vocab.fact(&q.fact).map(|d| &d.ty),
                                 Some(FactType::Version | FactType::Text)
@@ -193,25 +158,15 @@ impl Lookahead<'_> {
                     for rule in &r.rules {
                         let mut read = Vec::new();
                         facts_read(&rule.when, &self.set.matrix, &mut read);
-                        self.bind_unaskable(&mut bound, hyp, read.iter().copied());
-                        let lookup = |k: &str| self.value(&bound, hyp, k);
+                        self.bind_unaskable(&mut bound, read.iter().copied());
+                        let lookup = |k: &str| self.value(&bound, k);
                         let verdict = eval3(&rule.when, &lookup, &self.set.matrix);
                         if verdict == Some(false) {
                             continue;
                         }
-                        if verdict.is_none() && hyp.is_none() {
-                            for f in &read {
-                                if self.value(&bound, hyp, f).is_none() {
-                                    note_open(&mut out, f, None);
-                                }
-                            }
-                        }
                         let mut b = bound.clone();
                         for (k, v) in &rule.set {
-                            if self.value(&b, hyp, k).is_none()
-                                && !self.askable(k)
-                                && self.set.vocab.check(k, v).is_ok()
-                            {
+                            if self.value(&b, k).is_none() && !self.askable(k) && self.set.vocab.check(k, v).is_ok() {
                                 let at = b.partition_point(|(x, _)| x < k);
                                 b.insert(at, (k.clone(), v.clone()));
                             }
@@ -229,6 +184,6 @@ impl Lookahead<'_> {
                 }
             }
         }
-        Some(out)
+        Some(outcomes)
     }
 }

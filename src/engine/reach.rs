@@ -185,7 +185,7 @@ pub fn answers_leading_to(set: &RunbookSet, walk: &Walk, target: &NodeRef) -> Op
                         super::condition::facts_read(&rule.when, &set.matrix, &mut read);
                         let open: Vec<&str> = read.into_iter().filter(|f| search.value(&bound, f).is_none()).collect();
                         let askable = |f: &str| {
-                            questions.get(f).filter(|(_, _, q)| {
+                            questions.get(f).filter(|(_, q)| {
                                 walk.options.role == super::Role::Tier2 || q.audience(&set.vocab) != Audience::Admin
                             })
                         };
@@ -193,7 +193,7 @@ pub fn answers_leading_to(set: &RunbookSet, walk: &Walk, target: &NodeRef) -> Op
                             let mut b = bound.clone();
                             b.insert(f.to_string(), Value::Is(UNKNOWN.to_string()));
                             queue.push_back((here.clone(), b, asked.clone()));
-                        } else if let Some((_, _, q)) = open.first().and_then(|f| askable(f)) {
+                        } else if let Some((_, q)) = open.first().and_then(|f| askable(f)) {
                             for o in &q.options {
                                 let mut b = bound.clone();
                                 b.insert(q.fact.clone(), Value::Is(o.value.clone()));
