@@ -366,13 +366,15 @@ fn open_continues_an_escalation_package_as_tier2() {
 fn builtin_library_loads_behind_the_first_frame() {
     let home = Home::new();
     let mut w = Wizard::spawn_with(&home, None, &["--ticket", "INC-BUILTIN"], &[]);
-    w.wait_for("Is the passkey on the same device");
-    w.send("1"); // the passkey is on the same device
-    w.wait_for("Was the user signing in with a passkey");
-    w.send("1"); // signing in
+    w.wait_for("Where were they signing in");
     w.send("1"); // in a web browser
+    w.wait_for("Which operating system");
     w.send("6"); // Android
     w.wait_for("Which kind of passkey");
+    w.send("2"); // Authenticator: on an Android device, same device or QR code is asked
+    w.wait_for("Is the passkey on the same device");
+    w.send("1"); // the same device
+    w.wait_for("Which browser"); // the client-support runbook
     w.send("q");
     assert_eq!(w.wait_exit(), 0);
     w.assert_restored();

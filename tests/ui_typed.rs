@@ -335,9 +335,10 @@ fn fuzzy_matches_forgive_a_typo() {
 }
 
 /// A derivation that changes a fact the walk has read re-walks from the entry (contract §9.1):
-/// the caller couldn't tell the flow, then an Authenticator passkey on Windows says it is the QR
-/// code. Answered with keys as the agent does, the wizard goes on (it used to panic on the shorter
-/// path) into the cross-device checks, and the question number still counts what was asked.
+/// the caller couldn't tell the passkey type nor the flow, then says it is a key plugged in by
+/// USB: a security key, so the same device. Answered with keys as the agent does, the wizard goes
+/// on (it used to panic on the shorter path) into the client checks, and the question number
+/// still counts what was asked.
 #[test]
 fn a_derivation_that_rewalks_the_path_keeps_the_call_going() {
     let set = RunbookSet::builtin().expect("built-in library");
@@ -349,20 +350,21 @@ fn a_derivation_that_rewalks_the_path_keeps_the_call_going() {
     let mut app = App::new(set, session, opts(), t0);
     app.update(Msg::Tick, t1());
     app.update(Msg::Resize(80, 24), t1());
-    // Can't tell (flow), no QR code / can't tell, signing in, a browser, Windows, Authenticator.
+    // A browser, Windows, can't tell (type), can't tell (flow), no QR code / can't tell, USB key.
     for (at, digit) in [
-        ("q-flow", '3'),
-        ("q-qr-seen", '5'),
-        ("q-phase", '1'),
         ("q-client-kind", '1'),
         ("q-client-os", '1'),
-        ("q-credential-type", '2'),
+        ("q-credential-type", '5'),
+        ("q-flow", '3'),
+        ("q-qr-seen", '5'),
+        ("q-key-seen", '1'),
     ] {
         assert_eq!(node(&app), at);
         key(&mut app, KeyCode::Char(digit));
     }
-    assert_eq!(fact(&app, "flow").as_deref(), Some("cross-device"), "derived from the passkey type and the OS");
-    assert_eq!(node(&app), "q-browser", "the cross-device branch asks the browser next");
+    assert_eq!(fact(&app, "credential.type").as_deref(), Some("security-key"), "derived from the transport");
+    assert_eq!(fact(&app, "flow").as_deref(), Some("same-device"), "derived from the passkey type");
+    assert_eq!(node(&app), "q-browser", "the client checks ask the browser next");
     let screen = screen_text(&mut app, 80, 24);
     assert!(screen.contains("Question 7 · Ask the caller"), "{screen}");
 }

@@ -85,22 +85,7 @@ pub fn eval3(cond: &Condition, facts: &dyn Fn(&str) -> Option<String>, matrix: &
 
 /// The facts a condition reads (the matrix's for a matrix check), each once, in order.
 pub fn facts_read<'a>(cond: &'a Condition, matrix: &'a Matrix, out: &mut Vec<&'a str>) {
-    fn push<'a>(out: &mut Vec<&'a str>, f: &'a str) {
-        if !out.contains(&f) {
-            out.push(f);
-        }
-    }
-    if let Some(f) = cond.fact.as_deref() {
-        push(out, f);
-    }
-    if let Some(m) = &cond.matrix {
-        for f in matrix.facts_read(m.area, m.versions_counted()) {
-            push(out, f);
-        }
-    }
-    for c in cond.all.iter().flatten().chain(cond.any.iter().flatten()).chain(cond.not.as_deref()) {
-        facts_read(c, matrix, out);
-    }
+    cond.facts_read(matrix, out);
 }
 
 /// Some(true) when `have` is known to be below `min`, Some(false) when known not to be.

@@ -811,6 +811,27 @@ fn lint_graph(
             stack.extend(adj[n].iter().copied().filter(|m| !reached[*m]));
         }
     }
+    // A route resolves an open fact it reads by the first question asking it (contract §9.1),
+    // wherever that question stands: it is reached, though the walk goes on from the route.
+    let mut first_asker: HashMap<&str, usize> = HashMap::new();
+    for (n, _) in refs.iter().enumerate() {
+        if let Node::Question(q) = graph.node(n) {
+            first_asker.entry(q.fact.as_str()).or_insert(n);
+        }
+    }
+    for n in 0..refs.len() {
+        if let (true, Node::Route(r)) = (reached[n], graph.node(n)) {
+            let mut read = Vec::new();
+            for rule in &r.rules {
+                rule.when.facts_read(&set.matrix, &mut read);
+            }
+            for f in read {
+                if let Some(&q) = first_asker.get(f) {
+                    reached[q] = true;
+                }
+            }
+        }
+    }
     let mut unreached_runbooks = BTreeSet::new();
     for rb in set.runbooks.iter().filter(|rb| selected(rb)) {
         let start = NodeRef::new(rb.id(), rb.runbook.start.clone());

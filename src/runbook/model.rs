@@ -392,6 +392,26 @@ impl MatrixCheck {
 }
 
 impl Condition {
+    /// The facts this condition reads (the matrix's for a matrix check), each once, in order.
+    pub fn facts_read<'a>(&'a self, matrix: &'a crate::matrix::Matrix, out: &mut Vec<&'a str>) {
+        fn push<'a>(out: &mut Vec<&'a str>, f: &'a str) {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        if let Some(f) = self.fact.as_deref() {
+            push(out, f);
+        }
+        if let Some(m) = &self.matrix {
+            for f in matrix.facts_read(m.area, m.versions_counted()) {
+                push(out, f);
+            }
+        }
+        for c in self.all.iter().flatten().chain(self.any.iter().flatten()).chain(self.not.as_deref()) {
+            c.facts_read(matrix, out);
+        }
+    }
+
     /// Which forms this condition uses (exactly one is valid).
     pub fn forms(&self) -> Vec<&'static str> {
         let mut f = Vec::new();
