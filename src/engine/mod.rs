@@ -732,29 +732,29 @@ impl Walk {
                 });
             }
         };
+        let audience = |fact: &str| match (at_question, question_of(fact)) {
+            (Some(q), _) if q.fact == fact => Some(q.audience(&set.vocab)),
+            (_, Some((_, q))) => Some(q.audience(&set.vocab)),
+            _ => None,
+        };
+        // Tier 1 never asks an admin check (contract §5): it is deferred, an open check of the
+        // escalation, whether or not an answer could still matter; so the path's sources are
+        // the same whichever order the facts became known in.
+        if self.options.role == Role::Tier1
+            && let Some(fact) = needs.iter().find(|f| audience(f) == Some(Audience::Admin))
+        {
+            record(self, fact, Provenance::Deferred);
+            return Resolution::Resolved;
+        }
         // No answer can change the outcome from here (contract §6, §9.4).
         if !self.options.ask_all && questioning::reachable(set, self, here).is_some_and(|r| r.len() == 1) {
             record(self, &first, Provenance::Skipped);
             return Resolution::Resolved;
         }
-        // Facts this role can't ask (tier 1 and an admin check, contract §5), or that no question asks.
-        for fact in needs {
-            let audience = match (at_question, question_of(fact)) {
-                (Some(q), _) if q.fact == *fact => Some(q.audience(&set.vocab)),
-                (_, Some((_, q))) => Some(q.audience(&set.vocab)),
-                _ => None,
-            };
-            match audience {
-                None => {
-                    record(self, fact, Provenance::Skipped);
-                    return Resolution::Resolved;
-                }
-                Some(Audience::Admin) if self.options.role == Role::Tier1 => {
-                    record(self, fact, Provenance::Deferred);
-                    return Resolution::Resolved;
-                }
-                _ => {}
-            }
+        // Facts that no question asks: only a facts file can give them.
+        if let Some(fact) = needs.iter().find(|f| audience(f).is_none()) {
+            record(self, fact, Provenance::Skipped);
+            return Resolution::Resolved;
         }
         if self.options.assume_unknown {
             record(self, &first, Provenance::AssumedUnknown);
