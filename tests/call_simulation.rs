@@ -95,6 +95,8 @@ fn every_world_classifies_as_a_call_within_the_budget() {
     assert!(worlds.len() >= 90, "{} worlds", worlds.len());
     let mut failures = Vec::new();
     let (mut tier1, mut tier2) = (Vec::new(), Vec::new());
+    // Tier-1 escalations of a class tier 1 can't see, and how many rank it among their first three.
+    let (mut escalations, mut first_three) = (0usize, 0usize);
     for world in &worlds {
         // Two-fault and misleading-evidence worlds (`hard-*`) reach their class as tier 2 like
         // any other (the outcome doesn't depend on the order facts are asked, contract §9.1). As
@@ -113,6 +115,16 @@ fn every_world_classifies_as_a_call_within_the_budget() {
             failures.push(format!("{} as tier 1: no outcome", world.file));
             continue;
         };
+        if o.class != world.expect && o.escalate {
+            escalations += 1;
+            let mut classes: Vec<String> = Vec::new();
+            for a in differential(&set, &w1) {
+                if !classes.contains(&a.class) {
+                    classes.push(a.class);
+                }
+            }
+            first_three += usize::from(classes.iter().take(3).any(|c| *c == world.expect));
+        }
         if o.class != world.expect && !hard {
             let named = differential(&set, &w1).iter().any(|a| a.class == world.expect);
             if !(o.escalate && named) {
@@ -125,16 +137,28 @@ fn every_world_classifies_as_a_call_within_the_budget() {
     }
     let (m1, x1) = (median(&mut tier1), tier1.iter().max().copied().unwrap_or(0));
     let (m2, x2) = (median(&mut tier2), tier2.iter().max().copied().unwrap_or(0));
-    println!("{} worlds as calls: tier 1 median {m1} max {x1} questions; tier 2 median {m2} max {x2}", worlds.len());
-    // Calls don't get longer than they are (as of December 2026: tier 1 median 10, max 23; tier 2
-    // median 14, max 29, now that routes resolve what they read instead of reading "not asked
-    // yet" as an answer). The count walks given every fact up front used to report (median 1) hid
+    let total1: usize = tier1.iter().sum();
+    println!(
+        "{} worlds as calls: tier 1 median {m1} max {x1} questions ({total1} in all); tier 2 median {m2} max {x2}; \
+         tier-1 escalations ranking their class in the first three: {first_three} of {escalations}",
+        worlds.len()
+    );
+    // Calls don't get longer than they are (as of December 2026: tier 1 median 10, max 22; tier 2
+    // median 14, max 28, now that routes resolve what they read instead of reading "not asked
+    // yet" as an answer, and the entry asks "same device or QR?" only when nothing says). The count walks given every fact up front used to report (median 1) hid
     // this; the target is a median of 6 and a maximum of 12 (docs/designed-for-later.md).
-    if m1 > 10.0 || x1 > 23 {
-        failures.push(format!("tier-1 calls got longer: median {m1}, max {x1} (budget: median 10, max 23)"));
+    if m1 > 10.0 || x1 > 22 {
+        failures.push(format!("tier-1 calls got longer: median {m1}, max {x1} (budget: median 10, max 22)"));
     }
-    if m2 > 14.0 || x2 > 29 {
-        failures.push(format!("tier-2 calls got longer: median {m2}, max {x2} (budget: median 14, max 29)"));
+    if m2 > 14.0 || x2 > 28 {
+        failures.push(format!("tier-2 calls got longer: median {m2}, max {x2} (budget: median 14, max 28)"));
+    }
+    if total1 > 1239 {
+        failures.push(format!("tier-1 calls got longer: {total1} questions in all (budget: 1239)"));
+    }
+    // Priors set where each outcome is common rank the likely class first (December 2026: 17 of 22).
+    if first_three < 17 {
+        failures.push(format!("tier-1 escalations ranking their class in the first three: {first_three} (was 17)"));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
