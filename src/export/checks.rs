@@ -66,6 +66,29 @@ pub fn grouped(s: &Session, set: Option<&RunbookSet>) -> Vec<(Audience, Vec<Chec
         .collect()
 }
 
+/// The likeliest classes the open checks could lead to (contract §9.5: the differential is
+/// ranked most likely first): the first three, the rest counted. `None` with fewer than two.
+pub fn most_likely(s: &Session) -> Option<(Vec<String>, usize)> {
+    if s.outcome.as_ref().is_some_and(|o| o.resolved_on_call) {
+        return None;
+    }
+    let mut classes: Vec<&str> = Vec::new();
+    for a in &s.differential {
+        if !classes.contains(&a.class.as_str()) {
+            classes.push(&a.class);
+        }
+    }
+    (classes.len() > 1).then(|| {
+        let first = classes.iter().take(3).map(|c| c.to_string()).collect();
+        (first, classes.len().saturating_sub(3))
+    })
+}
+
+/// "(+2 less likely)", or nothing when every class is shown.
+pub fn less_likely(rest: usize) -> String {
+    if rest > 0 { format!(" (+{rest} less likely)") } else { String::new() }
+}
+
 /// The heading of the section: an escalation's open checks, or what would change a
 /// classification.
 pub fn heading(s: &Session) -> &'static str {

@@ -166,6 +166,11 @@ fn open_checks(s: &Session, set: Option<&RunbookSet>) -> String {
         return String::new();
     }
     let mut o = format!("\n## {}\n\nEach answer and what it would mean.\n", checks::heading(s));
+    if let Some((first, rest)) = checks::most_likely(s) {
+        let names: Vec<String> = first.iter().map(|c| code(c)).collect();
+        o.push('\n');
+        o.push_str(&wrapped("", "", &format!("Most likely: {}{}.", names.join(", "), checks::less_likely(rest))));
+    }
     let stays = checks::current_class(s).unwrap_or("-");
     for (audience, items) in groups {
         o.push_str(&format!("\n### {}\n\n", inline(checks::audience_heading(audience))));

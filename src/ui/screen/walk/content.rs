@@ -377,7 +377,7 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
         if classes.len() > 1 {
             let first: Vec<&str> = classes.iter().take(3).copied().collect();
             let rest = classes.len().saturating_sub(3);
-            let more = if rest > 0 { format!(" (+{rest} less likely)") } else { String::new() };
+            let more = crate::export::checks::less_likely(rest);
             let text = format!("Most likely: {}{more}", first.join(", "));
             c.lines.extend(hanging(vec![Span::raw("  ")], &sanitize_line(&text), width, theme.plain()));
         }
