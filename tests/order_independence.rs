@@ -126,51 +126,34 @@ fn another_value(rng: &mut Rng, key: &str, ty: &FactType, facts: &BTreeMap<Strin
     rng.pick(&choices).map(|v| v.to_string())
 }
 
-/// Why a world can't exist, if it can't: it breaks something true by definition, which the
-/// runbooks derive (docs/runbook-library.md, "Derivations"). A derivation that is only likely
-/// (a hand-off fault ⇒ a QR-code sign-in; AADSTS50127 ⇒ no broker; "already exists" ⇒ offered
-/// and not registered) is not here: a world may contradict it, and a walk must not override it.
+/// Why a world can't exist, if it can't: it breaks something true by definition that the
+/// runbooks derive only where nobody said otherwise (docs/runbook-format.md, "Derivations"): a
+/// security key's transport for another passkey type, a password manager for a passkey that
+/// isn't synced, a QR code in a same-device sign-in. A derivation that `replaces` (same device
+/// or QR code from the passkey type and OS, the Windows sign-in screen on Windows, the phone
+/// itself when signing in on it, Authenticator's own broker) makes a world contradicting it
+/// reach one outcome however it is asked, so those worlds are kept and checked. A derivation
+/// that is only likely (AADSTS50127 ⇒ no broker; "already exists" ⇒ offered and not registered)
+/// is not here either: a world may contradict it, and a walk must not override it.
 fn impossible(set: &RunbookSet, facts: &BTreeMap<String, String>) -> Option<&'static str> {
-    // Whatever the runbooks' derivations say follows from the world's other facts (they are
-    // definitions: docs/runbook-library.md) must not be contradicted by the world.
     for (key, value) in facts.iter().filter(|(_, v)| v.as_str() != UNKNOWN) {
         let others = |k: &str| if k == key { None } else { facts.get(k).cloned() };
-        if passkey_triage::engine::derivations(set, &others).iter().any(|d| d.fact == *key && d.value != *value) {
+        let derived = passkey_triage::engine::derivations(set, &others);
+        if derived.iter().any(|d| d.fact == *key && d.value != *value && !d.replaces) {
             return Some("a fact its other facts contradict by definition");
         }
     }
     let known = |k: &str| facts.get(k).is_some_and(|v| v != UNKNOWN);
     let is = |k: &str, v: &str| facts.get(k).is_some_and(|x| x == v);
-    let one_of = |k: &str, vs: &[&str]| facts.get(k).is_some_and(|x| vs.contains(&x.as_str()));
     let contradicts = |k: &str, v: &str| known(k) && !is(k, v);
-    let on_phone = one_of("client.os", &["ios", "android"]);
-    let on_computer = one_of("client.os", &["windows", "macos", "linux", "chromeos"]);
-    if is("client.kind", "device-sign-in") && contradicts("client.os", "windows") {
-        return Some("the Windows sign-in screen on another OS");
-    }
     if known("credential.transport") && contradicts("credential.type", "security-key") {
         return Some("a transport for a passkey that isn't a security key");
     }
     if known("credential.provider") && contradicts("credential.type", "synced") {
         return Some("a synced-passkey provider for a passkey that isn't synced");
     }
-    if one_of("credential.type", &["security-key", "windows-hello"]) && is("flow", "cross-device") {
-        return Some("a security key or Windows Hello used by QR code");
-    }
-    if is("credential.type", "authenticator") && on_computer && is("flow", "same-device") {
-        return Some("an Authenticator passkey on the computer itself");
-    }
-    if is("flow", "same-device") && on_phone && known("phone.os") && facts.get("phone.os") != facts.get("client.os") {
-        return Some("a same-device sign-in on a phone of another OS");
-    }
-    if is("handoff.connected", "yes")
-        && (contradicts("phone.bluetooth", "on")
-            || contradicts("desktop.bluetooth", "available")
-            || contradicts("phone.internet", "yes")
-            || contradicts("desktop.internet", "yes")
-            || contradicts("network.hybrid_endpoints", "reachable"))
-    {
-        return Some("devices that connected with a hand-off fault");
+    if known("credential.transport") && is("flow", "cross-device") {
+        return Some("a security key used by QR code");
     }
     None
 }
@@ -435,10 +418,20 @@ fn a_walk_is_a_function_of_its_facts() {
 
 /// Facts a walk derived where the world states something else, and given facts that lost their
 /// value or origin.
-fn overrides(world: &World, walk: &Walk, which: &str) -> Vec<Violation> {
+/// The value a derivation that `replaces` gives `key` from the world's other facts: a definition
+/// the walk applies over what the world states (docs/runbook-format.md, "Derivations").
+fn defined(set: &RunbookSet, world: &World, key: &str) -> Option<String> {
+    let others = |k: &str| if k == key { None } else { world.facts.get(k).cloned() };
+    passkey_triage::engine::derivations(set, &others).into_iter().find(|d| d.fact == key && d.replaces).map(|d| d.value)
+}
+
+fn overrides(set: &RunbookSet, world: &World, walk: &Walk, which: &str) -> Vec<Violation> {
     let mut out = Vec::new();
     for (key, entry) in &walk.facts {
         let Some(stated) = world.facts.get(key) else { continue };
+        if defined(set, world, key).as_deref() == Some(entry.value.as_str()) {
+            continue;
+        }
         let detail = if entry.provenance == Provenance::Derived {
             (stated != UNKNOWN && !same_value(key, &entry.value, stated))
                 .then(|| format!("{which}: a route derived {key}={} where the world says {key}={stated}", entry.value))
@@ -455,9 +448,11 @@ fn overrides(world: &World, walk: &Walk, which: &str) -> Vec<Violation> {
 /// Given facts keep their value and origin in the all-facts walk. A given "can't tell" may be
 /// settled by one of the runbooks' derivations (a definition, never a route's `set`), and comes
 /// back if the derivation goes (`Walk::shadowed`).
-fn given_kept(world: &World, walk: &Walk) -> Vec<Violation> {
+fn given_kept(set: &RunbookSet, world: &World, walk: &Walk) -> Vec<Violation> {
+    // Settled: a "can't tell" a derivation answered, or a value a definition replaced; either
+    // way the given entry is kept beside it.
     let settled = |k: &str, v: &str| {
-        v == UNKNOWN
+        (v == UNKNOWN || walk.facts.get(k).map(|f| f.value.clone()) == defined(set, world, k))
             && walk.derived.contains(k)
             && walk.shadowed.get(k).is_some_and(|f| f.provenance == Provenance::FactsFile)
     };
@@ -492,16 +487,16 @@ fn no_route_sets_a_fact_the_world_states_otherwise() {
         let mut found = Vec::new();
         for role in [Role::Tier2, Role::Tier1] {
             if let Ok(w) = all_facts_walk(set, &world.facts, role) {
-                found.extend(given_kept(world, &w));
+                found.extend(given_kept(set, world, &w));
             }
             if let Ok(call) = live_walk(set, &world.facts, &[], role) {
-                found.extend(overrides(world, &call.walk, &format!("{} live walk", role.as_str())));
+                found.extend(overrides(set, world, &call.walk, &format!("{} live walk", role.as_str())));
             }
         }
         let given: Vec<(String, String)> =
             world.facts.iter().filter(|_| rng.below(2) == 1).map(|(k, v)| (k.clone(), v.clone())).collect();
         if let Ok(call) = live_walk(set, &world.facts, &given, Role::Tier2) {
-            found.extend(overrides(world, &call.walk, &format!("tier2 live walk given {}", keys(&given))));
+            found.extend(overrides(set, world, &call.walk, &format!("tier2 live walk given {}", keys(&given))));
         }
         found
     });
@@ -563,12 +558,12 @@ fn the_checks_catch_a_route_that_jumps_ahead() {
         found.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
     );
     let call = live_walk(&set, &same.facts, &[], Role::Tier2).expect("live walk");
-    let derived = overrides(&same, &call.walk, "live walk");
+    let derived = overrides(&set, &same, &call.walk, "live walk");
     assert_eq!(derived.len(), 1, "{}", derived.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
     assert!(derived[0].detail.contains("derived flow=cross-device where the world says flow=same-device"));
     let qr = world("cross-device");
     let found = check_world(&set, &qr, &mut Rng::new(SEED));
     assert!(found.is_empty(), "{}", found.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
     let call = live_walk(&set, &qr.facts, &[], Role::Tier2).expect("live walk");
-    assert!(overrides(&qr, &call.walk, "live walk").is_empty());
+    assert!(overrides(&set, &qr, &call.walk, "live walk").is_empty());
 }

@@ -685,10 +685,10 @@ impl Walk {
             }
         }
         let lookup = |k: &str| self.facts.get(k).map(|f| f.value.clone());
-        for Derived { fact: key, value, why } in derivations(set, &lookup) {
+        for Derived { fact: key, value, why, .. } in derivations(set, &lookup) {
             let at = times.get(&key).copied().unwrap_or(now);
-            // A derivation settles what someone couldn't tell; their "can't tell" comes back if
-            // the facts it follows from go.
+            // A derivation settles what someone couldn't tell, or replaces a value its definition
+            // contradicts; what was there comes back if the facts it follows from go.
             if let Some(under) = self.facts.remove(&key) {
                 self.shadowed.insert(key.clone(), under);
             }
@@ -825,10 +825,14 @@ pub struct Derived {
     pub value: String,
     /// What it follows from, as the agent reads it: the derivation's note, or the catalog entry.
     pub why: String,
+    /// From a derivation that `replaces` a contradicting value (a definition the walk applies
+    /// before it would ask), not one that only fills what nobody said.
+    pub replaces: bool,
 }
 
-/// What the runbooks' derivations add to the facts `known` gives: facts it doesn't give (or gives
-/// as `unknown`), until nothing more follows.
+/// What the runbooks' derivations add to the facts `known` gives, until nothing more follows:
+/// facts it doesn't give (or gives as `unknown`), and for a derivation that `replaces`, a value
+/// that contradicts it.
 pub fn derivations(set: &RunbookSet, known: &dyn Fn(&str) -> Option<String>) -> Vec<Derived> {
     let mut added: Vec<Derived> = Vec::new();
     // A typed message the catalog knows (exactly one entry) gives that entry's facts (§10).
@@ -838,7 +842,7 @@ pub fn derivations(set: &RunbookSet, known: &dyn Fn(&str) -> Option<String>) -> 
         for (k, v) in &message.facts {
             if open(known(k)) && set.vocab.check(k, v).is_ok() {
                 let why = format!("message catalog: {}", message.id);
-                added.push(Derived { fact: k.clone(), value: v.clone(), why });
+                added.push(Derived { fact: k.clone(), value: v.clone(), why, replaces: false });
             }
         }
     }
@@ -856,15 +860,30 @@ pub fn derivations(set: &RunbookSet, known: &dyn Fn(&str) -> Option<String>) -> 
                     d.note.clone()
                 };
                 let copied = d.copy.iter().filter_map(|(k, from)| lookup(from).map(|v| (k.clone(), v)));
+                // A derivation that `replaces` is applied before the walk would ask its fact, so it
+                // also replaces a given value that contradicts it: the outcome is then the same
+                // whether the fact was given or followed from the others (contract §9.1); the
+                // given value is kept beside it (`Walk::shadowed`). The first derivation to set a
+                // fact keeps it.
+                let may_set = |k: &str| {
+                    if d.replaces { !added.iter().any(|a| a.fact == k && a.replaces) } else { open(lookup(k)) }
+                };
                 let new: Vec<Derived> = d
                     .set
                     .iter()
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .chain(copied)
-                    .filter(|(k, v)| open(lookup(k)) && v != UNKNOWN && set.vocab.check(k, v).is_ok())
-                    .map(|(fact, value)| Derived { fact, value, why: why.clone() })
+                    .filter(|(k, v)| {
+                        may_set(k)
+                            && lookup(k).as_deref() != Some(v.as_str())
+                            && v != UNKNOWN
+                            && set.vocab.check(k, v).is_ok()
+                    })
+                    .map(|(fact, value)| Derived { fact, value, why: why.clone(), replaces: d.replaces })
                     .collect();
                 if !new.is_empty() {
+                    // A definition wins over what is only likely (the message catalog).
+                    added.retain(|a| a.replaces || !new.iter().any(|n| n.fact == a.fact));
                     added.extend(new);
                     changed = true;
                 }

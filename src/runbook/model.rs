@@ -56,6 +56,12 @@ pub struct Derivation {
     /// Why it follows, shown to the agent.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// A definition the walk applies before it would ask the fact it sets: it also replaces a
+    /// given value that contradicts it, so that a world stating both reaches the same outcome
+    /// given up front as asked (contract §9.1). Leave it off where the fact it sets is asked
+    /// first (then the given value stands, as the live walk would hear it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replaces: bool,
 }
 
 pub use crate::vocab::{Audience, Source};
