@@ -199,12 +199,21 @@ fn next_question_builtin(bencher: Bencher, scenario: &str) {
     let world: Value = serde_json::from_str(&text).unwrap();
     let now = DateTime::from_timestamp(1_760_000_000, 0).unwrap();
     let options = WalkOptions { skip_steps: true, role: passkey_triage::engine::Role::Tier1, ..WalkOptions::default() };
-    // Walk the call to its middle: every answer but the last few from the world.
-    let mut walk = Walk::start(&set, [], options, now).unwrap();
-    for _ in 0..6 {
-        let Some(fact) = waiting_fact(&set, &walk) else { break };
+    // Walk the call to its middle: half its answers from the world.
+    let answer = |walk: &mut Walk| {
+        let fact = waiting_fact(&set, walk)?;
         let value = world["facts"][&fact].as_str().unwrap_or("unknown").to_string();
-        walk.answer(&set, &value, now).unwrap();
+        walk.answer(&set, &value, now).ok()
+    };
+    let start = Walk::start(&set, [], options, now).unwrap();
+    let mut whole = start.clone();
+    let mut length = 0;
+    while answer(&mut whole).is_some() {
+        length += 1;
+    }
+    let mut walk = start;
+    for _ in 0..length / 2 {
+        answer(&mut walk);
     }
     let fact = waiting_fact(&set, &walk).expect("the call goes on");
     let value = world["facts"][&fact].as_str().unwrap_or("unknown").to_string();
