@@ -14,8 +14,13 @@ use peak_alloc::{Peak, peak_of};
 #[global_allocator]
 static GLOBAL: Peak = Peak;
 
+/// The counting allocator sees every thread: the two tests take turns, or one's allocations
+/// would count towards the other's peak.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn listing_holds_a_summary_per_session_and_a_prefix_reads_one_file() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     const N: usize = 2_000;
     let dir = tempfile::tempdir().expect("tempdir");
     let set = fixture_set();
@@ -71,6 +76,7 @@ impl std::io::Read for Repeated {
 /// row, an entry or a table's rows of many small values — each refused at its place before a parser buffers it.
 #[test]
 fn an_import_refuses_overlong_fields_rows_and_entries_in_bounded_memory() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     use std::io::{Cursor, Read};
 
     use passkey_triage::import::{Query, import};

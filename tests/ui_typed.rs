@@ -368,3 +368,33 @@ fn a_derivation_that_rewalks_the_path_keeps_the_call_going() {
     let screen = screen_text(&mut app, 80, 24);
     assert!(screen.contains("Question 7 · Ask the caller"), "{screen}");
 }
+
+/// After a derivation re-walked the path, back takes back the answer given last (the key's USB),
+/// not the last answer the re-walked path shows (the OS): the agent is back at the key question
+/// with USB as the default, and the "can't tell"s the derivation had settled are back.
+#[test]
+fn back_after_a_rewalk_takes_back_the_answer_given_last() {
+    let set = RunbookSet::builtin().expect("built-in library");
+    let t0 = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 14, 0, 0).single().expect("time");
+    let walk =
+        Walk::start(&set, [], WalkOptions { role: passkey_triage::engine::Role::Tier1, ..WalkOptions::default() }, t0)
+            .expect("walk starts");
+    let session = Session::new("20261125T140000Z-0011".into(), call(), &set, walk, t0, 60);
+    let mut app = App::new(set, session, opts(), t0);
+    app.update(Msg::Tick, t1());
+    app.update(Msg::Resize(80, 24), t1());
+    for digit in ['1', '1', '5', '3', '5', '1'] {
+        key(&mut app, KeyCode::Char(digit));
+    }
+    assert_eq!(node(&app), "q-browser");
+    assert_eq!(fact(&app, "flow").as_deref(), Some("same-device"));
+    key(&mut app, KeyCode::Left);
+    assert_eq!(node(&app), "q-key-seen", "back to the question answered last");
+    assert_eq!(fact(&app, "credential.transport"), None);
+    assert_eq!(fact(&app, "credential.type").as_deref(), Some("unknown"), "the caller's can't tell is back");
+    assert_eq!(fact(&app, "flow").as_deref(), Some("unknown"));
+    assert_eq!(fact(&app, "client.os").as_deref(), Some("windows"), "the other answers are kept");
+    // Back again goes on backwards through what was asked: the QR code question.
+    key(&mut app, KeyCode::Left);
+    assert_eq!(node(&app), "q-qr-seen");
+}

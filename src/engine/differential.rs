@@ -85,11 +85,15 @@ fn candidate_values(set: &RunbookSet, question: &NodeRef, fact: &str) -> Vec<Str
 
 /// Where the walk would end with `fact = value` and everything else as it is.
 fn what_if(set: &RunbookSet, walk: &Walk, fact: &str, value: &str) -> Option<(NodeRef, String)> {
+    // The facts as given: a derived value gives way to what it set aside (a "can't tell", or a
+    // given value a definition replaced), and is derived again on the imagined walk.
     let mut facts: BTreeMap<String, FactEntry> = walk
         .facts
         .iter()
-        .filter(|(_, f)| f.provenance != Provenance::Derived)
-        .map(|(k, f)| (k.clone(), f.clone()))
+        .filter_map(|(k, f)| match f.provenance {
+            Provenance::Derived => walk.shadowed.get(k).map(|under| (k.clone(), under.clone())),
+            _ => Some((k.clone(), f.clone())),
+        })
         .collect();
     let at = walk.path.first().map(|p| p.at).unwrap_or_default();
     facts
@@ -105,6 +109,8 @@ fn what_if(set: &RunbookSet, walk: &Walk, fact: &str, value: &str) -> Option<(No
         resume: None,
         derived: Default::default(),
         shadowed: Default::default(),
+        answered: Vec::new(),
+        rewalked: false,
     };
     imagined.advance(set, at).ok()?;
     let (r, o) = imagined.outcome(set)?;

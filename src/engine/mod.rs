@@ -217,9 +217,19 @@ pub struct Walk {
     /// Facts filled by the runbooks' derivations (recomputed whenever the facts change).
     #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
     pub derived: std::collections::BTreeSet<String>,
-    /// "Can't tell" answers a derivation settled, kept to come back if the derivation goes.
+    /// "Can't tell" answers a derivation settled, and given values a definition replaced, kept to
+    /// come back if the derivation goes.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub shadowed: BTreeMap<String, FactEntry>,
+    /// What the agent answered on this call, in order: facts, and steps by `runbook#node`. The
+    /// path shows that order until a derivation re-walks it from the entry; `back` then takes
+    /// back the answer given last, not the last one on the re-walked path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answered: Vec<String>,
+    /// The path was walked again from the entry (a derivation changed, or `back` took back the
+    /// answer given last) since `back` last followed the path: it may not show the asking order.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rewalked: bool,
 }
 
 /// The node the walk waits at, resolved.
@@ -249,6 +259,8 @@ impl Walk {
             resume: None,
             derived: Default::default(),
             shadowed: Default::default(),
+            answered: Vec::new(),
+            rewalked: false,
         };
         for (key, value, provenance) in prefill {
             set.vocab.check(&key, &value)?;
@@ -312,6 +324,7 @@ impl Walk {
                 );
                 self.previous_answers.remove(&q.fact);
                 self.previous_entries.remove(&q.fact);
+                self.note_answered(q.fact.clone());
                 if let Some(tree) = self.resume.take() {
                     // Asked ahead of the tree: recorded here, then the tree goes on from where it stood.
                     self.path.push(PathEntry {
@@ -335,6 +348,7 @@ impl Walk {
                     FactEntry { value: answer.to_string(), provenance: Provenance::Asked, at: now, via: None },
                 );
                 self.previous_entries.remove(&here.to_string());
+                self.note_answered(here.to_string());
             }
             _ => return Err(not_waiting()),
         }
@@ -353,6 +367,9 @@ impl Walk {
     ) -> Result<(), EngineError> {
         set.vocab.check(key, value)?;
         self.facts.insert(key.to_string(), FactEntry { value: value.to_string(), provenance, at: now, via: None });
+        if provenance == Provenance::Asked {
+            self.note_answered(key.to_string());
+        }
         if !self.is_finished() {
             self.advance(set, now)?;
         }
@@ -365,6 +382,12 @@ impl Walk {
     /// question we leave, is kept and re-applied when the walk passes that question again.
     pub fn back(&mut self, set: &RunbookSet, now: DateTime<Utc>) -> Result<(), EngineError> {
         let idx = self.back_target().ok_or(EngineError::NothingToGoBack)?;
+        if self.rewalked
+            && let Some(key) = self.answered_last_elsewhere(idx)
+        {
+            return self.back_to_answer(set, key, now);
+        }
+        self.rewalked = false;
         let entry = self.path[idx].clone();
         self.keep_answer_here(set, now);
         self.forget_placeholders_from(idx);
@@ -374,11 +397,13 @@ impl Walk {
                 if let Some(fact) = &entry.fact
                     && let Some(old) = self.facts.remove(fact)
                 {
+                    self.answered.retain(|k| k != fact);
                     self.take_back(fact.clone(), old);
                 }
             }
             StepKind::Step => {
                 if let Some(old) = self.step_results.remove(&entry.node.to_string()) {
+                    self.answered.retain(|k| *k != entry.node.to_string());
                     self.take_back(entry.node.to_string(), old);
                 }
             }
@@ -389,6 +414,56 @@ impl Walk {
         // Re-run from the question: it is unanswered now, so the walk stops right there (even
         // where later answers, kept, would now make it one to skip: the agent came back to it).
         self.advance_from(set, now, true)
+    }
+
+    /// Records an answer given now, last in [`Walk::answered`].
+    fn note_answered(&mut self, key: String) {
+        self.answered.retain(|k| *k != key);
+        self.answered.push(key);
+    }
+
+    /// The answer given last on this call (a fact or a step still answered as asked), when it is
+    /// not the one at path entry `idx`, the last the path shows: a derivation re-walked the path
+    /// from the entry since (contract §9.1), so the path no longer shows the asking order.
+    fn answered_last_elsewhere(&self, idx: usize) -> Option<String> {
+        let held = |k: &String| {
+            let entry = if k.contains('#') {
+                self.step_results.get(k)
+            } else {
+                self.shadowed.get(k).filter(|e| e.provenance == Provenance::Asked).or_else(|| self.facts.get(k))
+            };
+            entry.is_some_and(|e| e.provenance == Provenance::Asked)
+        };
+        let last = self.answered.iter().rev().find(|k| held(k))?;
+        let p = self.path.get(idx)?;
+        let at_idx = match p.kind {
+            StepKind::Step => p.node.to_string(),
+            _ => p.fact.clone().unwrap_or_default(),
+        };
+        (*last != at_idx).then(|| last.clone())
+    }
+
+    /// [`Walk::back`] after a re-walk: takes back the answer given last (remembered as the
+    /// default) and walks again from the entry with every other fact, so the walk stands where a
+    /// walk given them would: at that question again, unless what it follows from no longer asks it.
+    fn back_to_answer(&mut self, set: &RunbookSet, key: String, now: DateTime<Utc>) -> Result<(), EngineError> {
+        self.keep_answer_here(set, now);
+        let old = if key.contains('#') {
+            self.step_results.remove(&key)
+        } else {
+            match self.shadowed.get(&key) {
+                Some(e) if e.provenance == Provenance::Asked => self.shadowed.remove(&key),
+                _ => self.facts.remove(&key),
+            }
+        };
+        self.answered.retain(|k| *k != key);
+        if let Some(old) = old {
+            self.take_back(key, old);
+        }
+        self.resume = None;
+        self.restart_keeping_facts(set, now)?;
+        self.rewalked = true;
+        Ok(())
     }
 
     /// Deferred and skipped answers from path entry `idx` on were decided from answers about to be
@@ -493,9 +568,12 @@ impl Walk {
     pub fn restart(&mut self, set: &RunbookSet, now: DateTime<Utc>) -> Result<(), EngineError> {
         let entry = set.entry().ok_or(EngineError::NoEntry)?;
         self.facts.retain(|_, f| matches!(f.provenance, Provenance::FactsFile | Provenance::Imported));
+        self.shadowed.retain(|_, f| matches!(f.provenance, Provenance::FactsFile | Provenance::Imported));
         self.step_results.clear();
         self.previous_answers.clear();
         self.previous_entries.clear();
+        self.answered.clear();
+        self.rewalked = false;
         self.path.clear();
         self.resume = None;
         self.position = Position::Waiting { node: entry };
@@ -530,6 +608,7 @@ impl Walk {
             self.facts.retain(|_, f| !f.provenance.is_placeholder());
             self.path.clear();
             self.position = Position::Waiting { node: set.entry().ok_or(EngineError::NoEntry)? };
+            self.rewalked = true;
         }
         let limit = set.node_count() * 2 + 256;
         let mut visited: Vec<NodeRef> = Vec::new();

@@ -171,6 +171,8 @@ pub fn session(i: u64) -> Session {
             resume: None,
             derived: Default::default(),
             shadowed: Default::default(),
+            answered: Vec::new(),
+            rewalked: false,
         },
         posted: Vec::new(),
         notes: if (h >> 48).is_multiple_of(3) { "User on a train; called back later.".into() } else { String::new() },
