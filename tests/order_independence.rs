@@ -567,3 +567,45 @@ fn the_checks_catch_a_route_that_jumps_ahead() {
     let call = live_walk(&set, &qr.facts, &[], Role::Tier2).expect("live walk");
     assert!(overrides(&set, &qr, &call.walk, "live walk").is_empty());
 }
+
+/// Derivations don't depend on their order: one that a later `replaces` derivation takes the
+/// ground from goes (the reviewer's case: a Windows sign-in screen makes the passkey Windows
+/// Hello, so "a security key is the device itself" no longer says anything about the flow).
+#[test]
+fn a_derivation_whose_ground_a_later_one_replaces_goes() {
+    let derive = |first: serde_json::Value, second: serde_json::Value| {
+        let nodes = json!([
+            {"id": "q", "kind": "question", "fact": "flow", "prompt": "?", "help": "h",
+             "options": [{"value": "same-device", "label": "s", "next": "o"}, {"value": "unknown", "label": "u", "next": "o"}]},
+            {"id": "o", "kind": "outcome", "class": "unclassified", "title": "t", "summary": "s", "escalate": false,
+             "remediation": [{"text": "r", "source": "S"}]},
+        ]);
+        let runbook = json!({"schema": 1, "id": "triage", "title": "order", "as_of": "2026-12-05",
+                             "sources": [{"id": "S", "title": "s", "url": "u"}], "start": "q", "nodes": nodes,
+                             "derive": [first, second]});
+        let file = Arc::new(SourceFile::new(Origin::Builtin("triage.json".into()), runbook.to_string()));
+        let loaded = LoadedRunbook::new(parse_json::<Runbook>(&file).expect("runbook"), file);
+        let matrix =
+            json!({"schema": 1, "as_of": "2026-12-05", "sources": [{"id": "M", "title": "m", "url": "u"}], "rows": []});
+        let mfile = Arc::new(SourceFile::new(Origin::Builtin("matrix.json".into()), matrix.to_string()));
+        RunbookSet::new(vec![loaded], parse_json::<Matrix>(&mfile).expect("matrix"), mfile)
+    };
+    let key_is_same_device = json!({"when": {"fact": "credential.type", "equals": "security-key"},
+                                    "set": {"flow": "same-device"}, "replaces": true});
+    let sign_in_screen_is_hello = json!({"when": {"fact": "client.kind", "equals": "device-sign-in"},
+                                         "set": {"credential.type": "windows-hello"}, "replaces": true});
+    let facts: BTreeMap<String, String> =
+        [("credential.type", "security-key"), ("client.kind", "device-sign-in"), ("flow", "cross-device")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+    let known = |k: &str| facts.get(k).cloned();
+    for set in [
+        derive(key_is_same_device.clone(), sign_in_screen_is_hello.clone()),
+        derive(sign_in_screen_is_hello.clone(), key_is_same_device.clone()),
+    ] {
+        let got: Vec<(String, String)> =
+            passkey_triage::engine::derivations(&set, &known).into_iter().map(|d| (d.fact, d.value)).collect();
+        assert_eq!(got, vec![("credential.type".to_string(), "windows-hello".to_string())]);
+    }
+}

@@ -913,7 +913,12 @@ pub struct Derived {
 /// facts it doesn't give (or gives as `unknown`), and for a derivation that `replaces`, a value
 /// that contradicts it.
 pub fn derivations(set: &RunbookSet, known: &dyn Fn(&str) -> Option<String>) -> Vec<Derived> {
-    let mut added: Vec<Derived> = Vec::new();
+    /// A derived fact and the derivation it came from (runbook, rule; none for the catalog).
+    struct Entry {
+        derived: Derived,
+        from: Option<(usize, usize)>,
+    }
+    let mut added: Vec<Entry> = Vec::new();
     // A typed message the catalog knows (exactly one entry) gives that entry's facts (§10).
     if let Some(text) = known(MESSAGE_FACT)
         && let Some(message) = set.messages.derive(&text)
@@ -921,57 +926,94 @@ pub fn derivations(set: &RunbookSet, known: &dyn Fn(&str) -> Option<String>) -> 
         for (k, v) in &message.facts {
             if open(known(k)) && set.vocab.check(k, v).is_ok() {
                 let why = format!("message catalog: {}", message.id);
-                added.push(Derived { fact: k.clone(), value: v.clone(), why, replaces: false });
+                added.push(Entry {
+                    derived: Derived { fact: k.clone(), value: v.clone(), why, replaces: false },
+                    from: None,
+                });
             }
         }
     }
-    loop {
-        let mut changed = false;
-        for rb in &set.runbooks {
-            for d in &rb.runbook.derive {
-                let lookup = |k: &str| added.iter().find(|a| a.fact == k).map(|a| a.value.clone()).or_else(|| known(k));
-                if condition::eval3(&d.when, &lookup, &set.matrix) != Some(true) {
-                    continue;
-                }
-                let why = if d.note.is_empty() {
-                    format!("{}: {}", rb.runbook.id, d.when.describe())
-                } else {
-                    d.note.clone()
-                };
-                let copied = d.copy.iter().filter_map(|(k, from)| lookup(from).map(|v| (k.clone(), v)));
-                // A derivation that `replaces` is applied before the walk would ask its fact, so it
-                // also replaces a given value that contradicts it: the outcome is then the same
-                // whether the fact was given or followed from the others (contract §9.1); the
-                // given value is kept beside it (`Walk::shadowed`). The first derivation to set a
-                // fact keeps it.
-                let may_set = |k: &str| {
-                    if d.replaces { !added.iter().any(|a| a.fact == k && a.replaces) } else { open(lookup(k)) }
-                };
-                let new: Vec<Derived> = d
-                    .set
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .chain(copied)
-                    .filter(|(k, v)| {
-                        may_set(k)
-                            && lookup(k).as_deref() != Some(v.as_str())
-                            && v != UNKNOWN
-                            && set.vocab.check(k, v).is_ok()
-                    })
-                    .map(|(fact, value)| Derived { fact, value, why: why.clone(), replaces: d.replaces })
-                    .collect();
-                if !new.is_empty() {
-                    // A definition wins over what is only likely (the message catalog).
-                    added.retain(|a| a.replaces || !new.iter().any(|n| n.fact == a.fact));
-                    added.extend(new);
-                    changed = true;
+    let value_in = |added: &[Entry], k: &str| {
+        added.iter().find(|a| a.derived.fact == k).map(|a| a.derived.value.clone()).or_else(|| known(k))
+    };
+    // Applied until nothing more follows; then an entry whose derivation no longer holds (a later
+    // `replaces` changed what it follows from) goes, and the rest is applied again. Bounded: a
+    // set whose derivations undo each other keeps what the last round gave.
+    for _round in 0..16 {
+        loop {
+            let mut changed = false;
+            for (r, rb) in set.runbooks.iter().enumerate() {
+                for (n, d) in rb.runbook.derive.iter().enumerate() {
+                    let lookup = |k: &str| value_in(&added, k);
+                    if condition::eval3(&d.when, &lookup, &set.matrix) != Some(true) {
+                        continue;
+                    }
+                    let why = if d.note.is_empty() {
+                        format!("{}: {}", rb.runbook.id, d.when.describe())
+                    } else {
+                        d.note.clone()
+                    };
+                    let copied = d.copy.iter().filter_map(|(k, from)| lookup(from).map(|v| (k.clone(), v)));
+                    // A derivation that `replaces` is applied before the walk would ask its fact,
+                    // so it also replaces a given value that contradicts it: the outcome is then
+                    // the same whether the fact was given or followed from the others (contract
+                    // §9.1); the given value is kept beside it (`Walk::shadowed`). The first
+                    // derivation to set a fact keeps it.
+                    let may_set = |k: &str| {
+                        if d.replaces {
+                            !added.iter().any(|a| a.derived.fact == k && a.derived.replaces)
+                        } else {
+                            open(lookup(k))
+                        }
+                    };
+                    let new: Vec<Entry> = d
+                        .set
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .chain(copied)
+                        .filter(|(k, v)| {
+                            may_set(k)
+                                && lookup(k).as_deref() != Some(v.as_str())
+                                && v != UNKNOWN
+                                && set.vocab.check(k, v).is_ok()
+                        })
+                        .map(|(fact, value)| Entry {
+                            derived: Derived { fact, value, why: why.clone(), replaces: d.replaces },
+                            from: Some((r, n)),
+                        })
+                        .collect();
+                    if !new.is_empty() {
+                        // A definition wins over what is only likely (the message catalog).
+                        added.retain(|a| a.derived.replaces || !new.iter().any(|e| e.derived.fact == a.derived.fact));
+                        added.extend(new);
+                        changed = true;
+                    }
                 }
             }
+            if !changed {
+                break;
+            }
         }
-        if !changed {
-            return added;
+        let holds = |a: &Entry| {
+            let Some((r, n)) = a.from else { return true };
+            let Some(d) = set.runbooks.get(r).and_then(|rb| rb.runbook.derive.get(n)) else { return true };
+            let lookup = |k: &str| value_in(&added, k);
+            condition::eval3(&d.when, &lookup, &set.matrix) == Some(true)
+                && d.copy
+                    .get(&a.derived.fact)
+                    .is_none_or(|from| lookup(from).as_deref() == Some(a.derived.value.as_str()))
+        };
+        let stale: Vec<usize> = added.iter().enumerate().filter(|(_, a)| !holds(a)).map(|(i, _)| i).collect();
+        if stale.is_empty() {
+            break;
         }
+        let mut i = 0;
+        added.retain(|_| {
+            i += 1;
+            !stale.contains(&(i - 1))
+        });
     }
+    added.into_iter().map(|a| a.derived).collect()
 }
 
 /// May a derivation fill this fact? Only where nobody gave a value (absent, or "can't tell").
