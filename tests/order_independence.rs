@@ -609,3 +609,56 @@ fn a_derivation_whose_ground_a_later_one_replaces_goes() {
         assert_eq!(got, vec![("credential.type".to_string(), "windows-hello".to_string())]);
     }
 }
+
+/// Back takes back the answer a derivation followed from: the path before it read the derived
+/// value, so the walk goes again from the entry; the next answer then ends where the same facts
+/// given up front end (the reviewer's case: a facts file says QR code, the caller says security
+/// key, which is the device itself; back, then "synced").
+#[test]
+fn back_over_what_a_derivation_followed_from_walks_again() {
+    let question = |id: &str, fact: &str, options: &[(&str, &str)]| {
+        let options: Vec<serde_json::Value> =
+            options.iter().map(|(v, next)| json!({"value": v, "label": v, "next": next})).collect();
+        json!({"id": id, "kind": "question", "fact": fact, "prompt": "?", "help": "h", "options": options})
+    };
+    let outcome = |id: &str, class: &str| {
+        json!({"id": id, "kind": "outcome", "class": class, "title": "t", "summary": "s", "escalate": false,
+               "remediation": [{"text": "r", "source": "S"}]})
+    };
+    let nodes = json!([
+        question(
+            "q-flow",
+            "flow",
+            &[("same-device", "q-cred-a"), ("cross-device", "q-cred-b"), ("unknown", "q-cred-a")]
+        ),
+        question("q-cred-a", "credential.type", &[("security-key", "o-a"), ("synced", "o-c"), ("unknown", "o-a")]),
+        question("q-cred-b", "credential.type", &[("security-key", "o-a"), ("synced", "o-b"), ("unknown", "o-a")]),
+        outcome("o-a", "unclassified"),
+        outcome("o-b", "cross-device.connectivity"),
+        outcome("o-c", "picker.wrong-passkey"),
+    ]);
+    let runbook = json!({"schema": 1, "id": "triage", "title": "back", "as_of": "2026-12-05",
+                         "sources": [{"id": "S", "title": "s", "url": "u"}], "start": "q-flow", "nodes": nodes,
+                         "derive": [{"when": {"fact": "credential.type", "equals": "security-key"},
+                                     "set": {"flow": "same-device"}, "replaces": true}]});
+    let file = Arc::new(SourceFile::new(Origin::Builtin("triage.json".into()), runbook.to_string()));
+    let loaded = LoadedRunbook::new(parse_json::<Runbook>(&file).expect("runbook"), file);
+    let matrix =
+        json!({"schema": 1, "as_of": "2026-12-05", "sources": [{"id": "M", "title": "m", "url": "u"}], "rows": []});
+    let mfile = Arc::new(SourceFile::new(Origin::Builtin("matrix.json".into()), matrix.to_string()));
+    let set = RunbookSet::new(vec![loaded], parse_json::<Matrix>(&mfile).expect("matrix"), mfile);
+
+    let given = [("flow".to_string(), "cross-device".to_string(), Provenance::FactsFile)];
+    let mut walk = Walk::start(&set, given.clone(), WalkOptions::default(), tick(0)).expect("walk");
+    walk.answer(&set, "security-key", tick(1)).expect("answer");
+    assert_eq!(ended(&set, &walk), "triage#o-a", "a security key is the device itself");
+    walk.back(&set, tick(2)).expect("back");
+    assert_eq!(walk.fact("flow"), Some("cross-device"), "the facts file's value is back");
+    assert_eq!(walk.position.node().to_string(), "triage#q-cred-b");
+    walk.answer(&set, "synced", tick(3)).expect("answer");
+    let mut fresh = given.to_vec();
+    fresh.push(("credential.type".into(), "synced".into(), Provenance::FactsFile));
+    let up_front = Walk::start(&set, fresh, WalkOptions::default(), tick(0)).expect("walk");
+    assert_eq!(ended(&set, &walk), ended(&set, &up_front));
+    assert_eq!(ended(&set, &walk), "triage#o-b");
+}

@@ -390,6 +390,9 @@ impl Walk {
         self.rewalked = false;
         let entry = self.path[idx].clone();
         self.keep_answer_here(set, now);
+        // What follows from the answers kept (the one here included), before this one goes.
+        self.rederive(set, now);
+        let derived_before = self.derived_values();
         self.forget_placeholders_from(idx);
         self.path.truncate(idx);
         match entry.kind {
@@ -408,6 +411,17 @@ impl Walk {
                 }
             }
             StepKind::Route => {}
+        }
+        self.rederive(set, now);
+        if self.derived_values() != derived_before {
+            // What was taken back was what a derivation followed from, and the path before it
+            // may have read the derived value: the walk goes again from the entry with the rest
+            // (contract §9.1), to the first question it needs, the one taken back unless the
+            // others now leave it out.
+            self.resume = None;
+            self.restart_keeping_facts(set, now)?;
+            self.rewalked = true;
+            return Ok(());
         }
         self.position = Position::Waiting { node: entry.node };
         self.resume = entry.from;
