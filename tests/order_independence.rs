@@ -503,6 +503,16 @@ fn no_route_sets_a_fact_the_world_states_otherwise() {
     report("no override", scenarios, &worlds, &violations, &["set"]);
 }
 
+/// A set of one entry runbook (`runbook`, JSON) and an empty matrix.
+fn one_runbook_set(runbook: &serde_json::Value) -> RunbookSet {
+    let file = Arc::new(SourceFile::new(Origin::Builtin("triage.json".into()), runbook.to_string()));
+    let loaded = LoadedRunbook::new(parse_json::<Runbook>(&file).expect("runbook"), file);
+    let matrix =
+        json!({"schema": 1, "as_of": "2026-12-05", "sources": [{"id": "M", "title": "m", "url": "u"}], "rows": []});
+    let mfile = Arc::new(SourceFile::new(Origin::Builtin("matrix.json".into()), matrix.to_string()));
+    RunbookSet::new(vec![loaded], parse_json::<Matrix>(&mfile).expect("matrix"), mfile)
+}
+
 /// A one-runbook set with the shape issue 17 found: the computer's Bluetooth is asked first, and
 /// a route derives a QR-code sign-in from it before the caller is asked whether it was one.
 fn jumping_set() -> RunbookSet {
@@ -527,12 +537,7 @@ fn jumping_set() -> RunbookSet {
     ]);
     let runbook = json!({"schema": 1, "id": "triage", "title": "jumping", "as_of": "2026-12-05",
                          "sources": [{"id": "S", "title": "s", "url": "u"}], "start": "q-bt", "nodes": nodes});
-    let file = Arc::new(SourceFile::new(Origin::Builtin("triage.json".into()), runbook.to_string()));
-    let loaded = LoadedRunbook::new(parse_json::<Runbook>(&file).expect("runbook"), file);
-    let matrix =
-        json!({"schema": 1, "as_of": "2026-12-05", "sources": [{"id": "M", "title": "m", "url": "u"}], "rows": []});
-    let mfile = Arc::new(SourceFile::new(Origin::Builtin("matrix.json".into()), matrix.to_string()));
-    RunbookSet::new(vec![loaded], parse_json::<Matrix>(&mfile).expect("matrix"), mfile)
+    one_runbook_set(&runbook)
 }
 
 /// The checks above find what they look for: a same-device call with the computer's Bluetooth off
@@ -583,12 +588,7 @@ fn a_derivation_whose_ground_a_later_one_replaces_goes() {
         let runbook = json!({"schema": 1, "id": "triage", "title": "order", "as_of": "2026-12-05",
                              "sources": [{"id": "S", "title": "s", "url": "u"}], "start": "q", "nodes": nodes,
                              "derive": [first, second]});
-        let file = Arc::new(SourceFile::new(Origin::Builtin("triage.json".into()), runbook.to_string()));
-        let loaded = LoadedRunbook::new(parse_json::<Runbook>(&file).expect("runbook"), file);
-        let matrix =
-            json!({"schema": 1, "as_of": "2026-12-05", "sources": [{"id": "M", "title": "m", "url": "u"}], "rows": []});
-        let mfile = Arc::new(SourceFile::new(Origin::Builtin("matrix.json".into()), matrix.to_string()));
-        RunbookSet::new(vec![loaded], parse_json::<Matrix>(&mfile).expect("matrix"), mfile)
+        one_runbook_set(&runbook)
     };
     let key_is_same_device = json!({"when": {"fact": "credential.type", "equals": "security-key"},
                                     "set": {"flow": "same-device"}, "replaces": true});
@@ -641,12 +641,7 @@ fn back_over_what_a_derivation_followed_from_walks_again() {
                          "sources": [{"id": "S", "title": "s", "url": "u"}], "start": "q-flow", "nodes": nodes,
                          "derive": [{"when": {"fact": "credential.type", "equals": "security-key"},
                                      "set": {"flow": "same-device"}, "replaces": true}]});
-    let file = Arc::new(SourceFile::new(Origin::Builtin("triage.json".into()), runbook.to_string()));
-    let loaded = LoadedRunbook::new(parse_json::<Runbook>(&file).expect("runbook"), file);
-    let matrix =
-        json!({"schema": 1, "as_of": "2026-12-05", "sources": [{"id": "M", "title": "m", "url": "u"}], "rows": []});
-    let mfile = Arc::new(SourceFile::new(Origin::Builtin("matrix.json".into()), matrix.to_string()));
-    let set = RunbookSet::new(vec![loaded], parse_json::<Matrix>(&mfile).expect("matrix"), mfile);
+    let set = one_runbook_set(&runbook);
 
     let given = [("flow".to_string(), "cross-device".to_string(), Provenance::FactsFile)];
     let mut walk = Walk::start(&set, given.clone(), WalkOptions::default(), tick(0)).expect("walk");

@@ -334,6 +334,20 @@ fn fuzzy_matches_forgive_a_typo() {
     assert_eq!(first("Microsoft Outlook").as_deref(), Some("outlook"));
 }
 
+/// A new tier-1 call on the built-in library, drawn at 80×24.
+fn fresh_tier1_call(id: &str) -> App {
+    let set = RunbookSet::builtin().expect("built-in library");
+    let t0 = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 14, 0, 0).single().expect("time");
+    let walk =
+        Walk::start(&set, [], WalkOptions { role: passkey_triage::engine::Role::Tier1, ..WalkOptions::default() }, t0)
+            .expect("walk starts");
+    let session = Session::new(id.into(), call(), &set, walk, t0, 60);
+    let mut app = App::new(set, session, opts(), t0);
+    app.update(Msg::Tick, t1());
+    app.update(Msg::Resize(80, 24), t1());
+    app
+}
+
 /// A derivation that changes a fact the walk has read re-walks from the entry (contract §9.1):
 /// the caller couldn't tell the passkey type nor the flow, then says it is a key plugged in by
 /// USB: a security key, so the same device. Answered with keys as the agent does, the wizard goes
@@ -341,15 +355,7 @@ fn fuzzy_matches_forgive_a_typo() {
 /// still counts what was asked.
 #[test]
 fn a_derivation_that_rewalks_the_path_keeps_the_call_going() {
-    let set = RunbookSet::builtin().expect("built-in library");
-    let t0 = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 14, 0, 0).single().expect("time");
-    let walk =
-        Walk::start(&set, [], WalkOptions { role: passkey_triage::engine::Role::Tier1, ..WalkOptions::default() }, t0)
-            .expect("walk starts");
-    let session = Session::new("20261125T140000Z-0010".into(), call(), &set, walk, t0, 60);
-    let mut app = App::new(set, session, opts(), t0);
-    app.update(Msg::Tick, t1());
-    app.update(Msg::Resize(80, 24), t1());
+    let mut app = fresh_tier1_call("20261125T140000Z-0010");
     // A browser, Windows, can't tell (type), can't tell (flow), no QR code / can't tell, USB key.
     for (at, digit) in [
         ("q-client-kind", '1'),
@@ -374,15 +380,7 @@ fn a_derivation_that_rewalks_the_path_keeps_the_call_going() {
 /// with USB as the default, and the "can't tell"s the derivation had settled are back.
 #[test]
 fn back_after_a_rewalk_takes_back_the_answer_given_last() {
-    let set = RunbookSet::builtin().expect("built-in library");
-    let t0 = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 14, 0, 0).single().expect("time");
-    let walk =
-        Walk::start(&set, [], WalkOptions { role: passkey_triage::engine::Role::Tier1, ..WalkOptions::default() }, t0)
-            .expect("walk starts");
-    let session = Session::new("20261125T140000Z-0011".into(), call(), &set, walk, t0, 60);
-    let mut app = App::new(set, session, opts(), t0);
-    app.update(Msg::Tick, t1());
-    app.update(Msg::Resize(80, 24), t1());
+    let mut app = fresh_tier1_call("20261125T140000Z-0011");
     for digit in ['1', '1', '5', '3', '5', '1'] {
         key(&mut app, KeyCode::Char(digit));
     }
