@@ -298,3 +298,23 @@ fn versions_as_callers_read_them() {
     assert!(err.contains("iOS 1 doesn't exist: iOS versions run from 9 to"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[test]
+fn a_runbook_ending_in_a_class_nobody_declared_is_refused_on_load() {
+    // Lint's unknown-class fixture, given to `diagnose`: the walk must never emit a class that is
+    // neither the contract's nor declared by a runbook.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("runbooks");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::copy("tests/fixtures/lint/unknown-class.json", dir.join("triage.json")).unwrap();
+    let out = cli(tmp.path())
+        .args(["--runbooks", dir.to_str().unwrap(), "diagnose", "--facts", "-", "--assume-unknown"])
+        .write_stdin(r#"{"facts": {}}"#)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("triage.json:42:16: error[unknown-class]") && err.contains("`bluetooth.haunted`"), "{err}");
+}

@@ -490,17 +490,7 @@ fn lint_node(
         Node::Outcome(o) => {
             text_required(f, me, &format!("{p}/title"), "title", &o.title, out);
             text_required(f, me, &format!("{p}/summary"), "summary", &o.summary, out);
-            if !vocab.has_class(&o.class) {
-                out.push(
-                    Finding::error(
-                        "unknown-class",
-                        f,
-                        &format!("{p}/class"),
-                        format!("{me}: class `{}` is not in the taxonomy", o.class),
-                    )
-                    .with_node(me),
-                );
-            }
+            // An undeclared class is refused on load (`RunbookSet::undeclared_classes`).
             if o.remediation.is_empty() {
                 out.push(
                     Finding::error(

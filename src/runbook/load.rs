@@ -291,7 +291,35 @@ impl RunbookSet {
                 }
             }
         }
-        Ok(Loaded { set: Self::new(rbs, matrix, mfile), errors, overrides })
+        let set = Self::new(rbs, matrix, mfile);
+        errors.extend(set.undeclared_classes());
+        Ok(Loaded { set, errors, overrides })
+    }
+
+    /// Outcomes whose class is neither the contract's nor declared by a runbook (contract §2: an
+    /// outcome carries one class of the taxonomy). Checked on every load, not only by `lint`: a
+    /// walk must never end in a class no reader knows.
+    pub fn undeclared_classes(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for rb in &self.runbooks {
+            for (i, node) in rb.runbook.nodes.iter().enumerate() {
+                if let Node::Outcome(o) = node
+                    && !self.vocab.has_class(&o.class)
+                {
+                    let me = NodeRef::new(rb.id(), &o.id);
+                    out.push(
+                        Finding::error(
+                            "unknown-class",
+                            &rb.file,
+                            &format!("/nodes/{i}/class"),
+                            format!("{me}: class `{}` is not in the taxonomy (the contract's, or a runbook's `classes`)", o.class),
+                        )
+                        .with_node(&me),
+                    );
+                }
+            }
+        }
+        out
     }
 
     pub fn get(&self, id: &str) -> Option<&LoadedRunbook> {
