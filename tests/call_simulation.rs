@@ -3,9 +3,8 @@
 //! say); steps are answered "couldn't try". As tier 1, admin questions are deferred, so a world
 //! whose deciding fact only an admin can check must end in an escalation whose differential names
 //! its class. Prints the number of questions put to the caller or the agent, as tier 1 and as
-//! tier 2 (`cargo test --test call_simulation -- --nocapture`). This is stricter than the
-//! contract's count (`tests/scenarios.rs`, `live_calls_stay_short`), where facts a world states
-//! are known before the walk starts; here nothing is known until it is asked.
+//! tier 2 (`cargo test --test call_simulation -- --nocapture`). This is the contract's count of a
+//! call (§5.1): nothing is known until it is asked.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
