@@ -188,11 +188,18 @@ pub struct Vocabulary {
     classes: BTreeMap<String, String>,
 }
 
+/// The longest value one fact may have, in bytes. The longest a person reads off a screen (an
+/// error message) is a few hundred; anything longer is not evidence but a flood, refused where
+/// facts come in (facts files, sessions, packages, answers).
+pub const MAX_FACT_VALUE_BYTES: usize = 4096;
+
 /// Why a fact assignment was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FactError {
     #[error("unknown fact key `{0}`")]
     UnknownKey(String),
+    #[error("`{key}`: a value of {len} bytes is longer than {MAX_FACT_VALUE_BYTES} bytes (the limit for one fact)")]
+    TooLong { key: String, len: usize },
     #[error("`{key}`: `{value}` is not one of {allowed}")]
     BadValue { key: String, value: String, allowed: String },
     #[error("`{key}`: `{value}` is not a version (expected dotted numbers such as 17.5)")]
@@ -277,6 +284,9 @@ impl Vocabulary {
     /// Checks one value for one fact. `unknown` is accepted for every fact.
     pub fn check(&self, key: &str, value: &str) -> Result<(), FactError> {
         let def = self.facts.get(key).ok_or_else(|| FactError::UnknownKey(key.to_string()))?;
+        if value.len() > MAX_FACT_VALUE_BYTES {
+            return Err(FactError::TooLong { key: key.to_string(), len: value.len() });
+        }
         if value == UNKNOWN {
             return Ok(());
         }
@@ -308,6 +318,9 @@ impl Vocabulary {
     ) -> Result<String, FactError> {
         let value = value.trim();
         let def = self.facts.get(key).ok_or_else(|| FactError::UnknownKey(key.to_string()))?;
+        if value.len() > MAX_FACT_VALUE_BYTES {
+            return Err(FactError::TooLong { key: key.to_string(), len: value.len() });
+        }
         if value.eq_ignore_ascii_case(UNKNOWN) {
             return Ok(UNKNOWN.to_string());
         }
@@ -324,7 +337,8 @@ impl Vocabulary {
                 }
                 None => self.check(key, value).map(|()| value.to_string()),
             },
-            FactType::Text => Ok(value.to_string()),
+            // Free text from outside is one line with nothing a terminal would act on.
+            FactType::Text => Ok(crate::text::sanitize_line(value)),
         }
     }
 }

@@ -62,6 +62,16 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
     if let Some(id) = &args.resume {
         let id = (!id.is_empty()).then_some(id.as_str());
         let mut session = store.load(id).map_err(CliError::bad_input)?;
+        // A session file is outside input: what these runbooks don't accept goes, with a warning;
+        // a path that no longer fits them is walked again from its facts.
+        let accepted = session::accept::accept_walk(&mut session.walk, &set);
+        let mut warnings = accepted.warnings;
+        if !accepted.path_fits {
+            let options = session.walk.options;
+            session.walk = session::accept::replay(&session.walk, &set, options, now)
+                .map_err(|e| CliError::bad_input(format!("cannot replay the session: {e}")))?;
+            warnings.push("the session's path does not fit these runbooks; it was walked again from its facts".into());
+        }
         // Who is on the call, when given again, fills in or corrects the saved session.
         if args.ticket.is_some() {
             session.ticket = args.ticket.clone();
@@ -74,6 +84,14 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
         }
         let mut app = App::new(set, session.clone(), options(store, false), now);
         app.open_session(session);
+        // Every warning on stderr before the screen takes over (as `open` does); the first on it.
+        for w in &warnings {
+            eprintln!("passkey-triage: warning: {}", sanitize_line(w));
+        }
+        if let Some(w) = warnings.first() {
+            let more = if warnings.len() > 1 { format!(" (and {} more)", warnings.len() - 1) } else { String::new() };
+            app.warn(format!("Resumed: {}{more}", sanitize_line(w)));
+        }
         return Ok(app);
     }
     let facts = args.facts.as_ref().map(|p| p.to_string_lossy().into_owned());

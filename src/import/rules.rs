@@ -34,8 +34,12 @@ const BROKER_NOT_INSTALLED: u64 = 50127;
 pub fn facts(e: &Entry) -> Vec<ImportedFact> {
     let mut out = Vec::new();
     let fmt = e.format;
+    // A value longer than any fact may hold (a forged or corrupt field) is not evidence: left out,
+    // so the facts printed are always ones `diagnose` and the wizard accept.
     let mut push = |key: &'static str, value: String, field: &str| {
-        out.push(ImportedFact { key, value, source: format!("{}: {field}", fmt.label()) });
+        if value.len() <= crate::vocab::MAX_FACT_VALUE_BYTES {
+            out.push(ImportedFact { key, value, source: format!("{}: {field}", fmt.label()) });
+        }
     };
     // Rule 2: time verbatim (when it is RFC 3339), UPN lowercased, correlation id.
     if let Some(t) = &e.time

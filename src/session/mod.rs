@@ -3,6 +3,7 @@
 //! This module is pure data; the journal (disk) lives in `session::journal`, escalation packages
 //! (tier 2 continuing a tier-1 session) in `session::package`.
 
+pub mod accept;
 pub mod digest;
 pub mod journal;
 pub mod lock;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::journal::{CorruptFile, read_session};
 use super::{CallInfo, Session};
-use crate::engine::{FactEntry, Role, Walk, WalkOptions};
+use crate::engine::{Role, Walk, WalkOptions};
 use crate::runbook::RunbookSet;
 
 /// Why a package could not be opened.
@@ -78,29 +78,24 @@ pub fn continue_session(
         warnings.push("the package is redacted: user names, emails, IPs and device names are masked".to_string());
     }
 
-    // Facts that the runbooks in force accept, with provenance kept and `via` added.
-    let mut facts = std::collections::BTreeMap::new();
-    for (key, f) in &original.walk.facts {
-        if let Err(e) = set.vocab.check(key, &f.value) {
-            warnings.push(format!("fact dropped: {e}"));
-            continue;
-        }
-        let mut f: FactEntry = f.clone();
+    // What the runbooks in force accept, with provenance kept and `via` added to facts.
+    let mut accepted_walk = original.walk.clone();
+    let accepted = super::accept::accept_walk(&mut accepted_walk, set);
+    warnings.extend(accepted.warnings.iter().cloned());
+    let mut facts = accepted_walk.facts.clone();
+    for f in facts.values_mut() {
         if f.via.is_none() {
             f.via = Some(via.clone());
         }
-        facts.insert(key.clone(), f);
     }
-    let mut step_results = original.walk.step_results.clone();
+    let mut step_results = accepted_walk.step_results.clone();
     for f in step_results.values_mut() {
         if f.via.is_none() {
             f.via = Some(via.clone());
         }
     }
 
-    let path_ok = facts.len() == original.walk.facts.len()
-        && original.walk.path.iter().all(|p| set.node(&p.node).is_some())
-        && set.node(original.walk.position.node()).is_some();
+    let path_ok = accepted.facts_dropped == 0 && accepted.path_fits;
     // Tier 2 answers on screen: no assumed `unknown`s or skipped steps from here on (a tier-1
     // `diagnose` run's options would otherwise answer every question tier 2 goes back to).
     // Tier 2 by default (contract §5): `open --role tier1` switches back with `Walk::continue_as`.
@@ -109,11 +104,11 @@ pub fn continue_session(
     let walk = if path_ok && has_placeholders {
         // Tier 1 deferred (or skipped) some questions: walk again from the start with every
         // answer kept, so the walk stops at the first open check, asked now.
-        let mut walk = Walk { facts, step_results, options, ..original.walk.clone() };
+        let mut walk = Walk { facts, step_results, options, ..accepted_walk };
         walk.continue_as(set, Role::Tier2, now).map_err(|e| format!("cannot continue the path: {e}"))?;
         walk
     } else if path_ok {
-        let mut walk = Walk { facts, step_results, options, ..original.walk.clone() };
+        let mut walk = Walk { facts, step_results, options, ..accepted_walk };
         // Facts may now answer the node it waited at (e.g. the runbooks changed): move on.
         if !walk.is_finished() {
             walk.advance(set, now).map_err(|e| format!("cannot continue the path: {e}"))?;
@@ -124,20 +119,9 @@ pub fn continue_session(
             "the package's path does not fit these runbooks; it was replayed from its facts (path times are now)"
                 .to_string(),
         );
-        let prefill: Vec<(String, String, crate::engine::Provenance)> = facts
-            .iter()
-            .filter(|(_, f)| !f.provenance.is_placeholder())
-            .map(|(k, f)| (k.clone(), f.value.clone(), f.provenance))
-            .collect();
-        let mut walk = Walk::start(set, prefill, WalkOptions { role: Role::Tier2, ..original.walk.options }, now)
+        let with_via = Walk { facts, ..accepted_walk };
+        let mut walk = super::accept::replay(&with_via, set, WalkOptions { role: Role::Tier2, ..original.walk.options }, now)
             .map_err(|e| format!("cannot replay the package: {e}"))?;
-        // Keep the original times and origin of the facts.
-        for (k, f) in &facts {
-            if let Some(w) = walk.facts.get_mut(k) {
-                w.at = f.at;
-                w.via = f.via.clone();
-            }
-        }
         walk.options = options;
         walk
     };
