@@ -10,9 +10,9 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use common::*;
+use passkey_triage::paths::Paths;
 use passkey_triage::session::accept::{accept_walk, neutralise_walk};
 use passkey_triage::session::journal::Journal;
-use passkey_triage::paths::Paths;
 use passkey_triage::vocab::MAX_FACT_VALUE_BYTES;
 use serde_json::{Value, json};
 
@@ -37,7 +37,8 @@ fn hostile_package(home: &Path) -> std::path::PathBuf {
     w["facts"]["error.message"] = json!({"value": "It said \u{202e}deliver\u{1b}[2J", "provenance": "asked", "at": at});
     // A set-aside answer that would come back into the facts if its derivation went.
     w["derived"] = json!(["user.upn"]);
-    w["shadowed"] = json!({"user.upn": {"value": "x".repeat(MAX_FACT_VALUE_BYTES + 1), "provenance": "asked", "at": at}});
+    w["shadowed"] =
+        json!({"user.upn": {"value": "x".repeat(MAX_FACT_VALUE_BYTES + 1), "provenance": "asked", "at": at}});
     w["previous_answers"] = json!({"phase": "sideways", "nowhere#at-all": "yes"});
     w["resume"] = json!("triage#no-such-node");
     let file = home.join("package.json");
@@ -106,9 +107,10 @@ fn a_facts_file_value_longer_than_a_fact_may_hold_is_bad_input_naming_the_place(
 
 #[test]
 fn a_sign_in_log_field_longer_than_a_fact_may_hold_is_left_out() {
-    let mut log: Value =
-        serde_json::from_str(&std::fs::read_to_string("tests/signin_logs/cases/graph-v1-single-native-app.json").expect("sample"))
-            .expect("json");
+    let mut log: Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/signin_logs/cases/graph-v1-single-native-app.json").expect("sample"),
+    )
+    .expect("json");
     fn plant(v: &mut Value) {
         match v {
             Value::Object(m) => {
@@ -150,7 +152,9 @@ fn a_session_resumed_from_a_file_keeps_only_what_the_runbooks_accept() {
     let app = prepare_with_set(fixture_set(), &args, &mut store).expect("resumed");
     let walk = &app.session.walk;
     assert!(!walk.facts.contains_key("colour.of.phone"));
-    assert!(walk.facts.values().all(|f| passkey_triage::text::is_clean(&f.value) && f.value.len() <= MAX_FACT_VALUE_BYTES));
+    assert!(
+        walk.facts.values().all(|f| passkey_triage::text::is_clean(&f.value) && f.value.len() <= MAX_FACT_VALUE_BYTES)
+    );
     assert!(walk.previous_answers.is_empty() && walk.shadowed.is_empty());
     assert!(walk.resume.as_ref().is_none_or(|n| app.set.node(n).is_some()));
     assert!(app.set.node(walk.position.node()).is_some());

@@ -312,7 +312,10 @@ impl RunbookSet {
                             "unknown-class",
                             &rb.file,
                             &format!("/nodes/{i}/class"),
-                            format!("{me}: class `{}` is not in the taxonomy (the contract's, or a runbook's `classes`)", o.class),
+                            format!(
+                                "{me}: class `{}` is not in the taxonomy (the contract's, or a runbook's `classes`)",
+                                o.class
+                            ),
                         )
                         .with_node(&me),
                     );

@@ -74,13 +74,15 @@ pub fn accept_walk(walk: &mut Walk, set: &RunbookSet) -> Accepted {
     let before = walk.facts.len();
     let mut warn = |what: &str, e: String| out.warnings.push(format!("{what} dropped: {e}"));
     walk.facts.retain(|k, f| set.vocab.check(k, &f.value).map_err(|e| warn("fact", e.to_string())).is_ok());
-    walk.shadowed.retain(|k, f| set.vocab.check(k, &f.value).map_err(|e| warn("answer set aside", e.to_string())).is_ok());
+    walk.shadowed
+        .retain(|k, f| set.vocab.check(k, &f.value).map_err(|e| warn("answer set aside", e.to_string())).is_ok());
     walk.step_results.retain(|k, f| step_result_ok(set, k, &f.value).map_err(|e| warn("step result", e)).is_ok());
     walk.previous_answers.retain(|k, v| answer_ok(set, k, v).map_err(|e| warn("earlier answer", e)).is_ok());
     walk.previous_entries.retain(|k, f| answer_ok(set, k, &f.value).map_err(|e| warn("earlier answer", e)).is_ok());
     out.facts_dropped = before - walk.facts.len();
     walk.derived.retain(|k| walk.facts.contains_key(k));
-    walk.answered.retain(|k| walk.facts.contains_key(k) || walk.shadowed.contains_key(k) || walk.step_results.contains_key(k));
+    walk.answered
+        .retain(|k| walk.facts.contains_key(k) || walk.shadowed.contains_key(k) || walk.step_results.contains_key(k));
     let resume_fits = walk.resume.as_ref().is_none_or(|n| set.node(n).is_some());
     if !resume_fits {
         walk.resume = None;

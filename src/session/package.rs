@@ -120,8 +120,9 @@ pub fn continue_session(
                 .to_string(),
         );
         let with_via = Walk { facts, ..accepted_walk };
-        let mut walk = super::accept::replay(&with_via, set, WalkOptions { role: Role::Tier2, ..original.walk.options }, now)
-            .map_err(|e| format!("cannot replay the package: {e}"))?;
+        let mut walk =
+            super::accept::replay(&with_via, set, WalkOptions { role: Role::Tier2, ..original.walk.options }, now)
+                .map_err(|e| format!("cannot replay the package: {e}"))?;
         walk.options = options;
         walk
     };
