@@ -42,7 +42,7 @@ fn answer_ok(set: &RunbookSet, key: &str, value: &str) -> Result<(), String> {
 
 /// Neutralises what the answers in `walk` hold that a terminal, a ticket or a bidi-aware reader
 /// would act on (control characters, escapes, bidi overrides): free text stays what the caller
-/// said, on one line. True when anything changed. Needs no runbooks: exports apply it always.
+/// said, on one line. True when anything changed.
 pub fn neutralise_walk(walk: &mut Walk) -> bool {
     let mut changed = false;
     let mut clean = |v: &mut String| {
@@ -72,7 +72,9 @@ pub fn accept_walk(walk: &mut Walk, set: &RunbookSet) -> Accepted {
         out.warnings.push("control characters in answers were neutralised".to_string());
     }
     let before = walk.facts.len();
-    let mut warn = |what: &str, e: String| out.warnings.push(format!("{what} dropped: {e}"));
+    // One short line each, whatever a forged key or value holds.
+    let mut warn =
+        |what: &str, e: String| out.warnings.push(crate::text::clip_line(&format!("{what} dropped: {e}"), 240));
     walk.facts.retain(|k, f| set.vocab.check(k, &f.value).map_err(|e| warn("fact", e.to_string())).is_ok());
     walk.shadowed
         .retain(|k, f| set.vocab.check(k, &f.value).map_err(|e| warn("answer set aside", e.to_string())).is_ok());
