@@ -92,6 +92,21 @@ pub fn clip_line(s: &str, max: usize) -> String {
     }
 }
 
+/// [`sanitize_line`], at most `max` characters, cut in the middle (`…`) so that both ends stay:
+/// an error message whose place (`at line 3 column 9`) comes after a quoted value.
+pub fn clip_middle(s: &str, max: usize) -> String {
+    let s = sanitize_line(s);
+    let n = s.chars().count();
+    if n <= max || max < 3 {
+        return clip_line(&s, max);
+    }
+    let tail = (max - 1) / 3;
+    let head = max - 1 - tail;
+    let start: String = s.chars().take(head).collect();
+    let end: String = s.chars().skip(n - tail).collect();
+    format!("{start}…{end}")
+}
+
 /// True when the text holds nothing hostile but newlines.
 pub fn is_clean(s: &str) -> bool {
     s.chars().all(|c| c == '\n' || !is_hostile(c))

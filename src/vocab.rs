@@ -337,8 +337,15 @@ impl Vocabulary {
                 }
                 None => self.check(key, value).map(|()| value.to_string()),
             },
-            // Free text from outside is one line with nothing a terminal would act on.
-            FactType::Text => Ok(crate::text::sanitize_line(value)),
+            // Free text from outside is one line with nothing a terminal would act on; the limit
+            // holds for what is kept (a neutralised character takes three bytes).
+            FactType::Text => {
+                let line = crate::text::sanitize_line(value);
+                if line.len() > MAX_FACT_VALUE_BYTES {
+                    return Err(FactError::TooLong { key: key.to_string(), len: line.len() });
+                }
+                Ok(line)
+            }
         }
     }
 }

@@ -38,7 +38,9 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs, stdin: &mut dyn Read, out: &mut d
     }
     let body = match args.format {
         ReportFormat::Json => {
-            let mut s = serde_json::to_string(&report).map_err(|e| CliError::bad_input(e.to_string()))?;
+            let raw = serde_json::to_string(&report).map_err(|e| CliError::bad_input(e.to_string()))?;
+            // JSON shown to people: nothing a terminal would act on, as `\uXXXX`.
+            let mut s = crate::export::json::escape_unsafe(&raw);
             s.push('\n');
             s
         }
@@ -77,7 +79,8 @@ pub fn known_facts(
 }
 
 /// `--session-out FILE`: the whole session (JSON, the escalation package format), written
-/// atomically (temp file in the same folder, fsync, rename); an existing FILE is replaced.
+/// atomically (temp file in the same folder, fsync, rename); an existing regular FILE is replaced,
+/// anything else at that path (a FIFO, a device, a link, a folder) is refused.
 fn write_session(
     ctx: &Context,
     args: &DiagnoseArgs,
@@ -97,6 +100,17 @@ fn write_session(
             .filter(|u| !u.trim().is_empty())
             .or_else(|| walk.facts.get("user.upn").map(|f| f.value.clone())),
     };
+    // Only a regular file is replaced: a rename over a FIFO or a device (`/dev/null` as root)
+    // would swap it for a plain file, and a link would be replaced, not written through.
+    if let Ok(meta) = file.symlink_metadata()
+        && !meta.file_type().is_file()
+    {
+        let what = if meta.file_type().is_symlink() { "a symbolic link" } else { "not a regular file" };
+        return Err(CliError::bad_input(format!(
+            "{}: {what}; --session-out writes a new file or replaces a regular one",
+            sanitize_line(&file.display().to_string())
+        )));
+    }
     let session = Session::new(new_id(now, id_nonce()), call, set, walk, now, local_offset_minutes(now));
     let json = crate::export::json::render(&session);
     let dir = match file.parent() {

@@ -67,7 +67,7 @@ pub fn run(ctx: &Context, args: &LintArgs, out: &mut dyn Write) -> Result<i32, C
         }
         LintFormat::Json => {
             let doc = serde_json::json!({ "errors": errors, "warnings": warnings, "findings": findings });
-            writeln!(out, "{doc}").map_err(io)?;
+            writeln!(out, "{}", crate::export::json::escape_unsafe(&doc.to_string())).map_err(io)?;
         }
     }
     Ok(if errors > 0 { exit::FINDINGS } else { exit::OK })

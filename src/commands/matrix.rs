@@ -79,7 +79,9 @@ pub fn render(m: &Matrix, facts: &BTreeMap<String, String>, format: TextOrJson) 
                     })
                 })
                 .collect();
-            let mut s = json!({ "as_of": m.as_of, "facts": facts, "areas": areas }).to_string();
+            let mut s = crate::export::json::escape_unsafe(
+                &json!({ "as_of": m.as_of, "facts": facts, "areas": areas }).to_string(),
+            );
             s.push('\n');
             s
         }

@@ -29,9 +29,13 @@ pub struct CliError {
     pub message: String,
 }
 
+/// The longest error line printed (longer ones end in `…`).
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
 impl CliError {
     pub fn bad_input(message: impl Into<String>) -> Self {
-        Self { code: exit::BAD_INPUT, message: crate::text::sanitize_line(&message.into()) }
+        // One line a person reads: never a forged field's megabytes.
+        Self { code: exit::BAD_INPUT, message: crate::text::clip_middle(&message.into(), MAX_MESSAGE_CHARS) }
     }
 }
 
@@ -66,11 +70,30 @@ impl Context {
         Ok(loaded.set)
     }
 
-    /// The set a walk runs on: [`Context::load_set`] with the desk's priors over the runbooks'
+    /// The set a walk runs on: [`Context::load_set`], the desk's own runbooks linted clean of
+    /// errors, with the desk's priors over the runbooks'
     /// (contract §9.3), from `--priors FILE`, else config `priors`. A priors file that can't be
     /// used is bad input (exit 2).
     pub fn load_walk_set(&self, priors_flag: Option<&Path>) -> Result<RunbookSet, CliError> {
         let mut set = self.load_set()?;
+        let overrides: Vec<String> = set
+            .runbooks
+            .iter()
+            .filter(|rb| matches!(rb.file.origin, crate::runbook::Origin::File(_)))
+            .map(|rb| rb.file.origin.to_string())
+            .collect();
+        // A desk's own runbooks are linted before any walk uses them: a `next` that goes nowhere
+        // or a condition on a fact nobody defined is refused here, at its file:line:col, not
+        // when (and only if) a call reaches it. The built-ins are linted clean by CI.
+        if !overrides.is_empty() {
+            let only: std::collections::HashSet<String> = overrides.iter().cloned().collect();
+            let scope = crate::runbook::lint::LintScope { full_set: false };
+            let findings = crate::runbook::lint::lint(&set, Some(&only), scope);
+            if let Some(first) = findings.iter().find(|f| f.severity == crate::runbook::Severity::Error) {
+                return Err(CliError::bad_input(first.to_string()));
+            }
+        }
+
         if let Some(file) = self.priors_file(priors_flag)? {
             let priors = crate::runbook::priors::read_priors_file(&file, &set).map_err(|e| CliError::bad_input(e.0))?;
             set.set_priors(priors);

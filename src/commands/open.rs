@@ -54,7 +54,7 @@ pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, C
         opened.session.walk.continue_as(&set, role, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
     }
     for w in &opened.warnings {
-        eprintln!("passkey-triage: warning: {}", sanitize_line(w));
+        eprintln!("passkey-triage: warning: {}", crate::text::clip_middle(w, 400));
     }
     let interactive = !args.print && std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
     if !interactive {

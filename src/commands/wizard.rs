@@ -86,7 +86,7 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
         app.open_session(session);
         // Every warning on stderr before the screen takes over (as `open` does); the first on it.
         for w in &warnings {
-            eprintln!("passkey-triage: warning: {}", sanitize_line(w));
+            eprintln!("passkey-triage: warning: {}", crate::text::clip_middle(w, 400));
         }
         if let Some(w) = warnings.first() {
             let more = if warnings.len() > 1 { format!(" (and {} more)", warnings.len() - 1) } else { String::new() };

@@ -74,7 +74,7 @@ pub fn accept_walk(walk: &mut Walk, set: &RunbookSet) -> Accepted {
     let before = walk.facts.len();
     // One short line each, whatever a forged key or value holds.
     let mut warn =
-        |what: &str, e: String| out.warnings.push(crate::text::clip_line(&format!("{what} dropped: {e}"), 240));
+        |what: &str, e: String| out.warnings.push(crate::text::clip_middle(&format!("{what} dropped: {e}"), 240));
     walk.facts.retain(|k, f| set.vocab.check(k, &f.value).map_err(|e| warn("fact", e.to_string())).is_ok());
     walk.shadowed
         .retain(|k, f| set.vocab.check(k, &f.value).map_err(|e| warn("answer set aside", e.to_string())).is_ok());

@@ -758,6 +758,13 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, CorruptFile> {
 
 /// Parses session JSON; the error is one line saying what is wrong.
 pub fn parse_session(bytes: &[u8]) -> Result<Session, String> {
+    // One short line, whatever a forged field holds (serde quotes the value it refuses).
+    parse_session_unclipped(bytes).map_err(|e| crate::text::clip_middle(&e, 300))
+}
+
+fn parse_session_unclipped(bytes: &[u8]) -> Result<Session, String> {
+    // An editor that saved the package may have put a byte-order mark first.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err("empty file (truncated?)".into());
     }
@@ -767,8 +774,10 @@ pub fn parse_session(bytes: &[u8]) -> Result<Session, String> {
     let session: Session = match serde_json::from_slice(bytes) {
         Ok(s) => s,
         Err(e) => {
+            // Only a larger format number means a newer version; any other bad `format` is
+            // reported where it is, as any other error.
             if let Ok(Probe { format: Some(f) }) = serde_json::from_slice::<Probe>(bytes)
-                && f.as_u64().is_none_or(|n| n > u64::from(SESSION_FORMAT))
+                && f.as_u64().is_some_and(|n| n > u64::from(SESSION_FORMAT))
             {
                 return Err(format!(
                     "session format {f} is not one this version reads (format {SESSION_FORMAT}); update passkey-triage"
