@@ -190,7 +190,7 @@ fn read(path: &Path) -> Result<SourceFile, TableError> {
     if bytes.len() as u64 > MAX_TABLE_BYTES {
         return Err(TableError(format!("{name}: larger than {MAX_TABLE_BYTES} bytes: not an AADSTS table")));
     }
-    let text = String::from_utf8(bytes).map_err(|_| TableError(format!("{name}: not UTF-8 text")))?;
+    let text = crate::input::utf8(bytes).map_err(|kind| TableError(format!("{name}: {kind}")))?;
     Ok(SourceFile::new(Origin::File(path.to_path_buf()), text))
 }
 

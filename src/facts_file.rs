@@ -32,8 +32,7 @@ pub fn read(
     limit: u64,
 ) -> Result<(String, String), crate::input::InputError> {
     let (name, bytes) = crate::input::read_input_spec(spec, stdin, limit)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| crate::input::InputError { file: name.clone(), kind: crate::input::InputErrorKind::NotUtf8 })?;
+    let text = crate::input::utf8(bytes).map_err(|kind| crate::input::InputError { file: name.clone(), kind })?;
     Ok((name, text))
 }
 

@@ -26,7 +26,8 @@ pub enum InputErrorKind {
     /// Larger than the limit for this kind of input.
     TooLarge { limit: u64 },
     /// Not UTF-8 text (from [`read_text`]).
-    NotUtf8,
+    /// Where the first byte that isn't UTF-8 is (1-based line, column in characters).
+    NotUtf8 { line: usize, column: usize },
     /// The operating system refused (permissions, I/O error).
     Io(std::io::Error),
 }
@@ -52,7 +53,7 @@ impl fmt::Display for InputErrorKind {
             InputErrorKind::NotFound => f.write_str("cannot read: no such file (or a link to nothing)"),
             InputErrorKind::NotRegular { what } => write!(f, "cannot read: {what}, not a regular file"),
             InputErrorKind::TooLarge { limit } => write!(f, "larger than {limit} bytes: refused unread"),
-            InputErrorKind::NotUtf8 => f.write_str("not UTF-8 text"),
+            InputErrorKind::NotUtf8 { line, column } => write!(f, "not UTF-8 text at line {line} column {column}"),
             InputErrorKind::Io(e) => write!(f, "cannot read: {}", sanitize_line(&e.to_string())),
         }
     }
@@ -104,8 +105,19 @@ pub fn read_input_spec(spec: &Path, stdin: &mut dyn Read, limit: u64) -> Result<
 /// [`read_input`] as UTF-8 text (a leading byte-order mark is kept; parsers drop it).
 pub fn read_text(path: &Path, limit: u64) -> Result<String, InputError> {
     let bytes = read_input(path, limit)?;
-    String::from_utf8(bytes)
-        .map_err(|_| InputError { file: sanitize_line(&path.display().to_string()), kind: InputErrorKind::NotUtf8 })
+    utf8(bytes).map_err(|kind| InputError { file: sanitize_line(&path.display().to_string()), kind })
+}
+
+/// The bytes as UTF-8 text, or where the first byte that isn't is.
+pub fn utf8(bytes: Vec<u8>) -> Result<String, InputErrorKind> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // The prefix is valid UTF-8 by definition; count lines and the characters since the last.
+        let text = std::str::from_utf8(valid).unwrap_or_default();
+        let line = text.matches('\n').count() + 1;
+        let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        InputErrorKind::NotUtf8 { line, column }
+    })
 }
 
 fn read_limited(r: impl Read, limit: u64) -> Result<Vec<u8>, InputErrorKind> {
@@ -285,4 +297,17 @@ mod unix_tests {
         std::os::unix::fs::symlink(dir.path().join("gone"), &link).ok();
         assert!(read_input(&link, 10).is_err_and(|e| e.is_not_found()));
     }
+}
+
+/// Whether a CSV's first line ends in `\r\n` (Windows line ends, as the admin center writes):
+/// for [`csv_line`].
+pub fn crlf(first_line: &[u8]) -> bool {
+    first_line.last() == Some(&b'\r')
+}
+
+/// The file's line of a CSV record. The csv crate counts a record after a `\r\n` end from the
+/// line before (the `\n` is read with the next record), so with Windows line ends every record
+/// after the header is one line further on than it says.
+pub fn csv_line(p: &csv::Position, crlf: bool) -> u64 {
+    if crlf && p.record() > 0 { p.line() + 1 } else { p.line() }
 }

@@ -213,9 +213,10 @@ pub fn read(name: &str, mut reader: impl BufRead, sink: &mut dyn FnMut(Entry)) -
         buf[..end].to_vec()
     };
     let delim = delimiter(&first_line);
+    let crlf = crate::input::crlf(&first_line);
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).delimiter(delim).from_reader(reader);
     let csv_err = |e: csv::Error| {
-        let place = e.position().map(|p| format!(":{}", p.line())).unwrap_or_default();
+        let place = e.position().map(|p| format!(":{}", crate::input::csv_line(p, crlf))).unwrap_or_default();
         let message = match e.kind() {
             csv::ErrorKind::Io(io) if io.to_string() == super::input::TOO_LARGE => {
                 return ImportError::Input(format!(

@@ -401,11 +401,12 @@ fn read_csv(name: &str, mut reader: impl BufRead, sink: &mut dyn FnMut(Device)) 
         let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
         buf[..end].to_vec()
     };
+    let crlf = crate::input::crlf(&first_line);
     let count = |d: u8| first_line.iter().filter(|&&b| b == d).count();
     let delim = [b',', b';', b'\t'].into_iter().max_by_key(|&d| (count(d), d == b',')).unwrap_or(b',');
     let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).delimiter(delim).from_reader(reader);
     let csv_err = |e: csv::Error| {
-        let place = e.position().map(|p| format!(":{}", p.line())).unwrap_or_default();
+        let place = e.position().map(|p| format!(":{}", crate::input::csv_line(p, crlf))).unwrap_or_default();
         match e.kind() {
             csv::ErrorKind::Io(io) => io_message(name, io),
             csv::ErrorKind::Utf8 { .. } => format!("{name}{place}: not UTF-8 text"),
@@ -449,7 +450,7 @@ fn read_csv(name: &str, mut reader: impl BufRead, sink: &mut dyn FnMut(Device)) 
             join_type: get(join, "JoinType"),
         })
         .map_err(|field| {
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            let line = record.position().map(|p| crate::input::csv_line(p, crlf)).unwrap_or(0);
             format!("{name}:{line}: field `{field}` is longer than {MAX_FIELD_BYTES} bytes")
         })?;
         n += 1;
@@ -504,6 +505,13 @@ mod tests {
         assert!(e.starts_with("f.csv:2:") && e.contains("row longer than"), "{}", &e[..e.len().min(200)]);
         let e = all("f.json", "").unwrap_err();
         assert!(e.contains("empty"), "{e}");
+        // The line is the file's, with Windows line ends too.
+        let long = "z".repeat(MAX_FIELD_BYTES + 1);
+        for end in ["\n", "\r\n"] {
+            let csv = format!("Device name,OS{end}a,Windows{end}b,Windows{end}{long},Windows{end}");
+            let e = all("f.csv", &csv).unwrap_err();
+            assert!(e.starts_with("f.csv:4: field `Device name`"), "{end:?}: {e}");
+        }
     }
 
     #[test]
