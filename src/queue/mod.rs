@@ -70,6 +70,8 @@ pub enum QueueError {
         path.display()
     )]
     Different { id: String, path: PathBuf },
+    #[error("{}: a symbolic link is at this package's name in the queue; links are not followed (remove it)", path.display())]
+    Link { path: PathBuf },
     #[error("session {id} was escalated before and tier 2 has finished it ({})", path.display())]
     AlreadyDone { id: String, path: PathBuf },
     #[error("{id} is claimed by {agent} since {since}; add --take-over to take it over")]
@@ -205,7 +207,9 @@ impl Queue {
         match fs::write_new(&self.dir, &target, bytes) {
             Ok(()) => Ok(Put::Queued(target)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                if std::fs::read(&target).is_ok_and(|b| b == bytes) {
+                if target.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+                    Err(QueueError::Link { path: target })
+                } else if read_package(&target).is_ok_and(|b| b == bytes) {
                     Ok(Put::AlreadyQueued(target))
                 } else {
                     Err(QueueError::Different { id: id.to_string(), path: target })
@@ -539,6 +543,14 @@ mod tests {
         assert!(done.is_ok(), "{done:?}");
         assert_eq!(q.state(id), Some(State::Done));
         assert!(matches!(q.put(id, b"{}"), Err(QueueError::AlreadyDone { .. })));
+        // A link planted at a package's name is named for what it is, and not followed.
+        #[cfg(unix)]
+        {
+            let other = "20260120T090000Z-0002";
+            std::os::unix::fs::symlink("/nowhere", q.waiting_path(other)).expect("link");
+            assert!(matches!(q.put(other, b"{}"), Err(QueueError::Link { .. })));
+            assert!(q.waiting_path(other).symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()));
+        }
         // A second tier-2 session finishing the same package goes beside the first.
         let again = q.complete(id, Some(b"{\"t2\": 2}")).map(|c| c.session);
         assert_eq!(again.ok(), Some(Some(q.done_dir().join(format!("{id}.tier2-2.json")))));
