@@ -159,3 +159,38 @@ fn a_session_resumed_from_a_file_keeps_only_what_the_runbooks_accept() {
     assert!(walk.resume.as_ref().is_none_or(|n| app.set.node(n).is_some()));
     assert!(app.set.node(walk.position.node()).is_some());
 }
+
+#[test]
+fn a_package_whose_path_is_not_its_own_is_walked_again_as_tier_2() {
+    use passkey_triage::engine::{Position, Provenance};
+    use passkey_triage::session::CallInfo;
+    use passkey_triage::session::package::continue_session;
+    let set = fixture_set();
+    let tier1 = escalated_session(&set);
+    let question = tier1.walk.path.iter().find(|p| p.fact.is_some()).expect("a question on the path").clone();
+    let mut forged = Vec::new();
+    // The path says one answer, the facts another.
+    let mut s = tier1.clone();
+    if let Some(p) = s.walk.path.iter_mut().find(|p| p.node == question.node) {
+        p.answer = "\u{1b}[31mRED".into();
+    }
+    forged.push(s);
+    // Finished at a question; waiting at an outcome is the same lie.
+    let mut s = tier1.clone();
+    s.walk.position = Position::Finished { node: question.node.clone() };
+    forged.push(s);
+    // Run with tier 1's `diagnose` options: the replay must not inherit them.
+    for mut s in forged {
+        s.walk.options.assume_unknown = true;
+        s.walk.options.skip_steps = true;
+        let (opened, warnings) =
+            continue_session(&s, &set, at(17, 0, 0), 0, "20260120T170000Z-0e0e".into(), CallInfo::default())
+                .expect("opened");
+        assert!(warnings.iter().any(|w| w.contains("walked again from its facts as tier 2")), "{warnings:?}");
+        let walk = &opened.walk;
+        assert!(!walk.options.assume_unknown && !walk.options.skip_steps);
+        assert!(walk.facts.values().all(|f| f.provenance != Provenance::AssumedUnknown));
+        assert!(walk.path.iter().all(|p| passkey_triage::text::is_clean(&p.answer)));
+        assert!(opened.walk.current(&set).is_some(), "stands at a node of its kind");
+    }
+}

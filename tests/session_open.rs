@@ -128,8 +128,8 @@ fn a_package_from_other_runbooks_is_replayed_from_its_facts_with_a_warning() {
     let w = o.warnings.join("\n");
     assert!(w.contains("runbook set 0000000000000000"), "{w}");
     assert!(w.contains("no.such.fact"), "{w}");
-    assert!(w.contains("replayed"), "{w}");
-    // Same facts → same outcome on these runbooks; steps not redone are `unknown`.
+    assert!(w.contains("walked again from its facts as tier 2"), "{w}");
+    // Same facts, walked as tier 2 answers: nothing assumed.
     assert!(!o.session.walk.facts.contains_key("no.such.fact"));
     assert_eq!(o.session.walk.facts["device.name"].at, at(14, 3, 5));
 }

@@ -66,11 +66,12 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
         // a path that no longer fits them is walked again from its facts.
         let accepted = session::accept::accept_walk(&mut session.walk, &set);
         let mut warnings = accepted.warnings;
-        if !accepted.path_fits {
+        if !accepted.path_fits || accepted.facts_dropped > 0 {
             let options = session.walk.options;
             session.walk = session::accept::replay(&session.walk, &set, options, now)
                 .map_err(|e| CliError::bad_input(format!("cannot replay the session: {e}")))?;
-            warnings.push("the session's path does not fit these runbooks; it was walked again from its facts".into());
+            let why = if accepted.path_fits { "facts were dropped" } else { "its path does not fit these runbooks" };
+            warnings.push(format!("{why}; the session was walked again from its facts"));
         }
         // Who is on the call, when given again, fills in or corrects the saved session.
         if args.ticket.is_some() {

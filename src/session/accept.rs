@@ -59,6 +59,7 @@ pub fn neutralise_walk(walk: &mut Walk) -> bool {
         .chain(walk.step_results.values_mut())
         .for_each(|f| clean(&mut f.value));
     walk.previous_answers.values_mut().for_each(&mut clean);
+    walk.path.iter_mut().for_each(|p| clean(&mut p.answer));
     changed
 }
 
@@ -85,13 +86,31 @@ pub fn accept_walk(walk: &mut Walk, set: &RunbookSet) -> Accepted {
     walk.derived.retain(|k| walk.facts.contains_key(k));
     walk.answered
         .retain(|k| walk.facts.contains_key(k) || walk.shadowed.contains_key(k) || walk.step_results.contains_key(k));
-    let resume_fits = walk.resume.as_ref().is_none_or(|n| set.node(n).is_some());
+    // Where the tree stood is a question, step or route, never an outcome.
+    let resume_fits =
+        walk.resume.as_ref().is_none_or(|n| matches!(set.node(n), Some(n) if !matches!(n, Node::Outcome(_))));
     if !resume_fits {
         walk.resume = None;
     }
-    out.path_fits = resume_fits
-        && set.node(walk.position.node()).is_some()
-        && walk.path.iter().all(|p| set.node(&p.node).is_some());
+    // The position is of its kind (a finished walk stands at an outcome, a waiting one at a
+    // question or step), and each question on the path is the node's own fact with the answer
+    // the facts hold: otherwise the path is not this walk's and is walked again from the facts.
+    let position_fits = matches!(
+        (&walk.position, set.node(walk.position.node())),
+        (crate::engine::Position::Finished { .. }, Some(Node::Outcome(_)))
+            | (crate::engine::Position::Waiting { .. }, Some(Node::Question(_) | Node::Step(_)))
+    );
+    let entry_fits = |p: &crate::engine::PathEntry| match (set.node(&p.node), p.kind) {
+        (None, _) => false,
+        (Some(Node::Question(q)), crate::engine::StepKind::Question) => {
+            p.fact.as_deref() == Some(q.fact.as_str()) && walk.facts.get(&q.fact).is_some_and(|f| f.value == p.answer)
+        }
+        (Some(Node::Question(_)), _) => false,
+        (Some(Node::Step(_)), kind) => kind == crate::engine::StepKind::Step,
+        (Some(Node::Route(_)), kind) => kind == crate::engine::StepKind::Route,
+        (Some(Node::Outcome(_)), _) => false,
+    };
+    out.path_fits = resume_fits && position_fits && walk.path.iter().all(entry_fits);
     out
 }
 

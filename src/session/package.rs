@@ -115,16 +115,16 @@ pub fn continue_session(
         }
         walk
     } else {
-        warnings.push(
-            "the package's path does not fit these runbooks; it was replayed from its facts (path times are now)"
-                .to_string(),
-        );
+        let why = if accepted.path_fits {
+            "facts were dropped (above)"
+        } else {
+            "the package's path does not fit these runbooks"
+        };
+        warnings.push(format!("{why}; it was walked again from its facts as tier 2 (path times are now)"));
         let with_via = Walk { facts, ..accepted_walk };
-        let mut walk =
-            super::accept::replay(&with_via, set, WalkOptions { role: Role::Tier2, ..original.walk.options }, now)
-                .map_err(|e| format!("cannot replay the package: {e}"))?;
-        walk.options = options;
-        walk
+        // As tier 2 answers: nothing assumed, no step taken as "couldn't try" (the tier-1 run's
+        // options would answer what tier 2 is there to ask).
+        super::accept::replay(&with_via, set, options, now).map_err(|e| format!("cannot replay the package: {e}"))?
     };
 
     let call = CallInfo {
