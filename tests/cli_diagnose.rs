@@ -211,15 +211,7 @@ fn bad_facts_files_are_one_line_errors() {
 #[test]
 fn a_broken_runbook_is_bad_input_naming_file_line_col() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = cli(tmp.path())
-        .args(["--runbooks", "tests/fixtures/core/broken", "diagnose", "--facts", "-", "--assume-unknown"])
-        .write_stdin(r#"{"facts": {}}"#)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    let err = refusal_with_runbooks(tmp.path(), Path::new("tests/fixtures/core/broken"));
     assert!(err.starts_with("passkey-triage: tests/fixtures/core/broken/triage.json:"), "{err}");
     assert!(err.contains("error[unknown-field]") && err.contains("`colour`") && err.contains("triage#o-end"), "{err}");
     let place: Vec<&str> = err.split(':').skip(2).take(2).collect();
@@ -307,14 +299,23 @@ fn a_runbook_ending_in_a_class_nobody_declared_is_refused_on_load() {
     let dir = tmp.path().join("runbooks");
     std::fs::create_dir(&dir).unwrap();
     std::fs::copy("tests/fixtures/lint/unknown-class.json", dir.join("triage.json")).unwrap();
-    let out = cli(tmp.path())
-        .args(["--runbooks", dir.to_str().unwrap(), "diagnose", "--facts", "-", "--assume-unknown"])
+    let err = refusal_with_runbooks(tmp.path(), &dir);
+    assert!(err.contains("triage.json:42:16: error[unknown-class]") && err.contains("`bluetooth.haunted`"), "{err}");
+}
+
+/// `diagnose` with the runbooks in `dir` over no facts: must be bad input (exit 2), nothing on
+/// stdout, one line on stderr, which is returned.
+fn refusal_with_runbooks(home: &Path, dir: &Path) -> String {
+    let out = cli(home)
+        .arg("--runbooks")
+        .arg(dir)
+        .args(["diagnose", "--facts", "-", "--assume-unknown"])
         .write_stdin(r#"{"facts": {}}"#)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("triage.json:42:16: error[unknown-class]") && err.contains("`bluetooth.haunted`"), "{err}");
+    err
 }

@@ -20,12 +20,7 @@ fn paths(root: &Path) -> Paths {
 }
 
 fn cmd(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("passkey-triage").expect("binary");
-    c.env("PASSKEY_TRIAGE_CONFIG_DIR", home.join("config"))
-        .env("PASSKEY_TRIAGE_DATA_DIR", home.join("data"))
-        .arg("--runbooks")
-        .arg(fixture_dir());
-    c
+    fixture_cli(home)
 }
 
 /// A journaled session; returns its id and file.

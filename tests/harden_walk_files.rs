@@ -17,12 +17,7 @@ use passkey_triage::vocab::MAX_FACT_VALUE_BYTES;
 use serde_json::{Value, json};
 
 fn cmd(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("passkey-triage").expect("binary");
-    c.env("PASSKEY_TRIAGE_CONFIG_DIR", home.join("config"))
-        .env("PASSKEY_TRIAGE_DATA_DIR", home.join("data"))
-        .arg("--runbooks")
-        .arg(fixture_dir());
-    c
+    fixture_cli(home)
 }
 
 /// The fixture's escalated session as JSON, with hostile entries planted in its walk.

@@ -513,18 +513,22 @@ fn one_runbook_set(runbook: &serde_json::Value) -> RunbookSet {
     RunbookSet::new(vec![loaded], parse_json::<Matrix>(&mfile).expect("matrix"), mfile)
 }
 
+/// A question node of a test runbook: each option `(value, next)`.
+fn question(id: &str, fact: &str, options: &[(&str, &str)]) -> serde_json::Value {
+    let options: Vec<serde_json::Value> =
+        options.iter().map(|(v, next)| json!({"value": v, "label": v, "next": next})).collect();
+    json!({"id": id, "kind": "question", "fact": fact, "prompt": "?", "help": "h", "options": options})
+}
+
+/// An outcome node of a test runbook.
+fn outcome(id: &str, class: &str) -> serde_json::Value {
+    json!({"id": id, "kind": "outcome", "class": class, "title": "t", "summary": "s", "escalate": false,
+           "remediation": [{"text": "r", "source": "S"}]})
+}
+
 /// A one-runbook set with the shape issue 17 found: the computer's Bluetooth is asked first, and
 /// a route derives a QR-code sign-in from it before the caller is asked whether it was one.
 fn jumping_set() -> RunbookSet {
-    let question = |id: &str, fact: &str, options: &[(&str, &str)]| {
-        let options: Vec<serde_json::Value> =
-            options.iter().map(|(v, next)| json!({"value": v, "label": v, "next": next})).collect();
-        json!({"id": id, "kind": "question", "fact": fact, "prompt": "?", "help": "h", "options": options})
-    };
-    let outcome = |id: &str, class: &str| {
-        json!({"id": id, "kind": "outcome", "class": class, "title": "t", "summary": "s", "escalate": false,
-               "remediation": [{"text": "r", "source": "S"}]})
-    };
     let nodes = json!([
         question("q-bt", "desktop.bluetooth", &[("off", "r-derive"), ("available", "r-derive"), ("unknown", "r-derive")]),
         {"id": "r-derive", "kind": "route", "otherwise": "q-flow",
@@ -616,15 +620,6 @@ fn a_derivation_whose_ground_a_later_one_replaces_goes() {
 /// key, which is the device itself; back, then "synced").
 #[test]
 fn back_over_what_a_derivation_followed_from_walks_again() {
-    let question = |id: &str, fact: &str, options: &[(&str, &str)]| {
-        let options: Vec<serde_json::Value> =
-            options.iter().map(|(v, next)| json!({"value": v, "label": v, "next": next})).collect();
-        json!({"id": id, "kind": "question", "fact": fact, "prompt": "?", "help": "h", "options": options})
-    };
-    let outcome = |id: &str, class: &str| {
-        json!({"id": id, "kind": "outcome", "class": class, "title": "t", "summary": "s", "escalate": false,
-               "remediation": [{"text": "r", "source": "S"}]})
-    };
     let nodes = json!([
         question(
             "q-flow",

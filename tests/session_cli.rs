@@ -11,12 +11,7 @@ use predicates::prelude::*;
 
 /// The binary with isolated config and data folders and the fixture runbooks.
 fn cmd(home: &Path) -> Command {
-    let mut c = Command::cargo_bin("passkey-triage").expect("binary");
-    c.env("PASSKEY_TRIAGE_CONFIG_DIR", home.join("config"))
-        .env("PASSKEY_TRIAGE_DATA_DIR", home.join("data"))
-        .arg("--runbooks")
-        .arg(fixture_dir());
-    c
+    fixture_cli(home)
 }
 
 fn facts(home: &Path, json: &str) -> std::path::PathBuf {

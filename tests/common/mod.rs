@@ -19,6 +19,16 @@ pub fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sessions")
 }
 
+/// The binary with its config and data folders under `home` and the fixture runbooks added.
+pub fn fixture_cli(home: &Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("passkey-triage").expect("binary");
+    c.env("PASSKEY_TRIAGE_CONFIG_DIR", home.join("config"))
+        .env("PASSKEY_TRIAGE_DATA_DIR", home.join("data"))
+        .arg("--runbooks")
+        .arg(fixture_dir());
+    c
+}
+
 /// The fixture runbooks and matrix only (no built-ins).
 pub fn fixture_set() -> RunbookSet {
     let dir = fixture_dir();
