@@ -200,6 +200,11 @@ pub enum FactError {
     UnknownKey(String),
     #[error("`{key}`: a value of {len} bytes is longer than {MAX_FACT_VALUE_BYTES} bytes (the limit for one fact)")]
     TooLong { key: String, len: usize },
+    /// Within the limit as given, over it once control characters are shown as symbols.
+    #[error(
+        "`{key}`: with its control characters neutralised the value takes {len} bytes, more than {MAX_FACT_VALUE_BYTES} bytes (the limit for one fact)"
+    )]
+    TooLongNeutralised { key: String, len: usize },
     #[error("`{key}`: `{value}` is not one of {allowed}")]
     BadValue { key: String, value: String, allowed: String },
     #[error("`{key}`: `{value}` is not a version (expected dotted numbers such as 17.5)")]
@@ -342,7 +347,7 @@ impl Vocabulary {
             FactType::Text => {
                 let line = crate::text::sanitize_line(value);
                 if line.len() > MAX_FACT_VALUE_BYTES {
-                    return Err(FactError::TooLong { key: key.to_string(), len: line.len() });
+                    return Err(FactError::TooLongNeutralised { key: key.to_string(), len: line.len() });
                 }
                 Ok(line)
             }

@@ -101,7 +101,7 @@ fn a_facts_file_value_longer_than_a_fact_may_hold_is_bad_input_naming_the_place(
 }
 
 #[test]
-fn a_sign_in_log_field_longer_than_a_fact_may_hold_is_left_out() {
+fn a_sign_in_log_field_longer_than_a_fact_may_hold_is_left_out_with_a_warning() {
     let mut log: Value = serde_json::from_str(
         &std::fs::read_to_string("tests/signin_logs/cases/graph-v1-single-native-app.json").expect("sample"),
     )
@@ -130,6 +130,9 @@ fn a_sign_in_log_field_longer_than_a_fact_may_hold_is_left_out() {
     let facts: Value = serde_json::from_slice(&out.stdout).expect("facts file");
     assert!(facts["facts"].get("user.upn").is_none(), "{facts}");
     assert!(facts["facts"].get("signin.correlation_id").is_some(), "the rest is there: {facts}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("userPrincipalName (4112 bytes) left out: longer than a fact may hold"), "{err}");
+    assert_eq!(err.lines().count(), 1, "one short line: {err}");
 }
 
 #[test]
@@ -173,6 +176,12 @@ fn a_package_whose_path_is_not_its_own_is_walked_again_as_tier_2() {
     // Finished at a question; waiting at an outcome is the same lie.
     let mut s = tier1.clone();
     s.walk.position = Position::Finished { node: question.node.clone() };
+    forged.push(s);
+    // Finished at another real outcome, every path entry its node's own.
+    let mut s = tier1.clone();
+    let elsewhere =
+        set.outcome_nodes().find(|o| o != tier1.walk.position.node()).expect("a second outcome in the fixture");
+    s.walk.position = Position::Finished { node: elsewhere };
     forged.push(s);
     // Run with tier 1's `diagnose` options: the replay must not inherit them.
     for mut s in forged {

@@ -68,6 +68,10 @@ pub fn known_facts(
         let query = super::import::query(correlation_id, None);
         let imported =
             crate::import::import_file(log, stdin, &query, 1).map_err(|e| CliError::bad_input(e.to_string()))?;
+        for w in imported.warnings() {
+            let line = crate::text::clip_middle(&crate::text::sanitize_line(&format!("{log}: {w}")), 400);
+            eprintln!("passkey-triage: warning: {line}");
+        }
         known = Known::from_import(&imported);
     }
     if let Some(spec) = facts {

@@ -11,6 +11,10 @@ use crate::import::{Imported, Query, import_file};
 pub fn run(args: &ImportArgs, stdin: &mut dyn Read, out: &mut dyn Write) -> Result<i32, CliError> {
     let query = query(args.correlation_id.as_deref(), args.user.as_deref());
     let imported = import_file(&args.file, stdin, &query, 1).map_err(|e| CliError::bad_input(e.to_string()))?;
+    for w in imported.warnings() {
+        let line = crate::text::clip_middle(&crate::text::sanitize_line(&format!("{}: {w}", args.file)), 400);
+        eprintln!("passkey-triage: warning: {line}");
+    }
     let body = match args.format {
         ImportFormat::Json => imported.to_facts_json(),
         ImportFormat::Text => to_text(&imported),

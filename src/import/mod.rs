@@ -112,6 +112,9 @@ pub struct Imported {
     pub matched: usize,
     /// How many sign-in entries the input held.
     pub read: usize,
+    /// The chosen entry's fields left out as longer than a fact may hold (`<format>: <field> (N
+    /// bytes)`): each worth a warning, since the call then asks what the log could have said.
+    pub left_out: Vec<String>,
 }
 
 /// Reads `reader` (named `name` in messages), picks the entry for `query`, and maps it. Keeps at
@@ -158,9 +161,10 @@ pub fn import_download(
         selector.offer(e)
     })?;
     let picked = selector.finish(name)?;
-    let facts = rules::facts(&picked.best);
+    let (facts, left_out) = rules::mapped(&picked.best);
     Ok(Imported {
         facts,
+        left_out,
         entry: picked.best,
         candidates: picked.candidates,
         matched: picked.matched,
@@ -180,6 +184,11 @@ pub fn import_file(
 }
 
 impl Imported {
+    /// One warning line per field left out, for standard error.
+    pub fn warnings(&self) -> impl Iterator<Item = String> + '_ {
+        self.left_out.iter().map(|f| format!("{f} left out: longer than a fact may hold"))
+    }
+
     /// The facts file the contract prints: `{"facts": {...}, "sources": {...}}`, in the order
     /// the facts were found, pretty-printed, ending with a newline. Control and bidi characters
     /// are written as escapes.

@@ -32,13 +32,23 @@ const BROKER_NOT_INSTALLED: u64 = 50127;
 
 /// The facts of one entry, in a fixed order, each with its source.
 pub fn facts(e: &Entry) -> Vec<ImportedFact> {
+    mapped(e).0
+}
+
+/// The facts of one entry, and the fields left out because they are longer than a fact may hold
+/// (`<format>: <field> (N bytes)`), so whoever imports can say so.
+pub fn mapped(e: &Entry) -> (Vec<ImportedFact>, Vec<String>) {
     let mut out = Vec::new();
+    let mut left_out = Vec::new();
     let fmt = e.format;
     // A value longer than any fact may hold (a forged or corrupt field) is not evidence: left out,
     // so the facts printed are always ones `diagnose` and the wizard accept.
     let mut push = |key: &'static str, value: String, field: &str| {
+        let source = format!("{}: {field}", fmt.label());
         if value.len() <= crate::vocab::MAX_FACT_VALUE_BYTES {
-            out.push(ImportedFact { key, value, source: format!("{}: {field}", fmt.label()) });
+            out.push(ImportedFact { key, value, source });
+        } else {
+            left_out.push(format!("{source} ({} bytes)", value.len()));
         }
     };
     // Rule 2: time verbatim (when it is RFC 3339), UPN lowercased, correlation id.
@@ -116,7 +126,7 @@ pub fn facts(e: &Entry) -> Vec<ImportedFact> {
     {
         push("ca.auth_strength", s.to_string(), p.field);
     }
-    out
+    (out, left_out)
 }
 
 /// Rule 4: `client.kind` and the field that said so.

@@ -111,7 +111,31 @@ pub fn accept_walk(walk: &mut Walk, set: &RunbookSet) -> Accepted {
         (Some(Node::Outcome(_)), _) => false,
     };
     out.path_fits = resume_fits && position_fits && walk.path.iter().all(entry_fits);
+    if out.path_fits && !outcome_follows(walk, set) {
+        out.warnings.push("its outcome is not where its facts lead".to_string());
+        out.path_fits = false;
+    }
     out
+}
+
+/// Does a finished walk end where its facts lead? Walked again from the entry on the same facts
+/// (the answers derivations set aside back in place; what was deferred or skipped still
+/// `unknown`) and the same step results: a forged outcome at another real node fails here. A
+/// walk still waiting is checked by its path alone.
+fn outcome_follows(walk: &Walk, set: &RunbookSet) -> bool {
+    let crate::engine::Position::Finished { node } = &walk.position else { return true };
+    let Some(entry) = set.entry() else { return false };
+    let mut again = walk.clone();
+    again.facts.retain(|k, _| !walk.derived.contains(k));
+    again.facts.extend(walk.shadowed.iter().map(|(k, f)| (k.clone(), f.clone())));
+    again.derived.clear();
+    again.shadowed.clear();
+    again.path.clear();
+    again.resume = None;
+    again.position = crate::engine::Position::Waiting { node: entry };
+    again.options.assume_unknown = true;
+    again.advance(set, DateTime::<Utc>::UNIX_EPOCH).is_ok()
+        && again.position == (crate::engine::Position::Finished { node: node.clone() })
 }
 
 /// Walks again from the entry on `walk`'s facts (not its placeholders), keeping each fact's time

@@ -249,7 +249,7 @@ fn take(found: &Imported, i: usize, app: &mut App) -> Reply {
 /// Adds an entry's facts to the walk as imported (with their source field), keeping every fact
 /// already known; says what it did on the status line.
 pub fn apply(app: &mut App, entry: &Entry) -> Vec<Effect> {
-    let facts = rules::facts(entry);
+    let (facts, left_out) = rules::mapped(entry);
     let mut added = 0;
     let mut kept: Vec<String> = Vec::new();
     for f in &facts {
@@ -280,6 +280,9 @@ pub fn apply(app: &mut App, entry: &Entry) -> Vec<Effect> {
     let mut msg = format!("Imported {added} fact{s} from {} (marked ↓)", entry.format.label());
     if !kept.is_empty() {
         msg.push_str(&format!("; kept what the call already said for {}", kept.join(", ")));
+    }
+    if !left_out.is_empty() {
+        msg.push_str(&format!("; left out {} (longer than a fact may hold)", left_out.join(", ")));
     }
     if let Some(code) = facts.iter().find(|f| f.key == "error.code").and_then(|f| crate::aadsts::lookup(&f.value)) {
         msg.push_str(&format!(". {}", code.one_line()));

@@ -399,7 +399,7 @@ pub fn typed_value(set: &RunbookSet, walk: &Walk, q: &Question, typed: &str) -> 
             let t = e.to_string();
             Err(sanitize_line(t.split_once(": ").map_or(t.as_str(), |(_, rest)| rest)))
         }
-        Err(FactError::TooLong { len, .. }) => Err(format!(
+        Err(FactError::TooLong { len, .. } | FactError::TooLongNeutralised { len, .. }) => Err(format!(
             "Too long ({len} bytes): type what the screen says in a line or two (at most {} bytes)",
             crate::vocab::MAX_FACT_VALUE_BYTES
         )),
