@@ -855,9 +855,11 @@ impl Walk {
         }
         // The tree's own order: the question here, or the first fact the route reads, asked
         // with the first question in the runbooks that asks it.
+        let tree = at_question.map_or(first.clone(), |q| q.fact.clone());
+        let first = questioning::choose(set, self, here, &tree);
         let (fact, node) = match at_question {
-            Some(q) => (q.fact.clone(), here.clone()),
-            None => match question_of(&first) {
+            Some(q) if q.fact == first => (q.fact.clone(), here.clone()),
+            _ => match question_of(&first) {
                 Some((r, _)) => (first, r),
                 None => {
                     record(self, &first, Provenance::Skipped);

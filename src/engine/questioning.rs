@@ -57,7 +57,7 @@ fn askable(set: &RunbookSet, walk: &Walk, questions: &HashMap<&str, (NodeRef, &Q
 /// `None` when the look-ahead gave up.
 pub fn reachable(set: &RunbookSet, walk: &Walk, from: &NodeRef) -> Option<Vec<NodeRef>> {
     let questions = question_nodes(set);
-    Lookahead { set, walk, questions: &questions }.explore(from)
+    Lookahead { set, walk, questions: &questions, stop_at: None }.explore(from, Bound::new(), &mut Vec::new())
 }
 
 /// What an imagined path has bound: facts nobody can ask (`unknown` where first read) and
@@ -68,6 +68,8 @@ struct Lookahead<'a> {
     set: &'a RunbookSet,
     walk: &'a Walk,
     questions: &'a HashMap<&'a str, (NodeRef, &'a Question)>,
+    /// A fact whose reading ends an imagined path (to find the facts every way reads).
+    stop_at: Option<&'a str>,
 }
 
 impl Lookahead<'_> {
@@ -94,10 +96,17 @@ impl Lookahead<'_> {
     }
 
     /// Every outcome node reachable from `from`, in the order first met.
-    fn explore(&self, from: &NodeRef) -> Option<Vec<NodeRef>> {
+    /// `start` binds facts on every imagined path (an answer supposed); `open` collects the
+    /// facts the walk could still ask on the way, in the order first met.
+    fn explore(&self, from: &NodeRef, start: Bound, open: &mut Vec<String>) -> Option<Vec<NodeRef>> {
         let mut outcomes: Vec<NodeRef> = Vec::new();
         let mut seen: HashSet<(NodeRef, Bound)> = HashSet::new();
-        let mut stack: Vec<(NodeRef, Bound)> = vec![(from.clone(), Bound::new())];
+        let mut stack: Vec<(NodeRef, Bound)> = vec![(from.clone(), start)];
+        let mut note_open = |fact: &str| {
+            if !open.iter().any(|f| f == fact) {
+                open.push(fact.to_string());
+            }
+        };
         let mut visits = 0usize;
         while let Some((here, mut bound)) = stack.pop() {
             visits += 1;
@@ -115,12 +124,18 @@ impl Lookahead<'_> {
                     if !outcomes.contains(&here) {
                         outcomes.push(here.clone());
                     }
+                    // Looking for a way that doesn't read the fact: one is enough.
+                    if self.stop_at.is_some() {
+                        return Some(outcomes);
+                    }
                 }
                 Node::Question(q) => {
                     self.bind_unaskable(&mut bound, [q.fact.as_str()]);
                     match self.value(&bound, &q.fact) {
                         Some(v) => stack.push((go(&super::question_next(self.set, q, &v)?), bound)),
+                        None if self.stop_at == Some(q.fact.as_str()) => {}
                         None => {
+                            note_open(&q.fact);
                             let typed = matches!(
                                 self.set.vocab.fact(&q.fact).map(|d| &d.ty),
                                 Some(FactType::Version | FactType::Text)
@@ -161,6 +176,20 @@ impl Lookahead<'_> {
                         self.bind_unaskable(&mut bound, read.iter().copied());
                         let lookup = |k: &str| self.value(&bound, k);
                         let verdict = eval3(&rule.when, &lookup, &self.set.matrix);
+                        if verdict.is_none() {
+                            // Ends the path only where the fact alone is left to decide the rule.
+                            let open_read: Vec<&str> =
+                                read.iter().copied().filter(|k| self.value(&bound, k).is_none()).collect();
+                            if self.stop_at.is_some_and(|s| open_read.iter().all(|k| *k == s) && open_read.contains(&s)) {
+                                decided = true;
+                                break;
+                            }
+                            for k in &read {
+                                if self.value(&bound, k).is_none() {
+                                    note_open(k);
+                                }
+                            }
+                        }
                         if verdict == Some(false) {
                             continue;
                         }
@@ -186,4 +215,123 @@ impl Lookahead<'_> {
         }
         Some(outcomes)
     }
+}
+
+/// How much a question costs, by who answers it (contract §9.2).
+fn effort(audience: Audience) -> f64 {
+    match audience {
+        Audience::Caller => 1.0,
+        Audience::Agent => 2.0,
+        Audience::Admin => 4.0,
+    }
+}
+
+/// How likely an answer is in a world whose outcome doesn't depend on it, relative to the
+/// fact's healthy value: two faults at once are rare, and so is "can't tell".
+const UNLIKELY: f64 = 0.05;
+
+/// The next question by value (contract §9.2): among the open facts met on the way from `here`
+/// whose answer changes the reachable outcomes, the one with the highest expected prior weight
+/// removed per unit of effort. `tree` is the fact the tree itself needs here: it wins ties, and
+/// is asked when the look-ahead gives up or its answer is typed (a version or free text can't be
+/// enumerated).
+pub fn choose(set: &RunbookSet, walk: &Walk, here: &NodeRef, tree: &str) -> String {
+    let questions = question_nodes(set);
+    let look = Lookahead { set, walk, questions: &questions, stop_at: None };
+    let mut open = Vec::new();
+    let Some(reach) = look.explore(here, Bound::new(), &mut open) else { return tree.to_string() };
+    if reach.len() < 2 || typed(set, tree) {
+        return tree.to_string();
+    }
+    let weight = |outcomes: &[NodeRef]| outcomes.iter().map(|o| set.prior(o)).sum::<f64>();
+    let total = weight(&reach);
+    // The tree's own fact first, so it wins ties; then the facts every way on reads (asked now or
+    // later, they cost the same), in the order met.
+    let every_way = |fact: &str| {
+        let look = Lookahead { set, walk, questions: &questions, stop_at: Some(fact) };
+        look.explore(here, Bound::new(), &mut Vec::new()).is_some_and(|r| r.is_empty())
+    };
+    let mut candidates: Vec<&str> = vec![tree];
+    candidates.extend(open.iter().map(String::as_str).filter(|f| {
+        *f != tree && !typed(set, f) && askable(set, walk, &questions, f) && every_way(f)
+    }));
+    // A fact another candidate's answer may derive waits for it (the computer's OS and the
+    // passkey type can tell "same device or QR code").
+    // Each answer supposed with what it derives, once.
+    let supposes: HashMap<&str, Vec<(&str, Bound)>> = candidates
+        .iter()
+        .filter_map(|g| questions.get(g).map(|(_, q)| (*g, q)))
+        .map(|(g, q)| (g, q.options.iter().map(|o| (o.value.as_str(), supposed(set, walk, g, &o.value))).collect()))
+        .collect();
+    let derivable = |fact: &str| {
+        supposes.iter().filter(|(g, _)| **g != fact).any(|(_, answers)| {
+            answers.iter().any(|(_, bound)| bound.iter().any(|(k, _)| k == fact))
+        })
+    };
+    let candidates: Vec<&str> =
+        candidates.iter().copied().filter(|f| *f == tree || !derivable(f)).collect();
+    let mut best: Option<(f64, &str)> = None;
+    for fact in candidates {
+        if typed(set, fact) || !askable(set, walk, &questions, fact) {
+            continue;
+        }
+        let Some((_, q)) = questions.get(fact) else { continue };
+        let healthy = super::also::healthy_value(fact);
+        let likely = |v: &str| match healthy {
+            _ if v == UNKNOWN => UNLIKELY,
+            Some(h) if h != v => UNLIKELY,
+            _ => 1.0,
+        };
+        let mut answers: Vec<(f64, Vec<NodeRef>)> = Vec::new();
+        let mut gave_up = false;
+        for (value, start) in supposes.get(fact).map_or(&[][..], Vec::as_slice) {
+            match look.explore(here, start.clone(), &mut Vec::new()) {
+                Some(r) => answers.push((likely(value), r)),
+                None => gave_up = true,
+            }
+        }
+        if gave_up || answers.iter().all(|(_, r)| r.len() == reach.len()) {
+            continue;
+        }
+        // Each outcome's weight is shared among the answers that can lead to it.
+        let mut mass = vec![0.0; answers.len()];
+        for o in &reach {
+            let share: f64 = answers.iter().filter(|(_, r)| r.contains(o)).map(|(l, _)| l).sum();
+            if share > 0.0 {
+                for (i, (l, r)) in answers.iter().enumerate() {
+                    if r.contains(o) {
+                        mass[i] += set.prior(o) * l / share;
+                    }
+                }
+            }
+        }
+        let spread: f64 = mass.iter().sum();
+        if spread <= 0.0 {
+            continue;
+        }
+        let left: f64 = answers.iter().zip(&mass).map(|((_, r), m)| m / spread * weight(r)).sum();
+        let value = (total - left) / effort(q.audience(&set.vocab));
+        if best.is_none_or(|(b, _)| value > b + 1e-9) {
+            best = Some((value, fact));
+        }
+    }
+    best.map_or_else(|| tree.to_string(), |(_, f)| f.to_string())
+}
+
+fn typed(set: &RunbookSet, fact: &str) -> bool {
+    matches!(set.vocab.fact(fact).map(|d| &d.ty), Some(FactType::Version | FactType::Text))
+}
+
+/// The facts an answer binds on every imagined path: the answer, and what it derives.
+fn supposed(set: &RunbookSet, walk: &Walk, fact: &str, value: &str) -> Bound {
+    let lookup = |k: &str| if k == fact { Some(value.to_string()) } else { walk.facts.get(k).map(|f| f.value.clone()) };
+    let mut bound: Bound = vec![(fact.to_string(), value.to_string())];
+    for d in super::derivations(set, &lookup) {
+        if walk.facts.get(&d.fact).is_none_or(|f| f.value != d.value) && d.fact != fact {
+            bound.push((d.fact, d.value));
+        }
+    }
+    bound.sort();
+    bound.dedup_by(|a, b| a.0 == b.0);
+    bound
 }
