@@ -224,6 +224,17 @@ fn next_question_builtin(bencher: Bencher, scenario: &str) {
     });
 }
 
+/// The call's first question with the built-in library: nothing known, every outcome reachable,
+/// so the most candidates to weigh (contract §9.2). Budget: 2 ms.
+#[divan::bench]
+fn first_question_builtin(bencher: Bencher) {
+    use passkey_triage::engine::{Walk, WalkOptions};
+    let set = RunbookSet::builtin().unwrap();
+    let now = DateTime::from_timestamp(1_760_000_000, 0).unwrap();
+    let options = WalkOptions { skip_steps: true, role: passkey_triage::engine::Role::Tier1, ..WalkOptions::default() };
+    bencher.bench(|| Walk::start(&set, [], black_box(options.clone()), now).unwrap());
+}
+
 /// The same on the 10,000-node generated set: one answer deep in the walk. Budget: 50 ms.
 #[divan::bench(sample_count = 20)]
 fn next_question_10k_nodes(bencher: Bencher) {

@@ -1050,15 +1050,20 @@ enum Resolution {
 
 /// Where a question goes for a value: its option, the typed-entry branch, or `unknown`.
 pub(crate) fn question_next(set: &RunbookSet, q: &Question, value: &str) -> Option<String> {
+    question_next_ref(set, q, value).map(str::to_string)
+}
+
+/// [`question_next`], borrowed.
+pub(crate) fn question_next_ref<'q>(set: &RunbookSet, q: &'q Question, value: &str) -> Option<&'q str> {
     if let Some(o) = q.options.iter().find(|o| condition::same_value(&q.fact, value, &o.value)) {
-        return Some(o.next.clone());
+        return Some(&o.next);
     }
     let typed = matches!(set.vocab.fact(&q.fact).map(|d| &d.ty), Some(FactType::Version | FactType::Text));
     if value != UNKNOWN
         && typed
         && let Some(e) = &q.entry
     {
-        return Some(e.next.clone());
+        return Some(&e.next);
     }
-    q.options.iter().find(|o| o.value == UNKNOWN).map(|o| o.next.clone())
+    q.options.iter().find(|o| o.value == UNKNOWN).map(|o| o.next.as_str())
 }

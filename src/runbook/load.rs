@@ -23,12 +23,12 @@ pub static BUILTIN_MATRIX: &str = include_str!("../../assets/compat-matrix.json"
 pub struct LoadedRunbook {
     pub runbook: Runbook,
     pub file: Arc<SourceFile>,
-    node_index: HashMap<String, usize>,
+    node_index: HashMap<String, usize, foldhash::fast::FixedState>,
 }
 
 impl LoadedRunbook {
     pub fn new(runbook: Runbook, file: Arc<SourceFile>) -> Self {
-        let mut node_index = HashMap::with_capacity(runbook.nodes.len());
+        let mut node_index = HashMap::with_capacity_and_hasher(runbook.nodes.len(), Default::default());
         for (i, n) in runbook.nodes.iter().enumerate() {
             node_index.entry(n.id().to_string()).or_insert(i);
         }
@@ -52,7 +52,7 @@ impl LoadedRunbook {
 #[derive(Debug, Clone)]
 pub struct RunbookSet {
     pub runbooks: Vec<LoadedRunbook>,
-    by_id: HashMap<String, usize>,
+    by_id: HashMap<String, usize, foldhash::fast::FixedState>,
     pub matrix: Matrix,
     pub matrix_file: Arc<SourceFile>,
     pub vocab: Vocabulary,
@@ -218,7 +218,7 @@ impl RunbookSet {
     /// Builds a set; later runbooks replace earlier ones with the same id.
     pub fn new(runbooks: Vec<LoadedRunbook>, matrix: Matrix, matrix_file: Arc<SourceFile>) -> Self {
         let mut ordered: Vec<LoadedRunbook> = Vec::with_capacity(runbooks.len());
-        let mut by_id: HashMap<String, usize> = HashMap::new();
+        let mut by_id: HashMap<String, usize, foldhash::fast::FixedState> = HashMap::default();
         for rb in runbooks {
             match by_id.get(rb.id()) {
                 Some(&i) => ordered[i] = rb,
@@ -331,6 +331,34 @@ impl RunbookSet {
 
     pub fn node(&self, r: &NodeRef) -> Option<&Node> {
         self.get(&r.runbook)?.node(&r.node)
+    }
+
+    /// Where `r` is: (runbook, node) positions, for look-aheads that visit nodes by the thousand
+    /// and shouldn't allocate a name at each.
+    pub fn locate(&self, r: &NodeRef) -> Option<(usize, usize)> {
+        let rb = *self.by_id.get(&r.runbook)?;
+        Some((rb, self.runbooks[rb].node_position(&r.node)?))
+    }
+
+    /// Where a `next` written in runbook `from` (a position) leads.
+    pub fn locate_next(&self, from: usize, next: &str) -> Option<(usize, usize)> {
+        let rb = match super::model::split_target(next) {
+            (Some(id), _) => *self.by_id.get(id)?,
+            (None, _) => from,
+        };
+        let node = super::model::split_target(next).1;
+        Some((rb, self.runbooks.get(rb)?.node_position(node)?))
+    }
+
+    /// The node at a position from [`RunbookSet::locate`].
+    pub fn node_at(&self, (rb, node): (usize, usize)) -> Option<&Node> {
+        self.runbooks.get(rb)?.runbook.nodes.get(node)
+    }
+
+    /// The name of the node at a position.
+    pub fn node_ref_at(&self, (rb, node): (usize, usize)) -> Option<NodeRef> {
+        let loaded = self.runbooks.get(rb)?;
+        Some(NodeRef::new(&loaded.runbook.id, loaded.runbook.nodes.get(node)?.id()))
     }
 
     /// A typed free-text value the runbooks don't know, shown as "not recognised": a question
