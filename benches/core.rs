@@ -232,7 +232,7 @@ fn first_question_builtin(bencher: Bencher) {
     let set = RunbookSet::builtin().unwrap();
     let now = DateTime::from_timestamp(1_760_000_000, 0).unwrap();
     let options = WalkOptions { skip_steps: true, role: passkey_triage::engine::Role::Tier1, ..WalkOptions::default() };
-    bencher.bench(|| Walk::start(&set, [], black_box(options.clone()), now).unwrap());
+    bencher.bench(|| Walk::start(&set, [], black_box(options), now).unwrap());
 }
 
 /// The same on the 10,000-node generated set: one answer deep in the walk. Budget: 50 ms.

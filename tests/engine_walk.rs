@@ -819,15 +819,16 @@ fn diagnose_reports_questions_with_contract_sources() {
     }
     assert_eq!(report.exit_code(), 0);
 
+    // By value (contract §9.2): the flow can't change the outcome here, the passkey type can.
     let set = linear();
     let (_, report) = diagnose(&set, &[("phase".into(), "sign-in".into())], false, Role::Tier2, t(0)).unwrap();
     assert_eq!(
         report,
         Report::NeedsInput {
-            node: "triage#q-flow".into(),
-            fact: "flow".into(),
-            prompt: "flow?".into(),
-            options: vec!["same-device".into(), "cross-device".into(), "unknown".into()],
+            node: "triage#q-cred".into(),
+            fact: "credential.type".into(),
+            prompt: "credential.type?".into(),
+            options: ["security-key", "authenticator", "synced", "windows-hello", "unknown"].map(String::from).to_vec(),
         }
     );
     assert_eq!(report.exit_code(), 3);

@@ -368,10 +368,11 @@ fn builtin_library_loads_behind_the_first_frame() {
     let mut w = Wizard::spawn_with(&home, None, &["--ticket", "INC-BUILTIN"], &[]);
     w.wait_for("Where were they signing in");
     w.send("1"); // in a web browser
-    w.wait_for("Which operating system");
-    w.send("6"); // Android
+    // Then by value (contract §9.2): the passkey type splits the outcomes more than the OS.
     w.wait_for("Which kind of passkey");
-    w.send("2"); // Authenticator: on an Android device, same device or QR code is asked
+    w.send("2"); // Authenticator
+    w.wait_for("Which operating system");
+    w.send("6"); // Android: on an Android device, same device or QR code is asked
     w.wait_for("Is the passkey on the same device");
     w.send("1"); // the same device
     w.wait_for("Which browser"); // the client-support runbook

@@ -334,13 +334,18 @@ fn fuzzy_matches_forgive_a_typo() {
     assert_eq!(first("Microsoft Outlook").as_deref(), Some("outlook"));
 }
 
-/// A new tier-1 call on the built-in library, drawn at 80×24.
+/// A new tier-1 call on the built-in library, drawn at 80×24, asking in the tree's order
+/// (`ask_all`): these tests follow one path through the entry runbook, whatever the value order.
 fn fresh_tier1_call(id: &str) -> App {
     let set = RunbookSet::builtin().expect("built-in library");
     let t0 = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 14, 0, 0).single().expect("time");
-    let walk =
-        Walk::start(&set, [], WalkOptions { role: passkey_triage::engine::Role::Tier1, ..WalkOptions::default() }, t0)
-            .expect("walk starts");
+    let walk = Walk::start(
+        &set,
+        [],
+        WalkOptions { role: passkey_triage::engine::Role::Tier1, ask_all: true, ..WalkOptions::default() },
+        t0,
+    )
+    .expect("walk starts");
     let session = Session::new(id.into(), call(), &set, walk, t0, 60);
     let mut app = App::new(set, session, opts(), t0);
     app.update(Msg::Tick, t1());

@@ -129,14 +129,21 @@ pub struct PathEntry {
 
 /// The path as a person reads it: the questions and steps, without route decisions, and a
 /// question only where its fact first appears (a later question on a fact already known is
-/// followed without being asked, and keeps the first answer's time).
+/// followed without being asked, and keeps the first answer's time), in the order the call
+/// went: the walk asks by value (contract §9.2), so a fact the tree reads later may have been
+/// asked first (stable: entries of the same time keep the tree's order).
 pub fn questions_and_steps(path: &[PathEntry]) -> impl Iterator<Item = &PathEntry> {
     let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    path.iter().filter(move |p| match p.kind {
-        StepKind::Route => false,
-        StepKind::Step => true,
-        StepKind::Question => p.fact.as_deref().is_none_or(|f| seen.insert(f)),
-    })
+    let mut read: Vec<&PathEntry> = path
+        .iter()
+        .filter(move |p| match p.kind {
+            StepKind::Route => false,
+            StepKind::Step => true,
+            StepKind::Question => p.fact.as_deref().is_none_or(|f| seen.insert(f)),
+        })
+        .collect();
+    read.sort_by_key(|p| p.at);
+    read.into_iter()
 }
 
 /// How unanswered nodes are treated.
@@ -855,10 +862,13 @@ impl Walk {
         }
         // The tree's own order: the question here, or the first fact the route reads, asked
         // with the first question in the runbooks that asks it.
+        // By value (contract §9.2); asking every question (§6 off) is the tree as written.
         let tree = at_question.map_or(first.clone(), |q| q.fact.clone());
-        let first = questioning::choose(set, self, here, &tree);
-        let (fact, node) = match at_question {
-            Some(q) if q.fact == first => (q.fact.clone(), here.clone()),
+        let (first, met_at) =
+            if self.options.ask_all { (tree, None) } else { questioning::choose(set, self, here, &tree) };
+        let (fact, node) = match (at_question, met_at) {
+            (Some(q), _) if q.fact == first => (q.fact.clone(), here.clone()),
+            (_, Some(node)) => (first, node),
             _ => match question_of(&first) {
                 Some((r, _)) => (first, r),
                 None => {

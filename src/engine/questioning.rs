@@ -38,6 +38,9 @@ use crate::vocab::{Audience, FactType, UNKNOWN};
 /// the tree's own next question is asked: the safe side).
 const BUDGET: usize = 50_000;
 
+/// How many open facts one choice weighs at most (the first met on the first way on).
+const MAX_CANDIDATES: usize = 32;
+
 /// How common an outcome is, relative to others (contract §9.3): [`RunbookSet::prior`].
 pub fn prior(set: &RunbookSet, outcome: &NodeRef) -> f64 {
     set.prior(outcome)
@@ -122,16 +125,19 @@ impl<'a> Lookahead<'a> {
         &'s self,
         from: At,
         start: Bound<'s>,
-        open: &mut Vec<&'s str>,
+        open: &mut Vec<(&'s str, Option<At>)>,
         stop_at: Option<&str>,
     ) -> Option<Vec<At>> {
         let set = self.set;
         let mut outcomes: Vec<At> = Vec::new();
         let mut seen: FastSet<(At, Bound<'s>)> = FastSet::default();
         let mut stack: Vec<(At, Bound<'s>)> = vec![(from, start)];
-        let mut note_open = |fact: &'s str| {
-            if !open.contains(&fact) {
-                open.push(fact);
+        // Only the first way found is noted (depth first, it is the first path): a fact every
+        // way reads is on it, and a set of thousands of questions costs no more than a path.
+        let mut first_way = true;
+        let mut note_open = |fact: &'s str, at: Option<At>, first_way: bool| {
+            if first_way && open.len() < MAX_CANDIDATES && !open.iter().any(|(f, _)| *f == fact) {
+                open.push((fact, at));
             }
         };
         let mut visits = 0usize;
@@ -147,6 +153,7 @@ impl<'a> Lookahead<'a> {
             let go = |next: &str| set.locate_next(here.0, next);
             match node {
                 Node::Outcome(_) => {
+                    first_way = false;
                     if !outcomes.contains(&here) {
                         outcomes.push(here);
                     }
@@ -160,7 +167,7 @@ impl<'a> Lookahead<'a> {
                         Some(v) => stack.push((go(super::question_next_ref(set, q, v)?)?, bound)),
                         None if stop_at == Some(q.fact.as_str()) => {}
                         None => {
-                            note_open(&q.fact);
+                            note_open(&q.fact, Some(here), first_way);
                             let typed = matches!(
                                 set.vocab.fact(&q.fact).map(|d| &d.ty),
                                 Some(FactType::Version | FactType::Text)
@@ -218,7 +225,7 @@ impl<'a> Lookahead<'a> {
                                 decided = true;
                                 break;
                             }
-                            open_read.into_iter().for_each(&mut note_open);
+                            open_read.into_iter().for_each(|f| note_open(f, None, first_way));
                         }
                         let mut b = bound.clone();
                         for (k, v) in &rule.set {
@@ -263,15 +270,20 @@ const UNLIKELY: f64 = 0.05;
 /// The next question by value (contract §9.2; the module's documentation says how). `tree` is
 /// the fact the tree itself needs at `here`: it wins ties, and is asked when the look-ahead
 /// gives up or its answer is typed (a version or free text can't be enumerated).
-pub fn choose(set: &RunbookSet, walk: &Walk, here: &NodeRef, tree: &str) -> String {
+///
+/// Returns the fact, and the question node to ask it at when the look-ahead met one on its first
+/// way on (worded for where the call is), else `None` (the first question asking it).
+pub fn choose(set: &RunbookSet, walk: &Walk, here: &NodeRef, tree: &str) -> (String, Option<NodeRef>) {
     let questions = question_nodes(set);
     let look = Lookahead::new(set, walk, &questions);
-    let Some(at) = set.locate(here) else { return tree.to_string() };
-    let mut open = Vec::new();
-    let Some(reach) = look.explore(at, Bound::new(), &mut open, None) else { return tree.to_string() };
+    let tree_only = || (tree.to_string(), None);
+    let Some(at) = set.locate(here) else { return tree_only() };
+    let mut met = Vec::new();
+    let Some(reach) = look.explore(at, Bound::new(), &mut met, None) else { return tree_only() };
     if reach.len() < 2 || typed(set, tree) {
-        return tree.to_string();
+        return tree_only();
     }
+    let open: Vec<&str> = met.iter().map(|(f, _)| *f).collect();
     let prior_at = |o: &At| set.node_ref_at(*o).map_or(1.0, |r| set.prior(&r));
     let priors: HashMap<At, f64> = reach.iter().map(|o| (*o, prior_at(o))).collect();
     let weight = |outcomes: &[At]| outcomes.iter().map(|o| priors.get(o).copied().unwrap_or(1.0)).sum::<f64>();
@@ -283,7 +295,7 @@ pub fn choose(set: &RunbookSet, walk: &Walk, here: &NodeRef, tree: &str) -> Stri
         open.iter().copied().filter(|f| *f != tree && !typed(set, f) && look.askable.contains(f) && every_way(f)),
     );
     // Each answer supposed with what it derives, once.
-    let supposes: Vec<(&str, &Question, Vec<(&str, Vec<(String, String)>)>)> = candidates
+    let supposes: Vec<(&str, &Question, Vec<Supposed>)> = candidates
         .iter()
         .filter_map(|f| questions.get(f).map(|(_, q)| (*f, *q)))
         .map(|(f, q)| {
@@ -344,8 +356,13 @@ pub fn choose(set: &RunbookSet, walk: &Walk, here: &NodeRef, tree: &str) -> Stri
             best = Some((value, fact));
         }
     }
-    best.map_or_else(|| tree.to_string(), |(_, f)| f.to_string())
+    let Some((_, fact)) = best else { return tree_only() };
+    let node = met.iter().find(|(f, _)| *f == fact).and_then(|(_, at)| at.and_then(|a| set.node_ref_at(a)));
+    (fact.to_string(), node)
 }
+
+/// One answer to a candidate, and what it binds on every imagined path ([`supposed`]).
+type Supposed<'a> = (&'a str, Vec<(String, String)>);
 
 /// A version or free text: answers that can't be enumerated.
 fn typed(set: &RunbookSet, fact: &str) -> bool {
