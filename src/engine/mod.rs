@@ -847,7 +847,9 @@ impl Walk {
             return Resolution::Resolved;
         }
         // No answer can change the outcome from here (contract §6, §9.4).
-        if !self.options.ask_all && questioning::reachable(set, self, here).is_some_and(|r| r.len() == 1) {
+        // One look ahead serves both: is there anything to ask, and what (§9.2).
+        let survey = (!self.options.ask_all).then(|| questioning::survey(set, self, here)).flatten();
+        if survey.as_ref().is_some_and(questioning::Survey::one_outcome) {
             record(self, &first, Provenance::Skipped);
             return Resolution::Resolved;
         }
@@ -864,8 +866,11 @@ impl Walk {
         // with the first question in the runbooks that asks it.
         // By value (contract §9.2); asking every question (§6 off) is the tree as written.
         let tree = at_question.map_or(first.clone(), |q| q.fact.clone());
-        let (first, met_at) =
-            if self.options.ask_all { (tree, None) } else { questioning::choose(set, self, here, &tree) };
+        let (first, met_at) = if self.options.ask_all {
+            (tree, None)
+        } else {
+            questioning::choose(set, self, here, &tree, survey.as_ref())
+        };
         let (fact, node) = match (at_question, met_at) {
             (Some(q), _) if q.fact == first => (q.fact.clone(), here.clone()),
             (_, Some(node)) => (first, node),

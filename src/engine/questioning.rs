@@ -67,11 +67,31 @@ fn askable(set: &RunbookSet, walk: &Walk, questions: &HashMap<&str, (NodeRef, &Q
 /// The outcomes still reachable from `from` (a superset of those the real walk can reach), or
 /// `None` when the look-ahead gave up.
 pub fn reachable(set: &RunbookSet, walk: &Walk, from: &NodeRef) -> Option<Vec<NodeRef>> {
+    let found = survey(set, walk, from)?;
+    Some(found.outcomes.iter().filter_map(|o| set.node_ref_at(*o)).collect())
+}
+
+/// One look ahead from where the walk is blocked: the outcomes it can still reach, and the open
+/// facts met on the first way on (with the question node met there). [`choose`] weighs these.
+pub struct Survey {
+    outcomes: Vec<At>,
+    met: Vec<(String, Option<At>)>,
+}
+
+impl Survey {
+    /// Every way on ends at the same outcome node: no answer can change it (contract §6).
+    pub fn one_outcome(&self) -> bool {
+        self.outcomes.len() == 1
+    }
+}
+
+/// The look-ahead from `from`, or `None` when it gave up.
+pub fn survey(set: &RunbookSet, walk: &Walk, from: &NodeRef) -> Option<Survey> {
     let questions = question_nodes(set);
     let look = Lookahead::new(set, walk, &questions);
-    let at = set.locate(from)?;
-    let found = look.explore(at, Bound::new(), &mut Vec::new(), None)?;
-    Some(found.into_iter().filter_map(|o| set.node_ref_at(o)).collect())
+    let mut met = Vec::new();
+    let outcomes = look.explore(set.locate(from)?, Bound::new(), &mut met, None)?;
+    Some(Survey { outcomes, met: met.into_iter().map(|(f, at)| (f.to_string(), at)).collect() })
 }
 
 /// What an imagined path has bound: facts nobody can ask (`unknown` where first read), what
@@ -90,12 +110,66 @@ struct Lookahead<'a> {
     walk: &'a Walk,
     /// The facts this role can ask (a question asks them; tier 1 doesn't ask an admin's).
     askable: FastSet<&'a str>,
+    /// Per runbook, per node: where each rule, option or entry leads, and the facts each route
+    /// rule reads. Worked out once, read at every visit.
+    graph: Vec<Vec<Edges<'a>>>,
+}
+
+/// A node's ways on, resolved: a question's options (and its typed entry), a step's results, a
+/// route's rules (with the facts each reads) and `otherwise`.
+#[derive(Default)]
+struct Edges<'a> {
+    options: Vec<Option<At>>,
+    entry: Option<At>,
+    rules: Vec<(Option<At>, Vec<&'a str>)>,
+    otherwise: Option<At>,
 }
 
 impl<'a> Lookahead<'a> {
     fn new(set: &'a RunbookSet, walk: &'a Walk, questions: &HashMap<&'a str, (NodeRef, &'a Question)>) -> Self {
         let askable = questions.keys().copied().filter(|f| askable(set, walk, questions, f)).collect();
-        Lookahead { set, walk, askable }
+        let graph = set
+            .runbooks
+            .iter()
+            .enumerate()
+            .map(|(rb, loaded)| {
+                let go = |next: &str| set.locate_next(rb, next);
+                loaded
+                    .runbook
+                    .nodes
+                    .iter()
+                    .map(|node| match node {
+                        Node::Question(q) => Edges {
+                            options: q.options.iter().map(|o| go(&o.next)).collect(),
+                            entry: q.entry.as_ref().and_then(|e| go(&e.next)),
+                            ..Edges::default()
+                        },
+                        Node::Step(s) => {
+                            Edges { options: s.options.iter().map(|o| go(&o.next)).collect(), ..Edges::default() }
+                        }
+                        Node::Route(r) => Edges {
+                            rules: r
+                                .rules
+                                .iter()
+                                .map(|rule| {
+                                    let mut read = Vec::new();
+                                    facts_read(&rule.when, &set.matrix, &mut read);
+                                    (go(&rule.next), read)
+                                })
+                                .collect(),
+                            otherwise: go(&r.otherwise),
+                            ..Edges::default()
+                        },
+                        Node::Outcome(_) => Edges::default(),
+                    })
+                    .collect()
+            })
+            .collect();
+        Lookahead { set, walk, askable, graph }
+    }
+
+    fn edges(&self, (rb, node): At) -> Option<&Edges<'a>> {
+        self.graph.get(rb)?.get(node)
     }
 
     /// A fact's value on an imagined path: bound there, the walk's, else open.
@@ -150,6 +224,7 @@ impl<'a> Lookahead<'a> {
                 continue;
             }
             let node = set.node_at(here)?;
+            let edges = self.edges(here)?;
             let go = |next: &str| set.locate_next(here.0, next);
             match node {
                 Node::Outcome(_) => {
@@ -172,11 +247,11 @@ impl<'a> Lookahead<'a> {
                                 set.vocab.fact(&q.fact).map(|d| &d.ty),
                                 Some(FactType::Version | FactType::Text)
                             );
-                            if typed && let Some(e) = &q.entry {
-                                stack.push((go(&e.next)?, bound.clone()));
+                            if typed && q.entry.is_some() {
+                                stack.push((edges.entry?, bound.clone()));
                             }
-                            for o in q.options.iter().rev() {
-                                stack.push((go(&o.next)?, bound.clone()));
+                            for next in edges.options.iter().rev() {
+                                stack.push(((*next)?, bound.clone()));
                             }
                         }
                     }
@@ -194,8 +269,8 @@ impl<'a> Lookahead<'a> {
                             stack.push((go(&o.next)?, bound));
                         }
                         None => {
-                            for o in s.options.iter().rev() {
-                                stack.push((go(&o.next)?, bound.clone()));
+                            for next in edges.options.iter().rev() {
+                                stack.push(((*next)?, bound.clone()));
                             }
                         }
                     }
@@ -203,9 +278,7 @@ impl<'a> Lookahead<'a> {
                 Node::Route(r) => {
                     let mut decided = false;
                     let mut branches: Vec<(At, Bound<'s>)> = Vec::new();
-                    for rule in &r.rules {
-                        let mut read = Vec::new();
-                        facts_read(&rule.when, &set.matrix, &mut read);
+                    for (rule, (next, read)) in r.rules.iter().zip(&edges.rules) {
                         self.bind_unaskable(&mut bound, read.iter().copied());
                         let verdict = {
                             let lookup = |k: &str| self.value(&bound, k).map(str::to_string);
@@ -237,14 +310,14 @@ impl<'a> Lookahead<'a> {
                                 b.insert(at, (k, v));
                             }
                         }
-                        branches.push((go(&rule.next)?, b));
+                        branches.push(((*next)?, b));
                         if verdict == Some(true) {
                             decided = true;
                             break;
                         }
                     }
                     if !decided {
-                        branches.push((go(&r.otherwise)?, bound));
+                        branches.push((edges.otherwise?, bound));
                     }
                     stack.extend(branches.into_iter().rev());
                 }
@@ -273,21 +346,26 @@ const UNLIKELY: f64 = 0.05;
 ///
 /// Returns the fact, and the question node to ask it at when the look-ahead met one on its first
 /// way on (worded for where the call is), else `None` (the first question asking it).
-pub fn choose(set: &RunbookSet, walk: &Walk, here: &NodeRef, tree: &str) -> (String, Option<NodeRef>) {
+pub fn choose(
+    set: &RunbookSet,
+    walk: &Walk,
+    here: &NodeRef,
+    tree: &str,
+    survey: Option<&Survey>,
+) -> (String, Option<NodeRef>) {
     let questions = question_nodes(set);
     let look = Lookahead::new(set, walk, &questions);
     let tree_only = || (tree.to_string(), None);
     let Some(at) = set.locate(here) else { return tree_only() };
-    let mut met = Vec::new();
-    let Some(reach) = look.explore(at, Bound::new(), &mut met, None) else { return tree_only() };
+    let Some(Survey { outcomes: reach, met }) = survey else { return tree_only() };
     if reach.len() < 2 || typed(set, tree) {
         return tree_only();
     }
-    let open: Vec<&str> = met.iter().map(|(f, _)| *f).collect();
+    let open: Vec<&str> = met.iter().map(|(f, _)| f.as_str()).collect();
     let prior_at = |o: &At| set.node_ref_at(*o).map_or(1.0, |r| set.prior(&r));
     let priors: HashMap<At, f64> = reach.iter().map(|o| (*o, prior_at(o))).collect();
     let weight = |outcomes: &[At]| outcomes.iter().map(|o| priors.get(o).copied().unwrap_or(1.0)).sum::<f64>();
-    let total = weight(&reach);
+    let total = weight(reach);
     let every_way =
         |fact: &str| look.explore(at, Bound::new(), &mut Vec::new(), Some(fact)).is_some_and(|r| r.is_empty());
     let mut candidates: Vec<&str> = vec![tree];
@@ -325,6 +403,11 @@ pub fn choose(set: &RunbookSet, walk: &Walk, here: &NodeRef, tree: &str) -> (Str
         let mut reached: Vec<(f64, Vec<At>)> = Vec::new();
         let mut gave_up = false;
         for (value, start) in answers {
+            // "Can't tell" is taken to narrow nothing (and costs no look-ahead).
+            if *value == UNKNOWN {
+                reached.push((likely(value), reach.clone()));
+                continue;
+            }
             let start: Bound = start.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             match look.explore(at, start, &mut Vec::new(), None) {
                 Some(r) => reached.push((likely(value), r)),
@@ -336,7 +419,7 @@ pub fn choose(set: &RunbookSet, walk: &Walk, here: &NodeRef, tree: &str) -> (Str
         }
         // Each outcome's weight is shared among the answers that can lead to it.
         let mut mass = vec![0.0; reached.len()];
-        for o in &reach {
+        for o in reach {
             let share: f64 = reached.iter().filter(|(_, r)| r.contains(o)).map(|(l, _)| l).sum();
             if share > 0.0 {
                 for (i, (l, r)) in reached.iter().enumerate() {
@@ -357,7 +440,7 @@ pub fn choose(set: &RunbookSet, walk: &Walk, here: &NodeRef, tree: &str) -> (Str
         }
     }
     let Some((_, fact)) = best else { return tree_only() };
-    let node = met.iter().find(|(f, _)| *f == fact).and_then(|(_, at)| at.and_then(|a| set.node_ref_at(a)));
+    let node = met.iter().find(|(f, _)| f == fact).and_then(|(_, at)| at.and_then(|a| set.node_ref_at(a)));
     (fact.to_string(), node)
 }
 
