@@ -797,6 +797,103 @@ fn broken_sets_are_errors_not_panics() {
     }
 }
 
+// --- asking by value (contract §9.2) ---------------------------------------------------------------------
+
+/// The tree asks the phase first; the phase only matters for an Authenticator passkey, the
+/// passkey type for every way on.
+fn phase_then_type() -> RunbookSet {
+    build(&[runbook(
+        "triage",
+        "q-phase",
+        vec![
+            q("q-phase", "phase", &[("sign-in", "q-cred"), ("registration", "q-cred"), ("unknown", "q-cred")]),
+            q(
+                "q-cred",
+                "credential.type",
+                &[
+                    ("security-key", "o-key"),
+                    ("authenticator", "r-phase"),
+                    ("synced", "o-synced"),
+                    ("windows-hello", "o-hello"),
+                    ("unknown", "o-unclassified"),
+                ],
+            ),
+            route("r-phase", vec![rule(json!({"fact": "phase", "equals": "registration"}), "o-a-reg")], "o-a"),
+            outcome("o-key", "unsupported-client.transport"),
+            outcome("o-a", "picker.wrong-passkey"),
+            outcome("o-a-reg", "policy.mfa-freshness"),
+            outcome("o-synced", "orphaned-passkey"),
+            outcome("o-hello", "stale-registration"),
+            outcome("o-unclassified", "unclassified"),
+        ],
+    )])
+}
+
+const BY_VALUE: WalkOptions =
+    WalkOptions { assume_unknown: false, skip_steps: false, role: Role::Tier2, ask_all: false };
+
+#[test]
+fn the_question_that_narrows_most_is_asked_first_and_what_it_settles_is_skipped() {
+    let set = phase_then_type();
+    let mut w = start(&set, &[], BY_VALUE);
+    assert_eq!(at(&w), "triage#q-cred", "the passkey type splits every way on, the phase one");
+    w.answer(&set, "security-key", t(1)).unwrap();
+    assert_eq!(at(&w), "triage#o-key (finished)");
+    assert_eq!(w.questions_asked(), 1, "the phase can't change a security key's outcome: skipped");
+    // An Authenticator passkey: now the phase decides, and is asked.
+    let mut w = start(&set, &[], BY_VALUE);
+    w.answer(&set, "authenticator", t(1)).unwrap();
+    assert_eq!(at(&w), "triage#q-phase");
+    w.answer(&set, "registration", t(2)).unwrap();
+    assert_eq!(at(&w), "triage#o-a-reg (finished)");
+    // Asking every question (§6 off) is the tree as written.
+    assert_eq!(at(&start(&set, &[], ASK)), "triage#q-phase");
+}
+
+#[test]
+fn priors_weigh_the_choice() {
+    // With the Authenticator outcomes far commoner than the rest, the phase (which tells them
+    // apart) is worth more than the passkey type.
+    let mut set = phase_then_type();
+    let node = |id: &str| passkey_triage::runbook::NodeRef::new("triage", id);
+    set.set_priors([(node("o-a"), 50.0), (node("o-a-reg"), 50.0)].into_iter().collect());
+    assert_eq!(at(&start(&set, &[], BY_VALUE)), "triage#q-phase");
+}
+
+#[test]
+fn a_fact_another_answer_derives_waits_for_it() {
+    // Every way on reads the transport and the passkey type, and the type splits the outcomes
+    // more; but a USB or NFC answer derives the type (a key), so the transport goes first.
+    let mut rb = runbook(
+        "triage",
+        "q-phase",
+        vec![
+            q(
+                "q-phase",
+                "phase",
+                &[("sign-in", "q-transport"), ("registration", "q-transport"), ("unknown", "q-transport")],
+            ),
+            q("q-transport", "credential.transport", &[("usb", "q-cred"), ("nfc", "q-cred"), ("unknown", "q-cred")]),
+            q(
+                "q-cred",
+                "credential.type",
+                &[("security-key", "o-key"), ("synced", "o-synced"), ("unknown", "o-unclassified")],
+            ),
+            outcome("o-key", "unsupported-client.transport"),
+            outcome("o-synced", "orphaned-passkey"),
+            outcome("o-unclassified", "unclassified"),
+        ],
+    );
+    rb["derive"] = json!([{"when": {"fact": "credential.transport", "one_of": ["usb", "nfc"]},
+                           "set": {"credential.type": "security-key"}, "note": "only a key"}]);
+    let set = build(&[rb]);
+    let mut w = start(&set, &[], BY_VALUE);
+    assert_eq!(at(&w), "triage#q-transport", "not the type, which the transport may tell");
+    w.answer(&set, "usb", t(1)).unwrap();
+    assert_eq!(at(&w), "triage#o-key (finished)");
+    assert_eq!(w.questions_asked(), 1, "the type was derived, the phase changes nothing");
+}
+
 // --- diagnose (library) ----------------------------------------------------------------------------------
 
 #[test]

@@ -862,9 +862,9 @@ impl Walk {
             record(self, &first, Provenance::AssumedUnknown);
             return Resolution::Resolved;
         }
-        // The tree's own order: the question here, or the first fact the route reads, asked
-        // with the first question in the runbooks that asks it.
-        // By value (contract §9.2); asking every question (§6 off) is the tree as written.
+        // The tree's own fact is the question here, or the first fact the route reads. The walk
+        // asks by value (contract §9.2), at the question met on the way on (else the first in
+        // the runbooks that asks the fact); asking every question (§6 off) is the tree as written.
         let tree = at_question.map_or(first.clone(), |q| q.fact.clone());
         let (first, met_at) = if self.options.ask_all {
             (tree, None)

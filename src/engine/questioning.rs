@@ -16,7 +16,8 @@
 //! The answer model: an answer is as likely as the prior weight of the outcomes it leaves, each
 //! outcome's weight shared among the answers that can lead to it, where a fact's healthy value
 //! (`assets/healthy-facts.json`) takes nearly all of it for an outcome that doesn't depend on the
-//! fact (two faults at once, and "can't tell", are rare).
+//! fact (two faults at once, and "can't tell", are rare). "Can't tell" is taken to narrow
+//! nothing.
 //!
 //! **Soundness.** The imagined walk never loses an outcome the real walk can reach: a fact that
 //! may still be asked is open (any value, `unknown` included), and a rule's `set` is imagined
@@ -27,6 +28,7 @@
 //! borrow their names: a question costs a few hundred imagined walks.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use super::Walk;
 use super::condition::{eval3, facts_read};
@@ -73,12 +75,14 @@ pub fn reachable(set: &RunbookSet, walk: &Walk, from: &NodeRef) -> Option<Vec<No
 
 /// One look ahead from where the walk is blocked: the outcomes it can still reach, and the open
 /// facts met on the first way on (with the question node met there). [`choose`] weighs these.
-pub struct Survey {
+pub struct Survey<'a> {
     outcomes: Vec<At>,
     met: Vec<(String, Option<At>)>,
+    /// The ways on it worked out, for the choice to reuse.
+    graph: Rc<Graph<'a>>,
 }
 
-impl Survey {
+impl Survey<'_> {
     /// Every way on ends at the same outcome node: no answer can change it (contract §6).
     pub fn one_outcome(&self) -> bool {
         self.outcomes.len() == 1
@@ -86,12 +90,13 @@ impl Survey {
 }
 
 /// The look-ahead from `from`, or `None` when it gave up.
-pub fn survey(set: &RunbookSet, walk: &Walk, from: &NodeRef) -> Option<Survey> {
+pub fn survey<'a>(set: &'a RunbookSet, walk: &Walk, from: &NodeRef) -> Option<Survey<'a>> {
     let questions = question_nodes(set);
-    let look = Lookahead::new(set, walk, &questions);
+    let look = Lookahead::new(set, walk, &questions, None);
     let mut met = Vec::new();
     let outcomes = look.explore(set.locate(from)?, Bound::new(), &mut met, None)?;
-    Some(Survey { outcomes, met: met.into_iter().map(|(f, at)| (f.to_string(), at)).collect() })
+    let met = met.into_iter().map(|(f, at)| (f.to_string(), at)).collect();
+    Some(Survey { outcomes, met, graph: look.graph })
 }
 
 /// What an imagined path has bound: facts nobody can ask (`unknown` where first read), what
@@ -105,15 +110,21 @@ type At = (usize, usize);
 /// keyed by outside input an attacker could choose to collide, beyond a runbook's own names).
 type FastSet<T> = HashSet<T, foldhash::fast::FixedState>;
 
-struct Lookahead<'a> {
+struct Lookahead<'a, 'w> {
     set: &'a RunbookSet,
-    walk: &'a Walk,
+    walk: &'w Walk,
     /// The facts this role can ask (a question asks them; tier 1 doesn't ask an admin's).
     askable: FastSet<&'a str>,
     /// Per runbook, per node: where each rule, option or entry leads, and the facts each route
     /// rule reads. Worked out once, read at every visit.
-    graph: Vec<Vec<Edges<'a>>>,
+    graph: Rc<Graph<'a>>,
 }
+
+/// A route rule's verdict by what it reads: (node, rule, the values of the facts it reads).
+type Verdicts<'s> = HashMap<(At, usize, Vec<Option<&'s str>>), Option<bool>, foldhash::fast::FixedState>;
+
+/// Per runbook, per node: its ways on.
+type Graph<'a> = Vec<Vec<Edges<'a>>>;
 
 /// A node's ways on, resolved: a question's options (and its typed entry), a step's results, a
 /// route's rules (with the facts each reads) and `otherwise`.
@@ -125,11 +136,21 @@ struct Edges<'a> {
     otherwise: Option<At>,
 }
 
-impl<'a> Lookahead<'a> {
-    fn new(set: &'a RunbookSet, walk: &'a Walk, questions: &HashMap<&'a str, (NodeRef, &'a Question)>) -> Self {
+impl<'a, 'w> Lookahead<'a, 'w> {
+    fn new(
+        set: &'a RunbookSet,
+        walk: &'w Walk,
+        questions: &HashMap<&'a str, (NodeRef, &'a Question)>,
+        graph: Option<Rc<Graph<'a>>>,
+    ) -> Self {
         let askable = questions.keys().copied().filter(|f| askable(set, walk, questions, f)).collect();
-        let graph = set
-            .runbooks
+        let graph = graph.unwrap_or_else(|| Rc::new(Self::graph(set)));
+        Lookahead { set, walk, askable, graph }
+    }
+
+    /// Works out every node's ways on.
+    fn graph(set: &'a RunbookSet) -> Graph<'a> {
+        set.runbooks
             .iter()
             .enumerate()
             .map(|(rb, loaded)| {
@@ -164,8 +185,7 @@ impl<'a> Lookahead<'a> {
                     })
                     .collect()
             })
-            .collect();
-        Lookahead { set, walk, askable, graph }
+            .collect()
     }
 
     fn edges(&self, (rb, node): At) -> Option<&Edges<'a>> {
@@ -205,6 +225,7 @@ impl<'a> Lookahead<'a> {
         let set = self.set;
         let mut outcomes: Vec<At> = Vec::new();
         let mut seen: FastSet<(At, Bound<'s>)> = FastSet::default();
+        let mut verdicts: Verdicts<'s> = HashMap::default();
         let mut stack: Vec<(At, Bound<'s>)> = vec![(from, start)];
         // Only the first way found is noted (depth first, it is the first path): a fact every
         // way reads is on it, and a set of thousands of questions costs no more than a path.
@@ -278,11 +299,19 @@ impl<'a> Lookahead<'a> {
                 Node::Route(r) => {
                     let mut decided = false;
                     let mut branches: Vec<(At, Bound<'s>)> = Vec::new();
-                    for (rule, (next, read)) in r.rules.iter().zip(&edges.rules) {
+                    for (i, (rule, (next, read))) in r.rules.iter().zip(&edges.rules).enumerate() {
                         self.bind_unaskable(&mut bound, read.iter().copied());
-                        let verdict = {
-                            let lookup = |k: &str| self.value(&bound, k).map(str::to_string);
-                            eval3(&rule.when, &lookup, &set.matrix)
+                        // A rule's verdict depends only on the facts it reads: the same node is
+                        // met under many bindings, and a matrix test reads every row of its area.
+                        let key = (here, i, read.iter().map(|k| self.value(&bound, k)).collect::<Vec<_>>());
+                        let verdict = match verdicts.get(&key) {
+                            Some(v) => *v,
+                            None => {
+                                let lookup = |k: &str| self.value(&bound, k).map(str::to_string);
+                                let v = eval3(&rule.when, &lookup, &set.matrix);
+                                verdicts.insert(key, v);
+                                v
+                            }
                         };
                         if verdict == Some(false) {
                             continue;
@@ -346,18 +375,18 @@ const UNLIKELY: f64 = 0.05;
 ///
 /// Returns the fact, and the question node to ask it at when the look-ahead met one on its first
 /// way on (worded for where the call is), else `None` (the first question asking it).
-pub fn choose(
-    set: &RunbookSet,
+pub fn choose<'a>(
+    set: &'a RunbookSet,
     walk: &Walk,
     here: &NodeRef,
     tree: &str,
-    survey: Option<&Survey>,
+    survey: Option<&Survey<'a>>,
 ) -> (String, Option<NodeRef>) {
-    let questions = question_nodes(set);
-    let look = Lookahead::new(set, walk, &questions);
     let tree_only = || (tree.to_string(), None);
+    let Some(Survey { outcomes: reach, met, graph }) = survey else { return tree_only() };
+    let questions = question_nodes(set);
+    let look = Lookahead::new(set, walk, &questions, Some(Rc::clone(graph)));
     let Some(at) = set.locate(here) else { return tree_only() };
-    let Some(Survey { outcomes: reach, met }) = survey else { return tree_only() };
     if reach.len() < 2 || typed(set, tree) {
         return tree_only();
     }
