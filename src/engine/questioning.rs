@@ -446,23 +446,8 @@ pub fn choose<'a>(
         if gave_up || reached.iter().all(|(_, r)| r.len() == reach.len()) {
             continue;
         }
-        // Each outcome's weight is shared among the answers that can lead to it.
-        let mut mass = vec![0.0; reached.len()];
-        for o in reach {
-            let share: f64 = reached.iter().filter(|(_, r)| r.contains(o)).map(|(l, _)| l).sum();
-            if share > 0.0 {
-                for (i, (l, r)) in reached.iter().enumerate() {
-                    if r.contains(o) {
-                        mass[i] += priors.get(o).copied().unwrap_or(1.0) * l / share;
-                    }
-                }
-            }
-        }
-        let spread: f64 = mass.iter().sum();
-        if spread <= 0.0 {
-            continue;
-        }
-        let left: f64 = reached.iter().zip(&mass).map(|((_, r), m)| m / spread * weight(r)).sum();
+        let prior = |o: &At| priors.get(o).copied().unwrap_or(1.0);
+        let Some(left) = expected_left(reach, &reached, &prior) else { continue };
         let value = (total - left) / effort(q.audience(&set.vocab));
         if best.is_none_or(|(b, _)| value > b + 1e-9) {
             best = Some((value, fact));
@@ -471,6 +456,27 @@ pub fn choose<'a>(
     let Some((_, fact)) = best else { return tree_only() };
     let node = met.iter().find(|(f, _)| f == fact).and_then(|(_, at)| at.and_then(|a| set.node_ref_at(a)));
     (fact.to_string(), node)
+}
+
+/// The prior weight of reachable outcomes expected to be left after a question, from the
+/// outcomes each answer leaves (with how likely the answer is where the outcome doesn't depend on
+/// it): each outcome's weight is shared among the answers that can lead to it, and an answer is as
+/// likely as the weight it gets. `None` when no answer gets any weight.
+fn expected_left(reach: &[At], answers: &[(f64, Vec<At>)], prior: &dyn Fn(&At) -> f64) -> Option<f64> {
+    let mut mass = vec![0.0; answers.len()];
+    for o in reach {
+        let share: f64 = answers.iter().filter(|(_, r)| r.contains(o)).map(|(l, _)| l).sum();
+        if share > 0.0 {
+            for (m, (l, r)) in mass.iter_mut().zip(answers) {
+                if r.contains(o) {
+                    *m += prior(o) * l / share;
+                }
+            }
+        }
+    }
+    let spread: f64 = mass.iter().sum();
+    let left = |r: &[At]| r.iter().map(prior).sum::<f64>();
+    (spread > 0.0).then(|| answers.iter().zip(&mass).map(|((_, r), m)| m / spread * left(r)).sum())
 }
 
 /// One answer to a candidate, and what it binds on every imagined path ([`supposed`]).
@@ -493,4 +499,24 @@ fn supposed(set: &RunbookSet, walk: &Walk, fact: &str, value: &str) -> Vec<(Stri
     bound.sort();
     bound.dedup_by(|a, b| a.0 == b.0);
     bound
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expected_left;
+
+    #[test]
+    fn an_answer_that_splits_leaves_half_and_one_that_doesnt_leaves_all() {
+        let (a, b) = ((0, 1), (0, 2));
+        let prior = |_: &(usize, usize)| 1.0;
+        let split = [(1.0, vec![a]), (1.0, vec![b])];
+        assert_eq!(expected_left(&[a, b], &split, &prior), Some(1.0));
+        let none = [(1.0, vec![a, b]), (1.0, vec![a, b])];
+        assert_eq!(expected_left(&[a, b], &none, &prior), Some(2.0));
+        // A rare answer that names one outcome: the likely answer keeps nearly everything.
+        let rare = [(1.0, vec![a, b]), (0.05, vec![a])];
+        let left = expected_left(&[a, b], &rare, &prior).unwrap_or(0.0);
+        assert!(left > 1.9 && left < 2.0, "{left}");
+        assert_eq!(expected_left(&[a], &[(0.0, vec![a])], &prior), None);
+    }
 }
