@@ -34,6 +34,12 @@ fn q(id: &str, fact: &str, opts: &[(&str, &str)]) -> Value {
     json!({"id": id, "kind": "question", "fact": fact, "prompt": format!("{fact}?"), "help": "look", "options": options})
 }
 
+/// A question whose every answer (`values`, then `unknown`) leads to `next`.
+fn q_to(id: &str, fact: &str, values: &[&str], next: &str) -> Value {
+    let opts: Vec<(&str, &str)> = values.iter().chain(&["unknown"]).map(|v| (*v, next)).collect();
+    q(id, fact, &opts)
+}
+
 /// A question for a typed (version or text) fact.
 fn typed(id: &str, fact: &str, unknown_next: &str, entry_next: &str) -> Value {
     json!({"id": id, "kind": "question", "fact": fact, "prompt": format!("{fact}?"), "help": "type it",
@@ -126,8 +132,8 @@ fn linear() -> RunbookSet {
         "triage",
         "q-phase",
         vec![
-            q("q-phase", "phase", &[("sign-in", "q-flow"), ("registration", "q-flow"), ("unknown", "q-flow")]),
-            q("q-flow", "flow", &[("same-device", "q-cred"), ("cross-device", "q-cred"), ("unknown", "q-cred")]),
+            q_to("q-phase", "phase", &["sign-in", "registration"], "q-flow"),
+            q_to("q-flow", "flow", &["same-device", "cross-device"], "q-cred"),
             q(
                 "q-cred",
                 "credential.type",
@@ -806,7 +812,7 @@ fn phase_then_type() -> RunbookSet {
         "triage",
         "q-phase",
         vec![
-            q("q-phase", "phase", &[("sign-in", "q-cred"), ("registration", "q-cred"), ("unknown", "q-cred")]),
+            q_to("q-phase", "phase", &["sign-in", "registration"], "q-cred"),
             q(
                 "q-cred",
                 "credential.type",
