@@ -938,5 +938,67 @@ fn diagnose_reports_questions_with_contract_sources() {
     let (_, report) = diagnose(&set, &[("phase".into(), "sign-in".into())], true, Role::Tier2, t(0)).unwrap();
     let Report::Classified { path, .. } = report else { panic!() };
     let sources: Vec<&str> = path.iter().map(|p| p.source).collect();
-    assert_eq!(sources, vec!["facts", "assumed-unknown", "assumed-unknown"]);
+    // The flow can't change the outcome: skipped, not assumed (contract §6).
+    assert_eq!(sources, vec!["facts", "skipped", "assumed-unknown"]);
+}
+
+/// The browser asked before where they sign in (issue 17): each browser answer goes the same way
+/// as "not in a browser" would once the client kind is known, and only a web sign-in reads it.
+fn browser_first() -> RunbookSet {
+    build(&[runbook(
+        "triage",
+        "q-browser",
+        vec![
+            q("q-browser", "client.browser", &[("edge", "r-client"), ("chrome", "r-client"), ("unknown", "q-kind")]),
+            q_to("q-kind", "client.kind", &["browser", "native-app"], "r-client"),
+            route(
+                "r-client",
+                vec![
+                    rule(
+                        json!({"all": [{"fact": "client.kind", "equals": "browser"}, {"fact": "client.browser", "equals": "edge"}]}),
+                        "o-edge",
+                    ),
+                    rule(json!({"fact": "client.kind", "equals": "native-app"}), "q-cred"),
+                ],
+                "o-unclassified",
+            ),
+            q("q-cred", "credential.type", &[("security-key", "o-key"), ("unknown", "o-unclassified")]),
+            outcome("o-edge", "unsupported-client.browser"),
+            outcome("o-key", "unsupported-client.transport"),
+            outcome("o-unclassified", "unclassified"),
+        ],
+    )])
+}
+
+#[test]
+fn the_trees_own_question_is_not_asked_when_no_answer_to_it_can_change_the_outcome() {
+    let set = browser_first();
+    // Nothing known: the browser can change the outcome, and is asked.
+    assert_eq!(at(&start(&set, &[], BY_VALUE)), "triage#q-browser");
+    // An app: every answer to "which browser?" leads on to the same route, which no longer reads
+    // the browser. It is skipped, and the walk asks what an app's outcome depends on.
+    let w = start(&set, &ff(&[("client.kind", "native-app")]), BY_VALUE);
+    assert_eq!(at(&w), "triage#q-cred");
+    assert_eq!(w.questions_asked(), 0);
+    assert!(path(&w).contains(&("triage#q-browser".to_string(), "unknown".to_string(), "skipped")), "{:?}", path(&w));
+    // A web sign-in: the browser still decides, and is asked.
+    assert_eq!(at(&start(&set, &ff(&[("client.kind", "browser")]), BY_VALUE)), "triage#q-browser");
+    // Asking every question (§6 off) is the tree as written.
+    assert_eq!(at(&start(&set, &ff(&[("client.kind", "native-app")]), ASK)), "triage#q-browser");
+}
+
+/// On the built-in library a call starts with the passkey type, then the browser; naming one says
+/// it is a web sign-in, so "where do they sign in?" is never asked.
+#[test]
+fn a_named_browser_is_a_web_sign_in_on_the_built_in_library() {
+    let set = RunbookSet::builtin().unwrap();
+    let mut w = start(&set, &[], BY_VALUE);
+    assert_eq!(at(&w), "triage#q-credential-type");
+    w.answer(&set, "authenticator", t(1)).unwrap();
+    assert_eq!(at(&w), "triage#q-browser-first");
+    w.answer(&set, "chrome", t(2)).unwrap();
+    let kind = w.facts.get("client.kind").expect("client.kind derived");
+    assert_eq!((kind.value.as_str(), kind.provenance), ("browser", Provenance::Derived));
+    assert_eq!(w.questions_asked(), 2);
+    assert_ne!(at(&w), "triage#q-client-kind");
 }

@@ -130,9 +130,9 @@ fn another_value(rng: &mut Rng, key: &str, ty: &FactType, facts: &BTreeMap<Strin
 /// runbooks derive only where nobody said otherwise (docs/runbook-format.md, "Derivations"): a
 /// security key's transport for another passkey type, a password manager for a passkey that
 /// isn't synced, a QR code in a same-device sign-in. A derivation that `replaces` (same device
-/// or QR code from the passkey type and OS, the Windows sign-in screen on Windows, the phone
-/// itself when signing in on it, Authenticator's own broker) makes a world contradicting it
-/// reach one outcome however it is asked, so those worlds are kept and checked. A derivation
+/// or QR code from the passkey type and OS, a web sign-in for a named browser, the Windows
+/// sign-in screen on Windows, the phone itself when signing in on it, Authenticator's own
+/// broker) makes a world contradicting it reach one outcome however it is asked, so those worlds are kept and checked. A derivation
 /// that is only likely (AADSTS50127 ⇒ no broker; "already exists" ⇒ offered and not registered)
 /// is not here either: a world may contradict it, and a walk must not override it.
 fn impossible(set: &RunbookSet, facts: &BTreeMap<String, String>) -> Option<&'static str> {

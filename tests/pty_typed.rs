@@ -32,7 +32,8 @@ impl Call {
 }
 
 const NATIVE_WINDOWS: &str = r#"{"facts": {"phase": "sign-in", "client.kind": "native-app", "client.os": "windows",
-  "credential.type": "security-key", "flow": "same-device", "client.os_version": "10.0.22631"}}"#;
+  "credential.type": "security-key", "flow": "same-device", "client.os_version": "10.0.22631",
+  "credential.transport": "usb"}}"#;
 
 #[test]
 fn sharepoint_typed_takes_the_listed_powershell_module() {
@@ -60,6 +61,9 @@ fn a_long_list_filters_and_a_digit_picks_after_down() {
     assert!(!screen.contains("1 Outlook"), "{screen}");
     c.pty.send(DOWN);
     c.pty.send("3");
+    // The next question (the AADSTS code) is typed: ↓ leaves its line, then f opens the facts.
+    c.pty.wait_for("Does the error screen show a code");
+    c.pty.send(DOWN);
     c.pty.send("f");
     c.pty.wait_for("client.app = graph-powershell");
     c.pty.kill();

@@ -366,16 +366,16 @@ fn open_continues_an_escalation_package_as_tier2() {
 fn builtin_library_loads_behind_the_first_frame() {
     let home = Home::new();
     let mut w = Wizard::spawn_with(&home, None, &["--ticket", "INC-BUILTIN"], &[]);
-    w.wait_for("Where were they signing in");
-    w.send("1"); // in a web browser
-    // Then by value (contract §9.2): the passkey type splits the outcomes more than the OS.
+    // The entry runbook asks what splits the outcomes most (contract §9.2): the passkey type.
     w.wait_for("Which kind of passkey");
     w.send("2"); // Authenticator
+    w.wait_for("Which web browser were they signing in with");
+    w.send("2"); // Chrome: a web sign-in, so "where do they sign in" isn't asked
     w.wait_for("Which operating system");
     w.send("6"); // Android: on an Android device, same device or QR code is asked
     w.wait_for("Is the passkey on the same device");
     w.send("1"); // the same device
-    w.wait_for("Which browser"); // the client-support runbook
+    w.wait_for("Which version of the operating system"); // the client-support runbook
     w.send("q");
     assert_eq!(w.wait_exit(), 0);
     w.assert_restored();

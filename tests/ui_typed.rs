@@ -63,10 +63,14 @@ const NATIVE_WINDOWS: &[(&str, &str)] = &[
     ("credential.type", "security-key"),
 ];
 
+/// What the caller answers on the way to "Which app?" (asked in whatever order the value says).
+const WINDOWS_APP_ANSWERS: &[(&str, &str)] =
+    &[("flow", "same-device"), ("client.os_version", "10.0.22631"), ("credential.transport", "usb")];
+
 #[test]
 fn sharepoint_typed_on_the_app_question_is_the_listed_powershell_module() {
     let mut app = builtin_app(NATIVE_WINDOWS);
-    walk_to(&mut app, "q-app", &[("flow", "same-device"), ("client.os_version", "10.0.22631")]);
+    walk_to(&mut app, "q-app", WINDOWS_APP_ANSWERS);
     typed(&mut app, "sharepoint");
     let screen = screen_text(&mut app, 80, 24);
     assert!(screen.contains("SharePoint Online PowerShell"), "{screen}");
@@ -78,7 +82,7 @@ fn sharepoint_typed_on_the_app_question_is_the_listed_powershell_module() {
 #[test]
 fn a_long_list_filters_as_you_type_and_a_digit_picks_a_match() {
     let mut app = builtin_app(NATIVE_WINDOWS);
-    walk_to(&mut app, "q-app", &[("flow", "same-device"), ("client.os_version", "10.0.22631")]);
+    walk_to(&mut app, "q-app", WINDOWS_APP_ANSWERS);
     typed(&mut app, "powershell");
     let screen = screen_text(&mut app, 80, 24);
     assert!(!screen.contains("1 Outlook"), "{screen}");
@@ -91,7 +95,7 @@ fn a_long_list_filters_as_you_type_and_a_digit_picks_a_match() {
 #[test]
 fn text_that_matches_nothing_is_kept() {
     let mut app = builtin_app(NATIVE_WINDOWS);
-    walk_to(&mut app, "q-app", &[("flow", "same-device"), ("client.os_version", "10.0.22631")]);
+    walk_to(&mut app, "q-app", WINDOWS_APP_ANSWERS);
     typed(&mut app, "zzqx crm");
     let screen = screen_text(&mut app, 80, 24);
     assert!(screen.contains("not recognised"), "{screen}\n{:?}", passkey_triage::ui::screen::walk::shown_now(&app));
@@ -251,7 +255,7 @@ fn answers_and_help_that_the_facts_rule_out_are_not_shown() {
 #[test]
 fn the_question_number_counts_questions_asked() {
     let mut app = builtin_app(NATIVE_WINDOWS);
-    walk_to(&mut app, "q-app", &[("flow", "same-device"), ("client.os_version", "10.0.22631")]);
+    walk_to(&mut app, "q-app", WINDOWS_APP_ANSWERS);
     let screen = screen_text(&mut app, 80, 24);
     let asked = app.session.walk.path.iter().filter(|p| p.provenance == Provenance::Asked).count();
     assert!(screen.contains(&format!("Question {} · Ask the caller", asked + 1)), "{asked}\n{screen}");
@@ -361,11 +365,11 @@ fn fresh_tier1_call(id: &str) -> App {
 #[test]
 fn a_derivation_that_rewalks_the_path_keeps_the_call_going() {
     let mut app = fresh_tier1_call("20261125T140000Z-0010");
-    // A browser, Windows, can't tell (type), can't tell (flow), no QR code / can't tell, USB key.
+    // Can't tell (type), Edge, Windows, can't tell (flow), no QR code / can't tell, USB key.
     for (at, digit) in [
-        ("q-client-kind", '1'),
-        ("q-client-os", '1'),
         ("q-credential-type", '5'),
+        ("q-browser-first", '1'),
+        ("q-client-os", '1'),
         ("q-flow", '3'),
         ("q-qr-seen", '5'),
         ("q-key-seen", '1'),
@@ -375,7 +379,7 @@ fn a_derivation_that_rewalks_the_path_keeps_the_call_going() {
     }
     assert_eq!(fact(&app, "credential.type").as_deref(), Some("security-key"), "derived from the transport");
     assert_eq!(fact(&app, "flow").as_deref(), Some("same-device"), "derived from the passkey type");
-    assert_eq!(node(&app), "q-browser", "the client checks ask the browser next");
+    assert_eq!(node(&app), "q-phase", "the client checks ask sign-in or registration next");
     let screen = screen_text(&mut app, 80, 24);
     assert!(screen.contains("Question 7 · Ask the caller"), "{screen}");
 }
@@ -386,10 +390,10 @@ fn a_derivation_that_rewalks_the_path_keeps_the_call_going() {
 #[test]
 fn back_after_a_rewalk_takes_back_the_answer_given_last() {
     let mut app = fresh_tier1_call("20261125T140000Z-0011");
-    for digit in ['1', '1', '5', '3', '5', '1'] {
+    for digit in ['5', '1', '1', '3', '5', '1'] {
         key(&mut app, KeyCode::Char(digit));
     }
-    assert_eq!(node(&app), "q-browser");
+    assert_eq!(node(&app), "q-phase");
     assert_eq!(fact(&app, "flow").as_deref(), Some("same-device"));
     key(&mut app, KeyCode::Left);
     assert_eq!(node(&app), "q-key-seen", "back to the question answered last");

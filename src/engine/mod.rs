@@ -853,6 +853,13 @@ impl Walk {
             record(self, &first, Provenance::Skipped);
             return Resolution::Resolved;
         }
+        // Nor is the tree's own question when its answer can't change the outcome.
+        if let (Some(q), Some(survey)) = (at_question, survey.as_ref())
+            && questioning::cannot_change(set, self, here, q, survey)
+        {
+            record(self, &q.fact, Provenance::Skipped);
+            return Resolution::Resolved;
+        }
         // Facts that no question asks: only a facts file can give them.
         if let Some(fact) = needs.iter().find(|f| audience(f).is_none()) {
             record(self, fact, Provenance::Skipped);

@@ -94,7 +94,7 @@ pub fn survey<'a>(set: &'a RunbookSet, walk: &Walk, from: &NodeRef) -> Option<Su
     let questions = question_nodes(set);
     let look = Lookahead::new(set, walk, &questions, None);
     let mut met = Vec::new();
-    let outcomes = look.explore(set.locate(from)?, Bound::new(), &mut met, None)?;
+    let outcomes = look.explore(set.locate(from)?, Bound::new(), &mut met, None, None)?;
     let met = met.into_iter().map(|(f, at)| (f.to_string(), at)).collect();
     Some(Survey { outcomes, met, graph: look.graph })
 }
@@ -214,13 +214,15 @@ impl<'a, 'w> Lookahead<'a, 'w> {
     /// every imagined path (an answer supposed); `open` collects the facts the walk could still
     /// ask on the way, in the order first met. With `stop_at`, a path ends where it would read
     /// that fact (open, and alone left to decide), and the search ends at the first outcome: is
-    /// there a way on that never reads it?
+    /// there a way on that never reads it? With `watch`, the search gives up (`None`) as soon as
+    /// any way reads that fact while it is open.
     fn explore<'s>(
         &'s self,
         from: At,
         start: Bound<'s>,
         open: &mut Vec<(&'s str, Option<At>)>,
         stop_at: Option<&str>,
+        watch: Option<&str>,
     ) -> Option<Vec<At>> {
         let set = self.set;
         let mut outcomes: Vec<At> = Vec::new();
@@ -262,6 +264,7 @@ impl<'a, 'w> Lookahead<'a, 'w> {
                     match self.value(&bound, &q.fact) {
                         Some(v) => stack.push((go(super::question_next_ref(set, q, v)?)?, bound)),
                         None if stop_at == Some(q.fact.as_str()) => {}
+                        None if watch == Some(q.fact.as_str()) => return None,
                         None => {
                             note_open(&q.fact, Some(here), first_way);
                             let typed = matches!(
@@ -319,6 +322,9 @@ impl<'a, 'w> Lookahead<'a, 'w> {
                         if verdict.is_none() {
                             let open_read: Vec<&'s str> =
                                 read.iter().copied().filter(|k| self.value(&bound, k).is_none()).collect();
+                            if watch.is_some_and(|w| open_read.contains(&w)) {
+                                return None;
+                            }
                             // The path ends where the fact alone is left to decide the rule.
                             if let Some(stop) = stop_at
                                 && open_read.contains(&stop)
@@ -396,7 +402,7 @@ pub fn choose<'a>(
     let weight = |outcomes: &[At]| outcomes.iter().map(|o| priors.get(o).copied().unwrap_or(1.0)).sum::<f64>();
     let total = weight(reach);
     let every_way =
-        |fact: &str| look.explore(at, Bound::new(), &mut Vec::new(), Some(fact)).is_some_and(|r| r.is_empty());
+        |fact: &str| look.explore(at, Bound::new(), &mut Vec::new(), Some(fact), None).is_some_and(|r| r.is_empty());
     let mut candidates: Vec<&str> = vec![tree];
     candidates.extend(
         open.iter().copied().filter(|f| *f != tree && !typed(set, f) && look.askable.contains(f) && every_way(f)),
@@ -438,7 +444,7 @@ pub fn choose<'a>(
                 continue;
             }
             let start: Bound = start.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            match look.explore(at, start, &mut Vec::new(), None) {
+            match look.explore(at, start, &mut Vec::new(), None, None) {
                 Some(r) => reached.push((likely(value), r)),
                 None => gave_up = true,
             }
@@ -456,6 +462,37 @@ pub fn choose<'a>(
     let Some((_, fact)) = best else { return tree_only() };
     let node = met.iter().find(|(f, _)| f == fact).and_then(|(_, at)| at.and_then(|a| set.node_ref_at(a)));
     (fact.to_string(), node)
+}
+
+/// The tree's own question can't change the outcome (contract §6 applied to its fact, as §9.2
+/// weighs facts): every answer leads, past questions already answered, to the same node; no
+/// answer derives anything more; and no way on from there reads the fact. Then it isn't asked:
+/// "Which browser?" once the caller said they sign in in an app.
+pub fn cannot_change(set: &RunbookSet, walk: &Walk, here: &NodeRef, q: &Question, survey: &Survey<'_>) -> bool {
+    if typed(set, &q.fact) {
+        return false;
+    }
+    let Some(at) = set.locate(here) else { return false };
+    // Past questions whose facts are known (a question answered before it was reached).
+    let settle = |mut at: At| -> Option<At> {
+        for _ in 0..64 {
+            let Some(Node::Question(next)) = set.node_at(at) else { return Some(at) };
+            let Some(known) = walk.facts.get(&next.fact) else { return Some(at) };
+            at = set.locate_next(at.0, super::question_next_ref(set, next, &known.value)?)?;
+        }
+        None
+    };
+    let mut ends = q.options.iter().map(|o| set.locate_next(at.0, &o.next).and_then(settle));
+    let Some(Some(end)) = ends.next() else { return false };
+    if !ends.all(|e| e == Some(end)) {
+        return false;
+    }
+    if q.options.iter().any(|o| o.value != UNKNOWN && supposed(set, walk, &q.fact, &o.value).len() > 1) {
+        return false;
+    }
+    let questions = question_nodes(set);
+    let look = Lookahead::new(set, walk, &questions, Some(Rc::clone(&survey.graph)));
+    look.explore(end, Bound::new(), &mut Vec::new(), None, Some(&q.fact)).is_some()
 }
 
 /// The prior weight of reachable outcomes expected to be left after a question, from the
