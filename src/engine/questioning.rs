@@ -27,6 +27,7 @@
 //! times, not once per combination of answers. Nodes are visited by position and bindings
 //! borrow their names: a question costs a few hundred imagined walks.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -94,7 +95,7 @@ pub fn survey<'a>(set: &'a RunbookSet, walk: &Walk, from: &NodeRef) -> Option<Su
     let questions = question_nodes(set);
     let look = Lookahead::new(set, walk, &questions, None);
     let mut met = Vec::new();
-    let outcomes = look.explore(set.locate(from)?, Bound::new(), &mut met, None, None)?;
+    let outcomes = look.explore(set.locate(from)?, Bound::new(), &mut met, None, None, &mut Verdicts::default())?;
     let met = met.into_iter().map(|(f, at)| (f.to_string(), at)).collect();
     Some(Survey { outcomes, met, graph: look.graph })
 }
@@ -223,11 +224,11 @@ impl<'a, 'w> Lookahead<'a, 'w> {
         open: &mut Vec<(&'s str, Option<At>)>,
         stop_at: Option<&str>,
         watch: Option<&str>,
+        verdicts: &mut Verdicts<'s>,
     ) -> Option<Vec<At>> {
         let set = self.set;
         let mut outcomes: Vec<At> = Vec::new();
         let mut seen: FastSet<(At, Bound<'s>)> = FastSet::default();
-        let mut verdicts: Verdicts<'s> = HashMap::default();
         let mut stack: Vec<(At, Bound<'s>)> = vec![(from, start)];
         // Only the first way found is noted (depth first, it is the first path): a fact every
         // way reads is on it, and a set of thousands of questions costs no more than a path.
@@ -401,8 +402,12 @@ pub fn choose<'a>(
     let priors: HashMap<At, f64> = reach.iter().map(|o| (*o, prior_at(o))).collect();
     let weight = |outcomes: &[At]| outcomes.iter().map(|o| priors.get(o).copied().unwrap_or(1.0)).sum::<f64>();
     let total = weight(reach);
-    let every_way =
-        |fact: &str| look.explore(at, Bound::new(), &mut Vec::new(), Some(fact), None).is_some_and(|r| r.is_empty());
+    // A rule's verdict depends only on the values it reads: one cache serves every look ahead.
+    let verdicts = RefCell::new(Verdicts::default());
+    let every_way = |fact: &str| {
+        look.explore(at, Bound::new(), &mut Vec::new(), Some(fact), None, &mut verdicts.borrow_mut())
+            .is_some_and(|r| r.is_empty())
+    };
     let mut candidates: Vec<&str> = vec![tree];
     candidates.extend(
         open.iter().copied().filter(|f| *f != tree && !typed(set, f) && look.askable.contains(f) && every_way(f)),
@@ -444,7 +449,7 @@ pub fn choose<'a>(
                 continue;
             }
             let start: Bound = start.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            match look.explore(at, start, &mut Vec::new(), None, None) {
+            match look.explore(at, start, &mut Vec::new(), None, None, &mut verdicts.borrow_mut()) {
                 Some(r) => reached.push((likely(value), r)),
                 None => gave_up = true,
             }
@@ -492,7 +497,7 @@ pub fn cannot_change(set: &RunbookSet, walk: &Walk, here: &NodeRef, q: &Question
     }
     let questions = question_nodes(set);
     let look = Lookahead::new(set, walk, &questions, Some(Rc::clone(&survey.graph)));
-    look.explore(end, Bound::new(), &mut Vec::new(), None, Some(&q.fact)).is_some()
+    look.explore(end, Bound::new(), &mut Vec::new(), None, Some(&q.fact), &mut Verdicts::default()).is_some()
 }
 
 /// The prior weight of reachable outcomes expected to be left after a question, from the
