@@ -111,18 +111,28 @@ type At = (usize, usize);
 /// keyed by outside input an attacker could choose to collide, beyond a runbook's own names).
 type FastSet<T> = HashSet<T, foldhash::fast::FixedState>;
 
-struct Lookahead<'a, 'w> {
+struct Lookahead<'a: 'w, 'w> {
     set: &'a RunbookSet,
     walk: &'w Walk,
     /// The facts this role can ask (a question asks them; tier 1 doesn't ask an admin's).
     askable: FastSet<&'a str>,
+    /// Each fact's standing before any imagined answer, in one lookup: known (its value), open
+    /// (`None`: askable, or set by a route rule), or absent: nobody can ask it, so it reads
+    /// `unknown`. A fact nobody can ask is `unknown` where first read unless a rule set it
+    /// before: only for facts a rule sets does the order matter, so only they are bound on an
+    /// imagined path (paths that differ only in which of the others were read so far are one).
+    standing: HashMap<&'w str, Option<&'w str>, foldhash::fast::FixedState>,
     /// Per runbook, per node: where each rule, option or entry leads, and the facts each route
     /// rule reads. Worked out once, read at every visit.
     graph: Rc<Graph<'a>>,
 }
 
 /// A route rule's verdict by what it reads: (node, rule, the values of the facts it reads).
-type Verdicts<'s> = HashMap<(At, usize, Vec<Option<&'s str>>), Option<bool>, foldhash::fast::FixedState>;
+type Verdicts<'s> = HashMap<(At, usize, [Option<&'s str>; VERDICT_READS]), Option<bool>, foldhash::fast::FixedState>;
+
+/// How many facts a rule may read and still have its verdict kept (a rule reading more is
+/// evaluated at every visit).
+const VERDICT_READS: usize = 12;
 
 /// Per runbook, per node: its ways on.
 type Graph<'a> = Vec<Vec<Edges<'a>>>;
@@ -137,16 +147,32 @@ struct Edges<'a> {
     otherwise: Option<At>,
 }
 
-impl<'a, 'w> Lookahead<'a, 'w> {
+impl<'a: 'w, 'w> Lookahead<'a, 'w> {
     fn new(
         set: &'a RunbookSet,
         walk: &'w Walk,
         questions: &HashMap<&'a str, (NodeRef, &'a Question)>,
         graph: Option<Rc<Graph<'a>>>,
     ) -> Self {
-        let askable = questions.keys().copied().filter(|f| askable(set, walk, questions, f)).collect();
+        let askable: FastSet<&'a str> =
+            questions.keys().copied().filter(|f| askable(set, walk, questions, f)).collect();
+        let settable: FastSet<&'a str> = set
+            .nodes()
+            .filter_map(|(_, n)| match n {
+                Node::Route(r) => Some(r.rules.iter().flat_map(|rule| rule.set.keys().map(String::as_str))),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let mut standing: HashMap<&'w str, Option<&'w str>, _> = HashMap::default();
+        for f in askable.iter().chain(settable.iter()) {
+            standing.insert(*f, None);
+        }
+        for (k, f) in &walk.facts {
+            standing.insert(k.as_str(), Some(f.value.as_str()));
+        }
         let graph = graph.unwrap_or_else(|| Rc::new(Self::graph(set)));
-        Lookahead { set, walk, askable, graph }
+        Lookahead { set, walk, askable, standing, graph }
     }
 
     /// Works out every node's ways on.
@@ -198,7 +224,10 @@ impl<'a, 'w> Lookahead<'a, 'w> {
         if let Some((_, v)) = bound.iter().find(|(k, _)| *k == key) {
             return Some(v);
         }
-        self.walk.facts.get(key).map(|f| f.value.as_str())
+        match self.standing.get(key) {
+            Some(known) => *known,
+            None => Some(UNKNOWN),
+        }
     }
 
     /// Binds facts nobody can ask to `unknown` where they are read, as the real walk does.
@@ -307,15 +336,19 @@ impl<'a, 'w> Lookahead<'a, 'w> {
                         self.bind_unaskable(&mut bound, read.iter().copied());
                         // A rule's verdict depends only on the facts it reads: the same node is
                         // met under many bindings, and a matrix test reads every row of its area.
-                        let key = (here, i, read.iter().map(|k| self.value(&bound, k)).collect::<Vec<_>>());
-                        let verdict = match verdicts.get(&key) {
-                            Some(v) => *v,
-                            None => {
-                                let lookup = |k: &str| self.value(&bound, k).map(str::to_string);
-                                let v = eval3(&rule.when, &lookup, &set.matrix);
-                                verdicts.insert(key, v);
-                                v
+                        // (A fixed-size key: no allocation per rule and visit.)
+                        let evaluate = || {
+                            let lookup = |k: &str| self.value(&bound, k).map(str::to_string);
+                            eval3(&rule.when, &lookup, &set.matrix)
+                        };
+                        let verdict = if read.len() <= VERDICT_READS {
+                            let mut values = [None; VERDICT_READS];
+                            for (slot, k) in values.iter_mut().zip(read.iter()) {
+                                *slot = self.value(&bound, k);
                             }
+                            *verdicts.entry((here, i, values)).or_insert_with(evaluate)
+                        } else {
+                            evaluate()
                         };
                         if verdict == Some(false) {
                             continue;
