@@ -141,6 +141,8 @@ type Graph<'a> = Vec<Vec<Edges<'a>>>;
 /// route's rules (with the facts each reads) and `otherwise`.
 #[derive(Default)]
 struct Edges<'a> {
+    /// Where the options lead, each place once (most options of a context question lead on to
+    /// the same node): the same bindings follow every option.
     options: Vec<Option<At>>,
     entry: Option<At>,
     rules: Vec<(Option<At>, Vec<&'a str>)>,
@@ -188,12 +190,12 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
                     .iter()
                     .map(|node| match node {
                         Node::Question(q) => Edges {
-                            options: q.options.iter().map(|o| go(&o.next)).collect(),
+                            options: distinct(q.options.iter().map(|o| go(&o.next))),
                             entry: q.entry.as_ref().and_then(|e| go(&e.next)),
                             ..Edges::default()
                         },
                         Node::Step(s) => {
-                            Edges { options: s.options.iter().map(|o| go(&o.next)).collect(), ..Edges::default() }
+                            Edges { options: distinct(s.options.iter().map(|o| go(&o.next))), ..Edges::default() }
                         }
                         Node::Route(r) => Edges {
                             rules: r
@@ -394,6 +396,17 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
         }
         Some(outcomes)
     }
+}
+
+/// Each item once, in the order first met.
+fn distinct<T: PartialEq>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
 }
 
 /// How much a question costs, by who answers it (contract §9.2).
