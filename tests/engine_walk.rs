@@ -477,6 +477,24 @@ fn back_returns_to_the_previous_asked_question_and_remembers_its_answer() {
 }
 
 #[test]
+fn a_question_keeps_its_number_when_the_agent_comes_back_to_it() {
+    let set = linear();
+    let mut w = start(&set, &[], ASK);
+    assert_eq!(w.question_number(&set), 1);
+    w.answer(&set, "sign-in", t(1)).unwrap();
+    w.answer(&set, "cross-device", t(2)).unwrap();
+    assert_eq!((at(&w).as_str(), w.question_number(&set)), ("triage#q-cred", 3));
+    w.back(&set, t(3)).unwrap();
+    assert_eq!((at(&w).as_str(), w.question_number(&set)), ("triage#q-flow", 2));
+    // Back again: the flow answer is kept (re-applied later) but doesn't come before q-phase.
+    w.back(&set, t(4)).unwrap();
+    assert_eq!((at(&w).as_str(), w.question_number(&set)), ("triage#q-phase", 1));
+    // A new answer: q-flow is passed with its kept answer, so the next question is the third.
+    w.answer(&set, "registration", t(5)).unwrap();
+    assert_eq!((at(&w).as_str(), w.question_number(&set)), ("triage#q-cred", 3));
+}
+
+#[test]
 fn back_skips_facts_file_answers_and_keeps_them() {
     let set = linear();
     let mut w = start(&set, &ff(&[("flow", "cross-device")]), ASK);

@@ -806,8 +806,7 @@ impl Walk {
     /// (contract §9.1), or stops the walk to ask the question chosen by value.
     fn resolve(&mut self, set: &RunbookSet, here: &NodeRef, needs: &[&str], now: DateTime<Utc>) -> Resolution {
         let Some(first) = needs.first().map(|f| f.to_string()) else { return Resolution::Resolved };
-        let questions = questioning::question_nodes(set);
-        let question_of = |fact: &str| questions.get(fact).map(|(r, q)| (r.clone(), *q));
+        let question_of = |fact: &str| set.question_for(fact);
         let at_question = match set.node(here) {
             Some(Node::Question(q)) => Some(q),
             _ => None,
@@ -903,6 +902,23 @@ impl Walk {
     /// re-walk the path from the entry (contract §9.1).
     pub fn questions_asked(&self) -> usize {
         self.facts.values().chain(self.shadowed.values()).filter(|f| f.provenance == Provenance::Asked).count()
+    }
+
+    /// The number of the question the walk waits at, as the caller hears it: one more than the
+    /// questions put so far. A question the agent came back to (`back`) keeps its place: answers
+    /// kept from after it, to be re-applied when the walk passes them again, don't come before it.
+    pub fn question_number(&self, set: &RunbookSet) -> usize {
+        let revisited = match self.current(set) {
+            Some(Current::Question(_, q)) => self.previous_answers.contains_key(&q.fact),
+            _ => false,
+        };
+        if !revisited {
+            return self.questions_asked() + 1;
+        }
+        let asked = |k: &&String| {
+            self.facts.get(*k).or_else(|| self.shadowed.get(*k)).is_some_and(|f| f.provenance == Provenance::Asked)
+        };
+        self.answered.iter().filter(asked).count() + 1
     }
 
     /// The facts tier 1 deferred: the open checks of an escalation.

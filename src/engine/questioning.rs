@@ -49,22 +49,12 @@ pub fn prior(set: &RunbookSet, outcome: &NodeRef) -> f64 {
     set.prior(outcome)
 }
 
-/// The first question node asking each fact, in runbook order.
-pub fn question_nodes(set: &RunbookSet) -> HashMap<&str, (NodeRef, &Question)> {
-    let mut out: HashMap<&str, (NodeRef, &Question)> = HashMap::new();
-    for (r, n) in set.nodes() {
-        if let Node::Question(q) = n {
-            out.entry(q.fact.as_str()).or_insert((r, q));
-        }
-    }
-    out
-}
-
 /// Can this role ask this fact at all? (A question exists for it, and tier 1 doesn't ask admins'.)
-fn askable(set: &RunbookSet, walk: &Walk, questions: &HashMap<&str, (NodeRef, &Question)>, fact: &str) -> bool {
-    questions
-        .get(fact)
-        .is_some_and(|(_, q)| walk.options.role == super::Role::Tier2 || q.audience(&set.vocab) != Audience::Admin)
+fn askable(set: &RunbookSet, walk: &Walk, fact: &str) -> bool {
+    set.question_at(fact).and_then(|at| set.node_at(at)).is_some_and(|n| match n {
+        Node::Question(q) => walk.options.role == super::Role::Tier2 || q.audience(&set.vocab) != Audience::Admin,
+        _ => false,
+    })
 }
 
 /// The outcomes still reachable from `from` (a superset of those the real walk can reach), or
@@ -92,8 +82,7 @@ impl Survey<'_> {
 
 /// The look-ahead from `from`, or `None` when it gave up.
 pub fn survey<'a>(set: &'a RunbookSet, walk: &Walk, from: &NodeRef) -> Option<Survey<'a>> {
-    let questions = question_nodes(set);
-    let look = Lookahead::new(set, walk, &questions, None);
+    let look = Lookahead::new(set, walk, None);
     let mut met = Vec::new();
     let outcomes = look.explore(set.locate(from)?, Bound::new(), &mut met, None, None, &mut Verdicts::default())?;
     let met = met.into_iter().map(|(f, at)| (f.to_string(), at)).collect();
@@ -150,25 +139,12 @@ struct Edges<'a> {
 }
 
 impl<'a: 'w, 'w> Lookahead<'a, 'w> {
-    fn new(
-        set: &'a RunbookSet,
-        walk: &'w Walk,
-        questions: &HashMap<&'a str, (NodeRef, &'a Question)>,
-        graph: Option<Rc<Graph<'a>>>,
-    ) -> Self {
-        let askable: FastSet<&'a str> =
-            questions.keys().copied().filter(|f| askable(set, walk, questions, f)).collect();
-        let settable: FastSet<&'a str> = set
-            .nodes()
-            .filter_map(|(_, n)| match n {
-                Node::Route(r) => Some(r.rules.iter().flat_map(|rule| rule.set.keys().map(String::as_str))),
-                _ => None,
-            })
-            .flatten()
-            .collect();
+    fn new(set: &'a RunbookSet, walk: &'w Walk, graph: Option<Rc<Graph<'a>>>) -> Self {
+        let askable: FastSet<&'a str> = set.asked_facts().filter(|f| askable(set, walk, f)).collect();
+        let settable = set.settable_facts().iter().map(String::as_str);
         let mut standing: HashMap<&'w str, Option<&'w str>, _> = HashMap::default();
-        for f in askable.iter().chain(settable.iter()) {
-            standing.insert(*f, None);
+        for f in askable.iter().copied().chain(settable) {
+            standing.insert(f, None);
         }
         for (k, f) in &walk.facts {
             standing.insert(k.as_str(), Some(f.value.as_str()));
@@ -437,8 +413,7 @@ pub fn choose<'a>(
 ) -> (String, Option<NodeRef>) {
     let tree_only = || (tree.to_string(), None);
     let Some(Survey { outcomes: reach, met, graph }) = survey else { return tree_only() };
-    let questions = question_nodes(set);
-    let look = Lookahead::new(set, walk, &questions, Some(Rc::clone(graph)));
+    let look = Lookahead::new(set, walk, Some(Rc::clone(graph)));
     let Some(at) = set.locate(here) else { return tree_only() };
     if reach.len() < 2 || typed(set, tree) {
         return tree_only();
@@ -461,7 +436,7 @@ pub fn choose<'a>(
     // Each answer supposed with what it derives, once.
     let supposes: Vec<(&str, &Question, Vec<Supposed>)> = candidates
         .iter()
-        .filter_map(|f| questions.get(f).map(|(_, q)| (*f, *q)))
+        .filter_map(|f| set.question_for(f).map(|(_, q)| (*f, q)))
         .map(|(f, q)| {
             let answers = q.options.iter().map(|o| (o.value.as_str(), supposed(set, walk, f, &o.value))).collect();
             (f, q, answers)
@@ -541,8 +516,7 @@ pub fn cannot_change(set: &RunbookSet, walk: &Walk, here: &NodeRef, q: &Question
     if q.options.iter().any(|o| o.value != UNKNOWN && supposed(set, walk, &q.fact, &o.value).len() > 1) {
         return false;
     }
-    let questions = question_nodes(set);
-    let look = Lookahead::new(set, walk, &questions, Some(Rc::clone(&survey.graph)));
+    let look = Lookahead::new(set, walk, Some(Rc::clone(&survey.graph)));
     look.explore(end, Bound::new(), &mut Vec::new(), None, Some(&q.fact), &mut Verdicts::default()).is_some()
 }
 

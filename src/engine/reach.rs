@@ -108,7 +108,6 @@ pub fn answers_leading_to(set: &RunbookSet, walk: &Walk, target: &NodeRef) -> Op
         return (from == *target).then(Vec::new);
     }
     let search = Search { walk };
-    let questions = super::questioning::question_nodes(set);
     // Breadth first, so the way found asks the fewest questions.
     let mut queue = std::collections::VecDeque::from([(from, Bound::new(), Vec::<(String, String)>::new())]);
     let mut seen: HashSet<(NodeRef, Bound)> = HashSet::new();
@@ -185,7 +184,7 @@ pub fn answers_leading_to(set: &RunbookSet, walk: &Walk, target: &NodeRef) -> Op
                         super::condition::facts_read(&rule.when, &set.matrix, &mut read);
                         let open: Vec<&str> = read.into_iter().filter(|f| search.value(&bound, f).is_none()).collect();
                         let askable = |f: &str| {
-                            questions.get(f).filter(|(_, q)| {
+                            set.question_for(f).filter(|(_, q)| {
                                 walk.options.role == super::Role::Tier2 || q.audience(&set.vocab) != Audience::Admin
                             })
                         };

@@ -64,6 +64,11 @@ pub struct RunbookSet {
     /// A desk's own priors (config `priors = FILE`), over the outcome nodes' `prior`; read
     /// through [`RunbookSet::prior`].
     pub(super) priors: HashMap<NodeRef, f64>,
+    /// The first question node asking each fact, in runbook order (by position): every answer
+    /// looks it up, so it is worked out once, when the set is built.
+    question_index: HashMap<String, (usize, usize), foldhash::fast::FixedState>,
+    /// The facts some route rule `set`s, each once.
+    settable: Vec<String>,
 }
 
 /// A parse failure: one finding that names the file and place.
@@ -229,7 +234,28 @@ impl RunbookSet {
             }
         }
         let vocab = build_vocabulary(&ordered);
+        let mut question_index: HashMap<String, (usize, usize), foldhash::fast::FixedState> = HashMap::default();
+        let mut settable: Vec<String> = Vec::new();
+        for (r, rb) in ordered.iter().enumerate() {
+            for (n, node) in rb.runbook.nodes.iter().enumerate() {
+                match node {
+                    Node::Question(q) => {
+                        question_index.entry(q.fact.clone()).or_insert((r, n));
+                    }
+                    Node::Route(route) => {
+                        for key in route.rules.iter().flat_map(|rule| rule.set.keys()) {
+                            if !settable.contains(key) {
+                                settable.push(key.clone());
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
         Self {
+            question_index,
+            settable,
             runbooks: ordered,
             by_id,
             matrix,
@@ -397,6 +423,30 @@ impl RunbookSet {
     /// Every node in the set with its address.
     pub fn nodes(&self) -> impl Iterator<Item = (NodeRef, &Node)> {
         self.runbooks.iter().flat_map(|rb| rb.runbook.nodes.iter().map(move |n| (NodeRef::new(rb.id(), n.id()), n)))
+    }
+
+    /// The first question node asking `fact` (runbook order), by position.
+    pub fn question_at(&self, fact: &str) -> Option<(usize, usize)> {
+        self.question_index.get(fact).copied()
+    }
+
+    /// The first question asking `fact` (runbook order), with its name.
+    pub fn question_for(&self, fact: &str) -> Option<(NodeRef, &super::model::Question)> {
+        let at = self.question_at(fact)?;
+        match self.node_at(at)? {
+            Node::Question(q) => Some((self.node_ref_at(at)?, q)),
+            _ => None,
+        }
+    }
+
+    /// Every fact some question asks (no order).
+    pub fn asked_facts(&self) -> impl Iterator<Item = &str> {
+        self.question_index.keys().map(String::as_str)
+    }
+
+    /// Every fact some route rule `set`s, in runbook order.
+    pub fn settable_facts(&self) -> &[String] {
+        &self.settable
     }
 
     /// Is this [`RunbookSet::builtin_entry`], still to be replaced by the whole set?

@@ -157,7 +157,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Some(Current::Question(_, q)) => {
             // Questions put to someone on this call: facts from a file, a log or a rule were
             // never asked, so they don't count.
-            let n = app.session.walk.questions_asked() + 1;
+            let n = app.session.walk.question_number(&app.set);
             // Who answers (contract §1.7): ask the caller, look it up, or an admin check.
             format!(" Question {n} · {} ", q.audience(&app.set.vocab).instruction())
         }
