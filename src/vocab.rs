@@ -282,6 +282,11 @@ impl Vocabulary {
         self.classes.contains_key(class)
     }
 
+    /// What a contract class means, without building a vocabulary.
+    pub fn contract_class_meaning(class: &str) -> Option<&'static str> {
+        CONTRACT_CLASSES.iter().find(|(c, _)| *c == class).map(|(_, m)| *m)
+    }
+
     pub fn class_meaning(&self, class: &str) -> Option<&str> {
         self.classes.get(class).map(String::as_str)
     }

@@ -63,3 +63,46 @@ fn a_tier1_escalation_names_its_likeliest_classes_first() {
         assert!(line.contains(&format!("(+{} less likely)", classes.len() - 3)), "{line}");
     }
 }
+
+#[test]
+fn an_open_check_says_what_its_answer_would_mean_as_the_note_does() {
+    let set = RunbookSet::builtin().expect("built-in library");
+    let t0 = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 14, 0, 0).single().expect("time");
+    // The caller couldn't read a code: each AADSTS code it could have been is an open check.
+    let facts = [
+        ("phase", "sign-in"),
+        ("flow", "same-device"),
+        ("client.kind", "browser"),
+        ("client.os", "windows"),
+        ("client.os_version", "10.0.26100"),
+        ("client.browser", "edge"),
+        ("credential.type", "security-key"),
+        ("credential.transport", "usb"),
+        ("device.passkey_offered", "yes"),
+        ("entra.passkey_registered", "yes"),
+        ("picker.choice", "work"),
+        ("signin.key_prompt", "touch-key"),
+        ("error.code", "unknown"),
+    ];
+    let prefill = facts.iter().map(|(k, v)| (k.to_string(), v.to_string(), Provenance::FactsFile));
+    let options = WalkOptions { assume_unknown: true, skip_steps: true, role: Role::Tier1, ask_all: false };
+    let walk = Walk::start(&set, prefill, options, t0).expect("walk starts");
+    let session = Session::new("20261125T140000Z-0012".into(), call(), &set, walk, t0, 60);
+    let mut app = App::new(set, session, opts(), t0);
+    app.update(Msg::Tick, t1());
+    let set = RunbookSet::builtin().expect("built-in library");
+    let compliant = app
+        .session
+        .differential
+        .iter()
+        .find(|a| a.fact == "error.code" && a.value == "53000")
+        .unwrap_or_else(|| panic!("53000 is an open check: {:?}", app.session.differential))
+        .clone();
+    let Some(Node::Outcome(o)) = NodeRef::parse(&compliant.outcome).and_then(|r| set.node(&r)) else {
+        panic!("{} is an outcome", compliant.outcome)
+    };
+    let screen = screen_text(&mut app, 200, 300);
+    let line = screen.lines().find(|l| l.contains("error.code = 53000")).unwrap_or_else(|| panic!("{screen}"));
+    // The outcome it leads to (a compliant device), not only its class's general meaning.
+    assert!(line.contains(&o.title[..o.title.len().min(60)]), "{line}\nwant: {}", o.title);
+}

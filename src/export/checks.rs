@@ -44,11 +44,7 @@ pub fn grouped(s: &Session, set: Option<&RunbookSet>) -> Vec<(Audience, Vec<Chec
         let answer = Answer {
             value: alt.value.clone(),
             class: alt.class.clone(),
-            meaning: outcome_title(set, &alt.outcome, &alt.class)
-                .or_else(|| vocab.class_meaning(&alt.class))
-                .or_else(|| contract.class_meaning(&alt.class))
-                .unwrap_or("")
-                .into(),
+            meaning: meaning(set, vocab, &alt.outcome, &alt.class).into(),
             outcome: alt.outcome.clone(),
         };
         match checks.iter_mut().find(|(_, c)| c.fact == alt.fact) {
@@ -123,6 +119,17 @@ pub fn audience_of(s: &Session, set: Option<&RunbookSet>, fact: &str) -> Audienc
 
 /// The title of outcome `runbook#node` in the runbooks at hand, if it is still that class's
 /// (runbooks edited since the call may have moved it).
+/// What an answer of the differential would mean, in words: the title of the outcome it leads
+/// to when the runbooks are at hand (AADSTS53000 "requires a compliant device", not only its
+/// class), else what the class means; empty when nothing says. The screen and every export say
+/// the same.
+pub fn meaning<'a>(set: Option<&'a RunbookSet>, vocab: &'a Vocabulary, outcome: &str, class: &str) -> &'a str {
+    outcome_title(set, outcome, class)
+        .or_else(|| vocab.class_meaning(class))
+        .or_else(|| Vocabulary::contract_class_meaning(class))
+        .unwrap_or("")
+}
+
 fn outcome_title<'a>(set: Option<&'a RunbookSet>, outcome: &str, class: &str) -> Option<&'a str> {
     let (runbook, node) = outcome.split_once('#')?;
     match set?.get(runbook)?.node(node)? {

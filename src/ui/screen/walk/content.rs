@@ -384,7 +384,7 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
         for (audience, items) in crate::engine::differential::by_audience(&app.set, alternatives) {
             c.lines.push(Line::styled(format!("  {}", audience.heading()), theme.dim()));
             for a in items {
-                let meaning = app.set.vocab.class_meaning(&a.class).unwrap_or("");
+                let meaning = crate::export::checks::meaning(Some(&app.set), &app.set.vocab, &a.outcome, &a.class);
                 let text = format!("{} = {} → {} ({meaning})", a.fact, a.value, a.class);
                 c.lines.extend(hanging(vec![Span::raw("    • ")], &sanitize_line(&text), width, theme.plain()));
             }

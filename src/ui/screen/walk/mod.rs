@@ -12,7 +12,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 
 use super::Target;
-use crate::engine::{Current, StepKind, Walk};
+use crate::engine::{Current, Provenance, StepKind, Walk};
 use crate::exit;
 use crate::messages::normalize;
 use crate::runbook::RunbookSet;
@@ -488,7 +488,7 @@ fn answer(app: &mut App, value: &str) -> Vec<Effect> {
         Ok(()) => {
             // A derivation may have re-walked the path from the entry (contract §9.1): it can be
             // shorter than before.
-            let skipped = app
+            let passed: Vec<Provenance> = app
                 .session
                 .walk
                 .path
@@ -497,17 +497,38 @@ fn answer(app: &mut App, value: &str) -> Vec<Effect> {
                 .iter()
                 .skip(1)
                 .filter(|p| p.kind == StepKind::Question)
-                .count();
+                .map(|p| p.provenance)
+                .collect();
             if let Some((_, o)) = app.session.walk.outcome(&app.set) {
                 let class = sanitize_line(&o.class);
                 app.info(format!("Classified: {class}."));
-            } else if skipped > 0 {
-                let s = if skipped == 1 { "" } else { "s" };
-                app.info(format!("{skipped} question{s} skipped: already answered by known facts."));
+            } else if let Some(said) = not_asked(&passed) {
+                app.info(said);
             }
         }
     }
     fx
+}
+
+/// Why the questions the walk went past were not asked, counted by reason: "Not asked: 8 admin
+/// checks (left for tier 2), 1 already answered." `None` when it went past none.
+fn not_asked(passed: &[Provenance]) -> Option<String> {
+    let count = |f: &dyn Fn(&Provenance) -> bool| passed.iter().filter(|p| f(p)).count();
+    let deferred = count(&|p| *p == Provenance::Deferred);
+    let moot = count(&|p| *p == Provenance::Skipped);
+    let known = passed.len() - deferred - moot;
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut parts = Vec::new();
+    if known > 0 {
+        parts.push(format!("{known} already answered"));
+    }
+    if deferred > 0 {
+        parts.push(format!("{deferred} admin check{} (left for tier 2)", plural(deferred)));
+    }
+    if moot > 0 {
+        parts.push(format!("{moot} that can't change the outcome"));
+    }
+    (!parts.is_empty()).then(|| format!("Not asked: {}.", parts.join(", ")))
 }
 
 fn back(app: &mut App) -> Vec<Effect> {
@@ -535,4 +556,21 @@ fn toggle(app: &mut App, i: usize) -> Vec<Effect> {
     app.session.toggle_step(i, app.now);
     keep_cursor_visible(app);
     vec![Effect::Persist]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::not_asked;
+    use crate::engine::Provenance::{Asked, Deferred, Derived, FactsFile, Skipped};
+
+    #[test]
+    fn questions_gone_past_are_counted_by_why_they_were_not_asked() {
+        assert_eq!(not_asked(&[]), None);
+        assert_eq!(
+            not_asked(&[Deferred, Deferred, Derived, Skipped, FactsFile, Deferred]).as_deref(),
+            Some("Not asked: 2 already answered, 3 admin checks (left for tier 2), 1 that can't change the outcome.")
+        );
+        assert_eq!(not_asked(&[Deferred]).as_deref(), Some("Not asked: 1 admin check (left for tier 2)."));
+        assert_eq!(not_asked(&[Asked]).as_deref(), Some("Not asked: 1 already answered."));
+    }
 }
