@@ -1020,3 +1020,57 @@ fn a_named_browser_is_a_web_sign_in_on_the_built_in_library() {
     assert_eq!(w.questions_asked(), 2);
     assert_ne!(at(&w), "triage#q-client-kind");
 }
+
+/// The fact the walk waits for, if it waits at a question.
+fn waiting_for(set: &RunbookSet, w: &Walk) -> Option<String> {
+    match w.current(set) {
+        Some(passkey_triage::engine::Current::Question(_, q)) => Some(q.fact.clone()),
+        _ => None,
+    }
+}
+
+#[test]
+fn an_answer_asked_ahead_of_the_tree_stays_on_the_path_when_the_walk_goes_again_from_the_entry() {
+    let set = RunbookSet::builtin().unwrap();
+    let options = WalkOptions { role: Role::Tier1, ..WalkOptions::default() };
+    let mut w = start(&set, &[], options);
+    // Registering an Authenticator passkey from Edge on Windows.
+    let world = [
+        ("credential.type", "authenticator"),
+        ("client.browser", "edge"),
+        ("client.os", "windows"),
+        ("phase", "registration"),
+        ("registration.recent_mfa", "no"),
+    ];
+    let mut n = 1;
+    while let Some(fact) = waiting_for(&set, &w) {
+        let Some((_, v)) = world.iter().find(|(k, _)| *k == fact) else { break };
+        w.answer(&set, v, t(n)).unwrap();
+        n += 1;
+    }
+    assert!(w.path.iter().any(|p| p.fact.as_deref() == Some("phase")), "{:?}", questions(&w));
+    // Back to the first question, and a synced passkey instead: the derived flow goes, so the
+    // walk goes again from the entry with the other answers.
+    while waiting_for(&set, &w).as_deref() != Some("credential.type") {
+        w.back(&set, t(n)).unwrap();
+        n += 1;
+    }
+    w.answer(&set, "synced", t(n)).unwrap();
+    let world = [("flow", "same-device"), ("registration.recent_mfa", "no")];
+    while let Some(fact) = waiting_for(&set, &w) {
+        n += 1;
+        let v = world.iter().find(|(k, _)| *k == fact).map_or("unknown", |(_, v)| *v);
+        w.answer(&set, v, t(n)).unwrap();
+    }
+    assert_eq!(w.outcome(&set).map(|(_, o)| o.class.clone()).as_deref(), Some("policy.mfa-freshness"));
+    let on_path = |fact: &str| w.path.iter().any(|p| p.fact.as_deref() == Some(fact));
+    for fact in ["credential.type", "phase"] {
+        assert!(
+            on_path(fact),
+            "{fact} missing from the path: {:?} at {}; facts {:?}",
+            questions(&w),
+            at(&w),
+            w.facts.iter().map(|(k, f)| format!("{k}={}:{}", f.value, f.provenance.as_str())).collect::<Vec<_>>()
+        );
+    }
+}

@@ -730,6 +730,32 @@ impl Walk {
                             Resolution::Ask => return Ok(()),
                         }
                     }
+                    // An answer the agent gave that this route reads is on the path, where it
+                    // decides: asked ahead of the tree it was recorded when given, but a walk
+                    // again from the entry (a derivation changed) meets it only here.
+                    let decided_by = hit.map_or(r.rules.len(), |i| i + 1);
+                    let mut read = Vec::new();
+                    for rule in &r.rules[..decided_by] {
+                        condition::facts_read(&rule.when, &set.matrix, &mut read);
+                    }
+                    for fact in read {
+                        let on_path = self.path.iter().any(|p| p.fact.as_deref() == Some(fact));
+                        if let (false, Some(f), Some((node, _))) =
+                            (on_path, self.facts.get(fact), set.question_for(fact))
+                            && f.provenance == Provenance::Asked
+                        {
+                            let entry = PathEntry {
+                                node,
+                                kind: StepKind::Question,
+                                fact: Some(fact.to_string()),
+                                answer: f.value.clone(),
+                                provenance: f.provenance,
+                                at: f.at,
+                                from: Some(here.clone()),
+                            };
+                            self.path.push(entry);
+                        }
+                    }
                     let (label, next) = match hit {
                         Some(i) => {
                             let rule = &r.rules[i];
