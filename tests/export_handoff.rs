@@ -386,3 +386,44 @@ fn a_call_resolved_on_the_call_lists_nothing_open() {
         assert!(!out.to_lowercase().contains("what would change this"), "{out}");
     }
 }
+
+#[test]
+fn a_fact_a_step_changed_on_the_call_is_handed_off_as_it_is_now() {
+    use passkey_triage::engine::Current;
+    let set = RunbookSet::builtin().expect("built-in library");
+    let options = WalkOptions { role: Role::Tier1, ..WalkOptions::default() };
+    let walk = Walk::start(&set, Vec::new(), options, at(9, 0, 0)).expect("start");
+    let mut s = Session::new("20260120T090000Z-0b0b".into(), CallInfo::default(), &set, walk, at(9, 0, 0), 0);
+    // A QR-code sign-in with the phone's Bluetooth off; turning it on doesn't help.
+    let world = [
+        ("credential.type", "authenticator"),
+        ("client.browser", "edge"),
+        ("client.os", "windows"),
+        ("phase", "sign-in"),
+        ("phone.bluetooth", "off"),
+    ];
+    for i in 0..60 {
+        let answer = match s.walk.current(&set) {
+            Some(Current::Question(_, q)) => world.iter().find(|(k, _)| *k == q.fact).map_or("unknown", |(_, v)| *v),
+            Some(Current::Step(r, _)) if r.node == "s-phone-bt" => "not-fixed",
+            Some(Current::Step(..)) => "unknown",
+            _ => break,
+        };
+        step(&mut s, &set, answer, at(9, 1, i));
+    }
+    assert!(s.outcome.is_some(), "the call ends");
+    assert_eq!(s.walk.facts["phone.bluetooth"].value, "off", "the walk keeps the facts as found");
+    let changed: Vec<(&str, &str, &str)> =
+        s.changed_on_call.iter().map(|c| (c.fact.as_str(), c.was.as_str(), c.now.as_str())).collect();
+    assert_eq!(changed, vec![("phone.bluetooth", "off", "on")]);
+    let said = "now on, after 'Turn on the phone's Bluetooth and retry': Still fails with Bluetooth on";
+    let out = text(&s);
+    assert!(section(&out, "FACTS").iter().any(|l| l.contains("phone.bluetooth") && l.contains("now on")), "{out}");
+    assert!(out.replace("\n     ", " ").contains(said) || out.contains("now on, after"), "{out}");
+    assert!(markdown(&s).contains(said), "{}", markdown(&s));
+    let json = export::render(&s, Format::Json, Options::default());
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["changed_on_call"][0]["fact"], "phone.bluetooth");
+    assert_eq!(v["changed_on_call"][0]["now"], "on");
+    assert_eq!(v["changed_on_call"][0]["step"], "cross-device#s-phone-bt");
+}

@@ -2,6 +2,7 @@
 //! operation takes `now`), no terminal. The UI, `diagnose` and sessions all drive this.
 
 pub mod also;
+pub mod changed;
 pub mod condition;
 pub mod differential;
 pub mod outcome;

@@ -91,10 +91,14 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
     } else {
         o.push_str("| Fact | Value | Provenance | At (UTC) |\n|---|---|---|---|\n");
         for (k, f) in &s.walk.facts {
+            let mut value = super::value_words(set, k, &f.value);
+            if let Some(c) = s.changed_on_call.iter().find(|c| c.fact == *k) {
+                value = format!("{value}; {}", c.words());
+            }
             o.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
                 code(k),
-                cell(&super::value_words(set, k, &f.value)),
+                cell(&value),
                 cell(&provenance_words(f.provenance, f.via.as_deref())),
                 short_time(s, f.at)
             ));

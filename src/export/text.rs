@@ -97,7 +97,10 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
         let first = format!("  {:<key_w$} = ", sanitize_line(k));
         let cont = " ".repeat(first.chars().count().min(40));
         let prov = provenance_words(f.provenance, f.via.as_deref());
-        let value = super::value_words(set, k, &f.value);
+        let mut value = super::value_words(set, k, &f.value);
+        if let Some(c) = s.changed_on_call.iter().find(|c| c.fact == *k) {
+            value = format!("{value}; {}", c.words());
+        }
         w.wrap(&first, &cont, &format!("{}  ({prov}, {} UTC)", sanitize_line(&value), short_time(s, f.at)));
     }
 

@@ -210,6 +210,7 @@ pub fn session(i: u64) -> Session {
             Vec::new()
         },
         also: Vec::new(),
+        changed_on_call: Vec::new(),
         redacted: false,
     }
 }

@@ -347,6 +347,19 @@ fn lint_node(
                         .with_node(me),
                     );
                 }
+                if !o.now.is_empty() {
+                    out.push(
+                        Finding::error(
+                            "bad-now",
+                            f,
+                            &format!("{op}/now"),
+                            format!(
+                                "{me}: `now` is for a step's results (what the step changed), not a question's answers"
+                            ),
+                        )
+                        .with_node(me),
+                    );
+                }
                 if def.is_some()
                     && let Err(e) = vocab.check(&q.fact, &o.value)
                 {
@@ -459,6 +472,14 @@ fn lint_node(
                     &format!("result `{}`", o.value),
                     out,
                 );
+                for (k, v) in &o.now {
+                    if let Err(e) = vocab.check(k, v) {
+                        out.push(
+                            Finding::error("bad-value", f, &format!("{p}/options/{j}/now"), format!("{me}: {e}"))
+                                .with_node(me),
+                        );
+                    }
+                }
             }
             if !values.contains(UNKNOWN) {
                 out.push(

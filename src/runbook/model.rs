@@ -281,6 +281,12 @@ pub struct Choice {
     /// the value (a facts file may give it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
+    /// A step's result only: what is true once the user has done the step and got this result
+    /// ("Still fails with Bluetooth on": `{"phone.bluetooth": "on"}`). The walk keeps the facts
+    /// as found (they decided the path); the session and every export say what changed on the
+    /// call, so tier 2 isn't told Bluetooth is off.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub now: BTreeMap<String, String>,
 }
 
 /// A typed answer (versions, error codes, free text).

@@ -125,6 +125,10 @@ pub struct Session {
     /// which will still block once this one is fixed, in precedence order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<crate::engine::also::AlsoFault>,
+    /// Facts a step done on the call changed ("Still fails with Bluetooth on"): the walk's
+    /// facts are as found; these say what is true now.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changed_on_call: Vec<crate::engine::changed::Changed>,
     /// True in an export made with `--redact` (user names, emails, IPs, device names masked).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub redacted: bool,
@@ -235,6 +239,7 @@ impl Session {
             sources: Vec::new(),
             differential: Vec::new(),
             also: Vec::new(),
+            changed_on_call: Vec::new(),
             redacted: false,
             posted: Vec::new(),
         };
@@ -297,6 +302,7 @@ impl Session {
         self.sources = cited_sources(set, &self.walk);
         self.differential = crate::engine::differential::differential(set, &self.walk);
         self.also = crate::engine::also::also(set, &self.walk);
+        self.changed_on_call = crate::engine::changed::changed_on_call(set, &self.walk);
     }
 
     /// Ticks or unticks remediation step `i`.

@@ -48,6 +48,7 @@ pub fn fact_blocks(app: &App, width: usize, theme: &Theme) -> Vec<FactBlock> {
         Provenance::Deferred,
         Provenance::Skipped,
     ];
+    let changed = crate::engine::changed::changed_on_call(&app.set, walk);
     let mut facts: Vec<FactBlock> = Vec::new();
     for p in order {
         let group: Vec<_> = walk.facts.iter().filter(|(_, f)| f.provenance == p).collect();
@@ -75,6 +76,10 @@ pub fn fact_blocks(app: &App, width: usize, theme: &Theme) -> Vec<FactBlock> {
                 width,
                 theme.plain(),
             );
+            // A step on the call changed it: what is true now.
+            if let Some(c) = changed.iter().find(|c| c.fact == *key) {
+                lines.extend(hanging(vec![Span::raw("     ")], &sanitize_line(&c.words()), width, theme.dim()));
+            }
             // An imported fact says which field of the log it came from.
             if let Some(field) = imported_field(f) {
                 lines.extend(hanging(vec![Span::raw("     ")], &format!("from {field}"), width, theme.dim()));
