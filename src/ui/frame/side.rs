@@ -17,7 +17,8 @@ use crate::ui::view::{block, draw_boxed, hanging};
 
 /// Keeps whole entries (each a group of lines) from the end so they fit in `h` lines, with a
 /// "… N earlier" line first when some were dropped.
-fn fit_tail(entries: Vec<Vec<Line<'static>>>, h: usize, what: &str, theme: &Theme) -> Vec<Line<'static>> {
+/// `what` is the entries' name, one and many: `("answer", "answers")`.
+fn fit_tail(entries: Vec<Vec<Line<'static>>>, h: usize, what: (&str, &str), theme: &Theme) -> Vec<Line<'static>> {
     let total: usize = entries.iter().map(Vec::len).sum();
     if total <= h {
         return entries.into_iter().flatten().collect();
@@ -32,6 +33,7 @@ fn fit_tail(entries: Vec<Vec<Line<'static>>>, h: usize, what: &str, theme: &Them
         kept.push(e.clone());
     }
     let dropped = entries.len() - kept.len();
+    let what = if dropped == 1 { what.0 } else { what.1 };
     let mut out = vec![Line::styled(format!("… {dropped} earlier {what}"), theme.dim())];
     out.extend(kept.into_iter().rev().flatten());
     out.truncate(h);
@@ -113,7 +115,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     };
     let here_lines = hanging(vec![Span::styled("   → ", theme.bold())], &here, inner_w, theme.bold());
     let h = (path_area.height.saturating_sub(2) as usize).saturating_sub(here_lines.len());
-    let mut lines = fit_tail(crumbs, h, "answers", theme);
+    let mut lines = fit_tail(crumbs, h, ("answer", "answers"), theme);
     lines.extend(here_lines);
     let mut b = block(" Path ", theme, false);
     if !app.session.notes.trim().is_empty() {

@@ -150,7 +150,23 @@ impl MatrixScreen {
             };
             let wrapped: Vec<Vec<String>> =
                 cells.drain(..).enumerate().map(|(i, c)| wrap(&c, cols[i].width as usize)).collect();
-            let height = wrapped.iter().map(Vec::len).max().unwrap_or(1).min(4);
+            // A row that applies to this call is shown whole (its notes carry the workaround);
+            // others are cut at four lines, and a cut cell says so.
+            let most = if on || deciding == Some(i) { 10 } else { 4 };
+            let height = wrapped.iter().map(Vec::len).max().unwrap_or(1).min(most);
+            let wrapped: Vec<Vec<String>> = wrapped
+                .into_iter()
+                .enumerate()
+                .map(|(c, mut ls)| {
+                    if ls.len() > height {
+                        ls.truncate(height);
+                        if let Some(last) = ls.last_mut() {
+                            *last = ellipsize(last, cols[c].width as usize);
+                        }
+                    }
+                    ls
+                })
+                .collect();
             let style = if on { theme.matched() } else { theme.plain() };
             let cells: Vec<Text> = wrapped
                 .into_iter()
@@ -170,6 +186,11 @@ impl MatrixScreen {
         let table = Table::new(rows, widths).header(header).column_spacing(1);
         frame.render_widget(table, table_area);
     }
+}
+
+/// `line` ending in "…" within `width` columns: the cell goes on beyond it.
+fn ellipsize(line: &str, width: usize) -> String {
+    crate::ui::text::truncate(&format!("{} …", line.trim_end()), width)
 }
 
 fn verdict(v: Verdict) -> &'static str {
