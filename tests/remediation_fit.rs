@@ -477,6 +477,21 @@ fn version_calls_reach_their_outcomes() {
 
 /// The checker itself: it must see a platform where one is named, and only there.
 #[test]
+fn what_tier_2_should_collect_fits_the_passkey_type() {
+    let set = builtin();
+    let mut bad = Vec::new();
+    for shown in shown_in(&set, worlds_and_version_calls()) {
+        let kind = shown.walk.fact("credential.type").filter(|v| *v != "unknown");
+        for item in &shown.collect {
+            if kind.is_some_and(|k| k != "security-key") && item.starts_with("for a security key") {
+                bad.push(format!("{} ({}, {kind:?}): {item}", shown.file, shown.outcome));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "security-key items collected on other passkeys' calls:\n{}", bad.join("\n"));
+}
+
+#[test]
 fn the_platform_checker_sees_what_it_should() {
     assert_eq!(platforms_named("On an iPhone, open Settings."), vec!["ios"]);
     assert_eq!(platforms_named("Delete %LocalAppData%\\Packages\\X and reboot."), vec!["windows"]);
