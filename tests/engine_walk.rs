@@ -492,6 +492,11 @@ fn a_question_keeps_its_number_when_the_agent_comes_back_to_it() {
     // A new answer: q-flow is passed with its kept answer, so the next question is the third.
     w.answer(&set, "registration", t(5)).unwrap();
     assert_eq!((at(&w).as_str(), w.question_number(&set)), ("triage#q-cred", 3));
+    // The kept answer keeps the time it was given: going back doesn't re-date the call.
+    assert_eq!(w.facts["flow"].at, t(2));
+    // Back again after the change: q-flow is still the second question.
+    w.back(&set, t(6)).unwrap();
+    assert_eq!((at(&w).as_str(), w.question_number(&set)), ("triage#q-flow", 2));
 }
 
 #[test]

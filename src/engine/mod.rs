@@ -212,8 +212,8 @@ pub struct Walk {
     /// Answers the agent took back with `back`, offered as the default when asked again.
     #[serde(default)]
     pub previous_answers: BTreeMap<String, String>,
-    /// The whole entries (provenance, time, `via`) of answers taken back that came from an
-    /// earlier session (tier 1), so they keep their origin if they are re-applied unchanged.
+    /// The whole entries (provenance, time, `via`) of answers taken back, so they keep their
+    /// time (and an earlier session's origin) if they are re-applied unchanged.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub previous_entries: BTreeMap<String, FactEntry>,
     #[serde(default)]
@@ -505,16 +505,13 @@ impl Walk {
     /// Remembers an answer taken back: its value as the default, and the whole entry when it
     /// came from an earlier session.
     fn take_back(&mut self, key: String, old: FactEntry) {
-        if old.via.is_some() {
-            self.previous_entries.insert(key.clone(), old.clone());
-        } else {
-            self.previous_entries.remove(&key);
-        }
+        self.previous_entries.insert(key.clone(), old.clone());
         self.previous_answers.insert(key, old.value);
     }
 
-    /// The entry to re-apply for an answer taken back: the earlier session's own entry when
-    /// the value is unchanged, else one asked now.
+    /// The entry to re-apply for an answer taken back: its own entry when the value is
+    /// unchanged (the time it was given, the earlier session's origin), else one asked now. Going
+    /// back over answers doesn't re-date them: the notes' timeline stays the call's.
     fn restored(&mut self, key: &str, value: String, now: DateTime<Utc>) -> FactEntry {
         match self.previous_entries.remove(key) {
             Some(e) if e.value == value => e,
@@ -942,10 +939,16 @@ impl Walk {
         if !revisited {
             return self.questions_asked() + 1;
         }
-        let asked = |k: &&String| {
-            self.facts.get(*k).or_else(|| self.shadowed.get(*k)).is_some_and(|f| f.provenance == Provenance::Asked)
-        };
-        self.answered.iter().filter(asked).count() + 1
+        // Back at an earlier question: the answers on the path before it (each fact once).
+        let mut before: Vec<&str> = Vec::new();
+        for p in &self.path {
+            if let (StepKind::Question, Provenance::Asked, Some(f)) = (p.kind, p.provenance, p.fact.as_deref())
+                && !before.contains(&f)
+            {
+                before.push(f);
+            }
+        }
+        before.len() + 1
     }
 
     /// The facts tier 1 deferred: the open checks of an escalation.

@@ -152,7 +152,7 @@ impl MatrixScreen {
                 cells.drain(..).enumerate().map(|(i, c)| wrap(&c, cols[i].width as usize)).collect();
             // A row that applies to this call is shown whole (its notes carry the workaround);
             // others are cut at four lines, and a cut cell says so.
-            let most = if on || deciding == Some(i) { 10 } else { 4 };
+            let most = if on || deciding == Some(i) { 24 } else { 4 };
             let height = wrapped.iter().map(Vec::len).max().unwrap_or(1).min(most);
             let wrapped: Vec<Vec<String>> = wrapped
                 .into_iter()
