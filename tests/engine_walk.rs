@@ -1082,3 +1082,41 @@ fn an_answer_asked_ahead_of_the_tree_stays_on_the_path_when_the_walk_goes_again_
         );
     }
 }
+
+#[test]
+fn the_agent_can_go_back_to_a_question_a_later_answer_would_answer() {
+    let set = RunbookSet::builtin().unwrap();
+    let options = WalkOptions { role: Role::Tier1, ..WalkOptions::default() };
+    let mut w = start(&set, &[], options);
+    // A security key by USB: the connection says "security key" on its own.
+    let world = [
+        ("credential.type", "security-key"),
+        ("client.browser", "edge"),
+        ("client.os", "windows"),
+        ("phase", "sign-in"),
+        ("credential.transport", "usb"),
+    ];
+    let mut n = 1;
+    // Seven answers, as an agent would go on: the world's, else the first listed answer.
+    while n <= 7 {
+        let Some(passkey_triage::engine::Current::Question(_, q)) = w.current(&set) else { break };
+        let first = q.options.first().map(|o| o.value.clone()).unwrap_or_default();
+        let v = world.iter().find(|(k, _)| *k == q.fact).map_or(first, |(_, v)| v.to_string());
+        w.answer(&set, &v, t(n)).unwrap();
+        n += 1;
+    }
+    assert_eq!(w.facts["credential.transport"].value, "usb", "{:?}", questions(&w));
+    // Back, answer by answer, to the first question: it must be reachable to change it.
+    let mut backs = 0;
+    while waiting_for(&set, &w).as_deref() != Some("credential.type") {
+        backs += 1;
+        assert!(backs <= 8, "never back at the passkey type: at {}, {:?}", at(&w), questions(&w));
+        w.back(&set, t(n)).unwrap();
+        n += 1;
+    }
+    // The USB answer is remembered as a default, not applied: it would say "security key" again.
+    assert!(!w.facts.contains_key("credential.type"));
+    assert_eq!(w.previous_answers.get("credential.transport").map(String::as_str), Some("usb"));
+    w.answer(&set, "authenticator", t(n)).unwrap();
+    assert_eq!(w.facts["credential.type"].value, "authenticator");
+}

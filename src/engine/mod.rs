@@ -410,6 +410,7 @@ impl Walk {
                 {
                     self.answered.retain(|k| k != fact);
                     self.take_back(fact.clone(), old);
+                    self.take_back_what_derives(set, fact);
                 }
             }
             StepKind::Step => {
@@ -436,6 +437,36 @@ impl Walk {
         // Re-run from the question: it is unanswered now, so the walk stops right there (even
         // where later answers, kept, would now make it one to skip: the agent came back to it).
         self.advance_from(set, now, true)
+    }
+
+    /// The agent came back to change `fact`: an answer kept from later in the call that would
+    /// derive it again (a USB connection says "security key") is taken back too, remembered as
+    /// its question's default, or the question could never be reached to change it.
+    fn take_back_what_derives(&mut self, set: &RunbookSet, fact: &str) {
+        let derives = |walk: &Walk, without: Option<&str>| {
+            let given = |k: &str| {
+                (Some(k) != without && !walk.derived.contains(k))
+                    .then(|| walk.facts.get(k).map(|f| f.value.clone()))
+                    .flatten()
+            };
+            derivations(set, &given).iter().any(|d| d.fact == fact)
+        };
+        for _ in 0..8 {
+            if !derives(self, None) {
+                return;
+            }
+            let kept: Vec<String> = self
+                .facts
+                .iter()
+                .filter(|(k, f)| f.provenance == Provenance::Asked && !self.derived.contains(*k))
+                .map(|(k, _)| k.clone())
+                .collect();
+            let Some(key) = kept.into_iter().find(|k| !derives(self, Some(k))) else { return };
+            if let Some(old) = self.facts.remove(&key) {
+                self.answered.retain(|k| *k != key);
+                self.take_back(key, old);
+            }
+        }
     }
 
     /// Records an answer given now, last in [`Walk::answered`].
