@@ -31,7 +31,7 @@ use crate::ui::text::truncate;
 use crate::ui::view::layout::regions_of;
 use crate::ui::view::theme::Theme;
 use crate::ui::view::{block, draw_lines};
-use crate::vocab::{FactError, UNKNOWN, parse_error_code, same_value};
+use crate::vocab::{FactError, FactType, UNKNOWN, parse_error_code, same_value};
 use content::Content;
 
 /// The fact whose typed values are AADSTS codes.
@@ -389,6 +389,14 @@ pub fn typed_value(set: &RunbookSet, walk: &Walk, q: &Question, typed: &str) -> 
     if q.fact == ERROR_CODE {
         return parse_error_code(typed).ok_or_else(|| format!("\"{shown}\" is not an AADSTS code: digits, e.g. 53003"));
     }
+    // "2" typed where a name goes is an answer's number, not an app called 2.
+    let digits = typed.trim();
+    if !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && matches!(set.vocab.fact(&q.fact).map(|d| &d.ty), Some(FactType::Text))
+    {
+        return Err(format!("\"{shown}\" is a number, not a name: type the name, or pick a listed answer"));
+    }
     match set.vocab.normalize(&q.fact, typed, &walk.lookup()) {
         Ok(v) => Ok(v),
         Err(FactError::BadVersion { .. }) => {
@@ -562,6 +570,23 @@ fn toggle(app: &mut App, i: usize) -> Vec<Effect> {
 mod tests {
     use super::not_asked;
     use crate::engine::Provenance::{Asked, Deferred, Derived, FactsFile, Skipped};
+
+    #[test]
+    fn a_number_typed_where_a_name_goes_is_refused() {
+        use crate::runbook::{Node, RunbookSet};
+        let set = RunbookSet::builtin().expect("built-in runbooks");
+        let walk = crate::engine::Walk::start(&set, [], crate::engine::WalkOptions::default(), chrono::Utc::now())
+            .expect("walk");
+        let Some((_, Node::Question(q))) =
+            set.nodes().find(|(_, n)| matches!(n, Node::Question(q) if q.fact == "client.app"))
+        else {
+            panic!("a question asks client.app")
+        };
+        let said = super::typed_value(&set, &walk, q, "2").expect_err("refused");
+        assert!(said.contains("is a number, not a name"), "{said}");
+        assert_eq!(super::typed_value(&set, &walk, q, "Outlook").as_deref(), Ok("outlook"));
+        assert!(super::typed_value(&set, &walk, q, "Contoso Expenses 2").is_ok());
+    }
 
     #[test]
     fn questions_gone_past_are_counted_by_why_they_were_not_asked() {
