@@ -17,11 +17,11 @@ fn prior(set: &RunbookSet, outcome: &str) -> f64 {
     }
 }
 
-#[test]
-fn a_tier1_escalation_names_its_likeliest_classes_first() {
+/// The wizard at the outcome of a healthy same-device security-key sign-in as tier 1 (every
+/// caller check passes, the admin checks are open), with `more` facts given too.
+fn tier1_escalation(more: &[(&str, &str)], id: &str) -> App {
     let set = RunbookSet::builtin().expect("built-in library");
     let t0 = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 14, 0, 0).single().expect("time");
-    // A healthy same-device sign-in as tier 1: every caller check passes, the admin checks are open.
     let facts = [
         ("phase", "sign-in"),
         ("flow", "same-device"),
@@ -36,12 +36,19 @@ fn a_tier1_escalation_names_its_likeliest_classes_first() {
         ("picker.choice", "work"),
         ("signin.key_prompt", "touch-key"),
     ];
-    let prefill = facts.iter().map(|(k, v)| (k.to_string(), v.to_string(), Provenance::FactsFile));
+    let prefill = facts.iter().chain(more).map(|(k, v)| (k.to_string(), v.to_string(), Provenance::FactsFile));
     let options = WalkOptions { assume_unknown: true, skip_steps: true, role: Role::Tier1, ask_all: false };
     let walk = Walk::start(&set, prefill, options, t0).expect("walk starts");
-    let session = Session::new("20261125T140000Z-0011".into(), call(), &set, walk, t0, 60);
+    let session = Session::new(id.into(), call(), &set, walk, t0, 60);
     let mut app = App::new(set, session, opts(), t0);
     app.update(Msg::Tick, t1());
+    app
+}
+
+#[test]
+fn a_tier1_escalation_names_its_likeliest_classes_first() {
+    // A healthy same-device sign-in as tier 1: every caller check passes, the admin checks are open.
+    let mut app = tier1_escalation(&[], "20261125T140000Z-0011");
     let set = RunbookSet::builtin().expect("built-in library");
     let alternatives = app.session.differential.clone();
     assert!(alternatives.len() > 3, "{alternatives:?}");
@@ -66,30 +73,8 @@ fn a_tier1_escalation_names_its_likeliest_classes_first() {
 
 #[test]
 fn an_open_check_says_what_its_answer_would_mean_as_the_note_does() {
-    let set = RunbookSet::builtin().expect("built-in library");
-    let t0 = chrono::Utc.with_ymd_and_hms(2026, 11, 25, 14, 0, 0).single().expect("time");
     // The caller couldn't read a code: each AADSTS code it could have been is an open check.
-    let facts = [
-        ("phase", "sign-in"),
-        ("flow", "same-device"),
-        ("client.kind", "browser"),
-        ("client.os", "windows"),
-        ("client.os_version", "10.0.26100"),
-        ("client.browser", "edge"),
-        ("credential.type", "security-key"),
-        ("credential.transport", "usb"),
-        ("device.passkey_offered", "yes"),
-        ("entra.passkey_registered", "yes"),
-        ("picker.choice", "work"),
-        ("signin.key_prompt", "touch-key"),
-        ("error.code", "unknown"),
-    ];
-    let prefill = facts.iter().map(|(k, v)| (k.to_string(), v.to_string(), Provenance::FactsFile));
-    let options = WalkOptions { assume_unknown: true, skip_steps: true, role: Role::Tier1, ask_all: false };
-    let walk = Walk::start(&set, prefill, options, t0).expect("walk starts");
-    let session = Session::new("20261125T140000Z-0012".into(), call(), &set, walk, t0, 60);
-    let mut app = App::new(set, session, opts(), t0);
-    app.update(Msg::Tick, t1());
+    let mut app = tier1_escalation(&[("error.code", "unknown")], "20261125T140000Z-0012");
     let set = RunbookSet::builtin().expect("built-in library");
     let compliant = app
         .session
