@@ -533,8 +533,8 @@ impl Walk {
         }
     }
 
-    /// Remembers an answer taken back: its value as the default, and the whole entry when it
-    /// came from an earlier session.
+    /// Remembers an answer taken back: its value as the default, and the whole entry (its time,
+    /// an earlier session's origin) to re-apply if it comes back unchanged.
     fn take_back(&mut self, key: String, old: FactEntry) {
         self.previous_entries.insert(key.clone(), old.clone());
         self.previous_answers.insert(key, old.value);
