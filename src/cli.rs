@@ -162,9 +162,10 @@ pub struct DiagnoseArgs {
     /// Answer every question whose fact is missing `unknown`.
     #[arg(long)]
     pub assume_unknown: bool,
-    /// tier2 (default) asks every question; tier1 defers questions only an admin can answer.
-    #[arg(long, value_enum, value_name = "ROLE", default_value = "tier2")]
-    pub role: RoleArg,
+    /// tier2 (default, unless the facts file says `"role"`) asks every question; tier1 defers
+    /// questions only an admin can answer.
+    #[arg(long, value_enum, value_name = "ROLE")]
+    pub role: Option<RoleArg>,
     #[arg(long, value_enum, default_value_t)]
     pub format: ReportFormat,
     /// Ticket id recorded in the session.

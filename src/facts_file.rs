@@ -96,6 +96,8 @@ pub fn parse(name: &str, text: &str, vocab: &Vocabulary) -> Result<Vec<(String, 
 pub struct FactsFile {
     pub facts: Vec<(String, String)>,
     pub sources: BTreeMap<String, String>,
+    /// A scenario's `"role"` (contract §4): the walk runs as that role unless `--role` says.
+    pub role: Option<crate::engine::Role>,
 }
 
 /// [`parse`], and the optional `sources` object: each member names one of the facts and says,
@@ -125,7 +127,24 @@ pub fn parse_file(name: &str, text: &str, vocab: &Vocabulary) -> Result<FactsFil
             sources.insert(key.clone(), crate::text::sanitize_line(text.trim()));
         }
     }
-    Ok(FactsFile { facts, sources })
+    let role = match value.get("role") {
+        None => None,
+        Some(r) => Some(match r.as_str() {
+            Some("tier1") => crate::engine::Role::Tier1,
+            Some("tier2") => crate::engine::Role::Tier2,
+            _ => {
+                let file = SourceFile::new(Origin::File(name.into()), text.to_string());
+                let place = file.pos("/role").map(|p| format!(":{}:{}", p.line, p.col)).unwrap_or_default();
+                let shown = crate::text::clip_middle(&crate::text::sanitize_line(&r.to_string()), 40);
+                return Err(FactsFileError {
+                    file: name.to_string(),
+                    place,
+                    message: format!("`role` must be \"tier1\" or \"tier2\", not {shown}"),
+                });
+            }
+        }),
+    };
+    Ok(FactsFile { facts, sources, role })
 }
 
 /// A fact known before the walk starts, with where it came from.

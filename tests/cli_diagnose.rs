@@ -236,6 +236,46 @@ fn the_builtin_set_classifies_anything_with_assume_unknown() {
 }
 
 #[test]
+fn a_scenarios_role_runs_the_walk_as_that_role() {
+    // Contract §4: a scenario that says `"role": "tier1"` runs as tier 1; `--role` still wins.
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = r#"{"name": "admin check left open", "role": "tier1",
+        "facts": {"phase": "sign-in", "flow": "same-device", "client.kind": "browser", "client.os": "windows",
+                  "client.browser": "edge", "credential.type": "security-key"},
+        "expect": {"class": "unclassified"}}"#;
+    let diagnose = |extra: &[&str]| {
+        let out = cli(tmp.path())
+            .current_dir(tmp.path())
+            .args(["diagnose", "--facts", "-", "--assume-unknown"])
+            .args(extra)
+            .write_stdin(scenario)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let sources = |v: &Value| -> Vec<String> {
+        v["path"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["fact"] == "policy.passkey_method")
+            .map(|p| p["source"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(sources(&diagnose(&[])), ["deferred"]);
+    assert_eq!(sources(&diagnose(&["--role", "tier2"])), ["assumed-unknown"]);
+    let bad = cli(tmp.path())
+        .args(["diagnose", "--facts", "-"])
+        .write_stdin(r#"{"facts": {}, "role": "boss"}"#)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("`role`") && err.lines().count() == 1, "{err}");
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let tmp = tempfile::tempdir().unwrap();
     for args in [&["diagnose"][..], &["diagnose", "--facts", "x.json", "--format", "yaml"], &["diagnose", "--bogus"]] {

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::{CliError, Context};
 use crate::cli::{DiagnoseArgs, ReportFormat};
 use crate::diagnose::{to_markdown, to_text};
-use crate::engine::{Walk, WalkOptions};
+use crate::engine::{Role, Walk, WalkOptions};
 use crate::facts_file::{self, Known};
 use crate::runbook::RunbookSet;
 use crate::session::{CallInfo, Session, id_nonce, local_offset_minutes, new_id};
@@ -26,11 +26,12 @@ pub fn read_facts_text(spec: &str, stdin: &mut dyn Read) -> Result<(String, Stri
 
 pub fn run(ctx: &Context, args: &DiagnoseArgs, stdin: &mut dyn Read, out: &mut dyn Write) -> Result<i32, CliError> {
     let set = ctx.load_walk_set(args.priors.as_deref())?;
-    let known =
+    let (known, file_role) =
         known_facts(args.facts.as_deref(), args.signin_log.as_deref(), args.correlation_id.as_deref(), stdin, &set)?;
     let now = Utc::now();
-    let options =
-        WalkOptions { assume_unknown: args.assume_unknown, skip_steps: true, role: args.role.into(), ask_all: false };
+    // `--role`, else the scenario's own `role` (contract §4), else tier 2 (§3).
+    let role = args.role.map(Role::from).or(file_role).unwrap_or(Role::Tier2);
+    let options = WalkOptions { assume_unknown: args.assume_unknown, skip_steps: true, role, ask_all: false };
     let walk = known.start(&set, options, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
     let report = crate::diagnose::report(&set, &walk);
     if let Some(file) = &args.session_out {
@@ -52,18 +53,20 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs, stdin: &mut dyn Read, out: &mut d
 }
 
 /// The facts known before the walk: the sign-in log's entry (`--signin-log`), then the facts
-/// file on top (it wins). Only one of them may be `-`.
+/// file on top (it wins), and the facts file's `"role"` if it says one. Only one of them may be
+/// `-`.
 pub fn known_facts(
     facts: Option<&str>,
     signin_log: Option<&str>,
     correlation_id: Option<&str>,
     stdin: &mut dyn Read,
     set: &RunbookSet,
-) -> Result<Known, CliError> {
+) -> Result<(Known, Option<Role>), CliError> {
     if facts == Some("-") && signin_log == Some("-") {
         return Err(CliError::bad_input("--facts and --signin-log can't both read standard input (`-`)"));
     }
     let mut known = Known::default();
+    let mut role = None;
     if let Some(log) = signin_log {
         let query = super::import::query(correlation_id, None);
         let imported =
@@ -77,9 +80,10 @@ pub fn known_facts(
     if let Some(spec) = facts {
         let (name, text) = read_facts_text(spec, stdin)?;
         let file = facts_file::parse_file(&name, &text, &set.vocab).map_err(|e| CliError::bad_input(e.to_string()))?;
+        role = file.role;
         known = known.overlay(Known::from_file(file));
     }
-    Ok(known)
+    Ok((known, role))
 }
 
 /// `--session-out FILE`: the whole session (JSON, the escalation package format), written

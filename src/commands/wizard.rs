@@ -97,7 +97,7 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
     }
     let facts = args.facts.as_ref().map(|p| p.to_string_lossy().into_owned());
     let signin_log = args.signin_log.as_ref().map(|p| p.to_string_lossy().into_owned());
-    let known = super::diagnose::known_facts(
+    let (known, file_role) = super::diagnose::known_facts(
         facts.as_deref(),
         signin_log.as_deref(),
         args.correlation_id.as_deref(),
@@ -109,7 +109,7 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
     let options_walk = WalkOptions {
         assume_unknown: args.assume_unknown,
         skip_steps: false,
-        role: args.role.map(Role::from).unwrap_or(Role::Tier1),
+        role: args.role.map(Role::from).or(file_role).unwrap_or(Role::Tier1),
         ask_all: false,
     };
     let walk = known.start(&set, options_walk, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;

@@ -82,7 +82,8 @@ pub fn mapped(e: &Entry) -> (Vec<ImportedFact>, Vec<String>) {
         && let Some(name) = os_family(&os.value)
     {
         push("client.os", name.to_string(), os.field);
-        if let Some(v) = os_version(name, &os.value, kind, browser.map(|(f, _)| f), e.user_agent.as_ref()) {
+        let browser_named = browser.map(|(family, b)| (family, b.value.as_str()));
+        if let Some(v) = os_version(name, &os.value, kind, browser_named, e.user_agent.as_ref()) {
             push("client.os_version", v, os.field);
         }
     }
@@ -171,7 +172,7 @@ fn os_version(
     os: &str,
     raw: &str,
     kind: Option<&str>,
-    browser: Option<&str>,
+    browser: Option<(&str, &str)>,
     user_agent: Option<&Field<String>>,
 ) -> Option<String> {
     if !matches!(os, "ios" | "android" | "macos" | "chromeos") {
@@ -180,13 +181,12 @@ fn os_version(
     let v = trailing_version(raw)?;
     let parsed = Version::parse(&v)?;
     let browser_sign_in = kind != Some("native-app") && kind != Some("device-sign-in");
-    let chromium = browser.is_some_and(|b| matches!(b, "chrome" | "edge"))
-        || user_agent.is_some_and(|ua| ua.value.contains("Chrome/") || ua.value.contains("; K)"))
-        || {
-            // Samsung Internet and Opera are Chromium too, but map to `other`.
-            let b = raw.to_ascii_lowercase();
-            b.contains("samsung") || b.contains("opera")
-        };
+    // Samsung Internet and Opera are Chromium too, but their family is `other`: the browser's
+    // own name says so.
+    let chromium = browser.is_some_and(|(family, named)| {
+        let named = named.to_ascii_lowercase();
+        matches!(family, "chrome" | "edge") || named.contains("samsung") || named.contains("opera")
+    }) || user_agent.is_some_and(|ua| ua.value.contains("Chrome/") || ua.value.contains("; K)"));
     let is = |frozen: &[u64]| parsed.cmp_padded(&Version(frozen.to_vec())) == std::cmp::Ordering::Equal;
     if os == "android" && chromium && is(&[10]) {
         return None;
@@ -332,12 +332,25 @@ mod tests {
         assert_eq!(os_family("iPadOS 17"), Some("ios"));
         assert_eq!(os_family("Chrome OS"), Some("chromeos"));
         assert_eq!(os_family("PlayStation"), None);
-        assert_eq!(os_version("windows", "Windows 10", Some("browser"), Some("edge"), None), None);
-        assert_eq!(os_version("android", "Android 10", Some("browser"), Some("chrome"), None), None);
-        assert_eq!(os_version("android", "Android 10", Some("browser"), Some("firefox"), None), Some("10".into()));
-        assert_eq!(os_version("android", "Android 14", Some("browser"), Some("chrome"), None), Some("14".into()));
-        assert_eq!(os_version("macos", "MacOs 10.15.7", Some("browser"), Some("safari"), None), None);
-        assert_eq!(os_version("macos", "MacOs 14.4", Some("browser"), Some("safari"), None), Some("14.4".into()));
+        assert_eq!(os_version("windows", "Windows 10", Some("browser"), Some(("edge", "Edge 131")), None), None);
+        assert_eq!(os_version("android", "Android 10", Some("browser"), Some(("chrome", "Chrome 131")), None), None);
+        assert_eq!(
+            os_version("android", "Android 10", Some("browser"), Some(("firefox", "Firefox 133")), None),
+            Some("10".into())
+        );
+        // Samsung Internet and Opera are Chromium: their "Android 10" is the frozen value too.
+        for named in ["Samsung Browser 24.0", "Opera 80.1"] {
+            assert_eq!(os_version("android", "Android 10", Some("browser"), Some(("other", named)), None), None);
+        }
+        assert_eq!(
+            os_version("android", "Android 14", Some("browser"), Some(("chrome", "Chrome 131")), None),
+            Some("14".into())
+        );
+        assert_eq!(os_version("macos", "MacOs 10.15.7", Some("browser"), Some(("safari", "Safari 17")), None), None);
+        assert_eq!(
+            os_version("macos", "MacOs 14.4", Some("browser"), Some(("safari", "Safari 17")), None),
+            Some("14.4".into())
+        );
         assert_eq!(os_version("ios", "Ios 18.2.1", None, None, None), Some("18.2.1".into()));
         assert_eq!(os_version("ios", "Ios", None, None, None), None);
     }

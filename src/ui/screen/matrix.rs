@@ -22,6 +22,9 @@ use crate::ui::view::{block, draw_lines};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MatrixScreen {
     pub scroll: Scroll,
+    /// How many rows the last frame showed whole: rows wrap to several lines, so a page is
+    /// counted in rows drawn, not in lines (a page of lines skipped rows never seen).
+    shown: std::cell::Cell<u16>,
 }
 
 /// Index of the first row that applies to the current client (0 if none).
@@ -37,18 +40,32 @@ pub fn deciding_row(app: &App) -> Option<usize> {
     app.set.matrix.rows.iter().position(|r| r.id == id)
 }
 
+/// Index of the first row for this client in the area of the outcome's class
+/// (`unsupported-client.native-app` → the native-app rows), when an outcome names one.
+pub fn outcome_area_row(app: &App) -> Option<usize> {
+    let class = &app.session.outcome.as_ref()?.class;
+    let area = Area::ALL.into_iter().find(|a| class.strip_prefix("unsupported-client.") == Some(a.as_str()))?;
+    let lookup = app.session.walk.lookup();
+    app.set.matrix.rows.iter().position(|r| r.area == area && r.applies(&lookup))
+}
+
 impl MatrixScreen {
-    /// Opens on the row that decided the outcome, else on the first row for this client.
+    /// Opens on the row that decided the outcome, else on the first row for this client in the
+    /// outcome's area, else on the first row for this client.
     pub fn open(app: &App) -> Self {
-        let row = deciding_row(app).unwrap_or_else(|| first_match(app));
-        Self { scroll: Scroll::at(len_u16(row)) }
+        let row = deciding_row(app).or_else(|| outcome_area_row(app)).unwrap_or_else(|| first_match(app));
+        Self { scroll: Scroll::at(len_u16(row)), shown: std::cell::Cell::new(0) }
     }
 
     /// Scrolls by rows; the last row may come to the top.
     pub fn key(&mut self, action: Action, app: &mut App) -> Reply {
         let max = len_u16(app.set.matrix.rows.len().saturating_sub(1));
         // The table's height: the body less borders, verdicts and header, as it was.
-        let page = Scroll::page(regions_of(app.size).body.height.saturating_sub(4));
+        let lines = Scroll::page(regions_of(app.size).body.height.saturating_sub(4));
+        let page = match self.shown.get() {
+            0 => lines,
+            rows => rows,
+        };
         if action == Action::Close {
             return Reply::close();
         }
@@ -111,6 +128,9 @@ impl MatrixScreen {
             vec!["", "When", "Support", "Notes"]
         };
         let mut rows = Vec::new();
+        // Lines left under the header, to count the rows shown whole.
+        let mut room = table_area.height.saturating_sub(1);
+        let mut whole: u16 = 0;
         for (i, r) in m.rows.iter().enumerate().skip(self.scroll.offset() as usize) {
             let on = r.applies(&lookup);
             let mark = if deciding == Some(i) {
@@ -180,8 +200,16 @@ impl MatrixScreen {
                     Text::from(ls.into_iter().take(height).map(|l| Line::styled(l, s)).collect::<Vec<_>>())
                 })
                 .collect();
-            rows.push(Row::new(cells).height(height as u16).style(style));
+            let height = len_u16(height);
+            if room >= height {
+                room -= height;
+                whole += 1;
+            } else {
+                room = 0;
+            }
+            rows.push(Row::new(cells).height(height).style(style));
         }
+        self.shown.set(whole.max(1));
         let header = Row::new(header.into_iter().map(|h| Span::styled(h, theme.bold())).collect::<Vec<_>>());
         let table = Table::new(rows, widths).header(header).column_spacing(1);
         frame.render_widget(table, table_area);

@@ -320,15 +320,14 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
         c.lines.append(&mut about);
     }
     c.lines.push(Line::raw(""));
-    // Sources are numbered as the steps first cite them, so [S1] is read first.
+    // Sources are listed as the steps first cite them, under the ids the notes use too (a
+    // number of the screen's own would make [S1] mean two documents on one call).
     let mut ids: Vec<&str> = Vec::new();
     for rem in &rendered.remediation {
         if !ids.contains(&rem.source.as_str()) {
             ids.push(&rem.source);
         }
     }
-    let cited =
-        |id: &str| ids.iter().position(|x| *x == id).map_or_else(|| sanitize_line(id), |n| format!("S{}", n + 1));
     let done = &app.session.checklist.done;
     let n_done = done.iter().filter(|d| d.is_some()).count();
     c.lines.push(Line::styled(format!("Remediation: {n_done} of {} done", rendered.remediation.len()), theme.bold()));
@@ -348,7 +347,7 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
         let text = crate::vocab::releases::Releases::builtin().quote_builds(&rem.text);
         let (aloud, notes) = super::aloud::split(&sanitize_line(&text));
         remarks.extend(notes.into_iter().map(|n| (Some(rem.source.clone()), n)));
-        let text = format!("{aloud}{by} [{}]", cited(&rem.source));
+        let text = format!("{aloud}{by} [{}]", sanitize_line(&rem.source));
         let style = if on { theme.selected() } else { theme.plain() };
         let prefix = vec![Span::raw(marker), Span::styled(box_, theme.bold()), Span::styled(num, theme.key())];
         if on {
@@ -393,11 +392,11 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
     if !ids.is_empty() || !remarks.is_empty() {
         c.lines.push(Line::raw(""));
         c.lines.push(Line::styled("Sources", theme.bold()));
-        for (n, id) in ids.iter().enumerate() {
+        for id in &ids {
             let (title, url) = source_parts(&app.set, r, id)
                 .unwrap_or_else(|| ("(not declared in the runbook)".to_string(), String::new()));
             c.lines.extend(hanging(
-                vec![Span::styled(format!("  [S{}] ", n + 1), theme.bold())],
+                vec![Span::styled(format!("  [{}] ", sanitize_line(id)), theme.bold())],
                 &title,
                 width,
                 theme.plain(),
