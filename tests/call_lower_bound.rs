@@ -5,8 +5,10 @@
 //! ends at the same outcome without asking anything. What is left is a subset of the call's own
 //! questions that decides it: no chooser, even one that knew the answers, asks fewer of those
 //! facts. The figures (`cargo test --release --test call_lower_bound -- --nocapture`) back the
-//! README's "what any order could gain"; the assertion keeps the library's order within one
-//! question of that at the median, so a change that adds questions the outcome doesn't need fails.
+//! README's "what any order could gain"; the assertion keeps the library's order within two
+//! questions of that at the median (asking by value, contract §9.2, asks a likelier check before
+//! one the tree reads first, which a call whose fault is the earlier one didn't need), so a
+//! change that adds questions the outcome doesn't need fails.
 
 mod common;
 
@@ -27,7 +29,7 @@ fn median(xs: &mut [usize]) -> usize {
 }
 
 #[test]
-fn the_library_order_asks_at_most_one_question_more_than_needed_at_the_median() {
+fn the_library_order_asks_at_most_two_questions_more_than_needed_at_the_median() {
     let set = RunbookSet::builtin().expect("built-in runbooks");
     let (mut calls, mut needed) = (Vec::new(), Vec::new());
     for world in scenario_worlds(&set) {
@@ -64,5 +66,5 @@ fn the_library_order_asks_at_most_one_question_more_than_needed_at_the_median() 
         "tier 1 over {} scenarios: the call asks a median of {live} (max {live_max}); a subset of its own questions that decides it: median {least} (max {needed_max})",
         calls.len()
     );
-    assert!(live <= least + 1, "the call asks a median of {live}, but {least} of its questions decide it");
+    assert!(live <= least + 2, "the call asks a median of {live}, but {least} of its questions decide it");
 }

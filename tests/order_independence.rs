@@ -530,7 +530,9 @@ fn outcome(id: &str, class: &str) -> serde_json::Value {
 /// a route derives a QR-code sign-in from it before the caller is asked whether it was one.
 fn jumping_set() -> RunbookSet {
     let nodes = json!([
-        question("q-bt", "desktop.bluetooth", &[("off", "r-derive"), ("available", "r-derive"), ("unknown", "r-derive")]),
+        // Only "off" goes on to "same device or QR?": a fact not every way reads is not asked
+        // ahead of the check as context (contract §9.2 as `questioning` weighs it).
+        question("q-bt", "desktop.bluetooth", &[("off", "r-derive"), ("available", "o-fine"), ("unknown", "o-fine")]),
         {"id": "r-derive", "kind": "route", "otherwise": "q-flow",
          "rules": [{"when": {"fact": "desktop.bluetooth", "equals": "off"}, "set": {"flow": "cross-device"}, "next": "q-flow"}]},
         question("q-flow", "flow", &[("same-device", "o-fine"), ("cross-device", "r-bt"), ("unknown", "o-fine")]),

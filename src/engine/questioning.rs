@@ -6,12 +6,22 @@
 //! but remembering only what the walk itself can't ask): the outcomes it can still reach form the
 //! *reachable set*. When it holds one outcome node, the fact the walk needs is not asked.
 //!
-//! **Which question** ([`choose`]). The candidates are the fact the tree needs where it stands
-//! and every open fact that *every* way on reads (asked now or later, it costs the same; a fact
-//! only some ways read may never be needed, and asking it out of context is what makes a call
-//! longer). A candidate another candidate's answer may derive waits for it. Among the rest the
-//! walk asks the one with the highest expected prior weight of reachable outcomes removed per
-//! unit of effort (`caller` 1, `agent` 2, `admin` 4); the tree's own fact wins ties.
+//! **Which question** ([`choose`]). The candidates are every open fact a way on reads (contract
+//! §9.2: not only the next node's) that the role may ask, in runbook order, which breaks ties. A
+//! candidate another candidate's answer may derive waits for it (the computer's OS and the
+//! passkey type can tell "same device or QR code": the deriving question carries that value).
+//! Among the rest the walk asks the one with the highest expected prior weight of reachable
+//! outcomes removed, times the chance the walk reads the fact at all (the prior weight of the
+//! outcomes whose ways read it: a question no way to the world's outcome reads is effort spent
+//! for nothing), per unit of effort (`caller` 1, `agent` 2, `admin` 4). A version or free text
+//! can't be enumerated: it is weighed only where the tree itself stands at it (then asked).
+//!
+//! **Context first.** A context fact (one with no healthy value: the phase, the passkey type, the
+//! OS, the browser, same device or QR code) that every way on reads is asked before any check,
+//! the most valuable of them first: it is asked whatever happens, so asking it first costs
+//! nothing, and it decides which checks make sense to the caller ("Is Authenticator signed in?"
+//! means nothing on a security-key call). Checks are then weighed as above, wherever the tree
+//! reads them.
 //!
 //! The answer model: an answer is as likely as the prior weight of the outcomes it leaves, each
 //! outcome's weight shared among the answers that can lead to it, where a fact's healthy value
@@ -41,8 +51,8 @@ use crate::vocab::{Audience, FactType, UNKNOWN};
 /// the tree's own next question is asked: the safe side).
 const BUDGET: usize = 50_000;
 
-/// How many open facts one choice weighs at most (the first met on the first way on).
-const MAX_CANDIDATES: usize = 32;
+/// How many open facts one choice weighs at most (the first met).
+const MAX_CANDIDATES: usize = 128;
 
 /// How common an outcome is, relative to others (contract §9.3): [`RunbookSet::prior`].
 pub fn prior(set: &RunbookSet, outcome: &NodeRef) -> f64 {
@@ -221,8 +231,8 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
     /// Every outcome node reachable from `from`, in the order first met. `start` binds facts on
     /// every imagined path (an answer supposed); `open` collects the facts the walk could still
     /// ask on the way, in the order first met. With `stop_at`, a path ends where it would read
-    /// that fact (open, and alone left to decide), and the search ends at the first outcome: is
-    /// there a way on that never reads it? With `watch`, the search gives up (`None`) as soon as
+    /// that fact (open, and alone left to decide): the outcomes found are those reached without
+    /// it. With `watch`, the search gives up (`None`) as soon as
     /// any way reads that fact while it is open.
     fn explore<'s>(
         &'s self,
@@ -237,11 +247,10 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
         let mut outcomes: Vec<At> = Vec::new();
         let mut seen: FastSet<(At, Bound<'s>)> = FastSet::default();
         let mut stack: Vec<(At, Bound<'s>)> = vec![(from, start)];
-        // Only the first way found is noted (depth first, it is the first path): a fact every
-        // way reads is on it, and a set of thousands of questions costs no more than a path.
-        let mut first_way = true;
-        let mut note_open = |fact: &'s str, at: Option<At>, first_way: bool| {
-            if first_way && open.len() < MAX_CANDIDATES && !open.iter().any(|(f, _)| *f == fact) {
+        // Every open fact met on any way on, in the order first met (depth first: the first way
+        // comes first), with the question met there.
+        let mut note_open = |fact: &'s str, at: Option<At>| {
+            if open.len() < MAX_CANDIDATES && !open.iter().any(|(f, _)| *f == fact) {
                 open.push((fact, at));
             }
         };
@@ -259,12 +268,8 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
             let go = |next: &str| set.locate_next(here.0, next);
             match node {
                 Node::Outcome(_) => {
-                    first_way = false;
                     if !outcomes.contains(&here) {
                         outcomes.push(here);
-                    }
-                    if stop_at.is_some() {
-                        return Some(outcomes);
                     }
                 }
                 Node::Question(q) => {
@@ -274,7 +279,7 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
                         None if stop_at == Some(q.fact.as_str()) => {}
                         None if watch == Some(q.fact.as_str()) => return None,
                         None => {
-                            note_open(&q.fact, Some(here), first_way);
+                            note_open(&q.fact, Some(here));
                             let typed = matches!(
                                 set.vocab.fact(&q.fact).map(|d| &d.ty),
                                 Some(FactType::Version | FactType::Text)
@@ -345,7 +350,7 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
                                 decided = true;
                                 break;
                             }
-                            open_read.into_iter().for_each(|f| note_open(f, None, first_way));
+                            open_read.into_iter().for_each(|f| note_open(f, None));
                         }
                         let mut b = bound.clone();
                         for (k, v) in &rule.set {
@@ -399,8 +404,9 @@ fn effort(audience: Audience) -> f64 {
 const UNLIKELY: f64 = 0.05;
 
 /// The next question by value (contract §9.2; the module's documentation says how). `tree` is
-/// the fact the tree itself needs at `here`: it wins ties, and is asked when the look-ahead
-/// gives up or its answer is typed (a version or free text can't be enumerated).
+/// the fact the tree itself needs at `here`: it is asked when the look-ahead gives up, when no
+/// candidate's answer can narrow anything, or when its answer is typed (a version or free text
+/// can't be enumerated).
 ///
 /// Returns the fact, and the question node to ask it at when the look-ahead met one on its first
 /// way on (worded for where the call is), else `None` (the first question asking it).
@@ -425,14 +431,12 @@ pub fn choose<'a>(
     let total = weight(reach);
     // A rule's verdict depends only on the values it reads: one cache serves every look ahead.
     let verdicts = RefCell::new(Verdicts::default());
-    let every_way = |fact: &str| {
-        look.explore(at, Bound::new(), &mut Vec::new(), Some(fact), None, &mut verdicts.borrow_mut())
-            .is_some_and(|r| r.is_empty())
-    };
+    // Every open fact a way on reads and this role may ask (contract §9.2: not only the next
+    // node's), in runbook order, which breaks ties. A version or free text can't be enumerated:
+    // only the tree's own is weighed (its answers as the options list them).
     let mut candidates: Vec<&str> = vec![tree];
-    candidates.extend(
-        open.iter().copied().filter(|f| *f != tree && !typed(set, f) && look.askable.contains(f) && every_way(f)),
-    );
+    candidates.extend(open.iter().copied().filter(|f| *f != tree && !typed(set, f) && look.askable.contains(f)));
+    candidates.sort_by_key(|f| set.question_at(f).unwrap_or((usize::MAX, usize::MAX)));
     // Each answer supposed with what it derives, once.
     let supposes: Vec<(&str, &Question, Vec<Supposed>)> = candidates
         .iter()
@@ -450,11 +454,11 @@ pub fn choose<'a>(
             .filter(|(g, _, _)| *g != fact)
             .any(|(_, _, answers)| answers.iter().any(|(_, b)| b.iter().any(|(k, _)| k == fact)))
     };
-    let mut best: Option<(f64, &str)> = None;
-    for (fact, q, answers) in &supposes {
-        if *fact != tree && (!look.askable.contains(fact) || derivable(fact)) {
-            continue;
-        }
+    // The prior weight an answer to `fact` is expected to remove (None: the look-ahead gave up,
+    // or no answer narrows anything).
+    let prior = |o: &At| priors.get(o).copied().unwrap_or(1.0);
+    let narrowing = |candidate: usize| -> Option<f64> {
+        let (fact, _, answers) = supposes.get(candidate)?;
         let healthy = super::also::healthy_value(fact);
         let likely = |v: &str| match healthy {
             _ if v == UNKNOWN => UNLIKELY,
@@ -462,7 +466,6 @@ pub fn choose<'a>(
             _ => 1.0,
         };
         let mut reached: Vec<(f64, Vec<At>)> = Vec::new();
-        let mut gave_up = false;
         for (value, start) in answers {
             // "Can't tell" is taken to narrow nothing (and costs no look-ahead).
             if *value == UNKNOWN {
@@ -470,22 +473,72 @@ pub fn choose<'a>(
                 continue;
             }
             let start: Bound = start.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            match look.explore(at, start, &mut Vec::new(), None, None, &mut verdicts.borrow_mut()) {
-                Some(r) => reached.push((likely(value), r)),
-                None => gave_up = true,
-            }
+            let r = look.explore(at, start, &mut Vec::new(), None, None, &mut verdicts.borrow_mut())?;
+            reached.push((likely(value), r));
         }
-        if gave_up || reached.iter().all(|(_, r)| r.len() == reach.len()) {
+        if reached.iter().all(|(_, r)| r.len() == reach.len()) {
+            return None;
+        }
+        expected_left(reach, &reached, &prior).map(|left| total - left)
+    };
+    // Who may be asked, and how likely the walk is to read each at all: a question the world's
+    // way never reads was effort spent for nothing (asking out of context makes a call long).
+    // An outcome some way reaches without reading the fact stays whatever the answer, so the
+    // weight of the others bounds what an answer can remove.
+    struct Weighed<'q> {
+        fact: &'q str,
+        /// Its place among the candidates: runbook order.
+        order: usize,
+        effort: f64,
+        needed: f64,
+        context: bool,
+    }
+    let mut weighed: Vec<Weighed> = Vec::new();
+    for (order, (fact, q, _)) in supposes.iter().enumerate() {
+        if *fact != tree && (!look.askable.contains(fact) || derivable(fact)) {
             continue;
         }
-        let prior = |o: &At| priors.get(o).copied().unwrap_or(1.0);
-        let Some(left) = expected_left(reach, &reached, &prior) else { continue };
-        let value = (total - left) / effort(q.audience(&set.vocab));
-        if best.is_none_or(|(b, _)| value > b + 1e-9) {
-            best = Some((value, fact));
+        let needed = if *fact == tree {
+            1.0
+        } else {
+            match look.explore(at, Bound::new(), &mut Vec::new(), Some(fact), None, &mut verdicts.borrow_mut()) {
+                Some(without) => (1.0 - weight(&without) / total).max(0.0),
+                None => continue,
+            }
+        };
+        let context = super::also::healthy_value(fact).is_none();
+        weighed.push(Weighed { fact, order, effort: effort(q.audience(&set.vocab)), needed, context });
+    }
+    // Context first: among the context facts every way reads, the most valuable (ties in
+    // runbook order); then every candidate, the most promising first, until none can win.
+    let better = |value: f64, order: usize, best: &Option<(f64, usize, &str)>| {
+        best.is_none_or(|(b, o, _)| value > b + 1e-9 || (value > b - 1e-9 && order < o))
+    };
+    let mut best: Option<(f64, usize, &str)> = None;
+    for w in weighed.iter().filter(|w| w.context && w.needed >= 1.0 - 1e-9) {
+        if let Some(n) = narrowing(w.order) {
+            let value = n / w.effort;
+            if better(value, w.order, &best) {
+                best = Some((value, w.order, w.fact));
+            }
         }
     }
-    let Some((_, fact)) = best else { return tree_only() };
+    if best.is_none() {
+        let bound = |w: &Weighed| w.needed * total * w.needed / w.effort;
+        weighed.sort_by(|a, b| bound(b).total_cmp(&bound(a)).then(a.order.cmp(&b.order)));
+        for w in &weighed {
+            if best.is_some_and(|(b, _, _)| bound(w) < b - 1e-9) {
+                break;
+            }
+            if let Some(n) = narrowing(w.order) {
+                let value = n * w.needed / w.effort;
+                if better(value, w.order, &best) {
+                    best = Some((value, w.order, w.fact));
+                }
+            }
+        }
+    }
+    let Some((_, _, fact)) = best else { return tree_only() };
     let node = met.iter().find(|(f, _)| f == fact).and_then(|(_, at)| at.and_then(|a| set.node_ref_at(a)));
     (fact.to_string(), node)
 }
