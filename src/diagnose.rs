@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::engine::also::also;
 use crate::engine::differential::{Alternative, differential};
-use crate::engine::{Current, EngineError, Provenance, Role, StepKind, Walk, WalkOptions};
+use crate::engine::{Current, EngineError, PathEntry, Provenance, Role, StepKind, Walk, WalkOptions};
 use crate::runbook::RunbookSet;
 use crate::text::sanitize_line;
 
@@ -184,7 +184,7 @@ pub fn to_markdown(set: &RunbookSet, walk: &Walk, report: &Report) -> String {
             p.node,
             p.fact.as_deref().unwrap_or(""),
             sanitize_line(&p.answer).replace('|', "\\|"),
-            p.provenance.contract_source()
+            provenance_words(walk, p).replace('|', "\\|")
         ));
     }
     s
@@ -235,11 +235,23 @@ pub fn to_text(set: &RunbookSet, walk: &Walk, report: &Report) -> String {
             "  {} = {}  ({}, {})\n",
             p.fact.as_deref().unwrap_or(""),
             sanitize_line(&p.answer),
-            p.provenance.contract_source(),
+            provenance_words(walk, p),
             p.node
         ));
     }
     s
+}
+
+/// A path entry's source as the contract names it, with where the fact came from when the walk
+/// knows: the sign-in log's field (`imported (graph-v1.0: status.errorCode)`), the message
+/// catalog's entry (`derived (message catalog: device-couldnt-connect)`).
+fn provenance_words(walk: &Walk, p: &PathEntry) -> String {
+    let source = p.provenance.contract_source();
+    let via = p.fact.as_ref().and_then(|f| walk.facts.get(f)).filter(|f| f.provenance == p.provenance);
+    match via.and_then(|f| f.via.as_deref()) {
+        Some(via) => format!("{source} ({})", crate::text::clip_middle(&sanitize_line(via), 120)),
+        None => source.to_string(),
+    }
 }
 
 /// (id, title, url) of the sources the outcome's runbook declares.

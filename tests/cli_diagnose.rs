@@ -359,3 +359,28 @@ fn refusal_with_runbooks(home: &Path, dir: &Path) -> String {
     assert_eq!(err.lines().count(), 1, "{err}");
     err
 }
+
+#[test]
+fn text_and_markdown_name_where_a_fact_came_from() {
+    // Contract §8 and §10: an imported fact shows its log field, a derived one the catalog entry.
+    let tmp = tempfile::tempdir().unwrap();
+    let sample = root().join("tests/signin_logs/cases/az-monitor.json");
+    let facts = r#"{"facts": {"error.message": "The passkey already exists"}}"#;
+    for format in ["text", "markdown"] {
+        let out = cli(tmp.path())
+            .current_dir(tmp.path())
+            .args(["diagnose", "--facts", "-", "--assume-unknown", "--format", format])
+            .write_stdin(facts)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("derived (message catalog: already-exists)"), "{format}: {text}");
+        let out = cli(tmp.path())
+            .args(["diagnose", "--assume-unknown", "--format", format, "--signin-log"])
+            .arg(&sample)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("imported (az-monitor: "), "{format}: {text}");
+    }
+}

@@ -36,9 +36,23 @@ const FITS: &[(&str, &str, &[&str])] = &[
     ("signin.key_prompt", "phase", &["sign-in"]),
 ];
 
-/// Why asking `fact` now doesn't fit what the call knows, if it doesn't.
-fn misfit(walk: &Walk, fact: &str) -> Option<String> {
+/// Questions worded for one context: (question node, context fact, the values it is worded for).
+const WORDED_FOR: &[(&str, &str, &[&str])] = &[
+    // "When they get to the passkey step, is a passkey offered?" is a sign-in's question.
+    ("credential-state#q-offered", "phase", &["sign-in"]),
+];
+
+/// Why asking `fact` at `node` now doesn't fit what the call knows, if it doesn't.
+fn misfit(walk: &Walk, fact: &str, node: &str) -> Option<String> {
     let known = |k: &str| walk.facts.get(k).map(|f| f.value.as_str()).filter(|v| *v != UNKNOWN);
+    for (asked_at, context, allowed) in WORDED_FOR {
+        if *asked_at == node
+            && let Some(v) = known(context)
+            && !allowed.contains(&v)
+        {
+            return Some(format!("{node} asked with {context} = {v}"));
+        }
+    }
     for (asked, context, allowed) in FITS {
         if *asked == fact
             && let Some(v) = known(context)
@@ -56,8 +70,8 @@ fn misfits(set: &RunbookSet, world: &BTreeMap<String, String>, role: Role) -> Ve
     let mut found = Vec::new();
     for i in 1..=MAX_QUESTIONS * 2 {
         let (fact, answer) = match walk.current(set) {
-            Some(Current::Question(_, q)) => {
-                if let Some(why) = misfit(&walk, &q.fact) {
+            Some(Current::Question(at, q)) => {
+                if let Some(why) = misfit(&walk, &q.fact, &at.to_string()) {
                     found.push(why);
                 }
                 (Some(q.fact.clone()), world.get(&q.fact).cloned().unwrap_or_else(|| UNKNOWN.to_string()))
