@@ -400,17 +400,18 @@ const WALK_COMMON: &[Binding] = &[
 
 const QUESTION: &[Binding] = &[
     b!(&[P::Digits], "1-9", "choose that answer", Some(("1-9", "choose")), A::Choose, has_items),
-    b!(&[P::Code(K::Up), P::Char('k')], "↑ k", "highlight the answer above", Some(("↑↓", "move")), A::Up, many_untyped),
+    // One hint for moving and choosing, so a 100-column footer keeps `f facts`.
+    b!(&[P::Code(K::Up), P::Char('k')], "↑ k", "highlight the answer above", Some(("↑↓ Enter", "pick")), A::Up, many_untyped),
     b!(
         &[P::Code(K::Up), P::Char('k')],
         "↑ k",
         "highlight the answer above; from the first, back to the typed line",
-        Some(("↑↓", "move")),
+        Some(("↑↓ Enter", "pick")),
         A::Up,
         typed_items
     ),
     b!(&[P::Code(K::Down), P::Char('j')], "↓ j", "highlight the answer below", None, A::Down, movable),
-    b!(&[P::Code(K::Enter)], "Enter", "choose the highlighted answer", Some(("Enter", "choose")), A::Select, has_items),
+    b!(&[P::Code(K::Enter)], "Enter", "choose the highlighted answer", None, A::Select, has_items),
     b!(&[P::Code(K::Tab)], "Tab", "type the answer instead", Some(("Tab", "type")), A::TypeAnswer, typed),
     b!(
         &[P::Code(K::Backspace), P::Code(K::Left)],
