@@ -645,6 +645,23 @@ fn back_revises_answers_from_an_earlier_session_and_keeps_their_origin() {
     assert!(!w.can_go_back());
 }
 
+#[test]
+fn back_never_reopens_what_the_sign_in_log_says() {
+    // An imported fact carries its log field in `via`; that is not an earlier session's answer,
+    // so ← on the first question asked stays there instead of reopening it as "ask the caller".
+    let set = linear();
+    let mut w = start(&set, &[("phase", "sign-in", Provenance::Imported)], ASK);
+    for f in w.facts.values_mut() {
+        f.via = Some("az-monitor: DeviceDetail.operatingSystem".into());
+    }
+    assert!(!w.can_go_back(), "only the imported fact is on the path");
+    w.answer(&set, "cross-device", t(1)).unwrap();
+    assert!(w.can_go_back());
+    w.back(&set, t(2)).unwrap();
+    assert!(!w.can_go_back(), "back stops at the first question asked");
+    assert_eq!(w.facts["phase"].provenance, Provenance::Imported);
+}
+
 // --- restart ---------------------------------------------------------------------------------------------
 
 #[test]

@@ -386,6 +386,29 @@ fn quit_asks_only_when_something_would_be_lost() {
 }
 
 #[test]
+fn quit_asks_when_the_export_is_out_of_date() {
+    // A saved call loses nothing, but notes exported before an answer changed would reach the
+    // ticket saying the old thing: quitting asks first, and only then.
+    let mut a = app_with(&[], Options { persists: true, ..opts() });
+    ch(&mut a, '1');
+    let ex = Exported { path: "/tmp/INC1.txt".into(), text: "notes".into() };
+    a.update(Msg::Exported(Ok(ex)), t1());
+    assert!(!a.export_out_of_date());
+    assert_eq!(ch(&mut a, 'q'), vec![Effect::Persist, Effect::Quit(exit::OK)], "the export says what the call says");
+
+    let mut a = app_with(&[], Options { persists: true, ..opts() });
+    ch(&mut a, '1');
+    let ex = Exported { path: "/tmp/INC1.txt".into(), text: "notes".into() };
+    a.update(Msg::Exported(Ok(ex)), t1());
+    key(&mut a, KeyCode::Backspace);
+    ch(&mut a, '2');
+    assert!(a.export_out_of_date());
+    assert_eq!(ch(&mut a, 'q'), vec![]);
+    assert_eq!(a.overlay, Some(Overlay::Confirm(Confirm::Quit)));
+    assert_eq!(ch(&mut a, 'y'), vec![Effect::Persist, Effect::Quit(exit::OK)]);
+}
+
+#[test]
 fn ctrl_c_quits_from_every_mode() {
     type Setup = Box<dyn Fn(&mut App)>;
     let setups: Vec<(&str, Setup)> = vec![

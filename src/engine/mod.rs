@@ -586,7 +586,8 @@ impl Walk {
     ///
     /// In a session that continues an earlier one (tier 2 opening an escalation package), every
     /// answer the earlier session brought (`via` set) is revisable too, whatever its provenance
-    /// there (asked, facts file, assumed unknown, imported); only derived facts are not answers.
+    /// there (asked, facts file, assumed unknown); derived and imported facts are not answers (an
+    /// imported fact is what the sign-in log says, not something the caller was asked).
     fn back_target(&self) -> Option<usize> {
         (0..self.path.len()).rev().find(|&i| {
             let p = &self.path[i];
@@ -603,7 +604,7 @@ impl Walk {
 
     /// Did this path entry's answer come from an earlier session (and is not derived)?
     fn brought_by_earlier_session(&self, p: &PathEntry) -> bool {
-        if p.provenance == Provenance::Derived {
+        if matches!(p.provenance, Provenance::Derived | Provenance::Imported) {
             return false;
         }
         let entry = match p.kind {

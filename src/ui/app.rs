@@ -108,6 +108,8 @@ pub struct App {
     pub save_error: Option<String>,
     /// The latest export's file.
     pub last_export: Option<PathBuf>,
+    /// What the last export was made from ([`App::export_basis`]): a later change makes it out of date.
+    pub exported_basis: Option<String>,
     /// A post of the note under way (help desk, ticket): its result is still to come.
     pub posting: Option<(crate::ticketing::System, String)>,
 }
@@ -131,6 +133,7 @@ impl App {
             save_failed: false,
             save_error: None,
             last_export: None,
+            exported_basis: None,
             posting: None,
         };
         app.walk_screen.sync(&app.session.walk, &app.set);
@@ -331,6 +334,21 @@ impl App {
     }
 
     /// Does the call hold something that quitting would lose?
+    /// What an export says, in short: the answers, step results, ticks and notes.
+    pub fn export_basis(&self) -> String {
+        let walk = &self.session.walk;
+        let facts: Vec<(&String, &String)> = walk.facts.iter().map(|(k, f)| (k, &f.value)).collect();
+        let steps: Vec<(&String, &String)> = walk.step_results.iter().map(|(k, f)| (k, &f.value)).collect();
+        let ticks: Vec<bool> = self.session.checklist.done.iter().map(Option::is_some).collect();
+        format!("{facts:?}|{steps:?}|{ticks:?}|{}", self.notes_text().trim())
+    }
+
+    /// The file exported on this run no longer says what the call says (an answer, a tick or the
+    /// notes changed since): quitting asks first, so the ticket doesn't get the old notes.
+    pub fn export_out_of_date(&self) -> bool {
+        self.exported_basis.as_ref().is_some_and(|b| *b != self.export_basis())
+    }
+
     pub fn would_lose(&self) -> bool {
         if self.opts.persists && !self.save_failed {
             return false;
@@ -395,6 +413,7 @@ impl App {
             }
             Msg::Exported(Ok(ex)) => {
                 self.last_export = Some(ex.path);
+                self.exported_basis = Some(self.export_basis());
                 self.export_status("");
                 vec![Effect::CopyToClipboard(ex.text)]
             }

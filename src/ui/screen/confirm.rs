@@ -48,6 +48,10 @@ impl Confirm {
                 " Restart? ",
                 "Start the diagnosis over? The answers given on this call are dropped; facts from the facts file and your notes are kept.",
             ),
+            Confirm::Quit if !app.would_lose() => (
+                " Quit? ",
+                "The exported notes are out of date: answers, ticks or notes changed after the export. Keep going and press e to export again, or quit anyway (the session is saved).",
+            ),
             Confirm::Quit => (
                 " Quit? ",
                 if app.save_failed {
