@@ -8,7 +8,7 @@ use chrono::Utc;
 
 use super::{CliError, Context};
 use crate::cli::WizardArgs;
-use crate::engine::{Provenance, Role, WalkOptions};
+use crate::engine::{Role, WalkOptions};
 use crate::runbook::RunbookSet;
 use crate::session::{self, CallInfo, Session};
 use crate::term;
@@ -291,9 +291,11 @@ pub fn summary(app: &App) -> String {
             s.status.as_str()
         ),
         None => {
-            let asked = s.walk.path.iter().filter(|p| p.provenance == Provenance::Asked).count();
+            // Counted as the title counts them: questions put to someone, not path entries (a
+            // re-walk or a step would count twice).
+            let asked = s.walk.questions_asked();
             let s_ = if asked == 1 { "" } else { "s" };
-            format!("passkey-triage: session {}{ticket}: not classified yet ({asked} answer{s_} given)", s.id)
+            format!("passkey-triage: session {}{ticket}: not classified yet ({asked} question{s_} asked)", s.id)
         }
     }
 }

@@ -383,7 +383,12 @@ impl App {
             Msg::Paste(text) => self.on_paste(&text),
             Msg::Resize(w, h) => {
                 self.size = (w, h);
-                if self.mode == Mode::Walk {
+                // An outcome opens at its top (the reason, what to collect) even when the first
+                // step is below the fold: the footer says there is more.
+                let outcome_top = self.screen() == Screen::Outcome
+                    && self.walk_screen.cursor == 0
+                    && self.walk_screen.scroll.offset() == 0;
+                if self.mode == Mode::Walk && !outcome_top {
                     walk::keep_cursor_visible(self);
                 }
                 Vec::new()
