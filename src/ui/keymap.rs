@@ -401,7 +401,14 @@ const WALK_COMMON: &[Binding] = &[
 const QUESTION: &[Binding] = &[
     b!(&[P::Digits], "1-9", "choose that answer", Some(("1-9", "choose")), A::Choose, has_items),
     // One hint for moving and choosing, so a 100-column footer keeps `f facts`.
-    b!(&[P::Code(K::Up), P::Char('k')], "↑ k", "highlight the answer above", Some(("↑↓ Enter", "pick")), A::Up, many_untyped),
+    b!(
+        &[P::Code(K::Up), P::Char('k')],
+        "↑ k",
+        "highlight the answer above",
+        Some(("↑↓ Enter", "pick")),
+        A::Up,
+        many_untyped
+    ),
     b!(
         &[P::Code(K::Up), P::Char('k')],
         "↑ k",

@@ -84,9 +84,27 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     }
     draw_boxed(frame, facts_area, b, &facts, 0);
 
-    // Breadcrumbs: every answer on the path, newest last; each at most two lines.
+    // Breadcrumbs: every answer on the path, newest last; each at most two lines. Numbered as
+    // the title counts questions (asked on this call); checks left for tier 2 and questions that
+    // could not change the outcome are not answers: one line says how many were left.
     let mut crumbs: Vec<Vec<Line<'static>>> = Vec::new();
-    for (n, p) in crate::engine::questions_and_steps(&walk.path).enumerate() {
+    let mut asked = 0;
+    let mut left_for_tier2 = 0;
+    for p in crate::engine::questions_and_steps(&walk.path) {
+        if p.provenance == crate::engine::Provenance::Deferred {
+            left_for_tier2 += 1;
+            continue;
+        }
+        if p.provenance == crate::engine::Provenance::Skipped {
+            continue;
+        }
+        let number = if p.provenance == crate::engine::Provenance::Asked && p.kind == crate::engine::StepKind::Question
+        {
+            asked += 1;
+            format!("{asked:>2}")
+        } else {
+            "  ".to_string()
+        };
         let short = match app.set.node(&p.node) {
             Some(Node::Question(q)) => sanitize_line(&q.fact),
             Some(Node::Step(s)) => sanitize_line(&s.title),
@@ -94,7 +112,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         };
         let (_, answer) = describe(&app.set, walk, p);
         let (sym, _) = mark(p.provenance);
-        let mut prefix = vec![Span::styled(format!("{:>2} {sym} ", n + 1), theme.bold())];
+        let mut prefix = vec![Span::styled(format!("{number} {sym} "), theme.bold())];
         if from_tier1(walk, p) {
             prefix.push(Span::styled(format!("{TIER1} "), theme.key()));
         }
@@ -113,7 +131,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         Some(Node::Outcome(o)) => format!("end: {}", sanitize_line(&o.class)),
         _ => String::new(),
     };
-    let here_lines = hanging(vec![Span::styled("   → ", theme.bold())], &here, inner_w, theme.bold());
+    let mut here_lines = Vec::new();
+    if left_for_tier2 > 0 {
+        let (sym, _) = mark(crate::engine::Provenance::Deferred);
+        let s = if left_for_tier2 == 1 { "" } else { "s" };
+        let text = format!("{left_for_tier2} admin check{s} left for tier 2");
+        here_lines.extend(hanging(vec![Span::styled(format!("   {sym} "), theme.dim())], &text, inner_w, theme.dim()));
+    }
+    here_lines.extend(hanging(vec![Span::styled("   → ", theme.bold())], &here, inner_w, theme.bold()));
     let h = (path_area.height.saturating_sub(2) as usize).saturating_sub(here_lines.len());
     let mut lines = fit_tail(crumbs, h, ("answer", "answers"), theme);
     lines.extend(here_lines);
