@@ -409,6 +409,22 @@ fn quit_asks_when_the_export_is_out_of_date() {
 }
 
 #[test]
+fn a_version_typed_on_a_list_question_says_its_digits_chose_answers() {
+    // "17.4" typed where a list question stands: 1 and 7 chose answers; the dot says so and
+    // names the way back, instead of a bare "does nothing here".
+    let mut a = app();
+    ch(&mut a, '1');
+    ch(&mut a, '.');
+    let st = status(&a);
+    assert_eq!(st.0, StatusKind::Warn);
+    assert!(st.1.contains("its digits chose answers") && st.1.contains("takes them back"), "{st:?}");
+    // Without a digit answer just before, it is an ordinary key that does nothing.
+    let mut a = app();
+    ch(&mut a, '.');
+    assert!(status(&a).1.contains("does nothing here"), "{:?}", a.status);
+}
+
+#[test]
 fn ctrl_c_quits_from_every_mode() {
     type Setup = Box<dyn Fn(&mut App)>;
     let setups: Vec<(&str, Setup)> = vec![

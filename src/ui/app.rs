@@ -110,6 +110,8 @@ pub struct App {
     pub last_export: Option<PathBuf>,
     /// What the last export was made from ([`App::export_basis`]): a later change makes it out of date.
     pub exported_basis: Option<String>,
+    /// When a digit last answered a question: a `.` soon after is a version typed ahead.
+    pub digit_answered_at: Option<DateTime<Utc>>,
     /// A post of the note under way (help desk, ticket): its result is still to come.
     pub posting: Option<(crate::ticketing::System, String)>,
 }
@@ -134,6 +136,7 @@ impl App {
             save_error: None,
             last_export: None,
             exported_basis: None,
+            digit_answered_at: None,
             posting: None,
         };
         app.walk_screen.sync(&app.session.walk, &app.set);
@@ -475,6 +478,18 @@ impl App {
                     let key = keymap::key_for(&ctx, Action::Help).unwrap_or_default();
                     format!("press {key} for the keys")
                 };
+                // A version typed where a list question now stands: its digits chose answers.
+                let typed_ahead = ctx.screen == Screen::Question
+                    && matches!(key.code, ratatui::crossterm::event::KeyCode::Char('.' | ','))
+                    && self.digit_answered_at.is_some_and(|t| self.now - t <= chrono::Duration::seconds(3));
+                if typed_ahead {
+                    let back = keymap::key_for(&ctx, Action::Back).unwrap_or_else(|| "←".into());
+                    self.warn(format!(
+                        "\"{}\" is not an answer here. If a version was typed, its digits chose answers: {back} takes them back.",
+                        keymap::key_name(&key)
+                    ));
+                    return Vec::new();
+                }
                 self.warn(format!("{} does nothing here: {help}.", keymap::key_name(&key)));
             }
             return Vec::new();

@@ -234,6 +234,7 @@ pub fn key(app: &mut App, action: Action, key: &KeyEvent, screen: Screen) -> Vec
                     app.walk_screen.cursor = i;
                     toggle(app, i)
                 } else {
+                    app.digit_answered_at = Some(app.now);
                     choose(app, i)
                 }
             }
