@@ -488,6 +488,10 @@ fn carry_out(
                 let r = store.escalate(&app.session);
                 queue.extend(app.update(Msg::Escalated(r), Utc::now()));
             }
+            Effect::Claim(id) => {
+                let r = store.claim(&id);
+                queue.extend(app.update(Msg::Claimed(id, r), Utc::now()));
+            }
             Effect::CopyToClipboard(text) => {
                 let written =
                     crate::export::clipboard::copy_to_clipboard(&mut io::stdout().lock(), &text).unwrap_or(false);

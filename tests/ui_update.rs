@@ -1140,8 +1140,22 @@ fn start_screen_offers_unfinished_calls_and_resumes_one() {
     key(&mut a, KeyCode::Esc);
     let mut quitter = a.clone();
     assert_eq!(ch(&mut quitter, 'q'), vec![Effect::Quit(exit::OK)]);
-    // Enter: the older call is back at the same question with the same facts and notes.
-    assert_eq!(key(&mut a, KeyCode::Enter), vec![]);
+    // Enter asks for the call's lock first (one wizard writes a session); held by another
+    // wizard, the start screen stays and says who has it.
+    let claim = vec![Effect::Claim(older.id.clone())];
+    let mut refused = a.clone();
+    assert_eq!(key(&mut refused, KeyCode::Enter), claim);
+    let held = "session 20261125T130000Z-00aa is open in another wizard: Ana (pid 7)".to_string();
+    refused.update(Msg::Claimed(older.id.clone(), Err(held)), t1());
+    assert!(refused.on_start_screen() && refused.screen() == Screen::Resume);
+    assert_eq!(
+        status(&refused),
+        (StatusKind::Warn, "Not resumed: session 20261125T130000Z-00aa is open in another wizard: Ana (pid 7)".into())
+    );
+    // Taken: the older call is back at the same question with the same facts and notes.
+    assert_eq!(key(&mut a, KeyCode::Enter), claim);
+    assert!(a.on_start_screen(), "not before the lock is ours");
+    a.update(Msg::Claimed(older.id.clone(), Ok(())), t1());
     assert_eq!(a.mode, Mode::Walk);
     assert_eq!(a.session, older);
     assert_eq!(node(&a), "q-phone-version");

@@ -464,6 +464,13 @@ impl App {
                 if self.on_start_screen() { Vec::new() } else { vec![Effect::Persist] }
             }
             Msg::Posted(result) => post::posted(self, result),
+            Msg::Claimed(id, result) => match self.mode {
+                Mode::Start(_) => self.route_to_mode(|mode, app| match mode {
+                    Mode::Start(s) => s.claimed(&id, result, app),
+                    _ => Reply::stay(),
+                }),
+                _ => Vec::new(),
+            },
         }
     }
 

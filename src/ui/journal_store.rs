@@ -77,7 +77,7 @@ impl JournalStore {
     /// A link or other non-file at the lock's name is a refusal too (never followed).
     /// A lock that can't be taken for an I/O reason (an unwritable folder) is not a refusal:
     /// the save goes ahead and its own failure is reported, so nothing is dropped silently.
-    fn claim(&mut self, id: &str) -> Result<(), String> {
+    fn claim_lock(&mut self, id: &str) -> Result<(), String> {
         if self.lock.as_ref().is_some_and(|l| l.id() == id) {
             return Ok(());
         }
@@ -121,7 +121,7 @@ impl SessionStore for JournalStore {
     }
 
     fn save(&mut self, session: &Session) -> Result<(), String> {
-        self.claim(&session.id)?;
+        self.claim_lock(&session.id)?;
         self.writer.submit(session);
         match self.writer.last_error() {
             Some(e) => Err(e),
@@ -180,6 +180,13 @@ impl SessionStore for JournalStore {
     /// A file that is not the journal's own file for its id (a copy, a package) or a redacted
     /// package continues as a NEW session (`continued_from`), so the original is never written
     /// over; a session of the journal is claimed at once, so a second wizard is refused here.
+    fn claim(&mut self, id: &str) -> Result<(), String> {
+        let r = self.claim_lock(id);
+        // A refusal here keeps the wizard on the start screen; it is not a save that failed.
+        self.refused = None;
+        r
+    }
+
     fn load(&mut self, id: Option<&str>) -> Result<Session, String> {
         let session = match id.filter(|s| !s.is_empty()) {
             Some(id) => {
@@ -203,7 +210,7 @@ impl SessionStore for JournalStore {
                 format!("{e} (passkey-triage sessions lists every session)")
             })?,
         };
-        self.claim(&session.id)?;
+        self.claim_lock(&session.id)?;
         Ok(session)
     }
 

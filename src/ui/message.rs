@@ -38,6 +38,8 @@ pub enum Msg {
     /// Result of an `Effect::Post` (carried out off the UI thread): the record to keep in the
     /// session, or why nothing was posted (the cause: one line, no secret).
     Posted(Result<crate::ticketing::delivery::Delivered, String>),
+    /// Result of an `Effect::Claim`: session `id` is this wizard's to write, or who holds it.
+    Claimed(String, Result<(), String>),
 }
 
 /// The whole runbook set, for [`Msg::RunbooksLoaded`]; equal when the contents are.
@@ -69,6 +71,9 @@ pub enum Effect {
     /// Post the ticket note to the help desk as an internal note; the result comes back as
     /// `Msg::Posted`.
     Post { system: System, ticket: String },
+    /// Take session `id`'s lock before resuming it (one wizard writes a session); the result
+    /// comes back as `Msg::Claimed`.
+    Claim(String),
 }
 
 /// How the app was started.

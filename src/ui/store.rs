@@ -67,6 +67,12 @@ pub trait SessionStore {
         Err("there is no tier-2 queue".into())
     }
 
+    /// Makes this wizard the one writer of session `id` (before resuming it from the start
+    /// screen); Err: who holds it, in one line.
+    fn claim(&mut self, _id: &str) -> Result<(), String> {
+        Ok(())
+    }
+
     /// Loads a session to resume: `id` (an id, a unique prefix or a file) or, when None, the
     /// newest open one.
     fn load(&mut self, id: Option<&str>) -> Result<Session, String>;

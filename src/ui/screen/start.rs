@@ -70,9 +70,9 @@ impl StartScreen {
             }
             // On an unfinished call: continue it instead (the new session, never saved, goes).
             Action::Select => match self.focus.checked_sub(START_FIELDS.len()) {
+                // Only once its lock is ours ([`StartScreen::claimed`]): one wizard writes a session.
                 Some(i) if i < self.resumable.len() => {
-                    app.open_session(self.resumable.swap_remove(i));
-                    Reply::close()
+                    Reply::stay_with(vec![Effect::Claim(self.resumable[i].id.clone())])
                 }
                 _ => Reply::stay(),
             },
@@ -87,6 +87,22 @@ impl StartScreen {
                 if let Some(field) = self.fields.get_mut(self.focus) {
                     field.edit(other, key);
                 }
+                Reply::stay()
+            }
+        }
+    }
+
+    /// The lock of a call picked to resume: taken, the call opens; held by another wizard, the
+    /// start screen stays and says who has it.
+    pub fn claimed(&mut self, id: &str, result: Result<(), String>, app: &mut App) -> Reply {
+        let Some(i) = self.resumable.iter().position(|s| s.id == id) else { return Reply::stay() };
+        match result {
+            Ok(()) => {
+                app.open_session(self.resumable.swap_remove(i));
+                Reply::close()
+            }
+            Err(e) => {
+                app.warn(format!("Not resumed: {}", sanitize_line(&e)));
                 Reply::stay()
             }
         }
