@@ -71,6 +71,28 @@ fn resolved_on_the_call_names_the_step_that_fixed_it() {
 }
 
 #[test]
+fn a_step_tried_off_the_final_path_stays_in_the_notes() {
+    // Tier 2 continuing a package keeps tier 1's step results; a path that no longer passes
+    // the step must not drop what the caller already tried.
+    let set = fixture_set();
+    let mut s = classified(&set);
+    assert!(!text(&s).contains("ALSO TRIED"), "nothing tried off the path yet");
+    let tried = passkey_triage::engine::FactEntry {
+        value: "failed".into(),
+        provenance: passkey_triage::engine::Provenance::Asked,
+        at: at(10, 0, 50),
+        via: Some("tier-1 session T1".into()),
+    };
+    s.walk.step_results.insert("triage#s-restart".into(), tried);
+    let with_set = export::render_with(&s, Format::Text, Options::default(), Some(&set));
+    let lines = section(&with_set, "ALSO TRIED ON THE CALL");
+    assert_eq!(lines, ["  - Restart Authenticator (triage#s-restart) = failed"], "{with_set}");
+    let md = export::render_with(&s, Format::Markdown, Options::default(), Some(&set));
+    assert!(md.contains("## Also tried on the call") && md.contains("Restart Authenticator"), "{md}");
+    assert!(text(&s).contains("  - triage#s-restart = failed"), "without the runbooks, the node names it");
+}
+
+#[test]
 fn collect_for_tier2_only_when_the_outcome_escalates() {
     let set = fixture_set();
     let mut s = classified(&set);

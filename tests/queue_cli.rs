@@ -296,6 +296,22 @@ fn fixed_package(ana: &Agent) -> String {
     id
 }
 
+#[test]
+fn a_damaged_package_is_refused_without_being_claimed() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "Ana");
+    let bo = Agent::new(tmp.path(), "Bo");
+    let id = ana.tier1_session("INC-D", true);
+    ok(&ana.run(&["escalate", &id]));
+    let queued = ana.queue.join(format!("{id}.json"));
+    let bytes = std::fs::read(&queued).expect("package");
+    std::fs::write(&queued, &bytes[..bytes.len() / 2]).expect("truncate");
+    let err = refused(&bo.run(&["open", &id, "--print"]));
+    assert!(err.contains(&format!("{id}.json")), "names the file: {err}");
+    let claims = std::fs::read_dir(ana.queue.join("claims")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(claims, 0, "nobody holds a package nobody could open");
+}
+
 #[cfg(unix)]
 #[test]
 fn the_queue_follows_no_link() {

@@ -130,6 +130,14 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
     if s.is_open() {
         o.push_str(&format!("\nWaiting at {}.\n", code(&s.walk.position.node().to_string())));
     }
+    let tried = super::tried_off_path(s, set);
+    if !tried.is_empty() {
+        o.push_str("\n## Also tried on the call\n\nSteps the final path no longer passes.\n\n");
+        for (node, result, title) in tried {
+            let what = if title.is_empty() { code(node) } else { format!("{} ({})", inline(&title), code(node)) };
+            o.push_str(&wrapped("- ", "  ", &format!("{what}: {}", inline(result))));
+        }
+    }
     if why_rows(s).next().is_some() {
         o.push_str("\n## Why: the runbook rules that decided the route\n\n");
         for p in why_rows(s) {

@@ -289,6 +289,29 @@ pub(crate) fn path_rows(s: &Session) -> impl Iterator<Item = (usize, &PathEntry)
     crate::engine::questions_and_steps(&s.walk.path).enumerate().map(|(i, p)| (i + 1, p))
 }
 
+/// Steps tried on the call whose result is kept but which the final path no longer passes (an
+/// answer changed after them, or tier 2 continued elsewhere): what the caller already tried
+/// stays in the notes. `(node, result, step title when the runbooks know it)`.
+pub(crate) fn tried_off_path<'a>(s: &'a Session, set: Option<&RunbookSet>) -> Vec<(&'a str, &'a str, String)> {
+    s.walk
+        .step_results
+        .iter()
+        .filter(|(node, _)| !s.walk.path.iter().any(|p| p.kind == StepKind::Step && p.node.to_string() == **node))
+        .map(|(node, result)| {
+            let title = set
+                .and_then(|set| {
+                    let r = crate::runbook::NodeRef::parse(node)?;
+                    match set.node(&r)? {
+                        crate::runbook::model::Node::Step(st) => Some(st.title.clone()),
+                        _ => None,
+                    }
+                })
+                .unwrap_or_default();
+            (node.as_str(), result.value.as_str(), title)
+        })
+        .collect()
+}
+
 /// The route decisions where a rule matched (a route that fell through to `otherwise` decided
 /// nothing worth reading): why the walk went where it did.
 pub(crate) fn why_rows(s: &Session) -> impl Iterator<Item = &PathEntry> {

@@ -136,6 +136,15 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
     if s.is_open() {
         w.wrap("  ...  ", "       ", &format!("waiting at {}", sanitize_line(&s.walk.position.node().to_string())));
     }
+    let tried = super::tried_off_path(s, set);
+    if !tried.is_empty() {
+        w.blank();
+        w.line("ALSO TRIED ON THE CALL (steps the final path no longer passes)");
+        for (node, result, title) in tried {
+            let what = if title.is_empty() { node.to_string() } else { format!("{title} ({node})") };
+            w.wrap("  - ", "    ", &format!("{} = {}", sanitize_line(&what), sanitize_line(result)));
+        }
+    }
     if why_rows(s).next().is_some() {
         w.blank();
         w.line("WHY (the runbook rules that decided the route)");

@@ -125,12 +125,17 @@ impl QueueBackend for Queue {
                 found.id
             )));
         };
-        let claimed = self.claim(&found.id, agent, take_over, now)?;
+        // Read and parsed before it is claimed: a damaged package is refused without leaving
+        // it held by whoever tried to open it.
         let json = super::read_package(&found.file).map_err(|source| QueueError::Io {
             path: found.file.clone(),
             what: "cannot read",
             source,
         })?;
+        if let Err(e) = crate::session::journal::parse_session(&json) {
+            return Err(QueueError::Refused(format!("{}: {e}", found.file.display())));
+        }
+        let claimed = self.claim(&found.id, agent, take_over, now)?;
         let held = held_line(&found.id, agent, &claimed);
         Ok(Some(Taken {
             note: match &found.other_reading {
