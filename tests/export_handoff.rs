@@ -90,6 +90,26 @@ fn a_step_tried_off_the_final_path_stays_in_the_notes() {
     let md = export::render_with(&s, Format::Markdown, Options::default(), Some(&set));
     assert!(md.contains("## Also tried on the call") && md.contains("Restart Authenticator"), "{md}");
     assert!(text(&s).contains("  - triage#s-restart = failed"), "without the runbooks, the node names it");
+
+    // Tier 1 itself: the restart was tried, then the agent went back and changed the answer
+    // that led to it; the path no longer passes the step, the notes still say it was tried.
+    let walk = Walk::start(&set, Vec::new(), WalkOptions::default(), at(9, 0, 0)).expect("start");
+    let mut s = Session::new("20260120T090000Z-0002".into(), CallInfo::default(), &set, walk, at(9, 0, 0), 0);
+    for (answer, sec) in [("sign-in", 10), ("unknown", 20), ("authenticator", 30), ("yes", 40), ("failed", 50)] {
+        step(&mut s, &set, answer, at(9, 0, sec));
+    }
+    while s.walk.current(&set).is_some_and(
+        |c| !matches!(c, passkey_triage::engine::Current::Question(_, q) if q.fact == "authenticator.signed_in"),
+    ) {
+        s.walk.back(&set, at(9, 1, 0)).expect("back");
+    }
+    step(&mut s, &set, "no", at(9, 1, 10));
+    let out = export::render_with(&s, Format::Text, Options::default(), Some(&set));
+    assert_eq!(
+        section(&out, "ALSO TRIED ON THE CALL"),
+        ["  - Restart Authenticator (triage#s-restart) = failed"],
+        "{out}"
+    );
 }
 
 #[test]

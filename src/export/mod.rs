@@ -293,9 +293,18 @@ pub(crate) fn path_rows(s: &Session) -> impl Iterator<Item = (usize, &PathEntry)
 /// answer changed after them, or tier 2 continued elsewhere): what the caller already tried
 /// stays in the notes. `(node, result, step title when the runbooks know it)`.
 pub(crate) fn tried_off_path<'a>(s: &'a Session, set: Option<&RunbookSet>) -> Vec<(&'a str, &'a str, String)> {
+    // Results still held, and those `back` took over (kept to re-apply if the walk passes the
+    // step again): a step key is `runbook#node`, a fact key has no `#`.
+    let here = s.walk.position.node().to_string();
+    let taken_back = s
+        .walk
+        .previous_entries
+        .iter()
+        .filter(|(k, _)| k.contains('#') && **k != here && !s.walk.step_results.contains_key(*k));
     s.walk
         .step_results
         .iter()
+        .chain(taken_back)
         .filter(|(node, _)| !s.walk.path.iter().any(|p| p.kind == StepKind::Step && p.node.to_string() == **node))
         .map(|(node, result)| {
             let title = set
