@@ -646,6 +646,20 @@ fn back_revises_answers_from_an_earlier_session_and_keeps_their_origin() {
 }
 
 #[test]
+fn tier2_counts_its_own_questions_not_tier_1s() {
+    // Tier 1 asked the phase; tier 2 continues the package: its first question is its question 1.
+    let set = linear();
+    let mut w = start(&set, &[("phase", "sign-in", Provenance::Asked)], ASK);
+    assert_eq!(w.questions_asked(), 1, "asked on this call");
+    for f in w.facts.values_mut() {
+        f.via = Some("tier-1 session T1".into());
+    }
+    assert_eq!((w.questions_asked(), w.question_number(&set)), (0, 1));
+    w.answer(&set, "cross-device", t(1)).unwrap();
+    assert_eq!((w.questions_asked(), w.question_number(&set)), (1, 2));
+}
+
+#[test]
 fn back_never_reopens_what_the_sign_in_log_says() {
     // An imported fact carries its log field in `via`; that is not an earlier session's answer,
     // so ← on the first question asked stays there instead of reopening it as "ask the caller".

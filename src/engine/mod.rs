@@ -953,11 +953,17 @@ impl Walk {
         Resolution::Ask
     }
 
-    /// How many questions were put to someone (answers with provenance `asked`, including a
-    /// "can't tell" a derivation has since settled). Not the path's length: a derivation can
-    /// re-walk the path from the entry (contract §9.1).
+    /// How many questions were put to someone on this call (answers with provenance `asked` and
+    /// no earlier session behind them, including a "can't tell" a derivation has since settled).
+    /// Not the path's length: a derivation can re-walk the path from the entry (contract §9.1).
     pub fn questions_asked(&self) -> usize {
-        self.facts.values().chain(self.shadowed.values()).filter(|f| f.provenance == Provenance::Asked).count()
+        // An earlier session's answers (`via`: tier 1's, when tier 2 continues a package) were
+        // put to someone on another call: this call's count starts at its own first question.
+        self.facts
+            .values()
+            .chain(self.shadowed.values())
+            .filter(|f| f.provenance == Provenance::Asked && f.via.is_none())
+            .count()
     }
 
     /// The number of the question the walk waits at, as the caller hears it: one more than the
@@ -976,6 +982,7 @@ impl Walk {
         for p in &self.path {
             if let (StepKind::Question, Provenance::Asked, Some(f)) = (p.kind, p.provenance, p.fact.as_deref())
                 && !before.contains(&f)
+                && self.facts.get(f).is_none_or(|e| e.via.is_none())
             {
                 before.push(f);
             }

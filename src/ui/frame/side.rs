@@ -98,7 +98,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
         if p.provenance == crate::engine::Provenance::Skipped {
             continue;
         }
-        let number = if p.provenance == crate::engine::Provenance::Asked && p.kind == crate::engine::StepKind::Question
+        let number = if p.provenance == crate::engine::Provenance::Asked
+            && p.kind == crate::engine::StepKind::Question
+            && !from_tier1(walk, p)
         {
             asked += 1;
             format!("{asked:>2}")
