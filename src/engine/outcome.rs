@@ -12,6 +12,7 @@
 use super::Walk;
 use crate::matrix::{Area, Matrix, Row, Verdict};
 use crate::runbook::RunbookSet;
+use crate::runbook::placeholder::spans;
 use crate::runbook::model::{Actor, Condition, Help, Outcome};
 use crate::vocab::UNKNOWN;
 
@@ -119,51 +120,6 @@ pub fn os_name(os: &str) -> &str {
         other => other,
     }
 }
-
-/// A placeholder found in a text: its name and its fallback.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Placeholder<'a> {
-    pub name: &'a str,
-    pub fallback: Option<&'a str>,
-}
-
-/// Every placeholder in `text`, in order. Only `{name}` where name is dotted lowercase words counts,
-/// so other braces (a Bluetooth service id such as `{0000FFFD-…}`) are left alone.
-pub fn placeholders(text: &str) -> Vec<Placeholder<'_>> {
-    spans(text).into_iter().map(|(_, _, p)| p).collect()
-}
-
-fn spans(text: &str) -> Vec<(usize, usize, Placeholder<'_>)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(open) = text[from..].find('{').map(|i| i + from) {
-        let Some(close) = text[open..].find('}').map(|i| i + open) else { break };
-        let inner = &text[open + 1..close];
-        let (name, fallback) = match inner.split_once('|') {
-            Some((n, f)) => (n, Some(f)),
-            None => (inner, None),
-        };
-        if is_name(name) {
-            out.push((open, close + 1, Placeholder { name, fallback }));
-        }
-        from = open + 1;
-    }
-    out
-}
-
-fn is_name(name: &str) -> bool {
-    let mut parts = name.split('.');
-    let first_ok = parts.next().is_some_and(|p| p.starts_with(|c: char| c.is_ascii_lowercase()));
-    first_ok
-        && name.contains('.')
-        && name
-            .split('.')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
-}
-
-/// The matrix placeholders a text may use.
-pub const MATRIX_PLACEHOLDERS: [&str; 5] =
-    ["matrix.minimum", "matrix.have", "matrix.fact", "matrix.platform", "matrix.row"];
 
 /// Fills a text's placeholders.
 pub fn fill(text: &str, walk: &Walk, row: Option<&MatrixRow>) -> String {
@@ -286,15 +242,5 @@ mod tests {
             let plain = Help::Text("always".to_string());
             prop_assert_eq!(help_texts(&plain, &facts, &matrix), vec!["always"]);
         }
-    }
-
-    #[test]
-    fn finds_only_named_placeholders() {
-        let t = "iOS {phone.os_version|your version} needs {matrix.minimum}; ServicesAllowedList = {0000FFFD-0000}.";
-        let ps = placeholders(t);
-        assert_eq!(ps.len(), 2);
-        assert_eq!(ps[0], Placeholder { name: "phone.os_version", fallback: Some("your version") });
-        assert_eq!(ps[1], Placeholder { name: "matrix.minimum", fallback: None });
-        assert!(placeholders("{Upper.case} {nodot} {a..b} {}").is_empty());
     }
 }

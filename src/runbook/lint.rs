@@ -83,7 +83,7 @@ pub fn stale_content(
 /// row, and must have something to quote wherever the outcome can be reached: a fact known on
 /// every path there (or required by the item's own `when`), or a fallback after `|`.
 fn lint_placeholders(set: &RunbookSet, selected: &dyn Fn(&LoadedRunbook) -> bool, out: &mut Vec<Finding>) {
-    use crate::engine::outcome::{MATRIX_PLACEHOLDERS, placeholders};
+    use super::placeholder::{MATRIX_PLACEHOLDERS, placeholders};
     let known = super::known::known_at(set);
     for rb in set.runbooks.iter().filter(|rb| selected(rb)) {
         let f = &*rb.file;

@@ -5,6 +5,7 @@ pub mod known;
 pub mod lint;
 pub mod load;
 pub mod model;
+pub mod placeholder;
 pub mod position;
 pub mod priors;
 
