@@ -5,6 +5,10 @@
 //! its class. Prints the number of questions put to the caller or the agent, as tier 1 and as
 //! tier 2 (`cargo test --test call_simulation -- --nocapture`). This is the contract's count of a
 //! call (§5.1): nothing is known until it is asked.
+//!
+//! To compare a content change: `SIM_RUNBOOKS=DIR` walks the built-ins overridden by DIR's
+//! runbooks (e.g. the files of an older commit), and `SHOW_CALLS=1` lists every question asked
+//! (`-- --nocapture`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -67,7 +71,12 @@ fn call(set: &RunbookSet, world: &World, role: Role) -> (Walk, usize) {
                 }
                 a
             }
-            Some(Current::Step(..)) => "unknown".to_string(),
+            Some(Current::Step(at, _)) => {
+                if std::env::var_os("SHOW_CALLS").is_some() {
+                    eprintln!("  {} {:?}: step {at}", world.file, role);
+                }
+                "unknown".to_string()
+            }
             _ => break,
         };
         w.answer(set, &answer, t(i + 1)).unwrap_or_else(|e| panic!("{}: {e}", world.file));
@@ -89,7 +98,10 @@ fn median(xs: &mut [usize]) -> f64 {
 
 #[test]
 fn every_world_classifies_as_a_call_within_the_budget() {
-    let set = RunbookSet::builtin().expect("built-in runbooks");
+    let set = match std::env::var_os("SIM_RUNBOOKS") {
+        Some(dir) => RunbookSet::load(&[PathBuf::from(dir)]).expect("SIM_RUNBOOKS").set,
+        None => RunbookSet::builtin().expect("built-in runbooks"),
+    };
     let worlds = worlds();
     assert!(worlds.len() >= 90, "{} worlds", worlds.len());
     let mut failures = Vec::new();
@@ -143,7 +155,9 @@ fn every_world_classifies_as_a_call_within_the_budget() {
         worlds.len()
     );
     // Calls don't get longer than they are (as of 6 December 2026: tier 1 median 10, max 21,
-    // 1173 questions in all; tier 2 median 16, max 27). The count walks given every fact up
+    // 1180 questions in all; tier 2 median 16, max 26). 1173 became 1180 when the "retry on
+    // another network" step moved to the end of a QR-code call: 8 of 17 tier-1 calls that did
+    // the retry (minutes each) now find their fault with questions first. The count walks given every fact up
     // front used to report (median 1) hid how long calls are; the target is a median of 6 and a
     // maximum of 12 (docs/designed-for-later.md). Weighing every open fact, as contract §9.2
     // reads, instead of only those every way on reads, took tier 1 from 1134 (median 9) and
@@ -152,11 +166,11 @@ fn every_world_classifies_as_a_call_within_the_budget() {
     if m1 > 10.0 || x1 > 21 {
         failures.push(format!("tier-1 calls got longer: median {m1}, max {x1} (budget: median 10, max 21)"));
     }
-    if m2 > 16.0 || x2 > 27 {
-        failures.push(format!("tier-2 calls got longer: median {m2}, max {x2} (budget: median 16, max 27)"));
+    if m2 > 16.0 || x2 > 26 {
+        failures.push(format!("tier-2 calls got longer: median {m2}, max {x2} (budget: median 16, max 26)"));
     }
-    if total1 > 1173 {
-        failures.push(format!("tier-1 calls got longer: {total1} questions in all (budget: 1173)"));
+    if total1 > 1180 {
+        failures.push(format!("tier-1 calls got longer: {total1} questions in all (budget: 1180)"));
     }
     // Priors set where each outcome is common rank the likely class first (December 2026: 17 of 22).
     if first_three < 17 {
