@@ -12,8 +12,8 @@
 use super::Walk;
 use crate::matrix::{Area, Matrix, Row, Verdict};
 use crate::runbook::RunbookSet;
-use crate::runbook::placeholder::spans;
 use crate::runbook::model::{Actor, Condition, Help, Outcome};
+use crate::runbook::placeholder::spans;
 use crate::vocab::UNKNOWN;
 
 /// One remediation step that applies to this call.
