@@ -3,9 +3,11 @@
 use crate::runbook::model::Node;
 use crate::runbook::{LoadedRunbook, NodeRef};
 
-/// Escapes a label for Mermaid's quoted strings.
+/// Escapes a label for Mermaid's quoted strings. `%` too: Mermaid reads `%%` as a comment even
+/// inside quotes (the rest of the line is lost: a parse error) and `%%{init: …}%%` anywhere in
+/// the text as a directive (a runbook title could restyle or re-theme the drawing).
 fn mermaid_label(s: &str) -> String {
-    crate::text::sanitize_line(s).replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;")
+    crate::text::sanitize_line(s).replace('%', "#37;").replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;")
 }
 
 fn dot_label(s: &str) -> String {

@@ -169,6 +169,42 @@ fn graph_mermaid_and_dot_of_a_fixture_runbook() {
     assert_eq!(triage.stdout.matches(" -> ").count(), edges);
 }
 
+/// Mermaid reads `%%` as a comment even inside a quoted label (the rest of the line is lost: the
+/// drawing doesn't parse) and `%%{init: …}%%` anywhere as a directive (a runbook title could
+/// re-theme the drawing or inject CSS): no `%%` from a runbook reaches the Mermaid text.
+#[test]
+fn graph_mermaid_neutralises_percent_directives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let directive = r#"%%{init: {"theme": "dark", "themeCSS": "svg {display: none}"}}%%"#;
+    let rb = serde_json::json!({
+        "schema": 1, "id": "pct", "title": format!("Title {directive}"), "as_of": "2026-01-15",
+        "sources": [{"id": "S", "title": "t", "url": "https://learn.microsoft.com/"}],
+        "start": "q",
+        "nodes": [
+            {"kind": "question", "id": "q", "fact": "phase", "prompt": format!("100%% sure? {directive}"),
+             "help": "h", "options": [
+                {"value": "sign-in", "label": "l", "next": "o"},
+                {"value": "registration", "label": "l", "next": "o"},
+                {"value": "unknown", "label": "l", "next": "o"}]},
+            {"kind": "outcome", "id": "o", "class": "unclassified", "title": "50% of calls", "summary": "s",
+             "escalate": false, "remediation": [{"text": "t", "source": "S"}]}
+        ]
+    });
+    let dir = tmp.path().join("pct");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("pct.json"), serde_json::to_vec(&rb).unwrap()).unwrap();
+    let m = run(tmp.path(), &["--runbooks", dir.to_str().unwrap(), "graph", "pct"]);
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    // The header comment is the only `%%` left.
+    assert_eq!(m.stdout.matches("%%").count(), 1, "{}", m.stdout);
+    assert!(m.stdout.starts_with("%% pct (Title #37;#37;{init:"), "{}", m.stdout);
+    assert!(m.stdout.contains("100#37;#37; sure?"), "{}", m.stdout);
+    assert!(m.stdout.contains("50#37; of calls"), "{}", m.stdout);
+    // Graphviz has no such syntax: its text keeps `%`.
+    let d = run(tmp.path(), &["--runbooks", dir.to_str().unwrap(), "graph", "pct", "--format", "dot"]);
+    assert!(d.stdout.contains("50% of calls"), "{}", d.stdout);
+}
+
 #[test]
 fn graph_of_an_unknown_runbook_is_bad_input() {
     let tmp = tempfile::tempdir().unwrap();

@@ -159,6 +159,18 @@ fn exit_codes() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// Two PATHs holding the same runbook id: the later replaces the earlier in the set, but both were
+/// named, so both are checked (the earlier used to be counted as checked and never looked at).
+#[test]
+fn every_path_is_checked_even_when_a_later_one_has_the_same_runbook_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = lint(tmp.path(), &["tests/fixtures/lint/bad-prior.json", "tests/fixtures/lint/empty-text--step.json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("bad-prior.json:52:16: error[bad-prior]"), "{}", r.stdout);
+    assert!(r.stdout.contains("empty-text--step.json:42:16: error[empty-text]"), "{}", r.stdout);
+    assert!(r.stdout.ends_with("2 runbook(s) checked: 4 error(s), 0 warning(s)\n"), "{}", r.stdout);
+}
+
 #[test]
 fn json_format() {
     let tmp = tempfile::tempdir().unwrap();

@@ -50,6 +50,27 @@ pub fn run(ctx: &Context, args: &LintArgs, out: &mut dyn Write) -> Result<i32, C
         return Err(CliError::bad_input(io.to_string()));
     }
     findings.extend(lint(&loaded.set, selected.as_ref(), LintScope { full_set }));
+    // A file named on the command line whose runbook id a later PATH also has is replaced in the
+    // set above (later wins): lint it again with its own PATH last, so it is checked too.
+    if let Some(sel) = &selected {
+        let in_set: HashSet<String> = loaded.set.runbooks.iter().map(|rb| rb.file.origin.to_string()).collect();
+        for p in &args.paths {
+            let files: HashSet<String> = runbook_files(p)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|f| f.display().to_string())
+                .filter(|f| sel.contains(f) && !in_set.contains(f) && !findings.iter().any(|x| &x.file == f))
+                .collect();
+            if files.is_empty() {
+                continue;
+            }
+            let mut own = ctx.effective_dirs();
+            own.push(p.clone());
+            let again = RunbookSet::load(&own).map_err(|f| CliError::bad_input(f.to_string()))?;
+            findings.extend(again.errors.iter().filter(|f| files.contains(&f.file)).cloned());
+            findings.extend(lint(&again.set, Some(&files), LintScope { full_set }));
+        }
+    }
     findings.extend(aadsts_findings(&dirs));
     let today = chrono::Utc::now().date_naive();
     findings.extend(stale_content(&loaded.set, selected.as_ref(), today, args.max_age_days));

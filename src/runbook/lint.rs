@@ -227,6 +227,8 @@ fn lint_runbook(set: &RunbookSet, rb: &LoadedRunbook, out: &mut Vec<Finding>) {
             ));
         }
     }
+    lint_derivations(set, rb, out);
+    hidden_characters(rb, out);
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, node) in r.nodes.iter().enumerate() {
         let p = format!("/nodes/{i}");
@@ -263,6 +265,145 @@ fn lint_runbook(set: &RunbookSet, rb: &LoadedRunbook, out: &mut Vec<Finding>) {
             format!("start node `{}` does not exist in runbook `{}`", r.start, r.id),
         ));
     }
+}
+
+/// The top-level `derive` rules speak the vocabulary too: a condition on a fact nobody declared,
+/// a `set` of a value outside the fact's values or a `copy` between facts that don't exist (or
+/// hold different kinds of value) would otherwise be ignored by the walk without a word.
+fn lint_derivations(set: &RunbookSet, rb: &LoadedRunbook, out: &mut Vec<Finding>) {
+    let f = &*rb.file;
+    let vocab = &set.vocab;
+    for (i, d) in rb.runbook.derive.iter().enumerate() {
+        let p = format!("/derive/{i}");
+        // Not a node: the findings carry no `node`, and their text names the rule.
+        let me = NodeRef::new(rb.id(), format!("derive/{i}"));
+        let mut found = Vec::new();
+        lint_condition(f, vocab, &me, &d.when, &format!("{p}/when"), &mut found);
+        for (k, v) in &d.set {
+            if vocab.fact(k).is_none() {
+                found.push(Finding::error(
+                    "unknown-fact",
+                    f,
+                    &format!("{p}/set"),
+                    format!("{me}: sets unknown fact `{k}`"),
+                ));
+            } else if let Err(e) = vocab.check(k, v) {
+                found.push(Finding::error("bad-value", f, &format!("{p}/set"), format!("{me}: {e}")));
+            }
+        }
+        for (target, source) in &d.copy {
+            let (t, s) = (vocab.fact(target), vocab.fact(source));
+            for (key, def) in [(target, t), (source, s)] {
+                if def.is_none() {
+                    found.push(Finding::error(
+                        "unknown-fact",
+                        f,
+                        &format!("{p}/copy"),
+                        format!("{me}: copies unknown fact `{key}`"),
+                    ));
+                }
+            }
+            if let (Some(t), Some(s)) = (t, s)
+                && std::mem::discriminant(&t.ty) != std::mem::discriminant(&s.ty)
+            {
+                found.push(Finding::error(
+                    "bad-value",
+                    f,
+                    &format!("{p}/copy"),
+                    format!("{me}: copies `{source}` into `{target}`, which holds another kind of value"),
+                ));
+            }
+        }
+        out.extend(found.into_iter().map(|mut x| {
+            x.node = None;
+            x
+        }));
+    }
+}
+
+/// Text a runbook shows (prompts, titles, labels, help, remediation, notes, ids) must not hold
+/// terminal controls, escape sequences, bidi overrides or invisible characters: every output
+/// shows them as `�`, so the author learns here, at their place, rather than from the agent's
+/// screen. A newline is allowed (help and summaries may be laid out in lines).
+fn hidden_characters(rb: &LoadedRunbook, out: &mut Vec<Finding>) {
+    let text = &rb.file.text;
+    // Nothing to find: no such character written as is, and no escape that could spell one.
+    if crate::text::is_clean(text)
+        && !text.contains("\\u")
+        && !text.contains("\\t")
+        && !text.contains("\\r")
+        && !text.contains("\\b")
+        && !text.contains("\\f")
+    {
+        return;
+    }
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else { return };
+    let mut found: Vec<(String, String)> = Vec::new();
+    hidden_in(&value, &mut String::new(), &mut found);
+    for (pointer, shown) in found {
+        let node = pointer
+            .strip_prefix("/nodes/")
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| rb.runbook.nodes.get(i))
+            .map(|n| NodeRef::new(rb.id(), n.id()));
+        let place = node
+            .as_ref()
+            .map_or_else(|| format!("runbook `{}`", crate::text::sanitize_line(rb.id())), ToString::to_string);
+        let finding = Finding::error(
+            "hidden-char",
+            &rb.file,
+            &pointer,
+            format!(
+                "{place}: `{pointer}` holds {shown}: a control character, escape sequence, bidi override or invisible character, shown as `�` on every screen and export; remove it"
+            ),
+        );
+        out.push(match &node {
+            Some(n) => finding.with_node(n),
+            None => finding,
+        });
+    }
+}
+
+/// Every string (member names too) of `v` that isn't clean: its JSON pointer and the characters.
+fn hidden_in(v: &serde_json::Value, pointer: &mut String, found: &mut Vec<(String, String)>) {
+    match v {
+        serde_json::Value::String(s) => hidden_in_str(s, pointer, found),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push_str(&format!("/{i}"));
+                hidden_in(item, pointer, found);
+                pointer.truncate(len);
+            }
+        }
+        serde_json::Value::Object(members) => {
+            for (k, item) in members {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                hidden_in_str(k, pointer, found);
+                hidden_in(item, pointer, found);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn hidden_in_str(s: &str, pointer: &str, found: &mut Vec<(String, String)>) {
+    if crate::text::is_clean(s) {
+        return;
+    }
+    let mut chars: Vec<String> = s
+        .chars()
+        .filter(|&c| c != '\n' && crate::text::is_hostile(c))
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+        .collect();
+    let mut seen = HashSet::new();
+    chars.retain(|c| seen.insert(c.clone()));
+    chars.truncate(5);
+    found.push((pointer.to_string(), chars.join(" ")));
 }
 
 fn check_next(
@@ -438,6 +579,7 @@ fn lint_node(
             }
         }
         Node::Step(s) => {
+            text_required(f, me, &format!("{p}/title"), "title", &s.title, out);
             text_required(f, me, &format!("{p}/instruction"), "instruction", &s.instruction, out);
             if !sources.contains(s.source.as_str()) {
                 out.push(
@@ -463,6 +605,7 @@ fn lint_node(
                         .with_node(me),
                     );
                 }
+                text_required(f, me, &format!("{p}/options/{j}/label"), "label", &o.label, out);
                 check_next(
                     set,
                     rb,
@@ -511,6 +654,20 @@ fn lint_node(
         Node::Outcome(o) => {
             text_required(f, me, &format!("{p}/title"), "title", &o.title, out);
             text_required(f, me, &format!("{p}/summary"), "summary", &o.summary, out);
+            // The walk would quietly weigh such an outcome as 1 (`RunbookSet::prior`).
+            if let Some(prior) = o.prior
+                && !(prior.is_finite() && prior > 0.0)
+            {
+                out.push(
+                    Finding::error(
+                        "bad-prior",
+                        f,
+                        &format!("{p}/prior"),
+                        format!("{me}: prior {prior} is not a number above 0 (1 is a typical outcome; 0.2 a rare one)"),
+                    )
+                    .with_node(me),
+                );
+            }
             // An undeclared class is refused on load (`RunbookSet::undeclared_classes`).
             if o.remediation.is_empty() {
                 out.push(
