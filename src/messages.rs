@@ -107,6 +107,60 @@ impl Catalog {
     pub fn get(&self, id: &str) -> Option<&Message> {
         self.messages.iter().find(|m| m.id == id)
     }
+
+    /// What is wrong with a catalog file's entries, one line each (empty when nothing): ids
+    /// unique and non-empty, a text that matches something, facts that are contract facts with
+    /// a value of their vocabulary (never `unknown`: it implies nothing), and a source (an
+    /// `https://` page unless the entry is marked unverified).
+    pub fn problems(&self, vocab: &crate::vocab::Vocabulary) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, m) in self.messages.iter().enumerate() {
+            let at = format!("messages[{i}] (`{}`)", m.id);
+            if m.id.trim().is_empty() {
+                out.push(format!("messages[{i}]: `id` is empty"));
+            } else if self.messages[..i].iter().any(|e| e.id == m.id) {
+                out.push(format!("{at}: the id is listed twice"));
+            }
+            if normalize(&m.text).is_empty() {
+                out.push(format!("{at}: `text` has no letters or digits to match"));
+            }
+            if m.shown_as.trim().is_empty() {
+                out.push(format!("{at}: `shown_as` is empty"));
+            }
+            if m.facts.is_empty() {
+                out.push(format!("{at}: `facts` is empty: the message would imply nothing"));
+            }
+            for (k, v) in &m.facts {
+                if !crate::vocab::Vocabulary::is_contract_fact(k) {
+                    out.push(format!("{at}: `{k}` is not a contract fact"));
+                } else if v == crate::vocab::UNKNOWN {
+                    out.push(format!("{at}: `{k}` = unknown implies nothing"));
+                } else if let Err(e) = vocab.check(k, v) {
+                    out.push(format!("{at}: {e}"));
+                }
+            }
+            if m.source.title.trim().is_empty() {
+                out.push(format!("{at}: `source.title` is empty"));
+            }
+            if !m.unverified && !m.source.url.starts_with("https://") {
+                out.push(format!(
+                    "{at}: a verified message needs an https:// `source.url` (or `\"unverified\": true`)"
+                ));
+            }
+        }
+        out
+    }
+
+    /// Adds a desk's catalog over this one: an entry with the same id replaces the built-in one,
+    /// a new id is added at the end.
+    pub fn merge(&mut self, other: Catalog) {
+        for m in other.messages {
+            match self.messages.iter_mut().find(|e| e.id == m.id) {
+                Some(e) => *e = m,
+                None => self.messages.push(m),
+            }
+        }
+    }
 }
 
 /// Lower case, letters and digits only, words separated by one space: `"Couldn't sign you in."`
@@ -140,18 +194,43 @@ mod tests {
         assert_eq!(&c, Catalog::builtin());
         assert!(c.messages.len() >= 4);
         let vocab = Vocabulary::contract();
-        let mut ids = std::collections::BTreeSet::new();
-        for m in &c.messages {
-            assert!(ids.insert(&m.id), "{} twice", m.id);
-            assert!(!m.facts.is_empty(), "{}: no facts", m.id);
-            for (k, v) in &m.facts {
-                assert!(Vocabulary::is_contract_fact(k), "{}: {k} is not a contract fact", m.id);
-                assert!(vocab.check(k, v).is_ok(), "{}: {k} = {v}", m.id);
-                assert_ne!(v, crate::vocab::UNKNOWN, "{}: {k} = unknown implies nothing", m.id);
-            }
-            assert!(m.unverified || m.source.url.starts_with("https://"), "{}: a source URL", m.id);
-            assert!(!normalize(&m.text).is_empty(), "{}", m.id);
+        assert_eq!(c.problems(&vocab), Vec::<String>::new());
+    }
+
+    #[test]
+    fn problems_name_each_bad_entry_and_merge_replaces_by_id() {
+        let vocab = Vocabulary::contract();
+        let bad = Catalog::parse(
+            r#"{"schema": 1, "messages": [
+              {"id": "a", "text": "!!", "shown_as": "x", "facts": {"flow": "sideways"}, "source": {"title": "t", "url": "http://x"}},
+              {"id": "a", "text": "ok text", "shown_as": "x", "facts": {"no.such": "1", "phase": "unknown"}, "source": {"title": "", "url": ""}, "unverified": true}
+            ]}"#,
+        )
+        .expect("parses");
+        let p = bad.problems(&vocab).join("\n");
+        for needle in [
+            "no letters",
+            "flow",
+            "https://",
+            "listed twice",
+            "`no.such` is not a contract fact",
+            "unknown implies nothing",
+            "source.title",
+        ] {
+            assert!(p.contains(needle), "{needle} missing from:\n{p}");
         }
+        let mut c = Catalog::builtin().clone();
+        let n = c.messages.len();
+        let mut mine = Catalog::builtin().clone();
+        mine.messages.truncate(1);
+        mine.messages[0].shown_as = "ours".to_string();
+        let mut new = mine.messages[0].clone();
+        new.id = "desk-only".to_string();
+        mine.messages.push(new);
+        c.merge(mine);
+        assert_eq!(c.messages.len(), n + 1);
+        assert_eq!(c.messages[0].shown_as, "ours");
+        assert_eq!(c.messages[n].id, "desk-only");
     }
 
     #[test]

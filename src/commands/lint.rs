@@ -7,7 +7,7 @@ use super::{CliError, Context};
 use crate::cli::{LintArgs, LintFormat};
 use crate::exit;
 use crate::runbook::lint::{LintScope, lint, stale_content};
-use crate::runbook::load::{read_runbook_file, runbook_files};
+use crate::runbook::load::{MESSAGES_FILE, read_runbook_file, runbook_files};
 use crate::runbook::{Finding, RunbookSet, Severity};
 
 pub fn run(ctx: &Context, args: &LintArgs, out: &mut dyn Write) -> Result<i32, CliError> {
@@ -20,14 +20,24 @@ pub fn run(ctx: &Context, args: &LintArgs, out: &mut dyn Write) -> Result<i32, C
             if !p.exists() {
                 return Err(CliError::bad_input(format!("{}: no such file or folder", p.display())));
             }
-            let files = runbook_files(p).map_err(|e| CliError::bad_input(format!("{}: {e}", p.display())))?;
-            if files.is_empty() {
-                return Err(CliError::bad_input(format!("{}: no .json runbooks here", p.display())));
+            // A desk's message catalog is linted with the folder it is in (or on its own).
+            let catalog_file = p.file_name().is_some_and(|n| n == MESSAGES_FILE);
+            let folder = if catalog_file { p.parent().map(|d| d.to_path_buf()).unwrap_or_default() } else { p.clone() };
+            let catalog = folder.join(MESSAGES_FILE);
+            let has_catalog = folder.is_dir() && std::fs::symlink_metadata(&catalog).is_ok();
+            if has_catalog {
+                sel.insert(catalog.display().to_string());
             }
-            for f in files {
-                sel.insert(f.display().to_string());
+            if !catalog_file {
+                let files = runbook_files(p).map_err(|e| CliError::bad_input(format!("{}: {e}", p.display())))?;
+                if files.is_empty() && !has_catalog {
+                    return Err(CliError::bad_input(format!("{}: no .json runbooks here", p.display())));
+                }
+                for f in files {
+                    sel.insert(f.display().to_string());
+                }
             }
-            dirs.push(p.clone());
+            dirs.push(folder);
         }
         selected = Some(sel);
     }
@@ -37,7 +47,7 @@ pub fn run(ctx: &Context, args: &LintArgs, out: &mut dyn Write) -> Result<i32, C
     // parse failure in a named file is not hidden behind another file's.
     if let Some(sel) = &selected {
         findings.retain(|f| sel.contains(&f.file) || f.code == "io");
-        for path in sel {
+        for path in sel.iter().filter(|p| !p.ends_with(MESSAGES_FILE)) {
             if !findings.iter().any(|f| &f.file == path)
                 && let Err(e) = read_runbook_file(std::path::Path::new(path))
             {
@@ -83,7 +93,11 @@ pub fn run(ctx: &Context, args: &LintArgs, out: &mut dyn Write) -> Result<i32, C
             for f in &findings {
                 writeln!(out, "{f}").map_err(io)?;
             }
-            let checked = if full_set { loaded.set.runbooks.len() } else { selected.as_ref().map_or(0, |s| s.len()) };
+            let checked = if full_set {
+                loaded.set.runbooks.len()
+            } else {
+                selected.as_ref().map_or(0, |s| s.iter().filter(|f| !f.ends_with(MESSAGES_FILE)).count())
+            };
             writeln!(out, "{checked} runbook(s) checked: {errors} error(s), {warnings} warning(s)").map_err(io)?;
         }
         LintFormat::Json => {

@@ -57,7 +57,7 @@ pub struct RunbookSet {
     pub matrix_file: Arc<SourceFile>,
     pub vocab: Vocabulary,
     /// Documented on-screen messages (contract §10): what a typed `error.message` names.
-    pub messages: &'static crate::messages::Catalog,
+    pub messages: Arc<crate::messages::Catalog>,
     /// [`RunbookSet::builtin_entry`]: enough for the wizard's first frame, replaced by the whole
     /// set before anything is saved.
     provisional: bool,
@@ -171,8 +171,15 @@ pub fn read_runbook_file(path: &Path) -> Result<LoadedRunbook, Box<Finding>> {
 }
 
 /// Data files that live in runbook folders but are not runbooks: the AADSTS table's override
-/// (`crate::aadsts`).
-pub const DATA_FILES: [&str; 1] = ["aadsts.json"];
+/// (`crate::aadsts`) and a desk's on-screen messages (`crate::messages`, docs/messages.md).
+pub const DATA_FILES: [&str; 2] = ["aadsts.json", MESSAGES_FILE];
+
+/// A desk's message catalog in a runbook folder: its entries add to the built-in ones (same id
+/// replaces).
+pub const MESSAGES_FILE: &str = "messages.json";
+
+/// The largest message catalog file read.
+const MAX_MESSAGES_BYTES: u64 = 1024 * 1024;
 
 /// The `*.json` entries of a folder but [`DATA_FILES`], sorted; a file path is returned as is.
 /// Entries that are not regular files (FIFOs, folders, broken links) are listed too, so that
@@ -261,7 +268,7 @@ impl RunbookSet {
             matrix,
             matrix_file,
             vocab,
-            messages: crate::messages::Catalog::builtin(),
+            messages: Arc::new(crate::messages::Catalog::builtin().clone()),
             provisional: false,
             priors: HashMap::new(),
         }
@@ -317,8 +324,41 @@ impl RunbookSet {
                 }
             }
         }
-        let set = Self::new(rbs, matrix, mfile);
+        let mut set = Self::new(rbs, matrix, mfile);
         errors.extend(set.undeclared_classes());
+        let mut catalog = (*set.messages).clone();
+        let mut desk_catalog = false;
+        for dir in dirs.iter().filter(|d| d.is_dir()) {
+            let path = dir.join(MESSAGES_FILE);
+            if std::fs::symlink_metadata(&path).is_err() {
+                continue;
+            }
+            let name = path.display().to_string();
+            overrides.push(name.clone());
+            let text = match crate::input::read_text(&path, MAX_MESSAGES_BYTES) {
+                Ok(t) => t,
+                Err(e) => {
+                    errors.push(Finding::io(&name, e.kind.to_string()));
+                    continue;
+                }
+            };
+            let parsed = match crate::messages::Catalog::parse(&text) {
+                Ok(c) => c,
+                Err(e) => {
+                    errors.push(Finding { code: "message-catalog", ..Finding::io(&name, e) });
+                    continue;
+                }
+            };
+            let problems = parsed.problems(&set.vocab);
+            if problems.is_empty() {
+                catalog.merge(parsed);
+                desk_catalog = true;
+            }
+            errors.extend(problems.into_iter().map(|p| Finding { code: "message-catalog", ..Finding::io(&name, p) }));
+        }
+        if desk_catalog {
+            set.messages = Arc::new(catalog);
+        }
         Ok(Loaded { set, errors, overrides })
     }
 
