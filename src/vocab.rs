@@ -476,7 +476,10 @@ pub fn normalize_error_code(raw: &str) -> String {
     // The code followed by its text: the digits up to a separator (`53003abc` is not a code).
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     match rest.get(digits..).and_then(|tail| tail.chars().next()) {
-        Some(c) if digits > 0 && (c.is_whitespace() || matches!(c, ':' | '-' | ',' | ';' | '(' | '\u{2013}' | '\u{2014}')) => {
+        Some(c)
+            if digits > 0
+                && (c.is_whitespace() || matches!(c, ':' | '-' | ',' | ';' | '(' | '\u{2013}' | '\u{2014}')) =>
+        {
             rest.get(..digits).unwrap_or(rest).to_string()
         }
         _ => rest.to_string(),
@@ -551,7 +554,10 @@ mod tests {
     #[test]
     fn error_codes_normalise() {
         assert_eq!(normalize_error_code("AADSTS53003"), "53003");
-        assert_eq!(normalize_error_code("AADSTS53003: Access has been blocked by Conditional Access policies."), "53003");
+        assert_eq!(
+            normalize_error_code("AADSTS53003: Access has been blocked by Conditional Access policies."),
+            "53003"
+        );
         assert_eq!(normalize_error_code("Error Code: 53003"), "53003");
         assert_eq!(normalize_error_code("53003abc"), "53003abc");
         assert_eq!(parse_error_code("AADSTS53003 - Access has been blocked").as_deref(), Some("53003"));
