@@ -10,7 +10,10 @@ use passkey_triage::paths::Paths;
 use passkey_triage::{exit, schema};
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => usage_error(e),
+    };
     let ctx = Context { paths: Paths::resolve(cli.data_dir.clone()), runbook_dirs: cli.runbooks.clone() };
     let stdout = std::io::stdout();
     let mut out = ClosedPipeAware { inner: stdout.lock(), closed: false };
@@ -48,6 +51,28 @@ fn main() {
             std::process::exit(e.code);
         }
     }
+}
+
+/// A command line clap refuses: help and version print as usual; anything else is bad input
+/// (contract §3): exit 2 with one line on stderr that names the problem, not a usage block.
+fn usage_error(e: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
+        || e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    {
+        e.exit();
+    }
+    // clap's message without its `error:` prefix, usage and "For more information" lines.
+    let rendered = e.render().to_string();
+    let parts: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .map(|l| l.strip_prefix("error:").map_or(l, str::trim))
+        .collect();
+    let line = passkey_triage::text::sanitize_line(&parts.join(" "));
+    eprintln!("passkey-triage: {line} (see --help)");
+    std::process::exit(exit::BAD_INPUT);
 }
 
 /// Standard output that remembers whether the reader went away (`EPIPE`; Rust ignores SIGPIPE).

@@ -460,12 +460,30 @@ pub struct Source {
     pub url: String,
 }
 
-/// Normalises an AADSTS code as users report it: `AADSTS53003`, `aadsts 53003`, `53003` → `53003`.
+/// Normalises an AADSTS code as users report it: `AADSTS53003`, `aadsts 53003`, `53003` → `53003`;
+/// also as the error page shows it, with a label or its text (`Error code: 53003`,
+/// `AADSTS53003: Access has been blocked by Conditional Access policies.`) → `53003`.
 pub fn normalize_error_code(raw: &str) -> String {
-    let t = raw.trim();
-    let lower = t.to_ascii_lowercase();
-    let rest = lower.strip_prefix("aadsts").unwrap_or(&lower);
-    rest.trim_start_matches([' ', ':', '-']).trim().to_string()
+    let lower = raw.trim().to_ascii_lowercase();
+    let seps = [' ', '\t', ':', '-'];
+    // The label the error page's troubleshooting details put before the code.
+    let rest = ["error code", "error"]
+        .iter()
+        .find_map(|label| lower.strip_prefix(label).filter(|r| r.starts_with(seps)))
+        .unwrap_or(&lower);
+    let rest = rest.trim_start_matches(seps);
+    let rest = rest.strip_prefix("aadsts").unwrap_or(rest).trim_start_matches(seps).trim();
+    // The code followed by its text: the digits up to a separator (`53003abc` is not a code).
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    match rest.get(digits..).and_then(|tail| tail.chars().next()) {
+        Some(c)
+            if digits > 0
+                && (c.is_whitespace() || matches!(c, ':' | '-' | ',' | ';' | '(' | '\u{2013}' | '\u{2014}')) =>
+        {
+            rest.get(..digits).unwrap_or(rest).to_string()
+        }
+        _ => rest.to_string(),
+    }
 }
 
 /// An AADSTS code as typed: digits, with or without the `AADSTS` prefix (`AADSTS53003`,
@@ -536,6 +554,14 @@ mod tests {
     #[test]
     fn error_codes_normalise() {
         assert_eq!(normalize_error_code("AADSTS53003"), "53003");
+        assert_eq!(
+            normalize_error_code("AADSTS53003: Access has been blocked by Conditional Access policies."),
+            "53003"
+        );
+        assert_eq!(normalize_error_code("Error Code: 53003"), "53003");
+        assert_eq!(normalize_error_code("53003abc"), "53003abc");
+        assert_eq!(parse_error_code("AADSTS53003 - Access has been blocked").as_deref(), Some("53003"));
+        assert_eq!(parse_error_code("errors 53003"), None);
         assert_eq!(normalize_error_code(" aadsts 53003 "), "53003");
         assert_eq!(normalize_error_code("53003"), "53003");
         assert_eq!(parse_error_code("AADSTS53003").as_deref(), Some("53003"));
