@@ -241,6 +241,35 @@ fn empty_or_blank_inventories_are_refused() {
 }
 
 #[test]
+fn a_row_whose_fields_dont_match_the_header_is_refused_at_its_line() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    // An unquoted comma in a device name shifts every later column: the OS version would be read
+    // as the user and the OS as the version. A row cut short loses its OS. Neither is guessed.
+    let header = "Device ID,Device name,OS version,Primary user UPN,OS";
+    for (name, row, fields) in
+        [("shifted.csv", "2,GRACE-MAC, old,12.7.6,grace@contoso.com,macOS", 6), ("cut.csv", "2,GRACE-MAC,12.7.6", 3)]
+    {
+        for end in ["\n", "\r\n"] {
+            let path = tmp.path().join(name);
+            let body = format!("{header}{end}1,PC1,10.0.22631,ann@contoso.com,Windows{end}{row}{end}");
+            std::fs::write(&path, body).expect("write");
+            refused(
+                &["--devices", &path.to_string_lossy()],
+                &format!("{name}:3:"),
+                &format!("{fields} fields where the header has 5"),
+            );
+        }
+    }
+}
+
+#[test]
+fn a_json_error_names_a_column_from_1() {
+    // serde_json reports column 0 for an error on a line's first character (here, the line
+    // break inside a string); a place is 1-based.
+    refused(&["--devices", "tests/readiness/truncated.json"], "truncated.json:3:1:", "control character");
+}
+
+#[test]
 fn a_device_of_no_known_os_is_unknown_not_guessed() {
     let tmp = tempfile::tempdir().expect("tmp");
     let inventory = r#"[

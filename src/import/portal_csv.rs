@@ -257,9 +257,25 @@ pub fn read(name: &str, mut reader: impl BufRead, sink: &mut dyn FnMut(Entry)) -
             }
         },
     };
+    // Every row has the header's fields (the admin center writes each one, empty or not). A row
+    // with more is a field with an unquoted separator and one with fewer was cut short: read by
+    // position, either would put other columns' values in the codes, clients and systems read.
+    let width = headers.len();
     let mut record = csv::StringRecord::new();
     while rdr.read_record(&mut record).map_err(csv_err)? {
         rows += 1;
+        if record.len() != width {
+            let line = record.position().map(|p| format!(":{}", crate::input::csv_line(p, crlf))).unwrap_or_default();
+            return Err(ImportError::Syntax {
+                name: name.to_string(),
+                place: line,
+                message: format!(
+                    "row {rows} has {} fields where the header has {width} (a field with an unquoted separator, \
+                     or a row cut short)",
+                    record.len()
+                ),
+            });
+        }
         sink(entry(&cols, &record).map_err(|m| bad_row(name, rows, m))?);
     }
     Ok(())

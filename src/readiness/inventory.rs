@@ -253,7 +253,8 @@ fn read_json(name: &str, reader: impl Read, sink: &mut dyn FnMut(Device)) -> Res
             });
         }
         let message = walk.problem.take().unwrap_or_else(|| strip_position(&e.to_string()));
-        return Err(format!("{name}:{}:{}: {}", e.line(), e.column(), sanitize_line(&message)));
+        // serde_json says column 0 for the first character of a line; a place counts from 1.
+        return Err(format!("{name}:{}:{}: {}", e.line(), e.column().max(1), sanitize_line(&message)));
     }
     if let Some(m) = walk.error_response {
         return Err(format!("{name}: an error response, not devices: {}", sanitize_line(&m)));
@@ -431,11 +432,23 @@ fn read_csv(name: &str, mut reader: impl BufRead, sink: &mut dyn FnMut(Device)) 
         };
         return Err(format!("{name}: not a device inventory: {detail}; {EXPECTED}"));
     }
+    let width = headers.len();
     let mut record = csv::StringRecord::new();
     let mut n = 0u64;
     while rdr.read_record(&mut record).map_err(csv_err)? {
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
+        }
+        // The export writes every field of every row: more is a field with an unquoted
+        // separator, fewer a row cut short; read by position, either would misplace the OS and
+        // its version.
+        if record.len() != width {
+            let line = record.position().map(|p| crate::input::csv_line(p, crlf)).unwrap_or(0);
+            return Err(format!(
+                "{name}:{line}: {} fields where the header has {width} (a field with an unquoted separator, or a row \
+                 cut short)",
+                record.len()
+            ));
         }
         let get = |i: Option<usize>, header: &'static str| i.and_then(|i| record.get(i)).map(|v| (v, header));
         let d = device(Fields {
