@@ -292,3 +292,39 @@ fn a_device_of_no_known_os_is_unknown_not_guessed() {
     // The odd device might be Ivy's computer: her cross-device result is unknown, not "no computer".
     assert!(row("ivy@contoso.com", "cross-device,sign-in").contains(",unknown,"), "{}", r.stdout);
 }
+
+/// A reader that hands out one byte per read, as a slow pipe may.
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match (self.0.split_first(), buf.first_mut()) {
+            (Some((b, rest)), Some(slot)) => {
+                *slot = *b;
+                self.0 = rest;
+                Ok(1)
+            }
+            _ => Ok(0),
+        }
+    }
+}
+
+#[test]
+fn a_byte_order_mark_split_over_reads_is_still_dropped() {
+    let mut json = b"\xEF\xBB\xBF".to_vec();
+    json.extend(std::fs::read("tests/readiness/graph-page1.json").expect("fixture"));
+    let csv = std::fs::read("tests/readiness/intune-export.csv").expect("fixture");
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "the export has a BOM");
+    for (what, bytes) in [("json", &json), ("csv", &csv)] {
+        let mut n = 0;
+        let got = passkey_triage::readiness::inventory::read("<stdin>", Trickle(bytes), &mut |_| n += 1);
+        assert!(matches!(got, Ok(k) if k > 0), "{what}: {got:?}");
+    }
+    // A spreadsheet's `;`: the separator is told from the whole header line, not from the first read.
+    let semicolons = "\u{feff}Device name;OS;OS version\r\nPC1;Windows;10.0.22631\r\n".as_bytes();
+    let mut versions = Vec::new();
+    let got = passkey_triage::readiness::inventory::read("<stdin>", Trickle(semicolons), &mut |d| {
+        versions.push(d.os_version)
+    });
+    assert_eq!((got, versions), (Ok(1), vec![Some("10.0.22631".to_string())]));
+}
