@@ -484,3 +484,40 @@ fn a_non_interactive_download_is_not_taken_as_interactive() {
     std::fs::write(&file, &csv).unwrap();
     assert_eq!(import(tmp.path(), &[file.to_str().unwrap()], None).code, 0);
 }
+
+/// A reader that hands out one byte per read, as a slow pipe may (`ssh host cat log | import -`).
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match (self.0.split_first(), buf.first_mut()) {
+            (Some((b, rest)), Some(slot)) => {
+                *slot = *b;
+                self.0 = rest;
+                Ok(1)
+            }
+            _ => Ok(0),
+        }
+    }
+}
+
+/// The byte-order mark is dropped and the CSV header line read whole however the reads split
+/// them (a pipe may deliver a byte at a time), for JSON and CSV alike.
+#[test]
+fn a_byte_order_mark_split_over_reads_is_still_dropped() {
+    use passkey_triage::import::{Query, import as import_lib};
+    let csv = std::fs::read(root().join("tests/signin_logs/public/11.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "the sample has a BOM");
+    let mut json = b"\xEF\xBB\xBF".to_vec();
+    json.extend(std::fs::read(root().join("tests/signin_logs/public/13.json")).unwrap());
+    // A spreadsheet's `;`: the separator is told from the whole header line, not from the first read.
+    let semicolons = std::fs::read(root().join("tests/signin_logs/cases/portal-semicolons.csv")).unwrap();
+    for (what, bytes, code) in
+        [("csv", &csv, "AADSTS50074"), ("json", &json, "AADSTS53003"), ("semicolons", &semicolons, "AADSTS50074")]
+    {
+        let got = import_lib("<stdin>", Trickle(bytes), &Query::default(), 1);
+        let facts = got.map(|i| i.facts.into_iter().map(|f| (f.key, f.value)).collect::<Vec<_>>());
+        let error_code = facts.as_ref().ok().and_then(|f| f.iter().find(|(k, _)| *k == "error.code").cloned());
+        assert_eq!(error_code.map(|(_, v)| v).as_deref(), Some(code), "{what}: {facts:?}");
+    }
+}

@@ -241,6 +241,35 @@ fn empty_or_blank_inventories_are_refused() {
 }
 
 #[test]
+fn a_row_whose_fields_dont_match_the_header_is_refused_at_its_line() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    // An unquoted comma in a device name shifts every later column: the OS version would be read
+    // as the user and the OS as the version. A row cut short loses its OS. Neither is guessed.
+    let header = "Device ID,Device name,OS version,Primary user UPN,OS";
+    for (name, row, fields) in
+        [("shifted.csv", "2,GRACE-MAC, old,12.7.6,grace@contoso.com,macOS", 6), ("cut.csv", "2,GRACE-MAC,12.7.6", 3)]
+    {
+        for end in ["\n", "\r\n"] {
+            let path = tmp.path().join(name);
+            let body = format!("{header}{end}1,PC1,10.0.22631,ann@contoso.com,Windows{end}{row}{end}");
+            std::fs::write(&path, body).expect("write");
+            refused(
+                &["--devices", &path.to_string_lossy()],
+                &format!("{name}:3:"),
+                &format!("{fields} fields where the header has 5"),
+            );
+        }
+    }
+}
+
+#[test]
+fn a_json_error_names_a_column_from_1() {
+    // serde_json reports column 0 for an error on a line's first character (here, the line
+    // break inside a string); a place is 1-based.
+    refused(&["--devices", "tests/readiness/truncated.json"], "truncated.json:3:1:", "control character");
+}
+
+#[test]
 fn a_device_of_no_known_os_is_unknown_not_guessed() {
     let tmp = tempfile::tempdir().expect("tmp");
     let inventory = r#"[
@@ -262,4 +291,40 @@ fn a_device_of_no_known_os_is_unknown_not_guessed() {
     );
     // The odd device might be Ivy's computer: her cross-device result is unknown, not "no computer".
     assert!(row("ivy@contoso.com", "cross-device,sign-in").contains(",unknown,"), "{}", r.stdout);
+}
+
+/// A reader that hands out one byte per read, as a slow pipe may.
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match (self.0.split_first(), buf.first_mut()) {
+            (Some((b, rest)), Some(slot)) => {
+                *slot = *b;
+                self.0 = rest;
+                Ok(1)
+            }
+            _ => Ok(0),
+        }
+    }
+}
+
+#[test]
+fn a_byte_order_mark_split_over_reads_is_still_dropped() {
+    let mut json = b"\xEF\xBB\xBF".to_vec();
+    json.extend(std::fs::read("tests/readiness/graph-page1.json").expect("fixture"));
+    let csv = std::fs::read("tests/readiness/intune-export.csv").expect("fixture");
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "the export has a BOM");
+    for (what, bytes) in [("json", &json), ("csv", &csv)] {
+        let mut n = 0;
+        let got = passkey_triage::readiness::inventory::read("<stdin>", Trickle(bytes), &mut |_| n += 1);
+        assert!(matches!(got, Ok(k) if k > 0), "{what}: {got:?}");
+    }
+    // A spreadsheet's `;`: the separator is told from the whole header line, not from the first read.
+    let semicolons = "\u{feff}Device name;OS;OS version\r\nPC1;Windows;10.0.22631\r\n".as_bytes();
+    let mut versions = Vec::new();
+    let got = passkey_triage::readiness::inventory::read("<stdin>", Trickle(semicolons), &mut |d| {
+        versions.push(d.os_version)
+    });
+    assert_eq!((got, versions), (Ok(1), vec![Some("10.0.22631".to_string())]));
 }

@@ -20,12 +20,10 @@ use super::limit::{MAX_ENTRY_BYTES, Meter, Scanner, Syntax};
 use super::record::{Entry, RawEntry};
 use super::{Format, ImportError, diagnostic, graph, input, log_analytics, portal_csv};
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
 /// Reads every entry of the input and hands each to `sink`. Errors: input problems, JSON syntax
 /// (with line and column), CSV headers not recognised, or nothing that looks like a sign-in log.
 /// An input with a list but no entries is not an error here (the selector says "empty").
-pub fn read_entries(name: &str, mut reader: impl Read, sink: &mut dyn FnMut(Entry)) -> Result<(), ImportError> {
+pub fn read_entries(name: &str, reader: impl Read, sink: &mut dyn FnMut(Entry)) -> Result<(), ImportError> {
     let io_err = |e: std::io::Error| {
         if e.to_string() == input::TOO_LARGE {
             ImportError::Input(format!(
@@ -36,22 +34,17 @@ pub fn read_entries(name: &str, mut reader: impl Read, sink: &mut dyn FnMut(Entr
             ImportError::Input(format!("{name}: cannot read: {e}"))
         }
     };
-    // The first non-blank bytes, BOM dropped; white space before them is dropped as it comes, so
-    // an endless blank input costs no memory.
+    // The first non-blank bytes, BOM dropped (however the reads split it); white space before
+    // them is dropped as it comes, so an endless blank input costs no memory.
+    let mut reader = input::without_bom(reader).map_err(io_err)?;
     let mut head: Vec<u8> = Vec::with_capacity(512);
     let mut chunk = [0u8; 512];
-    let mut first_read = true;
     loop {
         let n = reader.read(&mut chunk).map_err(io_err)?;
         if n == 0 {
             break;
         }
         let mut bytes = &chunk[..n];
-        if first_read {
-            first_read = false;
-            // A BOM split over two reads is not worth handling: readers return at least 3 bytes.
-            bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-        }
         if head.is_empty() {
             let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
             bytes = &bytes[start..];

@@ -64,6 +64,26 @@ impl<R: Read> Read for Capped<R> {
     }
 }
 
+/// The UTF-8 byte-order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// `reader` without a leading byte-order mark, however its reads split it: a pipe may hand the
+/// mark out a byte at a time, and half a mark left in front would make JSON look like CSV.
+pub fn without_bom<R: Read>(mut reader: R) -> io::Result<io::Chain<io::Cursor<Vec<u8>>, R>> {
+    let mut lead = [0u8; 3];
+    let mut got = 0;
+    while got < lead.len() {
+        match reader.read(&mut lead[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let kept = if lead[..got] == *BOM { Vec::new() } else { lead[..got].to_vec() };
+    Ok(io::Cursor::new(kept).chain(reader))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@
 //! commas, quotes and line breaks. Headers localized to the admin's portal language (French:
 //! `Nom d'utilisateur`, …) are refused with that reason rather than guessed.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 use super::record::{AuthStep, Entry, Field, Loose, parse_error_code};
 use super::{Format, ImportError};
@@ -207,14 +207,19 @@ fn delimiter(first_line: &[u8]) -> u8 {
 
 /// Streams the CSV's rows to `sink`.
 pub fn read(name: &str, mut reader: impl BufRead, sink: &mut dyn FnMut(Entry)) -> Result<(), ImportError> {
-    let first_line = {
-        let buf = reader.fill_buf().map_err(|e| ImportError::Input(format!("{name}: cannot read: {e}")))?;
-        let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
-        buf[..end].to_vec()
-    };
-    let delim = delimiter(&first_line);
-    let crlf = crate::input::crlf(&first_line);
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).delimiter(delim).from_reader(reader);
+    // The header line whole, however the reads split it (a pipe may hand it out a byte at a
+    // time): the separator and the line ends are told from it. The scanner under the reader
+    // bounds it like any row.
+    let mut head = Vec::new();
+    reader.read_until(b'\n', &mut head).map_err(|e| ImportError::Input(format!("{name}: cannot read: {e}")))?;
+    let first_line = head.strip_suffix(b"\n").unwrap_or(&head);
+    let delim = delimiter(first_line);
+    let crlf = crate::input::crlf(first_line);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(std::io::Cursor::new(head.clone()).chain(reader));
     let csv_err = |e: csv::Error| {
         let place = e.position().map(|p| format!(":{}", crate::input::csv_line(p, crlf))).unwrap_or_default();
         let message = match e.kind() {
@@ -257,9 +262,25 @@ pub fn read(name: &str, mut reader: impl BufRead, sink: &mut dyn FnMut(Entry)) -
             }
         },
     };
+    // Every row has the header's fields (the admin center writes each one, empty or not). A row
+    // with more is a field with an unquoted separator and one with fewer was cut short: read by
+    // position, either would put other columns' values in the codes, clients and systems read.
+    let width = headers.len();
     let mut record = csv::StringRecord::new();
     while rdr.read_record(&mut record).map_err(csv_err)? {
         rows += 1;
+        if record.len() != width {
+            let line = record.position().map(|p| format!(":{}", crate::input::csv_line(p, crlf))).unwrap_or_default();
+            return Err(ImportError::Syntax {
+                name: name.to_string(),
+                place: line,
+                message: format!(
+                    "row {rows} has {} fields where the header has {width} (a field with an unquoted separator, \
+                     or a row cut short)",
+                    record.len()
+                ),
+            });
+        }
         sink(entry(&cols, &record).map_err(|m| bad_row(name, rows, m))?);
     }
     Ok(())

@@ -166,8 +166,9 @@ pub fn os_family(raw: &str) -> Option<&'static str> {
 
 /// Rule 5: a version only for iOS, Android, macOS and ChromeOS; never for Windows (Windows 10 and
 /// 11 both say 10). Frozen values of reduced user agents are not versions: `Android 10` from a
-/// Chromium browser (`Android 10; K`), and `10.15.7` on macOS from any browser (U1: every macOS
-/// browser sends `Mac OS X 10_15_7`).
+/// Chromium browser (`Android 10; K`), `10.15.7` on macOS from any browser (U1: every macOS
+/// browser sends `Mac OS X 10_15_7`), and `14541.0.0` on ChromeOS from any browser (`CrOS x86_64
+/// 14541.0.0`).
 fn os_version(
     os: &str,
     raw: &str,
@@ -192,6 +193,11 @@ fn os_version(
         return None;
     }
     if os == "macos" && browser_sign_in && is(&[10, 15, 7]) {
+        return None;
+    }
+    // Chromium's reduced user agent freezes the ChromeOS platform version too (`CrOS x86_64
+    // 14541.0.0`, U1): every ChromeOS browser sends it.
+    if os == "chromeos" && browser_sign_in && is(&[14541, 0, 0]) {
         return None;
     }
     Some(v)

@@ -50,25 +50,20 @@ pub fn read_file(spec: &str, stdin: &mut dyn Read, sink: &mut dyn FnMut(Device))
 
 /// Streams the devices of `reader` (named `name` in messages) to `sink`.
 pub fn read(name: &str, reader: impl Read, sink: &mut dyn FnMut(Device)) -> Result<u64, String> {
-    let mut reader = BufReader::with_capacity(256 * 1024, reader);
     let io = |e: std::io::Error| io_message(name, &e);
-    // Skip a byte-order mark and leading white space, then look at the first character.
-    let mut first_fill = true;
+    // Skip a byte-order mark (however the reads split it) and leading white space, then look at
+    // the first character.
+    let reader = crate::import::input::without_bom(reader).map_err(io)?;
+    let mut reader = BufReader::with_capacity(256 * 1024, reader);
     let first = loop {
         let buf = reader.fill_buf().map_err(io)?;
         if buf.is_empty() {
             break None;
         }
-        let mut skip = 0;
-        if first_fill && buf.starts_with(b"\xEF\xBB\xBF") {
-            skip = 3;
-        }
-        first_fill = false;
-        let rest = &buf[skip..];
-        match rest.iter().position(|b| !b.is_ascii_whitespace()) {
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
             Some(p) => {
-                let c = rest[p];
-                reader.consume(skip + p);
+                let c = buf[p];
+                reader.consume(p);
                 break Some(c);
             }
             None => {
@@ -253,7 +248,8 @@ fn read_json(name: &str, reader: impl Read, sink: &mut dyn FnMut(Device)) -> Res
             });
         }
         let message = walk.problem.take().unwrap_or_else(|| strip_position(&e.to_string()));
-        return Err(format!("{name}:{}:{}: {}", e.line(), e.column(), sanitize_line(&message)));
+        // serde_json says column 0 for the first character of a line; a place counts from 1.
+        return Err(format!("{name}:{}:{}: {}", e.line(), e.column().max(1), sanitize_line(&message)));
     }
     if let Some(m) = walk.error_response {
         return Err(format!("{name}: an error response, not devices: {}", sanitize_line(&m)));
@@ -396,15 +392,19 @@ fn normalise(h: &str) -> String {
 }
 
 fn read_csv(name: &str, mut reader: impl BufRead, sink: &mut dyn FnMut(Device)) -> Result<u64, String> {
-    let first_line = {
-        let buf = reader.fill_buf().map_err(|e| io_message(name, &e))?;
-        let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
-        buf[..end].to_vec()
-    };
-    let crlf = crate::input::crlf(&first_line);
+    // The header line whole, however the reads split it: the separator and the line ends are
+    // told from it. The scanner under the reader bounds it like any row.
+    let mut head = Vec::new();
+    reader.read_until(b'\n', &mut head).map_err(|e| io_message(name, &e))?;
+    let first_line = head.strip_suffix(b"\n").unwrap_or(&head);
+    let crlf = crate::input::crlf(first_line);
     let count = |d: u8| first_line.iter().filter(|&&b| b == d).count();
     let delim = [b',', b';', b'\t'].into_iter().max_by_key(|&d| (count(d), d == b',')).unwrap_or(b',');
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).delimiter(delim).from_reader(reader);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(std::io::Cursor::new(head.clone()).chain(reader));
     let csv_err = |e: csv::Error| {
         let place = e.position().map(|p| format!(":{}", crate::input::csv_line(p, crlf))).unwrap_or_default();
         match e.kind() {
@@ -431,11 +431,23 @@ fn read_csv(name: &str, mut reader: impl BufRead, sink: &mut dyn FnMut(Device)) 
         };
         return Err(format!("{name}: not a device inventory: {detail}; {EXPECTED}"));
     }
+    let width = headers.len();
     let mut record = csv::StringRecord::new();
     let mut n = 0u64;
     while rdr.read_record(&mut record).map_err(csv_err)? {
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
+        }
+        // The export writes every field of every row: more is a field with an unquoted
+        // separator, fewer a row cut short; read by position, either would misplace the OS and
+        // its version.
+        if record.len() != width {
+            let line = record.position().map(|p| crate::input::csv_line(p, crlf)).unwrap_or(0);
+            return Err(format!(
+                "{name}:{line}: {} fields where the header has {width} (a field with an unquoted separator, or a row \
+                 cut short)",
+                record.len()
+            ));
         }
         let get = |i: Option<usize>, header: &'static str| i.and_then(|i| record.get(i)).map(|v| (v, header));
         let d = device(Fields {
