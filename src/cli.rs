@@ -33,7 +33,7 @@ pub struct WizardArgs {
     /// Ticket id, shown in the header and used for export file names.
     #[arg(long, value_name = "ID")]
     pub ticket: Option<String>,
-    /// The user's sign-in name (UPN).
+    /// The user's sign-in name (UPN); with --signin-log, the entry is that user's (as `import --user`)
     #[arg(long, value_name = "UPN")]
     pub user: Option<String>,
     /// Your name, recorded in the session (default: `agent` in config.toml).
@@ -174,7 +174,7 @@ pub struct DiagnoseArgs {
     /// Agent name recorded in the session.
     #[arg(long, value_name = "NAME")]
     pub agent: Option<String>,
-    /// User UPN recorded in the session.
+    /// User UPN recorded in the session; with --signin-log, the entry is that user's (as `import --user`).
     #[arg(long, value_name = "UPN")]
     pub user: Option<String>,
     /// Also write the whole session (JSON) to this file.

@@ -26,8 +26,14 @@ pub fn read_facts_text(spec: &str, stdin: &mut dyn Read) -> Result<(String, Stri
 
 pub fn run(ctx: &Context, args: &DiagnoseArgs, stdin: &mut dyn Read, out: &mut dyn Write) -> Result<i32, CliError> {
     let set = ctx.load_walk_set(args.priors.as_deref())?;
-    let (known, file_role) =
-        known_facts(args.facts.as_deref(), args.signin_log.as_deref(), args.correlation_id.as_deref(), stdin, &set)?;
+    let (known, file_role) = known_facts(
+        args.facts.as_deref(),
+        args.signin_log.as_deref(),
+        args.correlation_id.as_deref(),
+        args.user.as_deref(),
+        stdin,
+        &set,
+    )?;
     let now = Utc::now();
     // `--role`, else the scenario's own `role` (contract §4), else tier 2 (§3).
     let role = args.role.map(Role::from).or(file_role).unwrap_or(Role::Tier2);
@@ -52,13 +58,15 @@ pub fn run(ctx: &Context, args: &DiagnoseArgs, stdin: &mut dyn Read, out: &mut d
     Ok(report.exit_code())
 }
 
-/// The facts known before the walk: the sign-in log's entry (`--signin-log`), then the facts
-/// file on top (it wins), and the facts file's `"role"` if it says one. Only one of them may be
-/// `-`.
+/// The facts known before the walk: the sign-in log's entry (`--signin-log`: the one with
+/// `correlation_id`, else the newest failed interactive one of `user` when the call names the
+/// user, as `import` picks), then the facts file on top (it wins), and the facts file's `"role"`
+/// if it says one. Only one of them may be `-`.
 pub fn known_facts(
     facts: Option<&str>,
     signin_log: Option<&str>,
     correlation_id: Option<&str>,
+    user: Option<&str>,
     stdin: &mut dyn Read,
     set: &RunbookSet,
 ) -> Result<(Known, Option<Role>), CliError> {
@@ -68,7 +76,7 @@ pub fn known_facts(
     let mut known = Known::default();
     let mut role = None;
     if let Some(log) = signin_log {
-        let query = super::import::query(correlation_id, None);
+        let query = super::import::query(correlation_id, user);
         let imported =
             crate::import::import_file(log, stdin, &query, 1).map_err(|e| CliError::bad_input(e.to_string()))?;
         for w in imported.warnings() {

@@ -101,6 +101,7 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
         facts.as_deref(),
         signin_log.as_deref(),
         args.correlation_id.as_deref(),
+        args.user.as_deref(),
         &mut std::io::stdin(),
         &set,
     )?;
