@@ -110,3 +110,16 @@ impl Context {
         Ok(config.priors)
     }
 }
+
+/// `--view` opens a dashboard: without a terminal on both ends it would fail deep in the
+/// terminal setup with an OS error ("No such device or address"), so say what is wrong first.
+pub(crate) fn view_needs_terminal(command: &str, prints: &str) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+        Ok(())
+    } else {
+        Err(CliError::bad_input(format!(
+            "`{command} --view` needs a terminal; without --view it prints {prints} (--format)"
+        )))
+    }
+}

@@ -12,6 +12,9 @@ use crate::readiness::usage::Usage;
 use crate::readiness::{self, Device, Estate, Evaluator, PasskeyType, Summary, inventory};
 
 pub fn run(ctx: &Context, args: &ReadinessArgs, stdin: &mut dyn Read, out: &mut dyn Write) -> Result<i32, CliError> {
+    if args.view {
+        super::view_needs_terminal("readiness", "the readiness results")?;
+    }
     let dashes = args.devices.iter().chain(&args.signin_log).filter(|s| *s == "-").count();
     if dashes > 1 {
         return Err(CliError::bad_input("standard input (`-`) can be given only once"));

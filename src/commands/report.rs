@@ -17,6 +17,9 @@ use crate::session::journal::CorruptFile;
 const MAX_SKIPPED_LINES: u64 = 20;
 
 pub fn run(ctx: &Context, args: &ReportArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    if args.view {
+        super::view_needs_terminal("report", "the report")?;
+    }
     let range = range(args)?;
     // The outcome nodes the priors are over; loaded first, so bad runbooks fail before the scan.
     let set = if args.format == RollupFormat::Priors && !args.view { Some(ctx.load_set()?) } else { None };
