@@ -474,16 +474,13 @@ pub fn normalize_error_code(raw: &str) -> String {
     let rest = rest.trim_start_matches(seps);
     let rest = rest.strip_prefix("aadsts").unwrap_or(rest).trim_start_matches(seps).trim();
     // The code followed by its text: the digits up to a separator (`53003abc` is not a code).
+    // Digits after the separator mean the code itself was split (`5300 3`), not followed by text.
+    let separator = |c: char| c.is_whitespace() || matches!(c, ':' | '-' | ',' | ';' | '(' | '\u{2013}' | '\u{2014}');
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    match rest.get(digits..).and_then(|tail| tail.chars().next()) {
-        Some(c)
-            if digits > 0
-                && (c.is_whitespace() || matches!(c, ':' | '-' | ',' | ';' | '(' | '\u{2013}' | '\u{2014}')) =>
-        {
-            rest.get(..digits).unwrap_or(rest).to_string()
-        }
-        _ => rest.to_string(),
-    }
+    let tail = rest.get(digits..).unwrap_or_default();
+    let text_follows =
+        tail.starts_with(separator) && !tail.trim_start_matches(separator).starts_with(|c: char| c.is_ascii_digit());
+    if digits > 0 && text_follows { rest.get(..digits).unwrap_or(rest).to_string() } else { rest.to_string() }
 }
 
 /// An AADSTS code as typed: digits, with or without the `AADSTS` prefix (`AADSTS53003`,

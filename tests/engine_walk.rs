@@ -1151,3 +1151,24 @@ fn the_agent_can_go_back_to_a_question_a_later_answer_would_answer() {
     w.answer(&set, "authenticator", t(n)).unwrap();
     assert_eq!(w.facts["credential.type"].value, "authenticator");
 }
+
+/// A question every answer of which ends at the same outcome, with nothing more to ask, is not
+/// asked (contract §6, §9.4), even where the look-ahead imagines the fact open further on: Firefox
+/// on Android can't use an Authenticator passkey, same device or QR code alike.
+#[test]
+fn a_question_whose_every_answer_ends_the_same_is_not_asked() {
+    let set = RunbookSet::builtin().expect("built-in runbooks");
+    let facts = [("credential.type", "authenticator"), ("client.browser", "firefox"), ("client.os", "android")];
+    let options = WalkOptions { role: Role::Tier1, ..WalkOptions::default() };
+    let walk = Walk::start(
+        &set,
+        facts.iter().map(|(k, v)| (k.to_string(), v.to_string(), Provenance::FactsFile)),
+        options,
+        DateTime::from_timestamp(1_764_000_000, 0).unwrap_or_default(),
+    )
+    .expect("start");
+    let (node, outcome) = walk.outcome(&set).expect("classified without asking");
+    assert_eq!(outcome.class, "unsupported-client.browser", "{node}");
+    let flow = walk.path.iter().find(|p| p.fact.as_deref() == Some("flow")).expect("flow on the path");
+    assert_eq!((flow.answer.as_str(), flow.provenance), ("unknown", Provenance::Skipped));
+}

@@ -111,6 +111,7 @@ fn what_if(set: &RunbookSet, walk: &Walk, fact: &str, value: &str) -> Option<(No
         shadowed: Default::default(),
         answered: Vec::new(),
         rewalked: false,
+        probe: false,
     };
     imagined.advance(set, at).ok()?;
     let (r, o) = imagined.outcome(set)?;

@@ -238,6 +238,10 @@ pub struct Walk {
     /// answer given last) since `back` last followed the path: it may not show the asking order.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub rewalked: bool,
+    /// A copy of the walk trying one answer ahead ([`Walk::answers_cannot_matter`]): where it
+    /// would ask, it stops instead of choosing (and of trying answers ahead again).
+    #[serde(skip)]
+    pub probe: bool,
 }
 
 /// The node the walk waits at, resolved.
@@ -269,6 +273,7 @@ impl Walk {
             shadowed: Default::default(),
             answered: Vec::new(),
             rewalked: false,
+            probe: false,
         };
         for (key, value, provenance) in prefill {
             set.vocab.check(&key, &value)?;
@@ -924,6 +929,10 @@ impl Walk {
             record(self, &first, Provenance::AssumedUnknown);
             return Resolution::Resolved;
         }
+        if self.probe {
+            self.position = Position::Waiting { node: here.clone() };
+            return Resolution::Ask;
+        }
         // The tree's own fact is the question here, or the first fact the route reads. The walk
         // asks by value (contract §9.2), at the question met on the way on (else the first in
         // the runbooks that asks the fact); asking every question (§6 off) is the tree as written.
@@ -944,6 +953,13 @@ impl Walk {
                 }
             },
         };
+        // The look-ahead imagines each fact open wherever it is read; trying each answer of the
+        // chosen question on a copy of the walk catches what it can't: every answer ending at
+        // the same outcome with nothing more to ask (contract §6, §9.4: then it is not asked).
+        if !self.options.ask_all && self.answers_cannot_matter(set, here, &node, &fact, now) {
+            record(self, &fact, Provenance::Skipped);
+            return Resolution::Resolved;
+        }
         if node == *here || at_question.is_some_and(|q| q.fact == fact) {
             self.position = Position::Waiting { node: here.clone() };
         } else {
@@ -951,6 +967,44 @@ impl Walk {
             self.resume = Some(here.clone());
         }
         Resolution::Ask
+    }
+
+    /// Whether every answer to `fact`'s question (its listed options, `unknown` among them) takes
+    /// the walk from `here` to one and the same outcome without another question: tried on copies
+    /// of the walk that stop where they would ask. A version or free text can't be enumerated.
+    fn answers_cannot_matter(
+        &self,
+        set: &RunbookSet,
+        here: &NodeRef,
+        asked_at: &NodeRef,
+        fact: &str,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let Some(Node::Question(q)) = set.node(asked_at) else { return false };
+        if q.entry.is_some() || q.options.is_empty() || !q.options.iter().any(|o| o.value == UNKNOWN) {
+            return false;
+        }
+        let mut end: Option<NodeRef> = None;
+        for option in &q.options {
+            let mut copy = self.clone();
+            copy.probe = true;
+            copy.resume = None;
+            copy.position = Position::Waiting { node: here.clone() };
+            copy.facts.insert(
+                fact.to_string(),
+                FactEntry { value: option.value.clone(), provenance: Provenance::Asked, at: now, via: None },
+            );
+            if copy.advance(set, now).is_err() {
+                return false;
+            }
+            let Position::Finished { node } = copy.position else { return false };
+            match &end {
+                None => end = Some(node),
+                Some(e) if *e == node => {}
+                Some(_) => return false,
+            }
+        }
+        end.is_some()
     }
 
     /// How many questions were put to someone on this call (answers with provenance `asked` and

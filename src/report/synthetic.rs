@@ -173,6 +173,7 @@ pub fn session(i: u64) -> Session {
             shadowed: Default::default(),
             answered: Vec::new(),
             rewalked: false,
+            probe: false,
         },
         posted: Vec::new(),
         notes: if (h >> 48).is_multiple_of(3) { "User on a train; called back later.".into() } else { String::new() },
