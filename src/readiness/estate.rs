@@ -136,6 +136,10 @@ impl Record<'_> {
                     None if self.flow == Flow::CrossDevice && !self.passkey.has_cross_device() => {
                         "cross-device sign-in uses a passkey on a phone".to_string()
                     }
+                    None if self.flow == Flow::SameDevice && self.passkey == PasskeyType::Authenticator => {
+                        "Authenticator runs on phones: on a computer its passkey is used through the QR code (cross-device)"
+                            .to_string()
+                    }
                     None => "no computer of this user in the inventory".to_string(),
                 },
                 settle: String::new(),

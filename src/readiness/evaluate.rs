@@ -210,6 +210,11 @@ impl<'m> Evaluator<'m> {
     /// client it is seen signing in with (a browser the logs don't name when none).
     pub fn same_device(&self, d: &Device, clients: &[Client], t: PasskeyType, phase: Phase) -> Verdict {
         let Some(os) = d.os else { return Verdict::Unknown(Settle::OsNotRecognised) };
+        // Authenticator runs on phones only (iOS 17+ / Android 14+): on a computer its passkey is
+        // used through the QR code, never on the same device (facts §1d, S2).
+        if t == PasskeyType::Authenticator && !os.is_phone() {
+            return Verdict::NotApplicable(None);
+        }
         let mut list: Vec<Client> =
             clients.iter().filter(|c| c.kind != "device-sign-in" || t == PasskeyType::SecurityKey).cloned().collect();
         if list.iter().all(|c| c.kind == "device-sign-in") {

@@ -350,7 +350,8 @@ fn hidden_characters(rb: &LoadedRunbook, out: &mut Vec<Finding>) {
         let place = node
             .as_ref()
             .map_or_else(|| format!("runbook `{}`", crate::text::sanitize_line(rb.id())), ToString::to_string);
-        let finding = Finding::error(
+        // A warning: every output neutralises such text anyway, so a desk's runbook still runs.
+        let finding = Finding::warning(
             "hidden-char",
             &rb.file,
             &pointer,
