@@ -447,11 +447,14 @@ mod tests {
     fn never_guessed() {
         let m = matrix();
         let ev = Evaluator::new(&m);
-        let mac = device(Os::Macos, None);
+        let iphone_no_version = device(Os::Ios, None);
         assert_eq!(
-            ev.same_device(&mac, &[], PasskeyType::Authenticator, Phase::SignIn),
+            ev.same_device(&iphone_no_version, &[], PasskeyType::Authenticator, Phase::SignIn),
             Verdict::Unknown(Settle::OsVersionMissing)
         );
+        let mac = device(Os::Macos, None);
+        // Authenticator runs on phones: on a Mac its passkey is cross-device only.
+        assert_eq!(ev.same_device(&mac, &[], PasskeyType::Authenticator, Phase::SignIn), Verdict::NotApplicable(None));
         // Windows Hello passkeys don't exist on a Mac, whatever its version.
         assert_eq!(
             ev.same_device(&mac, &[], PasskeyType::WindowsHello, Phase::SignIn),
