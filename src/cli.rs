@@ -137,6 +137,10 @@ pub struct LintArgs {
     /// Warn when a runbook's or the matrix's `as_of` is older than this many days (0: never).
     #[arg(long, value_name = "N", default_value_t = crate::runbook::lint::MAX_AGE_DAYS)]
     pub max_age_days: u32,
+    /// Golden scenarios (files or folders of `*.json`, contract §4): each must reach its
+    /// `expect.class` through `diagnose --assume-unknown` on the runbooks checked; a miss is an error.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub scenarios: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

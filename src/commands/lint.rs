@@ -82,6 +82,12 @@ pub fn run(ctx: &Context, args: &LintArgs, out: &mut dyn Write) -> Result<i32, C
         }
     }
     findings.extend(aadsts_findings(&dirs));
+    let mut scenarios = 0usize;
+    for path in &args.scenarios {
+        let (count, found) = scenario_findings(&loaded.set, path)?;
+        scenarios += count;
+        findings.extend(found);
+    }
     let today = chrono::Utc::now().date_naive();
     findings.extend(stale_content(&loaded.set, selected.as_ref(), today, args.max_age_days));
     findings.dedup();
@@ -98,7 +104,10 @@ pub fn run(ctx: &Context, args: &LintArgs, out: &mut dyn Write) -> Result<i32, C
             } else {
                 selected.as_ref().map_or(0, |s| s.iter().filter(|f| !f.ends_with(MESSAGES_FILE)).count())
             };
-            writeln!(out, "{checked} runbook(s) checked: {errors} error(s), {warnings} warning(s)").map_err(io)?;
+            let with_scenarios =
+                if args.scenarios.is_empty() { String::new() } else { format!(", {scenarios} scenario(s) walked") };
+            writeln!(out, "{checked} runbook(s) checked{with_scenarios}: {errors} error(s), {warnings} warning(s)")
+                .map_err(io)?;
         }
         LintFormat::Json => {
             let doc = serde_json::json!({ "errors": errors, "warnings": warnings, "findings": findings });
@@ -126,4 +135,72 @@ fn aadsts_findings(dirs: &[std::path::PathBuf]) -> Vec<Finding> {
             })
         })
         .collect()
+}
+
+/// The largest scenario file read (a facts file).
+const MAX_SCENARIO_BYTES: u64 = 1024 * 1024;
+
+/// Golden scenarios (contract §4): each file's facts walked as `diagnose --assume-unknown` does,
+/// as the scenario's `role` (default tier 2); a class other than `expect.class` is an error
+/// naming both. A file that can't be read is an I/O error (exit 2).
+fn scenario_findings(set: &RunbookSet, path: &std::path::Path) -> Result<(usize, Vec<Finding>), CliError> {
+    let files: Vec<std::path::PathBuf> = if path.is_dir() {
+        let mut files: Vec<_> = std::fs::read_dir(path)
+            .map_err(|e| CliError::bad_input(format!("{}: {e}", path.display())))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .filter(|p| !p.file_name().is_some_and(|n| n.as_encoded_bytes().starts_with(b".")))
+            .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".expect.json")))
+            .collect();
+        files.sort();
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
+    if files.is_empty() {
+        return Err(CliError::bad_input(format!("{}: no .json scenarios here", path.display())));
+    }
+    let mut out = Vec::new();
+    let count = files.len();
+    for file in files {
+        let (name, text) = crate::facts_file::read(&file, &mut std::io::empty(), MAX_SCENARIO_BYTES)
+            .map_err(|e| CliError::bad_input(e.to_string()))?;
+        let finding = |message: String| Finding {
+            severity: Severity::Error,
+            code: "scenario",
+            file: crate::text::sanitize_line(&name),
+            line: None,
+            column: None,
+            node: None,
+            message: crate::text::sanitize_line(&message),
+        };
+        let parsed = match crate::facts_file::parse_file(&name, &text, &set.vocab) {
+            Ok(p) => p,
+            Err(e) => {
+                out.push(finding(e.to_string()));
+                continue;
+            }
+        };
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let Some(expect) = value.get("expect").and_then(|e| e.get("class")).and_then(|c| c.as_str()) else {
+            out.push(finding("no `expect.class`: a golden scenario says the class it must reach".to_string()));
+            continue;
+        };
+        let role = parsed.role.unwrap_or(crate::engine::Role::Tier2);
+        let options = crate::engine::WalkOptions { assume_unknown: true, skip_steps: true, role, ..Default::default() };
+        let walk = match crate::facts_file::Known::from_file(parsed).start(set, options, chrono::Utc::now()) {
+            Ok(w) => w,
+            Err(e) => {
+                out.push(finding(format!("the walk stopped: {e}")));
+                continue;
+            }
+        };
+        match walk.outcome(set) {
+            Some((_, o)) if o.class == expect => {}
+            Some((node, o)) => out.push(finding(format!("expected `{expect}`, reached `{}` at {node}", o.class))),
+            None => out.push(finding(format!("expected `{expect}`, reached no outcome"))),
+        }
+    }
+    Ok((count, out))
 }
