@@ -14,6 +14,7 @@ pub struct Runbook {
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub json_schema: Option<String>,
     /// Format version; must be 1.
+    #[schemars(extend("const" = 1))]
     pub schema: u32,
     /// Unique runbook id (lowercase, digits, `-`), used in `runbook#node` references.
     pub id: String,
@@ -533,6 +534,7 @@ pub struct Outcome {
     /// question is the one expected to narrow the likely outcomes most, and the differential
     /// lists the likely ones first. A desk's priors file (config `priors`) overrides it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("exclusiveMinimum" = 0))]
     pub prior: Option<f64>,
 }
 
