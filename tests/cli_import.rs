@@ -3,6 +3,8 @@
 //! exactly their facts, each with a source; our own cases (`tests/signin_logs/cases/*.expect.json`)
 //! cover every format and edge, and every bad input exits 2 with one line and nothing on stdout.
 
+mod io_support;
+
 mod cli_support;
 
 use std::path::Path;
@@ -485,21 +487,7 @@ fn a_non_interactive_download_is_not_taken_as_interactive() {
     assert_eq!(import(tmp.path(), &[file.to_str().unwrap()], None).code, 0);
 }
 
-/// A reader that hands out one byte per read, as a slow pipe may (`ssh host cat log | import -`).
-struct Trickle<'a>(&'a [u8]);
-
-impl std::io::Read for Trickle<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        match (self.0.split_first(), buf.first_mut()) {
-            (Some((b, rest)), Some(slot)) => {
-                *slot = *b;
-                self.0 = rest;
-                Ok(1)
-            }
-            _ => Ok(0),
-        }
-    }
-}
+use io_support::Trickle;
 
 /// The byte-order mark is dropped and the CSV header line read whole however the reads split
 /// them (a pipe may deliver a byte at a time), for JSON and CSV alike.

@@ -4,6 +4,8 @@
 //! non-numeric versions, and sign-in logs in two formats. Golden outputs for every format, the
 //! contract's JSON checked by hand, and bad inputs (exit 2, one line naming the file).
 
+mod io_support;
+
 mod cli_support;
 
 use cli_support::{Run, cli, finish};
@@ -293,21 +295,7 @@ fn a_device_of_no_known_os_is_unknown_not_guessed() {
     assert!(row("ivy@contoso.com", "cross-device,sign-in").contains(",unknown,"), "{}", r.stdout);
 }
 
-/// A reader that hands out one byte per read, as a slow pipe may.
-struct Trickle<'a>(&'a [u8]);
-
-impl std::io::Read for Trickle<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        match (self.0.split_first(), buf.first_mut()) {
-            (Some((b, rest)), Some(slot)) => {
-                *slot = *b;
-                self.0 = rest;
-                Ok(1)
-            }
-            _ => Ok(0),
-        }
-    }
-}
+use io_support::Trickle;
 
 #[test]
 fn a_byte_order_mark_split_over_reads_is_still_dropped() {
