@@ -1119,11 +1119,12 @@ fn the_agent_can_go_back_to_a_question_a_later_answer_would_answer() {
     let set = RunbookSet::builtin().unwrap();
     let options = WalkOptions { role: Role::Tier1, ..WalkOptions::default() };
     let mut w = start(&set, &[], options);
-    // A security key by USB: the connection says "security key" on its own.
+    // A security key by USB on a Mac (where the transport matters: NFC and Bluetooth keys
+    // aren't supported there): the connection says "security key" on its own.
     let world = [
         ("credential.type", "security-key"),
-        ("client.browser", "edge"),
-        ("client.os", "windows"),
+        ("client.browser", "chrome"),
+        ("client.os", "macos"),
         ("phase", "sign-in"),
         ("credential.transport", "usb"),
     ];
@@ -1171,4 +1172,36 @@ fn a_question_whose_every_answer_ends_the_same_is_not_asked() {
     assert_eq!(outcome.class, "unsupported-client.browser", "{node}");
     let flow = walk.path.iter().find(|p| p.fact.as_deref() == Some("flow")).expect("flow on the path");
     assert_eq!((flow.answer.as_str(), flow.provenance), ("unknown", Provenance::Skipped));
+}
+
+/// A matrix test doesn't wait for a fact none of whose values changes its verdict (contract §6,
+/// §9.1): on Windows every security-key transport works (and an unknown one is not listed), so
+/// "How does the key connect?" can't change the outcome and isn't asked; on a Mac NFC and
+/// Bluetooth keys aren't supported, so it is.
+#[test]
+fn the_key_transport_is_asked_only_where_the_matrix_tells_transports_apart() {
+    let set = RunbookSet::builtin().unwrap();
+    let options = WalkOptions { role: Role::Tier1, ..WalkOptions::default() };
+    let asked_in = |os: &'static str| {
+        let facts = [
+            ("credential.type", "security-key"),
+            ("client.kind", "browser"),
+            ("client.browser", "chrome"),
+            ("client.os", os),
+            ("phase", "sign-in"),
+        ];
+        let mut w = start(&set, &ff(&facts), options);
+        let mut asked = Vec::new();
+        for n in 1..40 {
+            let Some(fact) = waiting_for(&set, &w) else { break };
+            asked.push(fact);
+            w.answer(&set, "unknown", t(n)).unwrap();
+        }
+        (asked, w.facts.get("credential.transport").map(|f| f.provenance))
+    };
+    let (windows, provenance) = asked_in("windows");
+    assert!(!windows.iter().any(|f| f == "credential.transport"), "asked on Windows: {windows:?}");
+    assert_eq!(provenance, Some(Provenance::Skipped));
+    let (mac, _) = asked_in("macos");
+    assert!(mac.iter().any(|f| f == "credential.transport"), "not asked on a Mac: {mac:?}");
 }

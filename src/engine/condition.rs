@@ -76,7 +76,14 @@ pub fn eval3(cond: &Condition, facts: &dyn Fn(&str) -> Option<String>, matrix: &
         return eval3(inner, facts, matrix).map(|v| !v);
     }
     if let Some(m) = &cond.matrix {
-        return matrix.evaluate_partial(m.area, facts, m.versions_counted()).map(|v| m.verdict.contains(&v));
+        // Decided when every verdict the area can still give is on the same side of the test.
+        let possible = matrix.possible_verdicts(m.area, facts, m.versions_counted());
+        let accepted = possible.iter().filter(|v| m.verdict.contains(v)).count();
+        return match accepted {
+            0 => Some(false),
+            n if n == possible.len() => Some(true),
+            _ => None,
+        };
     }
     let fact = cond.fact.as_deref()?;
     facts(fact)?;

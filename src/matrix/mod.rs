@@ -271,6 +271,66 @@ impl Matrix {
         }
     }
 
+    /// Every verdict the area can still give when some facts may be unset (`facts` returns
+    /// `None` for them): one when [`Matrix::evaluate_partial`] decides, else a superset of those
+    /// the unset facts can lead to. A condition that accepts all of them, or none, is decided
+    /// whatever they turn out to be ("not unsupported" for a Windows security key, whichever
+    /// transport: every transport is supported there and an unknown one is not listed).
+    pub fn possible_verdicts(
+        &self,
+        area: Area,
+        facts: &dyn Fn(&str) -> Option<String>,
+        only: &[String],
+    ) -> Vec<Verdict> {
+        if let Some(v) = self.evaluate_partial(area, facts, only) {
+            return vec![v];
+        }
+        let counts = |k: &String| only.is_empty() || only.contains(k);
+        let (mut applying, mut maybe) = (false, false);
+        let (mut unsupported, mut minimums) = (false, false);
+        for row in self.rows.iter().filter(|r| r.area == area) {
+            let mut open = false;
+            let fits = row.when.iter().all(|(key, want)| match facts(key) {
+                None => {
+                    open = true;
+                    true
+                }
+                Some(v) => v != UNKNOWN && want.values().iter().any(|w| same_value(key, &v, w)),
+            });
+            if !fits {
+                continue;
+            }
+            if open {
+                maybe = true
+            } else {
+                applying = true
+            }
+            unsupported |= row.support != Support::Supported;
+            // Below a minimum only where the version is open, or known and below it.
+            minimums |= row.min_versions.iter().filter(|(k, _)| counts(k)).any(|(k, min)| match facts(k) {
+                None => true,
+                Some(have) => matches!(
+                    (Version::parse(&have), Version::parse(min)),
+                    (Some(h), Some(m)) if h.below(&m) == Some(true)
+                ),
+            });
+        }
+        let mut out = Vec::new();
+        if unsupported {
+            out.push(Verdict::Unsupported);
+        }
+        if minimums {
+            out.push(Verdict::BelowMinimum);
+        }
+        if applying || maybe {
+            out.push(Verdict::Supported);
+        }
+        if !applying {
+            out.push(Verdict::NotListed);
+        }
+        out
+    }
+
     /// Every fact the rows of an area read (their conditions and minimum versions).
     pub fn facts_read<'a>(&'a self, area: Area, only: &'a [String]) -> impl Iterator<Item = &'a str> {
         self.rows.iter().filter(move |r| r.area == area).flat_map(move |r| {
@@ -327,5 +387,31 @@ mod tests {
         assert_eq!(m.evaluate(Area::OsVersion, &f).verdict, Verdict::Supported);
         let f = facts(&[("credential.type", "authenticator"), ("phone.os", "ios")]);
         assert_eq!(m.evaluate(Area::OsVersion, &f).verdict, Verdict::Supported);
+    }
+
+    /// What an open fact can still make of an area: `evaluate_partial` can't decide Android with
+    /// the browser open (supported, unsupported or not listed), but with Chrome or Edge the only
+    /// rows left are supported ones, so "unsupported" is ruled out whichever it is.
+    #[test]
+    fn possible_verdicts_with_a_fact_open() {
+        let m = matrix();
+        let open_browser = |k: &str| (k == "client.os").then(|| "android".to_string());
+        let all = m.possible_verdicts(Area::Browser, &open_browser, &[]);
+        assert!(all.contains(&Verdict::Unsupported) && all.contains(&Verdict::Supported), "{all:?}");
+        assert!(all.contains(&Verdict::NotListed), "{all:?}");
+        // The version known and above the minimum: the other row's minimum can't be missed.
+        let f = |k: &str| match k {
+            "credential.type" => Some("authenticator".to_string()),
+            "phone.os_version" => Some("18".to_string()),
+            _ => None,
+        };
+        assert_eq!(m.possible_verdicts(Area::OsVersion, &f, &[]), vec![Verdict::Supported, Verdict::NotListed]);
+        let f = |k: &str| match k {
+            "credential.type" => Some("authenticator".to_string()),
+            "phone.os_version" => Some("16".to_string()),
+            _ => None,
+        };
+        let below = m.possible_verdicts(Area::OsVersion, &f, &[]);
+        assert!(below.contains(&Verdict::BelowMinimum), "{below:?}");
     }
 }
