@@ -111,3 +111,50 @@ fn option_conditions_are_checked_and_unknown_is_never_hidden() {
     assert!(codes.contains(&"gated-unknown"), "{codes:?}");
     assert!(codes.contains(&"unknown-fact"), "{codes:?}");
 }
+
+/// A misspelt key inside a help item is named, with the node: not serde's "data did not match any
+/// variant of untagged enum".
+#[test]
+fn a_typo_inside_a_help_item_names_the_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut v: Value = serde_json::from_str(include_str!("../runbooks/cross-device.json")).expect("json");
+    let nodes = v["nodes"].as_array_mut().expect("nodes");
+    let q = nodes.iter_mut().find(|n| n["id"] == "q-phone-bt").expect("q-phone-bt");
+    q["help"] = json!([{"text": "A.", "whne": {"fact": "phone.os", "equals": "ios"}}]);
+    let path = dir.path().join("cross-device.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&v).expect("json")).expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_passkey-triage"))
+        .arg("lint")
+        .arg(&path)
+        .output()
+        .expect("run lint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("unknown field `whne`, expected `text` or `when`"), "{stdout}");
+    assert!(stdout.contains("cross-device#q-phone-bt"), "{stdout}");
+    assert!(!stdout.contains("untagged enum"), "{stdout}");
+}
+
+/// A placeholder with a typo (`{phone.os }`) would be shown as written: lint warns and says what
+/// it was probably meant to be.
+#[test]
+fn a_placeholder_typo_is_a_warning_with_the_fix() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut v: Value = serde_json::from_str(include_str!("../runbooks/cross-device.json")).expect("json");
+    let nodes = v["nodes"].as_array_mut().expect("nodes");
+    let o = nodes.iter_mut().find(|n| n["id"] == "o-phone-bt-off").expect("o-phone-bt-off");
+    let text = o["remediation"][0]["text"].as_str().expect("text").to_string();
+    o["remediation"][0]["text"] = json!(format!("{text} (on {{Phone.OS |their phone}})"));
+    let path = dir.path().join("cross-device.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&v).expect("json")).expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_passkey-triage"))
+        .arg("lint")
+        .arg(&path)
+        .output()
+        .expect("run lint");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // A warning alone doesn't fail lint.
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("warning[placeholder]"), "{stdout}");
+    assert!(stdout.contains("did you mean `{phone.os|their phone}`?"), "{stdout}");
+}

@@ -83,7 +83,7 @@ pub fn stale_content(
 /// row, and must have something to quote wherever the outcome can be reached: a fact known on
 /// every path there (or required by the item's own `when`), or a fallback after `|`.
 fn lint_placeholders(set: &RunbookSet, selected: &dyn Fn(&LoadedRunbook) -> bool, out: &mut Vec<Finding>) {
-    use super::placeholder::{MATRIX_PLACEHOLDERS, placeholders};
+    use super::placeholder::{MATRIX_PLACEHOLDERS, near_misses, placeholders};
     let known = super::known::known_at(set);
     for rb in set.runbooks.iter().filter(|rb| selected(rb)) {
         let f = &*rb.file;
@@ -103,6 +103,12 @@ fn lint_placeholders(set: &RunbookSet, selected: &dyn Fn(&LoadedRunbook) -> bool
                         .map(|(j, c)| (format!("/nodes/{i}/collect/{j}"), c.text.as_str(), c.when.as_ref())),
                 );
             for (p, text, when) in texts {
+                for (written, meant) in near_misses(text) {
+                    let msg = format!(
+                        "{me}: `{written}` is not a placeholder and is shown as written: did you mean `{meant}`?"
+                    );
+                    out.push(Finding::warning("placeholder", f, &p, msg).with_node(&me));
+                }
                 for ph in placeholders(text) {
                     let problem = if let Some(m) = ph.name.strip_prefix("matrix.") {
                         if !MATRIX_PLACEHOLDERS.contains(&ph.name) {

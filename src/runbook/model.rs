@@ -561,7 +561,9 @@ pub struct GatedText {
     pub when: Option<Condition>,
 }
 
-/// A gated text is a plain string, or an object with `text` and `when`.
+/// A gated text is a plain string, or an object with `text` and `when`. Read by hand, not as an
+/// untagged enum, so that a mistake inside an item (`"whne"`, a bad condition) is named rather
+/// than "data did not match any variant".
 impl<'de> Deserialize<'de> for GatedText {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
@@ -571,17 +573,28 @@ impl<'de> Deserialize<'de> for GatedText {
             #[serde(default)]
             when: Option<Condition>,
         }
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        #[allow(clippy::large_enum_variant)]
-        enum Either {
-            Text(String),
-            Full(Full),
+        struct ItemVisitor;
+        impl<'de> serde::de::Visitor<'de> for ItemVisitor {
+            type Value = GatedText;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a text, or an item {\"text\": ..., \"when\": ...}")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<GatedText, E> {
+                Ok(GatedText { text: v.to_string(), when: None })
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<GatedText, E> {
+                Ok(GatedText { text: v, when: None })
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<GatedText, A::Error> {
+                let Full { text, when } = Full::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(GatedText { text, when })
+            }
         }
-        Ok(match Either::deserialize(deserializer)? {
-            Either::Text(text) => GatedText { text, when: None },
-            Either::Full(Full { text, when }) => GatedText { text, when },
-        })
+        deserializer.deserialize_any(ItemVisitor)
     }
 }
 

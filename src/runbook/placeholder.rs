@@ -43,6 +43,31 @@ fn is_name(name: &str) -> bool {
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
 }
 
+/// Braces that look meant as a placeholder but aren't one (`{client.os }`, `{Phone.OS_version}`):
+/// they would be shown as written. Each with the placeholder it was probably meant to be.
+pub fn near_misses(text: &str) -> Vec<(&str, String)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = text[from..].find('{').map(|i| i + from) {
+        let Some(close) = text[open..].find('}').map(|i| i + open) else { break };
+        let inner = &text[open + 1..close];
+        let (name, fallback) = match inner.split_once('|') {
+            Some((n, f)) => (n, Some(f)),
+            None => (inner, None),
+        };
+        let meant = name.trim().to_ascii_lowercase();
+        if !is_name(name) && is_name(&meant) {
+            let fixed = match fallback {
+                Some(f) => format!("{{{meant}|{f}}}"),
+                None => format!("{{{meant}}}"),
+            };
+            out.push((&text[open..=close], fixed));
+        }
+        from = open + 1;
+    }
+    out
+}
+
 /// The matrix placeholders a text may use.
 pub const MATRIX_PLACEHOLDERS: [&str; 5] =
     ["matrix.minimum", "matrix.have", "matrix.fact", "matrix.platform", "matrix.row"];
@@ -59,5 +84,18 @@ mod tests {
         assert_eq!(ps[0], Placeholder { name: "phone.os_version", fallback: Some("your version") });
         assert_eq!(ps[1], Placeholder { name: "matrix.minimum", fallback: None });
         assert!(placeholders("{Upper.case} {nodot} {a..b} {}").is_empty());
+    }
+
+    #[test]
+    fn near_misses_are_what_a_typo_makes_of_a_placeholder() {
+        let t = "{client.os } {Phone.OS_version|your version} {phone.os_version} {0000FFFD-0000} {nodot}";
+        let found: Vec<(&str, String)> = near_misses(t);
+        assert_eq!(
+            found,
+            vec![
+                ("{client.os }", "{client.os}".to_string()),
+                ("{Phone.OS_version|your version}", "{phone.os_version|your version}".to_string()),
+            ]
+        );
     }
 }
