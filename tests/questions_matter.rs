@@ -144,7 +144,7 @@ fn every_question_asked_can_change_the_outcome() {
                         Some(None) => {}
                         None => {
                             for k in &open {
-                                if rng.next() % 3 == 0 {
+                                if rng.next().is_multiple_of(3) {
                                     facts.insert((*k).clone(), rng.pick(&values[*k]).clone());
                                 }
                             }
