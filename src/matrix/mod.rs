@@ -282,12 +282,12 @@ impl Matrix {
         facts: &dyn Fn(&str) -> Option<String>,
         only: &[String],
     ) -> Vec<Verdict> {
-        if let Some(v) = self.evaluate_partial(area, facts, only) {
-            return vec![v];
-        }
+        // One pass over the rows (this runs at every matrix test the look-ahead meets): the
+        // decision of `evaluate_partial`, and what the open facts could still make of it.
         let counts = |k: &String| only.is_empty() || only.contains(k);
-        let (mut applying, mut maybe) = (false, false);
-        let (mut unsupported, mut minimums) = (false, false);
+        let mut applying: Vec<&Row> = Vec::new();
+        let (mut any_maybe, mut maybe_unsupported, mut maybe_minimums) = (false, false, false);
+        let mut below_possible = false;
         for row in self.rows.iter().filter(|r| r.area == area) {
             let mut open = false;
             let fits = row.when.iter().all(|(key, want)| match facts(key) {
@@ -300,32 +300,50 @@ impl Matrix {
             if !fits {
                 continue;
             }
-            if open {
-                maybe = true
-            } else {
-                applying = true
-            }
-            unsupported |= row.support != Support::Supported;
             // Below a minimum only where the version is open, or known and below it.
-            minimums |= row.min_versions.iter().filter(|(k, _)| counts(k)).any(|(k, min)| match facts(k) {
+            below_possible |= row.min_versions.iter().filter(|(k, _)| counts(k)).any(|(k, min)| match facts(k) {
                 None => true,
                 Some(have) => matches!(
                     (Version::parse(&have), Version::parse(min)),
                     (Some(h), Some(m)) if h.below(&m) == Some(true)
                 ),
             });
+            if open {
+                any_maybe = true;
+                maybe_unsupported |= row.support != Support::Supported;
+                maybe_minimums |= row.min_versions.keys().any(counts);
+            } else {
+                applying.push(row);
+            }
+        }
+        // Decided, as `evaluate_partial` decides.
+        if applying.iter().any(|r| r.support != Support::Supported) {
+            return vec![Verdict::Unsupported];
+        }
+        if !maybe_unsupported {
+            if applying.iter().any(|r| r.first_below_minimum_of(facts, only).is_some()) {
+                return vec![Verdict::BelowMinimum];
+            }
+            let open_version = |r: &&Row| r.min_versions.keys().filter(|k| counts(k)).any(|k| facts(k).is_none());
+            if !applying.iter().any(open_version) && !maybe_minimums {
+                match (applying.is_empty(), any_maybe) {
+                    (false, _) => return vec![Verdict::Supported],
+                    (true, false) => return vec![Verdict::NotListed],
+                    (true, true) => {}
+                }
+            }
         }
         let mut out = Vec::new();
-        if unsupported {
+        if maybe_unsupported {
             out.push(Verdict::Unsupported);
         }
-        if minimums {
+        if below_possible {
             out.push(Verdict::BelowMinimum);
         }
-        if applying || maybe {
+        if !applying.is_empty() || any_maybe {
             out.push(Verdict::Supported);
         }
-        if !applying {
+        if applying.is_empty() {
             out.push(Verdict::NotListed);
         }
         out
