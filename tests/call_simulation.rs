@@ -155,7 +155,9 @@ fn every_world_classifies_as_a_call_within_the_budget() {
         worlds.len()
     );
     // Calls don't get longer than they are (as of 6 December 2026: tier 1 median 9, max 21,
-    // 1162 questions in all; tier 2 median 16, max 26). 1173 became 1180 when the "retry on
+    // 1162 questions in all; tier 2 median 15, max 27: the look-ahead stopped imagining the policy
+    // route's `otherwise` after "a tenant block is known" led there, so tier 2 no longer asks
+    // caller checks that can't change the outcome, median 16 to 15; one healthy world, 26 to 27). 1173 became 1180 when the "retry on
     // another network" step moved to the end of a QR-code call (8 of 17 tier-1 calls that did
     // the retry, minutes each, now find their fault with questions first), then 1177 when a
     // question every answer of which ends at the same outcome stopped being asked, then 1162
@@ -169,8 +171,8 @@ fn every_world_classifies_as_a_call_within_the_budget() {
     if m1 > 9.0 || x1 > 21 {
         failures.push(format!("tier-1 calls got longer: median {m1}, max {x1} (budget: median 9, max 21)"));
     }
-    if m2 > 16.0 || x2 > 26 {
-        failures.push(format!("tier-2 calls got longer: median {m2}, max {x2} (budget: median 16, max 26)"));
+    if m2 > 15.0 || x2 > 27 {
+        failures.push(format!("tier-2 calls got longer: median {m2}, max {x2} (budget: median 15, max 27)"));
     }
     if total1 > 1162 {
         failures.push(format!("tier-1 calls got longer: {total1} questions in all (budget: 1162)"));

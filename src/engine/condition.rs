@@ -90,6 +90,90 @@ pub fn eval3(cond: &Condition, facts: &dyn Fn(&str) -> Option<String>, matrix: &
     Some(eval(cond, facts, matrix))
 }
 
+/// Whether `cond` holding means that one of `rules` holds too, whatever else is true: a route
+/// rule that leads to another route testing the same facts ("a tenant block is known" ⇒ the
+/// policy route, which names which). Sound, not complete: `false` when it can't tell (a `not`,
+/// a matrix test, a version, more cases than it will try). `values` lists an enumerated fact's
+/// values, for a `known` test.
+pub fn implies_any(
+    cond: &Condition,
+    rules: &[&Condition],
+    values: &dyn Fn(&str) -> Option<Vec<String>>,
+    matrix: &Matrix,
+) -> bool {
+    /// How many cases one check tries at most.
+    const CASES: usize = 4096;
+    let Some(terms) = conjunctions(cond, CASES) else { return false };
+    terms.iter().all(|term| {
+        // The values each fact the term reads may take where the whole term holds.
+        let mut allowed: Vec<(&str, Vec<String>)> = Vec::new();
+        for leaf in term {
+            let Some(fact) = leaf.fact.as_deref() else { return false };
+            let these: Vec<String> = if let Some(v) = &leaf.equals {
+                vec![v.clone()]
+            } else if let Some(vs) = &leaf.one_of {
+                vs.clone()
+            } else if let Some(k) = leaf.known {
+                if !k {
+                    vec![UNKNOWN.to_string()]
+                } else {
+                    match values(fact) {
+                        Some(vs) => vs.into_iter().filter(|v| v != UNKNOWN).collect(),
+                        None => return false,
+                    }
+                }
+            } else {
+                return false;
+            };
+            match allowed.iter_mut().find(|(f, _)| *f == fact) {
+                Some((_, have)) => have.retain(|v| these.iter().any(|t| same_value(fact, v, t))),
+                None => allowed.push((fact, these)),
+            }
+        }
+        let cases = allowed.iter().try_fold(1usize, |n, (_, vs)| n.checked_mul(vs.len()).filter(|n| *n <= CASES));
+        let Some(cases) = cases else { return false };
+        (0..cases).all(|mut case| {
+            let mut pick: Vec<(&str, &str)> = Vec::with_capacity(allowed.len());
+            for (fact, vs) in &allowed {
+                pick.push((fact, vs[case % vs.len()].as_str()));
+                case /= vs.len();
+            }
+            let lookup = |k: &str| pick.iter().find(|(f, _)| *f == k).map(|(_, v)| v.to_string());
+            rules.iter().any(|r| eval3(r, &lookup, matrix) == Some(true))
+        })
+    })
+}
+
+/// `cond` as a disjunction of conjunctions of leaf tests (`None`: a `not` or a matrix test, or
+/// more than `cap` conjunctions).
+fn conjunctions(cond: &Condition, cap: usize) -> Option<Vec<Vec<&Condition>>> {
+    if cond.not.is_some() || cond.matrix.is_some() {
+        return None;
+    }
+    if let Some(all) = &cond.all {
+        let mut terms: Vec<Vec<&Condition>> = vec![Vec::new()];
+        for c in all {
+            let sub = conjunctions(c, cap)?;
+            if terms.len().checked_mul(sub.len())? > cap {
+                return None;
+            }
+            terms = terms.iter().flat_map(|t| sub.iter().map(move |s| [t.as_slice(), s.as_slice()].concat())).collect();
+        }
+        return Some(terms);
+    }
+    if let Some(any) = &cond.any {
+        let mut terms = Vec::new();
+        for c in any {
+            terms.extend(conjunctions(c, cap)?);
+            if terms.len() > cap {
+                return None;
+            }
+        }
+        return Some(terms);
+    }
+    cond.fact.is_some().then(|| vec![vec![cond]])
+}
+
 /// The facts a condition reads (the matrix's for a matrix check), each once, in order.
 pub fn facts_read<'a>(cond: &'a Condition, matrix: &'a Matrix, out: &mut Vec<&'a str>) {
     cond.facts_read(matrix, out);
@@ -102,7 +186,48 @@ fn version_relation(have: &str, min: &str) -> Option<bool> {
 
 #[cfg(test)]
 mod tests {
-    use super::same_value;
+    use super::{implies_any, same_value};
+    use crate::matrix::Matrix;
+    use crate::runbook::model::Condition;
+
+    fn cond(json: &str) -> Condition {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn a_rule_that_names_the_next_routes_faults_implies_one_of_its_rules() {
+        let matrix: Matrix =
+            serde_json::from_str(r#"{"schema":1,"as_of":"2026-01-01","sources":[],"rows":[]}"#).unwrap();
+        let values = |f: &str| (f == "phase").then(|| vec!["sign-in".into(), "registration".into()]);
+        let known_fault = cond(
+            r#"{"all": [{"fact": "flow", "equals": "cross-device"}, {"any": [
+                {"fact": "policy.passkey_method", "one_of": ["excluded", "disabled"]},
+                {"all": [{"fact": "phase", "equals": "registration"}, {"fact": "policy.attestation_enforced", "equals": "yes"}]}
+            ]}]}"#,
+        );
+        let excluded = cond(r#"{"fact": "policy.passkey_method", "equals": "excluded"}"#);
+        let disabled = cond(r#"{"fact": "policy.passkey_method", "equals": "disabled"}"#);
+        let attest = cond(
+            r#"{"all": [{"fact": "phase", "equals": "registration"}, {"fact": "policy.attestation_enforced", "equals": "yes"}]}"#,
+        );
+        assert!(implies_any(&known_fault, &[&excluded, &disabled, &attest], &values, &matrix));
+        // A fault the next route doesn't name: its `otherwise` can follow.
+        assert!(!implies_any(&known_fault, &[&excluded, &attest], &values, &matrix));
+        // Narrower rules than the condition: not implied.
+        let attest_synced = cond(
+            r#"{"all": [{"fact": "phase", "equals": "registration"}, {"fact": "policy.attestation_enforced", "equals": "yes"}, {"fact": "credential.type", "equals": "synced"}]}"#,
+        );
+        assert!(!implies_any(&known_fault, &[&excluded, &disabled, &attest_synced], &values, &matrix));
+        // A `not` can't be told: never claimed.
+        let negated = cond(r#"{"not": {"fact": "phase", "equals": "sign-in"}}"#);
+        assert!(!implies_any(&negated, &[&attest], &values, &matrix));
+        // `known` over an enumerated fact: every value it can take.
+        let phase_known = cond(r#"{"fact": "phase", "known": true}"#);
+        let sign_in = cond(r#"{"fact": "phase", "equals": "sign-in"}"#);
+        let registration = cond(r#"{"fact": "phase", "equals": "registration"}"#);
+        assert!(implies_any(&phase_known, &[&sign_in, &registration], &values, &matrix));
+        assert!(!implies_any(&phase_known, &[&sign_in], &values, &matrix));
+    }
 
     #[test]
     fn app_names_and_codes_compare_normalised() {

@@ -144,7 +144,9 @@ struct Edges<'a> {
     /// the same node): the same bindings follow every option.
     options: Vec<Option<At>>,
     entry: Option<At>,
-    rules: Vec<(Option<At>, Vec<&'a str>)>,
+    /// Each rule: where it leads, the facts it reads, and whether its holding means a rule of the
+    /// route it leads to holds (then that route's `otherwise` can't follow it).
+    rules: Vec<(Option<At>, Vec<&'a str>, bool)>,
     otherwise: Option<At>,
 }
 
@@ -165,6 +167,7 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
 
     /// Works out every node's ways on.
     fn graph(set: &'a RunbookSet) -> Graph<'a> {
+        let leads = set.route_rule_implications().get_or_init(|| implications(set));
         set.runbooks
             .iter()
             .enumerate()
@@ -174,7 +177,8 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
                     .runbook
                     .nodes
                     .iter()
-                    .map(|node| match node {
+                    .enumerate()
+                    .map(|(at, node)| match node {
                         Node::Question(q) => Edges {
                             options: distinct(q.options.iter().map(|o| go(&o.next))),
                             entry: q.entry.as_ref().and_then(|e| go(&e.next)),
@@ -187,10 +191,12 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
                             rules: r
                                 .rules
                                 .iter()
-                                .map(|rule| {
+                                .enumerate()
+                                .map(|(i, rule)| {
                                     let mut read = Vec::new();
                                     facts_read(&rule.when, &set.matrix, &mut read);
-                                    (go(&rule.next), read)
+                                    let sure = leads.get(rb).and_then(|n| n.get(at)).and_then(|r| r.get(i));
+                                    (go(&rule.next), read, sure.copied().unwrap_or(false))
                                 })
                                 .collect(),
                             otherwise: go(&r.otherwise),
@@ -245,8 +251,10 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
     ) -> Option<Vec<At>> {
         let set = self.set;
         let mut outcomes: Vec<At> = Vec::new();
-        let mut seen: FastSet<(At, Bound<'s>)> = FastSet::default();
-        let mut stack: Vec<(At, Bound<'s>)> = vec![(from, start)];
+        // Each place with its bindings, and whether a rule that makes one of its rules hold led
+        // there (a route then doesn't go on to its `otherwise`).
+        let mut seen: FastSet<(At, Bound<'s>, bool)> = FastSet::default();
+        let mut stack: Vec<(At, Bound<'s>, bool)> = vec![(from, start, false)];
         // Every open fact met on any way on, in the order first met (depth first: the first way
         // comes first), with the question met there.
         let mut note_open = |fact: &'s str, at: Option<At>| {
@@ -255,12 +263,12 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
             }
         };
         let mut visits = 0usize;
-        while let Some((here, mut bound)) = stack.pop() {
+        while let Some((here, mut bound, ruled)) = stack.pop() {
             visits += 1;
             if visits > BUDGET {
                 return None;
             }
-            if !seen.insert((here, bound.clone())) {
+            if !seen.insert((here, bound.clone(), ruled)) {
                 continue;
             }
             let node = set.node_at(here)?;
@@ -275,7 +283,7 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
                 Node::Question(q) => {
                     self.bind_unaskable(&mut bound, [q.fact.as_str()]);
                     match self.value(&bound, &q.fact) {
-                        Some(v) => stack.push((go(super::question_next_ref(set, q, v)?)?, bound)),
+                        Some(v) => stack.push((go(super::question_next_ref(set, q, v)?)?, bound, false)),
                         None if stop_at == Some(q.fact.as_str()) => {}
                         None if watch == Some(q.fact.as_str()) => return None,
                         None => {
@@ -285,10 +293,10 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
                                 Some(FactType::Version | FactType::Text)
                             );
                             if typed && q.entry.is_some() {
-                                stack.push((edges.entry?, bound.clone()));
+                                stack.push((edges.entry?, bound.clone(), false));
                             }
                             for next in edges.options.iter().rev() {
-                                stack.push(((*next)?, bound.clone()));
+                                stack.push(((*next)?, bound.clone(), false));
                             }
                         }
                     }
@@ -303,19 +311,19 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
                                 .iter()
                                 .find(|o| o.value == result)
                                 .or_else(|| s.options.iter().find(|o| o.value == UNKNOWN))?;
-                            stack.push((go(&o.next)?, bound));
+                            stack.push((go(&o.next)?, bound, false));
                         }
                         None => {
                             for next in edges.options.iter().rev() {
-                                stack.push(((*next)?, bound.clone()));
+                                stack.push(((*next)?, bound.clone(), false));
                             }
                         }
                     }
                 }
                 Node::Route(r) => {
                     let mut decided = false;
-                    let mut branches: Vec<(At, Bound<'s>)> = Vec::new();
-                    for (i, (rule, (next, read))) in r.rules.iter().zip(&edges.rules).enumerate() {
+                    let mut branches: Vec<(At, Bound<'s>, bool)> = Vec::new();
+                    for (i, (rule, (next, read, to_rule))) in r.rules.iter().zip(&edges.rules).enumerate() {
                         self.bind_unaskable(&mut bound, read.iter().copied());
                         // A rule's verdict depends only on the facts it reads: the same node is
                         // met under many bindings, and a matrix test reads every row of its area.
@@ -362,14 +370,15 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
                                 b.insert(at, (k, v));
                             }
                         }
-                        branches.push(((*next)?, b));
+                        branches.push(((*next)?, b, *to_rule));
                         if verdict == Some(true) {
                             decided = true;
                             break;
                         }
                     }
-                    if !decided {
-                        branches.push((edges.otherwise?, bound));
+                    // Come by a rule that makes one of these rules hold: one of them decides.
+                    if !decided && !ruled {
+                        branches.push((edges.otherwise?, bound, false));
                     }
                     stack.extend(branches.into_iter().rev());
                 }
@@ -377,6 +386,44 @@ impl<'a: 'w, 'w> Lookahead<'a, 'w> {
         }
         Some(outcomes)
     }
+}
+
+/// For every route rule of the set, [`leads_to_a_rule`].
+fn implications(set: &RunbookSet) -> crate::runbook::load::RuleImplications {
+    set.runbooks
+        .iter()
+        .enumerate()
+        .map(|(rb, loaded)| {
+            loaded
+                .runbook
+                .nodes
+                .iter()
+                .map(|node| match node {
+                    Node::Route(r) => r
+                        .rules
+                        .iter()
+                        .map(|rule| {
+                            set.locate_next(rb, &rule.next).is_some_and(|to| leads_to_a_rule(set, &rule.when, to))
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether a rule leading to `to` (a route) with condition `when` makes one of that route's
+/// rules hold, whatever else is true (`cross-device#start`'s "a tenant block is known" leads to
+/// `policy#start`, which names which): then that route's `otherwise` can't follow it.
+fn leads_to_a_rule(set: &RunbookSet, when: &crate::runbook::model::Condition, to: At) -> bool {
+    let Some(Node::Route(next)) = set.node_at(to) else { return false };
+    let rules: Vec<&crate::runbook::model::Condition> = next.rules.iter().map(|r| &r.when).collect();
+    let values = |fact: &str| match set.vocab.fact(fact).map(|d| &d.ty) {
+        Some(FactType::Enum(vs)) => Some(vs.clone()),
+        _ => None,
+    };
+    super::condition::implies_any(when, &rules, &values, &set.matrix)
 }
 
 /// Each item once, in the order first met.

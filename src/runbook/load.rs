@@ -69,7 +69,13 @@ pub struct RunbookSet {
     question_index: HashMap<String, (usize, usize), foldhash::fast::FixedState>,
     /// The facts some route rule `set`s, each once.
     settable: Vec<String>,
+    /// Per runbook, node and route rule: whether the rule holding means a rule of the route it
+    /// leads to holds. The look-ahead works it out on first use and reads it at every question.
+    route_rule_implications: std::sync::OnceLock<RuleImplications>,
 }
+
+/// Per runbook, per node, per route rule: a flag (see [`RunbookSet::route_rule_implications`]).
+pub type RuleImplications = Vec<Vec<Vec<bool>>>;
 
 /// A parse failure: one finding that names the file and place.
 pub type ParseResult<T> = Result<T, Box<Finding>>;
@@ -263,6 +269,7 @@ impl RunbookSet {
         Self {
             question_index,
             settable,
+            route_rule_implications: std::sync::OnceLock::new(),
             runbooks: ordered,
             by_id,
             matrix,
@@ -466,6 +473,12 @@ impl RunbookSet {
     }
 
     /// The first question node asking `fact` (runbook order), by position.
+    /// Where the look-ahead keeps which route rules make a rule of the next route hold
+    /// (`engine::questioning` fills it once per set: it depends only on the runbooks).
+    pub fn route_rule_implications(&self) -> &std::sync::OnceLock<RuleImplications> {
+        &self.route_rule_implications
+    }
+
     pub fn question_at(&self, fact: &str) -> Option<(usize, usize)> {
         self.question_index.get(fact).copied()
     }
