@@ -1205,3 +1205,58 @@ fn the_key_transport_is_asked_only_where_the_matrix_tells_transports_apart() {
     let (mac, _) = asked_in("macos");
     assert!(mac.iter().any(|f| f == "credential.transport"), "not asked on a Mac: {mac:?}");
 }
+
+/// The checks tier 1 defers don't depend on the order the facts became known (contract §5, §9.1):
+/// a QR-code *sign-in* call that reaches "a tenant block is known" before the phase is asked no
+/// longer defers "attestation enforced" (a registration-only check) or "self-service set up": the
+/// open checks of the live call are those of the walk given its facts up front.
+#[test]
+fn a_sign_in_call_defers_no_registration_check() {
+    let set = RunbookSet::builtin().unwrap();
+    let world = [
+        ("credential.type", "authenticator"),
+        ("client.browser", "edge"),
+        ("client.os", "windows"),
+        ("phase", "sign-in"),
+        ("phone.os", "ios"),
+        ("phone.os_version", "17.5"),
+        ("phone.bluetooth", "on"),
+        ("desktop.bluetooth", "available"),
+        ("phone.internet", "yes"),
+        ("desktop.internet", "yes"),
+        ("qr.scan", "ok"),
+        ("device.passkey_offered", "yes"),
+        ("entra.passkey_registered", "yes"),
+        ("authenticator.signed_in", "yes"),
+        ("authenticator.provider_enabled", "yes"),
+        ("picker.choice", "work"),
+    ];
+    let options = WalkOptions { role: Role::Tier1, skip_steps: true, ..WalkOptions::default() };
+    let mut live = start(&set, &[], options);
+    for n in 1..60 {
+        let Some(fact) = waiting_for(&set, &live) else { break };
+        let v = world.iter().find(|(k, _)| *k == fact).map_or("unknown", |(_, v)| *v);
+        live.answer(&set, v, t(n)).unwrap();
+    }
+    assert!(live.is_finished(), "{:?}", questions(&live));
+    let deferred = |w: &Walk| w.deferred().map(str::to_string).collect::<Vec<_>>();
+    let asked: Vec<(String, String, Provenance)> = live
+        .facts
+        .iter()
+        .filter(|(_, f)| f.provenance == Provenance::Asked)
+        .map(|(k, f)| (k.clone(), f.value.clone(), Provenance::FactsFile))
+        .collect();
+    let up_front = Walk::start(
+        &set,
+        asked,
+        WalkOptions { role: Role::Tier1, assume_unknown: true, skip_steps: true, ..WalkOptions::default() },
+        t(0),
+    )
+    .unwrap();
+    assert_eq!(live.outcome(&set).map(|(r, _)| r.to_string()), up_front.outcome(&set).map(|(r, _)| r.to_string()));
+    assert_eq!(deferred(&live), deferred(&up_front));
+    for registration_only in ["policy.attestation_enforced", "policy.self_service_allowed", "ca.requires_approved_app"]
+    {
+        assert!(!deferred(&live).iter().any(|f| f == registration_only), "{registration_only}: {:?}", deferred(&live));
+    }
+}

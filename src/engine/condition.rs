@@ -174,6 +174,39 @@ fn conjunctions(cond: &Condition, cap: usize) -> Option<Vec<Vec<&Condition>>> {
     cond.fact.is_some().then(|| vec![vec![cond]])
 }
 
+/// The open facts (`facts` gives `None`) a condition can still turn on, each once, in reading
+/// order: those of its undecided parts only. A fact read only where the known facts already
+/// decide ("attestation enforced" beside "registering", at sign-in) is not among them, so the
+/// walk neither asks nor defers it there.
+pub fn facts_deciding<'a>(
+    cond: &'a Condition,
+    facts: &dyn Fn(&str) -> Option<String>,
+    matrix: &'a Matrix,
+    out: &mut Vec<&'a str>,
+) {
+    if eval3(cond, facts, matrix).is_some() {
+        return;
+    }
+    let parts: Option<Vec<&Condition>> = match (&cond.all, &cond.any, &cond.not) {
+        (Some(all), _, _) => Some(all.iter().collect()),
+        (_, Some(any), _) => Some(any.iter().collect()),
+        (_, _, Some(inner)) => Some(vec![&**inner]),
+        _ => None,
+    };
+    match parts {
+        Some(parts) => parts.into_iter().for_each(|c| facts_deciding(c, facts, matrix, out)),
+        None => {
+            let mut read = Vec::new();
+            cond.facts_read(matrix, &mut read);
+            for f in read {
+                if facts(f).is_none() && !out.contains(&f) {
+                    out.push(f);
+                }
+            }
+        }
+    }
+}
+
 /// The facts a condition reads (the matrix's for a matrix check), each once, in order.
 pub fn facts_read<'a>(cond: &'a Condition, matrix: &'a Matrix, out: &mut Vec<&'a str>) {
     cond.facts_read(matrix, out);

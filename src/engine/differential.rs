@@ -112,6 +112,7 @@ fn what_if(set: &RunbookSet, walk: &Walk, fact: &str, value: &str) -> Option<(No
         answered: Vec::new(),
         rewalked: false,
         probe: false,
+        settling: false,
     };
     imagined.advance(set, at).ok()?;
     let (r, o) = imagined.outcome(set)?;

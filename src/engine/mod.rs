@@ -242,6 +242,10 @@ pub struct Walk {
     /// would ask, it stops instead of choosing (and of trying answers ahead again).
     #[serde(skip)]
     pub probe: bool,
+    /// A copy of the walk given the call's final facts up front ([`Walk::drop_moot_deferrals`]):
+    /// it doesn't look for moot deferrals of its own.
+    #[serde(skip)]
+    pub settling: bool,
 }
 
 /// The node the walk waits at, resolved.
@@ -274,6 +278,7 @@ impl Walk {
             answered: Vec::new(),
             rewalked: false,
             probe: false,
+            settling: false,
         };
         for (key, value, provenance) in prefill {
             set.vocab.check(&key, &value)?;
@@ -683,6 +688,7 @@ impl Walk {
             let next = match node {
                 Node::Outcome(_) => {
                     self.position = Position::Finished { node: here };
+                    self.drop_moot_deferrals(set, now);
                     return Ok(());
                 }
                 Node::Question(q) => {
@@ -751,8 +757,7 @@ impl Walk {
                                 }
                                 None => {
                                     let mut read = Vec::new();
-                                    condition::facts_read(&rule.when, &set.matrix, &mut read);
-                                    read.retain(|f| !self.facts.contains_key(*f));
+                                    condition::facts_deciding(&rule.when, &lookup, &set.matrix, &mut read);
                                     needs = Some(read);
                                     break;
                                 }
@@ -1042,6 +1047,45 @@ impl Walk {
             }
         }
         before.len() + 1
+    }
+
+    /// Tier 1 defers an admin check wherever a rule reads it, before the caller's answers that
+    /// may settle the rule: a QR-code sign-in reaching "a tenant block is known" before the phase
+    /// is asked defers "attestation enforced", a registration-only check. Once the walk ends, a
+    /// deferral the walk given the call's final facts up front wouldn't make goes, so the open
+    /// checks are the same whichever order the facts became known in (contract §5, §9.1).
+    fn drop_moot_deferrals(&mut self, set: &RunbookSet, now: DateTime<Utc>) {
+        if self.options.role != Role::Tier1 || self.probe || self.settling {
+            return;
+        }
+        let deferred: Vec<String> =
+            self.facts.iter().filter(|(_, f)| f.provenance == Provenance::Deferred).map(|(k, _)| k.clone()).collect();
+        let Position::Finished { node } = &self.position else { return };
+        if deferred.is_empty() {
+            return;
+        }
+        let mut copy = self.clone();
+        copy.settling = true;
+        copy.options.assume_unknown = true;
+        copy.options.skip_steps = true;
+        copy.resume = None;
+        if copy.restart_keeping_facts(set, now).is_err() {
+            return;
+        }
+        // The same outcome, or nothing is dropped (a step's result may have decided the way).
+        if !matches!(&copy.position, Position::Finished { node: n } if n == node) {
+            return;
+        }
+        for key in deferred {
+            if copy.facts.get(&key).is_none_or(|f| f.provenance != Provenance::Deferred) {
+                self.facts.remove(&key);
+                self.path.retain(|p| {
+                    !(p.kind == StepKind::Question
+                        && p.fact.as_deref() == Some(key.as_str())
+                        && p.provenance == Provenance::Deferred)
+                });
+            }
+        }
     }
 
     /// The facts tier 1 deferred: the open checks of an escalation.

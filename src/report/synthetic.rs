@@ -174,6 +174,7 @@ pub fn session(i: u64) -> Session {
             answered: Vec::new(),
             rewalked: false,
             probe: false,
+            settling: false,
         },
         posted: Vec::new(),
         notes: if (h >> 48).is_multiple_of(3) { "User on a train; called back later.".into() } else { String::new() },
