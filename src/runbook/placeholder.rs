@@ -16,21 +16,24 @@ pub fn placeholders(text: &str) -> Vec<Placeholder<'_>> {
 }
 
 pub(crate) fn spans(text: &str) -> Vec<(usize, usize, Placeholder<'_>)> {
-    let mut out = Vec::new();
+    braces(text).filter(|(_, _, p)| is_name(p.name)).collect()
+}
+
+/// Every `{…}` in `text`: where it opens, where it ends (past the `}`), and its name and fallback
+/// as written (a name or not).
+fn braces(text: &str) -> impl Iterator<Item = (usize, usize, Placeholder<'_>)> {
     let mut from = 0;
-    while let Some(open) = text[from..].find('{').map(|i| i + from) {
-        let Some(close) = text[open..].find('}').map(|i| i + open) else { break };
+    std::iter::from_fn(move || {
+        let open = text[from..].find('{').map(|i| i + from)?;
+        let close = text[open..].find('}').map(|i| i + open)?;
+        from = open + 1;
         let inner = &text[open + 1..close];
         let (name, fallback) = match inner.split_once('|') {
             Some((n, f)) => (n, Some(f)),
             None => (inner, None),
         };
-        if is_name(name) {
-            out.push((open, close + 1, Placeholder { name, fallback }));
-        }
-        from = open + 1;
-    }
-    out
+        Some((open, close + 1, Placeholder { name, fallback }))
+    })
 }
 
 fn is_name(name: &str) -> bool {
@@ -46,26 +49,18 @@ fn is_name(name: &str) -> bool {
 /// Braces that look meant as a placeholder but aren't one (`{client.os }`, `{Phone.OS_version}`):
 /// they would be shown as written. Each with the placeholder it was probably meant to be.
 pub fn near_misses(text: &str) -> Vec<(&str, String)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(open) = text[from..].find('{').map(|i| i + from) {
-        let Some(close) = text[open..].find('}').map(|i| i + open) else { break };
-        let inner = &text[open + 1..close];
-        let (name, fallback) = match inner.split_once('|') {
-            Some((n, f)) => (n, Some(f)),
-            None => (inner, None),
-        };
-        let meant = name.trim().to_ascii_lowercase();
-        if !is_name(name) && is_name(&meant) {
-            let fixed = match fallback {
-                Some(f) => format!("{{{meant}|{f}}}"),
-                None => format!("{{{meant}}}"),
-            };
-            out.push((&text[open..=close], fixed));
-        }
-        from = open + 1;
-    }
-    out
+    braces(text)
+        .filter_map(|(open, end, p)| {
+            let meant = p.name.trim().to_ascii_lowercase();
+            (!is_name(p.name) && is_name(&meant)).then(|| {
+                let fixed = match p.fallback {
+                    Some(f) => format!("{{{meant}|{f}}}"),
+                    None => format!("{{{meant}}}"),
+                };
+                (&text[open..end], fixed)
+            })
+        })
+        .collect()
 }
 
 /// The matrix placeholders a text may use.
