@@ -84,7 +84,7 @@ pub fn parse(name: &str, text: &str, vocab: &Vocabulary) -> Result<Vec<(String, 
     let mut out = Vec::with_capacity(given.len());
     for (key, s) in &given {
         let pointer = format!("/facts/{}", escape_segment(key));
-        let value = vocab.normalize(key, s, &os_of).map_err(|e| err(&pointer, e.to_string()))?;
+        let value = vocab.normalize_given(key, s, &os_of).map_err(|e| err(&pointer, e.to_string()))?;
         out.push(((*key).clone(), value));
     }
     Ok(out)

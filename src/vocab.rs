@@ -216,6 +216,8 @@ pub enum FactError {
         value: String,
         /// "iOS 1 doesn't exist: iOS versions run from 9 to 27, e.g. 17.5".
         why: String,
+        /// Past the newest release we know (it may be newer than our table), not before the first.
+        above: bool,
     },
     /// A release name two OS families share (Windows 10 and 11 both have 21H2).
     #[error("`{key}`: {value} exists for {choices}: say which (e.g. \"Windows 11 {value}\") or give the build")]
@@ -356,6 +358,27 @@ impl Vocabulary {
                 }
                 Ok(line)
             }
+        }
+    }
+}
+
+impl Vocabulary {
+    /// [`Vocabulary::normalize`] for a value a file gives (a facts file, an imported sign-in
+    /// log): a dotted number past the newest release we know (iOS 28 next year, a ChromeOS
+    /// platform version such as 15917.0.0) is still a version (contract §1: dotted numbers,
+    /// compared numerically). The wizard refuses it, where it is most likely a slip of the
+    /// keyboard (iOS 170); one before the first release (iOS 1) is refused everywhere.
+    pub fn normalize_given(
+        &self,
+        key: &str,
+        value: &str,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<String, FactError> {
+        match self.normalize(key, value, lookup) {
+            Err(FactError::OutOfRange { above: true, .. }) if Version::parse(value).is_some() => {
+                Ok(value.trim().to_string())
+            }
+            other => other,
         }
     }
 }

@@ -297,7 +297,8 @@ fn a_byte_order_mark_from_a_windows_editor_is_accepted() {
 }
 
 /// Versions as callers read them (issue 21): `1809` on Windows classifies as build 10.0.17763
-/// does, `Sonoma` is macOS 14, and a version no release has (iOS 1) is a one-line error.
+/// does, `Sonoma` is macOS 14, a version before the first release (iOS 1) is a one-line error,
+/// and one past the newest we know is taken as given.
 #[test]
 fn versions_as_callers_read_them() {
     let tmp = tempfile::tempdir().unwrap();
@@ -329,6 +330,13 @@ fn versions_as_callers_read_them() {
     assert_eq!(code, Some(2));
     assert!(err.contains("iOS 1 doesn't exist: iOS versions run from 9 to"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
+    // Past the newest release the table knows is still a version (contract §1): next year's
+    // iOS, and the ChromeOS platform version `import` reads from a sign-in log.
+    let (code, _, err) = diagnose(r#"{"facts": {"phone.os": "ios", "phone.os_version": "28"}}"#);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, out, err) = diagnose(r#"{"facts": {"client.os": "chromeos", "client.os_version": "15917.0.0"}}"#);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("\"classified\""), "{out}");
 }
 
 #[test]

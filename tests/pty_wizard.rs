@@ -134,8 +134,16 @@ fn back_then_a_different_answer() {
     w.wait_for("Is the passkey on the device");
     w.send("2");
     w.wait_for("Which OS version is the phone on?");
-    // Backspace on the empty typed line goes back one question.
+    // Backspace held on the empty typed line (key repeat) stays on it: it only deletes, so what
+    // is typed next doesn't answer an earlier question. ← goes back.
+    w.send("16");
+    w.wait_for("> 16");
+    w.send(&BACKSPACE.repeat(6));
+    w.send("9");
+    w.wait_for("> 9");
+    assert!(w.screen().contains("Which OS version is the phone on?"), "{}", w.screen());
     w.send(BACKSPACE);
+    w.send(LEFT);
     w.wait_for("Back one question");
     w.wait_for("Is the passkey on the device");
     w.send("1");

@@ -439,6 +439,8 @@ const QUESTION: &[Binding] = &[
 
 const ENTRY: &[Binding] = &[
     // An empty line has nothing to edit: ←, Esc and q do what they do on every other screen.
+    // Backspace doesn't: held to clear the line, its key repeat would run on into the answers
+    // before, and the digits typed next would answer them again.
     b!(
         &[P::Char('q')],
         "q",
@@ -448,8 +450,8 @@ const ENTRY: &[Binding] = &[
         empty
     ),
     b!(
-        &[P::Code(K::Left), P::Code(K::Esc), P::Code(K::Backspace)],
-        "← Esc Backspace",
+        &[P::Code(K::Left), P::Code(K::Esc)],
+        "← Esc",
         "on an empty line: back one question",
         Some(("←", "back")),
         A::Back,

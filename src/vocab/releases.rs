@@ -106,6 +106,7 @@ impl Releases {
         {
             let os = os_name(os);
             return Err(FactError::OutOfRange {
+                above: major > last.0[0],
                 key: key.to_string(),
                 value: rest.to_string(),
                 why: format!(
