@@ -124,3 +124,31 @@ fn out_naming_a_folder_is_refused() {
         .stderr(predicate::str::contains("is a folder; use --out-dir"));
     assert_eq!(std::fs::read_dir(tmp.path()).expect("read").count(), 2, "nothing new beside data/ and a-folder/");
 }
+
+/// Red team, 6 December 2026: `--out /dev/null` wrote `/dev/null-2`, and a FIFO got a `fifo-2`
+/// beside it. Anything but a regular file at --out is refused, as `diagnose --session-out` does.
+#[cfg(unix)]
+#[test]
+fn out_naming_a_fifo_or_a_link_is_refused() {
+    let tmp = home();
+    let fifo = tmp.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+    let link = tmp.path().join("link.txt");
+    std::os::unix::fs::symlink(tmp.path().join("elsewhere.txt"), &link).expect("symlink");
+    for (target, what) in [(&fifo, "not a regular file"), (&link, "a symbolic link")] {
+        cmd(tmp.path())
+            .args(["export", "20260120T140200Z-3f2a", "--format", "text", "--out"])
+            .arg(target)
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(format!("{what}; --out writes a new file")));
+    }
+    let names: Vec<String> = std::fs::read_dir(tmp.path())
+        .expect("read")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into())
+        .collect();
+    assert_eq!(names.len(), 3, "nothing new beside data/, the fifo and the link: {names:?}");
+}

@@ -53,3 +53,21 @@ fn redaction_covers_names_phones_hosts_tokens_macs_and_secrets_in_every_format()
     let plain = render(&s, Format::Json, Options { redact: false });
     assert!(plain.contains("srv01.contoso.local") && plain.contains("Summer2024!"));
 }
+
+/// A long run of digits and spaces is not a phone number, and reading it doesn't start again from
+/// each of its digits (red team, 6 December 2026: 128 KB of "0 " took over ten seconds; a
+/// megabyte would not have finished). A hang guard, not a timing: linear work ends in well under
+/// a second.
+#[test]
+fn redacting_a_long_run_of_digits_ends() {
+    let set = fixture_set();
+    let mut s = escalated_session(&set);
+    s.notes = format!("{}call back on (425) 555-0100 today {}", "0 ".repeat(512 * 1024), "(1".repeat(64 * 1024));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(render(&s, Format::Text, Options { redact: true }));
+    });
+    let out = rx.recv_timeout(std::time::Duration::from_secs(120)).expect("redaction ended");
+    assert!(out.contains("[phone]") && !out.contains("555-0100"), "the phone number in the run is still masked");
+    assert!(out.contains("0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0"), "the run is not a phone number");
+}

@@ -273,6 +273,26 @@ fn escalating_a_call_fixed_on_the_call_says_so() {
     assert!(text(&out.stderr).contains("does not call for tier 2; queued as asked"), "{}", text(&out.stderr));
 }
 
+/// Red team, 6 December 2026: a session file whose id the queue refuses (`../x`) printed the
+/// "does not call for tier 2" note before the refusal: two lines where one is the rule.
+#[test]
+fn a_refused_escalation_is_one_line() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "Ana");
+    std::fs::create_dir_all(ana.sessions_dir()).expect("sessions folder");
+    let file = ana.sessions_dir().join("fixed.json");
+    let world = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fixed-on-the-call.json");
+    let args = ["diagnose", "--facts", &world.to_string_lossy(), "--session-out", &file.to_string_lossy()]
+        .map(|s| s.to_string());
+    let out = ana.cmd(&args.iter().map(String::as_str).collect::<Vec<_>>()).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&file).expect("session")).expect("json");
+    v["id"] = Value::from("../x");
+    std::fs::write(&file, serde_json::to_vec(&v).expect("json")).expect("write");
+    let err = refused(&ana.run(&["escalate", &file.to_string_lossy()]));
+    assert!(!err.contains("does not call for tier 2"), "{err}");
+}
+
 /// A package whose outcome does not escalate (tier 2 reaches it at once), queued by Ana; its id.
 fn fixed_package(ana: &Agent) -> String {
     std::fs::create_dir_all(ana.sessions_dir()).expect("sessions folder");

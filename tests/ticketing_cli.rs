@@ -188,6 +188,39 @@ fn a_second_post_needs_again() {
     assert_eq!(posted(home.path()).as_array().map(Vec::len), Some(2));
 }
 
+/// Red team, 6 December 2026: `post` recorded the note in a session a wizard had open, and the
+/// wizard's next save dropped the record (and with it the guard against posting twice). A
+/// session open in a wizard is not posted from the command line.
+#[test]
+fn a_session_open_in_a_wizard_is_not_posted() {
+    use passkey_triage::session::lock::{Holder, SessionLock};
+    let home = home();
+    let server = Server::start(servicenow_replies());
+    ticketing(home.path(), "servicenow", &server.url(), "");
+    let me = Holder::me(Some("wizard on another screen"), chrono::Utc::now());
+    let lock = SessionLock::acquire(&home.path().join("data/sessions"), SESSION, &me).expect("lock");
+    let before = std::fs::read(session_file(home.path())).expect("session");
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("not posted: session 20260120T140200Z-3f2a is open in another wizard"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(server.requests().is_empty(), "nothing sent");
+    assert_eq!(std::fs::read(session_file(home.path())).expect("session"), before, "session untouched");
+    // Once the wizard has closed it, the post goes through.
+    drop(lock);
+    let mut c = post(home.path());
+    c.arg(SESSION).env("PASSKEY_TRIAGE_TICKETING_TOKEN", SECRET);
+    let out = run(c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(posted(home.path()).as_array().map(Vec::len), Some(1));
+}
+
 #[test]
 fn jira_posts_an_adf_comment_restricted_to_a_role() {
     let home = home();

@@ -531,7 +531,7 @@ fn typed_answer_is_validated() {
 }
 
 #[test]
-fn typed_line_backspace_on_empty_goes_back_and_arrows_leave_it() {
+fn typed_line_backspace_on_empty_stays_and_arrows_leave_it() {
     let mut a = at_phone_version();
     key(&mut a, KeyCode::Down);
     assert!(!a.walk_screen.focus_input);
@@ -547,7 +547,12 @@ fn typed_line_backspace_on_empty_goes_back_and_arrows_leave_it() {
     assert!(!a.walk_screen.focus_input, "↓ leaves the line");
     key(&mut a, KeyCode::Up);
     assert!(a.walk_screen.focus_input, "↑ from the first listed answer returns to the line");
-    assert_eq!(key(&mut a, KeyCode::Backspace), vec![Effect::Persist]);
+    // Backspace only deletes: held to clear the line, it must not run on into earlier answers.
+    assert_eq!(key(&mut a, KeyCode::Backspace), vec![]);
+    assert_eq!(node(&a), "q-phone-version");
+    assert!(a.walk_screen.focus_input);
+    // ← on the empty line goes back.
+    assert_eq!(key(&mut a, KeyCode::Left), vec![Effect::Persist]);
     assert_eq!(node(&a), "q-flow");
 }
 

@@ -18,6 +18,9 @@ pub fn run(ctx: &Context, args: &EscalateArgs, out: &mut dyn Write) -> Result<i3
     let config = Config::load(&ctx.paths).map_err(|e| CliError::bad_input(e.to_string()))?;
     let journal = Journal::open(&ctx.paths);
     let session = find(&journal, &args.session)?;
+    let queue = super::queue::backend(ctx, &config)?;
+    let escalated = queue.escalate(&session).map_err(|e| CliError::bad_input(e.to_string()))?;
+    // Said once it is queued: a refusal is the one line on stderr.
     if session.is_open() {
         eprintln!(
             "passkey-triage: warning: session {} has no outcome yet; tier 2 gets it as it stands",
@@ -30,8 +33,6 @@ pub fn run(ctx: &Context, args: &EscalateArgs, out: &mut dyn Write) -> Result<i3
             sanitize_line(&session.id)
         );
     }
-    let queue = super::queue::backend(ctx, &config)?;
-    let escalated = queue.escalate(&session).map_err(|e| CliError::bad_input(e.to_string()))?;
     let what = format!(
         "session {}{}{}",
         session.id,

@@ -31,6 +31,18 @@ pub fn run(ctx: &Context, args: &ExportArgs, out: &mut dyn Write) -> Result<i32,
             sanitize_line(&file.display().to_string())
         )));
     }
+    // Something other than a regular file at --out (a FIFO, a device, a link) is a mistake:
+    // writing `/dev/null-2` beside it is not what anyone meant.
+    if let Some(file) = &args.out
+        && let Ok(meta) = file.symlink_metadata()
+        && !meta.file_type().is_file()
+    {
+        let what = if meta.file_type().is_symlink() { "a symbolic link" } else { "not a regular file" };
+        return Err(CliError::bad_input(format!(
+            "{}: {what}; --out writes a new file (beside an existing one, with -2 added)",
+            sanitize_line(&file.display().to_string())
+        )));
+    }
     // Temporary files an export killed mid-write left in the folder it writes to.
     let target_dir = match (&args.out, &args.out_dir) {
         (Some(file), _) => file.parent().filter(|p| !p.as_os_str().is_empty()).map(std::path::Path::to_path_buf),

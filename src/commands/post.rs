@@ -17,6 +17,7 @@ use crate::cli::PostArgs;
 use crate::config::Config;
 use crate::exit;
 use crate::session::journal::{Journal, read_session};
+use crate::session::lock::{Holder, LockError, SessionLock};
 use crate::session::{PostRecord, Session};
 use crate::text::sanitize_line;
 use crate::ticketing::Cancel;
@@ -31,6 +32,18 @@ pub fn run(ctx: &Context, args: &PostArgs, out: &mut dyn Write) -> Result<i32, C
         eprintln!("passkey-triage: {note}");
     }
     let session = found.session;
+    // One writer per session: a wizard that has it open would save over the record of this post
+    // (and the guard against posting twice with it). Held until the record is written.
+    let me = Holder::me(config.agent(None).as_deref(), Utc::now());
+    let _lock = match SessionLock::acquire(journal.dir(), &session.id, &me) {
+        Ok(lock) => Some(lock),
+        Err(e @ (LockError::Held { .. } | LockError::NotAFile { .. })) => {
+            return Err(CliError::bad_input(format!("not posted: {e}")));
+        }
+        // As in the wizard: a lock that can't be made for an I/O reason doesn't stop the post;
+        // recording it reports its own failure.
+        Err(LockError::Io { .. }) => None,
+    };
     let earlier = journal_copy(&journal, &session)?;
 
     let system = args.system.or(config.ticketing.system).ok_or_else(|| {

@@ -680,6 +680,9 @@ pub fn mask_hosts(s: &str) -> String {
     )
 }
 
+/// The longest run of digits and separators (`+44 (0) 20 7946 0958 …`) read as one phone number.
+const MAX_PHONE_RUN: usize = 40;
+
 /// Phone numbers: `+33 6 12 34 56 78`, `(425) 555-0100`, `425-555-0100`, `0612345678` →
 /// `[phone]`. 8 to 15 digits grouped by spaces, `-`, `(`, `)`; dates (`2026-01-20`), versions
 /// and the ticket and session ids are left alone.
@@ -697,9 +700,17 @@ pub fn mask_phones(s: &str, keep: &[String]) -> String {
         let starts = (c.is_ascii_digit() || c == '+' || c == '(')
             && !(prev.is_alphanumeric() || matches!(prev, '-' | '_' | '.' | '/' | ':' | '+'));
         if starts {
-            let mut r = i;
+            // A phone number has at most 15 digits in a few dozen characters: a longer run is
+            // not one, and stopping there keeps this linear (a run of "1 1 1 …" would otherwise
+            // be scanned again from each of its digits).
+            let (mut r, mut digits_seen, mut too_long) = (i, 0usize, false);
             while r < chars.len() && phone_char(chars[r]) {
+                digits_seen += usize::from(chars[r].is_ascii_digit());
                 r += 1;
+                if digits_seen > 15 || r - i > MAX_PHONE_RUN {
+                    too_long = true;
+                    break;
+                }
             }
             // Trailing separators belong to the sentence.
             while r > i && !chars[r - 1].is_ascii_digit() && chars[r - 1] != ')' {
@@ -716,7 +727,7 @@ pub fn mask_phones(s: &str, keep: &[String]) -> String {
                 g.len() == 3 && g[0].len() == 4 && g[1].len() == 2 && g[2].len() == 2
             };
             let kept = keep.iter().any(|k| k.contains(run.trim()));
-            if r > i && (8..=15).contains(&digits) && end_ok && plus_ok && !date && !kept {
+            if !too_long && r > i && (8..=15).contains(&digits) && end_ok && plus_ok && !date && !kept {
                 out.push_str(PHONE_MASK);
                 i = r;
                 continue;

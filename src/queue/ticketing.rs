@@ -85,7 +85,7 @@ impl TicketQueue {
     /// One line naming the system and ticket, with any form of the secret replaced.
     fn fail(&self, ticket: &str, failure: &Failure) -> QueueError {
         let line = format!("{} {}: {failure}", self.system(), sanitize_line(ticket));
-        QueueError::Refused(self.settings.auth.scrub(&line))
+        QueueError::Refused(self.settings.auth.scrub_message(&line))
     }
 
     fn read(&self, ticket: &str) -> Result<Ticket, QueueError> {

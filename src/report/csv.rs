@@ -65,7 +65,11 @@ pub fn render(r: &Report) -> String {
 /// One CSV cell: neutralised, formula-safe, quoted when needed.
 pub fn cell(s: &str) -> String {
     let mut s = crate::text::sanitize_line(s);
-    if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
+    // Only a plain number (`-1.5`) may start with a sign: `-inf` and `+nan` parse as numbers
+    // here, but a spreadsheet reads them as formulas.
+    let plain_number =
+        s.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)) && s.parse::<f64>().is_ok_and(f64::is_finite);
+    if s.starts_with(['=', '+', '-', '@']) && !plain_number {
         s.insert(0, '\'');
     }
     if s.contains([',', '"', '\n']) || s.starts_with(' ') || s.ends_with(' ') {
@@ -85,6 +89,9 @@ mod tests {
         assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(cell("a,b"), "\"a,b\"");
         assert_eq!(cell("-1.5"), "-1.5");
+        for looks_numeric in ["-inf", "+nan", "-infinity", "+Infinity"] {
+            assert_eq!(cell(looks_numeric), format!("'{looks_numeric}"));
+        }
         assert_eq!(cell("x\u{1b}[2J"), "x\u{fffd}[2J");
     }
 }

@@ -90,21 +90,65 @@ impl Auth {
         }
     }
 
-    /// Every form in which the secret could show up in text: itself and the header value.
+    /// Every form in which the secret could show up in text: itself, URL-encoded (a server
+    /// echoing a query or a form), in base64 and hex, and the header value.
     pub fn secret_forms(&self) -> Vec<String> {
+        use base64::Engine as _;
         let secret = match self {
             Auth::Basic { password, .. } => password.expose(),
             Auth::Bearer(t) | Auth::ServiceNowApiKey(t) => t.expose(),
         };
         let header = self.header();
         let encoded = header.expose().split_once(' ').map(|(_, v)| v.to_string()).unwrap_or_default();
-        [secret.to_string(), encoded].into_iter().filter(|s| s.len() >= 4).collect()
+        let b64 = base64::engine::general_purpose::STANDARD.encode(secret);
+        let hex: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
+        let mut forms: Vec<String> =
+            [secret.to_string(), super::encode_component(secret), b64.trim_end_matches('=').to_string(), hex, encoded]
+                .into_iter()
+                .filter(|s| s.len() >= 4)
+                .collect();
+        // The longest first: a form inside another is masked with it.
+        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        forms.dedup();
+        forms
     }
 
-    /// `text` with every form of the secret replaced by `***` (for messages from outside).
+    /// `text` with every form of the secret replaced by `***`, in any letter case (for messages
+    /// from outside).
     pub fn scrub(&self, text: &str) -> String {
-        self.secret_forms().iter().fold(text.to_string(), |t, s| t.replace(s.as_str(), "***"))
+        self.secret_forms().iter().fold(text.to_string(), |t, s| replace_ignoring_case(&t, s, "***"))
     }
+
+    /// A server's message for the agent: the secret masked, then cut to one short line. In that
+    /// order: a secret cut in two would no longer be recognised.
+    pub fn scrub_message(&self, text: &str) -> String {
+        crate::text::clip_line(&self.scrub(text), SHOWN_MESSAGE_CHARS)
+    }
+}
+
+/// How much of a help desk's message the agent sees.
+const SHOWN_MESSAGE_CHARS: usize = 300;
+
+/// `hay` with every occurrence of `needle` replaced, ASCII letters compared in any case.
+fn replace_ignoring_case(hay: &str, needle: &str, with: &str) -> String {
+    if needle.is_empty() {
+        return hay.to_string();
+    }
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let mut out = String::with_capacity(hay.len());
+    let (mut i, mut copied) = (0, 0);
+    while i + n.len() <= h.len() {
+        if h[i..i + n.len()].eq_ignore_ascii_case(n) && hay.is_char_boundary(i) && hay.is_char_boundary(i + n.len()) {
+            out.push_str(&hay[copied..i]);
+            out.push_str(with);
+            i += n.len();
+            copied = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&hay[copied..]);
+    out
 }
 
 /// Why no credentials could be had. Never contains the secret.
@@ -354,6 +398,24 @@ mod tests {
         let clean = a.scrub(&text);
         assert!(!clean.contains("s3cret-value") && !clean.contains(&enc), "{clean}");
         assert!(!format!("{a:?}").contains("s3cret"));
+    }
+
+    /// Red team, 6 December 2026: a long server message was cut to 200 characters before the
+    /// token was masked, and the cut token passed. Masked first, then cut; and in the forms a
+    /// server may echo it.
+    #[test]
+    fn a_server_message_is_masked_before_it_is_cut() {
+        let token = "SECRETtokenVALUE0123456789abcdefSECRETtokenVALUE0123456789";
+        let a = Auth::Bearer(Secret::new(token));
+        let message = crate::ticketing::short_message(&format!("{} token={token}", "A".repeat(160))).unwrap();
+        let shown = a.scrub_message(&message);
+        assert!(!shown.contains("SECRETtokenVALUE"), "{shown}");
+        let p = Auth::Basic { user: "u".into(), password: Secret::new("p@ss w/rd+1") };
+        let hex: String = "p@ss w/rd+1".bytes().map(|b| format!("{b:02x}")).collect();
+        for echoed in ["p%40ss%20w%2Frd%2B1", "P@SS W/RD+1", hex.as_str(), "cEBzcyB3L3JkKzE"] {
+            let shown = p.scrub_message(&format!("bad credentials: {echoed}."));
+            assert_eq!(shown, "bad credentials: ***.", "{echoed}");
+        }
     }
 
     #[cfg(unix)]

@@ -128,7 +128,7 @@ impl Delivery {
         let fail = |cause: String| DeliveryError {
             system,
             ticket: self.ticket.clone(),
-            cause: self.scrub(&cause),
+            cause: self.settings.auth.scrub_message(&cause),
             abandoned: cancelled(),
         };
         let http =

@@ -439,20 +439,25 @@ pub fn encode_component(s: &str) -> String {
     out
 }
 
-/// A short, one-line, printable server message (at most 200 characters): control characters,
-/// escapes and bidirectional overrides neutralised.
+/// A one-line, printable server message: control characters, escapes and bidirectional
+/// overrides neutralised, at most [`SERVER_MESSAGE_KEPT`] characters. It is cut short for the
+/// agent only after the secret has been masked in it ([`Auth::scrub_message`]): a secret cut in
+/// two would no longer be recognised.
 pub fn short_message(s: &str) -> Option<String> {
     let line = sanitize_line(s);
     let line = line.trim();
     if line.is_empty() {
         return None;
     }
-    let mut out: String = line.chars().take(200).collect();
-    if line.chars().count() > 200 {
+    let mut out: String = line.chars().take(SERVER_MESSAGE_KEPT).collect();
+    if line.chars().count() > SERVER_MESSAGE_KEPT {
         out.push('…');
     }
     Some(out)
 }
+
+/// How much of a server's message is kept until the secret is masked in it.
+pub const SERVER_MESSAGE_KEPT: usize = 4096;
 
 /// The body as JSON, if it is JSON.
 pub fn json_body(response: &Response) -> Option<serde_json::Value> {
