@@ -75,3 +75,33 @@ fn the_journal_store_queues_without_replacing() {
     let farewell = store.farewell(&a.session);
     assert!(farewell.iter().any(|l| l.starts_with("Queued for tier 2: ")), "{farewell:?}");
 }
+
+/// A usability run, 6 December 2026: an escalation quit with `q` showed "ESCALATE TO TIER 2"
+/// and exited, but nothing was queued, so tier 2 never got the call. With a queue set up,
+/// quitting an escalation this wizard hasn't queued asks first; once queued, it doesn't.
+#[test]
+fn quitting_an_escalation_not_queued_asks_first() {
+    use passkey_triage::exit;
+    use passkey_triage::ui::app::Overlay;
+    use passkey_triage::ui::screen::confirm::Confirm;
+    let mut a = app_with(&[], with_queue());
+    to_escalation(&mut a);
+    assert!(a.escalation_not_queued());
+    assert_eq!(ch(&mut a, 'q'), vec![]);
+    assert_eq!(a.overlay, Some(Overlay::Confirm(Confirm::Quit)));
+    let screen = screen_text(&mut a, 80, 24);
+    assert!(screen.contains("hasn't put it") && screen.contains("press t to queue it"), "{screen}");
+    ch(&mut a, 'n');
+    assert_eq!(ch(&mut a, 't'), vec![Effect::Escalate]);
+    a.update(Msg::Escalated(Ok("Queued for tier 2: /srv/queue/x.json".into())), t1());
+    assert!(!a.escalation_not_queued());
+    assert_eq!(ch(&mut a, 'q'), vec![Effect::Persist, Effect::Quit(exit::OK)]);
+    // A resolved call, or no queue set up: nothing to ask.
+    let mut a = app_with(&[], with_queue());
+    to_resolved(&mut a);
+    assert!(!a.escalation_not_queued());
+    let mut a = app_with(&[], Options { persists: true, ..opts() });
+    to_escalation(&mut a);
+    assert!(!a.escalation_not_queued());
+    assert_eq!(ch(&mut a, 'q'), vec![Effect::Persist, Effect::Quit(exit::OK)]);
+}

@@ -84,6 +84,7 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
             session.agent = agent;
         }
         let mut app = App::new(set, session.clone(), options(store, false), now);
+        app.queued = store.already_queued(&app.session.id);
         app.open_session(session);
         // Every warning on stderr before the screen takes over (as `open` does); the first on it.
         for w in &warnings {
@@ -143,6 +144,7 @@ pub fn prepare_with_set(set: RunbookSet, args: &WizardArgs, store: &mut dyn Sess
     };
     let start_screen = !given && (args.ticket.is_none() || !resumable.is_empty());
     let mut app = App::new(set, session, options(store, start_screen), now);
+    app.queued = store.already_queued(&app.session.id);
     if start_screen {
         app.offer_resumable(resumable);
     }
@@ -224,6 +226,13 @@ pub fn run_app(
     }
     for line in store.farewell(&app.session) {
         let _ = writeln!(out, "{line}");
+    }
+    if app.escalation_not_queued() {
+        let _ = writeln!(
+            out,
+            "Not queued for tier 2 from this wizard; to queue it: passkey-triage escalate {}",
+            app.session.id
+        );
     }
     // A post still under way when the wizard closed (a signal) was abandoned, not recorded.
     if let Some((system, ticket)) = &app.posting {

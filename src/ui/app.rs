@@ -110,6 +110,9 @@ pub struct App {
     pub last_export: Option<PathBuf>,
     /// What the last export was made from ([`App::export_basis`]): a later change makes it out of date.
     pub exported_basis: Option<String>,
+    /// The escalation package was put in the tier-2 queue from this wizard (`t`, or already
+    /// there when the call was resumed).
+    pub queued: bool,
     /// When a digit last answered a question: a `.` soon after is a version typed ahead.
     pub digit_answered_at: Option<DateTime<Utc>>,
     /// A post of the note under way (help desk, ticket): its result is still to come.
@@ -136,6 +139,7 @@ impl App {
             save_error: None,
             last_export: None,
             exported_basis: None,
+            queued: false,
             digit_answered_at: None,
             posting: None,
         };
@@ -352,6 +356,15 @@ impl App {
         self.exported_basis.as_ref().is_some_and(|b| *b != self.export_basis())
     }
 
+    /// The call escalates to tier 2 and the queue is set up, but the package isn't in it yet:
+    /// quitting asks first, or tier 2 never gets the call.
+    pub fn escalation_not_queued(&self) -> bool {
+        self.opts.queue
+            && !crate::export::tier2(&self.session)
+            && self.session.status == crate::session::Status::Escalated
+            && !self.queued
+    }
+
     pub fn would_lose(&self) -> bool {
         if self.opts.persists && !self.save_failed {
             return false;
@@ -450,6 +463,7 @@ impl App {
             Msg::Escalated(Ok(line)) => {
                 let room = usize::from(self.size.0).saturating_sub(2).max(24);
                 self.info(super::text::shorten_middle(&sanitize_line(&line), room));
+                self.queued = true;
                 Vec::new()
             }
             Msg::Escalated(Err(e)) => {

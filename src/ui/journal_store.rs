@@ -159,6 +159,17 @@ impl SessionStore for JournalStore {
         true
     }
 
+    fn already_queued(&self, id: &str) -> bool {
+        match self.config.queue.backend {
+            crate::queue::config::BackendKind::Folder => {
+                let env = |k: &str| std::env::var_os(k);
+                let dir = crate::queue::resolve_dir(&self.paths, self.config.queue_dir.as_deref(), env);
+                crate::queue::Queue::at(dir).state(id).is_some()
+            }
+            crate::queue::config::BackendKind::Ticketing => false,
+        }
+    }
+
     fn escalate(&mut self, session: &Session) -> Result<String, String> {
         // The folder or the help desk, as config.toml says (see `queue::backend`).
         let env = |k: &str| std::env::var(k).ok();

@@ -61,6 +61,12 @@ pub trait SessionStore {
         false
     }
 
+    /// Is session `id` already in the tier-2 queue (a call resumed after it was queued)? Only a
+    /// folder queue can say without asking the help desk; otherwise false.
+    fn already_queued(&self, _id: &str) -> bool {
+        false
+    }
+
     /// Puts the session's escalation package in the tier-2 queue; the line for the status bar
     /// (saying where), or why not (one line).
     fn escalate(&mut self, _session: &Session) -> Result<String, String> {

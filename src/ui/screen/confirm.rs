@@ -48,6 +48,10 @@ impl Confirm {
                 " Restart? ",
                 "Start the diagnosis over? The answers given on this call are dropped; facts from the facts file and your notes are kept.",
             ),
+            Confirm::Quit if !app.would_lose() && app.escalation_not_queued() => (
+                " Quit? ",
+                "This call escalates to tier 2, but this wizard hasn't put it in the tier-2 queue: tier 2 won't see it there. Keep going and press t to queue it (a package already queued isn't queued twice), or quit anyway (the session is saved; `passkey-triage escalate` queues it later).",
+            ),
             Confirm::Quit if !app.would_lose() => (
                 " Quit? ",
                 "The exported notes are out of date: answers, ticks or notes changed after the export. Keep going and press e to export again, or quit anyway (the session is saved).",

@@ -306,7 +306,7 @@ pub fn key(app: &mut App, action: Action, key: &KeyEvent, screen: Screen) -> Vec
         }
         Action::Post => crate::ui::screen::post::open(app),
         Action::Quit => {
-            if app.would_lose() || app.export_out_of_date() {
+            if app.would_lose() || app.export_out_of_date() || app.escalation_not_queued() {
                 app.overlay = Some(Overlay::Confirm(Confirm::Quit));
                 Vec::new()
             } else {
