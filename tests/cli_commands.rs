@@ -86,6 +86,30 @@ fn matrix_json_reports_every_area_as_the_matrix_evaluates_it() {
     }
 }
 
+/// The command a remediation step fills in (`--os Android`) reads as a person spells it: a
+/// usability run found the step's `<os>` left unfilled, and `Android` refused.
+#[test]
+fn matrix_takes_values_as_people_spell_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run(tmp.path(), &["matrix", "--os", "Android", "--browser", "Firefox", "--credential", "authenticator"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.lines().next().unwrap_or_default().contains("client.browser=firefox"), "{}", r.stdout);
+    assert!(r.stdout.contains("[browser] UNSUPPORTED"), "{}", r.stdout);
+    let facts = tmp.path().join("facts.json");
+    let world = r#"{"facts": {"credential.type": "authenticator", "client.browser": "firefox", "client.os": "android", "phase": "sign-in"}}"#;
+    std::fs::write(&facts, world).unwrap();
+    let facts = facts.to_string_lossy().into_owned();
+    let d = run(tmp.path(), &["diagnose", "--facts", &facts, "--assume-unknown", "--format", "text"]);
+    assert_eq!(d.code, 0, "{}", d.stderr);
+    let line = d.stdout.lines().find(|l| l.contains("passkey-triage matrix")).unwrap_or_default().to_string();
+    assert!(line.contains("--os Android --browser firefox --credential authenticator"), "{}", d.stdout);
+    // The filled-in command runs as it is shown.
+    let command = line.split('`').nth(1).unwrap_or_default().to_string();
+    let argv: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let again = run(tmp.path(), &argv);
+    assert_eq!(again.code, 0, "{command}: {}", again.stderr);
+}
+
 #[test]
 fn matrix_text_names_the_combination_and_every_area() {
     let tmp = tempfile::tempdir().unwrap();

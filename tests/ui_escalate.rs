@@ -105,3 +105,34 @@ fn quitting_an_escalation_not_queued_asks_first() {
     assert!(!a.escalation_not_queued());
     assert_eq!(ch(&mut a, 'q'), vec![Effect::Persist, Effect::Quit(exit::OK)]);
 }
+
+/// A usability run, 6 December 2026: a call resolved on the call said "8 admin checks left for
+/// tier 2". Nothing goes to tier 2 from it: the checks were only not asked.
+#[test]
+fn a_resolved_call_leaves_nothing_for_tier_2() {
+    use passkey_triage::engine::{Provenance, Role, Walk, WalkOptions};
+    use passkey_triage::runbook::RunbookSet;
+    use passkey_triage::session::Session;
+    use passkey_triage::ui::app::App;
+    let set = RunbookSet::builtin().expect("built-in runbooks");
+    let facts = [
+        ("credential.type", "authenticator"),
+        ("client.browser", "edge"),
+        ("client.os", "windows"),
+        ("phone.bluetooth", "off"),
+    ];
+    let prefill = facts.iter().map(|(k, v)| (k.to_string(), v.to_string(), Provenance::FactsFile));
+    let options = WalkOptions { role: Role::Tier1, ..WalkOptions::default() };
+    let walk = Walk::start(&set, prefill, options, t0()).expect("walk starts");
+    let session = Session::new("20261125T140000Z-0002".into(), call(), &set, walk, t0(), 60);
+    let mut a = App::new(set, session, with_queue(), t0());
+    a.update(Msg::Tick, t1());
+    let before = screen_text(&mut a, 100, 40);
+    assert!(before.contains("Turn on the phone's Bluetooth"), "at the step:\n{before}");
+    ch(&mut a, '1');
+    assert_eq!(a.session.status, Status::Resolved);
+    let screen = screen_text(&mut a, 100, 40);
+    assert!(!screen.contains("left for tier 2"), "{screen}");
+    assert!(screen.contains("admin checks not asked"), "{screen}");
+    assert!(!screen.contains("deferred to tier 2"), "{screen}");
+}

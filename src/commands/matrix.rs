@@ -41,18 +41,24 @@ pub fn facts_from_args(args: &MatrixArgs) -> BTreeMap<String, String> {
 
 pub fn run(ctx: &Context, args: &MatrixArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     let set = ctx.load_set()?;
-    let facts = facts_from_args(args);
-    check_facts(&set.vocab, &facts)?;
+    let facts = normalize_facts(&set.vocab, facts_from_args(args))?;
     let body = render(&set.matrix, &facts, args.format);
     out.write_all(body.as_bytes()).map_err(|e| CliError::bad_input(format!("cannot write output: {e}")))?;
     Ok(crate::exit::OK)
 }
 
-fn check_facts(vocab: &Vocabulary, facts: &BTreeMap<String, String>) -> Result<(), CliError> {
-    for (k, v) in facts {
-        vocab.check(k, v).map_err(|e| CliError::bad_input(e.to_string()))?;
-    }
-    Ok(())
+/// The values as people (and a remediation step's filled-in command) spell them: `Android`,
+/// `Sonoma`, `Windows 11 23H2`, read as a facts file reads them.
+fn normalize_facts(vocab: &Vocabulary, facts: BTreeMap<String, String>) -> Result<BTreeMap<String, String>, CliError> {
+    let given = facts.clone();
+    let os_of = |k: &str| given.get(k).and_then(|v| vocab.normalize(k, v, &|_| None).ok());
+    facts
+        .into_iter()
+        .map(|(k, v)| {
+            let v = vocab.normalize_given(&k, &v, &os_of).map_err(|e| CliError::bad_input(e.to_string()))?;
+            Ok((k, v))
+        })
+        .collect()
 }
 
 /// Renders the verdict per area, with the deciding rows' minimums, notes and sources.

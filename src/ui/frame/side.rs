@@ -137,7 +137,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
     if left_for_tier2 > 0 {
         let (sym, _) = mark(crate::engine::Provenance::Deferred);
         let s = if left_for_tier2 == 1 { "" } else { "s" };
-        let text = format!("{left_for_tier2} admin check{s} left for tier 2");
+        // Nothing goes to tier 2 from an outcome that doesn't escalate: the checks were only
+        // not asked (they are in "what would change this" if the fix doesn't hold).
+        let resolved_here = matches!(app.set.node(walk.position.node()), Some(Node::Outcome(o)) if !o.escalate);
+        let text = if resolved_here {
+            format!("{left_for_tier2} admin check{s} not asked")
+        } else {
+            format!("{left_for_tier2} admin check{s} left for tier 2")
+        };
         here_lines.extend(hanging(vec![Span::styled(format!("   {sym} "), theme.dim())], &text, inner_w, theme.dim()));
     }
     here_lines.extend(hanging(vec![Span::styled("   → ", theme.bold())], &here, inner_w, theme.bold()));

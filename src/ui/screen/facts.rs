@@ -123,7 +123,7 @@ fn long_word(p: Provenance) -> Option<&'static str> {
         Provenance::Derived => Some("derived"),
         Provenance::AssumedUnknown => Some("assumed unknown"),
         Provenance::Imported => Some("imported"),
-        Provenance::Deferred => Some("deferred to tier 2 (admin checks)"),
+        Provenance::Deferred => Some("admin checks, not asked"),
         Provenance::Skipped => Some("skipped (can't change the outcome)"),
     }
 }

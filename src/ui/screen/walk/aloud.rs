@@ -38,9 +38,11 @@ fn split_line(text: &str) -> (String, Vec<String>) {
     for sentence in sentences(&without_parens) {
         if is_remark(&sentence) || says(&sentence) {
             // "Registering needs a fresh sign-in: S5 says …" keeps what it says before the colon.
+            // Not after a bare label ("Root cause: …"): what the label names is the advice.
             if let Some((before, after)) = sentence.split_once(": ")
                 && !is_remark(before)
                 && !says(before)
+                && before.split_whitespace().count() > LABEL_WORDS
             {
                 kept.push(format!("{}. ", before.trim_end()));
                 notes.push(after.trim().trim_end_matches('.').to_string());
@@ -55,6 +57,9 @@ fn split_line(text: &str) -> (String, Vec<String>) {
     let aloud = aloud.replace(" .", ".").replace(" ,", ",").replace(" ;", ";").replace(" :", ":");
     (aloud, notes)
 }
+
+/// A text before a colon this short is a label ("Root cause", "Why"), not a statement.
+const LABEL_WORDS: usize = 3;
 
 fn is_remark(s: &str) -> bool {
     let lower = s.to_lowercase();
@@ -162,6 +167,25 @@ fn sentences(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// A usability run, 6 December 2026: the signed-out outcome read aloud "Root cause.
+    /// Microsoft doesn't document …": its cause sentence also held the source remark, so all of
+    /// it went to the notes. Every built-in outcome keeps a statement of what is wrong.
+    #[test]
+    fn every_built_in_summary_keeps_a_statement_read_aloud() {
+        let Ok(set) = crate::runbook::RunbookSet::builtin() else { panic!("built-in runbooks load") };
+        for rb in &set.runbooks {
+            for node in &rb.runbook.nodes {
+                let crate::runbook::model::Node::Outcome(o) = node else { continue };
+                let (aloud, _) = split(&o.summary);
+                let words = aloud.split_whitespace().count();
+                assert!(words >= 6 && !aloud.contains("Root cause."), "{}#{}: {aloud:?}", rb.runbook.id, o.id);
+                if o.summary.starts_with("Root cause:") {
+                    assert!(aloud.starts_with("Root cause:"), "{}#{}: {aloud:?}", rb.runbook.id, o.id);
+                }
+            }
+        }
+    }
+
     #[test]
     fn source_remarks_leave_the_text_read_aloud() {
         let (aloud, notes) = split(
@@ -187,6 +211,11 @@ mod tests {
         let (aloud, notes) = split("Turn Bluetooth on (Settings > Bluetooth), then retry.");
         assert_eq!(aloud, "Turn Bluetooth on (Settings > Bluetooth), then retry.");
         assert!(notes.is_empty());
+
+        // A label keeps nothing on its own: the sentence goes whole to the notes, not "Root cause.".
+        let (aloud, notes) = split("Root cause: the app is too old, which the commissioning article says. Update it.");
+        assert_eq!(aloud, "Update it.");
+        assert_eq!(notes, ["Root cause: the app is too old, which the commissioning article says"]);
 
         let (aloud, notes) = split("Delete it, then register again. The commissioning article gives the same advice.");
         assert_eq!(aloud, "Delete it, then register again.");
