@@ -130,6 +130,14 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
     if s.is_open() {
         o.push_str(&format!("\nWaiting at {}.\n", code(&s.walk.position.node().to_string())));
     }
+    let asked = super::asked_off_path(s);
+    if !asked.is_empty() {
+        o.push_str("\n## Also asked on the call\n\nAnswers the final path doesn't read (times UTC).\n\n");
+        for (k, f) in asked {
+            let value = super::value_words(set, k, &f.value);
+            o.push_str(&wrapped("- ", "  ", &format!("{} {} = {}", short_time(s, f.at), code(k), inline(&value))));
+        }
+    }
     let tried = super::tried_off_path(s, set);
     if !tried.is_empty() {
         o.push_str("\n## Also tried on the call\n\nSteps the final path no longer passes.\n\n");

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{PathEntry, StepKind};
+use crate::engine::{PathEntry, Provenance, StepKind};
 use crate::runbook::RunbookSet;
 use crate::session::Session;
 use crate::session::journal::{TEMP_PREFIX, TEMP_SUFFIX};
@@ -287,6 +287,23 @@ pub(crate) fn heading(s: &Session) -> String {
 /// [`why_rows`].
 pub(crate) fn path_rows(s: &Session) -> impl Iterator<Item = (usize, &PathEntry)> {
     crate::engine::questions_and_steps(&s.walk.path).enumerate().map(|(i, p)| (i + 1, p))
+}
+
+/// Answers put to someone on this call that the final path doesn't read: asked ahead of the tree
+/// and made moot by a later answer, or kept from a phase the agent changed. The question path
+/// lists only what the final walk read; these are still part of the call (its question count
+/// includes them), so the notes list them apart. In the order they were asked.
+pub(crate) fn asked_off_path(s: &Session) -> Vec<(&str, &crate::engine::FactEntry)> {
+    let on_path = |k: &str| s.walk.path.iter().any(|p| p.fact.as_deref() == Some(k));
+    let mut asked: Vec<(&str, &crate::engine::FactEntry)> = s
+        .walk
+        .facts
+        .iter()
+        .filter(|(k, f)| f.provenance == Provenance::Asked && f.via.is_none() && !on_path(k))
+        .map(|(k, f)| (k.as_str(), f))
+        .collect();
+    asked.sort_by_key(|(k, f)| (f.at, *k));
+    asked
 }
 
 /// Steps tried on the call whose result is kept but which the final path no longer passes (an

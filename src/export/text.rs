@@ -136,6 +136,17 @@ pub fn render(s: &Session, set: Option<&RunbookSet>) -> String {
     if s.is_open() {
         w.wrap("  ...  ", "       ", &format!("waiting at {}", sanitize_line(&s.walk.position.node().to_string())));
     }
+    let asked = super::asked_off_path(s);
+    if !asked.is_empty() {
+        w.blank();
+        w.line("ALSO ASKED ON THE CALL (answers the final path doesn't read; times UTC)");
+        for (k, f) in asked {
+            let first = format!("  - {}  ", short_time(s, f.at));
+            let cont = " ".repeat(first.chars().count());
+            let value = super::value_words(set, k, &f.value);
+            w.wrap(&first, &cont, &format!("{} = {}", sanitize_line(k), sanitize_line(&value)));
+        }
+    }
     let tried = super::tried_off_path(s, set);
     if !tried.is_empty() {
         w.blank();
