@@ -329,8 +329,13 @@ fn open_continues_an_escalation_package_as_tier2() {
     w.send(DOWN);
     w.send(ENTER);
     w.wait_for("ESCALATE TO TIER 2");
+    // Not queued (the package goes by hand below): quitting asks first, and the exit line says
+    // how to queue it.
     w.send("q");
+    w.wait_for("hasn't put it");
+    w.send("y");
     assert_eq!(w.wait_exit(), 0);
+    w.wait_for("Not queued for tier 2 from this wizard; to queue it: passkey-triage escalate");
     let tier1 = home.sessions()[0]["id"].as_str().expect("id").to_string();
     let pkg = home.data.path().join("package.json");
     home.run(&["export", &tier1, "--format", "json", "--out", pkg.to_str().expect("utf-8 path")]);

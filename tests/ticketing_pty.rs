@@ -100,7 +100,10 @@ fn p_posts_the_note_to_the_ticket_after_asking() {
     w.wait_for("this posts it again");
     w.send("n");
     w.wait_for("Not posted.");
+    // The escalation isn't in the tier-2 queue: quitting asks first.
     w.send("q");
+    w.wait_for("hasn't put it");
+    w.send("y");
     assert_eq!(w.wait_exit(), 0);
 
     let s = session_json(home.path());
@@ -127,7 +130,10 @@ fn a_refused_post_keeps_the_call_and_says_why() {
     // The call goes on: the checklist still ticks.
     w.send(" ");
     w.wait_for("[x] 1.");
+    // The escalation isn't in the tier-2 queue: quitting asks first.
     w.send("q");
+    w.wait_for("hasn't put it");
+    w.send("y");
     assert_eq!(w.wait_exit(), 0);
     let s = session_json(home.path());
     assert!(s.get("posted").is_none(), "{s}");
