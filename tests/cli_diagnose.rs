@@ -392,3 +392,34 @@ fn text_and_markdown_name_where_a_fact_came_from() {
         assert!(text.contains("imported (az-monitor: "), "{format}: {text}");
     }
 }
+
+/// The differential offers only answers the question would offer on this call: the Android
+/// WebView code (AADSTS220450) is an open check on an Android app call, not on an iPhone one.
+#[test]
+fn the_differential_offers_only_codes_that_fit_the_platform() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let codes = |os: &str, version: &str| -> Vec<String> {
+        let facts = json!({"facts": {
+            "phase": "sign-in", "flow": "same-device", "client.kind": "native-app", "client.os": os,
+            "client.os_version": version, "client.app": "outlook", "credential.type": "authenticator",
+            "client.broker": "installed", "device.passkey_offered": "yes", "entra.passkey_registered": "yes",
+            "authenticator.signed_in": "yes", "authenticator.provider_enabled": "yes", "picker.choice": "work",
+            "error.code": "unknown", "error.message": "unknown", "native.works_in_browser": "unknown"
+        }});
+        let mut c = cli(tmp.path());
+        c.args(["diagnose", "--facts", "-", "--role", "tier1", "--assume-unknown", "--format", "json"]);
+        c.write_stdin(facts.to_string());
+        let v = json_out(&finish(c));
+        v["differential"]
+            .as_array()
+            .expect("a differential")
+            .iter()
+            .filter(|a| a["fact"] == "error.code")
+            .filter_map(|a| a["value"].as_str().map(str::to_string))
+            .collect()
+    };
+    let android = codes("android", "15");
+    assert!(android.contains(&"220450".to_string()), "{android:?}");
+    let ios = codes("ios", "17.5");
+    assert!(!ios.is_empty() && !ios.contains(&"220450".to_string()), "{ios:?}");
+}

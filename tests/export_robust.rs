@@ -57,3 +57,32 @@ proptest! {
         }
     }
 }
+
+/// A package can carry a long differential (the red team sent 200,000 entries, well under the
+/// size limit): grouping its open checks is linear. Quadratic, 100,000 entries took minutes;
+/// the guard is generous, not a timing figure.
+#[test]
+fn a_long_differential_exports_without_hanging() {
+    let set = fixture_set();
+    let mut s = escalated_session(&set);
+    let template = s.differential.first().cloned().expect("an escalation has a differential");
+    s.differential = (0..100_000)
+        .map(|i| {
+            let mut a = template.clone();
+            a.fact = format!("f{i}");
+            a.class = format!("c{}", i % 7);
+            a
+        })
+        .collect();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for f in [Format::Text, Format::Markdown] {
+            let out = export::render(&s, f, Options::default());
+            let _ = tx.send(out.contains("f99999"));
+        }
+    });
+    for _ in 0..2 {
+        let listed = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("export finished within a minute");
+        assert!(listed);
+    }
+}

@@ -407,3 +407,73 @@ fn back_after_a_rewalk_takes_back_the_answer_given_last() {
     key(&mut app, KeyCode::Left);
     assert_eq!(node(&app), "q-qr-seen");
 }
+
+/// The code line takes codes (issue 17's usability run): `abc` is not a scattered match for
+/// "AADSTS53003: blocked by Conditional Access", `AADSTS` alone is no code, `5300` is code 5300
+/// and not 53003; a part of a listed answer's words still picks it.
+#[test]
+fn the_code_line_takes_codes_not_scattered_matches() {
+    let healthy: &[(&str, &str)] = &[
+        ("phase", "sign-in"),
+        ("flow", "cross-device"),
+        ("client.kind", "browser"),
+        ("client.os", "windows"),
+        ("client.os_version", "10.0.22631"),
+        ("client.browser", "edge"),
+        ("client.browser_version", "124.0.2478.80"),
+        ("credential.type", "authenticator"),
+        ("phone.os", "ios"),
+        ("phone.os_version", "17.5"),
+        ("phone.bluetooth", "on"),
+        ("desktop.bluetooth", "available"),
+        ("phone.internet", "yes"),
+        ("desktop.internet", "yes"),
+        ("qr.scan", "ok"),
+        ("device.passkey_offered", "yes"),
+        ("entra.passkey_registered", "yes"),
+        ("authenticator.signed_in", "yes"),
+        ("authenticator.provider_enabled", "yes"),
+        ("picker.choice", "work"),
+        ("policy.passkey_method", "enabled-for-user"),
+        ("policy.passkey_type_allowed", "yes"),
+        ("policy.aaguid_allowed", "yes"),
+        ("policy.attestation_enforced", "no"),
+        ("ca.auth_strength", "satisfied"),
+        ("network.hybrid_endpoints", "reachable"),
+    ];
+    let at_code = || {
+        let mut app = builtin_app(healthy);
+        walk_to(
+            &mut app,
+            "start",
+            &[
+                ("phone.unlock_changed", "no"),
+                ("policy.profile_types", "unknown"),
+                ("account.situation", "unknown"),
+                ("error.message", "unknown"),
+            ],
+        );
+        assert_eq!(app.session.walk.position.node().runbook, "escalation");
+        app
+    };
+    for refused in ["abc", "AADSTS", "aads"] {
+        let mut app = at_code();
+        typed(&mut app, refused);
+        key(&mut app, KeyCode::Enter);
+        assert_eq!(fact(&app, "error.code"), None, "{refused}");
+        let screen = screen_text(&mut app, 80, 24);
+        assert!(screen.contains("is not an AADSTS code"), "{refused}: {screen}");
+    }
+    let mut app = at_code();
+    typed(&mut app, "5300");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(fact(&app, "error.code").as_deref(), Some("5300"));
+    let mut app = at_code();
+    typed(&mut app, "AADSTS53003");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(fact(&app, "error.code").as_deref(), Some("53003"));
+    let mut app = at_code();
+    typed(&mut app, "conditional access");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(fact(&app, "error.code").as_deref(), Some("53003"));
+}

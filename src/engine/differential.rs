@@ -35,7 +35,7 @@ pub fn differential(set: &RunbookSet, walk: &Walk) -> Vec<Alternative> {
             continue;
         }
         seen.push(fact);
-        for value in candidate_values(set, &p.node, fact) {
+        for value in candidate_values(set, walk, &p.node, fact) {
             if let Some((outcome, class)) = what_if(set, walk, fact, &value)
                 && class != here.class
             {
@@ -66,14 +66,19 @@ pub fn by_audience<'a>(set: &RunbookSet, alternatives: &'a [Alternative]) -> Vec
         .collect()
 }
 
-/// The values worth trying for a fact: its enumerated values, then the question's own options.
-fn candidate_values(set: &RunbookSet, question: &NodeRef, fact: &str) -> Vec<String> {
+/// The values worth trying for a fact: its enumerated values, then the question's own options
+/// that fit the call (no Android WebView code on an iPhone call).
+fn candidate_values(set: &RunbookSet, walk: &Walk, question: &NodeRef, fact: &str) -> Vec<String> {
     let mut values: Vec<String> = match set.vocab.fact(fact).map(|d| &d.ty) {
         Some(FactType::Enum(vs)) => vs.clone(),
         _ => Vec::new(),
     };
     if let Some(Node::Question(q)) = set.node(question) {
-        for o in &q.options {
+        let lookup = walk.lookup();
+        let fits = |o: &crate::runbook::model::Choice| {
+            o.when.as_ref().is_none_or(|w| super::condition::eval(w, &lookup, &set.matrix))
+        };
+        for o in q.options.iter().filter(|o| fits(o)) {
             if !values.contains(&o.value) {
                 values.push(o.value.clone());
             }
@@ -110,6 +115,7 @@ fn what_if(set: &RunbookSet, walk: &Walk, fact: &str, value: &str) -> Option<(No
         derived: Default::default(),
         shadowed: Default::default(),
         answered: Vec::new(),
+        asked_order: Vec::new(),
         rewalked: false,
         probe: false,
         settling: false,

@@ -234,6 +234,10 @@ pub struct Walk {
     /// back the answer given last, not the last one on the re-walked path.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub answered: Vec<String>,
+    /// The facts put to someone on this call, in the order first asked: an answer taken back and
+    /// given again keeps its place. It numbers a question the agent comes back to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub asked_order: Vec<String>,
     /// The path was walked again from the entry (a derivation changed, or `back` took back the
     /// answer given last) since `back` last followed the path: it may not show the asking order.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -276,6 +280,7 @@ impl Walk {
             derived: Default::default(),
             shadowed: Default::default(),
             answered: Vec::new(),
+            asked_order: Vec::new(),
             rewalked: false,
             probe: false,
             settling: false,
@@ -481,6 +486,9 @@ impl Walk {
 
     /// Records an answer given now, last in [`Walk::answered`].
     fn note_answered(&mut self, key: String) {
+        if !self.asked_order.contains(&key) {
+            self.asked_order.push(key.clone());
+        }
         self.answered.retain(|k| *k != key);
         self.answered.push(key);
     }
@@ -634,6 +642,7 @@ impl Walk {
         self.previous_answers.clear();
         self.previous_entries.clear();
         self.answered.clear();
+        self.asked_order.clear();
         self.rewalked = false;
         self.path.clear();
         self.resume = None;
@@ -1030,13 +1039,21 @@ impl Walk {
     /// kept from after it, to be re-applied when the walk passes them again, don't come before it.
     pub fn question_number(&self, set: &RunbookSet) -> usize {
         let revisited = match self.current(set) {
-            Some(Current::Question(_, q)) => self.previous_answers.contains_key(&q.fact),
-            _ => false,
+            Some(Current::Question(_, q)) if self.previous_answers.contains_key(&q.fact) => q.fact.as_str(),
+            _ => return self.questions_asked() + 1,
         };
-        if !revisited {
-            return self.questions_asked() + 1;
+        // Back at an earlier question: the answers put before it and still standing (the chooser
+        // asks a check ahead of where the tree reads it, so the path's order isn't the call's).
+        let standing = |k: &str| {
+            self.facts
+                .get(k)
+                .or_else(|| self.shadowed.get(k))
+                .is_some_and(|f| f.provenance == Provenance::Asked && f.via.is_none())
+        };
+        if let Some(place) = self.asked_order.iter().position(|k| k == revisited) {
+            return self.asked_order[..place].iter().filter(|k| standing(k)).count() + 1;
         }
-        // Back at an earlier question: the answers on the path before it (each fact once).
+        // A session written before the order was kept: the answers on the path before it.
         let mut before: Vec<&str> = Vec::new();
         for p in &self.path {
             if let (StepKind::Question, Provenance::Asked, Some(f)) = (p.kind, p.provenance, p.fact.as_deref())

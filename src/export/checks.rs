@@ -40,6 +40,8 @@ pub fn grouped(s: &Session, set: Option<&RunbookSet>) -> Vec<(Audience, Vec<Chec
     let contract = Vocabulary::contract();
     let vocab = set.map_or(&contract, |x| &x.vocab);
     let mut checks: Vec<(Audience, Check)> = Vec::new();
+    // Where each fact's check is: a package can carry many entries (linear, not a scan each).
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for alt in &s.differential {
         let answer = Answer {
             value: alt.value.clone(),
@@ -47,10 +49,11 @@ pub fn grouped(s: &Session, set: Option<&RunbookSet>) -> Vec<(Audience, Vec<Chec
             meaning: meaning(set, vocab, &alt.outcome, &alt.class).into(),
             outcome: alt.outcome.clone(),
         };
-        match checks.iter_mut().find(|(_, c)| c.fact == alt.fact) {
+        match index.get(alt.fact.as_str()).and_then(|i| checks.get_mut(*i)) {
             Some((_, c)) => c.answers.push(answer),
             None => {
                 let check = Check { fact: alt.fact.clone(), left_as: left_as(s, &alt.fact), answers: vec![answer] };
+                index.insert(&alt.fact, checks.len());
                 checks.push((audience_of(s, set, &alt.fact), check));
             }
         }
@@ -69,8 +72,9 @@ pub fn most_likely(s: &Session) -> Option<(Vec<String>, usize)> {
         return None;
     }
     let mut classes: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for a in &s.differential {
-        if !classes.contains(&a.class.as_str()) {
+        if seen.insert(a.class.as_str()) {
             classes.push(&a.class);
         }
     }

@@ -172,6 +172,7 @@ pub fn session(i: u64) -> Session {
             derived: Default::default(),
             shadowed: Default::default(),
             answered: Vec::new(),
+            asked_order: Vec::new(),
             rewalked: false,
             probe: false,
             settling: false,

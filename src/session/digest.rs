@@ -258,8 +258,10 @@ impl<'a> Digest<'a> {
     /// questions answered `unknown` (not those skipped as unable to change the outcome).
     pub fn open_checks(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
+        // A package may carry many entries: each fact checked once against a set, not the list.
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut push = |f: &str| {
-            if !out.iter().any(|o| o == f) {
+            if seen.insert(f.to_string()) {
                 out.push(f.to_string());
             }
         };

@@ -18,6 +18,9 @@ const ERROR_MESSAGE: &str = "error.message";
 /// (a contiguous match scores 16 a character, each gap costs a few).
 const MIN_SCORE_PER_CHAR: u32 = 12;
 
+/// The score of a text the typed text is a part of, or names whole ([`Scorer::best`]).
+const STRONG: u32 = 100_000;
+
 /// One answer as shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shown {
@@ -30,6 +33,8 @@ pub struct Shown {
     pub catalog: bool,
     /// It matches the typed text (Enter takes the first such answer).
     pub matched: bool,
+    /// The typed text is a part of it or names it whole (not only a scattered fuzzy match).
+    pub strong: bool,
 }
 
 /// The answers shown at question `q` with `typed` on its line (empty: every answer that fits).
@@ -50,6 +55,7 @@ pub fn shown(set: &RunbookSet, walk: &Walk, q: &Question, typed: &str) -> Vec<Sh
                 option: Some(i),
                 catalog: false,
                 matched: false,
+                strong: false,
             })
             .collect();
     }
@@ -70,6 +76,7 @@ pub fn shown(set: &RunbookSet, walk: &Walk, q: &Question, typed: &str) -> Vec<Sh
                     option: Some(i),
                     catalog: false,
                     matched: true,
+                    strong: score >= STRONG,
                 },
             ));
         }
@@ -84,8 +91,17 @@ pub fn shown(set: &RunbookSet, walk: &Walk, q: &Question, typed: &str) -> Vec<Sh
             if let Some(score) = score {
                 let unverified = if m.unverified { " (unverified)" } else { "" };
                 let label = format!("{} · documented message{unverified}", m.shown_as);
-                scored
-                    .push((score, Shown { value: m.text.clone(), label, option: None, catalog: true, matched: true }));
+                scored.push((
+                    score,
+                    Shown {
+                        value: m.text.clone(),
+                        label,
+                        option: None,
+                        catalog: true,
+                        matched: true,
+                        strong: score >= STRONG,
+                    },
+                ));
             }
         }
     }
@@ -123,7 +139,7 @@ impl Scorer {
                 let part = self.typed.chars().count() >= 2 && norm.contains(&self.typed);
                 let whole = norm.chars().count() >= 3 && format!(" {} ", self.typed).contains(&format!(" {norm} "));
                 if !norm.is_empty() && (part || whole) {
-                    return Some(100_000 + u32::try_from(self.typed.len().min(norm.len())).unwrap_or(0));
+                    return Some(STRONG + u32::try_from(self.typed.len().min(norm.len())).unwrap_or(0));
                 }
                 let score = self.pattern.score(Utf32Str::new(t, &mut buf), &mut matcher)?;
                 (score >= self.min).then_some(score)

@@ -322,8 +322,21 @@ pub fn entry_key(app: &mut App, action: Action, key: &KeyEvent) -> Vec<Effect> {
     match action {
         Action::Submit => {
             let text = app.walk_screen.entry.text().trim().to_string();
+            // On the code line a code is what counts: `5300` is not "53003" nor `abc` a match
+            // for "AADSTS53003: blocked by Conditional Access". Only a part of a listed answer's
+            // words ("conditional access") picks it.
+            let code_line = matches!(
+                app.session.walk.current(&app.set),
+                Some(Current::Question(_, q)) if q.fact == ERROR_CODE
+            );
+            let code_like = code_line
+                && (text.chars().any(|c| c.is_ascii_digit())
+                    || "aadsts".starts_with(&text.to_ascii_lowercase())
+                    || text.to_ascii_lowercase().starts_with("aadsts"));
             // Enter takes the best match under the line; text that matches nothing is kept.
-            if let Some(best) = shown_now(app).into_iter().next().filter(|a| a.matched) {
+            if let Some(best) =
+                shown_now(app).into_iter().next().filter(|a| a.matched && !code_like && (a.strong || !code_line))
+            {
                 let label = sanitize_line(&best.label);
                 let fx = answer(app, &best.value);
                 let took = format!("\"{}\" → {label}.", truncate(&sanitize_line(&text), 24));
@@ -401,7 +414,7 @@ pub fn typed_value(set: &RunbookSet, walk: &Walk, q: &Question, typed: &str) -> 
     match set.vocab.normalize(&q.fact, typed, &walk.lookup()) {
         Ok(v) => Ok(v),
         Err(FactError::BadVersion { .. }) => {
-            Err(format!("\"{shown}\" is not a version: e.g. 17.5, 14, 1809 or Sonoma"))
+            Err(format!("\"{shown}\" is not a version: e.g. {}", version_examples(walk, &q.fact)))
         }
         // The contract's wording names the fact key; on the call the range is what counts.
         Err(e @ (FactError::OutOfRange { .. } | FactError::Ambiguous { .. })) => {
@@ -413,6 +426,23 @@ pub fn typed_value(set: &RunbookSet, walk: &Walk, q: &Question, typed: &str) -> 
             crate::vocab::MAX_FACT_VALUE_BYTES
         )),
         Err(e) => Err(sanitize_line(&e.to_string())),
+    }
+}
+
+/// Versions as a caller of this platform could say them (a macOS name is no help on an iPhone).
+fn version_examples(walk: &Walk, fact: &str) -> &'static str {
+    let os_fact = match fact {
+        "phone.os_version" => "phone.os",
+        "client.os_version" => "client.os",
+        _ => return "17.5 or 124.0.2478.80",
+    };
+    match walk.facts.get(os_fact).map(|f| f.value.as_str()) {
+        Some("windows") => "1809, 23H2 or 10.0.22631",
+        Some("macos") => "14.4 or Sonoma",
+        Some("ios") => "17.5 or 18",
+        Some("android") => "14 or 15",
+        Some("chromeos") => "15917.0.0",
+        _ => "17.5, 14, 1809 or Sonoma (macOS)",
     }
 }
 
