@@ -152,3 +152,25 @@ fn out_naming_a_fifo_or_a_link_is_refused() {
         .collect();
     assert_eq!(names.len(), 3, "nothing new beside data/, the fifo and the link: {names:?}");
 }
+
+/// Beside a class found on the call, the ranked classes are what a check coming back otherwise
+/// would mean, not "most likely" (that reads as likelier than the class itself, and a caller
+/// told to delete a stale passkey would doubt the fix): an escalation keeps "Most likely".
+#[test]
+fn a_classified_call_does_not_call_other_classes_most_likely() {
+    let tmp = home();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/public-02.json");
+    let session = tmp.path().join("p2.json");
+    cmd(tmp.path())
+        .args(["diagnose", "--role", "tier1", "--assume-unknown", "--ticket", "INC5", "--facts"])
+        .arg(&scenario)
+        .arg("--session-out")
+        .arg(&session)
+        .assert()
+        .success();
+    for format in ["text", "markdown"] {
+        let out = stdout_of(cmd(tmp.path()).arg("export").arg(&session).args(["--format", format]));
+        assert!(out.contains("If a check comes back otherwise, likeliest: "), "{out}");
+        assert!(!out.contains("Most likely"), "{out}");
+    }
+}

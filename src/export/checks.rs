@@ -84,6 +84,13 @@ pub fn most_likely(s: &Session) -> Option<(Vec<String>, usize)> {
     })
 }
 
+/// How the ranked classes are introduced: for an escalation they are what tier 2 checks first;
+/// beside a class already found they are only what a check coming back otherwise would mean,
+/// not likelier than the class itself.
+pub fn most_likely_label(escalates: bool) -> &'static str {
+    if escalates { "Most likely" } else { "If a check comes back otherwise, likeliest" }
+}
+
 /// "(+2 less likely)", or nothing when every class is shown.
 pub fn less_likely(rest: usize) -> String {
     if rest > 0 { format!(" (+{rest} less likely)") } else { String::new() }

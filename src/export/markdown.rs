@@ -189,7 +189,16 @@ fn open_checks(s: &Session, set: Option<&RunbookSet>) -> String {
     if let Some((first, rest)) = checks::most_likely(s) {
         let names: Vec<String> = first.iter().map(|c| code(c)).collect();
         o.push('\n');
-        o.push_str(&wrapped("", "", &format!("Most likely: {}{}.", names.join(", "), checks::less_likely(rest))));
+        o.push_str(&wrapped(
+            "",
+            "",
+            &format!(
+                "{}: {}{}.",
+                checks::most_likely_label(s.outcome.as_ref().is_some_and(|o| o.escalate)),
+                names.join(", "),
+                checks::less_likely(rest)
+            ),
+        ));
     }
     let stays = checks::current_class(s).unwrap_or("-");
     for (audience, items) in groups {

@@ -217,7 +217,16 @@ fn open_checks(w: &mut Writer, s: &Session, set: Option<&RunbookSet>) {
     w.line(&format!("{} (each answer and what it would mean)", checks::heading(s).to_uppercase()));
     if let Some((first, rest)) = checks::most_likely(s) {
         let names: Vec<String> = first.iter().map(|c| sanitize_line(c)).collect();
-        w.wrap("  ", "  ", &format!("Most likely: {}{}", names.join(", "), checks::less_likely(rest)));
+        w.wrap(
+            "  ",
+            "  ",
+            &format!(
+                "{}: {}{}",
+                checks::most_likely_label(s.outcome.as_ref().is_some_and(|o| o.escalate)),
+                names.join(", "),
+                checks::less_likely(rest)
+            ),
+        );
     }
     let stays = checks::current_class(s).unwrap_or("-");
     for (audience, items) in groups {

@@ -377,7 +377,8 @@ fn outcome(app: &App, r: &NodeRef, o: &Outcome, width: usize, _height: u16, them
             let first: Vec<&str> = classes.iter().take(3).copied().collect();
             let rest = classes.len().saturating_sub(3);
             let more = crate::export::checks::less_likely(rest);
-            let text = format!("Most likely: {}{more}", first.join(", "));
+            let label = crate::export::checks::most_likely_label(o.escalate);
+            let text = format!("{label}: {}{more}", first.join(", "));
             c.lines.extend(hanging(vec![Span::raw("  ")], &sanitize_line(&text), width, theme.plain()));
         }
         for (audience, items) in crate::engine::differential::by_audience(&app.set, alternatives) {

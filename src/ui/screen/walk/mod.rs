@@ -549,7 +549,7 @@ fn answer(app: &mut App, value: &str) -> Vec<Effect> {
     fx
 }
 
-/// Why the questions the walk went past were not asked, counted by reason: "Not asked: 8 admin
+/// Why the questions the walk went past were not asked, counted by reason: "Not asked just now: 8 admin
 /// checks (left for tier 2), 1 already answered." `None` when it went past none.
 fn not_asked(passed: &[Provenance]) -> Option<String> {
     let count = |f: &dyn Fn(&Provenance) -> bool| passed.iter().filter(|p| f(p)).count();
@@ -567,7 +567,8 @@ fn not_asked(passed: &[Provenance]) -> Option<String> {
     if moot > 0 {
         parts.push(format!("{moot} that can't change the outcome"));
     }
-    (!parts.is_empty()).then(|| format!("Not asked: {}.", parts.join(", ")))
+    // Only what this answer went past: the side panel counts the whole call's.
+    (!parts.is_empty()).then(|| format!("Not asked just now: {}.", parts.join(", ")))
 }
 
 fn back(app: &mut App) -> Vec<Effect> {
@@ -624,9 +625,11 @@ mod tests {
         assert_eq!(not_asked(&[]), None);
         assert_eq!(
             not_asked(&[Deferred, Deferred, Derived, Skipped, FactsFile, Deferred]).as_deref(),
-            Some("Not asked: 2 already answered, 3 admin checks (left for tier 2), 1 that can't change the outcome.")
+            Some(
+                "Not asked just now: 2 already answered, 3 admin checks (left for tier 2), 1 that can't change the outcome."
+            )
         );
-        assert_eq!(not_asked(&[Deferred]).as_deref(), Some("Not asked: 1 admin check (left for tier 2)."));
-        assert_eq!(not_asked(&[Asked]).as_deref(), Some("Not asked: 1 already answered."));
+        assert_eq!(not_asked(&[Deferred]).as_deref(), Some("Not asked just now: 1 admin check (left for tier 2)."));
+        assert_eq!(not_asked(&[Asked]).as_deref(), Some("Not asked just now: 1 already answered."));
     }
 }
