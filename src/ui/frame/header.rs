@@ -53,21 +53,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 /// " Ticket … │ User … │ Agent …" in `room` cells. Short of room, the user's name gives way
-/// first, then the ticket; the agent's name goes last.
+/// first, then the agent's (the agent knows it); the ticket, which the notes go to, goes last.
 fn who(app_name: &str, ticket: &str, user: &str, agent: Option<&str>, room: usize) -> String {
     let agent = agent.map(|a| format!(" │ Agent {a}")).unwrap_or_default();
     let full = format!(" {app_name}Ticket {ticket} │ User {user}{agent}");
     if width(&full) <= room {
         return full;
     }
-    let fixed = width(&format!(" {app_name}Ticket  │ User {agent}"));
-    let mut left_for_names = room.saturating_sub(fixed);
-    // The ticket keeps its whole length while the user keeps a few cells; the user gets the rest.
-    let ticket_w = width(ticket).min(left_for_names.saturating_sub(4));
-    let ticket = truncate(ticket, ticket_w);
-    left_for_names = left_for_names.saturating_sub(width(&ticket));
-    let user = truncate(user, left_for_names);
-    let line = format!(" {app_name}Ticket {ticket} │ User {user}{agent}");
+    let head = format!(" {app_name}Ticket {ticket}");
+    // A few cells of the user's name are worth more than the agent's.
+    const USER_MIN: usize = 6;
+    let with_agent = width(&head) + width(" │ User ") + width(&agent) + USER_MIN;
+    let agent = if with_agent <= room { agent } else { String::new() };
+    let user_room = room.saturating_sub(width(&head) + width(" │ User ") + width(&agent));
+    if user_room < 2 {
+        return truncate(&head, room);
+    }
+    let line = format!("{head} │ User {}{agent}", truncate(user, user_room));
     truncate(&line, room)
 }
 
@@ -76,14 +78,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_agent_name_outlasts_the_user_and_the_ticket() {
+    fn the_ticket_outlasts_the_agent_and_the_user() {
         let line = who("", "INC0012345", "zoë.ñúñez-åström@contoso.com", Some("Sam Agent"), 50);
         assert!(line.ends_with("│ Agent Sam Agent"), "{line}");
-        assert!(line.contains("Ticket INC0012345"), "{line}");
+        assert!(line.contains("Ticket INC0012345 │ User zoë"), "{line}");
         assert!(width(&line) <= 50, "{line}");
-        let line = who("", "INC0012345-VERY-LONG-TICKET-ID", "zoë@contoso.com", Some("Sam Agent"), 40);
-        assert!(line.ends_with("│ Agent Sam Agent"), "{line}");
-        assert!(width(&line) <= 40, "{line}");
+        // 60 columns of header less the state and the timer: the agent's name goes, the ticket stays.
+        let line = who("", "INC1002", "zoë.ñúñez-åström@contoso.com", Some("Sam Agent"), 30);
+        assert!(line.starts_with(" Ticket INC1002 │ User "), "{line}");
+        assert!(!line.contains("Agent") && width(&line) <= 30, "{line}");
+        let line = who("", "INC0012345-VERY-LONG-TICKET-ID", "zoë@contoso.com", Some("Sam Agent"), 20);
+        assert!(line.starts_with(" Ticket INC00123"), "{line}");
+        assert!(width(&line) <= 20, "{line}");
         let line = who("", "INC1", "u@x", Some("Sam"), 80);
         assert_eq!(line, " Ticket INC1 │ User u@x │ Agent Sam");
     }
