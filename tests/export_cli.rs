@@ -174,3 +174,26 @@ fn a_classified_call_does_not_call_other_classes_most_likely() {
         assert!(!out.contains("Most likely"), "{out}");
     }
 }
+
+/// The error code's official text is prose like the rest of the notes: wrapped at 100 columns
+/// in Markdown (a 212-column line came out before).
+#[test]
+fn the_error_code_section_is_wrapped_in_markdown() {
+    let tmp = home();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/policy.conditional-access-1.json");
+    let session = tmp.path().join("ca.json");
+    cmd(tmp.path())
+        .args(["diagnose", "--role", "tier1", "--assume-unknown", "--ticket", "INC6", "--facts"])
+        .arg(&scenario)
+        .arg("--session-out")
+        .arg(&session)
+        .assert()
+        .success();
+    let out = stdout_of(cmd(tmp.path()).arg("export").arg(&session).args(["--format", "markdown"]));
+    let section = out.split("## Error code").nth(1).expect("an error code section");
+    let section = section.split("\n## ").next().unwrap_or(section);
+    assert!(section.contains("BlockedByConditionalAccess"), "{section}");
+    for line in section.lines() {
+        assert!(line.chars().count() <= 100, "{} columns: {line}", line.chars().count());
+    }
+}

@@ -40,11 +40,12 @@ impl From<Code> for Meaning {
 
 /// The Markdown section (empty when the code is unknown or absent).
 pub fn markdown(s: &Session) -> String {
-    use super::markdown::{inline, link};
+    use super::markdown::{inline, link, wrapped};
     let Some(c) = of(s) else { return String::new() };
     let mut o = String::from("\n## Error code\n\n");
-    o.push_str(&format!("- {} ({})\n", inline(&c.one_line()), link("reference", &c.doc_url)));
-    o.push_str(&format!("- **Points to:** {}\n", inline(&c.points_to)));
+    // Wrapped like the rest of the notes' prose (a ticket's note field is often narrow).
+    o.push_str(&wrapped("- ", "  ", &format!("{} ({})", inline(&c.one_line()), link("reference", &c.doc_url))));
+    o.push_str(&wrapped("- ", "  ", &format!("**Points to:** {}", inline(&c.points_to))));
     o
 }
 

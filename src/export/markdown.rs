@@ -219,7 +219,7 @@ fn open_checks(s: &Session, set: Option<&RunbookSet>) -> String {
 /// One Markdown block (a paragraph or a list item) wrapped at [`WIDTH`]: `first` prefixes the
 /// first line, `cont` the others. A line never starts with something Markdown would read as a
 /// new block (`- `, `1.`, `=`, a fence…), so the wrapped text renders as the unwrapped one.
-fn wrapped(first: &str, cont: &str, text: &str) -> String {
+pub(super) fn wrapped(first: &str, cont: &str, text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut line = String::from(first);
     let mut len = first.chars().count();
