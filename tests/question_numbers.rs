@@ -1,6 +1,7 @@
 //! The question number the agent reads in the title (`Walk::question_number`) counts the
 //! questions put so far, whichever order the chooser asked them in: going back to a question
-//! shows the number it had when it was asked, however many times the agent goes back.
+//! shows the number it had when it was asked, however many times the agent goes back, and the
+//! path panel numbers each answer the same way.
 
 mod common;
 
@@ -26,6 +27,16 @@ fn going_back_shows_each_question_with_the_number_it_was_asked_under() {
                 break;
             }
             i += 1;
+        }
+        // The path panel numbers each answer as the title did when it was asked.
+        for (fact, n) in &numbers {
+            if walk.asked_number(fact) != Some(*n) {
+                wrong.push(format!(
+                    "{}: `{fact}` asked as question {n} is numbered {:?}",
+                    world.name,
+                    walk.asked_number(fact)
+                ));
+            }
         }
         // From the end of the call, back one question at a time, up to five.
         let mut back = walk.clone();

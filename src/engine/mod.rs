@@ -1044,14 +1044,8 @@ impl Walk {
         };
         // Back at an earlier question: the answers put before it and still standing (the chooser
         // asks a check ahead of where the tree reads it, so the path's order isn't the call's).
-        let standing = |k: &str| {
-            self.facts
-                .get(k)
-                .or_else(|| self.shadowed.get(k))
-                .is_some_and(|f| f.provenance == Provenance::Asked && f.via.is_none())
-        };
-        if let Some(place) = self.asked_order.iter().position(|k| k == revisited) {
-            return self.asked_order[..place].iter().filter(|k| standing(k)).count() + 1;
+        if let Some(n) = self.asked_number(revisited) {
+            return n;
         }
         // A session written before the order was kept: the answers on the path before it.
         let mut before: Vec<&str> = Vec::new();
@@ -1064,6 +1058,20 @@ impl Walk {
             }
         }
         before.len() + 1
+    }
+
+    /// The number `fact`'s question had when it was put on this call (the title's count): one
+    /// more than the answers put before it that still stand. `None` when this call never asked
+    /// it (or the session predates the order being kept).
+    pub fn asked_number(&self, fact: &str) -> Option<usize> {
+        let standing = |k: &str| {
+            self.facts
+                .get(k)
+                .or_else(|| self.shadowed.get(k))
+                .is_some_and(|f| f.provenance == Provenance::Asked && f.via.is_none())
+        };
+        let place = self.asked_order.iter().position(|k| k == fact)?;
+        Some(self.asked_order[..place].iter().filter(|k| standing(k)).count() + 1)
     }
 
     /// Tier 1 defers an admin check wherever a rule reads it, before the caller's answers that

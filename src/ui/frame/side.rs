@@ -103,7 +103,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: &Theme) {
             && !from_tier1(walk, p)
         {
             asked += 1;
-            format!("{asked:>2}")
+            // As the title numbered it when it was asked: the chooser asks ahead of the tree, so
+            // the path's order isn't the call's.
+            let n = p.fact.as_deref().and_then(|f| walk.asked_number(f)).unwrap_or(asked);
+            format!("{n:>2}")
         } else {
             "  ".to_string()
         };
