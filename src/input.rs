@@ -179,6 +179,11 @@ pub struct DuplicateKey {
 /// `{"phase":"bogus","phase":"sign-in"}` would pass as `sign-in`). Text that is not valid JSON
 /// passes: the real parser reports it with its own message.
 pub fn check_unique_keys(json: &[u8]) -> Result<(), DuplicateKey> {
+    // Every session `report` and `queue` read comes through here: the parse below (for the
+    // place) runs only when a quick scan finds a key that may be there twice.
+    if !may_repeat_a_key(json) {
+        return Ok(());
+    }
     let found = std::cell::RefCell::new(None);
     let mut de = serde_json::Deserializer::from_slice(json);
     let result = Unique { found: &found }.deserialize(&mut de);
@@ -186,6 +191,142 @@ pub fn check_unique_keys(json: &[u8]) -> Result<(), DuplicateKey> {
         (Err(e), Some(key)) => Err(DuplicateKey { key: sanitize_line(&key), line: e.line(), column: e.column() }),
         _ => Ok(()),
     }
+}
+
+/// A quick scan of the text for an object that may hold a key twice: false only when no object
+/// does (exact for valid JSON). A key written with escapes (`"a"` and `"\u0061"` are the same
+/// key) and text that isn't JSON count as "may", for the parser to decide.
+fn may_repeat_a_key(json: &[u8]) -> bool {
+    /// Past this many keys an object's keys go in a set, so a huge object stays linear; below
+    /// it (nearly every object) comparing in a list is cheaper than hashing.
+    const FEW: usize = 64;
+    enum Open<'a> {
+        /// `first`: where its keys start in `keys`, unless they moved to `many`.
+        Object {
+            first: usize,
+            key_next: bool,
+            many: Option<std::collections::HashSet<&'a [u8]>>,
+        },
+        Array,
+    }
+    // The keys of every open object, innermost last: one buffer for the whole text.
+    let mut keys: Vec<&[u8]> = Vec::new();
+    let mut open: Vec<Open<'_>> = Vec::new();
+    let mut i = 0;
+    while let Some(n) = json.get(i..).and_then(find_structural) {
+        i += n;
+        match json.get(i).copied().unwrap_or_default() {
+            b'"' => {
+                let start = i + 1;
+                let mut end = start;
+                let mut escaped = false;
+                loop {
+                    let Some(n) = json.get(end..).and_then(find_quote_or_backslash) else { return true };
+                    end += n;
+                    if json.get(end) == Some(&b'"') {
+                        break;
+                    }
+                    escaped = true;
+                    end += 2;
+                }
+                if let Some(Open::Object { first, key_next, many }) = open.last_mut()
+                    && *key_next
+                {
+                    let key = json.get(start..end).unwrap_or_default();
+                    if escaped {
+                        return true;
+                    }
+                    match many {
+                        Some(set) => {
+                            if !set.insert(key) {
+                                return true;
+                            }
+                        }
+                        None => {
+                            if keys.get(*first..).unwrap_or_default().contains(&key) {
+                                return true;
+                            }
+                            keys.push(key);
+                            if keys.len() - *first > FEW {
+                                *many = Some(keys.drain(*first..).collect());
+                            }
+                        }
+                    }
+                    *key_next = false;
+                }
+                i = end + 1;
+                continue;
+            }
+            b'{' => open.push(Open::Object { first: keys.len(), key_next: true, many: None }),
+            b'[' => open.push(Open::Array),
+            b'}' | b']' => {
+                if let Some(Open::Object { first, .. }) = open.pop() {
+                    keys.truncate(first);
+                }
+            }
+            b',' => {
+                if let Some(Open::Object { key_next, .. }) = open.last_mut() {
+                    *key_next = true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Where the first `"` or `\\` is (a string's end, or an escape in it).
+fn find_quote_or_backslash(text: &[u8]) -> Option<usize> {
+    first_match(
+        text,
+        |word| zero_bytes(word ^ repeat(b'"')) | zero_bytes(word ^ repeat(b'\\')),
+        |c| c == b'"' || c == b'\\',
+    )
+}
+
+/// Where the first byte that matters between strings is: `"`, `{`, `}`, `[`, `]` or `,`.
+fn find_structural(text: &[u8]) -> Option<usize> {
+    first_match(
+        text,
+        |word| {
+            // `[` and `]` are `{` and `}` without bit 0x20, and no other byte is.
+            let folded = word | repeat(0x20);
+            zero_bytes(word ^ repeat(b'"'))
+                | zero_bytes(word ^ repeat(b','))
+                | zero_bytes(folded ^ repeat(b'{'))
+                | zero_bytes(folded ^ repeat(b'}'))
+        },
+        |c| matches!(c, b'"' | b'{' | b'}' | b'[' | b']' | b','),
+    )
+}
+
+/// The byte in each of a word's eight lanes.
+const fn repeat(byte: u8) -> u64 {
+    0x0101_0101_0101_0101 * byte as u64
+}
+
+/// A high bit in each zero byte of `v`; the lowest one marks the first zero byte exactly
+/// (borrows only reach the bytes above it).
+const fn zero_bytes(v: u64) -> u64 {
+    v.wrapping_sub(repeat(1)) & !v & repeat(0x80)
+}
+
+/// The first byte `matches` (tested eight bytes at a time with `in_word`, a high bit per
+/// matching byte), the text read as a long JSON file is: a plain loop was most of the scan.
+fn first_match(text: &[u8], in_word: impl Fn(u64) -> u64, matches: impl Fn(u8) -> bool) -> Option<usize> {
+    let mut chunks = text.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let found = in_word(u64::from_le_bytes(word));
+        if found != 0 {
+            return Some(offset + (found.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    chunks.remainder().iter().position(|&c| matches(c)).map(|n| offset + n)
 }
 
 /// Walks any JSON value, failing at the first repeated key (recorded in `found`).
@@ -259,6 +400,26 @@ mod tests {
         assert!(check_unique_keys(b"{nope").is_ok());
         // Escaped spellings of one key are one key.
         assert!(check_unique_keys(br#"{"id":1,"\u0069d":2}"#).is_err());
+    }
+
+    #[test]
+    fn the_quick_scan_misses_no_repeated_key() {
+        let many: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        let many_once = format!("{{{}}}", many.join(","));
+        let many_twice = format!("{{{}, \"k31\": 0}}", many.join(","));
+        for (json, repeats) in [
+            (r#"{"a": "}{,\"a\"", "b": {"a": 1}, "c": ["a", "a"]}"#.to_string(), false),
+            (r#"{"a": {"x": 1}, "b": [1, {"x": 2}], "c": "x"}"#.to_string(), false),
+            (r#"{"a": "x\\", "b": 1, "a\\": 2}"#.to_string(), false),
+            (r#"{"a": [{}], "b": 1, "a": 2}"#.to_string(), true),
+            (r#"{"a": {"b": "c", "d": {"e": 1, "e": 2}}}"#.to_string(), true),
+            (many_once, false),
+            (many_twice, true),
+        ] {
+            assert_eq!(check_unique_keys(json.as_bytes()).is_err(), repeats, "{json}");
+            assert!(!repeats || may_repeat_a_key(json.as_bytes()), "{json}");
+        }
+        assert!(!may_repeat_a_key(br#"{"a": 1, "b": [{"a": 1}, {"a": 2}]}"#));
     }
 
     #[test]

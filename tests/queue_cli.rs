@@ -439,3 +439,37 @@ fn open_prefers_an_exact_ticket_to_an_id_prefix_and_names_the_other_reading() {
     assert!(held.contains(&(by_ticket.as_str(), "Bo")), "{held:?}");
     assert!(held.contains(&(by_prefix.as_str(), "-")), "{held:?}");
 }
+
+/// Red team, 7 December 2026: a key given twice in a nested object (`walk.facts`) was read by
+/// `report` and `queue` (serde keeps one) while `sessions`, `open` and `export` refuse the file.
+#[test]
+fn a_nested_duplicate_key_is_refused_by_queue_and_report_too() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "Ana");
+    let id = ana.tier1_session("INC-K", true);
+    ok(&ana.run(&["escalate", &id]));
+    let fact = r#""client.os": {"value": "windows", "provenance": "asked", "at": "2026-01-20T09:00:20Z"}"#;
+    let twice = |file: &Path| {
+        let json = std::fs::read_to_string(file).expect("read");
+        let walk = json.find("\"walk\"").expect("walk");
+        let facts = walk + json[walk..].find("\"facts\": {").expect("facts") + "\"facts\": {".len();
+        let forged = format!("{}{fact}, {fact},{}", &json[..facts], &json[facts..]);
+        std::fs::write(file, forged).expect("write");
+    };
+    twice(&ana.queue.join(format!("{id}.json")));
+    twice(&ana.sessions_dir().join(format!("{id}.json")));
+
+    let out = ana.run(&["queue", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).ok(), Some(Value::Array(Vec::new())));
+    assert!(text(&out.stderr).contains("duplicate key `client.os` at line"), "{}", text(&out.stderr));
+    let err = refused(&ana.run(&["open", &id, "--print"]));
+    assert!(err.contains("duplicate key `client.os` at line"), "{err}");
+
+    let out = ana.run(&["report", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert_eq!(err.matches("duplicate key `client.os` at line").count(), 2, "the package and the session: {err}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["sessions"], 0, "{report}");
+}

@@ -171,6 +171,10 @@ impl<'a> Digest<'a> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err("empty file (truncated?)".into());
         }
+        // The same refusal as `sessions`, `open` and `export` (serde would keep one of the two).
+        if let Err(d) = crate::input::check_unique_keys(bytes) {
+            return Err(format!("not a session file: {d}"));
+        }
         let newer = |f: &dyn fmt::Display| {
             format!("session format {f} is not one this version reads (format {SESSION_FORMAT}); update passkey-triage")
         };
@@ -372,11 +376,16 @@ mod tests {
             ("", "empty file"),
             ("{\"format\": 1", "truncated"),
             ("[]", "not a session file"),
-            ("{\"format\": 1, \"format\": 1}", "duplicate field"),
+            ("{\"format\": 1, \"format\": 1}", "duplicate key `format` at line 1"),
         ] {
             let e = Digest::parse(bytes.as_bytes()).err().unwrap_or_default();
             assert!(e.contains(want), "{bytes}: {e}");
         }
+        // In a nested object too, as `sessions` and `open` refuse it.
+        let fact = r#""flow": {"value": "unknown", "provenance": "asked", "at": "2026-01-20T09:00:30Z"},"#;
+        let twice = PACKAGE.replacen(fact, &format!("{fact}\n{fact}"), 1);
+        let e = Digest::parse(twice.as_bytes()).err().unwrap_or_default();
+        assert!(e.contains("duplicate key `flow` at line"), "{e}");
         let newer = PACKAGE.replacen("\"format\": 1", "\"format\": 2", 1);
         let e = Digest::parse(newer.as_bytes()).err().unwrap_or_default();
         assert!(e.contains("session format 2"), "{e}");
