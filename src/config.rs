@@ -140,9 +140,43 @@ impl Config {
     }
 
     /// The agent: the flag, else the configured name.
-    pub fn agent(&self, flag: Option<&str>) -> Option<String> {
-        flag.map(str::trim).filter(|a| !a.is_empty()).map(str::to_string).or_else(|| self.agent.clone())
+    /// A name that can't be one (see [`check_agent_name`]) is an error naming where it came from.
+    pub fn agent(&self, flag: Option<&str>) -> Result<Option<String>, String> {
+        if let Some(name) = flag.map(str::trim).filter(|a| !a.is_empty()) {
+            check_agent_name(name).map_err(|e| format!("--agent: {e}"))?;
+            return Ok(Some(name.to_string()));
+        }
+        match &self.agent {
+            Some(name) => {
+                check_agent_name(name).map_err(|e| format!("agent in config.toml: {e}"))?;
+                Ok(Some(name.clone()))
+            }
+            None => Ok(None),
+        }
     }
+}
+
+/// An agent name is a person's name or a help-desk login; longer than this is not one (and a
+/// claim naming it would outgrow what the queue reads back of a claim file).
+pub const MAX_AGENT_BYTES: usize = 200;
+
+/// Refuses an agent name (already trimmed) that is too long, holds control or invisible
+/// characters, or has no letter or digit: claims compare names, so one that looks empty or
+/// looks like someone else's would lock a package to nobody anyone can see.
+pub fn check_agent_name(name: &str) -> Result<(), String> {
+    if name.len() > MAX_AGENT_BYTES {
+        return Err(format!("an agent name is at most {MAX_AGENT_BYTES} bytes; this one is {}", name.len()));
+    }
+    if let Some(c) = name.chars().find(|c| crate::text::is_hostile(*c)) {
+        return Err(format!(
+            "an agent name is one line of visible text; U+{:04X} is a control or invisible character",
+            u32::from(c)
+        ));
+    }
+    if !name.chars().any(char::is_alphanumeric) {
+        return Err("an agent name needs a letter or digit".to_string());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

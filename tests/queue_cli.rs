@@ -440,6 +440,38 @@ fn open_prefers_an_exact_ticket_to_an_id_prefix_and_names_the_other_reading() {
     assert!(held.contains(&(by_prefix.as_str(), "-")), "{held:?}");
 }
 
+/// Red team, 7 December 2026: a 70,000-byte agent name was accepted and then locked its own
+/// agent out (claims are read back up to 64 KiB); a zero-width space passed as a name.
+#[test]
+fn agent_names_are_checked_before_anything_is_written() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "Ana");
+    let id = ana.tier1_session("INC-N", false);
+    ok(&ana.run(&["escalate", &id]));
+    let long = "A".repeat(70_000);
+    let sessions_before = std::fs::read_dir(ana.sessions_dir()).map(|d| d.count()).unwrap_or(0);
+    for (name, why) in [
+        (long.as_str(), "at most 200 bytes"),
+        ("\u{200b}", "U+200B"),
+        ("Bo\u{1b}[2J", "U+001B"),
+        ("...", "a letter or digit"),
+    ] {
+        let err = refused(&ana.run(&["open", &id, "--print", "--agent", name]));
+        assert!(err.contains("--agent") && err.contains(why), "{err}");
+        let err = refused(&ana.run(&["queue", "done", &id, "--agent", name]));
+        assert!(err.contains(why), "{err}");
+    }
+    assert!(!ana.queue.join("claims").exists(), "nothing claimed");
+    assert_eq!(std::fs::read_dir(ana.sessions_dir()).map(|d| d.count()).unwrap_or(0), sessions_before);
+    // From config.toml too, named as such.
+    std::fs::write(ana.home.join("config/config.toml"), format!("agent = \"{}\"\n", "B".repeat(201))).expect("config");
+    let err = refused(&ana.run(&["open", &id, "--print"]));
+    assert!(err.contains("agent in config.toml") && err.contains("at most 200 bytes"), "{err}");
+    // 200 bytes of a name is fine, and the agent holds what it claimed.
+    let most = "Ä".repeat(100);
+    assert!(ok(&ana.run(&["open", &id, "--print", "--agent", &most])).starts_with("Claimed"));
+    assert!(ok(&ana.run(&["open", &id, "--print", "--agent", &most])).starts_with("Queued package"));
+}
 /// Red team, 7 December 2026: a key given twice in a nested object (`walk.facts`) was read by
 /// `report` and `queue` (serde keeps one) while `sessions`, `open` and `export` refuse the file.
 #[test]

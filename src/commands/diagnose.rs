@@ -108,7 +108,7 @@ fn write_session(
     let config = crate::config::Config::load(&ctx.paths).map_err(|e| CliError::bad_input(e.to_string()))?;
     let call = CallInfo {
         ticket: args.ticket.clone().filter(|t| !t.trim().is_empty()),
-        agent: config.agent(args.agent.as_deref()),
+        agent: config.agent(args.agent.as_deref()).map_err(CliError::bad_input)?,
         // The facts (a facts file or a sign-in log) name the user when `--user` doesn't.
         user: args
             .user

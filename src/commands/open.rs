@@ -25,7 +25,9 @@ pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, C
     let mut store = JournalStore::open(&ctx.paths).map_err(CliError::bad_input)?;
     let set = ctx.load_walk_set(args.priors.as_deref())?;
     let now = Utc::now();
-    let call = CallInfo { agent: store.config().agent(args.agent.as_deref()), ..CallInfo::default() };
+    // Checked before anything is claimed or written.
+    let agent = store.config().agent(args.agent.as_deref()).map_err(CliError::bad_input)?;
+    let call = CallInfo { agent, ..CallInfo::default() };
     // A package in the tier-2 queue (by id, file or ticket) is claimed first; see `commands::queue`.
     let queue = super::queue::backend(ctx, store.config())?;
     let query = args.file.to_string_lossy();

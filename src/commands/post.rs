@@ -34,7 +34,7 @@ pub fn run(ctx: &Context, args: &PostArgs, out: &mut dyn Write) -> Result<i32, C
     let session = found.session;
     // One writer per session: a wizard that has it open would save over the record of this post
     // (and the guard against posting twice with it). Held until the record is written.
-    let me = Holder::me(config.agent(None).as_deref(), Utc::now());
+    let me = Holder::me(config.agent(None).map_err(CliError::bad_input)?.as_deref(), Utc::now());
     let _lock = match SessionLock::acquire(journal.dir(), &session.id, &me) {
         Ok(lock) => Some(lock),
         Err(e @ (LockError::Held { .. } | LockError::NotAFile { .. })) => {

@@ -52,7 +52,7 @@ pub fn run(ctx: &Context, args: &QueueArgs, out: &mut dyn Write) -> Result<i32, 
 
 /// `queue done ID`: with the newest session of this agent's journal that continues the package.
 fn run_done(ctx: &Context, config: &Config, args: &QueueDoneArgs, out: &mut dyn Write) -> Result<i32, CliError> {
-    let Some(agent) = config.agent(args.agent.as_deref()) else {
+    let Some(agent) = config.agent(args.agent.as_deref()).map_err(CliError::bad_input)? else {
         return Err(CliError::bad_input("queue done: give --agent NAME or set agent in config.toml"));
     };
     let queue = backend(ctx, config)?;

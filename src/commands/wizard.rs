@@ -26,6 +26,8 @@ const TICKET_LOOKBACK: usize = 40;
 /// Runs the wizard on the session journal (`<data>/sessions`) with the config's defaults.
 pub fn run(ctx: &Context, args: &WizardArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     let mut store = JournalStore::open(&ctx.paths).map_err(CliError::bad_input)?;
+    // Checked before anything is written: the name goes into the session and its lock.
+    store.config().agent(args.agent.as_deref()).map_err(CliError::bad_input)?;
     store.set_agent(args.agent.clone());
     run_with_store(ctx, args, &mut store, out)
 }
