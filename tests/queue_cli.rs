@@ -440,6 +440,163 @@ fn open_prefers_an_exact_ticket_to_an_id_prefix_and_names_the_other_reading() {
     assert!(held.contains(&(by_prefix.as_str(), "-")), "{held:?}");
 }
 
+/// Red team, 7 December 2026: a copy of a package under another name (`<other id>.json`) was
+/// listed as a second package and, opened, claimed under its name but moved the REAL package to
+/// done/ with the wrong tier-2 session. The file's name is the package's id: a package saying
+/// otherwise is reported and skipped by `queue` and `report`, and refused by `open`.
+#[test]
+fn a_package_whose_id_is_not_its_file_name_is_refused() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "Ana");
+    let bo = Agent::new(tmp.path(), "Bo");
+    let real = fixed_package(&ana);
+    let real_file = ana.queue.join(format!("{real}.json"));
+    let forged_id = "20261206T000000Z-fake";
+    let forged = ana.queue.join(format!("{forged_id}.json"));
+    std::fs::copy(&real_file, &forged).expect("copy");
+
+    // Listed once, the forged file named on stderr (one line).
+    let out = ana.run(&["queue", "--format", "json"]);
+    let list: Vec<Value> =
+        serde_json::from_slice::<Value>(&out.stdout).expect("json").as_array().cloned().expect("list");
+    let ids: Vec<&str> = list.iter().map(|e| e["id"].as_str().unwrap_or("")).collect();
+    assert_eq!(ids, vec![real.as_str()]);
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(&format!("{forged_id}.json")) && err.contains("not its file name"), "{err}");
+
+    // Opening it is refused, nothing claimed; the real package stays where it was.
+    let err = refused(&bo.run(&["open", forged_id, "--print"]));
+    assert!(err.contains(&format!("{forged_id}.json")) && err.contains("forged"), "{err}");
+    assert_eq!(std::fs::read_dir(ana.queue.join("claims")).map(|d| d.count()).unwrap_or(0), 0);
+    assert!(real_file.is_file() && !ana.queue.join("done").join(format!("{real}.json")).exists());
+    // Nor by its path.
+    refused(&bo.run(&["open", &forged.to_string_lossy(), "--print"]));
+
+    // The report doesn't count it as a package either.
+    let out = ana.run(&["report", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("not its file name"), "{}", text(&out.stderr));
+
+    // The real one opens and finishes as ever, by its own id.
+    let out = ok(&bo.run(&["open", &real, "--print"]));
+    assert!(out.contains(&format!("package {real} moved to")), "{out}");
+    assert!(forged.is_file(), "the forged file is left alone");
+}
+
+/// Red team, 7 December 2026: `queue` read the whole `claims/` folder again for each package
+/// (twice), so 5,000 packages with 2 claims each took 72 s. Four times the packages must take
+/// well under 16 times as long (the folder is read once; claims of finished packages move to
+/// done/, so the folder doesn't keep growing).
+#[test]
+fn listing_reads_the_claims_folder_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "Ana");
+    let id = ana.tier1_session("INC-S", true);
+    ok(&ana.run(&["escalate", &id]));
+    let package = std::fs::read_to_string(ana.queue.join(format!("{id}.json"))).expect("package");
+    std::fs::remove_file(ana.queue.join(format!("{id}.json"))).expect("remove");
+    let claims = ana.queue.join("claims");
+    std::fs::create_dir_all(&claims).expect("claims");
+    let fill = |from: usize, to: usize| {
+        for i in from..to {
+            let other = format!("20260101T000000Z-{i:05}");
+            std::fs::write(ana.queue.join(format!("{other}.json")), package.replace(&id, &other)).expect("package");
+            for n in 1..=2 {
+                let claim = format!("{{\"agent\":\"Agent{n}\",\"at\":\"2026-01-01T00:00:00Z\"}}");
+                std::fs::write(claims.join(format!("{other}.{n}")), claim).expect("claim");
+            }
+        }
+    };
+    let time = |expected: usize| {
+        let mut best = std::time::Duration::MAX;
+        for _ in 0..2 {
+            let started = std::time::Instant::now();
+            let out = ana.run(&["queue", "--format", "json"]);
+            best = best.min(started.elapsed());
+            let list: Value = serde_json::from_slice(&out.stdout).expect("json");
+            assert_eq!(list.as_array().map(Vec::len), Some(expected), "{}", text(&out.stderr));
+            assert_eq!(list[0]["claimed_by"], "Agent2");
+        }
+        best
+    };
+    fill(0, 400);
+    let small = time(400);
+    fill(400, 1600);
+    let large = time(1600);
+    eprintln!("queue over 400 / 1,600 packages: {small:?} / {large:?}");
+    let bound = (small * 8).max(std::time::Duration::from_secs(2));
+    assert!(large < bound, "400 packages: {small:?}; 1,600: {large:?} (quadratic?)");
+}
+
+/// A finished package's claims leave `claims/` for `done/<id>.claims`; `--all` still says who
+/// held it.
+#[test]
+fn finishing_a_package_moves_its_claims_beside_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "Ana");
+    let bo = Agent::new(tmp.path(), "Bo");
+    let id = ana.tier1_session("INC-H", true);
+    ok(&ana.run(&["escalate", &id]));
+    let other = ana.tier1_session("INC-O", false);
+    ok(&ana.run(&["escalate", &other]));
+    ok(&bo.run(&["open", &other, "--print"]));
+    ok(&bo.run(&["open", &id, "--print"]));
+    ok(&ana.run(&["open", &id, "--print", "--take-over"]));
+    ok(&ana.run(&["queue", "done", &id]));
+    let claims: Vec<String> = std::fs::read_dir(ana.queue.join("claims"))
+        .expect("claims")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(claims, vec![format!("{other}.1")], "only the unfinished package's claim is left");
+    let history: Value = serde_json::from_slice(
+        &std::fs::read(ana.queue.join("done").join(format!("{id}.claims"))).expect("history in done/"),
+    )
+    .expect("json");
+    let agents: Vec<&str> =
+        history.as_array().expect("list").iter().map(|c| c["agent"].as_str().unwrap_or("")).collect();
+    assert_eq!(agents, vec!["Bo", "Ana"]);
+    let all = ana.queue_json(true);
+    let done = all.iter().find(|e| e["id"] == id.as_str()).expect("listed");
+    assert_eq!((done["state"].as_str(), done["claimed_by"].as_str()), (Some("done"), Some("Ana")));
+    // The report still counts it as done and the other as claimed.
+    let out = ok(&ana.run(&["report", "--format", "json"]));
+    assert!(out.contains("\"claimed\": 1") && out.contains("\"done\": 1"), "{out}");
+}
+
+/// Red team, 7 December 2026: `open ID` claimed the package, then could not save the tier-2
+/// session (the data folder a file): exit 2, but the claim stayed and locked everyone else out.
+#[test]
+fn an_open_that_saves_nothing_withdraws_its_claim() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "Ana");
+    let bo = Agent::new(tmp.path(), "Bo");
+    let id = ana.tier1_session("INC-X", false);
+    ok(&ana.run(&["escalate", &id]));
+    let not_a_folder = tmp.path().join("datafile");
+    std::fs::write(&not_a_folder, b"").expect("file");
+    let broken = |agent: &Agent, extra: &[&str]| {
+        let mut args = vec!["open", id.as_str(), "--print"];
+        args.extend_from_slice(extra);
+        let mut c = agent.std_cmd(&args);
+        c.env("PASSKEY_TRIAGE_DATA_DIR", &not_a_folder);
+        c.output().expect("runs")
+    };
+    let err = refused(&broken(&bo, &[]));
+    assert!(err.contains("cannot write"), "{err}");
+    assert_eq!(std::fs::read_dir(ana.queue.join("claims")).map(|d| d.count()).unwrap_or(0), 0);
+    assert_eq!(ana.queue_json(false)[0]["state"], "waiting");
+    // Ana holds it; Bo's failed take-over gives it back to her.
+    assert!(ok(&ana.run(&["open", &id, "--print"])).starts_with("Claimed"));
+    refused(&broken(&bo, &["--take-over"]));
+    assert_eq!(ana.queue_json(false)[0]["claimed_by"], "Ana");
+    // Her own failed open keeps her claim (it was there before).
+    refused(&broken(&ana, &[]));
+    assert_eq!(ana.queue_json(false)[0]["claimed_by"], "Ana");
+    assert!(ok(&bo.run(&["open", &id, "--print", "--take-over"])).starts_with("Took over"));
+}
+
 /// Red team, 7 December 2026: a 70,000-byte agent name was accepted and then locked its own
 /// agent out (claims are read back up to 64 KiB); a zero-width space passed as a name.
 #[test]
@@ -472,6 +629,7 @@ fn agent_names_are_checked_before_anything_is_written() {
     assert!(ok(&ana.run(&["open", &id, "--print", "--agent", &most])).starts_with("Claimed"));
     assert!(ok(&ana.run(&["open", &id, "--print", "--agent", &most])).starts_with("Queued package"));
 }
+
 /// Red team, 7 December 2026: a key given twice in a nested object (`walk.facts`) was read by
 /// `report` and `queue` (serde keeps one) while `sessions`, `open` and `export` refuse the file.
 #[test]
@@ -504,4 +662,30 @@ fn a_nested_duplicate_key_is_refused_by_queue_and_report_too() {
     assert_eq!(err.matches("duplicate key `client.os` at line").count(), 2, "the package and the session: {err}");
     let report: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(report["sessions"], 0, "{report}");
+}
+
+/// Red team, 7 December 2026: a queue folder that is a regular file read as an empty queue, and
+/// `escalate` blamed "a different package" for the refusal.
+#[test]
+fn a_queue_folder_that_is_a_file_is_named() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ana = Agent::new(tmp.path(), "Ana");
+    let id = ana.tier1_session("INC-Q", false);
+    std::fs::create_dir_all(ana.queue.parent().expect("parent")).expect("share");
+    std::fs::write(&ana.queue, b"not a folder").expect("file");
+    for args in [
+        vec!["queue"],
+        vec!["queue", "--format", "json"],
+        vec!["escalate", id.as_str()],
+        vec!["open", id.as_str(), "--print"],
+        vec!["queue", "done", id.as_str()],
+        vec!["report"],
+    ] {
+        let err = refused(&ana.run(&args));
+        assert!(
+            err.contains(&format!("queue folder {} is not a folder (a regular file)", ana.queue.display())),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(std::fs::read(&ana.queue).ok().as_deref(), Some(&b"not a folder"[..]));
 }

@@ -14,6 +14,7 @@ use chrono::Utc;
 use super::{CliError, Context};
 use crate::cli::OpenArgs;
 use crate::exit;
+use crate::queue::backend::Taken;
 use crate::session::journal::{Journal, parse_session};
 use crate::session::package::{Opened, continue_session, open_package};
 use crate::session::{CallInfo, id_nonce, local_offset_minutes, new_id};
@@ -39,33 +40,25 @@ pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, C
             t
         });
     let file = queued.as_ref().map_or_else(|| args.file.clone(), |q| std::path::PathBuf::from(&q.source));
-    let new_id = new_id(now, id_nonce());
-    let mut opened = match &queued {
-        // Read by the queue (never through a link; from the help desk): parsed from its bytes.
-        Some(q) => {
-            let original = parse_session(&q.json).map_err(|e| CliError::bad_input(format!("{}: {e}", q.source)))?;
-            let (session, warnings) = continue_session(&original, &set, now, local_offset_minutes(now), new_id, call)
-                .map_err(|e| CliError::bad_input(format!("{}: {e}", q.source)))?;
-            Opened { session, original, warnings }
+    let opened = match open_and_save(ctx, args, &set, &file, queued.as_ref(), now, call) {
+        Ok(o) => o,
+        Err(e) => {
+            // Nothing was saved: a claim made for this open would hold the package for a
+            // session that doesn't exist, so it is taken back.
+            if let Some(q) = &queued
+                && let Err(w) = queue.withdraw(q)
+            {
+                eprintln!("passkey-triage: warning: {}", sanitize_line(&w.to_string()));
+            }
+            return Err(e);
         }
-        None => open_package(&file, &set, now, local_offset_minutes(now), new_id, call)
-            .map_err(|e| CliError::bad_input(e.to_string()))?,
     };
-    let role = crate::engine::Role::from(args.role);
-    if role != opened.session.walk.options.role {
-        opened.session.walk.continue_as(&set, role, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
-    }
-    for w in &opened.warnings {
-        eprintln!("passkey-triage: warning: {}", crate::text::clip_middle(w, 400));
-    }
-    let interactive = !args.print && std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
-    if !interactive {
-        let journal = Journal::open(&ctx.paths);
-        let saved = journal.save(&opened.session).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let (opened, saved) = opened;
+    if let Some(saved) = saved {
         let mut text = summary(&file, &opened, &saved);
         if let Some(q) = &queued {
             text = format!("{}\n{text}", q.note);
-            text.extend(super::queue::after_tier2(queue.as_ref(), &opened.session).map(|l| l + "\n"));
+            text.extend(super::queue::after_tier2(queue.as_ref(), &q.id, &opened.session).map(|l| l + "\n"));
         }
         out.write_all(text.as_bytes()).map_err(|e| CliError::bad_input(format!("cannot write output: {e}")))?;
         return Ok(exit::OK);
@@ -79,9 +72,58 @@ pub fn run(ctx: &Context, args: &OpenArgs, out: &mut dyn Write) -> Result<i32, C
     let code = super::wizard::run_app(app, &mut store, out, None)?;
     if let Some(q) = &queued {
         let _ = writeln!(out, "{}", q.note);
-        super::queue::after_wizard(ctx, store.config(), &id, out);
+        super::queue::after_wizard(ctx, store.config(), &id, Some(&q.id), out);
     }
     Ok(code)
+}
+
+/// Opens the package as a new tier-2 session and, without a terminal (or with `--print`),
+/// journals it: the file it was saved to; None when the wizard takes it on. Any error here means
+/// no session was saved.
+fn open_and_save(
+    ctx: &Context,
+    args: &OpenArgs,
+    set: &crate::runbook::RunbookSet,
+    file: &std::path::Path,
+    queued: Option<&Taken>,
+    now: chrono::DateTime<Utc>,
+    call: CallInfo,
+) -> Result<(Opened, Option<std::path::PathBuf>), CliError> {
+    let new_id = new_id(now, id_nonce());
+    let mut opened = match queued {
+        // Read by the queue (never through a link; from the help desk): parsed from its bytes.
+        Some(q) => {
+            let original = parse_session(&q.json).map_err(|e| CliError::bad_input(format!("{}: {e}", q.source)))?;
+            // The id the queue claimed is the one finished later: a package saying otherwise
+            // would continue (and finish) a different escalation.
+            if original.id != q.id {
+                return Err(CliError::bad_input(format!(
+                    "{}: the package's id `{}` is not the queued package {} (a renamed or forged package); not opened",
+                    q.source,
+                    crate::text::clip_middle(&original.id, 80),
+                    q.id
+                )));
+            }
+            let (session, warnings) = continue_session(&original, set, now, local_offset_minutes(now), new_id, call)
+                .map_err(|e| CliError::bad_input(format!("{}: {e}", q.source)))?;
+            Opened { session, original, warnings }
+        }
+        None => open_package(file, set, now, local_offset_minutes(now), new_id, call)
+            .map_err(|e| CliError::bad_input(e.to_string()))?,
+    };
+    let role = crate::engine::Role::from(args.role);
+    if role != opened.session.walk.options.role {
+        opened.session.walk.continue_as(set, role, now).map_err(|e| CliError::bad_input(format!("runbooks: {e}")))?;
+    }
+    for w in &opened.warnings {
+        eprintln!("passkey-triage: warning: {}", crate::text::clip_middle(w, 400));
+    }
+    let interactive = !args.print && std::io::stdout().is_terminal() && std::io::stdin().is_terminal();
+    if interactive {
+        return Ok((opened, None));
+    }
+    let saved = Journal::open(&ctx.paths).save(&opened.session).map_err(|e| CliError::bad_input(e.to_string()))?;
+    Ok((opened, Some(saved)))
 }
 
 /// What was loaded and where the new session lives.

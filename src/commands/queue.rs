@@ -163,19 +163,17 @@ pub fn render_text(entries: &[Entry], now: DateTime<Utc>, place: &str, all: bool
     out
 }
 
-/// After a tier-2 session was saved: the queue finishes its package when the outcome does not
-/// escalate (see [`QueueBackend::finish`]); the line to print.
-pub fn after_tier2(queue: &dyn QueueBackend, session: &Session) -> Option<String> {
-    session.continued_from.as_ref()?;
-    queue.finish(session).map(|l| sanitize_line(&l))
+/// After a tier-2 session on `package` was saved: the queue finishes the package when the
+/// outcome does not escalate (see [`QueueBackend::finish`]); the line to print.
+pub fn after_tier2(queue: &dyn QueueBackend, package: &str, session: &Session) -> Option<String> {
+    queue.finish(package, session).map(|l| sanitize_line(&l))
 }
 
-/// [`after_tier2`] for a session the wizard journaled (read back from the journal).
-pub fn after_wizard(ctx: &Context, config: &Config, session_id: &str, out: &mut dyn Write) {
+/// [`after_tier2`] for a session the wizard journaled (read back from the journal); `package`:
+/// the id `open` claimed, else the package the session continues.
+pub fn after_wizard(ctx: &Context, config: &Config, session_id: &str, package: Option<&str>, out: &mut dyn Write) {
     let Ok(session) = Journal::open(&ctx.paths).load(session_id) else { return };
-    if session.continued_from.is_none() {
-        return;
-    }
+    let Some(package) = package.map(str::to_string).or_else(|| session.continued_from.clone()) else { return };
     let queue = match backend(ctx, config) {
         Ok(q) => q,
         Err(e) => {
@@ -183,7 +181,7 @@ pub fn after_wizard(ctx: &Context, config: &Config, session_id: &str, out: &mut 
             return;
         }
     };
-    if let Some(line) = after_tier2(queue.as_ref(), &session) {
+    if let Some(line) = after_tier2(queue.as_ref(), &package, &session) {
         let _ = writeln!(out, "{line}");
     }
 }

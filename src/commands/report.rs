@@ -25,6 +25,8 @@ pub fn run(ctx: &Context, args: &ReportArgs, out: &mut dyn Write) -> Result<i32,
     let set = if args.format == RollupFormat::Priors && !args.view { Some(ctx.load_set()?) } else { None };
     let config = Config::load(&ctx.paths).map_err(|e| CliError::bad_input(e.to_string()))?;
     let queue = super::queue::open_queue(ctx, &config);
+    // A queue folder that is a file would read as an empty queue: the report would be wrong.
+    queue.check_folder().map_err(|e| CliError::bad_input(e.to_string()))?;
     let mut skipped = Skipped::default();
     let report = scan::report(&ctx.paths.sessions_dir(), &queue, range, &mut |c| skipped.note(&c));
     skipped.finish();
@@ -116,7 +118,7 @@ pub fn sessions_ndjson(ctx: &Context, out: &mut dyn Write) -> Result<i32, CliErr
     for name in files {
         let path = dir.join(name);
         let line = read_session_bytes(&path, &mut buf)
-            .and_then(|()| Digest::parse(&buf).map(|d| report::ndjson::line(&d, queue.state(&d.id).is_some())));
+            .and_then(|()| Digest::parse(&buf).map(|d| report::ndjson::line(&d, queue.contains(&d.id))));
         match line {
             Ok(l) => w.write_all(l.as_bytes()).map_err(werr)?,
             Err(reason) => skipped.note(&CorruptFile { path, reason }),

@@ -185,7 +185,7 @@ pub fn run_with_store(
         // A resumed tier-2 session that reached its outcome finishes its queued package.
         if args.resume.is_some() {
             let config = crate::config::Config::load(&ctx.paths).unwrap_or_default();
-            super::queue::after_wizard(ctx, &config, &id, out);
+            super::queue::after_wizard(ctx, &config, &id, None, out);
         }
         return Ok(code);
     }

@@ -27,6 +27,9 @@ pub struct Taken {
     pub json: Vec<u8>,
     /// What the claim did, one line.
     pub note: String,
+    /// The claim this take created in a folder queue (its number), withdrawn if the open fails
+    /// before a tier-2 session is saved. None when the agent held it already, or on a help desk.
+    pub new_claim: Option<u64>,
 }
 
 /// A tier-2 queue.
@@ -52,10 +55,18 @@ pub trait QueueBackend {
         now: DateTime<Utc>,
     ) -> Result<Option<Taken>, QueueError>;
 
-    /// After a tier-2 session was saved: when it reached an outcome that does not escalate, the
-    /// package leaves the queue (with the tier-2 session beside it). The line to print; None
-    /// when nothing was to be done. Never fails the command (a problem is the line).
-    fn finish(&self, tier2: &Session) -> Option<String>;
+    /// `open` failed after [`take`](Self::take) claimed the package and before a tier-2 session
+    /// was saved: the claim it created is withdrawn, so the package is free again. A help desk
+    /// keeps the assignment (the agent reassigns the ticket), so it does nothing there.
+    fn withdraw(&self, _taken: &Taken) -> Result<(), QueueError> {
+        Ok(())
+    }
+
+    /// After a tier-2 session on `package` was saved (the id `take` claimed, or the package the
+    /// session continues): when it reached an outcome that does not escalate, the package leaves
+    /// the queue (with the tier-2 session beside it). The line to print; None when nothing was
+    /// to be done. Never fails the command (a problem is the line).
+    fn finish(&self, package: &str, tier2: &Session) -> Option<String>;
 
     /// `queue done ID`: tier 2 says the package is finished (with its session if there is one).
     fn done(&self, query: &str, agent: &str, take_over: bool, tier2: Option<&Session>) -> Result<String, QueueError>;
@@ -101,7 +112,7 @@ impl QueueBackend for Queue {
     }
 
     fn list(&self, all: bool) -> Result<(Vec<Entry>, Vec<CorruptFile>), QueueError> {
-        Ok(Queue::list(self, all))
+        Queue::list(self, all)
     }
 
     fn take(
@@ -132,12 +143,24 @@ impl QueueBackend for Queue {
             what: "cannot read",
             source,
         })?;
-        if let Err(e) = crate::session::journal::parse_session(&json) {
-            return Err(QueueError::Refused(format!("{}: {e}", found.file.display())));
+        match crate::session::journal::parse_session(&json) {
+            Err(e) => return Err(QueueError::Refused(format!("{}: {e}", found.file.display()))),
+            // The file's name is the id claimed and finished: one whose content says otherwise
+            // would act on another package.
+            Ok(package) => {
+                if let Some(reason) = super::misnamed(&found.file, &package.id) {
+                    return Err(QueueError::Refused(format!("{}: {reason}", found.file.display())));
+                }
+            }
         }
         let claimed = self.claim(&found.id, agent, take_over, now)?;
         let held = held_line(&found.id, agent, &claimed);
+        let new_claim = match &claimed {
+            Claimed::New(h) => Some(h.seq),
+            Claimed::Already(_) => None,
+        };
         Ok(Some(Taken {
+            new_claim,
             note: match &found.other_reading {
                 Some(other) => format!("{held}\n{other}"),
                 None => held,
@@ -148,10 +171,29 @@ impl QueueBackend for Queue {
         }))
     }
 
-    fn finish(&self, session: &Session) -> Option<String> {
-        let package = session.continued_from.as_deref()?;
+    fn withdraw(&self, taken: &Taken) -> Result<(), QueueError> {
+        match taken.new_claim {
+            Some(seq) => Queue::withdraw(self, &taken.id, seq),
+            None => Ok(()),
+        }
+    }
+
+    fn finish(&self, package: &str, session: &Session) -> Option<String> {
         if !matches!(self.state(package), Some(State::Waiting | State::Claimed)) {
             return None;
+        }
+        // Only the holder's session moves it: a session continuing a copy opened from elsewhere
+        // (no claim), or one whose package was taken over since, leaves it to its holder.
+        let holder = self.holder(package);
+        let held_by_this_agent = holder.as_ref().zip(session.agent.as_deref()).is_some_and(|(h, agent)| h.is(agent));
+        if !held_by_this_agent {
+            let why = match &holder {
+                Some(h) => format!("it is claimed by {}, not by this session's agent", h.agent()),
+                None => "nobody claimed it (this session was not opened from the queue)".to_string(),
+            };
+            return Some(format!(
+                "The package {package} stays in the queue: {why}; to finish it: passkey-triage queue done {package}"
+            ));
         }
         if !finishes(session) {
             return Some(stays_line(package, session));

@@ -136,6 +136,55 @@ pub fn real_dir(dir: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Deletes the entries `names` (plain names, no `/`) of folder `dir`, and nothing else: the
+/// folder is opened without following a link and each name is removed relative to that open
+/// folder (`unlinkat`), so swapping `dir` for a link in between can't delete anything outside
+/// it. A name that is a link loses the link, never its target. Names already gone are fine.
+#[cfg(unix)]
+pub fn remove_in_dir(dir: &Path, names: &[String]) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let folder = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(dir)?;
+    for name in names {
+        if name.is_empty() || name.contains('/') || name == "." || name == ".." {
+            return Err(refused(Path::new(name), "not a plain file name"));
+        }
+        let c_name = std::ffi::CString::new(name.as_bytes())?;
+        // SAFETY: `folder` is an open directory for the whole call and `c_name` a NUL-terminated
+        // string that outlives it; flags 0 removes a non-directory entry only.
+        let rc = unsafe { libc::unlinkat(folder.as_raw_fd(), c_name.as_ptr(), 0) };
+        if rc != 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() != std::io::ErrorKind::NotFound {
+                return Err(e);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Windows: the folder is checked with `lstat` first (a junction or link is not a folder here).
+#[cfg(not(unix))]
+pub fn remove_in_dir(dir: &Path, names: &[String]) -> std::io::Result<()> {
+    let meta = std::fs::symlink_metadata(dir)?;
+    if !meta.file_type().is_dir() {
+        return Err(refused(dir, kind_of(meta.file_type())));
+    }
+    for name in names {
+        if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".." {
+            return Err(refused(Path::new(name), "not a plain file name"));
+        }
+        match std::fs::remove_file(dir.join(name)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Someone created it at the same moment: it must still be a folder.
 fn real_dir_exists(dir: &Path) -> std::io::Result<()> {
     let m = std::fs::symlink_metadata(dir)?;

@@ -5,6 +5,7 @@
 //! <queue>/claims/<id>.<n>        claim n on it (see `claim`): the highest n holds it
 //! <queue>/done/<id>.json         the package, once a tier-2 session reached an outcome
 //! <queue>/done/<id>.tier2.json   that tier-2 session, beside it (`.tier2-2.json`, … if several)
+//! <queue>/done/<id>.claims       its claims, moved out of `claims/` once it is done
 //! ```
 //!
 //! Every write creates a new name and never replaces a file (temp file + rename-without-replace,
@@ -26,7 +27,7 @@ use crate::session::digest::{Digest, read_session_bytes};
 use crate::session::is_valid_id;
 use crate::session::journal::CorruptFile;
 
-pub use claim::{Claim, ClaimError, Claimed, Holder};
+pub use claim::{Claim, ClaimError, ClaimIndex, Claimed, Holder};
 
 /// Environment variable naming the queue folder (beats `queue_dir` in config.toml).
 pub const ENV_QUEUE_DIR: &str = "PASSKEY_TRIAGE_QUEUE_DIR";
@@ -60,6 +61,19 @@ fn read_package(path: &Path) -> std::io::Result<Vec<u8>> {
     fs::read_regular_nofollow(path, crate::session::journal::MAX_SESSION_BYTES)
 }
 
+/// A package's id is its file name (`<id>.json`): a package whose id inside differs was renamed
+/// or forged to act on another package (claim, finish or list it twice), and is refused wherever
+/// it is read. Why, when it differs.
+pub fn misnamed(file: &Path, id: &str) -> Option<String> {
+    let stem = file.file_stem().and_then(|s| s.to_str());
+    (stem != Some(id)).then(|| {
+        format!(
+            "the package's id `{}` is not its file name (a renamed or forged package); not used",
+            crate::text::clip_middle(id, 80)
+        )
+    })
+}
+
 /// Why a queue operation failed. Messages are one line and name the file.
 #[derive(Debug, thiserror::Error)]
 pub enum QueueError {
@@ -82,6 +96,8 @@ pub enum QueueError {
     BadId(String),
     #[error("{}: {what}; refused: nothing is read or written through it", path.display())]
     NotFollowed { path: PathBuf, what: &'static str },
+    #[error("queue folder {} is not a folder ({what}); set {ENV_QUEUE_DIR} or queue_dir in config.toml to a folder", path.display())]
+    NotAFolder { path: PathBuf, what: &'static str },
     #[error("{0} is not in the tier-2 queue")]
     NotQueued(String),
     /// Any other refusal, one line (the help desk's name the system and ticket).
@@ -184,6 +200,28 @@ impl Queue {
         self.dir.join("claims")
     }
 
+    /// The queue folder must be a folder, or not exist yet (nothing queued; `escalate` creates
+    /// it). A file at its name, or on its way, is refused instead of reading as an empty queue.
+    pub fn check_folder(&self) -> Result<(), QueueError> {
+        match std::fs::metadata(&self.dir) {
+            Ok(m) if m.is_dir() => Ok(()),
+            Ok(m) => {
+                let what = if m.is_file() { "a regular file" } else { fs::kind_of(m.file_type()) };
+                Err(QueueError::NotAFolder { path: self.dir.clone(), what })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+                Err(QueueError::NotAFolder { path: self.dir.clone(), what: "a file is in its path" })
+            }
+            Err(source) => Err(QueueError::Io { path: self.dir.clone(), what: "cannot read the queue folder", source }),
+        }
+    }
+
+    /// Is package `id` in the queue at all (waiting, claimed or done)? Claims are not read.
+    pub fn contains(&self, id: &str) -> bool {
+        is_valid_id(id) && (is_regular(&self.done_path(id)) || is_regular(&self.waiting_path(id)))
+    }
+
     fn waiting_path(&self, id: &str) -> PathBuf {
         self.dir.join(format!("{id}.json"))
     }
@@ -199,6 +237,7 @@ impl Queue {
         if !is_valid_id(id) {
             return Err(QueueError::BadId(id.to_string()));
         }
+        self.check_folder()?;
         let done = self.done_path(id);
         if done.symlink_metadata().is_ok() {
             return Err(QueueError::AlreadyDone { id: id.to_string(), path: done });
@@ -256,6 +295,7 @@ impl Queue {
         if !is_valid_id(query) {
             return Ok(None);
         }
+        self.check_folder()?;
         for path in [self.waiting_path(query), self.done_path(query)] {
             if let Ok(meta) = path.symlink_metadata()
                 && !meta.file_type().is_file()
@@ -270,7 +310,7 @@ impl Queue {
         let ids: Vec<String> = self.waiting_ids().into_iter().filter(|id| id.starts_with(query)).collect();
         // An exact ticket wins over an id prefix (numeric tickets, Zendesk's, read like ids); the
         // other reading is named.
-        let (waiting, _) = self.list(false);
+        let (waiting, _) = self.list(false)?;
         if let Some(newest) = waiting.iter().rfind(|e| e.ticket.as_deref().map(str::trim) == Some(query)) {
             let others: Vec<&str> = ids.iter().map(String::as_str).filter(|id| *id != newest.id).collect();
             let other_reading = (!others.is_empty()).then(|| {
@@ -348,6 +388,7 @@ impl Queue {
         if !is_valid_id(id) {
             return Err(QueueError::BadId(id.to_string()));
         }
+        self.check_folder()?;
         let done = self.done_dir();
         let io = |path: &Path, what: &'static str| {
             let path = path.to_path_buf();
@@ -375,7 +416,25 @@ impl Queue {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && is_regular(&package) => {}
             Err(e) => return Err(QueueError::Io { path: waiting, what: "cannot read", source: e }),
         }
+        // No longer at the top of the queue, so nobody claims it again: its claims move beside
+        // it in done/ (best effort; left in claims/ when anything is unexpected).
+        claim::retire(&self.claims_dir(), &done, id);
         Ok(Completed { package, session })
+    }
+
+    /// Takes back claim `seq` on package `id`, which this run created: the open it was for
+    /// failed before a tier-2 session was saved, so the package is free again (or back with
+    /// whoever held it before a take-over). Only that one file in `claims/` is removed.
+    pub fn withdraw(&self, id: &str, seq: u64) -> Result<(), QueueError> {
+        if !is_valid_id(id) {
+            return Err(QueueError::BadId(id.to_string()));
+        }
+        let claims = self.claims_dir();
+        fs::remove_in_dir(&claims, &[format!("{id}.{seq}")]).map_err(|source| QueueError::Io {
+            path: claims.join(format!("{id}.{seq}")),
+            what: "cannot withdraw the claim",
+            source,
+        })
     }
 
     /// `claims/` or `done/`: a real folder (created when missing), never a link.
@@ -408,14 +467,20 @@ impl Queue {
 
     /// The packages, oldest call first: those waiting or claimed, and with `all` the done ones
     /// too. Files that can't be read as packages are returned apart (never touched).
-    pub fn list(&self, all: bool) -> (Vec<Entry>, Vec<CorruptFile>) {
+    pub fn list(&self, all: bool) -> Result<(Vec<Entry>, Vec<CorruptFile>), QueueError> {
+        self.check_folder()?;
         let mut entries = Vec::new();
         let mut corrupt = Vec::new();
         let mut buf = Vec::new();
+        // Read once for the whole listing: one folder read, not one per package.
+        let claims = ClaimIndex::read(&self.claims_dir());
         let mut read = |file: PathBuf, state: State, entries: &mut Vec<Entry>| {
             let parsed = read_session_bytes(&file, &mut buf).and_then(|()| {
                 let d = Digest::parse(&buf)?;
-                Ok(self.entry(&d, file.clone(), state))
+                if let Some(reason) = misnamed(&file, &d.id) {
+                    return Err(reason);
+                }
+                Ok(self.entry(&d, file.clone(), state, &claims))
             });
             match parsed {
                 Ok(e) => entries.push(e),
@@ -428,7 +493,7 @@ impl Queue {
                 // Moved to done/ and not yet removed here (a completion cut short).
                 continue;
             }
-            let state = if self.holder(&id).is_some() { State::Claimed } else { State::Waiting };
+            let state = if claims.is_claimed(&id) { State::Claimed } else { State::Waiting };
             read(self.waiting_path(&id), state, &mut entries);
         }
         if all {
@@ -444,11 +509,14 @@ impl Queue {
         }
         entries.sort_by(|a, b| a.started.cmp(&b.started).then_with(|| a.id.cmp(&b.id)));
         corrupt.extend(odd);
-        (entries, corrupt)
+        Ok((entries, corrupt))
     }
 
-    fn entry(&self, d: &Digest<'_>, file: PathBuf, state: State) -> Entry {
-        let holder = self.holder(&d.id);
+    fn entry(&self, d: &Digest<'_>, file: PathBuf, state: State, claims: &ClaimIndex) -> Entry {
+        // A finished package's claims may have moved beside it (see `claim::retire`).
+        let holder = claims
+            .holder(&d.id)
+            .or_else(|| (state == State::Done).then(|| claim::retired_holder(&self.done_dir(), &d.id)).flatten());
         let tier2_session = (state == State::Done)
             .then(|| self.done_dir().join(format!("{}.tier2.json", d.id.as_str())))
             .filter(|p| is_regular(p));

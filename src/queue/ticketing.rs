@@ -408,11 +408,10 @@ impl QueueBackend for TicketQueue {
             }
         };
         let json = self.download(&t, &name).map_err(|f| self.fail(ticket, &f))?;
-        Ok(Some(Taken { id, source: format!("{} {ticket}: {name}", self.system()), json, note }))
+        Ok(Some(Taken { id, source: format!("{} {ticket}: {name}", self.system()), json, note, new_claim: None }))
     }
 
-    fn finish(&self, session: &Session) -> Option<String> {
-        let package = session.continued_from.as_deref()?;
+    fn finish(&self, package: &str, session: &Session) -> Option<String> {
         let ticket = session.ticket.as_deref().map(str::trim).filter(|t| self.system().check_ticket(t).is_ok())?;
         let t = match self.read(ticket) {
             Ok(t) => t,

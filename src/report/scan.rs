@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::{Aggregator, QueueCounts, Range, Report};
-use crate::queue::{Queue, State};
+use crate::queue::{ClaimIndex, Queue};
 use crate::session::digest::{Digest, read_session_bytes};
 use crate::session::journal::CorruptFile;
 
@@ -21,7 +21,12 @@ pub fn report(sessions_dir: &Path, queue: &Queue, range: Range, skipped: &mut dy
     let mut seen: HashSet<String> = HashSet::new();
     for file in queue.session_files() {
         let is_package = file.file_stem().and_then(|s| s.to_str()).is_some_and(crate::session::is_valid_id);
-        match read(&file, &mut buf) {
+        // A package is `<id>.json`: one saying it is another session is not counted as that one.
+        let read = read(&file, &mut buf).and_then(|d| match crate::queue::misnamed(&file, &d.id) {
+            Some(reason) if is_package => Err(CorruptFile { path: file.clone(), reason }),
+            _ => Ok(d),
+        });
+        match read {
             Ok(d) => {
                 if seen.insert(d.id.to_string()) {
                     agg.add(&d, is_package);
@@ -105,7 +110,7 @@ pub fn walk(dir: &Path, each: &mut dyn FnMut(Found)) {
     }
 }
 
-/// Packages by state, from the names of the queue's files (nothing parsed).
+/// Packages by state, from the names of the queue's files (nothing parsed; `claims/` read once).
 pub fn queue_counts(queue: &Queue) -> QueueCounts {
     let mut c = QueueCounts::default();
     let ids = |dir: &Path| -> Vec<String> {
@@ -119,14 +124,15 @@ pub fn queue_counts(queue: &Queue) -> QueueCounts {
     };
     let done: HashSet<String> = ids(&queue.done_dir()).into_iter().collect();
     c.done = done.len() as u64;
+    let claims = ClaimIndex::read(&queue.claims_dir());
     for id in ids(queue.dir()) {
         if done.contains(&id) {
             continue;
         }
-        match queue.state(&id) {
-            Some(State::Claimed) => c.claimed += 1,
-            Some(State::Waiting) => c.waiting += 1,
-            _ => {}
+        if claims.is_claimed(&id) {
+            c.claimed += 1;
+        } else {
+            c.waiting += 1;
         }
     }
     c

@@ -164,7 +164,7 @@ impl SessionStore for JournalStore {
             crate::queue::config::BackendKind::Folder => {
                 let env = |k: &str| std::env::var_os(k);
                 let dir = crate::queue::resolve_dir(&self.paths, self.config.queue_dir.as_deref(), env);
-                crate::queue::Queue::at(dir).state(id).is_some()
+                crate::queue::Queue::at(dir).contains(id)
             }
             crate::queue::config::BackendKind::Ticketing => false,
         }
